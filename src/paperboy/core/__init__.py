@@ -1,0 +1,1 @@
+"""Platform-neutral heart of paperboy: models, command grammar and the Bot."""

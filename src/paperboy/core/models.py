@@ -1,0 +1,123 @@
+"""Platform-neutral values that every part of paperboy speaks.
+
+Nothing here does I/O or knows about Slack, Discord or the console. Values are
+frozen so they can be shared freely between the event loop and worker threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as the store keeps it.
+
+    `id` is the arXiv identifier without a version suffix ("2403.12345",
+    "cs/0112017"). `published` is the first arXiv version's date; `featured`
+    is the day the Hugging Face Daily Papers page listed it (None when it
+    never was). Upvotes change during the day; everything else rarely does.
+    """
+
+    id: str
+    title: str
+    abstract: str
+    authors: tuple[str, ...] = ()
+    published: date | None = None
+    featured: date | None = None
+    upvotes: int = 0
+    github_url: str | None = None
+    project_url: str | None = None
+    thumbnail_url: str | None = None
+    ai_summary: str | None = None
+    keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    journal_ref: str | None = None
+
+    @property
+    def arxiv_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.id}"
+
+    @property
+    def hf_url(self) -> str:
+        return f"https://huggingface.co/papers/{self.id}"
+
+    @property
+    def url(self) -> str:
+        """The page a title links to: the Daily Papers page when it was featured there."""
+        return self.hf_url if self.featured is not None else self.arxiv_url
+
+    @property
+    def date(self) -> date | None:
+        """The date shown beside the paper and used by `since:`/`until:`."""
+        return self.published or self.featured
+
+
+class Platform(str, Enum):
+    SLACK = "slack"
+    DISCORD = "discord"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A place messages are posted: a Slack channel, a Discord channel, the console."""
+
+    platform: str
+    workspace: str  # Slack team id, Discord guild id, "local" for the console
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    """A person, always within one workspace: lists never cross workspaces."""
+
+    platform: str
+    workspace: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """A message the bot posted, as its platform names it."""
+
+    channel: ChannelRef
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPaper:
+    paper: Paper
+    saved_at: datetime
+    read_at: datetime | None = None
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel's daily digest settings; `time` is local to `timezone`."""
+
+    channel: ChannelRef
+    time: str  # "HH:MM"
+    timezone: str  # IANA name
+    topics: str = ""  # a search query; empty means every paper
+    max_papers: int = 5
+    min_upvotes: int = 0
+    weekdays_only: bool = False
+    failures: int = 0
+    created_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who asked, and where."""
+
+    user: UserRef
+    channel: ChannelRef
+    can_manage_channel: bool = field(default=True)
