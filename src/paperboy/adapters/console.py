@@ -1,0 +1,181 @@
+"""The console adapter: the bot on stdin/stdout, for a fresh machine, demos, scripts.
+
+Every paper it prints is numbered like a chat message, so `react 2` saves the
+second one (as a 🔖 reaction would) and `unreact 2` unsaves it. `more` pages
+the last list. It reads stdin from a daemon thread, so it works the same with a
+terminal or a pipe and never holds up shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+from typing import TextIO
+
+from paperboy.core.bot import Bot
+from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
+from paperboy.core.replies import Card, FileReply, Notice, PageRef, PaperList, PaperPost, Reply
+from paperboy.core.text import clean_text, short_authors
+from paperboy.search import Snippet
+
+log = logging.getLogger(__name__)
+
+WORKSPACE = "local"
+CHANNEL = ChannelRef(Platform.CONSOLE.value, WORKSPACE, "console")
+_QUIT = {"quit", "exit", ":q"}
+
+
+class ConsoleAdapter:
+    name = "console"
+    platform = Platform.CONSOLE.value
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        user: str | None = None,
+        session: str = "",
+    ) -> None:
+        self.bot = bot
+        self._stdin = stdin or sys.stdin
+        self._out = stdout or sys.stdout
+        self.user = UserRef(self.platform, WORKSPACE, user or os.environ.get("USER") or "you")
+        self.context = Context(user=self.user, channel=CHANNEL)
+        # Message ids must not collide with an earlier session's in the store.
+        self._session = session or str(os.getpid())
+        self._posts: list[PostRef] = []
+        self._last_more: PageRef | None = None
+        self._write_lock = asyncio.Lock()
+
+    async def run(self) -> None:
+        """Answer lines until end of input or `quit`."""
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            for line in self._stdin:
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        interactive = self._stdin.isatty()
+        await self._write("paperboy: type `help` for commands, `quit` to leave.")
+        while True:
+            if interactive:
+                self._out.write("paperboy> ")
+                self._out.flush()
+            line = await lines.get()
+            if line is None or line.strip().lower() in _QUIT:
+                return
+            if line.strip():
+                await self.answer(line)
+
+    async def aclose(self) -> None:
+        """Nothing to disconnect: the stdin reader is a daemon thread."""
+
+    async def answer(self, line: str) -> None:
+        """Run one line: a console verb (react, unreact, more) or a bot command."""
+        word, _, rest = line.strip().partition(" ")
+        verb = word.lower()
+        if verb in ("react", "unreact"):
+            await self._react(rest, added=verb == "react")
+        elif verb == "more" and not rest:
+            if self._last_more is None:
+                await self._write("Nothing more to show.")
+            else:
+                await self.show(await self.bot.page(self._last_more, self.context))
+        else:
+            await self.show(await self.bot.handle(line, self.context))
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        """ChannelPoster: print a message (a digest header or paper); return its number."""
+        return await self._print(reply)
+
+    async def show(self, reply: Reply) -> None:
+        if isinstance(reply, PaperList):
+            self._last_more = reply.more
+        await self._print(reply)
+
+    async def _react(self, rest: str, *, added: bool) -> None:
+        number, _, emoji = rest.strip().partition(" ")
+        if not number.isdigit() or not 1 <= int(number) <= len(self._posts):
+            await self._write(
+                f"Which paper? Give the number shown in brackets, 1 to {len(self._posts)}."
+                if self._posts
+                else "There is no paper to react to yet: search first."
+            )
+            return
+        post = self._posts[int(number) - 1]
+        names = [emoji.strip()] if emoji.strip() else list(self.bot.options.save_emoji[:1])
+        reply = await self.bot.on_reaction(post, self.user, names, added=added)
+        if reply is not None:
+            await self._print(reply)
+        elif not emoji.strip() or emoji.strip() in self.bot.options.save_emoji:
+            await self._write("Nothing changed." if added else "It was not on your reading list.")
+
+    async def _print(self, reply: Reply) -> str:
+        async with self._write_lock:
+            last = ""
+            if isinstance(reply, PaperList):
+                self._out.write(reply.title + "\n")
+                for card in reply.cards:
+                    last = await self._print_card(card)
+                if reply.more is not None:
+                    self._out.write("More: type `more`.\n")
+            elif isinstance(reply, PaperPost):
+                last = await self._print_card(reply.card, detail=reply.detail)
+            elif isinstance(reply, FileReply):
+                self._out.write(f"{reply.comment} ({reply.filename}):\n")
+                self._out.write(reply.content.decode("utf-8", "replace"))
+            elif isinstance(reply, Notice):
+                self._out.write(reply.text + "\n")
+            self._out.flush()
+            return last
+
+    async def _print_card(self, card: Card, *, detail: bool = False) -> str:
+        number = len(self._posts) + 1
+        post = PostRef(CHANNEL, f"{self._session}-{number}")
+        self._posts.append(post)
+        await self.bot.record_post(post, card.paper.id)
+        self._out.write(render_card(card, number, detail=detail))
+        return post.message_id
+
+    async def _write(self, text: str) -> None:
+        async with self._write_lock:
+            self._out.write(text + "\n")
+            self._out.flush()
+
+
+def render_card(card: Card, number: int, *, detail: bool = False) -> str:
+    paper = card.paper
+    mark = ""
+    if card.saved is not None:
+        mark = " (unread)" if card.saved.unread else " (read)"
+    facts = [paper.id]
+    if paper.authors:
+        facts.append(short_authors(paper.authors))
+    if paper.date:
+        facts.append(paper.date.isoformat())
+    if paper.upvotes:
+        facts.append(f"▲ {paper.upvotes}")
+    lines = [f"[{number}] {_one_line(paper.title)}{mark}", "    " + " · ".join(facts)]
+    if detail:
+        lines.append("    " + _one_line(paper.abstract))
+    elif card.snippet:
+        lines.append("    " + render_snippet(card.snippet))
+    lines.append("    " + paper.url)
+    return "\n".join(lines) + "\n"
+
+
+def render_snippet(snippet: Snippet) -> str:
+    return _one_line("".join(f"*{text}*" if marked else text for text, marked in snippet))
+
+
+def _one_line(text: str) -> str:
+    # Stored text may hold escape sequences or bidi overrides: never send them to a terminal.
+    return clean_text(text)

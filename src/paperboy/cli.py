@@ -1,0 +1,179 @@
+"""Console entry points: `paperboy run | chat | search | ingest | export | config`.
+
+Exit codes: 0 success, 1 a runtime failure (store unavailable, source down),
+2 a usage or configuration error. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from paperboy import __version__
+from paperboy.adapters.console import ConsoleAdapter
+from paperboy.app import App, Core, open_core
+from paperboy.config import ConfigError, Settings, example_toml, load_settings
+from paperboy.core.bibtex import to_bibtex
+from paperboy.core.models import Platform, UserRef
+from paperboy.core.ports import StoreUnavailable
+from paperboy.core.query import QueryError, parse_query
+from paperboy.sources.sample import load_sample_papers
+
+log = logging.getLogger("paperboy")
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2 with this message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperboy",
+        description="Research-paper search, daily digests and reading lists for team chat.",
+    )
+    parser.add_argument("--version", action="version", version=f"paperboy {__version__}")
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: $PAPERBOY_CONFIG, else ./config.toml)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser(
+        "run",
+        help="start the bot: Slack and/or Discord when their tokens are set, else the console",
+        description="Start the bot. Runs the Slack adapter when SLACK_BOT_TOKEN is set, the "
+        "Discord adapter when DISCORD_TOKEN is set, and the console adapter when neither is.",
+    )
+    commands.add_parser("chat", help="talk to the bot on this terminal (or through a pipe)")
+
+    search = commands.add_parser("search", help="search the papers once and print the results")
+    search.add_argument("query", nargs="+", help='words and filters, e.g. lora since:30d votes:>=5')
+    search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
+    search.add_argument("--json", action="store_true", help="one JSON object per result line")
+
+    ingest = commands.add_parser("ingest", help="load papers into the store")
+    ingest.add_argument("--sample", action="store_true", help="load the bundled sample papers")
+
+    export = commands.add_parser("export", help="print a user's reading list as BibTeX")
+    export.add_argument("--user", required=True, help="the user's id on the platform")
+    export.add_argument(
+        "--platform", required=True, choices=[p.value for p in Platform], help="the platform"
+    )
+    export.add_argument(
+        "--workspace", default="local", help="Slack team id or Discord guild id (console: local)"
+    )
+
+    config = commands.add_parser("config", help="show the configuration")
+    config.add_argument(
+        "--example", action="store_true", help="print config.example.toml with every default"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "config" and args.example:
+            sys.stdout.write(example_toml())
+            return 0
+        settings = load_settings(args.config)
+        _configure_logging(settings, verbose=args.verbose, quiet=args.command != "run")
+        return asyncio.run(_dispatch(args, settings))
+    except ConfigError as error:
+        print(f"paperboy: configuration error: {error}", file=sys.stderr)
+        return 2
+    except UsageError as error:
+        print(f"paperboy: {error}", file=sys.stderr)
+        return 2
+    except StoreUnavailable as error:
+        print(f"paperboy: the store is unavailable ({error}); try again shortly", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _configure_logging(settings: Settings, *, verbose: bool, quiet: bool) -> None:
+    level = logging.DEBUG if verbose else getattr(logging, settings.log.level.upper())
+    if quiet and not verbose:
+        level = max(level, logging.WARNING)
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        await App(settings).run()
+        return 0
+    if args.command == "config":
+        print(f"config file: {settings.source_file or '(none: defaults and environment)'}")
+        print(f"store: {settings.store_path}")
+        return 0
+    async with open_core(settings) as core:
+        if args.command == "chat":
+            await ConsoleAdapter(core.bot).run()
+            return 0
+        if args.command == "search":
+            return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)
+        if args.command == "ingest":
+            return await _ingest(core, args)
+        if args.command == "export":
+            return await _export(core, UserRef(args.platform, args.workspace, args.user))
+    raise UsageError(f"unknown command {args.command}")
+
+
+async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
+    if not 1 <= limit <= 1000:
+        raise UsageError("--limit must be between 1 and 1000")
+    parsed = parse_query(text, today=core.clock().date())
+    if isinstance(parsed, QueryError):
+        raise UsageError(parsed.message.replace("`", ""))
+    hits = core.library.search(parsed.text, limit=limit, where=parsed.where)
+    papers = await core.store.papers.get_many([hit.paper_id for hit in hits])
+    if not hits and not as_json:
+        print(f"No papers match {parsed.describe()}.", file=sys.stderr)
+    for rank, hit in enumerate(hits, 1):
+        paper = papers[hit.paper_id]
+        if as_json:
+            row = {
+                "id": paper.id,
+                "title": paper.title,
+                "score": round(hit.score, 6),
+                "authors": list(paper.authors),
+                "date": paper.date.isoformat() if paper.date else None,
+                "upvotes": paper.upvotes,
+                "url": paper.url,
+            }
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"{rank:>3}. {paper.title}  [{paper.id}]  {hit.score:.2f}")
+    return 0
+
+
+async def _ingest(core: Core, args: argparse.Namespace) -> int:
+    if not args.sample:
+        raise UsageError("say what to ingest: --sample")
+    counts = await core.library.add_papers(load_sample_papers(), at=core.clock())
+    print(f"sample papers: {counts.inserted} new, {counts.updated} updated")
+    return 0
+
+
+async def _export(core: Core, user: UserRef) -> int:
+    items = await core.store.reading_lists.list(user, limit=100_000)
+    if not items:
+        print(f"{user.user} has no saved papers on {user.platform}/{user.workspace}", file=sys.stderr)
+        return 1
+    sys.stdout.write(to_bibtex(item.paper for item in items))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""A reading list as BibTeX: one `@misc` arXiv entry per paper.
+
+Field values are brace-delimited; characters special to (La)TeX are escaped
+and braces are always balanced, so every entry parses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from paperboy.core.models import Paper
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_STOP = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "is", "are"}
+
+
+def to_bibtex(papers: Iterable[Paper]) -> str:
+    used: set[str] = set()
+    return "\n".join(_entry(paper, _unique_key(paper, used)) for paper in papers)
+
+
+def _entry(paper: Paper, key: str) -> str:
+    fields = [("title", "{" + escape(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(_author(name) for name in paper.authors)))
+    year = _year(paper)
+    if year:
+        fields.append(("year", year))
+    fields += [("eprint", escape(paper.id)), ("archivePrefix", "arXiv")]
+    if paper.categories:
+        fields.append(("primaryClass", escape(paper.categories[0])))
+    if paper.doi:
+        fields.append(("doi", escape(paper.doi)))
+    fields.append(("url", paper.arxiv_url))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def escape(text: str) -> str:
+    text = " ".join(text.split())
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def _author(name: str) -> str:
+    escaped = escape(name)
+    # A name containing the word "and" would split into two authors: protect it.
+    return "{" + escaped + "}" if re.search(r"\band\b", name, re.IGNORECASE) else escaped
+
+
+def _year(paper: Paper) -> str | None:
+    day = paper.published or paper.featured
+    if day:
+        return str(day.year)
+    match = re.fullmatch(r"(\d{2})\d{2}\.\d{4,5}", paper.id)
+    return f"20{match[1]}" if match else None
+
+
+def _unique_key(paper: Paper, used: set[str]) -> str:
+    surname = _ascii_word(paper.authors[0].split()[-1]) if paper.authors else ""
+    words = [_ascii_word(w) for w in paper.title.split()]
+    first = next((w for w in words if w and w not in _STOP), "")
+    base = f"{surname or 'paper'}{_year(paper) or ''}{first}" or "paper"
+    key, suffix = base, 0
+    while key in used:
+        suffix += 1
+        key = f"{base}{chr(ord('a') + suffix - 1)}" if suffix <= 26 else f"{base}{suffix}"
+    used.add(key)
+    return key
+
+
+def _ascii_word(word: str) -> str:
+    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())

@@ -1,0 +1,353 @@
+"""The Bot: executes commands and reactions, returns platform-neutral replies.
+
+Adapters call `handle` with the raw command text (or `run` with a parsed
+command), `page` for a "More" press, and `on_reaction` for a reaction on one
+of the bot's messages. None of them raises for anything a user can do: bad
+input gets a short answer, a store that is briefly unavailable gets "try again
+shortly", and an unexpected failure is logged and answered politely.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from paperboy.core import commands as c
+from paperboy.core.bibtex import to_bibtex
+from paperboy.core.help import help_text
+from paperboy.core.library import Library
+from paperboy.core.models import Context, PostRef, UserRef
+from paperboy.core.ports import (
+    DigestCommands,
+    PaperFetcher,
+    PostLog,
+    ReadingListRepository,
+    SourceUnavailable,
+    StoreUnavailable,
+)
+from paperboy.core.query import ParsedQuery, QueryError, parse_query
+from paperboy.core.replies import (
+    Card,
+    FileReply,
+    ListKind,
+    Notice,
+    PageRef,
+    PaperList,
+    PaperPost,
+    Reply,
+)
+from paperboy.core.text import quote_title
+from paperboy.search import make_snippet
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+EXPORT_LIMIT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class BotOptions:
+    page_size: int = 5
+    max_query_chars: int = 500
+    save_emoji: tuple[str, ...] = ("bookmark", "🔖")
+    command_prefix: str = ""  # how the platform invokes commands, for help text
+
+
+class Bot:
+    def __init__(
+        self,
+        *,
+        library: Library,
+        reading_lists: ReadingListRepository,
+        posts: PostLog,
+        clock: Clock,
+        fetcher: PaperFetcher | None = None,
+        digests: DigestCommands | None = None,
+        options: BotOptions | None = None,
+    ) -> None:
+        self.library = library
+        self.reading_lists = reading_lists
+        self.posts = posts
+        self.clock = clock
+        self.fetcher = fetcher
+        self.digests = digests
+        self.options = options or BotOptions()
+        self._save_emoji = frozenset(normalize_emoji(e) for e in self.options.save_emoji)
+
+    # -- entry points -----------------------------------------------------------------
+
+    async def handle(self, text: str, context: Context) -> Reply:
+        """Parse and run one command line, e.g. "search lora since:7d"."""
+        parsed = c.parse_command(text, max_chars=self.options.max_query_chars)
+        if isinstance(parsed, c.ParseError):
+            return Notice(parsed.message, error=True)
+        return await self.run(parsed, context)
+
+    async def run(self, command: c.Command, context: Context) -> Reply:
+        try:
+            return await self._dispatch(command, context)
+        except StoreUnavailable:
+            return Notice("My database is busy right now; try again shortly.", error=True)
+        except Exception:
+            log.exception("command %r failed", command)
+            return Notice("Something went wrong on my side; it has been logged.", error=True)
+
+    async def page(self, ref: PageRef, context: Context) -> Reply:
+        """The page a "More" control points at."""
+        offset = max(0, ref.offset)
+        if ref.kind is ListKind.SEARCH:
+            return await self.run(c.Search(ref.argument, offset), context)
+        if ref.kind is ListKind.SIMILAR:
+            return await self.run(c.Similar(ref.argument, offset), context)
+        if ref.kind is ListKind.TRENDING:
+            days = int(ref.argument) if ref.argument.isdigit() else 1
+            return await self.run(c.Trending(min(days, c.MAX_DAYS), offset), context)
+        return await self.run(c.Saved(offset), context)
+
+    async def on_reaction(
+        self, post: PostRef, user: UserRef, emoji: Collection[str], *, added: bool
+    ) -> Notice | None:
+        """Save (added) or unsave (removed) the paper a bot message shows.
+
+        `emoji` holds every name the platform gives the emoji (a Discord custom
+        emoji has a name and an id). Returns a confirmation when something
+        changed, None when the reaction means nothing to us or changed nothing
+        (a redelivered event) — so a repeated event is never confirmed twice."""
+        if not self._save_emoji.intersection(normalize_emoji(e) for e in emoji):
+            return None
+        try:
+            paper_id = await self.posts.paper_for(post)
+            if paper_id is None:
+                return None
+            paper = await self.library.papers.get(paper_id)
+            if paper is None:
+                return None
+            if added:
+                changed = await self.reading_lists.save(user, paper_id, at=self.clock())
+                text = f"Saved {quote_title(paper)} to your reading list."
+            else:
+                changed = await self.reading_lists.unsave(user, paper_id)
+                text = f"Removed {quote_title(paper)} from your reading list."
+        except StoreUnavailable:
+            return Notice("My database is busy right now; react again shortly.", error=True)
+        return Notice(text) if changed else None
+
+    async def record_post(self, post: PostRef, paper_id: str) -> None:
+        """Remember that a message shows a paper, so reactions on it are understood."""
+        await self.posts.record(post, paper_id, at=self.clock())
+
+    # -- commands ---------------------------------------------------------------------
+
+    async def _dispatch(self, command: c.Command, context: Context) -> Reply:
+        match command:
+            case c.Search(query, offset):
+                return await self._search(query, offset)
+            case c.Similar(paper_id, offset):
+                return await self._similar(paper_id, offset)
+            case c.Show(paper_id):
+                return await self._show(paper_id)
+            case c.Trending(days, offset):
+                return await self._trending(days, offset)
+            case c.Add(paper_id):
+                return await self._add(paper_id)
+            case c.Save(paper_id):
+                return await self._save(context.user, paper_id)
+            case c.Saved(offset):
+                return await self._saved(context.user, offset)
+            case c.Unsave(paper_id):
+                return await self._unsave(context.user, paper_id)
+            case c.Read(paper_id):
+                return await self._read(context.user, paper_id)
+            case c.Export():
+                return await self._export(context.user)
+            case c.Subscribe(arguments):
+                if self.digests is None:
+                    return _digests_off()
+                return await self.digests.subscribe(context, arguments)
+            case c.Unsubscribe():
+                return await self.digests.unsubscribe(context) if self.digests else _digests_off()
+            case c.DigestNow():
+                return await self.digests.preview(context) if self.digests else _digests_off()
+            case c.Help(topic):
+                return Notice(self.help(topic))
+
+    def help(self, topic: str = "") -> str:
+        emoji = next((e for e in self.options.save_emoji if not e.isascii()), "🔖")
+        return help_text(prefix=self.options.command_prefix, save_emoji=emoji, topic=topic)
+
+    async def _search(self, query: str, offset: int) -> Reply:
+        parsed = parse_query(query, today=self.clock().date())
+        if isinstance(parsed, QueryError):
+            return Notice(parsed.message, error=True)
+        if not parsed.text:
+            return Notice(
+                "Add some words to search for, e.g. `search diffusion since:7d`.", error=True
+            )
+        if not self.library.index.query_terms(parsed.text):
+            return Notice(
+                f"No results: {parsed.describe()} has only very common or unsearchable words. "
+                "Try more specific words.",
+                error=True,
+            )
+        size = self.options.page_size
+        hits = self.library.search(parsed.text, limit=size + 1, offset=offset, where=parsed.where)
+        if not hits:
+            return Notice(_no_results(parsed, offset), error=offset == 0)
+        papers = await self.library.papers.get_many([h.paper_id for h in hits[:size]])
+        terms = self.library.index.query_terms(parsed.text)
+        cards = tuple(
+            Card(p, make_snippet(p.abstract, terms, self.library.index.tokenizer))
+            for p in (papers.get(h.paper_id) for h in hits[:size])
+            if p is not None
+        )
+        more = PageRef(ListKind.SEARCH, query, offset + size) if len(hits) > size else None
+        title = f"Papers for {parsed.describe()} ({offset + 1}–{offset + len(cards)})"
+        return PaperList(ListKind.SEARCH, title, cards, more)
+
+    async def _similar(self, paper_id: str, offset: int) -> Reply:
+        paper = await self.library.papers.get(paper_id)
+        if paper is None:
+            return _unknown_paper(paper_id)
+        size = self.options.page_size
+        hits = self.library.similar(paper_id, limit=size + 1, offset=offset)
+        if not hits:
+            return Notice(f"No papers like {quote_title(paper)} yet.")
+        papers = await self.library.papers.get_many([h.paper_id for h in hits[:size]])
+        cards = tuple(
+            Card(p, make_snippet(p.abstract, frozenset(), self.library.index.tokenizer))
+            for p in (papers.get(h.paper_id) for h in hits[:size])
+            if p is not None
+        )
+        more = PageRef(ListKind.SIMILAR, paper_id, offset + size) if len(hits) > size else None
+        title = f"Papers like {quote_title(paper)} ({offset + 1}–{offset + len(cards)})"
+        return PaperList(ListKind.SIMILAR, title, cards, more)
+
+    async def _show(self, paper_id: str) -> Reply:
+        paper = await self.library.papers.get(paper_id)
+        if paper is None:
+            return _unknown_paper(paper_id)
+        return PaperPost(Card(paper), detail=True)
+
+    async def _trending(self, days: int, offset: int) -> Reply:
+        today = self.clock().date()
+        since = today - timedelta(days=days - 1)
+        size = self.options.page_size
+        papers = await self.library.papers.trending(
+            since=since, until=today, limit=size + 1, offset=offset
+        )
+        span = "today" if days == 1 else f"the last {days} days"
+        if not papers:
+            if offset:
+                return Notice(f"No more trending papers from {span}.")
+            latest = await self.library.papers.latest_featured_day(on_or_before=today)
+            if latest is None:
+                return Notice(
+                    "No featured papers yet: `trending` lists papers from the Hugging Face "
+                    "Daily Papers feed, which arrive with the daily ingest."
+                )
+            age = (today - latest).days + 1
+            return Notice(
+                f"No papers were featured {span}. The latest featured day is "
+                f"{latest.isoformat()}: try `trending {min(age, c.MAX_DAYS)}`."
+            )
+        cards = tuple(Card(p) for p in papers[:size])
+        more = PageRef(ListKind.TRENDING, str(days), offset + size) if len(papers) > size else None
+        title = f"Trending papers from {span} ({offset + 1}–{offset + len(cards)})"
+        return PaperList(ListKind.TRENDING, title, cards, more)
+
+    async def _add(self, paper_id: str) -> Reply:
+        known = await self.library.papers.get(paper_id)
+        if known is not None:
+            return Notice(f"I already have {quote_title(known)}. `show {paper_id}` shows it.")
+        if self.fetcher is None:
+            return Notice("Adding papers from arXiv is not set up on this bot.", error=True)
+        try:
+            paper = await self.fetcher.fetch_paper(paper_id)
+        except SourceUnavailable:
+            return Notice("arXiv did not answer, try again later.", error=True)
+        if paper is None:
+            return Notice(f"arXiv has no paper {paper_id}.", error=True)
+        await self.library.add_papers([paper], at=self.clock())
+        return Notice(f"Added {quote_title(paper)} ({paper.id}). `show {paper.id}` shows it.")
+
+    async def _save(self, user: UserRef, paper_id: str) -> Reply:
+        paper = await self.library.papers.get(paper_id)
+        if paper is None:
+            return _unknown_paper(paper_id)
+        if await self.reading_lists.save(user, paper_id, at=self.clock()):
+            return Notice(f"Saved {quote_title(paper)} to your reading list.")
+        return Notice(f"{quote_title(paper)} is already on your reading list.")
+
+    async def _saved(self, user: UserRef, offset: int) -> Reply:
+        size = self.options.page_size
+        items = await self.reading_lists.list(user, limit=size + 1, offset=offset)
+        if not items:
+            if offset:
+                return Notice("That is the whole reading list.")
+            return Notice(
+                "Your reading list is empty. React with 🔖 to a paper I post, or "
+                "`save <id>`, to add one."
+            )
+        total = await self.reading_lists.count(user)
+        cards = tuple(Card(item.paper, saved=item) for item in items[:size])
+        more = PageRef(ListKind.SAVED, "", offset + size) if len(items) > size else None
+        noun = "paper" if total == 1 else "papers"
+        title = f"Your reading list: {total} {noun} ({offset + 1}–{offset + len(cards)})"
+        return PaperList(ListKind.SAVED, title, cards, more)
+
+    async def _unsave(self, user: UserRef, paper_id: str) -> Reply:
+        if await self.reading_lists.unsave(user, paper_id):
+            paper = await self.library.papers.get(paper_id)
+            name = quote_title(paper) if paper else paper_id
+            return Notice(f"Removed {name} from your reading list.")
+        return Notice(f"{paper_id} is not on your reading list.", error=True)
+
+    async def _read(self, user: UserRef, paper_id: str) -> Reply:
+        if await self.reading_lists.mark_read(user, paper_id, at=self.clock()):
+            paper = await self.library.papers.get(paper_id)
+            name = quote_title(paper) if paper else paper_id
+            return Notice(f"Marked {name} as read.")
+        if await self.reading_lists.is_saved(user, paper_id):
+            return Notice(f"{paper_id} is already marked read.")
+        return Notice(
+            f"{paper_id} is not on your reading list; `save {paper_id}` adds it.", error=True
+        )
+
+    async def _export(self, user: UserRef) -> Reply:
+        items = await self.reading_lists.list(user, limit=EXPORT_LIMIT)
+        if not items:
+            return Notice("Your reading list is empty, so there is nothing to export.")
+        content = to_bibtex(item.paper for item in items).encode("utf-8")
+        noun = "paper" if len(items) == 1 else "papers"
+        return FileReply(
+            filename="reading-list.bib",
+            content=content,
+            mime_type="application/x-bibtex",
+            comment=f"Your reading list as BibTeX ({len(items)} {noun}).",
+        )
+
+
+def normalize_emoji(name: str) -> str:
+    """`:bookmark:`, `bookmark::skin-tone-2` and "🔖\ufe0f" all become one spelling."""
+    name = name.strip().strip(":").split("::", 1)[0]
+    return name.replace("\ufe0f", "").lower()
+
+
+def _unknown_paper(paper_id: str) -> Notice:
+    return Notice(
+        f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True
+    )
+
+
+def _no_results(parsed: ParsedQuery, offset: int) -> str:
+    if offset:
+        return f"No more papers for {parsed.describe()}."
+    return f"No papers match {parsed.describe()}. Try fewer or broader words."
+
+
+def _digests_off() -> Notice:
+    return Notice("Daily digests are not set up on this bot.", error=True)
+

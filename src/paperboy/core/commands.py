@@ -1,0 +1,212 @@
+"""The command grammar, shared by every adapter: text in, a typed command out.
+
+Parsing is pure and total: any text gives either a command or a `ParseError`
+whose message is a short, helpful answer for the user.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from paperboy.core.ids import parse_arxiv_ref
+from paperboy.core.text import clean_text, inline_code
+
+MAX_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    query: str
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    paper_id: str
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trending:
+    days: int = 1
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Add:
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Save:
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Unsave:
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Arguments as typed; validated (time, zone, bounds) when executed."""
+
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DigestNow:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    topic: str = ""
+
+
+Command = (
+    Search
+    | Similar
+    | Show
+    | Trending
+    | Add
+    | Save
+    | Saved
+    | Unsave
+    | Read
+    | Export
+    | Subscribe
+    | Unsubscribe
+    | DigestNow
+    | Help
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    message: str
+
+
+COMMAND_NAMES = (
+    "search",
+    "similar",
+    "show",
+    "trending",
+    "add",
+    "save",
+    "saved",
+    "unsave",
+    "read",
+    "export",
+    "subscribe",
+    "unsubscribe",
+    "digest",
+    "help",
+)
+
+_ID_COMMANDS = {"similar": Similar, "show": Show, "save": Save, "unsave": Unsave, "read": Read}
+_NO_ARGUMENT = {"saved": Saved, "export": Export, "unsubscribe": Unsubscribe, "digest": DigestNow}
+
+
+def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
+    if len(text) > max_chars * 4:  # don't even clean a huge paste
+        return _too_long(len(text), max_chars)
+    text = clean_text(text)
+    if len(text) > max_chars:
+        return _too_long(len(text), max_chars)
+    if not text:
+        return Help()
+    word, _, rest = text.partition(" ")
+    name = word.lower().lstrip("/")
+    rest = rest.strip()
+
+    if name == "search":
+        return Search(rest) if rest else ParseError("What should I search for? Try `search lora fine-tuning`.")
+    if name in _ID_COMMANDS:
+        return _with_paper_id(name, rest)
+    if name == "add":
+        if not rest:
+            return ParseError("Which paper? Try `add 2403.12345` or an arxiv.org link.")
+        paper_id = parse_arxiv_ref(rest)
+        if paper_id is None:
+            return ParseError(
+                f"{inline_code(rest)} is not an arXiv id or link. Try `add 2403.12345` or "
+                "`add https://arxiv.org/abs/2403.12345`."
+            )
+        return Add(paper_id)
+    if name == "trending":
+        return _trending(rest)
+    if name in _NO_ARGUMENT:
+        if rest:
+            return ParseError(f"`{name}` takes no arguments. Try `{name}`.")
+        return _NO_ARGUMENT[name]()
+    if name == "subscribe":
+        return Subscribe(rest)
+    if name == "help":
+        return Help(rest.lower())
+    return _unknown(word)
+
+
+def _with_paper_id(name: str, rest: str) -> Command | ParseError:
+    if not rest:
+        return ParseError(f"Which paper? Try `{name} 2403.12345`.")
+    paper_id = parse_arxiv_ref(rest) or (rest if _looks_like_local_id(rest) else None)
+    if paper_id is None:
+        return ParseError(f"{inline_code(rest)} is not a paper id. Try `{name} 2403.12345`.")
+    command: Command = _ID_COMMANDS[name](paper_id)
+    return command
+
+
+def _looks_like_local_id(text: str) -> bool:
+    # Papers imported from a team's own list may carry non-arXiv ids.
+    return re.fullmatch(r"[\w.\-/:]{1,100}", text) is not None
+
+
+def _trending(rest: str) -> Command | ParseError:
+    if not rest:
+        return Trending()
+    days = rest.removesuffix("d") if rest.endswith("d") else rest
+    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+        return ParseError(f"`trending` takes a number of days from 1 to {MAX_DAYS}, e.g. `trending 7`.")
+    return Trending(int(days))
+
+
+def _unknown(word: str) -> ParseError:
+    close = difflib.get_close_matches(word.lower(), COMMAND_NAMES, n=1)
+    hint = f" Did you mean `{close[0]}`?" if close else ""
+    return ParseError(
+        f"I don't know the command {inline_code(word, 40)}.{hint} "
+        "To search, type `search` and your words; `help` lists everything."
+    )
+
+
+def _too_long(length: int, limit: int) -> ParseError:
+    return ParseError(f"That is too long ({length:,} characters; the limit is {limit:,}).")
+

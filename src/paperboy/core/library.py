@@ -1,0 +1,112 @@
+"""The paper collection: the store's papers and the search index, kept in step.
+
+Every paper written through `add_papers` is searchable when the call returns.
+Index builds and updates run in a worker thread so the event loop keeps
+answering; searches run on the loop (they take milliseconds). The index is
+saved beside the store and trusted at start-up only when it matches the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from paperboy.core.models import Paper
+from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex
+from paperboy.core.ports import PaperRepository, UpsertCounts
+
+log = logging.getLogger(__name__)
+
+
+def index_record(paper: Paper) -> Mapping[str, Any]:
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": paper.authors,
+        "date": paper.date,
+        "upvotes": paper.upvotes,
+    }
+
+
+class Library:
+    def __init__(
+        self,
+        papers: PaperRepository,
+        *,
+        index_path: Path | None,
+        options: IndexOptions | None = None,
+    ) -> None:
+        self.papers = papers
+        self._index_path = index_path
+        self._options = options
+        self._index = SearchIndex.build([], options=options)
+        self._write_lock = asyncio.Lock()
+        self._dirty = False
+
+    @property
+    def index(self) -> SearchIndex:
+        return self._index
+
+    async def open(self) -> None:
+        """Load the saved index if it matches the store, else build it from the store."""
+        state = await self.papers.index_state()
+        if self._index_path is not None:
+            loaded = await asyncio.to_thread(
+                SearchIndex.load,
+                self._index_path,
+                fingerprint=state.fingerprint,
+                options=self._options,
+            )
+            if loaded is not None:
+                self._index = loaded
+                log.info("search index loaded: %d papers", len(loaded))
+                return
+        records = [index_record(paper) async for paper in self.papers.iter_all()]
+        self._index = await asyncio.to_thread(SearchIndex.build, records, options=self._options)
+        log.info("search index built: %d papers", len(self._index))
+        if records:
+            self._dirty = True
+            await self.save_index()
+
+    async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts:
+        """Store the papers and make them searchable, in that order."""
+        async with self._write_lock:
+            counts = await self.papers.upsert(papers, at=at)
+            # Re-read: the store merged them with what it had (upvotes, optional fields).
+            stored = await self.papers.get_many([p.id for p in papers])
+            records = [index_record(paper) for paper in stored.values()]
+            await asyncio.to_thread(self._index.add, records)
+            self._dirty = True
+        return counts
+
+    async def save_index(self) -> None:
+        """Write the index beside the store if it changed since the last save."""
+        if self._index_path is None or not self._dirty:
+            return
+        async with self._write_lock:
+            state = await self.papers.index_state()
+            await asyncio.to_thread(
+                self._index.save, self._index_path, fingerprint=state.fingerprint
+            )
+            self._dirty = False
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        where: DocFilter | None = None,
+        exclude: Sequence[str] = (),
+    ) -> list[SearchHit]:
+        return self._index.search(query, limit=limit, offset=offset, where=where, exclude=exclude)
+
+    def similar(
+        self, paper_id: str, *, limit: int, offset: int = 0, where: DocFilter | None = None
+    ) -> list[SearchHit]:
+        return self._index.similar(paper_id, limit=limit, offset=offset, where=where)

@@ -1,0 +1,45 @@
+"""The store: one database, one repository per concept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from paperboy.store.database import Database
+from paperboy.store.papers import PaperRepository
+from paperboy.store.posts import PostLog
+from paperboy.store.reading_lists import ReadingListRepository
+
+
+class Store:
+    """Open with `await Store.open(path)` (or `async with`), close with `aclose()`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.papers = PaperRepository(db)
+        self.reading_lists = ReadingListRepository(db)
+        self.posts = PostLog(db)
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        db = Database(path)
+        await db.open()
+        return cls(db)
+
+    @property
+    def path(self) -> Path | str:
+        return self.db.path
+
+    async def aclose(self) -> None:
+        await self.db.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

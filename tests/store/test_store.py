@@ -1,0 +1,188 @@
+"""The SQLite store: migrations, upserts, reading lists, posts, failures."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from paperboy.core.models import ChannelRef, Paper, PostRef, UserRef
+from paperboy.core.ports import StoreUnavailable
+from paperboy.store import Database, Store
+from paperboy.store.migrations import MIGRATIONS
+
+PAPER = Paper(
+    id="2403.12345",
+    title="A Paper",
+    abstract="An abstract.",
+    authors=("Ada Lovelace", "Alan Turing"),
+    published=date(2024, 3, 19),
+    featured=date(2024, 3, 20),
+    upvotes=10,
+    github_url="https://github.com/x/y",
+)
+
+
+async def test_a_new_file_gets_every_migration_recorded(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    async with await Store.open(path):
+        pass
+    with sqlite3.connect(path) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_migrations")]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert versions == [m.version for m in MIGRATIONS]
+    assert {"papers", "saved_papers", "posts", "subscriptions", "digest_runs"} <= tables
+    assert journal == "wal"
+
+
+async def test_reopening_a_file_keeps_its_papers_and_applies_nothing_twice(
+    tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "again.sqlite3"
+    async with await Store.open(path) as store:
+        await store.papers.upsert([PAPER], at=now)
+    async with await Store.open(path) as store:
+        assert await store.papers.get(PAPER.id) == PAPER
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(
+            MIGRATIONS
+        )
+
+
+async def test_a_store_from_a_newer_paperboy_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    async with await Store.open(path):
+        pass
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', '')")
+    with pytest.raises(RuntimeError, match="newer paperboy"):
+        await Store.open(path)
+
+
+async def test_upsert_updates_upvotes_without_duplicating(store: Store, now: datetime) -> None:
+    first = await store.papers.upsert([PAPER], at=now)
+    second = await store.papers.upsert([dataclasses.replace(PAPER, upvotes=42)], at=now)
+    assert (first.inserted, first.updated) == (1, 0)
+    assert (second.inserted, second.updated) == (0, 1)
+    assert await store.papers.count() == 1
+    stored = await store.papers.get(PAPER.id)
+    assert stored is not None and stored.upvotes == 42
+
+
+async def test_upsert_never_loses_fields_or_lowers_upvotes(store: Store, now: datetime) -> None:
+    await store.papers.upsert([PAPER], at=now)
+    sparse = Paper(id=PAPER.id, title="A Paper, revised", abstract="", upvotes=3)
+    await store.papers.upsert([sparse], at=now)
+    stored = await store.papers.get(PAPER.id)
+    assert stored is not None
+    assert stored.title == "A Paper, revised"
+    assert stored.abstract == PAPER.abstract
+    assert stored.authors == PAPER.authors
+    assert stored.upvotes == 10
+    assert stored.github_url == PAPER.github_url
+    assert stored.featured == PAPER.featured
+
+
+async def test_only_a_text_change_moves_the_index_state(store: Store, now: datetime) -> None:
+    await store.papers.upsert([PAPER], at=now)
+    before = await store.papers.index_state()
+    await store.papers.upsert([dataclasses.replace(PAPER, upvotes=50)], at=now)
+    votes_only = await store.papers.index_state()
+    await store.papers.upsert([dataclasses.replace(PAPER, abstract="New words.")], at=now)
+    after = await store.papers.index_state()
+    assert votes_only.text_seq == before.text_seq
+    assert after.text_seq > before.text_seq
+    changed = [p.id async for p in store.papers.iter_all(after_seq=before.text_seq)]
+    assert changed == [PAPER.id]
+
+
+async def test_a_failing_batch_writes_nothing(store: Store, now: datetime) -> None:
+    broken = dataclasses.replace(PAPER, id="2403.99999", title=None)  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.IntegrityError):
+        await store.papers.upsert([PAPER, broken], at=now)
+    assert await store.papers.count() == 0
+
+
+async def test_trending_orders_by_upvotes_within_the_days(store: Store, now: datetime) -> None:
+    day = date(2025, 3, 13)
+    papers = [
+        dataclasses.replace(PAPER, id="2503.00001", featured=day, upvotes=5),
+        dataclasses.replace(PAPER, id="2503.00002", featured=day, upvotes=50),
+        dataclasses.replace(PAPER, id="2503.00003", featured=day - timedelta(days=3), upvotes=99),
+    ]
+    await store.papers.upsert(papers, at=now)
+    today = await store.papers.trending(since=day, until=day, limit=10)
+    week = await store.papers.trending(since=day - timedelta(days=6), until=day, limit=10)
+    assert [p.id for p in today] == ["2503.00002", "2503.00001"]
+    assert [p.id for p in week] == ["2503.00003", "2503.00002", "2503.00001"]
+    assert await store.papers.latest_featured_day(on_or_before=day) == day
+
+
+async def test_saving_twice_keeps_one_entry(store: Store, now: datetime) -> None:
+    await store.papers.upsert([PAPER], at=now)
+    user = UserRef("slack", "T1", "U1")
+    assert await store.reading_lists.save(user, PAPER.id, at=now) is True
+    assert await store.reading_lists.save(user, PAPER.id, at=now) is False
+    assert await store.reading_lists.count(user) == 1
+
+
+async def test_reading_lists_are_private_to_platform_workspace_and_user(
+    store: Store, now: datetime
+) -> None:
+    await store.papers.upsert([PAPER], at=now)
+    owner = UserRef("slack", "T1", "U1")
+    await store.reading_lists.save(owner, PAPER.id, at=now)
+    for other in (
+        UserRef("slack", "T1", "U2"),
+        UserRef("slack", "T2", "U1"),
+        UserRef("discord", "T1", "U1"),
+    ):
+        assert await store.reading_lists.list(other, limit=10) == []
+        assert await store.reading_lists.unsave(other, PAPER.id) is False
+    assert [s.paper.id for s in await store.reading_lists.list(owner, limit=10)] == [PAPER.id]
+
+
+async def test_reading_list_is_newest_first_with_read_marks(store: Store, now: datetime) -> None:
+    older = dataclasses.replace(PAPER, id="2403.00001")
+    await store.papers.upsert([PAPER, older], at=now)
+    user = UserRef("console", "local", "me")
+    await store.reading_lists.save(user, older.id, at=now)
+    await store.reading_lists.save(user, PAPER.id, at=now + timedelta(minutes=1))
+    assert await store.reading_lists.mark_read(user, older.id, at=now) is True
+    assert await store.reading_lists.mark_read(user, older.id, at=now) is False
+    items = await store.reading_lists.list(user, limit=10)
+    assert [(s.paper.id, s.unread) for s in items] == [(PAPER.id, True), (older.id, False)]
+
+
+async def test_a_post_names_its_paper_only_in_its_own_channel(store: Store, now: datetime) -> None:
+    await store.papers.upsert([PAPER], at=now)
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1710000000.000100")
+    await store.posts.record(post, PAPER.id, at=now)
+    await store.posts.record(post, PAPER.id, at=now)  # a retried post records once
+    assert await store.posts.paper_for(post) == PAPER.id
+    elsewhere = PostRef(ChannelRef("slack", "T2", "C1"), post.message_id)
+    assert await store.posts.paper_for(elsewhere) is None
+
+
+async def test_a_database_locked_by_another_process_is_reported_as_unavailable(
+    tmp_path: Path, now: datetime
+) -> None:
+    path = tmp_path / "locked.sqlite3"
+    db = Database(path, busy_timeout_ms=50)
+    await db.open()
+    store = Store(db)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(StoreUnavailable):
+            await store.papers.upsert([PAPER], at=now)
+        other.execute("ROLLBACK")
+        await store.papers.upsert([PAPER], at=now)  # recovers by itself
+        assert await store.papers.count() == 1
+    finally:
+        other.close()
+        await store.aclose()
