@@ -80,7 +80,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             max_papers    INTEGER NOT NULL DEFAULT 5,
             min_upvotes   INTEGER NOT NULL DEFAULT 0,
             weekdays_only INTEGER NOT NULL DEFAULT 0,
-            failures      INTEGER NOT NULL DEFAULT 0,
+            failures      INTEGER NOT NULL DEFAULT 0,  -- consecutive failed runs
+            paused        INTEGER NOT NULL DEFAULT 0,  -- 1 after too many failures
             created_by    TEXT NOT NULL DEFAULT '',
             created_at    TEXT NOT NULL,
             updated_at    TEXT NOT NULL,
@@ -93,19 +94,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             channel     TEXT NOT NULL,
             local_date  TEXT NOT NULL,                -- the channel's day, YYYY-MM-DD
             status      TEXT NOT NULL CHECK (status IN ('claimed', 'done', 'skipped', 'failed')),
+            header_id   TEXT,                         -- the header message, once posted
+            attempts    INTEGER NOT NULL DEFAULT 1,
             claimed_at  TEXT NOT NULL,
             finished_at TEXT,
             PRIMARY KEY (platform, workspace, channel, local_date)
         );
 
-        -- Every paper a channel was sent in a digest: never send it twice.
+        -- Every paper a channel was sent in a digest: never send it twice. A row is
+        -- written as 'posting' before the message is sent and becomes 'sent' with its
+        -- message id after, so a crash in between never sends the paper again.
         CREATE TABLE digest_items (
             platform   TEXT NOT NULL,
             workspace  TEXT NOT NULL,
             channel    TEXT NOT NULL,
             paper_id   TEXT NOT NULL REFERENCES papers (id),
             local_date TEXT NOT NULL,
-            message_id TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            status     TEXT NOT NULL CHECK (status IN ('posting', 'sent')),
+            message_id TEXT,
             sent_at    TEXT NOT NULL,
             PRIMARY KEY (platform, workspace, channel, paper_id)
         );

@@ -6,9 +6,11 @@ from pathlib import Path
 from types import TracebackType
 
 from paperboy.store.database import Database
+from paperboy.store.digests import DigestLog
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
 from paperboy.store.reading_lists import ReadingListRepository
+from paperboy.store.subscriptions import SubscriptionRepository
 
 
 class Store:
@@ -19,6 +21,8 @@ class Store:
         self.papers = PaperRepository(db)
         self.reading_lists = ReadingListRepository(db)
         self.posts = PostLog(db)
+        self.subscriptions = SubscriptionRepository(db)
+        self.digests = DigestLog(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,357 @@
+"""The daily digest: channel subscriptions, and posting each channel's digest once.
+
+A run is claimed in the store before anything is posted, each paper is
+recorded as it goes (see store/digests.py), so a digest happens at most once
+per channel per local day and a run cut short resumes where it stopped. One
+channel's failure never touches another's: every run is its own task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from paperboy.core.library import Library
+from paperboy.core.models import ChannelRef, Context, Paper, PostRef, Subscription
+from paperboy.core.ports import ChannelPoster, PostFailed
+from paperboy.core.replies import Card, Notice, PaperPost, Reply
+from paperboy.digest import select
+from paperboy.digest.arguments import ArgumentError, describe, parse_subscription
+from paperboy.digest.schedule import last_fire_time, local_date_of, next_fire_time
+from paperboy.search import make_snippet
+from paperboy.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+RunDigest = Callable[[ChannelRef], Awaitable[None]]
+
+
+class DigestJobs(Protocol):
+    """Where subscriptions become scheduled jobs (the APScheduler wiring)."""
+
+    def schedule(self, subscription: Subscription, run: RunDigest) -> None: ...
+
+    def unschedule(self, channel: ChannelRef) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOptions:
+    default_time: str = "09:00"
+    default_timezone: str = "UTC"
+    default_papers: int = 5
+    grace: timedelta = timedelta(hours=3)
+    announce_empty: bool = True
+    pace_seconds: float = 1.0  # about one message a second per channel
+    post_attempts: int = 3
+    retry_seconds: float = 2.0
+    pause_after_failures: int = 3
+
+
+class DigestService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        library: Library,
+        posters: Mapping[str, ChannelPoster],
+        jobs: DigestJobs,
+        clock: Clock,
+        options: DigestOptions | None = None,
+        before_run: Callable[[], Awaitable[None]] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.library = library
+        self.posters = posters
+        self.jobs = jobs
+        self.clock = clock
+        self.options = options or DigestOptions()
+        self._before_run = before_run
+        self._sleep = sleep
+        self._locks: dict[ChannelRef, asyncio.Lock] = {}
+        self._running: set[asyncio.Task[None]] = set()
+        self._stopping = False
+
+    # -- commands (DigestCommands) ------------------------------------------------------
+
+    async def subscribe(self, context: Context, arguments: str) -> Reply:
+        if not context.can_manage_channel:
+            return Notice(
+                "Only people who can manage this channel can change its digest.", error=True
+            )
+        spec = parse_subscription(
+            arguments,
+            default_time=self.options.default_time,
+            default_timezone=self.options.default_timezone,
+            default_papers=self.options.default_papers,
+        )
+        if isinstance(spec, ArgumentError):
+            return Notice(spec.message, error=True)
+        if spec.topics and not self.library.index.query_terms(spec.topics):
+            return Notice(
+                f"The topics “{spec.topics}” have no searchable words; name a subject, "
+                "e.g. `subscribe 09:00 UTC retrieval agents`.",
+                error=True,
+            )
+        if context.channel.platform not in self.posters:
+            return Notice("Digests cannot be posted from here.", error=True)
+        subscription = Subscription(
+            channel=context.channel,
+            time=spec.time,
+            timezone=spec.timezone,
+            topics=spec.topics,
+            max_papers=spec.max_papers,
+            min_upvotes=spec.min_upvotes,
+            weekdays_only=spec.weekdays_only,
+            created_by=context.user.user,
+        )
+        await self.store.subscriptions.put(subscription, at=self.clock())
+        self.jobs.schedule(subscription, self.run_scheduled)
+        upcoming = self._next_run(subscription)
+        return Notice(
+            f"This channel gets a daily digest {describe(spec)}. "
+            f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}.",
+            ephemeral=False,
+        )
+
+    async def unsubscribe(self, context: Context) -> Reply:
+        if not context.can_manage_channel:
+            return Notice(
+                "Only people who can manage this channel can change its digest.", error=True
+            )
+        removed = await self.store.subscriptions.remove(context.channel)
+        self.jobs.unschedule(context.channel)
+        if not removed:
+            return Notice("This channel has no daily digest.")
+        return Notice("This channel will no longer get a daily digest.", ephemeral=False)
+
+    async def preview(self, context: Context) -> Reply:
+        """Post a digest now. It does not count as the day's digest: its papers can
+        still come in the scheduled one."""
+        poster = self.posters.get(context.channel.platform)
+        if poster is None:
+            return Notice("Digests cannot be posted from here.", error=True)
+        subscription = await self.store.subscriptions.get(context.channel) or Subscription(
+            channel=context.channel,
+            time=self.options.default_time,
+            timezone=self.options.default_timezone,
+            max_papers=self.options.default_papers,
+        )
+        today = local_date_of(self.clock(), ZoneInfo(subscription.timezone))
+        papers = await self._choose(subscription, today, exclude=set())
+        if not papers:
+            return Notice(_nothing_new(subscription))
+        header = select.header_text(today, count=len(papers), topics=subscription.topics)
+        try:
+            await self._post(poster, context.channel, Notice(f"Preview · {header}", ephemeral=False))
+            for paper in papers:
+                message_id = await self._post(poster, context.channel, self._paper_post(paper, subscription))
+                await self.store.posts.record(
+                    PostRef(context.channel, message_id), paper.id, at=self.clock()
+                )
+        except PostFailed as error:
+            return Notice(f"I could not post here: {error}", error=True)
+        return Notice(f"Posted a preview digest of {len(papers)} papers.")
+
+    # -- running ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Schedule every active subscription and catch up on digests missed while down."""
+        now = self.clock()
+        for subscription in await self.store.subscriptions.active():
+            self.jobs.schedule(subscription, self.run_scheduled)
+            fire = _last_fire(subscription, now)
+            if fire is None:
+                continue
+            day = local_date_of(fire, ZoneInfo(subscription.timezone))
+            run = await self.store.digests.run(subscription.channel, day)
+            if run is not None and run.finished:
+                continue
+            if now - fire <= self.options.grace:
+                log.info("digest for %s on %s was due at %s: posting it now", _name(subscription.channel), day, fire)
+                self._spawn(self.run_for_day(subscription.channel, day))
+            else:
+                await self.store.digests.skip(subscription.channel, day, at=now)
+                log.info(
+                    "digest for %s on %s skipped: due at %s, beyond the %s grace period",
+                    _name(subscription.channel), day, fire, self.options.grace,
+                )
+
+    async def drain(self, timeout: float) -> None:
+        """Stop starting new papers and let running digests finish their current message."""
+        self._stopping = True
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=timeout)
+
+    async def run_scheduled(self, channel: ChannelRef) -> None:
+        """The job body: post the digest of the local day whose time just came."""
+        subscription = await self.store.subscriptions.get(channel)
+        if subscription is None:
+            return
+        fire = _last_fire(subscription, self.clock()) or self.clock()
+        await self.run_for_day(channel, local_date_of(fire, ZoneInfo(subscription.timezone)))
+
+    async def run_for_day(self, channel: ChannelRef, day: date) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            async with self._locks.setdefault(channel, asyncio.Lock()):
+                await self._run(channel, day)
+        except Exception:
+            log.exception("digest for %s on %s failed", _name(channel), day)
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def _run(self, channel: ChannelRef, day: date) -> None:
+        subscription = await self.store.subscriptions.get(channel)
+        poster = self.posters.get(channel.platform)
+        if subscription is None or self._stopping:
+            return
+        if poster is None:
+            log.warning("digest for %s not posted: the %s adapter is not running", _name(channel), channel.platform)
+            return
+        run = await self.store.digests.claim(channel, day, at=self.clock())
+        if run.finished:
+            log.info("digest for %s on %s already done", _name(channel), day)
+            return
+        if self._before_run is not None:
+            try:
+                await self._before_run()
+            except Exception:
+                log.exception("refreshing papers before the digest failed; using what is stored")
+        done_today = [paper_id for paper_id, _ in await self.store.digests.items(channel, day)]
+        room = max(0, subscription.max_papers - len(done_today))
+        papers = (await self._choose(subscription, day, exclude=None))[:room]
+        try:
+            if run.header_id is None:
+                if not papers and not done_today:
+                    if self.options.announce_empty:
+                        await self._post(poster, channel, Notice(_nothing_new(subscription), ephemeral=False))
+                    await self.store.digests.finish(channel, day, status="done", at=self.clock())
+                    return
+                header = select.header_text(day, count=len(done_today) + len(papers), topics=subscription.topics)
+                header_id = await self._post(poster, channel, Notice(header, ephemeral=False))
+                await self.store.digests.set_header(channel, day, header_id)
+            for position, paper in enumerate(papers, start=len(done_today)):
+                if self._stopping:
+                    return
+                if position > len(done_today):
+                    await self._sleep(self.options.pace_seconds)
+                await self._post_paper(poster, subscription, day, paper, position)
+            await self.store.digests.finish(channel, day, status="done", at=self.clock())
+            await self.store.subscriptions.record_success(channel)
+            log.info("digest for %s on %s posted: %d papers", _name(channel), day, len(done_today) + len(papers))
+        except PostFailed as error:
+            await self._failed(subscription, day, error)
+
+    async def _post_paper(
+        self, poster: ChannelPoster, subscription: Subscription, day: date, paper: Paper, position: int
+    ) -> None:
+        channel = subscription.channel
+        if not await self.store.digests.begin_item(channel, day, paper.id, position=position, at=self.clock()):
+            return
+        try:
+            message_id = await self._post(poster, channel, self._paper_post(paper, subscription))
+        except PostFailed:
+            await self.store.digests.forget_item(channel, paper.id)
+            raise
+        await self.store.digests.finish_item(channel, paper.id, message_id, at=self.clock())
+
+    async def _post(self, poster: ChannelPoster, channel: ChannelRef, reply: Reply) -> str:
+        """Post, retrying failures that may pass; a permanent one raises at once."""
+        for attempt in range(1, self.options.post_attempts + 1):
+            try:
+                return await poster.post(channel, reply)
+            except PostFailed as error:
+                if error.permanent or attempt == self.options.post_attempts:
+                    raise
+                log.warning("posting to %s failed (%s); retrying", _name(channel), error)
+                await self._sleep(self.options.retry_seconds * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _failed(self, subscription: Subscription, day: date, error: PostFailed) -> None:
+        channel = subscription.channel
+        failures = await self.store.subscriptions.record_failure(
+            channel, pause_after=self.options.pause_after_failures, at=self.clock()
+        )
+        if failures >= self.options.pause_after_failures:
+            self.jobs.unschedule(channel)
+            log.error(
+                "digest for %s paused after %d failed runs (last: %s); `subscribe` again there to resume",
+                _name(channel), failures, error,
+            )
+        else:
+            log.warning("digest for %s on %s failed (%s); attempt %d", _name(channel), day, error, failures)
+
+    async def _choose(
+        self, subscription: Subscription, day: date, *, exclude: set[str] | None
+    ) -> list[Paper]:
+        latest = await self.store.papers.latest_featured_day(on_or_before=day)
+        window = select.digest_window(latest, day)
+        if window is None:
+            return []
+        candidates = await self.store.papers.trending(since=window[0], until=window[1], limit=2000)
+        sent = await self.store.digests.sent_papers(subscription.channel) if exclude is None else exclude
+        return select.choose_papers(
+            candidates,
+            limit=subscription.max_papers,
+            min_upvotes=subscription.min_upvotes,
+            already_sent=sent,
+            matches=self._topic_matcher(subscription.topics),
+        )
+
+    def _topic_matcher(self, topics: str) -> Callable[[Paper], bool] | None:
+        if not topics:
+            return None
+        terms = self.library.index.query_terms(topics)
+        tokenizer = self.library.index.tokenizer
+        return lambda paper: not terms.isdisjoint(tokenizer.tokens(f"{paper.title} {paper.abstract}"))
+
+    def _paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
+        terms = self.library.index.query_terms(subscription.topics) if subscription.topics else frozenset()
+        snippet = make_snippet(paper.abstract, terms, self.library.index.tokenizer)
+        return PaperPost(Card(paper, snippet))
+
+    def _next_run(self, subscription: Subscription) -> datetime:
+        zone = ZoneInfo(subscription.timezone)
+        fire = next_fire_time(
+            self.clock(), _clock_time(subscription.time), zone, weekdays_only=subscription.weekdays_only
+        )
+        return fire.astimezone(zone)
+
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+
+def _clock_time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
+    return last_fire_time(
+        now,
+        _clock_time(subscription.time),
+        ZoneInfo(subscription.timezone),
+        weekdays_only=subscription.weekdays_only,
+    )
+
+
+def _nothing_new(subscription: Subscription) -> str:
+    about = f" matching “{subscription.topics}”" if subscription.topics else ""
+    return f"No new papers{about} today."
+
+
+def _name(channel: ChannelRef) -> str:
+    return f"{channel.platform}:{channel.workspace}/{channel.channel}"
+

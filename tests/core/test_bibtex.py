@@ -1,0 +1,63 @@
+"""BibTeX export parses back with a real BibTeX parser, whatever the titles hold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import bibtexparser
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperboy.core.bibtex import to_bibtex
+from paperboy.core.models import Paper
+
+
+def parse(text: str) -> bibtexparser.Library:
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    return library
+
+
+def test_entries_are_arxiv_misc_entries_with_every_field(sample_papers: list[Paper]) -> None:
+    library = parse(to_bibtex(sample_papers[:10]))
+    assert len(library.entries) == 10
+    entry = library.entries[0]
+    paper = sample_papers[0]
+    assert entry.entry_type == "misc"
+    fields = entry.fields_dict
+    assert fields["eprint"].value == paper.id
+    assert fields["archivePrefix"].value == "arXiv"
+    assert fields["year"].value == "2023"
+    assert fields["url"].value == f"https://arxiv.org/abs/{paper.id}"
+    assert fields["author"].value.split(" and ")[0] == paper.authors[0]
+    assert paper.title in fields["title"].value
+
+
+def test_keys_are_unique_even_for_lookalike_papers() -> None:
+    twins = [
+        Paper(id=f"2401.0000{i}", title="Attention Is All", abstract="", authors=("A Vaswani",))
+        for i in range(3)
+    ]
+    keys = [e.key for e in parse(to_bibtex(twins)).entries]
+    assert len(set(keys)) == 3
+
+
+def test_special_characters_are_escaped_and_braces_balanced() -> None:
+    paper = Paper(
+        id="2401.00001",
+        title="100% of {weird} titles & $math$ #1 with a_b ~ ^ \\ and } stray",
+        abstract="",
+        authors=("Smith and Sons", "José Ñúñez"),
+        published=date(2024, 1, 2),
+    )
+    entry = parse(to_bibtex([paper])).entries[0]
+    assert r"\%" in entry.fields_dict["title"].value
+    assert r"\&" in entry.fields_dict["title"].value
+    assert entry.fields_dict["author"].value == "{Smith and Sons} and José Ñúñez"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1, max_size=80), st.lists(st.text(min_size=1, max_size=30), max_size=4))
+def test_any_title_and_authors_give_a_parseable_entry(title: str, authors: list[str]) -> None:
+    paper = Paper(id="2401.00001", title=title, abstract="", authors=tuple(authors))
+    assert len(parse(to_bibtex([paper])).entries) == 1

@@ -1,0 +1,105 @@
+"""The command grammar: every command, and a short answer for every bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperboy.core import commands as c
+from paperboy.core.ids import parse_arxiv_ref
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("search lora fine-tuning", c.Search("lora fine-tuning")),
+        ("SEARCH   lora\tsince:7d", c.Search("lora since:7d")),
+        ("/search lora", c.Search("lora")),
+        ("similar 2106.09685", c.Similar("2106.09685")),
+        ("show arXiv:2106.09685v2", c.Show("2106.09685")),
+        ("show https://arxiv.org/abs/2106.09685", c.Show("2106.09685")),
+        ("trending", c.Trending(1)),
+        ("trending 7", c.Trending(7)),
+        ("trending 30d", c.Trending(30)),
+        ("add https://huggingface.co/papers/2106.09685", c.Add("2106.09685")),
+        ("save 2106.09685", c.Save("2106.09685")),
+        ("saved", c.Saved()),
+        ("unsave 2106.09685", c.Unsave("2106.09685")),
+        ("read 2106.09685", c.Read("2106.09685")),
+        ("export", c.Export()),
+        ("subscribe 09:30 Europe/Berlin agents", c.Subscribe("09:30 Europe/Berlin agents")),
+        ("unsubscribe", c.Unsubscribe()),
+        ("digest", c.DigestNow()),
+        ("help", c.Help()),
+        ("help search", c.Help("search")),
+        ("", c.Help()),
+        ("   ", c.Help()),
+    ],
+)
+def test_each_command_parses(text: str, expected: c.Command) -> None:
+    assert c.parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("search", "What should I search for?"),
+        ("show", "Which paper?"),
+        ("show not an id at all", "is not a paper id"),
+        ("add", "Which paper?"),
+        ("add hello", "is not an arXiv id or link"),
+        ("trending many", "number of days from 1 to 365"),
+        ("trending 0", "number of days"),
+        ("trending 99999999999999999999", "number of days"),
+        ("saved everything", "takes no arguments"),
+        ("serch lora", "Did you mean `search`?"),
+        ("frobnicate", "I don't know the command"),
+        ("search " + "x" * 600, "too long"),
+        ("x" * 100_000, "too long"),
+    ],
+)
+def test_bad_input_gets_a_short_helpful_answer(text: str, answer: str) -> None:
+    result = c.parse_command(text)
+    assert isinstance(result, c.ParseError)
+    assert answer in result.message
+    assert len(result.message) < 200
+
+
+def test_control_and_invisible_characters_never_reach_a_command() -> None:
+    result = c.parse_command("search lo\u202era\x00 \u200bdiffusion\x1b[31m")
+    assert isinstance(result, c.Search)
+    assert all(ch.isprintable() for ch in result.query)
+
+
+def test_backticks_in_echoed_input_cannot_break_out_of_code_marks() -> None:
+    result = c.parse_command("show `@everyone`")
+    assert isinstance(result, c.ParseError)
+    assert result.message.count("`") % 2 == 0
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("2403.12345", "2403.12345"),
+        ("2403.12345v2", "2403.12345"),
+        ("arXiv:2403.12345", "2403.12345"),
+        ("https://arxiv.org/abs/2403.12345v1", "2403.12345"),
+        ("http://arxiv.org/pdf/2403.12345v2.pdf", "2403.12345"),
+        ("https://arxiv.org/pdf/2403.12345", "2403.12345"),
+        ("https://export.arxiv.org/abs/2403.12345", "2403.12345"),
+        ("cs/0112017", "cs/0112017"),
+        ("math.gt/0309136v1", "math.GT/0309136"),
+        ("https://arxiv.org/abs/cs/0112017", "cs/0112017"),
+        ("https://huggingface.co/papers/2403.12345", "2403.12345"),
+        ("<https://arxiv.org/abs/2403.12345?context=cs>", "2403.12345"),
+        ("0704.0001", "0704.0001"),
+    ],
+)
+def test_every_arxiv_reference_form_gives_the_bare_id(ref: str, expected: str) -> None:
+    assert parse_arxiv_ref(ref) == expected
+
+
+@pytest.mark.parametrize(
+    "ref", ["", "hello", "2403.123", "24031.12345", "https://example.com/abs/2403.12345", "1" * 500]
+)
+def test_anything_else_is_not_an_arxiv_reference(ref: str) -> None:
+    assert parse_arxiv_ref(ref) is None
