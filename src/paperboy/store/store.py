@@ -7,6 +7,7 @@ from types import TracebackType
 
 from paperboy.store.database import Database
 from paperboy.store.digests import DigestLog
+from paperboy.store.ingest_log import IngestLog
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
 from paperboy.store.reading_lists import ReadingListRepository
@@ -23,6 +24,7 @@ class Store:
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
         self.digests = DigestLog(db)
+        self.ingest_log = IngestLog(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,150 @@
+"""Ingest: Daily Papers days into the library, on schedule, at start-up and on demand.
+
+A day is fetched whole (every page) and written in one transaction, or not at
+all: a failure is logged, recorded, and retried by the next run; it never
+deletes or downgrades what is stored. Upvotes grow through the day, so the
+recent days are fetched again each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from paperboy.core.library import Library
+from paperboy.sources.daily_papers import DailyPapers
+from paperboy.sources.errors import SourceError
+from paperboy.store.ingest_log import IngestLog
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+class DailySource(Protocol):
+    async def daily_papers(self, day: date) -> DailyPapers: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DayResult:
+    day: date
+    stored: int = 0  # papers written (new or updated)
+    new: int = 0
+    skipped_items: int = 0
+    error: str | None = None
+    already_done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillProgress:
+    days_done: int
+    days_total: int
+    papers: int
+    errors: int
+
+
+class IngestService:
+    def __init__(
+        self,
+        *,
+        source: DailySource,
+        library: Library,
+        ingest_log: IngestLog,
+        clock: Clock,
+        catch_up_days: int = 7,
+        recent_days: int = 2,
+    ) -> None:
+        self.source = source
+        self.library = library
+        self.ingest_log = ingest_log
+        self.clock = clock
+        self.catch_up_days = catch_up_days
+        self.recent_days = recent_days
+        self._refresh_lock = asyncio.Lock()
+        self._last_refresh: datetime | None = None
+
+    async def ingest_day(self, day: date, *, refresh: bool = True) -> DayResult:
+        """Fetch one day and store it; `refresh=False` skips a day already done."""
+        if not refresh and day in await self.ingest_log.done_days(day, day):
+            return DayResult(day, already_done=True)
+        try:
+            fetched = await self.source.daily_papers(day)
+        except SourceError as error:
+            log.warning("ingest %s failed: %s", day, error)
+            await self.ingest_log.mark_failed(day, error=str(error), at=self.clock())
+            return DayResult(day, error=str(error))
+        counts = await self.library.add_papers(fetched.papers, at=self.clock())
+        await self.ingest_log.mark_done(day, papers=len(fetched.papers), at=self.clock())
+        log.info(
+            "ingest %s: %d papers (%d new), %d unusable items skipped",
+            day, len(fetched.papers), counts.inserted, fetched.skipped,
+        )
+        return DayResult(day, len(fetched.papers), counts.inserted, fetched.skipped)
+
+    async def refresh_recent(self) -> list[DayResult]:
+        """The daily job: today and the days just before it, fetched again for upvotes."""
+        async with self._refresh_lock:
+            return await self._refresh()
+
+    async def refresh_if_stale(self, max_age: timedelta = timedelta(minutes=30)) -> None:
+        """Refresh unless that happened within `max_age`: digests call this first, and
+        many channels due at the same minute cause one fetch, not one each."""
+        async with self._refresh_lock:
+            if self._last_refresh is None or self.clock() - self._last_refresh >= max_age:
+                await self._refresh()
+
+    async def _refresh(self) -> list[DayResult]:
+        today = self.clock().date()
+        results = [
+            await self.ingest_day(today - timedelta(days=offset))
+            for offset in range(self.recent_days - 1, -1, -1)
+        ]
+        self._last_refresh = self.clock()
+        return results
+
+    async def catch_up(self) -> list[DayResult]:
+        """At start-up: the days missed while the bot was down (bounded), then today."""
+        today = self.clock().date()
+        start = today - timedelta(days=self.catch_up_days)
+        results = await self.backfill(start, today - timedelta(days=self.recent_days))
+        return results + await self.refresh_recent()
+
+    async def backfill(
+        self,
+        since: date,
+        until: date,
+        *,
+        refresh: bool = False,
+        concurrency: int = 2,
+        progress: Callable[[BackfillProgress], None] | None = None,
+    ) -> list[DayResult]:
+        """Every day from `since` to `until` (inclusive), `concurrency` at a time.
+
+        Resumable: days already done are skipped unless `refresh`."""
+        days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
+        if not refresh:
+            done = await self.ingest_log.done_days(since, until)
+            days = [day for day in days if day not in done]
+        results: list[DayResult] = []
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(day: date) -> None:
+            async with gate:
+                result = await self.ingest_day(day, refresh=True)
+            results.append(result)
+            if progress is not None:
+                progress(
+                    BackfillProgress(
+                        days_done=len(results),
+                        days_total=len(days),
+                        papers=sum(r.stored for r in results),
+                        errors=sum(1 for r in results if r.error),
+                    )
+                )
+
+        await asyncio.gather(*(one(day) for day in days))
+        return sorted(results, key=lambda r: r.day)
