@@ -216,7 +216,7 @@ class PaperSourceSimulator:
         return [r for r in self.requests if r.source == source]
 
     async def start(self) -> None:
-        routes = {
+        routes: dict[str, tuple[str, FakeHuggingFace | FakeArxiv]] = {
             "huggingface": ("/api/daily_papers", self.huggingface),
             "arxiv": ("/api/query", self.arxiv),
         }
