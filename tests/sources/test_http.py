@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.errors import SourceUnavailable
-from paperboy.sources.http import HttpFetcher, RetryPolicy, parse_retry_after
+from paperboy.sources.http import HttpFetcher, RetryPolicy, endpoint, parse_retry_after
+from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.pacing import RateLimiter
 from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.source_clock import FakeClock
@@ -99,3 +101,17 @@ async def test_starting_twice_is_an_error_and_closing_twice_is_harmless() -> Non
         await fetcher.start()
     await fetcher.aclose()
     await fetcher.aclose()
+
+
+@pytest.mark.parametrize("base", ["", "huggingface.co", "ftp://example.org", "http://a b"])
+def test_a_client_refuses_a_base_url_that_is_not_http(base: str) -> None:
+    with pytest.raises(ValueError, match="http"):
+        HuggingFaceClient(base)
+    with pytest.raises(ValueError, match="http"):
+        ArxivClient(base)
+
+
+def test_a_trailing_slash_on_the_base_url_is_fine() -> None:
+    assert (
+        endpoint("https://export.arxiv.org/", "/api/query") == "https://export.arxiv.org/api/query"
+    )

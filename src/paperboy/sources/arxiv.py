@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from paperboy.sources.atom import ArxivEntry, ArxivError, parse_feed
 from paperboy.sources.errors import PaperNotFound
-from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy
+from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy, endpoint
 from paperboy.sources.ids import parse_arxiv_ref
 from paperboy.sources.pacing import RateLimiter, Timing
 
@@ -45,7 +45,7 @@ class ArxivClient:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be within 1..{MAX_BATCH}, got {batch_size}")
         timing = timing or Timing()
-        self._url = base_url.rstrip("/") + "/api/query"
+        self._url = endpoint(base_url, "/api/query")
         self._batch_size = batch_size
         self._http = HttpFetcher(
             SOURCE_NAME,

@@ -65,6 +65,14 @@ class RetryPolicy:
         return max(backoff, min(retry_after, self.max_retry_after))
 
 
+def endpoint(base_url: str, path: str) -> str:
+    """`path` under the site root `base_url`; ValueError unless it is an http(s) URL."""
+    base = base_url.strip().rstrip("/")
+    if not base.lower().startswith(("http://", "https://")) or any(c.isspace() for c in base):
+        raise ValueError(f"a source URL must start with http:// or https://, got {base_url!r}")
+    return base + path
+
+
 def parse_retry_after(value: str | None, timing: Timing) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
     if value is None:
@@ -158,7 +166,7 @@ class HttpFetcher:
                 wait,
             )
             await self._timing.sleep(wait)
-        log.error(
+        log.warning(
             "%s: giving up on %s after %d attempts: %s", self.source, url, attempts, failure.reason
         )
         raise SourceUnavailable(self.source, failure.reason, attempts=attempts)
@@ -228,5 +236,6 @@ __all__ = [
     "BadBody",
     "HttpFetcher",
     "RetryPolicy",
+    "endpoint",
     "parse_retry_after",
 ]

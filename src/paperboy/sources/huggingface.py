@@ -12,7 +12,7 @@ from paperboy.sources.daily_papers import (
     paper_from_item,
     parse_page,
 )
-from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy
+from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy, endpoint
 from paperboy.sources.pacing import RateLimiter, Timing
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class HuggingFaceClient:
         if max_pages < 1:
             raise ValueError(f"max_pages must be >= 1, got {max_pages}")
         timing = timing or Timing()
-        self._url = base_url.rstrip("/") + "/api/daily_papers"
+        self._url = endpoint(base_url, "/api/daily_papers")
         self._max_pages = max_pages
         limiter = RateLimiter(min_interval, timing=timing) if min_interval > 0 else None
         self._http = HttpFetcher(
