@@ -18,7 +18,6 @@ before any fault applies.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import socket
 import time
@@ -33,7 +32,7 @@ from aiohttp import web
 from tests.fakes.paper_fixtures import ArxivRecord, atom_entry, atom_error_entry, atom_feed
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
     from types import TracebackType
 
 HTML_ERROR_PAGE = (
@@ -81,6 +80,11 @@ def body(content: bytes, content_type: str = "application/json") -> Fault:
     return Fault(status=200, body=content, content_type=content_type)
 
 
+def ok() -> Fault:
+    """Answer normally; queue it first to let the faults after it hit later requests."""
+    return Fault()
+
+
 def disconnect() -> Fault:
     """Drop the connection without a response."""
     return Fault(disconnect=True)
@@ -110,7 +114,8 @@ class _FaultQueue:
         self._next.clear()
         self._always = None
 
-    def _take(self) -> Fault | None:
+    def next_fault(self) -> Fault | None:
+        """The fault for the request now arriving (consumed), or None to answer normally."""
         return self._next.popleft() if self._next else self._always
 
 
@@ -147,8 +152,9 @@ class FakeArxiv(_FaultQueue):
     """`GET /api/query?id_list=a,b&max_results=N` over the records it was given.
 
     Like arXiv: a malformed id fails the whole request with one error entry;
-    `max_results` defaults to 10; an unknown well-formed id is simply absent
-    unless `error_for` registered an error entry for it.
+    `max_results` defaults to 10; entries come in publication order, not the
+    order asked for; an unknown well-formed id is simply absent unless
+    `error_for` registered an error entry for it.
     """
 
     def __init__(self) -> None:
@@ -183,7 +189,11 @@ class FakeArxiv(_FaultQueue):
         found = [
             self.records[p] for p in (re.sub(r"v\d+$", "", i) for i in ids) if p in self.records
         ]
-        limit = int(query.get("max_results", "10"))
+        found.sort(key=lambda record: record.published)  # arXiv ignores the order asked for
+        max_results = query.get("max_results", "10")
+        if not max_results.isdigit():
+            return _atom([atom_error_entry("max_results must be an integer")], echo, 1)
+        limit = int(max_results)
         return _atom([atom_entry(r) for r in found[:limit]], echo, len(found), per_page=limit)
 
 
@@ -249,11 +259,13 @@ class PaperSourceSimulator:
     ) -> None:
         await self.aclose()
 
-    def _handler(self, source: str, fake: FakeHuggingFace | FakeArxiv) -> Any:
+    def _handler(
+        self, source: str, fake: FakeHuggingFace | FakeArxiv
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def handle(request: web.Request) -> web.StreamResponse:
             query = dict(request.query)
             self.requests.append(RecordedRequest(source, request.path, query, time.monotonic()))
-            fault = fake._take()
+            fault = fake.next_fault()
             if fault is None:
                 return fake.answer(query)
             if fault.delay:
@@ -288,7 +300,3 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
-
-
-def json_bytes(value: Any) -> bytes:
-    return json.dumps(value).encode()

@@ -24,6 +24,7 @@ from tests.fakes.paper_sources import (
     closed_port_url,
     disconnect,
     html_page,
+    ok,
     slow,
     status,
     truncated,
@@ -204,7 +205,7 @@ async def test_a_later_page_failing_fails_the_whole_day(
     sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
 ) -> None:
     sim.huggingface.set_day(DAY, sample_day(DAY))
-    sim.huggingface.fail_next(Fault(), times=1)  # page 0 answers normally
+    sim.huggingface.fail_next(ok())  # page 0 answers normally
     sim.huggingface.fail_always(status(503))
     hf = HuggingFaceClient(sim.huggingface_url, timeout=TIMEOUT, retry=retry, timing=clock.timing())
     async with hf:
