@@ -1,0 +1,160 @@
+"""Reading a team's own paper list: one JSON object a line (`paperboy ingest --jsonl`).
+
+Pure: lines in, papers and per-line problems out. Each line is an object with
+
+- `title`, `abstract`: non-empty strings (whitespace is collapsed);
+- `id` and/or `url`: at least one. An arXiv id or URL in any form that
+  `parse_arxiv_ref` accepts is stored as the canonical arXiv id. An `id` that
+  is not arXiv's is kept as given, for teams with their own papers, if it is a
+  plain token (letters, digits and ``._:/+-``, at most 100 characters) that
+  does not look like a mistyped arXiv id. A `url` that names no arXiv paper is
+  ignored; one that names a different paper than `id` is an error;
+- optional `authors`: a list of names or one comma-separated string;
+- optional `published`: "YYYY-MM-DD" or an ISO datetime (its date is kept);
+- optional `upvotes`: an integer >= 0.
+
+Other keys are ignored. Blank lines are skipped. A bad line, or a second line
+for an id already read, becomes a `LineError` and is skipped; the rest load.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from paperboy.core.models import Paper
+from paperboy.sources.ids import parse_arxiv_ref
+from paperboy.sources.text import clean_text, date_part
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from datetime import date
+
+MAX_TITLE = 1_000
+MAX_ABSTRACT = 50_000
+_OWN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+-]{0,99}")
+_ARXIV_LOOKALIKE = re.compile(r"(?:arxiv:.*|\d{4}\.\d+(?:v\d+)?|.*arxiv\.org.*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """Why line `line` (1-based) of the file was skipped."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def parse_jsonl(lines: Iterable[str]) -> tuple[list[Paper], list[LineError]]:
+    """The papers of every good line, in file order, and a `LineError` for every bad one."""
+    papers: list[Paper] = []
+    errors: list[LineError] = []
+    first_seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            paper = _paper(_object(line))
+        except _Invalid as exc:
+            errors.append(LineError(number, str(exc)))
+            continue
+        if paper.id in first_seen:
+            errors.append(
+                LineError(number, f"duplicate id {paper.id} (first on line {first_seen[paper.id]})")
+            )
+            continue
+        first_seen[paper.id] = number
+        papers.append(paper)
+    return papers, errors
+
+
+def _object(line: str) -> Mapping[str, Any]:
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _Invalid(f"not JSON ({first[:100]})") from None
+    if not isinstance(value, dict):
+        raise _Invalid(f"expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _paper(record: Mapping[str, Any]) -> Paper:
+    return Paper(
+        id=_id(record.get("id"), record.get("url")),
+        title=_text(record, "title", MAX_TITLE),
+        abstract=_text(record, "abstract", MAX_ABSTRACT),
+        authors=_authors(record.get("authors")),
+        published=_published(record.get("published")),
+        upvotes=_upvotes(record.get("upvotes")),
+    )
+
+
+def _id(raw_id: object, raw_url: object) -> str:
+    if raw_id is not None and not isinstance(raw_id, str):
+        raise _Invalid("id must be a string")
+    if raw_url is not None and not isinstance(raw_url, str):
+        raise _Invalid("url must be a string")
+    from_url = parse_arxiv_ref(raw_url) if raw_url else None
+    if not raw_id or not raw_id.strip():
+        if from_url is None:
+            raise _Invalid("no id, and no arXiv or Hugging Face url to take one from")
+        return from_url
+    given = raw_id.strip()
+    paper_id = parse_arxiv_ref(given)
+    if paper_id is None:
+        if _ARXIV_LOOKALIKE.fullmatch(given) or not _OWN_ID.fullmatch(given):
+            raise _Invalid(f"id {given[:60]!r} is neither an arXiv id nor a plain token")
+        paper_id = given
+    if from_url is not None and from_url != paper_id:
+        raise _Invalid(f"id {paper_id} and url {from_url} name different papers")
+    return paper_id
+
+
+def _text(record: Mapping[str, Any], key: str, limit: int) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"{key} is missing or not a string")
+    text = clean_text(value)
+    if len(text) > limit:
+        raise _Invalid(f"{key} is longer than {limit} characters")
+    return text
+
+
+def _authors(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        names: list[object] = list(value.split(","))
+    elif isinstance(value, list):
+        names = value
+    else:
+        raise _Invalid("authors must be a list of names or one comma-separated string")
+    if not all(isinstance(name, str) for name in names):
+        raise _Invalid("authors must be strings")
+    return tuple(clean_text(name) for name in names if isinstance(name, str) and name.strip())
+
+
+def _published(value: object) -> date | None:
+    if value is None:
+        return None
+    published = date_part(value)
+    if published is None:
+        raise _Invalid(f"published {str(value)[:40]!r} is not YYYY-MM-DD or an ISO datetime")
+    return published
+
+
+def _upvotes(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Invalid(f"upvotes must be a whole number >= 0, got {str(value)[:20]}")
+    return value

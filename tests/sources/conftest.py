@@ -1,0 +1,31 @@
+"""Shared fixtures for the source-client tests: the loopback simulator and a fake clock."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from paperboy.sources.http import RetryPolicy
+from tests.fakes.paper_sources import PaperSourceSimulator
+from tests.fakes.source_clock import FakeClock
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[PaperSourceSimulator]:
+    async with PaperSourceSimulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def retry() -> RetryPolicy:
+    """Three attempts, 1 s then 2 s apart on the fake clock (no real waiting)."""
+    return RetryPolicy(attempts=3, base_delay=1.0, max_delay=8.0, max_retry_after=30.0)
