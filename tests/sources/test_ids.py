@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperboy.sources.ids import is_arxiv_id, parse_arxiv_ref
+from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.errors import PaperNotFound, SourceError, SourceRejected, SourceUnavailable
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
-from paperboy.sources.ids import is_arxiv_id, parse_arxiv_ref
+from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
 from paperboy.sources.jsonl import LineError, parse_jsonl
 from paperboy.sources.pacing import Timing
 

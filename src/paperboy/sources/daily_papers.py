@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperboy.core.models import Paper
 from paperboy.sources.http import BadBody
-from paperboy.sources.ids import parse_arxiv_ref
+from paperboy.core.ids import parse_arxiv_ref
 from paperboy.sources.text import clean_text, date_part, web_link
 
 if TYPE_CHECKING:
