@@ -24,7 +24,7 @@ from paperboy.core.ports import (
     PaperFetcher,
     PostLog,
     ReadingListRepository,
-    SourceUnavailable,
+    SourceFailure,
     StoreUnavailable,
 )
 from paperboy.core.query import ParsedQuery, QueryError, parse_query
@@ -266,7 +266,7 @@ class Bot:
             return Notice("Adding papers from arXiv is not set up on this bot.", error=True)
         try:
             paper = await self.fetcher.fetch_paper(paper_id)
-        except SourceUnavailable:
+        except SourceFailure:
             return Notice("arXiv did not answer, try again later.", error=True)
         if paper is None:
             return Notice(f"arXiv has no paper {paper_id}.", error=True)

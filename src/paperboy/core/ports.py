@@ -108,8 +108,11 @@ class PostFailed(Exception):
         self.permanent = permanent
 
 
-class SourceUnavailable(Exception):
-    """A paper source did not answer usefully (down, timing out, garbage) after retries."""
+class SourceFailure(Exception):
+    """A paper source failed: down, timing out, answering garbage or refusing.
+
+    The base of every error the source clients raise (see sources/errors.py);
+    the user is told to try again later."""
 
 
 class PaperFetcher(Protocol):
@@ -118,7 +121,7 @@ class PaperFetcher(Protocol):
     async def fetch_paper(self, paper_id: str) -> Paper | None:
         """The paper, or None when the source says there is no such paper.
 
-        Raises `SourceUnavailable` when the source cannot be reached."""
+        Raises `SourceFailure` when the source cannot give an answer."""
         ...
 
 

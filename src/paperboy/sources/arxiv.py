@@ -90,6 +90,13 @@ class ArxivClient:
         found, _ = await self._lookup(ids)
         return found
 
+    async def fetch_paper(self, paper_id: str) -> Paper | None:
+        """The core's `PaperFetcher` port: the paper, or None when arXiv has no such paper."""
+        try:
+            return await self.fetch_one(paper_id)
+        except PaperNotFound:
+            return None
+
     async def fetch_one(self, ref: str) -> Paper:
         """The paper `ref` names (an id or URL in any accepted form).
 

@@ -13,8 +13,10 @@ line or a chat reply.
 
 from __future__ import annotations
 
+from paperboy.core.ports import SourceFailure
 
-class SourceError(Exception):
+
+class SourceError(SourceFailure):
     """Base of every error a paper source client raises."""
 
     def __init__(self, source: str, message: str) -> None:
