@@ -37,6 +37,7 @@ BIBTEX = b"@article{paper2501,\n  title = {Diffusion for All},\n}\n"
 class Heard:
     """What the tiny app's listeners received."""
 
+    commands: list[dict[str, Any]] = field(default_factory=list)
     reactions: list[dict[str, Any]] = field(default_factory=list)
     retry_nums: list[str | None] = field(default_factory=list)  # x-slack-retry-num per event
     actions: list[dict[str, Any]] = field(default_factory=list)
@@ -62,6 +63,7 @@ def tiny_app(slack: SlackSimulator, heard: Heard) -> AsyncApp:
     @app.command("/papers")
     async def papers(ack: AsyncAck, respond: AsyncRespond, say: AsyncSay,
                      command: dict[str, Any], client: AsyncWebClient) -> None:
+        heard.commands.append(command)
         if command["text"] == "slow":
             await asyncio.sleep(0.5)
         await ack()
@@ -146,6 +148,13 @@ async def test_a_slash_command_is_acked_in_time_and_answered_at_its_response_url
     assert slack.messages() == []
 
 
+async def test_a_command_can_come_from_another_workspace(
+        slack: SlackSimulator, socket_app: AsyncApp, heard: Heard) -> None:
+    await slack.send_command("saved", team_id="T0OTHER")
+
+    assert heard.commands[0]["team_id"] == "T0OTHER"
+
+
 async def test_the_app_asks_auth_test_and_opens_one_connection_with_the_app_token(
         slack: SlackSimulator, socket_app: AsyncApp) -> None:
     await slack.send_command("help")
@@ -227,7 +236,7 @@ async def test_pressing_a_button_the_bot_never_rendered_fails_the_test(
     message = slack.post_as_user("no buttons here")
 
     with pytest.raises(AssertionError, match="no button 'save'"):
-        slack.block_actions_payload(message, "save")
+        slack.payloads.block_actions(message, "save")
 
 
 async def test_a_rate_limited_post_is_retried_after_retry_after_and_stored_once(
@@ -269,6 +278,36 @@ async def test_files_upload_v2_delivers_the_bytes_name_title_and_channel(
 
 
 # Web API errors
+
+
+async def test_updates_and_ephemeral_messages_show_as_slack_would_show_them(
+        slack: SlackSimulator) -> None:
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    posted = await client.chat_postMessage(channel=slack.default_channel, text="draft")
+    human = slack.post_as_user("hello")
+
+    await client.chat_update(channel=slack.default_channel, ts=posted["ts"], text="final")
+    await client.chat_postEphemeral(channel=slack.default_channel, user=slack.identity.user_id,
+                                    text="only you")
+    with pytest.raises(SlackApiError) as raised:
+        await client.chat_update(channel=slack.default_channel, ts=human.ts, text="hijack")
+
+    assert raised.value.response["error"] == "cant_update_message"
+    assert [(m.text, m.edits) for m in slack.messages()] == [("final", 1), ("hello", 0)]
+    assert [m.text for m in slack.ephemerals(user_id=slack.identity.user_id)] == ["only you"]
+
+
+async def test_an_upload_into_a_thread_records_the_thread_and_comment(
+        slack: SlackSimulator) -> None:
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    posted = await client.chat_postMessage(channel=slack.default_channel, text="your list")
+
+    await client.files_upload_v2(channel=slack.default_channel, thread_ts=posted["ts"],
+                                 content="x", filename="a.bib", initial_comment="here")
+    uploaded = await slack.wait_for_upload()
+
+    assert (uploaded.thread_ts, uploaded.initial_comment, uploaded.title) == (
+        posted["ts"], "here", "a.bib")
 
 
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
@@ -360,7 +399,7 @@ async def test_a_message_over_a_block_kit_limit_is_refused_with_invalid_blocks(
 
 async def test_a_signed_command_over_http_is_answered(
         slack: SlackSimulator, http_app_url: str) -> None:
-    payload = slack.command_payload("search diffusion")
+    payload = slack.payloads.command("search diffusion")
 
     delivery = await slack.deliver_http(
         http_app_url, signed_command(payload, signing_secret=slack.signing_secret))
@@ -375,21 +414,22 @@ async def test_signed_interactions_and_events_over_http_reach_the_app(
         slack: SlackSimulator, http_app_url: str, heard: Heard) -> None:
     message = slack.post_as_user("a paper")
     message.blocks = result_blocks("diffusion")
-    press = signed_interaction(slack.block_actions_payload(message, "save"),
+    press = signed_interaction(slack.payloads.block_actions(message, "save"),
                                signing_secret=slack.signing_secret)
-    reaction = signed_event(slack.reaction_payload(message), signing_secret=slack.signing_secret)
+    reaction = signed_event(slack.payloads.reaction(message), signing_secret=slack.signing_secret)
 
     assert (await slack.deliver_http(http_app_url, press)).status == 200
     assert (await slack.deliver_http(http_app_url, reaction)).status == 200
-    await slack.wait_until(lambda: True if heard.reactions else None)
+    await slack.wait_until(lambda: True if heard.reactions and heard.actions else None)
     assert heard.actions[0]["actions"][0]["value"] == PAPER_ID
+    assert heard.reactions[0]["event"]["item"]["ts"] == message.ts
 
 
 @pytest.mark.parametrize(("secret", "age"), [("not-the-secret", 0), (None, 301)],
                          ids=["bad signature", "stale timestamp"])
 async def test_a_forged_or_stale_request_gets_401_and_runs_nothing(
         slack: SlackSimulator, http_app_url: str, secret: str | None, age: int) -> None:
-    payload = slack.command_payload("search diffusion")
+    payload = slack.payloads.command("search diffusion")
     request = signed_command(payload, signing_secret=secret or slack.signing_secret,
                              timestamp=int(time.time()) - age)
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiohttp
 from aiohttp import web
 
-from . import payloads
 from .chat import ChatMethods
 from .files import FileUploads
+from .payload_factory import Payloads
 from .records import Ack, ApiCall, Envelope, HttpDelivery, Message, ResponsePost, UploadedFile
 from .response_urls import ResponseUrls
 from .socket_mode import SocketModeServer
@@ -58,6 +58,8 @@ class SlackSimulator:
         self._socket = SocketModeServer(app_id=self.identity.app_id, changes=self._changes)
         self._responses = ResponseUrls(self._workspace, self._changes)
         self._files = FileUploads(self._workspace)
+        self.payloads = Payloads(workspace=self._workspace, responses=self._responses,
+                                 base_url=lambda: self.base_url, default_channel=channels[0])
         chat = ChatMethods(self._workspace)
         self._api = WebApi(bot_token=bot_token, app_token=app_token, changes=self._changes,
                            methods={
@@ -80,6 +82,7 @@ class SlackSimulator:
     # lifecycle
 
     async def start(self) -> None:
+        """Listen on 127.0.0.1, a free port; `api_url` and `base_url` are valid from here on."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api.handle)
         app.router.add_get("/socket", self._socket.handle)
@@ -93,6 +96,7 @@ class SlackSimulator:
         self._http = aiohttp.ClientSession()
 
     async def aclose(self) -> None:
+        """Close websockets, then the server. Close the bot first, or it will reconnect."""
         await self._socket.aclose()
         if self._http is not None:
             await self._http.close()
@@ -213,58 +217,6 @@ class SlackSimulator:
         """The first non-None value of `predicate()`, re-checked whenever the simulator changes."""
         return await self._changes.until(predicate, timeout=timeout, what=what)
 
-    # payloads, as Slack would send them
-
-    def command_payload(self, text: str, *, command: str = "/papers", user_id: str | None = None,
-                        channel_id: str | None = None) -> dict[str, str]:
-        """Slash command fields, with a fresh response_url on this simulator."""
-        user = user_id or self.identity.user_id
-        channel = channel_id or self.default_channel
-        url = self._responses.issue(self.base_url, channel=channel, user=user, original=None)
-        return payloads.slash_command(self.identity, command=command, text=text, user_id=user,
-                                      channel_id=channel, response_url=url,
-                                      trigger_id=self._trigger_id())
-
-    def event_payload(self, event: dict[str, Any]) -> dict[str, Any]:
-        """An `event_callback` wrapping `event`, with a fresh event_id."""
-        return payloads.event_callback(self.identity, event,
-                                       event_id=self._workspace.new_id("Ev"))
-
-    def reaction_payload(self, message: Message, reaction: str = "bookmark", *,
-                         user_id: str | None = None, removed: bool = False) -> dict[str, Any]:
-        """The event_callback for a user adding (or removing) `reaction` on `message`.
-
-        Building it is the user's act: the stored message's reactions change too.
-        """
-        user = user_id or self.identity.user_id
-        users = message.reactions.setdefault(reaction, [])
-        if removed and user in users:
-            users.remove(user)
-        elif not removed and user not in users:
-            users.append(user)
-        event = payloads.reaction_event(
-            added=not removed, user_id=user, reaction=reaction, channel=message.channel,
-            ts=message.ts, item_user=message.user, event_ts=f"{time.time():.6f}")
-        return self.event_payload(event)
-
-    def block_actions_payload(self, message: Message, action_id: str, *, value: str | None = None,
-                              user_id: str | None = None) -> dict[str, Any]:
-        """A user pressing the button `action_id` (and `value`, if given) on `message`.
-
-        Raises AssertionError when the message has no such button.
-        """
-        block_id, element = payloads.find_button(message, action_id, value)
-        user = user_id or message.visible_to or self.identity.user_id
-        url = self._responses.issue(self.base_url, channel=message.channel, user=user,
-                                    original=message)
-        return payloads.block_actions(
-            self.identity, user_id=user, channel=message.channel, message_ts=message.ts,
-            ephemeral=message.ephemeral, message=None if message.ephemeral else message.payload(),
-            block_id=block_id, element=element, response_url=url, trigger_id=self._trigger_id())
-
-    def _trigger_id(self) -> str:
-        return f"{self._workspace.new_id('')}.{uuid.uuid4().hex[:12]}"
-
     # Socket Mode
 
     @property
@@ -297,23 +249,28 @@ class SlackSimulator:
 
     async def send_command(self, text: str, *, command: str = "/papers",
                            user_id: str | None = None, channel_id: str | None = None,
-                           timeout: float = 3.0) -> Ack:
-        payload = self.command_payload(text, command=command, user_id=user_id,
-                                       channel_id=channel_id)
+                           team_id: str | None = None, timeout: float = 3.0) -> Ack:
+        payload = self.payloads.command(text, command=command, user_id=user_id,
+                                       channel_id=channel_id, team_id=team_id)
         return await self.deliver("slash_commands", payload, timeout=timeout)
 
-    async def send_event(self, event: dict[str, Any], *, timeout: float = 3.0) -> Ack:
-        return await self.deliver("events_api", self.event_payload(event), timeout=timeout)
+    async def send_event(self, event: dict[str, Any], *, team_id: str | None = None,
+                         timeout: float = 3.0) -> Ack:
+        payload = self.payloads.event(event, team_id=team_id)
+        return await self.deliver("events_api", payload, timeout=timeout)
 
     async def send_reaction(self, message: Message, reaction: str = "bookmark", *,
                             user_id: str | None = None, removed: bool = False,
-                            timeout: float = 3.0) -> Ack:
-        payload = self.reaction_payload(message, reaction, user_id=user_id, removed=removed)
+                            team_id: str | None = None, timeout: float = 3.0) -> Ack:
+        payload = self.payloads.reaction(message, reaction, user_id=user_id, removed=removed,
+                                        team_id=team_id)
         return await self.deliver("events_api", payload, timeout=timeout)
 
     async def press_button(self, message: Message, action_id: str, *, value: str | None = None,
-                           user_id: str | None = None, timeout: float = 3.0) -> Ack:
-        payload = self.block_actions_payload(message, action_id, value=value, user_id=user_id)
+                           user_id: str | None = None, team_id: str | None = None,
+                           timeout: float = 3.0) -> Ack:
+        payload = self.payloads.block_actions(message, action_id, value=value, user_id=user_id,
+                                             team_id=team_id)
         return await self.deliver("interactive", payload, timeout=timeout)
 
     async def request_reconnect(self, *, reason: str = "refresh_requested",
