@@ -1,0 +1,306 @@
+"""SlackSimulator: a loopback Slack (Web API, Socket Mode, response URLs, file uploads).
+
+Point the real slack_sdk/slack-bolt at it with
+`AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)` and
+`AsyncSocketModeHandler(app, slack.app_token)`; no library is patched.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import aiohttp
+from aiohttp import web
+
+from .chat import ChatMethods
+from .files import FileUploads
+from .payload_factory import Payloads
+from .records import Ack, ApiCall, Envelope, HttpDelivery, Message, ResponsePost, UploadedFile
+from .response_urls import ResponseUrls
+from .socket_mode import SocketModeServer
+from .waiting import Changes
+from .web_api import Fault, WebApi
+from .workspace import Identity, Workspace
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
+
+    from .signing import SignedRequest
+
+T = TypeVar("T")
+ENVELOPE_TYPES = ("slash_commands", "events_api", "interactive")
+
+
+class SlackSimulator:
+    """A Slack workspace on 127.0.0.1 (port 0) for tests; use as `async with`.
+
+    Every Web API call is recorded (`calls()`); messages land in channel history
+    (`messages()`); Socket Mode deliveries return the client's `Ack`; response URLs
+    and file uploads are kept for inspection. Awaiting helpers raise AssertionError on
+    timeout instead of hanging.
+    """
+
+    def __init__(self, *, bot_token: str = "xoxb-sim-bot-token",
+                 app_token: str = "xapp-1-sim-app-token",
+                 signing_secret: str = "sim-signing-secret",
+                 identity: Identity | None = None,
+                 channels: tuple[str, ...] = ("C0GENERAL",)) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.signing_secret = signing_secret
+        self.identity = identity or Identity()
+        self.default_channel = channels[0]
+        self._changes = Changes()
+        self._workspace = Workspace(self.identity, channels)
+        self._socket = SocketModeServer(app_id=self.identity.app_id, changes=self._changes)
+        self._responses = ResponseUrls(self._workspace, self._changes)
+        self._files = FileUploads(self._workspace)
+        self.payloads = Payloads(workspace=self._workspace, responses=self._responses,
+                                 base_url=lambda: self.base_url, default_channel=channels[0])
+        chat = ChatMethods(self._workspace)
+        self._api = WebApi(bot_token=bot_token, app_token=app_token, changes=self._changes,
+                           methods={
+                               "auth.test": self._auth_test,
+                               "apps.connections.open": self._connections_open,
+                               "chat.postMessage": chat.post_message,
+                               "chat.postEphemeral": chat.post_ephemeral,
+                               "chat.update": chat.update,
+                               "chat.delete": chat.delete,
+                               "reactions.add": chat.add_reaction,
+                               "files.getUploadURLExternal": self._upload_url,
+                               "files.completeUploadExternal": self._files.complete,
+                           })
+        self._consumed_calls: set[int] = set()
+        self._consumed_uploads: set[str] = set()
+        self._runner: web.AppRunner | None = None
+        self._http: aiohttp.ClientSession | None = None
+        self._port = 0
+
+    # lifecycle
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1, a free port; `api_url` and `base_url` are valid from here on."""
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api.handle)
+        app.router.add_get("/socket", self._socket.handle)
+        app.router.add_post("/respond/{response_id}", self._responses.handle)
+        app.router.add_post("/upload/{file_id}", self._files.receive)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = self._runner.addresses[0][1]
+        self._http = aiohttp.ClientSession()
+
+    async def aclose(self) -> None:
+        """Close websockets, then the server. Close the bot first, or it will reconnect."""
+        await self._socket.aclose()
+        if self._http is not None:
+            await self._http.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> SlackSimulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        await self.aclose()
+
+    @property
+    def base_url(self) -> str:
+        if not self._port:
+            raise AssertionError("SlackSimulator is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base for AsyncWebClient(base_url=...), ending in `/api/`."""
+        return f"{self.base_url}/api/"
+
+    # Web API methods that need the simulator itself
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        who = self.identity
+        return {"ok": True, "url": f"https://{who.team_domain}.slack.com/", "team": "Sim Team",
+                "user": "paperboy", "team_id": who.team_id, "user_id": who.bot_user_id,
+                "bot_id": who.bot_id, "is_enterprise_install": False}
+
+    def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        ticket = self._socket.issue_ticket()
+        return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket?ticket={ticket}"}
+
+    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._files.get_upload_url(args, self.base_url)
+
+    # workspace state
+
+    def add_channel(self, channel_id: str, *, name: str | None = None, is_member: bool = True,
+                    is_archived: bool = False) -> None:
+        """Create (or redefine) a channel; posting to an unknown one is `channel_not_found`."""
+        self._workspace.add_channel(channel_id, name=name, is_member=is_member,
+                                    is_archived=is_archived)
+
+    def post_as_user(self, text: str, *, channel: str | None = None,
+                     user_id: str | None = None) -> Message:
+        """A message written by a human (not the bot), e.g. to react to."""
+        return self._workspace.post(channel=channel or self.default_channel,
+                                    user=user_id or self.identity.user_id, text=text, blocks=[],
+                                    via="human")
+
+    def messages(self, channel: str | None = None) -> list[Message]:
+        """Channel history everyone sees, oldest first (edits applied, deletions gone)."""
+        return self._workspace.history(channel or self.default_channel)
+
+    def message(self, channel: str, ts: str) -> Message:
+        found = self._workspace.find(channel, ts)
+        if found is None:
+            raise AssertionError(f"no message {ts} in {channel}")
+        return found
+
+    def ephemerals(self, *, user_id: str | None = None,
+                   channel: str | None = None) -> list[Message]:
+        """Ephemeral messages (chat.postEphemeral and ephemeral responses), oldest first."""
+        return self._workspace.ephemerals(user=user_id, channel=channel)
+
+    def uploads(self) -> list[UploadedFile]:
+        """Files shared through files.completeUploadExternal, oldest first."""
+        return self._files.completed()
+
+    # Web API calls and faults
+
+    def calls(self, method: str | None = None) -> list[ApiCall]:
+        return [c for c in self._api.calls if method is None or c.method == method]
+
+    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` answer `{"ok": false, "error": error}`."""
+        self._api.inject(method, Fault(error), times)
+
+    def rate_limit_next(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
+        """The next `times` calls of `method` answer HTTP 429 with `Retry-After: retry_after`."""
+        self._api.inject(method, Fault("ratelimited", retry_after), times)
+
+    async def wait_for_call(self, method: str, *, where: Callable[[ApiCall], bool] | None = None,
+                            timeout: float = 5.0) -> ApiCall:
+        """The oldest call of `method` (matching `where`) not returned by an earlier wait."""
+
+        def first_unseen() -> ApiCall | None:
+            for index, call in enumerate(self._api.calls):
+                if (index not in self._consumed_calls and call.method == method
+                        and (where is None or where(call))):
+                    self._consumed_calls.add(index)
+                    return call
+            return None
+
+        return await self._changes.until(
+            first_unseen, timeout=timeout, what=f"a {method} call",
+            seen=lambda: str([c.method for c in self._api.calls]))
+
+    async def wait_for_upload(self, *, timeout: float = 5.0) -> UploadedFile:
+        """The oldest shared file not returned by an earlier wait."""
+
+        def first_unseen() -> UploadedFile | None:
+            for uploaded in self._files.completed():
+                if uploaded.file_id not in self._consumed_uploads:
+                    self._consumed_uploads.add(uploaded.file_id)
+                    return uploaded
+            return None
+
+        return await self._changes.until(first_unseen, timeout=timeout, what="a shared file")
+
+    async def wait_until(self, predicate: Callable[[], T | None], *, timeout: float = 5.0,
+                         what: str = "a condition") -> T:
+        """The first non-None value of `predicate()`, re-checked whenever the simulator changes."""
+        return await self._changes.until(predicate, timeout=timeout, what=what)
+
+    # Socket Mode
+
+    @property
+    def acks(self) -> list[Ack]:
+        """Every ack received, oldest first, including acks that came too late."""
+        return list(self._socket.acks)
+
+    @property
+    def socket_connections(self) -> int:
+        """How many websocket connections clients have opened so far."""
+        return len(self._socket.connections)
+
+    async def wait_for_connection(self, *, timeout: float = 5.0) -> int:
+        """Wait until a Socket Mode client is connected; returns the connection's number."""
+        return (await self._socket.wait_for_connection(timeout=timeout)).number
+
+    async def deliver(self, envelope_type: str, payload: dict[str, Any], *,
+                      timeout: float = 3.0) -> Ack:
+        """Send `payload` in a new envelope and return the ack (AssertionError after `timeout`)."""
+        if envelope_type not in ENVELOPE_TYPES:
+            raise ValueError(f"envelope type must be one of {ENVELOPE_TYPES}")
+        envelope = Envelope(envelope_id=str(uuid.uuid4()), type=envelope_type, payload=payload,
+                            accepts_response_payload=envelope_type != "events_api")
+        return await self._socket.deliver(envelope, timeout=timeout)
+
+    async def redeliver(self, envelope: Envelope, *, reason: str = "timeout",
+                        timeout: float = 3.0) -> Ack:
+        """Deliver `envelope` again: same envelope_id and payload, retry_attempt + 1."""
+        return await self._socket.deliver(envelope.redelivery(reason), timeout=timeout)
+
+    async def send_command(self, text: str, *, command: str = "/papers",
+                           user_id: str | None = None, channel_id: str | None = None,
+                           team_id: str | None = None, timeout: float = 3.0) -> Ack:
+        payload = self.payloads.command(text, command=command, user_id=user_id,
+                                       channel_id=channel_id, team_id=team_id)
+        return await self.deliver("slash_commands", payload, timeout=timeout)
+
+    async def send_event(self, event: dict[str, Any], *, team_id: str | None = None,
+                         timeout: float = 3.0) -> Ack:
+        payload = self.payloads.event(event, team_id=team_id)
+        return await self.deliver("events_api", payload, timeout=timeout)
+
+    async def send_reaction(self, message: Message, reaction: str = "bookmark", *,
+                            user_id: str | None = None, removed: bool = False,
+                            team_id: str | None = None, timeout: float = 3.0) -> Ack:
+        payload = self.payloads.reaction(message, reaction, user_id=user_id, removed=removed,
+                                        team_id=team_id)
+        return await self.deliver("events_api", payload, timeout=timeout)
+
+    async def press_button(self, message: Message, action_id: str, *, value: str | None = None,
+                           user_id: str | None = None, team_id: str | None = None,
+                           timeout: float = 3.0) -> Ack:
+        payload = self.payloads.block_actions(message, action_id, value=value, user_id=user_id,
+                                             team_id=team_id)
+        return await self.deliver("interactive", payload, timeout=timeout)
+
+    async def request_reconnect(self, *, reason: str = "refresh_requested",
+                                timeout: float = 5.0) -> int:
+        """Send `disconnect`; return the number of the new connection the client opens."""
+        connection = await self._socket.request_reconnect(reason=reason, timeout=timeout)
+        return connection.number
+
+    # response URLs
+
+    def responses(self, url: str | None = None) -> list[ResponsePost]:
+        return [p for p in self._responses.posts if url is None or p.url == url]
+
+    async def next_response(self, target: Ack | str, *, timeout: float = 5.0) -> ResponsePost:
+        """The next POST to the response URL of `target` (an Ack or the URL itself)."""
+        url = target.response_url if isinstance(target, Ack) else target
+        return await self._responses.next_response(url, timeout=timeout)
+
+    # HTTP mode
+
+    async def deliver_http(self, url: str, request: SignedRequest, *,
+                           timeout: float = 3.0) -> HttpDelivery:
+        """POST a signed request to the bot, as Slack does in HTTP mode; return its answer."""
+        assert self._http is not None, "SlackSimulator is not started"
+        started = time.perf_counter()
+        try:
+            async with self._http.post(url, data=request.body, headers=request.headers,
+                                       timeout=aiohttp.ClientTimeout(total=timeout)) as answer:
+                text = await answer.text()
+        except TimeoutError:
+            raise AssertionError(f"the bot did not answer {url} within {timeout:g}s") from None
+        return HttpDelivery(status=answer.status, text=text, headers=dict(answer.headers),
+                            seconds=time.perf_counter() - started)

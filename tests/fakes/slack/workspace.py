@@ -1,0 +1,93 @@
+"""The simulated workspace: who is who, which channels exist, what was said where."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from .records import Message
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The ids the simulated workspace and app use; the bot and the human differ."""
+
+    team_id: str = "T0SIM"
+    team_domain: str = "sim"
+    app_id: str = "A0SIM"
+    bot_user_id: str = "U0BOT"
+    bot_id: str = "B0BOT"
+    user_id: str = "U0HUMAN"  # the default human who types commands and reacts
+    user_name: str = "ada"
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_member: bool = True
+    is_archived: bool = False
+
+
+class Workspace:
+    """Channels and their messages, with Slack's answers for posting where one cannot."""
+
+    def __init__(self, identity: Identity, channel_ids: tuple[str, ...]) -> None:
+        self.identity = identity
+        self._channels: dict[str, Channel] = {}
+        self._messages: list[Message] = []
+        self._counter = itertools.count(1)
+        for channel_id in channel_ids:
+            self.add_channel(channel_id)
+
+    def new_ts(self) -> str:
+        """A message timestamp, unique and increasing like Slack's."""
+        return f"1700000000.{next(self._counter):06d}"
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._counter):08d}"
+
+    def add_channel(self, channel_id: str, *, name: str | None = None, is_member: bool = True,
+                    is_archived: bool = False) -> Channel:
+        channel = Channel(channel_id, name or channel_id.lower(), is_member, is_archived)
+        self._channels[channel_id] = channel
+        return channel
+
+    def channel(self, channel_id: str) -> Channel | None:
+        return self._channels.get(channel_id)
+
+    def posting_error(self, channel_id: object) -> str | None:
+        """Slack's error for the bot posting into `channel_id`, or None when it may."""
+        channel = self._channels.get(channel_id) if isinstance(channel_id, str) else None
+        if channel is None:
+            return "channel_not_found"
+        if channel.is_archived:
+            return "is_archived"
+        if not channel.is_member:
+            return "not_in_channel"
+        return None
+
+    def post(self, *, channel: str, user: str, text: str, blocks: list[dict[str, Any]],
+             via: str, thread_ts: str | None = None, visible_to: str | None = None) -> Message:
+        message = Message(channel=channel, ts=self.new_ts(), user=user, text=text, blocks=blocks,
+                          via=via, thread_ts=thread_ts, visible_to=visible_to)
+        self._messages.append(message)
+        return message
+
+    def find(self, channel: str, ts: str) -> Message | None:
+        for message in self._messages:
+            if message.channel == channel and message.ts == ts and not message.deleted:
+                return message
+        return None
+
+    def history(self, channel: str) -> list[Message]:
+        """What everyone sees in `channel`, oldest first (thread replies included)."""
+        return [m for m in self._messages
+                if m.channel == channel and m.visible_to is None and not m.deleted]
+
+    def ephemerals(self, *, user: str | None, channel: str | None) -> list[Message]:
+        return [m for m in self._messages
+                if m.visible_to is not None and not m.deleted
+                and (user is None or m.visible_to == user)
+                and (channel is None or m.channel == channel)]
