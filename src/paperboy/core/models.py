@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class Paper:
         return self.published or self.featured
 
 
-class Platform(str, Enum):
+class Platform(StrEnum):
     SLACK = "slack"
     DISCORD = "discord"
     CONSOLE = "console"

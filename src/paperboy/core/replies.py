@@ -7,13 +7,13 @@ snippets are marked structurally (`Snippet` segments), never with markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from paperboy.core.models import Paper, SavedPaper
 from paperboy.search import Snippet
 
 
-class ListKind(str, Enum):
+class ListKind(StrEnum):
     SEARCH = "search"
     SIMILAR = "similar"
     TRENDING = "trending"
