@@ -1,0 +1,241 @@
+"""`SearchIndex`: BM25Okapi search over paper titles and abstracts."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from paperboy.search import builder, persist, scorer
+from paperboy.search.filters import DocFilter, filter_mask
+from paperboy.search.options import IndexOptions
+from paperboy.search.records import read_records
+from paperboy.search.tokenizer import Tokenizer, words
+from paperboy.search.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping
+    from pathlib import Path
+
+    from paperboy.search.state import BoolArray, IndexState
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One result: the paper and its BM25 score (higher is better)."""
+
+    paper_id: str
+    score: float
+
+
+class SearchIndex:
+    """An incremental BM25Okapi index over paper titles and abstracts.
+
+    Scores are exactly `rank_bm25.BM25Okapi(k1, b, epsilon)` over each
+    paper's token list (title tokens repeated `title_weight` times, then the
+    abstract's tokens), and the top-k is exact.
+
+    Thread safety: any number of threads may call `search`, `similar`,
+    `query_terms`, `len`, `in` and `save` while one thread calls `add`
+    (writers are serialised by a lock). The index's whole state is one
+    immutable `IndexState`; a reader takes the reference once and uses only
+    that, and `add` builds a complete new state beside the old one and
+    publishes it with a single reference assignment. A search therefore sees
+    the index wholly before or wholly after an `add`, never in between.
+    """
+
+    def __init__(self, state: IndexState, vocabulary: Vocabulary) -> None:
+        """Use `build` or `load`; this wraps an already consistent state."""
+        self._state = state
+        self._vocab = vocabulary
+        self._write_lock = threading.Lock()
+
+    @classmethod
+    def build(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        options: IndexOptions | None = None,
+    ) -> SearchIndex:
+        """An index of `records` (see `add` for their keys)."""
+        options = options or IndexOptions()
+        vocab = Vocabulary(Tokenizer(options.tokenizer))
+        index = cls(builder.empty_state(options), vocab)
+        index.add(records)
+        return index
+
+    def add(self, records: Iterable[Mapping[str, Any]]) -> None:
+        """Add or update papers; they are searchable when this returns.
+
+        Each record has "id", "title", "abstract" and optionally "authors"
+        (sequence of str), "date" (date or ISO "YYYY-MM-DD" or None) and
+        "upvotes" (int); other keys are ignored. A new id is added; a known id
+        whose title or abstract changed replaces the old document; a known id
+        with the same text only has its authors, date and upvotes updated,
+        without touching the postings.
+        """
+        docs = read_records(records)
+        if not docs:
+            return
+        with self._write_lock:
+            self._state = builder.add_documents(self._state, self._vocab, docs)
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        where: DocFilter | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[SearchHit]:
+        """The best papers for `query`, best first, skipping the first `offset`.
+
+        Only papers sharing a term with the query (score > 0) are returned,
+        ties in insertion order. A query with no searchable word (empty,
+        punctuation, stopwords, words no paper has) gives [].
+        """
+        state = self._state
+        counts = self._vocab.query_counts(self._analyse(state, query), state.n_terms)
+        return self._rank(state, counts, limit, offset, where, exclude)
+
+    def similar(
+        self,
+        paper_id: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        where: DocFilter | None = None,
+    ) -> list[SearchHit]:
+        """Papers most like `paper_id`: its own token list as the query, itself excluded.
+
+        [] for an unknown id.
+        """
+        state = self._state
+        doc = state.docs.id_to_doc.get(paper_id)
+        if doc is None:
+            return []
+        terms, tfs = state.doc_terms(doc)
+        counts = dict(zip(terms.tolist(), tfs.tolist(), strict=True))
+        return self._rank(state, counts, limit, offset, where, (paper_id,))
+
+    def analyse_query(self, query: str) -> list[str]:
+        """The query's token list as it is scored (repeats count again)."""
+        return self._analyse(self._state, query)
+
+    def query_terms(self, query: str) -> frozenset[str]:
+        """The analysed terms of `query` (for marking matched words in snippets)."""
+        return frozenset(self.analyse_query(query))
+
+    def __len__(self) -> int:
+        return self._state.n_live
+
+    def __contains__(self, paper_id: object) -> bool:
+        return isinstance(paper_id, str) and paper_id in self._state.docs.id_to_doc
+
+    @property
+    def options(self) -> IndexOptions:
+        return self._state.options
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        return self._vocab.tokenizer
+
+    def save(self, path: Path, *, fingerprint: str) -> None:
+        """Write the index to `path` atomically (temporary file, then rename).
+
+        `fingerprint` names the data it was built from (e.g. the store's
+        state); `load` only accepts the file back with the same fingerprint.
+        """
+        state = self._state
+        persist.save(path, state, self._vocab.terms[: state.n_terms], fingerprint=fingerprint)
+
+    @classmethod
+    def load(
+        cls, path: Path, *, fingerprint: str, options: IndexOptions | None = None
+    ) -> SearchIndex | None:
+        """The index saved at `path`, or None (logged) when it cannot be trusted.
+
+        None when the file is missing, damaged (checksum), from another format
+        version, built with other options or saved with another fingerprint.
+        Never raises for a bad file.
+        """
+        options = options or IndexOptions()
+        loaded = persist.load(path, fingerprint=fingerprint, options=options)
+        if loaded is None:
+            return None
+        state, terms = loaded
+        return cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
+
+    def _analyse(self, state: IndexState, query: str) -> list[str]:
+        """The query's tokens, plus the parts of compounds written as one word.
+
+        `finetuning` gets `fine` and `tune` added when the index saw
+        `fine-tuning` (a known compound), or when it never saw `finetuning`
+        but knows both halves, so it finds papers that wrote `fine tuning`.
+        """
+        tokenizer = self._vocab.tokenizer
+        tokens = tokenizer.query_tokens(query)
+        present = set(tokens)
+        extra: list[str] = []
+        for word in words(query):
+            terms = tokenizer.word_terms(word)
+            if len(terms) != 1:
+                continue
+            parts = self._compound_parts(state, word, terms[0])
+            if parts and not present.issuperset(parts):
+                extra += parts
+                present.update(parts)
+        return tokens + extra
+
+    def _compound_parts(self, state: IndexState, word: str, term: str) -> list[str]:
+        tid = self._known(state, term)
+        if tid is not None:
+            return [self._vocab.terms[p] for p in state.compounds.parts_of(tid)]
+        for left, right in self._vocab.tokenizer.splits(word):
+            if self._known(state, left) is not None and self._known(state, right) is not None:
+                return [left, right]
+        return []
+
+    def _known(self, state: IndexState, term: str) -> int | None:
+        """The id of `term` if some live document of `state` has it."""
+        tid = self._vocab.ids.get(term)
+        if tid is None or tid >= state.n_terms or state.df[tid] == 0:
+            return None
+        return tid
+
+    def _rank(
+        self,
+        state: IndexState,
+        counts: Mapping[int, int],
+        limit: int,
+        offset: int,
+        where: DocFilter | None,
+        exclude: Collection[str],
+    ) -> list[SearchHit]:
+        if limit <= 0 or not counts:
+            return []
+        allowed = self._allowed(state, where, exclude)
+        ranked = scorer.top_docs(state, counts, k=offset + limit, allowed=allowed)
+        ids = state.docs.ids
+        return [SearchHit(ids[doc], score) for doc, score in ranked[offset:]]
+
+    @staticmethod
+    def _allowed(
+        state: IndexState, where: DocFilter | None, exclude: Collection[str]
+    ) -> BoolArray | None:
+        mask: BoolArray | None = None
+        if where is not None and not where.is_empty:
+            docs = state.docs
+            mask = filter_mask(where, dates=docs.dates, votes=docs.votes, authors=state.authors)
+        excluded = [state.docs.id_to_doc[i] for i in exclude if i in state.docs.id_to_doc]
+        if excluded:
+            if mask is None:
+                mask = np.ones(state.docs.n_docs, dtype=np.bool_)
+            mask[excluded] = False
+        return mask

@@ -1,0 +1,227 @@
+"""Saving an `IndexState` to one file and loading it back, or refusing to.
+
+Layout: an 8-byte magic, the header length (u64) and the header's CRC-32
+(u32, then 4 bytes of padding), the JSON header, then raw little-endian
+arrays, each starting on a 64-byte boundary. The header records the format
+version, the index options, the caller's fingerprint and, per array, its
+dtype, shape, offset and CRC-32. Loading reads the file into one buffer and
+makes the arrays views of it: no parsing, no copies.
+
+A file is only trusted when everything matches; otherwise `load` logs why and
+returns None so the caller rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import struct
+import tempfile
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from paperboy.search.filters import AuthorTable
+from paperboy.search.postings import Postings
+from paperboy.search.state import Compounds, DocTable, IndexState
+
+if TYPE_CHECKING:
+    from paperboy.search.options import IndexOptions
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_MAGIC = b"PBOYIDX\n"
+_PREFIX = struct.Struct("<8sQI4x")
+_ALIGN = 64
+_SEP = "\x00"
+
+
+class _BadFile(Exception):
+    """The saved index cannot be used; the message says why."""
+
+
+def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -> None:
+    """Write `state` (and its vocabulary `terms`) to `path` atomically."""
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    meta: dict[str, Any] = {}
+    docs = state.docs
+    arrays["doc_ids"] = _text_array(docs.ids)
+    for name in ("length", "live", "text_key", "authors_key", "dates", "votes"):
+        arrays[f"doc_{name}"] = getattr(docs, name)
+    arrays["df"] = state.df
+    arrays["terms"] = _text_array(terms)
+    meta["segments"] = []
+    for i, seg in enumerate(state.segments):
+        meta["segments"].append(
+            {"base": seg.base, "n_docs": seg.n_docs, "bound_avgdl": seg.bound_avgdl}
+        )
+        for name in ("indptr", "docs", "tfs", "bound"):
+            arrays[f"seg{i}_{name}"] = getattr(seg, name)
+    if state.tail is not None:
+        meta["tail_shape"] = list(state.tail.shape)
+        arrays["tail_indptr"] = state.tail.indptr
+        arrays["tail_indices"] = state.tail.indices
+        arrays["tail_data"] = state.tail.data
+    text, starts, author_docs = state.authors.arrays()
+    arrays["authors_text"] = np.frombuffer(text, dtype=np.uint8)
+    arrays["authors_starts"] = starts
+    arrays["authors_docs"] = author_docs
+    arrays["compounds_joined"] = state.compounds.joined
+    arrays["compounds_indptr"] = state.compounds.indptr
+    arrays["compounds_parts"] = state.compounds.parts
+
+    header: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "options": state.options.to_json(),
+        "fingerprint": fingerprint,
+        "meta": meta,
+        "arrays": {},
+    }
+    offset = 0
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        arrays[name] = arr
+        header["arrays"][name] = {
+            "dtype": arr.dtype.str,
+            "shape": list(arr.shape),
+            "offset": offset,
+            "crc": zlib.crc32(arr.data.cast("B")),
+        }
+        offset += _aligned(arr.nbytes)
+    head = json.dumps(header).encode()
+    body_start = _aligned(_PREFIX.size + len(head))
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(_PREFIX.pack(_MAGIC, len(head), zlib.crc32(head)))
+            out.write(head)
+            out.write(b"\x00" * (body_start - _PREFIX.size - len(head)))
+            for arr in arrays.values():
+                out.write(arr.data.cast("B"))
+                out.write(b"\x00" * (_aligned(arr.nbytes) - arr.nbytes))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(
+    path: Path, *, fingerprint: str, options: IndexOptions
+) -> tuple[IndexState, list[str]] | None:
+    """(state, terms) saved at `path`, or None (logged) when it cannot be trusted."""
+    try:
+        return _load(path, fingerprint=fingerprint, options=options)
+    except FileNotFoundError:
+        log.warning("no saved search index at %s; it will be rebuilt", path)
+    except _BadFile as bad:
+        log.warning("saved search index %s not used: %s; it will be rebuilt", path, bad)
+    except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:
+        log.warning("saved search index %s is unreadable (%s); it will be rebuilt", path, exc)
+    return None
+
+
+def _load(path: Path, *, fingerprint: str, options: IndexOptions) -> tuple[IndexState, list[str]]:
+    with path.open("rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        buf = np.empty(size, dtype=np.uint8)
+        if f.readinto(buf.data) != size:
+            raise _BadFile("file is shorter than it said")
+    if size < _PREFIX.size:
+        raise _BadFile("file is truncated")
+    magic, head_len, head_crc = _PREFIX.unpack_from(buf.data)
+    if magic != _MAGIC:
+        raise _BadFile("not a paperboy index file")
+    head = buf[_PREFIX.size : _PREFIX.size + head_len].tobytes()
+    if len(head) != head_len or zlib.crc32(head) != head_crc:
+        raise _BadFile("header checksum mismatch")
+    header = json.loads(head)
+    if header.get("format") != FORMAT_VERSION:
+        raise _BadFile(f"format version {header.get('format')}, expected {FORMAT_VERSION}")
+    if header.get("options") != options.to_json():
+        raise _BadFile("built with other options")
+    if header.get("fingerprint") != fingerprint:
+        raise _BadFile("saved for other data (fingerprint differs)")
+    body = _aligned(_PREFIX.size + head_len)
+    arrays = {name: _view(buf, body, name, spec) for name, spec in header["arrays"].items()}
+    terms = _text_list(arrays["terms"])
+    return _state(options, header["meta"], arrays, len(terms)), terms
+
+
+def _view(buf: npt.NDArray[np.uint8], body: int, name: str, spec: dict[str, Any]) -> Any:
+    dtype = np.dtype(spec["dtype"])
+    count = int(np.prod(spec["shape"], dtype=np.int64))
+    start = body + int(spec["offset"])
+    raw = buf[start : start + count * dtype.itemsize]
+    if len(raw) != count * dtype.itemsize:
+        raise _BadFile(f"array {name} is truncated")
+    if zlib.crc32(raw.data) != spec["crc"]:
+        raise _BadFile(f"checksum mismatch in {name}")
+    return raw.view(dtype).reshape(spec["shape"])
+
+
+def _state(
+    options: IndexOptions, meta: dict[str, Any], a: dict[str, Any], n_terms: int
+) -> IndexState:
+    ids = _text_list(a["doc_ids"])
+    n_docs = len(ids)
+    if any(len(a[f"doc_{n}"]) != n_docs for n in ("length", "live", "dates", "votes")):
+        raise _BadFile("document arrays disagree in length")
+    if len(a["df"]) != n_terms:
+        raise _BadFile("vocabulary and statistics disagree in length")
+    docs = DocTable(
+        ids=ids,
+        id_to_doc={},
+        length=a["doc_length"],
+        live=a["doc_live"],
+        text_key=a["doc_text_key"],
+        authors_key=a["doc_authors_key"],
+        dates=a["doc_dates"],
+        votes=a["doc_votes"],
+    )
+    live = docs.live.tolist()
+    docs.id_to_doc.update((pid, i) for i, pid in enumerate(ids) if live[i])
+    segments = tuple(
+        Postings(
+            base=int(seg["base"]),
+            n_docs=int(seg["n_docs"]),
+            indptr=a[f"seg{i}_indptr"],
+            docs=a[f"seg{i}_docs"],
+            tfs=a[f"seg{i}_tfs"],
+            bound=a[f"seg{i}_bound"],
+            bound_avgdl=float(seg["bound_avgdl"]),
+        )
+        for i, seg in enumerate(meta["segments"])
+    )
+    tail = None
+    if "tail_shape" in meta:
+        tail = sp.csr_matrix(
+            (a["tail_data"], a["tail_indices"], a["tail_indptr"]), shape=tuple(meta["tail_shape"])
+        )
+    authors = AuthorTable.from_arrays(
+        a["authors_text"].tobytes(), a["authors_starts"], a["authors_docs"]
+    )
+    compounds = Compounds(a["compounds_joined"], a["compounds_indptr"], a["compounds_parts"])
+    return IndexState(options, docs, segments, tail, a["df"], authors, compounds)
+
+
+def _text_array(items: list[str]) -> npt.NDArray[np.uint8]:
+    return np.frombuffer(_SEP.join(items).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+
+
+def _text_list(arr: npt.NDArray[np.uint8]) -> list[str]:
+    text = arr.tobytes().decode("utf-8", "surrogatepass")
+    return text.split(_SEP) if text else []
+
+
+def _aligned(n: int) -> int:
+    return (n + _ALIGN - 1) // _ALIGN * _ALIGN

@@ -1,0 +1,157 @@
+"""One consistent, immutable view of the index.
+
+`SearchIndex` holds a single reference to an `IndexState`; a search reads
+that reference once and works on that state only, while `add` builds a new
+state beside it and publishes it by replacing the reference. Nothing in a
+published state is ever modified (arrays are replaced, not written to).
+
+Documents have internal numbers 0..n_docs-1 in insertion order. A document
+whose text changed gets a new number; the old one stays in the postings but
+is dead (`live` False) and counts for nothing: not in N, avgdl, df, nor any
+result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from paperboy.search.filters import AuthorTable
+    from paperboy.search.options import IndexOptions
+    from paperboy.search.postings import F64, I32, I64, Postings, TfArray
+
+U64 = npt.NDArray[np.uint64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Compounds:
+    """Hyphenated compounds seen in documents: joined term -> its part terms.
+
+    Lets a query for `finetuning` also look for `fine` and `tune`, as a query
+    for `fine-tuning` does. Sorted by `joined`; parts of entry i are
+    `parts[indptr[i]:indptr[i+1]]`.
+    """
+
+    joined: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    indptr: I64 = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    parts: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def parts_of(self, term: int) -> list[int]:
+        i = int(np.searchsorted(self.joined, term))
+        if i == len(self.joined) or self.joined[i] != term:
+            return []
+        return [int(p) for p in self.parts[self.indptr[i] : self.indptr[i + 1]]]
+
+    def with_entries(self, entries: dict[int, tuple[int, ...]]) -> Compounds:
+        new = {j: p for j, p in entries.items() if len(p) > 1 and self.parts_of(j) == []}
+        if not new:
+            return self
+        old = {
+            int(j): tuple(int(p) for p in self.parts[self.indptr[i] : self.indptr[i + 1]])
+            for i, j in enumerate(self.joined)
+        }
+        merged = sorted({**old, **new}.items())
+        lengths = np.array([len(p) for _, p in merged], dtype=np.int64)
+        indptr = np.zeros(len(merged) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        return Compounds(
+            np.array([j for j, _ in merged], dtype=np.int64),
+            indptr,
+            np.array([x for _, p in merged for x in p], dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DocTable:
+    """Per-document arrays, indexed by internal number."""
+
+    ids: list[str]
+    id_to_doc: dict[str, int]
+    length: I32
+    live: BoolArray
+    text_key: U64
+    authors_key: U64
+    dates: I32
+    votes: I64
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """Everything a search needs, consistent and never mutated after creation.
+
+    `segments[0]` is the large main segment; a second, small segment holds
+    recently added documents, whose doc x term matrix is kept in `tail` so
+    the next add can rebuild it cheaply.
+    """
+
+    options: IndexOptions
+    docs: DocTable
+    segments: tuple[Postings, ...]
+    tail: sp.csr_matrix | None
+    df: I64
+    authors: AuthorTable
+    compounds: Compounds
+    n_live: int = field(init=False)
+    total_len: int = field(init=False)
+    avgdl: float = field(init=False)
+    norm: F64 = field(init=False)
+    idf: F64 = field(init=False)
+
+    def __post_init__(self) -> None:
+        live = self.docs.live
+        n_live = int(np.count_nonzero(live))
+        total_len = int(self.docs.length[live].sum(dtype=np.int64))
+        avgdl = total_len / n_live if n_live else 0.0
+        k1, b = self.options.k1, self.options.b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Same expression and order as rank_bm25, so K(doc) matches it bit for bit.
+            norm = k1 * (1 - b + b * self.docs.length.astype(np.float64) / avgdl)
+        object.__setattr__(self, "n_live", n_live)
+        object.__setattr__(self, "total_len", total_len)
+        object.__setattr__(self, "avgdl", avgdl)
+        object.__setattr__(self, "norm", norm)
+        object.__setattr__(self, "idf", okapi_idf(self.df, n_live, self.options.epsilon))
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.df)
+
+    def doc_terms(self, doc: int) -> tuple[I64, TfArray]:
+        """(term ids, tfs) of one document."""
+        for seg in self.segments:
+            if seg.base <= doc < seg.base + seg.n_docs:
+                if self.tail is not None and seg is self.segments[-1] and len(self.segments) > 1:
+                    row = self.tail[doc - seg.base]
+                    return row.indices.astype(np.int64), row.data
+                return seg.doc_terms(doc)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint16)
+
+
+def okapi_idf(df: I64, n_docs: int, epsilon: float) -> F64:
+    """BM25Okapi idf per term, exactly as rank_bm25 computes it.
+
+    idf = ln(N - df + 0.5) - ln(df + 0.5); a negative idf is replaced by
+    epsilon times the mean idf over every term present in the corpus.
+    Terms absent from the corpus (df 0) get 0, as rank_bm25 gives unknown terms.
+    """
+    idf = np.zeros(len(df), dtype=np.float64)
+    present = df > 0
+    if not present.any():
+        return idf
+    dfp = df[present].astype(np.float64)
+    raw = np.log(n_docs - dfp + 0.5) - np.log(dfp + 0.5)
+    floor = epsilon * (float(raw.sum()) / len(raw))
+    raw[raw < 0] = floor
+    idf[present] = raw
+    return idf

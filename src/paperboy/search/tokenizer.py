@@ -1,0 +1,162 @@
+"""Turning text into BM25 terms.
+
+A term is a lowercase, accent-folded, Snowball-stemmed (English) word that is
+not a stopword. Hyphenated words are the hard part of scientific text:
+`fine-tuning`, `finetuning` and `fine tuning` must find each other. A
+hyphenated word yields its parts and their joined form (`fine`, `tune`,
+`finetun`), and a query additionally tries the joined form of each pair of
+adjacent words, so all three spellings share at least one term with each
+other (the index adds the last direction, `finetuning` finding `fine tuning`,
+through the compounds it has seen; see `SearchIndex`).
+
+The tokenizer keeps a cache from surface word to terms, which makes
+tokenizing a large corpus several times faster than stemming every word; the
+cache is bounded and safe to share between threads (dict operations are
+atomic under the GIL, and a lost insert only costs a recomputation).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import Stemmer
+
+from paperboy.search.stopwords import ENGLISH_STOPWORDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+HyphenMode = Literal["parts_and_joined", "parts", "joined"]
+
+# A word is a run of Unicode letters and digits; hyphen-minus, U+2010 and
+# U+2011 inside a word make one hyphenated word. En and em dashes separate.
+_WORD_RE = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*")
+_HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
+# Combining diacritical marks left by NFKD ("é" -> "e" + U+0301).
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_CACHE_LIMIT = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class TokenizerOptions:
+    """How text becomes terms; part of a saved index's identity.
+
+    `hyphens`: what a hyphenated word yields: its parts and the joined form
+    (default), only the parts, or only the joined form. `query_pairs`: a query
+    also tries the joined form of each pair of adjacent words.
+    """
+
+    stem: bool = True
+    stopwords: bool = True
+    hyphens: HyphenMode = "parts_and_joined"
+    query_pairs: bool = True
+
+
+def fold(text: str) -> str:
+    """Lowercase `text` and strip accents (NFKD, combining marks dropped)."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, hyphenated words kept whole."""
+    return _WORD_RE.findall(fold(text))
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word of `text` in the original string.
+
+    Case folding and NFKD can change a string's length, so words are found on
+    the original text (the word pattern is Unicode-aware and matches the same
+    words before and after folding).
+    """
+    for match in _WORD_RE.finditer(text):
+        yield match.span()
+
+
+class Tokenizer:
+    """Text to terms for documents (`tokens`) and queries (`query_tokens`)."""
+
+    def __init__(self, options: TokenizerOptions | None = None) -> None:
+        self.options = options or TokenizerOptions()
+        self._stemmer = Stemmer.Stemmer("english")
+        self._stopwords = ENGLISH_STOPWORDS if self.options.stopwords else frozenset()
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def tokens(self, text: str) -> list[str]:
+        """The terms of a document's text, in order, with repeats."""
+        cache = self._cache
+        out: list[str] = []
+        for word in words(text):
+            terms = cache.get(word)
+            if terms is None:
+                terms = self._remember(word)
+            out += terms
+        return out
+
+    def query_tokens(self, text: str) -> list[str]:
+        """The terms of a query: a document's terms plus joined adjacent pairs."""
+        ws = words(text)
+        out: list[str] = []
+        for word in ws:
+            terms = self._cache.get(word)
+            out += terms if terms is not None else self._remember(word)
+        if self.options.query_pairs:
+            for left, right in itertools.pairwise(ws):
+                if _HYPHEN_RE.search(left) or _HYPHEN_RE.search(right):
+                    continue
+                if left in self._stopwords or right in self._stopwords:
+                    continue
+                out.append(self.stem(left + right))
+        return out
+
+    def word_terms(self, word: str) -> tuple[str, ...]:
+        """The terms one folded word yields (empty for a stopword)."""
+        terms = self._cache.get(word)
+        return terms if terms is not None else self._remember(word)
+
+    def compound_parts(self, word: str) -> tuple[str, tuple[str, ...]] | None:
+        """For a hyphenated folded word: (joined term, part terms); else None."""
+        if not _HYPHEN_RE.search(word):
+            return None
+        parts = [p for p in _HYPHEN_RE.split(word) if p not in self._stopwords]
+        return self.stem("".join(_HYPHEN_RE.split(word))), tuple(self.stem(p) for p in parts)
+
+    def splits(self, word: str) -> Iterator[tuple[str, str]]:
+        """(left term, right term) for each way to cut a folded word in two
+        non-stopword pieces of 2+ letters, most balanced cut first."""
+        if _HYPHEN_RE.search(word) or len(word) < 5:
+            return
+        middle = len(word) / 2
+        for cut in sorted(range(2, len(word) - 1), key=lambda c: abs(c - middle)):
+            left, right = word[:cut], word[cut:]
+            if left not in self._stopwords and right not in self._stopwords:
+                yield self.stem(left), self.stem(right)
+
+    def stem(self, word: str) -> str:
+        return str(self._stemmer.stemWord(word)) if self.options.stem else word
+
+    def _remember(self, word: str) -> tuple[str, ...]:
+        terms = self._analyse(word)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = terms
+        return terms
+
+    def _analyse(self, word: str) -> tuple[str, ...]:
+        if not _HYPHEN_RE.search(word):
+            return () if word in self._stopwords else (self.stem(word),)
+        pieces = _HYPHEN_RE.split(word)
+        joined = self.stem("".join(pieces))
+        if self.options.hyphens == "joined":
+            return (joined,)
+        parts = tuple(self.stem(p) for p in pieces if p not in self._stopwords)
+        if self.options.hyphens == "parts":
+            return parts
+        return (*parts, joined) if joined not in parts else parts

@@ -1,0 +1,132 @@
+"""The index scores and ranks exactly like rank_bm25.BM25Okapi on the same token lists."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paperboy.search import IndexOptions, SearchIndex
+from tests.search.reference import Reference, assert_same_ranking
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _queries(papers: list[dict[str, Any]], count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = [w for p in papers for w in (p["title"] + " " + p["abstract"]).split()]
+    return [" ".join(rng.sample(words, rng.randint(1, 8))) for _ in range(count)] + [
+        "large language models",
+        "fine-tuning",
+        "finetuning of diffusion models",
+        "retrieval augmented generation benchmark",
+    ]
+
+
+def _check(index: SearchIndex, ref: Reference, queries: list[str], k: int) -> None:
+    for query in queries:
+        tokens = index.analyse_query(query)
+        all_scores = ref.scores(tokens)
+        assert_same_ranking(index.search(query, limit=k), ref.ranking(tokens, k), all_scores)
+
+
+def test_sample_papers_rank_exactly_like_rank_bm25(sample_papers: list[dict[str, Any]]) -> None:
+    index = SearchIndex.build(sample_papers)
+    ref = Reference(index, sample_papers)
+    queries = _queries(sample_papers, 60, seed=1)
+    _check(index, ref, queries, k=10)
+    _check(index, ref, queries[:10], k=100)
+
+
+def test_non_default_parameters_still_match(sample_papers: list[dict[str, Any]]) -> None:
+    options = IndexOptions(k1=0.9, b=0.4, epsilon=0.0, title_weight=1)
+    index = SearchIndex.build(sample_papers, options=options)
+    _check(index, Reference(index, sample_papers), _queries(sample_papers, 20, seed=2), k=10)
+
+
+def test_incremental_adds_match_a_fresh_reference(sample_papers: list[dict[str, Any]]) -> None:
+    first, second = sample_papers[:40], sample_papers[40:]
+    index = SearchIndex.build(first)
+    changed = [dict(p, abstract=p["abstract"] + " Also about protein folding.") for p in first[:5]]
+    index.add(second[:20])
+    index.add(changed + second[20:])
+    records = first + second[:20] + changed + second[20:]
+    assert len(index) == len(sample_papers)
+    queries = [*_queries(sample_papers, 30, seed=3), "protein folding"]
+    _check(index, Reference(index, records), queries, k=10)
+
+
+def test_save_and_load_keep_the_exact_scores(
+    sample_papers: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    index = SearchIndex.build(sample_papers[:60])
+    index.add(sample_papers[60:])
+    index.save(tmp_path / "index.bin", fingerprint="f1")
+    loaded = SearchIndex.load(tmp_path / "index.bin", fingerprint="f1")
+    assert loaded is not None
+    queries = _queries(sample_papers, 20, seed=4)
+    _check(loaded, Reference(loaded, sample_papers), queries, k=10)
+    # The loaded index keeps growing correctly.
+    extra = [{"id": "x1", "title": "Protein folding with language models", "abstract": "We fold."}]
+    loaded.add(extra)
+    _check(loaded, Reference(loaded, sample_papers + extra), [*queries, "protein folding"], k=10)
+
+
+# Small vocabularies make many shared terms, ties, negative idfs and repeats.
+_WORDS = [
+    "graph",
+    "neural",
+    "network",
+    "fine-tuning",
+    "finetuning",
+    "tuning",
+    "fine",
+    "the",
+    "of",
+    "model",
+    "models",
+    "Über",
+    "uber",
+    "x",
+    "data",
+    "learning",
+]
+_text = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=12).map(" ".join)
+_doc = st.fixed_dictionaries(
+    {"id": st.sampled_from([f"p{i}" for i in range(12)]), "title": _text, "abstract": _text}
+)
+_batch = st.lists(_doc, min_size=1, max_size=8, unique_by=lambda d: d["id"])
+_options = st.builds(
+    IndexOptions,
+    k1=st.sampled_from([0.01, 0.5, 1.2, 1.5, 3.0]),
+    b=st.sampled_from([0.0, 0.3, 0.75, 1.0]),
+    epsilon=st.sampled_from([0.0, 0.25, 1.0]),
+    title_weight=st.integers(0, 3),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    batches=st.lists(_batch, min_size=1, max_size=4),
+    queries=st.lists(_text, min_size=1, max_size=4),
+    options=_options,
+)
+def test_random_corpora_and_adds_match_rank_bm25(
+    batches: list[list[dict[str, str]]], queries: list[str], options: IndexOptions, tmp_path: Path
+) -> None:
+    index = SearchIndex.build(batches[0], options=options)
+    records = list(batches[0])
+    for batch in batches[1:]:
+        index.add(batch)
+        records += batch
+    ref = Reference(index, records)
+    _check(index, ref, queries, k=5)
+    index.save(tmp_path / "i.bin", fingerprint="x")
+    loaded = SearchIndex.load(tmp_path / "i.bin", fingerprint="x", options=options)
+    assert loaded is not None
+    _check(loaded, ref, queries, k=5)

@@ -1,0 +1,110 @@
+"""A saved index is reused only when it can be trusted."""
+
+from __future__ import annotations
+
+import json
+import logging
+import struct
+import zlib
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from paperboy.search import IndexOptions, SearchIndex
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@pytest.fixture
+def saved(sample_papers: list[dict[str, Any]], tmp_path: Path) -> Path:
+    path = tmp_path / "search.idx"
+    SearchIndex.build(sample_papers).save(path, fingerprint="store-v1")
+    return path
+
+
+def test_a_saved_index_loads_and_answers_like_the_original(
+    sample_papers: list[dict[str, Any]], saved: Path
+) -> None:
+    loaded = SearchIndex.load(saved, fingerprint="store-v1")
+    assert loaded is not None
+    assert len(loaded) == len(sample_papers)
+    original = SearchIndex.build(sample_papers)
+    for query in ["language models", "diffusion image generation", "fine-tuning"]:
+        assert loaded.search(query) == original.search(query)
+    assert loaded.similar(sample_papers[0]["id"]) == original.similar(sample_papers[0]["id"])
+
+
+def test_saving_replaces_the_file_without_leaving_temporaries(saved: Path) -> None:
+    index = SearchIndex.load(saved, fingerprint="store-v1")
+    assert index is not None
+    index.save(saved, fingerprint="store-v2")
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+    assert SearchIndex.load(saved, fingerprint="store-v2") is not None
+
+
+def _expect_none(path: Path, caplog: pytest.LogCaptureFixture, why: str, **kw: Any) -> None:
+    with caplog.at_level(logging.WARNING, logger="paperboy.search"):
+        assert SearchIndex.load(path, **{"fingerprint": "store-v1", **kw}) is None
+    assert why in caplog.text
+
+
+def test_a_missing_file_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _expect_none(tmp_path / "nope.idx", caplog, "no saved search index")
+
+
+def test_another_fingerprint_is_refused(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _expect_none(saved, caplog, "fingerprint", fingerprint="store-v2")
+
+
+def test_other_options_are_refused(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _expect_none(saved, caplog, "other options", options=IndexOptions(k1=1.2))
+
+
+@pytest.mark.parametrize("where", [0.5, 0.9, 0.999])
+def test_a_flipped_byte_is_detected(
+    saved: Path, where: float, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = bytearray(saved.read_bytes())
+    pos = int(len(data) * where)
+    data[pos] ^= 0x40
+    saved.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="paperboy.search"):
+        assert SearchIndex.load(saved, fingerprint="store-v1") is None
+    assert "not used" in caplog.text or "unreadable" in caplog.text
+
+
+def test_a_damaged_header_is_detected(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = bytearray(saved.read_bytes())
+    data[40] ^= 0x01
+    saved.write_bytes(bytes(data))
+    _expect_none(saved, caplog, "header checksum")
+
+
+@pytest.mark.parametrize("size", [0, 10, 100, 5000])
+def test_a_truncated_file_is_detected(
+    saved: Path, size: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    saved.write_bytes(saved.read_bytes()[:size])
+    with caplog.at_level(logging.WARNING, logger="paperboy.search"):
+        assert SearchIndex.load(saved, fingerprint="store-v1") is None
+
+
+def test_garbage_is_not_an_index(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "g.idx"
+    path.write_bytes(b"\x00garbage" * 1000)
+    _expect_none(path, caplog, "not a paperboy index")
+
+
+def test_another_format_version_is_refused(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # Rewrite the header as a later version of paperboy would have written it.
+    data = saved.read_bytes()
+    prefix = struct.Struct("<8sQI4x")
+    magic, head_len, _ = prefix.unpack_from(data)
+    header = json.loads(data[prefix.size : prefix.size + head_len])
+    header["format"] += 1
+    head = json.dumps(header).encode().ljust(head_len)
+    saved.write_bytes(
+        prefix.pack(magic, head_len, zlib.crc32(head)) + head + data[prefix.size + head_len :]
+    )
+    _expect_none(saved, caplog, "format version")

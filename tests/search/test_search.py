@@ -1,0 +1,189 @@
+"""What a user gets back from searches: order, no-results, filters, paging, similar."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+
+from paperboy.search import DocFilter, SearchIndex
+
+
+@pytest.fixture
+def papers() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": "1",
+            "title": "Graph neural networks for molecules",
+            "abstract": "Message passing.",
+            "authors": ["Linyi Yang", "Ana María Pérez"],
+            "date": date(2024, 1, 10),
+            "upvotes": 5,
+        },
+        {
+            "id": "2",
+            "title": "Graph transformers",
+            "abstract": "Attention over graph nodes.",
+            "authors": ["Yue Zhang"],
+            "date": "2024-02-01",
+            "upvotes": 50,
+        },
+        {
+            "id": "3",
+            "title": "Protein folding",
+            "abstract": "Graph-free structure prediction.",
+            "authors": ["Linyi Chen", "Wei Yang"],
+            "date": datetime(2024, 3, 5, 12, 0),
+            "upvotes": 12,
+        },
+        {
+            "id": "4",
+            "title": "Diffusion models",
+            "abstract": "Image generation with graphs.",
+            "authors": [],
+            "date": None,
+            "upvotes": 0,
+        },
+        {"id": "5", "title": "Language models", "abstract": "Scaling laws for text."},
+    ]
+
+
+@pytest.fixture
+def index(papers: list[dict[str, Any]]) -> SearchIndex:
+    return SearchIndex.build(papers)
+
+
+def ids(hits: list[Any]) -> list[str]:
+    return [h.paper_id for h in hits]
+
+
+def test_hits_come_best_first_and_only_when_they_share_a_term(index: SearchIndex) -> None:
+    hits = index.search("graph")
+    assert set(ids(hits)) == {"1", "2", "3", "4"}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score > 0 for h in hits)
+
+
+@pytest.mark.parametrize("query", ["", "  ", "the of a", "?!", "zyxwvut qqq", "the zyxwvut"])
+def test_queries_without_searchable_words_give_no_results(index: SearchIndex, query: str) -> None:
+    assert index.search(query) == []
+
+
+def test_paging_continues_where_the_first_page_stopped(index: SearchIndex) -> None:
+    every = index.search("graph", limit=10)
+    assert index.search("graph", limit=2) + index.search("graph", limit=2, offset=2) == every
+    assert index.search("graph", limit=2, offset=10) == []
+    assert index.search("graph", limit=0) == []
+
+
+def test_excluded_papers_are_skipped_without_shortening_the_page(index: SearchIndex) -> None:
+    every = ids(index.search("graph"))
+    assert ids(index.search("graph", limit=2, exclude={every[0], "unknown"})) == every[1:3]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (DocFilter(since=date(2024, 2, 1)), {"2", "3"}),
+        (DocFilter(until=date(2024, 2, 1)), {"1", "2"}),
+        (DocFilter(since=date(2024, 1, 11), until=date(2024, 3, 4)), {"2"}),
+        (DocFilter(min_votes=12), {"2", "3"}),
+        (DocFilter(max_votes=5), {"1", "4"}),
+        (DocFilter(min_votes=6, max_votes=20), {"3"}),
+        (DocFilter(authors=("yang",)), {"1", "3"}),
+        (DocFilter(authors=("Linyi Yang",)), {"1"}),
+        (DocFilter(authors=("YANG LINYI",)), {"1"}),
+        (DocFilter(authors=("perez",)), {"1"}),
+        (DocFilter(authors=("maria perez", "yang")), {"1"}),
+        (DocFilter(authors=("linyi", "zhang")), set()),
+        (DocFilter(authors=("lin",)), set()),
+        (DocFilter(authors=("yang",), min_votes=10), {"3"}),
+    ],
+)
+def test_filters_restrict_the_results(
+    index: SearchIndex, where: DocFilter, expected: set[str]
+) -> None:
+    assert set(ids(index.search("graph", where=where))) == expected
+
+
+def test_filters_keep_the_order_of_the_unfiltered_ranking(index: SearchIndex) -> None:
+    every = ids(index.search("graph"))
+    kept = ids(index.search("graph", where=DocFilter(max_votes=20)))
+    assert kept == [i for i in every if i in kept]
+
+
+def test_upvote_changes_update_filters_without_changing_scores(
+    index: SearchIndex, papers: list[dict[str, Any]]
+) -> None:
+    before = index.search("graph")
+    index.add([dict(papers[3], upvotes=99)])
+    assert index.search("graph") == before
+    assert ids(index.search("graph", where=DocFilter(min_votes=60))) == ["4"]
+
+
+def test_changed_authors_are_found_under_their_new_names(
+    index: SearchIndex, papers: list[dict[str, Any]]
+) -> None:
+    index.add([dict(papers[1], authors=["Grace Hopper"])])
+    assert ids(index.search("graph", where=DocFilter(authors=("hopper",)))) == ["2"]
+    assert ids(index.search("graph", where=DocFilter(authors=("zhang",)))) == []
+
+
+def test_changed_text_replaces_the_old_document(
+    index: SearchIndex, papers: list[dict[str, Any]]
+) -> None:
+    index.add([dict(papers[4], abstract="Graph scaling laws.")])
+    assert len(index) == 5
+    assert "5" in ids(index.search("graph"))
+    assert ids(index.search("text")) == []
+
+
+def test_a_repeated_id_in_one_batch_keeps_the_last_record() -> None:
+    index = SearchIndex.build(
+        [
+            {"id": "a", "title": "old words", "abstract": ""},
+            {"id": "b", "title": "other things", "abstract": ""},
+            {"id": "a", "title": "new words", "abstract": ""},
+            {"id": "c", "title": "more things", "abstract": ""},
+        ]
+    )
+    assert len(index) == 3
+    assert index.search("old") == []
+    assert ids(index.search("new")) == ["a"]
+
+
+def test_similar_finds_related_papers_but_not_itself(index: SearchIndex) -> None:
+    hits = index.similar("2")
+    assert "2" not in ids(hits)
+    assert ids(hits)[0] == "1"
+    assert index.similar("nope") == []
+    assert ids(index.similar("2", where=DocFilter(min_votes=10))) == ["3"]
+
+
+def test_membership_and_size(index: SearchIndex) -> None:
+    assert len(index) == 5
+    assert "3" in index
+    assert "9" not in index
+    assert 3 not in index
+
+
+def test_an_empty_index_answers_nothing() -> None:
+    index = SearchIndex.build([])
+    assert len(index) == 0
+    assert index.search("graph") == []
+    index.add(
+        [
+            {"id": "x", "title": "Graph", "abstract": ""},
+            {"id": "y", "title": "Protein", "abstract": ""},
+            {"id": "z", "title": "Language", "abstract": ""},
+        ]
+    )
+    assert ids(index.search("graph")) == ["x"]
+
+
+def test_records_need_an_id() -> None:
+    with pytest.raises(KeyError):
+        SearchIndex.build([{"title": "no id", "abstract": ""}])
+    with pytest.raises(ValueError, match="id"):
+        SearchIndex.build([{"id": "", "title": "empty id", "abstract": ""}])

@@ -1,0 +1,65 @@
+"""How text becomes terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from paperboy.search import SearchIndex, Tokenizer, TokenizerOptions
+
+
+@pytest.fixture
+def tok() -> Tokenizer:
+    return Tokenizer()
+
+
+def test_words_are_lowercased_and_stemmed(tok: Tokenizer) -> None:
+    assert tok.tokens("Transformers LEARNING Models") == ["transform", "learn", "model"]
+
+
+def test_accents_are_folded(tok: Tokenizer) -> None:
+    assert tok.tokens("Über naïve Schrödinger") == tok.tokens("uber naive schrodinger")
+
+
+def test_stopwords_are_dropped(tok: Tokenizer) -> None:
+    assert tok.tokens("the role of attention in the model") == ["role", "attent", "model"]
+
+
+def test_stopwords_can_be_kept() -> None:
+    assert "the" in Tokenizer(TokenizerOptions(stopwords=False)).tokens("the model")
+
+
+def test_a_hyphenated_word_yields_its_parts_and_the_joined_form(tok: Tokenizer) -> None:
+    assert tok.tokens("fine-tuning") == ["fine", "tune", "finetun"]
+    assert tok.tokens("finetuning") == ["finetun"]
+
+
+def test_hyphen_modes() -> None:
+    assert Tokenizer(TokenizerOptions(hyphens="parts")).tokens("fine-tuning") == ["fine", "tune"]
+    assert Tokenizer(TokenizerOptions(hyphens="joined")).tokens("fine-tuning") == ["finetun"]
+
+
+def test_a_query_tries_adjacent_words_joined(tok: Tokenizer) -> None:
+    assert tok.query_tokens("fine tuning") == ["fine", "tune", "finetun"]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "?!…,;", "--", "the of and", "—"])
+def test_empty_punctuation_and_stopword_queries_have_no_terms(tok: Tokenizer, query: str) -> None:
+    assert tok.query_tokens(query) == []
+
+
+def test_numbers_and_unicode_letters_are_words(tok: Tokenizer) -> None:
+    assert tok.tokens("GPT-4 in 2024 学习") == ["gpt", "4", "gpt4", "2024", "学习"]
+
+
+@pytest.mark.parametrize("doc", ["fine-tuning", "finetuning", "fine tuning"])
+@pytest.mark.parametrize("query", ["fine-tuning", "finetuning", "fine tuning"])
+def test_fine_tuning_spellings_find_each_other(doc: str, query: str) -> None:
+    records = [
+        {"id": "a", "title": f"Efficient {doc} of language models", "abstract": ""},
+        {"id": "b", "title": "A fine-grained study of hyphen-free text", "abstract": ""},
+        {"id": "c", "title": "Graph neural networks", "abstract": ""},
+    ]
+    index = SearchIndex.build(records)
+    hits = index.search(query)
+    assert hits
+    assert hits[0].paper_id == "a"
