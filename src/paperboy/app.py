@@ -1,8 +1,10 @@
 """The composition root: the one place that builds things and wires them together.
 
-`open_core` builds the store, the library (store + search index) and the bot;
-the CLI's one-shot commands use just that. `App` adds the chat adapters and
-runs them on one event loop until they stop or the process is told to.
+`open_library` opens the store and the search index (seeding the sample into
+an empty store); the CLI's one-shot commands use just that and `build_bot`.
+`App` builds everything `paperboy run` needs — sources, scheduler, ingest,
+digests, chat adapters — and runs them on one event loop until it is told to
+stop or an adapter stops by itself.
 """
 
 from __future__ import annotations
@@ -11,22 +13,36 @@ import asyncio
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Protocol, TextIO
+from zoneinfo import ZoneInfo
 
 from paperboy.adapters.console import ConsoleAdapter
 from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
+from paperboy.core.models import ChannelRef
+from paperboy.core.ports import ChannelPoster, DigestCommands, PaperFetcher
+from paperboy.core.replies import Reply
+from paperboy.digest.schedule import DailyTrigger
+from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.scheduler import DigestJobs, Scheduler
+from paperboy.sources.arxiv import ArxivClient
+from paperboy.sources.http import RetryPolicy
+from paperboy.sources.huggingface import HuggingFaceClient
+from paperboy.sources.ingest import IngestService
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+# How long a stopping bot lets a digest finish the message it is posting.
+DRAIN_SECONDS = 10.0
 
 
 def utc_now() -> datetime:
@@ -43,14 +59,11 @@ class Core:
     settings: Settings
     store: Store
     library: Library
-    bot: Bot
     clock: Clock
 
 
 @asynccontextmanager
-async def open_core(
-    settings: Settings, *, clock: Clock = utc_now, command_prefix: str = ""
-) -> AsyncIterator[Core]:
+async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Core]:
     """Open the store, load or build the index, seed the sample into an empty store."""
     store_path = settings.store_path
     store = await Store.open(store_path)
@@ -59,34 +72,73 @@ async def open_core(
         await library.open()
         if settings.sources.load_sample and await store.papers.count() == 0:
             counts = await library.add_papers(load_sample_papers(), at=clock())
-            log.info("store was empty: loaded %d sample papers", counts.inserted)
-        bot = Bot(
-            library=library,
-            reading_lists=store.reading_lists,
-            posts=store.posts,
-            clock=clock,
-            options=BotOptions(
-                page_size=settings.search.page_size,
-                max_query_chars=settings.search.max_query_chars,
-                save_emoji=settings.chat.save_emoji,
-                command_prefix=command_prefix,
-            ),
-        )
+            log.info("the store was empty: loaded %d sample papers", counts.inserted)
         try:
-            yield Core(settings, store, library, bot, clock)
+            yield Core(settings, store, library, clock)
         finally:
             await library.save_index()
     finally:
         await store.aclose()
 
 
+def build_bot(
+    core: Core,
+    *,
+    fetcher: PaperFetcher | None = None,
+    digests: DigestCommands | None = None,
+    command_prefix: str = "",
+) -> Bot:
+    settings = core.settings
+    return Bot(
+        library=core.library,
+        reading_lists=core.store.reading_lists,
+        posts=core.store.posts,
+        clock=core.clock,
+        fetcher=fetcher,
+        digests=digests,
+        options=BotOptions(
+            page_size=settings.search.page_size,
+            max_query_chars=settings.search.max_query_chars,
+            save_emoji=settings.chat.save_emoji,
+            command_prefix=command_prefix,
+        ),
+    )
+
+
+def huggingface_client(settings: Settings) -> HuggingFaceClient:
+    return HuggingFaceClient(
+        settings.sources.huggingface_url,
+        timeout=settings.sources.timeout_seconds,
+        retry=RetryPolicy(attempts=settings.sources.retries + 1),
+    )
+
+
+def arxiv_client(settings: Settings) -> ArxivClient:
+    # A chat user waits on `add`: a short timeout and few retries, then "try later".
+    return ArxivClient(
+        settings.sources.arxiv_url,
+        min_interval=settings.sources.arxiv_min_interval_seconds,
+        timeout=min(settings.sources.timeout_seconds, 10.0),
+        retry=RetryPolicy(attempts=2),
+    )
+
+
 class Adapter(Protocol):
-    """A chat platform connection. `run` returns when the adapter stops by itself
-    (the console at end of input); `aclose` disconnects cleanly."""
+    """A chat platform connection, started and stopped by the App.
+
+    `start` connects and returns once messages can be posted; `post` is the
+    `ChannelPoster` digests use; `wait_closed` returns when the adapter stops by
+    itself (the console at end of input, a client that died); `aclose`
+    disconnects cleanly and is safe to repeat."""
 
     name: str
+    platform: str
 
-    async def run(self) -> None: ...
+    async def start(self) -> None: ...
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str: ...
+
+    async def wait_closed(self) -> None: ...
 
     async def aclose(self) -> None: ...
 
@@ -112,7 +164,7 @@ class App:
         self._stop.set()
 
     def choose_adapters(self) -> tuple[list[str], str]:
-        """Which adapters to run, and why, in one line."""
+        """Which adapters to run, and why, for the one start-up line."""
         secrets = self.settings.secrets
         names = []
         if secrets.slack_bot_token:
@@ -125,49 +177,107 @@ class App:
 
     async def run(self) -> None:
         names, why = self.choose_adapters()
-        async with open_core(self.settings, clock=self.clock) as core:
-            adapters = self._build_adapters(core, names)
-            count = await core.store.papers.count()
+        settings = self.settings
+        async with AsyncExitStack() as stack:
+            core = await stack.enter_async_context(open_library(settings, clock=self.clock))
+            hf = await stack.enter_async_context(huggingface_client(settings))
+            arxiv = await stack.enter_async_context(arxiv_client(settings))
+            scheduler = Scheduler()
+            stack.push_async_callback(scheduler.aclose)
+
+            ingest = IngestService(
+                source=hf,
+                library=core.library,
+                ingest_log=core.store.ingest_log,
+                clock=self.clock,
+                catch_up_days=settings.sources.catch_up_days,
+            )
+            # Filled below, once the adapters exist: digests post through them, and
+            # they answer commands through the bot that holds the digest service.
+            posters: dict[str, ChannelPoster] = {}
+            digest_options = DigestOptions(
+                default_time=settings.digest.default_time,
+                default_timezone=settings.digest.default_timezone,
+                grace=timedelta(hours=settings.digest.grace_hours),
+                announce_empty=settings.digest.announce_empty,
+                pace_seconds=settings.digest.pace_seconds,
+            )
+            digests = DigestService(
+                store=core.store,
+                library=core.library,
+                posters=posters,
+                jobs=DigestJobs(scheduler, grace=digest_options.grace),
+                clock=self.clock,
+                options=digest_options,
+                before_run=ingest.refresh_if_stale,
+            )
+            adapters = [self._build_adapter(name, core, arxiv, digests) for name in names]
+            posters.update({adapter.platform: adapter for adapter in adapters})
+
+            for adapter in adapters:
+                stack.push_async_callback(adapter.aclose)
+                await adapter.start()
             log.info(
                 "paperboy running %s (%s); store %s with %d papers",
                 " + ".join(names),
                 why,
-                self.settings.store_path,
-                count,
+                settings.store_path,
+                await core.store.papers.count(),
             )
-            await self._run_until_stopped(adapters)
+            scheduler.start()
+            self._schedule_ingest(scheduler, ingest)
+            await digests.start()
+            catch_up = asyncio.create_task(ingest.catch_up(), name="ingest-catch-up")
+            try:
+                await self._wait_for_stop(adapters)
+            finally:
+                catch_up.cancel()
+                await digests.drain(DRAIN_SECONDS)
+                with suppress(asyncio.CancelledError):
+                    await catch_up
 
-    def _build_adapters(self, core: Core, names: list[str]) -> list[Adapter]:
-        adapters: list[Adapter] = []
-        for name in names:
-            if name == "console":
-                adapters.append(ConsoleAdapter(core.bot, stdin=self._stdin, stdout=self._stdout))
-            else:
-                raise NotImplementedError(f"the {name} adapter is not available in this build")
-        return adapters
+    def _build_adapter(
+        self, name: str, core: Core, fetcher: PaperFetcher, digests: DigestCommands
+    ) -> Adapter:
+        if name == "console":
+            bot = build_bot(core, fetcher=fetcher, digests=digests)
+            return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
+        raise ValueError(f"the {name} adapter is not available in this build")
 
-    async def _run_until_stopped(self, adapters: list[Adapter]) -> None:
+    def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
+        hours, minutes = self.settings.sources.ingest_time.split(":")
+        trigger = DailyTrigger(
+            time(int(hours), int(minutes)), ZoneInfo(self.settings.sources.ingest_timezone)
+        )
+        scheduler.add("ingest:daily", ingest.refresh_recent, trigger, grace=timedelta(hours=6))
+        log.info("daily ingest scheduled %r", trigger)
+
+    async def _until_stopped(self) -> None:
+        await self._stop.wait()
+        log.info("stopping")
+
+    @staticmethod
+    async def _watch(adapter: Adapter) -> None:
+        try:
+            await adapter.wait_closed()
+        except Exception as error:
+            log.error("the %s adapter stopped: %s", adapter.name, error)
+        else:
+            log.info("the %s adapter stopped", adapter.name)
+
+    async def _wait_for_stop(self, adapters: list[Adapter]) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
-        tasks = {asyncio.create_task(a.run(), name=f"adapter-{a.name}"): a for a in adapters}
-        stopper = asyncio.create_task(self._stop.wait(), name="stop")
+        waits = [asyncio.create_task(self._watch(a), name=f"adapter-{a.name}") for a in adapters]
+        waits.append(asyncio.create_task(self._until_stopped(), name="stop"))
         try:
-            done, _ = await asyncio.wait({*tasks, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                if task is not stopper and task.exception() is not None:
-                    log.error("adapter %s stopped: %s", tasks[task].name, task.exception())
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            stopper.cancel()
-            for adapter in adapters:
-                try:
-                    await adapter.aclose()
-                except Exception:
-                    log.exception("closing the %s adapter failed", adapter.name)
-            for task in tasks:
+            for task in waits:
                 task.cancel()
-            await asyncio.gather(*tasks, stopper, return_exceptions=True)
+            await asyncio.gather(*waits, return_exceptions=True)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 with suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(sig)

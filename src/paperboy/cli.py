@@ -16,7 +16,7 @@ from pathlib import Path
 
 from paperboy import __version__
 from paperboy.adapters.console import ConsoleAdapter
-from paperboy.app import App, Core, open_core
+from paperboy.app import App, Core, build_bot, open_library
 from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
 from paperboy.core.models import Platform, UserRef
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("chat", help="talk to the bot on this terminal (or through a pipe)")
 
     search = commands.add_parser("search", help="search the papers once and print the results")
-    search.add_argument("query", nargs="+", help='words and filters, e.g. lora since:30d votes:>=5')
+    search.add_argument("query", nargs="+", help="words and filters, e.g. lora since:30d votes:>=5")
     search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per result line")
 
@@ -117,9 +117,9 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print(f"config file: {settings.source_file or '(none: defaults and environment)'}")
         print(f"store: {settings.store_path}")
         return 0
-    async with open_core(settings) as core:
+    async with open_library(settings) as core:
         if args.command == "chat":
-            await ConsoleAdapter(core.bot).run()
+            await ConsoleAdapter(build_bot(core)).run()
             return 0
         if args.command == "search":
             return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)
@@ -169,7 +169,9 @@ async def _ingest(core: Core, args: argparse.Namespace) -> int:
 async def _export(core: Core, user: UserRef) -> int:
     items = await core.store.reading_lists.list(user, limit=100_000)
     if not items:
-        print(f"{user.user} has no saved papers on {user.platform}/{user.workspace}", file=sys.stderr)
+        print(
+            f"{user.user} has no saved papers on {user.platform}/{user.workspace}", file=sys.stderr
+        )
         return 1
     sys.stdout.write(to_bibtex(item.paper for item in items))
     return 0

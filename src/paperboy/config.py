@@ -106,17 +106,35 @@ class SearchSettings:
 @dataclass(frozen=True, slots=True)
 class SourcesSettings:
     huggingface_url: str = setting(
-        "https://huggingface.co", "Hugging Face site root; /api/daily_papers is appended.", _http_url
+        "https://huggingface.co",
+        "Hugging Face site root; /api/daily_papers is appended.",
+        _http_url,
     )
     arxiv_url: str = setting(
         "https://export.arxiv.org", "arXiv API site root; /api/query is appended.", _http_url
     )
-    timeout_seconds: float = setting(20.0, "Give up on one request after this long.", _between(1, 300))
+    timeout_seconds: float = setting(
+        20.0, "Give up on one request after this long.", _between(1, 300)
+    )
     retries: int = setting(4, "Retries for a failed request, with backoff.", _between(0, 10))
     arxiv_min_interval_seconds: float = setting(
         3.0, "At most one arXiv request this often (arXiv's terms ask for 3 s).", _between(0, 60)
     )
     load_sample: bool = setting(True, "Load the bundled sample papers into an empty store.")
+    ingest_time: str = setting(
+        "06:30",
+        "Daily ingest of the Daily Papers list (today's and yesterday's, for upvotes).",
+        _clock_time,
+    )
+    ingest_timezone: str = setting("UTC", "Timezone of ingest_time.", _timezone)
+    catch_up_days: int = setting(
+        7,
+        "At start-up, fetch the days missed while the bot was down, this far back.",
+        _between(0, 60),
+    )
+    backfill_concurrency: int = setting(
+        2, "Days fetched at once by `paperboy ingest --since`.", _between(1, 8)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +152,9 @@ class SlackSettings:
         "https://slack.com/api/", "Slack Web API base; method names are appended.", _http_url
     )
     mode: str = setting(
-        "socket", "socket (no public URL needed) or http (signed requests).", _one_of("socket", "http")
+        "socket",
+        "socket (no public URL needed) or http (signed requests).",
+        _one_of("socket", "http"),
     )
     http_host: str = setting("0.0.0.0", "HTTP mode: address to listen on.")
     http_port: int = setting(3000, "HTTP mode: port to listen on.", _between(1, 65535))
@@ -146,9 +166,7 @@ class DiscordSettings:
     api_url: str = setting(
         "https://discord.com/api/v10", "Discord REST base (discord.http.Route.BASE).", _http_url
     )
-    gateway_url: str = setting(
-        "wss://gateway.discord.gg/", "Discord gateway websocket URL.", _url
-    )
+    gateway_url: str = setting("wss://gateway.discord.gg/", "Discord gateway websocket URL.", _url)
     sync_guilds: tuple[str, ...] = setting(
         (), "Guild ids to sync /papers to instantly; empty syncs globally (takes up to an hour)."
     )
@@ -158,6 +176,19 @@ class DiscordSettings:
 class DigestSettings:
     default_time: str = setting("09:00", "Digest time when `subscribe` names none.", _clock_time)
     default_timezone: str = setting("UTC", "Timezone when `subscribe` names none.", _timezone)
+    grace_hours: float = setting(
+        3.0,
+        "A digest missed while the bot was down is still posted this long after its time.",
+        _between(0, 23),
+    )
+    announce_empty: bool = setting(
+        True, 'Post "no new papers today" when nothing qualifies (false: stay silent).'
+    )
+    pace_seconds: float = setting(
+        1.0,
+        "Pause between a digest's messages in one channel (platform rate limits).",
+        _between(0, 10),
+    )
 
 
 @dataclass(frozen=True, slots=True)

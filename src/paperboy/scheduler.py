@@ -35,7 +35,7 @@ class Scheduler:
     def add(
         self,
         job_id: str,
-        func: Callable[..., Awaitable[None]],
+        func: Callable[..., Awaitable[object]],
         trigger: BaseTrigger,
         *,
         args: tuple[Any, ...] = (),

@@ -21,8 +21,12 @@ def test_every_part_is_read() -> None:
 
 
 def test_a_timezone_without_a_time_and_topics_alone_work() -> None:
-    assert parse("America/New_York") == SubscriptionSpec("09:00", "America/New_York", "", 5, 0, False)
-    assert parse("diffusion models") == SubscriptionSpec("09:00", "UTC", "diffusion models", 5, 0, False)
+    assert parse("America/New_York") == SubscriptionSpec(
+        "09:00", "America/New_York", "", 5, 0, False
+    )
+    assert parse("diffusion models") == SubscriptionSpec(
+        "09:00", "UTC", "diffusion models", 5, 0, False
+    )
 
 
 @pytest.mark.parametrize(

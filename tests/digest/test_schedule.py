@@ -75,7 +75,11 @@ def test_daylight_saving_changes_neither_skip_nor_double_a_digest(
     if at.hour == 9:
         assert (fire.hour, fire.minute) == (9, 0)
     else:  # at or just after the wall-clock time, never a day late or early
-        assert timedelta(0) <= fire.replace(tzinfo=None) - datetime.combine(change_day, at) <= timedelta(hours=1)
+        assert (
+            timedelta(0)
+            <= fire.replace(tzinfo=None) - datetime.combine(change_day, at)
+            <= timedelta(hours=1)
+        )
 
 
 def test_the_last_fire_time_is_found_across_midnight() -> None:

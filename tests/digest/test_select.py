@@ -50,4 +50,7 @@ def test_the_header_names_the_day_the_count_and_the_topics() -> None:
     assert header_text(date(2025, 3, 13), count=5, topics="agents") == (
         "Trending papers — Thu 13 Mar · 5 papers · topics: agents"
     )
-    assert header_text(date(2025, 3, 13), count=1, topics="") == "Trending papers — Thu 13 Mar · 1 paper"
+    assert (
+        header_text(date(2025, 3, 13), count=1, topics="")
+        == "Trending papers — Thu 13 Mar · 1 paper"
+    )

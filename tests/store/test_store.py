@@ -32,7 +32,9 @@ async def test_a_new_file_gets_every_migration_recorded(tmp_path: Path) -> None:
         pass
     with sqlite3.connect(path) as conn:
         versions = [row[0] for row in conn.execute("SELECT version FROM schema_migrations")]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert versions == [m.version for m in MIGRATIONS]
     assert {"papers", "saved_papers", "posts", "subscriptions", "digest_runs"} <= tables
@@ -70,7 +72,8 @@ async def test_upsert_updates_upvotes_without_duplicating(store: Store, now: dat
     assert (second.inserted, second.updated) == (0, 1)
     assert await store.papers.count() == 1
     stored = await store.papers.get(PAPER.id)
-    assert stored is not None and stored.upvotes == 42
+    assert stored is not None
+    assert stored.upvotes == 42
 
 
 async def test_upsert_never_loses_fields_or_lowers_upvotes(store: Store, now: datetime) -> None:

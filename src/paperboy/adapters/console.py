@@ -51,9 +51,15 @@ class ConsoleAdapter:
         self._posts: list[PostRef] = []
         self._last_more: PageRef | None = None
         self._write_lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         """Answer lines until end of input or `quit`."""
+        await self.start()
+        await self.wait_closed()
+
+    async def start(self) -> None:
+        """Start reading stdin (from a daemon thread) and answering each line."""
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
@@ -63,6 +69,13 @@ class ConsoleAdapter:
             loop.call_soon_threadsafe(lines.put_nowait, None)
 
         threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        self._task = asyncio.create_task(self._answer_lines(lines), name="console")
+
+    async def wait_closed(self) -> None:
+        if self._task is not None:
+            await self._task
+
+    async def _answer_lines(self, lines: asyncio.Queue[str | None]) -> None:
         interactive = self._stdin.isatty()
         await self._write("paperboy: type `help` for commands, `quit` to leave.")
         while True:
@@ -76,7 +89,9 @@ class ConsoleAdapter:
                 await self.answer(line)
 
     async def aclose(self) -> None:
-        """Nothing to disconnect: the stdin reader is a daemon thread."""
+        """Stop answering; the stdin reader is a daemon thread and needs no closing."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
 
     async def answer(self, line: str) -> None:
         """Run one line: a console verb (react, unreact, more) or a bot command."""

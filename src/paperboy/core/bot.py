@@ -337,9 +337,7 @@ def normalize_emoji(name: str) -> str:
 
 
 def _unknown_paper(paper_id: str) -> Notice:
-    return Notice(
-        f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True
-    )
+    return Notice(f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True)
 
 
 def _no_results(parsed: ParsedQuery, offset: int) -> str:
@@ -350,4 +348,3 @@ def _no_results(parsed: ParsedQuery, offset: int) -> str:
 
 def _digests_off() -> Notice:
     return Notice("Daily digests are not set up on this bot.", error=True)
-

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from paperboy.core.ids import parse_arxiv_ref
@@ -131,8 +132,19 @@ COMMAND_NAMES = (
     "help",
 )
 
-_ID_COMMANDS = {"similar": Similar, "show": Show, "save": Save, "unsave": Unsave, "read": Read}
-_NO_ARGUMENT = {"saved": Saved, "export": Export, "unsubscribe": Unsubscribe, "digest": DigestNow}
+_ID_COMMANDS: dict[str, Callable[[str], Command]] = {
+    "similar": Similar,
+    "show": Show,
+    "save": Save,
+    "unsave": Unsave,
+    "read": Read,
+}
+_NO_ARGUMENT: dict[str, Callable[[], Command]] = {
+    "saved": Saved,
+    "export": Export,
+    "unsubscribe": Unsubscribe,
+    "digest": DigestNow,
+}
 
 
 def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
@@ -148,7 +160,11 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
     rest = rest.strip()
 
     if name == "search":
-        return Search(rest) if rest else ParseError("What should I search for? Try `search lora fine-tuning`.")
+        return (
+            Search(rest)
+            if rest
+            else ParseError("What should I search for? Try `search lora fine-tuning`.")
+        )
     if name in _ID_COMMANDS:
         return _with_paper_id(name, rest)
     if name == "add":
@@ -194,7 +210,9 @@ def _trending(rest: str) -> Command | ParseError:
         return Trending()
     days = rest.removesuffix("d") if rest.endswith("d") else rest
     if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
-        return ParseError(f"`trending` takes a number of days from 1 to {MAX_DAYS}, e.g. `trending 7`.")
+        return ParseError(
+            f"`trending` takes a number of days from 1 to {MAX_DAYS}, e.g. `trending 7`."
+        )
     return Trending(int(days))
 
 
@@ -209,4 +227,3 @@ def _unknown(word: str) -> ParseError:
 
 def _too_long(length: int, limit: int) -> ParseError:
     return ParseError(f"That is too long ({length:,} characters; the limit is {limit:,}).")
-

@@ -47,7 +47,9 @@ def help_text(*, prefix: str = "", save_emoji: str = "🔖", topic: str = "") ->
             line = f"`{prefix}{usage}`: {does.format(emoji=save_emoji)}."
             return line + (" " + _FILTERS if name == "search" else "")
     lines = ["Commands:"]
-    lines += [f"• `{prefix}{usage}`: {does.format(emoji=save_emoji)}" for _, usage, does in _COMMANDS]
+    lines += [
+        f"• `{prefix}{usage}`: {does.format(emoji=save_emoji)}" for _, usage, does in _COMMANDS
+    ]
     lines += ["", _FILTERS, "", "Examples:"]
     lines += [f"• `{prefix}{example}`" for example in _EXAMPLES]
     lines += ["", f"React with {save_emoji} to any paper I post to save it; remove it to unsave."]

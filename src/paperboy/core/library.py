@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from paperboy.core.models import Paper
-from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex
 from paperboy.core.ports import PaperRepository, UpsertCounts
+from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex
 
 log = logging.getLogger(__name__)
 

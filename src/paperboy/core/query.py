@@ -135,4 +135,3 @@ def _parse_votes(value: str) -> tuple[int | None, int | None] | None:
         "<": (None, number - 1),
         "=": (number, number),
     }[op]
-

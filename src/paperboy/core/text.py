@@ -33,7 +33,7 @@ def quote_title(paper: Paper, limit: int = 80) -> str:
 
 
 def short_authors(authors: tuple[str, ...], *, keep: int = 3) -> str:
-    """"A, B, C et al." — or "" when there are none."""
+    """ "A, B, C et al." — or "" when there are none."""
     if len(authors) <= keep:
         return ", ".join(authors)
     return ", ".join(authors[:keep]) + " et al."

@@ -63,7 +63,7 @@ def local_date_of(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 
 
-class DailyTrigger(BaseTrigger):
+class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 is untyped
     """Fires once per local day at `at` in `zone` (weekdays only if asked)."""
 
     __slots__ = ("at", "weekdays_only", "zone")
@@ -73,9 +73,7 @@ class DailyTrigger(BaseTrigger):
         self.zone = zone
         self.weekdays_only = weekdays_only
 
-    def get_next_fire_time(
-        self, previous_fire_time: datetime | None, now: datetime
-    ) -> datetime:
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime:
         # With no previous fire, a fire time exactly `now` still counts.
         after = previous_fire_time or now - timedelta(microseconds=1)
         fire = next_fire_time(after, self.at, self.zone, weekdays_only=self.weekdays_only)

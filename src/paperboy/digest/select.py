@@ -43,7 +43,7 @@ def choose_papers(
 
 
 def header_text(day: date, *, count: int, topics: str) -> str:
-    """"Trending papers — Thu 13 Mar · 5 papers · topics: agents"."""
+    """ "Trending papers — Thu 13 Mar · 5 papers · topics: agents"."""
     parts = [f"Trending papers — {day.strftime('%a')} {day.day} {day.strftime('%b')}"]
     parts.append(f"{count} paper" + ("" if count == 1 else "s"))
     if topics:

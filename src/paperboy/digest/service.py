@@ -76,7 +76,7 @@ class DigestService:
         self._sleep = sleep
         self._locks: dict[ChannelRef, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
-        self._stopping = False
+        self._stopping = asyncio.Event()
 
     # -- commands (DigestCommands) ------------------------------------------------------
 
@@ -149,9 +149,13 @@ class DigestService:
             return Notice(_nothing_new(subscription))
         header = select.header_text(today, count=len(papers), topics=subscription.topics)
         try:
-            await self._post(poster, context.channel, Notice(f"Preview · {header}", ephemeral=False))
+            await self._post(
+                poster, context.channel, Notice(f"Preview · {header}", ephemeral=False)
+            )
             for paper in papers:
-                message_id = await self._post(poster, context.channel, self._paper_post(paper, subscription))
+                message_id = await self._post(
+                    poster, context.channel, self._paper_post(paper, subscription)
+                )
                 await self.store.posts.record(
                     PostRef(context.channel, message_id), paper.id, at=self.clock()
                 )
@@ -174,20 +178,28 @@ class DigestService:
             if run is not None and run.finished:
                 continue
             if now - fire <= self.options.grace:
-                log.info("digest for %s on %s was due at %s: posting it now", _name(subscription.channel), day, fire)
+                log.info(
+                    "digest for %s on %s was due at %s: posting it now",
+                    _name(subscription.channel),
+                    day,
+                    fire,
+                )
                 self._spawn(self.run_for_day(subscription.channel, day))
             else:
                 await self.store.digests.skip(subscription.channel, day, at=now)
                 log.info(
                     "digest for %s on %s skipped: due at %s, beyond the %s grace period",
-                    _name(subscription.channel), day, fire, self.options.grace,
+                    _name(subscription.channel),
+                    day,
+                    fire,
+                    self.options.grace,
                 )
 
-    async def drain(self, timeout: float) -> None:
+    async def drain(self, seconds: float) -> None:
         """Stop starting new papers and let running digests finish their current message."""
-        self._stopping = True
+        self._stopping.set()
         if self._running:
-            await asyncio.wait(set(self._running), timeout=timeout)
+            await asyncio.wait(set(self._running), timeout=seconds)
 
     async def run_scheduled(self, channel: ChannelRef) -> None:
         """The job body: post the digest of the local day whose time just came."""
@@ -213,10 +225,14 @@ class DigestService:
     async def _run(self, channel: ChannelRef, day: date) -> None:
         subscription = await self.store.subscriptions.get(channel)
         poster = self.posters.get(channel.platform)
-        if subscription is None or self._stopping:
+        if subscription is None or self._stopping.is_set():
             return
         if poster is None:
-            log.warning("digest for %s not posted: the %s adapter is not running", _name(channel), channel.platform)
+            log.warning(
+                "digest for %s not posted: the %s adapter is not running",
+                _name(channel),
+                channel.platform,
+            )
             return
         run = await self.store.digests.claim(channel, day, at=self.clock())
         if run.finished:
@@ -234,29 +250,45 @@ class DigestService:
             if run.header_id is None:
                 if not papers and not done_today:
                     if self.options.announce_empty:
-                        await self._post(poster, channel, Notice(_nothing_new(subscription), ephemeral=False))
+                        await self._post(
+                            poster, channel, Notice(_nothing_new(subscription), ephemeral=False)
+                        )
                     await self.store.digests.finish(channel, day, status="done", at=self.clock())
                     return
-                header = select.header_text(day, count=len(done_today) + len(papers), topics=subscription.topics)
+                header = select.header_text(
+                    day, count=len(done_today) + len(papers), topics=subscription.topics
+                )
                 header_id = await self._post(poster, channel, Notice(header, ephemeral=False))
                 await self.store.digests.set_header(channel, day, header_id)
             for position, paper in enumerate(papers, start=len(done_today)):
-                if self._stopping:
+                if self._stopping.is_set():
                     return
                 if position > len(done_today):
                     await self._sleep(self.options.pace_seconds)
                 await self._post_paper(poster, subscription, day, paper, position)
             await self.store.digests.finish(channel, day, status="done", at=self.clock())
             await self.store.subscriptions.record_success(channel)
-            log.info("digest for %s on %s posted: %d papers", _name(channel), day, len(done_today) + len(papers))
+            log.info(
+                "digest for %s on %s posted: %d papers",
+                _name(channel),
+                day,
+                len(done_today) + len(papers),
+            )
         except PostFailed as error:
             await self._failed(subscription, day, error)
 
     async def _post_paper(
-        self, poster: ChannelPoster, subscription: Subscription, day: date, paper: Paper, position: int
+        self,
+        poster: ChannelPoster,
+        subscription: Subscription,
+        day: date,
+        paper: Paper,
+        position: int,
     ) -> None:
         channel = subscription.channel
-        if not await self.store.digests.begin_item(channel, day, paper.id, position=position, at=self.clock()):
+        if not await self.store.digests.begin_item(
+            channel, day, paper.id, position=position, at=self.clock()
+        ):
             return
         try:
             message_id = await self._post(poster, channel, self._paper_post(paper, subscription))
@@ -285,11 +317,16 @@ class DigestService:
         if failures >= self.options.pause_after_failures:
             self.jobs.unschedule(channel)
             log.error(
-                "digest for %s paused after %d failed runs (last: %s); `subscribe` again there to resume",
-                _name(channel), failures, error,
+                "digest for %s paused after %d failed runs (last: %s); "
+                "`subscribe` again there to resume",
+                _name(channel),
+                failures,
+                error,
             )
         else:
-            log.warning("digest for %s on %s failed (%s); attempt %d", _name(channel), day, error, failures)
+            log.warning(
+                "digest for %s on %s failed (%s); attempt %d", _name(channel), day, error, failures
+            )
 
     async def _choose(
         self, subscription: Subscription, day: date, *, exclude: set[str] | None
@@ -299,7 +336,11 @@ class DigestService:
         if window is None:
             return []
         candidates = await self.store.papers.trending(since=window[0], until=window[1], limit=2000)
-        sent = await self.store.digests.sent_papers(subscription.channel) if exclude is None else exclude
+        sent = (
+            await self.store.digests.sent_papers(subscription.channel)
+            if exclude is None
+            else exclude
+        )
         return select.choose_papers(
             candidates,
             limit=subscription.max_papers,
@@ -313,17 +354,26 @@ class DigestService:
             return None
         terms = self.library.index.query_terms(topics)
         tokenizer = self.library.index.tokenizer
-        return lambda paper: not terms.isdisjoint(tokenizer.tokens(f"{paper.title} {paper.abstract}"))
+        return lambda paper: (
+            not terms.isdisjoint(tokenizer.tokens(f"{paper.title} {paper.abstract}"))
+        )
 
     def _paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
-        terms = self.library.index.query_terms(subscription.topics) if subscription.topics else frozenset()
+        terms = (
+            self.library.index.query_terms(subscription.topics)
+            if subscription.topics
+            else frozenset()
+        )
         snippet = make_snippet(paper.abstract, terms, self.library.index.tokenizer)
         return PaperPost(Card(paper, snippet))
 
     def _next_run(self, subscription: Subscription) -> datetime:
         zone = ZoneInfo(subscription.timezone)
         fire = next_fire_time(
-            self.clock(), _clock_time(subscription.time), zone, weekdays_only=subscription.weekdays_only
+            self.clock(),
+            _clock_time(subscription.time),
+            zone,
+            weekdays_only=subscription.weekdays_only,
         )
         return fire.astimezone(zone)
 
@@ -354,4 +404,3 @@ def _nothing_new(subscription: Subscription) -> str:
 
 def _name(channel: ChannelRef) -> str:
     return f"{channel.platform}:{channel.workspace}/{channel.channel}"
-

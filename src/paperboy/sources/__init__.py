@@ -6,13 +6,13 @@ Everything here that talks to the network does so through `HttpFetcher`
 
 from __future__ import annotations
 
+from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.atom import ArxivEntry
 from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.errors import PaperNotFound, SourceError, SourceRejected, SourceUnavailable
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
-from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
 from paperboy.sources.jsonl import LineError, parse_jsonl
 from paperboy.sources.pacing import Timing
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from paperboy.core.ids import parse_arxiv_ref
 from paperboy.sources.atom import ArxivEntry, ArxivError, parse_feed
 from paperboy.sources.errors import PaperNotFound
 from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy, endpoint
-from paperboy.core.ids import parse_arxiv_ref
 from paperboy.sources.pacing import RateLimiter, Timing
 
 if TYPE_CHECKING:

@@ -23,9 +23,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Paper
 from paperboy.sources.http import BadBody
-from paperboy.core.ids import parse_arxiv_ref
 from paperboy.sources.text import clean_text, date_part
 
 if TYPE_CHECKING:

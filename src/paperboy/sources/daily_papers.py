@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Paper
 from paperboy.sources.http import BadBody
-from paperboy.core.ids import parse_arxiv_ref
 from paperboy.sources.text import clean_text, date_part, web_link
 
 if TYPE_CHECKING:

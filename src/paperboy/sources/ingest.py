@@ -81,7 +81,10 @@ class IngestService:
         await self.ingest_log.mark_done(day, papers=len(fetched.papers), at=self.clock())
         log.info(
             "ingest %s: %d papers (%d new), %d unusable items skipped",
-            day, len(fetched.papers), counts.inserted, fetched.skipped,
+            day,
+            len(fetched.papers),
+            counts.inserted,
+            fetched.skipped,
         )
         return DayResult(day, len(fetched.papers), counts.inserted, fetched.skipped)
 

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from paperboy.core.models import Paper
 from paperboy.core.ids import parse_arxiv_ref
+from paperboy.core.models import Paper
 from paperboy.sources.text import clean_text, date_part
 
 if TYPE_CHECKING:

@@ -102,7 +102,8 @@ class DigestLog:
     async def sent_papers(self, channel: ChannelRef) -> set[str]:
         """Every paper the channel was sent (or was being sent) in any digest."""
         rows = await self._db.fetchall(
-            "SELECT paper_id FROM digest_items WHERE platform = ? AND workspace = ? AND channel = ?",
+            "SELECT paper_id FROM digest_items"
+            " WHERE platform = ? AND workspace = ? AND channel = ?",
             _key(channel),
         )
         return {row[0] for row in rows}

@@ -74,7 +74,8 @@ class ReadingListRepository:
 
     async def count(self, user: UserRef) -> int:
         row = await self._db.fetchone(
-            "SELECT count(*) FROM saved_papers WHERE platform = ? AND workspace = ? AND user_id = ?",
+            "SELECT count(*) FROM saved_papers"
+            " WHERE platform = ? AND workspace = ? AND user_id = ?",
             _key(user),
         )
         return int(row[0]) if row else 0

@@ -31,9 +31,18 @@ class SubscriptionRepository:
                 " weekdays_only = excluded.weekdays_only, failures = 0, paused = 0,"
                 " updated_at = excluded.updated_at",
                 (
-                    c.platform, c.workspace, c.channel, s.time, s.timezone, s.topics,
-                    s.max_papers, s.min_upvotes, int(s.weekdays_only), s.created_by,
-                    at.isoformat(), at.isoformat(),
+                    c.platform,
+                    c.workspace,
+                    c.channel,
+                    s.time,
+                    s.timezone,
+                    s.topics,
+                    s.max_papers,
+                    s.min_upvotes,
+                    int(s.weekdays_only),
+                    s.created_by,
+                    at.isoformat(),
+                    at.isoformat(),
                 ),
             )
 
