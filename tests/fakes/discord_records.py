@@ -145,6 +145,9 @@ class InteractionReply:
 
     @property
     def ephemeral(self) -> bool:
+        """Whether only the user sees the result (the message's flags win over the body's)."""
+        if self.message is not None:
+            return self.message.ephemeral
         return bool(int(self.body.get("flags") or 0) & EPHEMERAL)
 
     @property

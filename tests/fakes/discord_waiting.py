@@ -39,7 +39,7 @@ class ChangeFeed:
 
     def __init__(self) -> None:
         self._waiters: set[asyncio.Future[None]] = set()
-        self._watched: set[asyncio.Task[object]] = set()
+        self._watched: set[asyncio.Task[Any]] = set()
         self.failures: list[BaseException] = []
 
     def fail(self, error: BaseException) -> None:
@@ -53,11 +53,11 @@ class ChangeFeed:
             if not waiter.done():
                 waiter.set_result(None)
 
-    def watch(self, task: asyncio.Task[object]) -> None:
+    def watch(self, task: asyncio.Task[Any]) -> None:
         """Make every wait fail fast with ClientTaskEnded if ``task`` finishes."""
         self._watched.add(task)
 
-    def unwatch(self, task: asyncio.Task[object]) -> None:
+    def unwatch(self, task: asyncio.Task[Any]) -> None:
         """Stop watching ``task`` (a client closed on purpose is not a failure)."""
         self._watched.discard(task)
 
