@@ -168,6 +168,7 @@ class DiscordSimulator(SimulatorActions, SimulatorFaults):
         ):
             routes.register(app, API_PREFIX)
         app.router.add_get("/gateway", self._gateway.handle)
+        app.router.add_get("/gateway/", self._gateway.handle)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -88,7 +88,7 @@ class Gateway:
         self._sockets.add(socket)
         try:
             hello = {"heartbeat_interval": int(self._heartbeat_interval * 1000)}
-            await socket.send_str(json.dumps({"op": 10, "s": None, "t": None, "d": hello}))
+            await self._send(socket, {"op": 10, "s": None, "t": None, "d": hello})
             async for message in socket:
                 if message.type is WSMsgType.TEXT:
                     await self._on_frame(socket, json.loads(message.data))
@@ -103,7 +103,7 @@ class Gateway:
         op, data = frame.get("op"), frame.get("d")
         if op == 1:
             self.heartbeats += 1
-            await socket.send_str(json.dumps({"op": 11, "s": None, "t": None, "d": None}))
+            await self._send(socket, {"op": 11, "s": None, "t": None, "d": None})
         elif op == 2:
             await self._identify(socket, data or {})
         elif op == 6:
@@ -146,7 +146,7 @@ class Gateway:
     async def _resume(self, socket: web.WebSocketResponse, data: JsonDict) -> None:
         session = self._session
         if session is None or data.get("session_id") != session.session_id:
-            await socket.send_str(json.dumps({"op": 9, "s": None, "t": None, "d": False}))
+            await self._send(socket, {"op": 9, "s": None, "t": None, "d": False})
             return
         client_seq = data.get("seq")
         async with self._send_lock:

@@ -16,6 +16,7 @@ from tests.fakes.discord_waiting import ClientTaskEnded
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+    from contextlib import AbstractAsyncContextManager
 
 
 class PageView(discord.ui.View):
@@ -44,29 +45,49 @@ class TinyClient(discord.Client):
         self.tree = app_commands.CommandTree(self)
         self.reactions: asyncio.Queue[tuple[str, discord.RawReactionActionEvent]] = asyncio.Queue()
         self.clicks: asyncio.Queue[str] = asyncio.Queue()
+        self.answered: list[discord.Interaction] = []
         papers = app_commands.Group(name="papers", description="Research papers")
 
         @papers.command(name="search", description="Search paper abstracts")
         @app_commands.describe(
-            query="words to look for", days="only papers this recent", slow="defer first"
+            query="words to look for",
+            days="only papers this recent",
+            slow="defer first",
+            as_file="answer privately with a BibTeX file",
         )
         async def search(
             interaction: discord.Interaction,
             query: str,
             days: app_commands.Range[int, 1, 30] = 7,
             slow: bool = False,
+            as_file: bool = False,
         ) -> None:
             embed = discord.Embed(title=f"Results for {query}", description=f"last {days} days")
+            self.answered.append(interaction)
+            if as_file:
+                bibtex = io.BytesIO(f"@article{{{query}}}".encode())
+                file = discord.File(bibtex, filename="results.bib")
+                await interaction.response.send_message(file=file, ephemeral=True)
+                return
             if slow:
                 await interaction.response.defer(thinking=True)
                 await interaction.followup.send(embed=embed)
                 return
             await interaction.response.send_message(embed=embed, view=PageView())
 
+        @search.autocomplete("query")
+        async def suggest(
+            interaction: discord.Interaction, typed: str
+        ) -> list[app_commands.Choice[str]]:
+            return [app_commands.Choice(name=f"{typed} models", value=f"{typed} models")]
+
         self.tree.add_command(papers)
 
     async def setup_hook(self) -> None:
         await self.tree.sync()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """No pause: discord.py waits 5 s before every IDENTIFY after the first one."""
 
     async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
         self.reactions.put_nowait(("add", event))
@@ -116,7 +137,12 @@ async def test_start_up_syncs_the_papers_group_and_identifies_without_privileged
         options["days"]["max_value"],
     ) == (4, 1, 30)
     assert sim.identifies[-1].intents == discord.Intents(guilds=True, guild_reactions=True).value
-    assert client.get_guild(sim.guild.id) is not None
+    guild = client.get_guild(sim.guild.id)
+    assert guild is not None
+    me = guild.me
+    assert text_channel(client, sim, "papers").permissions_for(me).embed_links
+    assert not text_channel(client, sim, "read-only").permissions_for(me).send_messages
+    assert not text_channel(client, sim, "no-embeds").permissions_for(me).embed_links
     assert sim.unhandled == []
 
 
@@ -148,6 +174,20 @@ async def test_slow_work_is_deferred_and_the_followup_fills_the_thinking_message
     assert followup.message is deferred.message
     assert followup.message is not None
     assert not followup.message.loading
+
+
+async def test_an_ephemeral_answer_can_carry_a_file(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    interaction = await sim.send_slash_command(
+        "papers", "search", options={"query": "smith2024", "as_file": True}
+    )
+    reply = await sim.interaction_response(interaction)
+    assert reply.ephemeral
+    assert [(a.filename, a.text()) for a in reply.attachments] == [
+        ("results.bib", "@article{smith2024}")
+    ]
+    assert sim.messages(interaction.channel_id, ephemeral=False) == []
 
 
 async def test_input_the_discord_client_would_refuse_cannot_be_sent(
@@ -208,6 +248,7 @@ async def test_a_message_with_an_attachment_is_stored_with_its_bytes(
     assert stored.attachments[0].filename == "saved.bib"
     assert stored.attachments[0].data == bibtex
     assert await sent.attachments[0].read() == bibtex
+    assert "MESSAGE_CREATE" not in [d.event for d in sim.dispatches]  # no guild_messages intent
 
 
 async def test_a_rate_limited_post_is_retried_and_arrives_once(
@@ -288,3 +329,96 @@ async def test_a_malformed_dispatch_fails_the_test_fast_instead_of_hanging(
         await dispatch_malformed_then_wait()
     assert isinstance(ended.value.__cause__, KeyError)
     assert loop.time() - dispatched_at[0] < 1.0
+
+
+async def test_autocomplete_is_answered_with_choices(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    interaction = await sim.send_autocomplete(
+        "papers", "search", focused="query", options={"query": "diffusion"}
+    )
+    reply = await sim.interaction_response(interaction)
+    assert reply.callback_type == 8
+    assert reply.choices == [{"name": "diffusion models", "value": "diffusion models"}]
+
+
+async def test_the_original_response_can_be_fetched_edited_and_deleted(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    interaction = await sim.send_slash_command("papers", "search", options={"query": "x"})
+    await sim.interaction_response(interaction)
+    answered = client.answered[-1]
+    original = await answered.original_response()
+    assert original.id == interaction.original_message_id
+    await answered.edit_original_response(content="edited", embed=None)
+    await answered.delete_original_response()
+    kinds = [reply.kind for reply in await sim.interaction_replies(interaction, 3)]
+    assert kinds == ["callback", "edit_original", "delete_original"]
+    stored = sim.find_message(original.id)
+    assert stored is not None
+    assert (stored.content, stored.embeds, stored.deleted) == ("edited", [], True)
+
+
+async def test_an_answer_after_the_interaction_window_is_refused_and_recorded() -> None:
+    async with DiscordSimulator(interaction_deadline=0.0) as sim:
+        with discord_urls(sim):
+            async with running_client(TinyClient(), sim):
+                await sim.send_slash_command("papers", "search", options={"query": "late"})
+                late = await sim.wait_for(lambda: sim.violations or None, what="a violation")
+    assert [v.code for v in late] == ["INTERACTION_TIMEOUT"]
+
+
+async def test_an_invalidated_session_makes_the_client_identify_again_and_keep_working(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    channel = text_channel(client, sim, "papers")
+    posted = await channel.send("a paper")
+    first = sim.identifies[-1]
+    second = await sim.invalidate_session()
+    assert second.session_id != first.session_id
+    await sim.add_reaction(channel.id, posted.id)
+    kind, event = await sim.guard(client.reactions.get(), what="reaction on the new session")
+    assert (kind, event.message_id) == ("add", posted.id)
+
+
+async def test_a_wrong_token_fails_the_client_at_login(sim: DiscordSimulator) -> None:
+    with pytest.raises(ClientTaskEnded) as ended:
+        await enter_and_leave(running_client(TinyClient(), sim, token="not-the-token"))
+    assert isinstance(ended.value.__cause__, discord.LoginFailure)
+
+
+async def enter_and_leave(context: AbstractAsyncContextManager[object]) -> None:
+    async with context:
+        pass
+
+
+async def test_a_route_the_simulator_does_not_serve_answers_404_and_is_recorded(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    alice = sim.guild.member("alice")
+    with pytest.raises(discord.NotFound):
+        await client.fetch_user(alice.id)
+    assert [(r.method, r.path) for r in sim.unhandled] == [("GET", f"/users/{alice.id}")]
+
+
+async def test_the_bots_own_reaction_is_echoed_to_it_as_on_discord(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    posted = await text_channel(client, sim, "papers").send("a paper")
+    await posted.add_reaction("🔖")
+    kind, event = await sim.guard(client.reactions.get(), what="the bot's own reaction")
+    assert (kind, event.user_id, str(event.emoji)) == ("add", sim.bot.id, "🔖")
+    stored = sim.find_message(posted.id)
+    assert stored is not None
+    assert stored.bot_reactions == ["🔖"]
+
+
+async def test_pings_tell_whether_a_message_would_notify_anyone(
+    sim: DiscordSimulator, client: TinyClient
+) -> None:
+    channel = text_channel(client, sim, "papers")
+    await channel.send("@everyone look at <@1100000000000000302>")
+    await channel.send("@everyone", allowed_mentions=discord.AllowedMentions(everyone=True))
+    inert, loud = sim.messages(channel.id)
+    assert not inert.pings().anyone
+    assert loud.pings().everyone
