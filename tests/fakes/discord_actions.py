@@ -186,7 +186,11 @@ class SimulatorActions(SimulatorQueries):
         return await self.wait_resumed(count, timeout=timeout)
 
     async def invalidate_session(self, *, timeout: float | None = None) -> IdentifyRecord:  # noqa: ASYNC109
-        """Send op 9 (not resumable) and wait for the client to IDENTIFY a new session."""
+        """Send op 9 (not resumable) and wait for the client to IDENTIFY a new session.
+
+        discord.py sleeps 5 s in ``Client.before_identify_hook`` before every IDENTIFY but the
+        first; a test client overrides that hook (or passes a longer ``timeout``).
+        """
         before = len(self._gateway.identifies)
         await self._gateway.send_op(9, False)
 

@@ -234,9 +234,10 @@ class SimState:
             if added and user is not None:
                 data["member"] = self.world.member_payload(guild, user)
         message = self.find_message(message_id)
+        if added:
+            data["burst_colors"] = []
         if added and message is not None:
             data["message_author_id"] = str(message.author_id)
-            data["burst_colors"] = []
         return data
 
 

@@ -2,9 +2,9 @@
 
 Payload shapes follow what discord.py 2.x reads (see shared/notes/platform-simulators.md):
 users need ``id, username, discriminator, avatar``; members ``user, roles, flags``.
-Permissions are computed the way Discord does (base role permissions, then the
-channel's @everyone, role and member overwrites), so ``channel.permissions_for(guild.me)``
-in the client and the simulator's own 403 decisions agree.
+Permissions are computed the way Discord does (role permissions, then the channel's
+@everyone and member overwrites), so ``channel.permissions_for(guild.me)`` in the client
+and the simulator's own 403 decisions agree.
 """
 
 from __future__ import annotations
