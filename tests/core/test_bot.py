@@ -108,9 +108,7 @@ async def test_trending_ranks_recent_featured_papers_by_upvotes(
     await library.add_papers(featured, at=now)
     assert ids(await bot.handle("trending", ALICE)) == ["2503.00001", "2503.00002"]
     assert ids(await bot.handle("trending 7", ALICE))[0] == "2503.00003"
-    assert (
-        "trending many" and "number of days" in notice(await bot.handle("trending 0", ALICE)).text
-    )
+    assert "number of days" in notice(await bot.handle("trending 0", ALICE)).text
 
 
 async def test_trending_with_nothing_recent_points_to_the_latest_day(
