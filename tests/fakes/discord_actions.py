@@ -170,7 +170,7 @@ class SimulatorActions(SimulatorQueries):
         """Send op 7 RECONNECT; events dispatched until the client RESUMEs are replayed then."""
         await self._gateway.send_op(7, None)
 
-    async def wait_resumed(self, count: int = 1, *, timeout: float | None = None) -> ResumeRecord:  # noqa: ASYNC109
+    async def wait_resumed(self, count: int = 1, *, timeout: float | None = None) -> ResumeRecord:
         """Wait until ``count`` RESUMEs happened in all and the socket is live again."""
 
         def resumed() -> ResumeRecord | None:
@@ -179,13 +179,13 @@ class SimulatorActions(SimulatorQueries):
 
         return await self.wait_for(resumed, what=f"RESUME number {count}", timeout=timeout)
 
-    async def reconnect(self, *, timeout: float | None = None) -> ResumeRecord:  # noqa: ASYNC109
+    async def reconnect(self, *, timeout: float | None = None) -> ResumeRecord:
         """Send op 7 RECONNECT and wait until the client has RESUMEd."""
         count = len(self._gateway.resumes) + 1
         await self.send_reconnect()
         return await self.wait_resumed(count, timeout=timeout)
 
-    async def invalidate_session(self, *, timeout: float | None = None) -> IdentifyRecord:  # noqa: ASYNC109
+    async def invalidate_session(self, *, timeout: float | None = None) -> IdentifyRecord:
         """Send op 9 (not resumable) and wait for the client to IDENTIFY a new session.
 
         discord.py sleeps 5 s in ``Client.before_identify_hook`` before every IDENTIFY but the

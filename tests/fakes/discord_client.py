@@ -59,7 +59,7 @@ async def running_client(
     *,
     token: str | None = None,
     wait_ready: bool = True,
-    timeout: float | None = None,  # noqa: ASYNC109
+    timeout: float | None = None,
 ) -> AsyncIterator[asyncio.Task[None]]:
     """Start ``client`` on the simulator (``token`` defaults to ``sim.token``); yield its task.
 

@@ -130,20 +130,20 @@ class SimulatorQueries:
         check: Callable[[], T | None],
         *,
         what: str | Callable[[], str],
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> T:
         """The first non-None ``check()``, re-evaluated whenever the simulator records something."""
         return await self._feed.wait_until(
             check, timeout=self.timeout if timeout is None else timeout, what=what
         )
 
-    async def guard(self, awaitable: Awaitable[T], *, what: str, timeout: float | None = None) -> T:  # noqa: ASYNC109
+    async def guard(self, awaitable: Awaitable[T], *, what: str, timeout: float | None = None) -> T:
         """Await anything (e.g. an event the test client sets) under the same fail-fast rules."""
         return await self._feed.guard(
             awaitable, timeout=self.timeout if timeout is None else timeout, what=what
         )
 
-    async def wait_ready(self, *, timeout: float | None = None) -> IdentifyRecord:  # noqa: ASYNC109
+    async def wait_ready(self, *, timeout: float | None = None) -> IdentifyRecord:
         """Wait until a client has identified and received READY and every GUILD_CREATE."""
 
         def ready() -> IdentifyRecord | None:
@@ -156,7 +156,7 @@ class SimulatorQueries:
         self,
         *,
         guild_id: int | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> CommandSync:
         """The latest command sync for ``guild_id`` (None: global), waiting for one if needed."""
 
@@ -173,7 +173,7 @@ class SimulatorQueries:
         channel_id: int,
         predicate: Callable[[SentMessage], bool] | None = None,
         *,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> SentMessage:
         """The first (oldest) message in the channel matching ``predicate`` (any, if None)."""
 
@@ -195,7 +195,7 @@ class SimulatorQueries:
         channel_id: int,
         count: int,
         *,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> list[SentMessage]:
         """The first ``count`` messages of a channel, once there are that many."""
 
@@ -207,7 +207,7 @@ class SimulatorQueries:
             enough, what=f"{count} messages in {channel_id}", timeout=timeout
         )
 
-    async def wait_for_dm(self, user_id: int, *, timeout: float | None = None) -> SentMessage:  # noqa: ASYNC109
+    async def wait_for_dm(self, user_id: int, *, timeout: float | None = None) -> SentMessage:
         """The first DM the bot sent to ``user_id``."""
 
         def found() -> SentMessage | None:
@@ -220,7 +220,7 @@ class SimulatorQueries:
         interaction: SimInteraction | int,
         count: int = 1,
         *,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> list[InteractionReply]:
         """All replies to the interaction so far, once it has at least ``count``."""
         target = (
@@ -240,7 +240,7 @@ class SimulatorQueries:
         self,
         interaction: SimInteraction | int,
         *,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> InteractionReply:
         """The callback (first reply) of the interaction."""
         return (await self.interaction_replies(interaction, 1, timeout=timeout))[0]

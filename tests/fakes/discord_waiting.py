@@ -78,7 +78,7 @@ class ChangeFeed:
         self,
         check: Callable[[], T | None],
         *,
-        timeout: float,  # noqa: ASYNC109
+        timeout: float,
         what: Callable[[], str] | str,
     ) -> T:
         """Return the first non-None result of ``check()``, re-checked on every change.
@@ -110,7 +110,7 @@ class ChangeFeed:
                 self._waiters.discard(waiter)
                 waiter.cancel()
 
-    async def guard(self, awaitable: Awaitable[T], *, timeout: float, what: str) -> T:  # noqa: ASYNC109
+    async def guard(self, awaitable: Awaitable[T], *, timeout: float, what: str) -> T:
         """Await ``awaitable`` with the same deadline and fail-fast rules as ``wait_until``."""
         task = asyncio.ensure_future(awaitable)
         task.add_done_callback(lambda _: self.notify())
