@@ -21,6 +21,7 @@ from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from paperboy.adapters.console import ConsoleAdapter
+from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
@@ -120,6 +121,22 @@ def arxiv_client(settings: Settings) -> ArxivClient:
         min_interval=settings.sources.arxiv_min_interval_seconds,
         timeout=min(settings.sources.timeout_seconds, 10.0),
         retry=RetryPolicy(attempts=2),
+    )
+
+
+def discord_adapter(
+    core: Core, bot: Bot, *, options: DiscordOptions | None = None
+) -> DiscordAdapter:
+    settings = core.settings
+    return DiscordAdapter(
+        bot,
+        token=settings.secrets.discord_token,
+        api_url=settings.discord.api_url,
+        gateway_url=settings.discord.gateway_url,
+        sync_guilds=settings.discord.sync_guilds,
+        page_refs=core.store.page_refs,
+        clock=core.clock,
+        options=options,
     )
 
 
@@ -242,6 +259,9 @@ class App:
         if name == "console":
             bot = build_bot(core, fetcher=fetcher, digests=digests)
             return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
+        if name == "discord":
+            bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+            return discord_adapter(core, bot)
         raise ValueError(f"the {name} adapter is not available in this build")
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
