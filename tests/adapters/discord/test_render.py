@@ -132,7 +132,9 @@ def test_an_export_is_a_private_file_with_its_comment() -> None:
 
 def test_a_notice_keeps_code_spans_and_escapes_the_rest() -> None:
     out = render(Notice("Try `search <@1> x*` or **bold** @everyone\n- a list"))
-    assert out.content == "Try `search <@1> x*` or \\*\\*bold\\*\\* @\u200beveryone\n\\- a list"
+    assert out.content == (
+        "Try `search <\u200b@1> x*` or \\*\\*bold\\*\\* @\u200beveryone\n\\- a list"
+    )
 
 
 def test_paper_ids_too_long_for_a_custom_id_get_no_button() -> None:

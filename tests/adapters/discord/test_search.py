@@ -137,3 +137,15 @@ async def test_slow_work_is_deferred_in_time_and_the_followup_arrives_later(
                 assert followup.message is deferred.message
                 assert sim.violations == []
                 assert await world.core.store.papers.get("2409.00001") is not None
+
+
+async def test_where_the_bot_may_not_embed_results_come_as_plain_lines(world: World) -> None:
+    reply = await world.answer(await world.command("search", query=QUERY, channel="no-embeds"))
+    assert reply.embeds == []
+    assert reply.content is not None
+    lines = reply.content.splitlines()
+    assert lines[0].startswith("Papers for “parameter efficient fine-tuning” (1–5)")
+    assert lines[1].startswith("1\\. **Exploring Parameter-Efficient Fine-Tuning")
+    assert lines[1].endswith("<https://arxiv.org/abs/2308.10462>")
+    assert reply.message is not None
+    assert reply.message.custom_ids()[0] == "pb:save:2308.10462"

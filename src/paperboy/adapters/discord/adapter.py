@@ -94,6 +94,7 @@ class DiscordAdapter:
         )
         self._client = client
         self._task = asyncio.create_task(client.start(self._token), name="discord-client")
+        self._task.add_done_callback(_log_unexpected_end)
         ready = asyncio.create_task(client.wait_until_ready(), name="discord-ready")
         done, _ = await asyncio.wait(
             {ready, self._task},
@@ -178,3 +179,9 @@ class DiscordAdapter:
                 self._saved_urls
             )
             self._saved_urls = None
+
+
+def _log_unexpected_end(task: asyncio.Task[None]) -> None:
+    """A client that dies by itself (not by `aclose`) says why, with the traceback."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("the Discord client stopped: %r", error, exc_info=error)

@@ -23,6 +23,7 @@ _LINE_START = frozenset("#-+>")
 _ORDERED_LIST = re.compile(r"\d+\.")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
+_MENTION_SYNTAX = re.compile(r"<(@[!&]?\d)")
 _INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
@@ -111,7 +112,8 @@ def notice_tokens(text: str) -> list[str]:
     for span in _CODE_SPAN.finditer(text):
         before = text[position : span.start()]
         found += tokens(before, line_start=line_start)
-        found.append(break_mass_mentions(span.group()))
+        # Code shows text literally; a zero-width space still keeps mention syntax inert.
+        found.append(_MENTION_SYNTAX.sub("<\u200b\\1", break_mass_mentions(span.group())))
         line_start = False
         position = span.end()
     found += tokens(text[position:], line_start=line_start)

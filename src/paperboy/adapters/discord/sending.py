@@ -66,12 +66,12 @@ async def send_to_channel(channel: GuildMessageable, out: Outgoing) -> discord.M
     try:
         return await channel.send(**kwargs)
     except discord.Forbidden as error:
-        what = "see" if error.code == MISSING_ACCESS else "send messages (with embeds) in"
+        reason = "cannot see it" if error.code == MISSING_ACCESS else "may not post there"
         log.error(
-            "cannot post in %s: the bot may not %s it (Discord %s, code %s). Grant it View "
-            "Channel, Send Messages, Embed Links and Read Message History there.",
+            "cannot post in %s: the bot %s (Discord %s, code %s). Grant it View Channel, "
+            "Send Messages and Embed Links in that channel.",
             where,
-            what,
+            reason,
             error.status,
             error.code,
         )
