@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from paperboy.core.bot import Bot, BotOptions
+from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
@@ -34,3 +36,23 @@ def sample_papers() -> list[Paper]:
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     async with await Store.open(tmp_path / "paperboy.sqlite3") as opened:
         yield opened
+
+
+@pytest.fixture
+async def library(store: Store, sample_papers: list[Paper], now: datetime) -> Library:
+    """The sample papers, stored and indexed."""
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    await library.add_papers(sample_papers, at=now)
+    return library
+
+
+@pytest.fixture
+def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
+    return Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=clock,
+        options=BotOptions(page_size=5),
+    )
