@@ -9,7 +9,7 @@ import bibtexparser
 import pytest
 
 from paperboy.cli import main
-from tests.cli.conftest import Run
+from tests.conftest import Run
 
 FINE_TUNING_PAPERS = {
     "2308.10462",  # Exploring Parameter-Efficient Fine-Tuning Techniques for Code Generation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bibtexparser
 
-from tests.cli.conftest import Run
+from tests.conftest import Run
 
 SCRIPT = """\
 search parameter efficient fine-tuning
