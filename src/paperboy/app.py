@@ -244,12 +244,14 @@ class App:
             scheduler.start()
             self._schedule_ingest(scheduler, ingest)
             await digests.start()
-            catch_up = asyncio.create_task(ingest.catch_up(), name="ingest-catch-up")
+            # Missed papers first, then missed digests (which refresh the papers again
+            # only if the catch-up left them stale); both in the background.
+            catch_up = asyncio.create_task(self._catch_up(ingest, digests), name="catch-up")
             try:
                 await self._wait_for_stop(adapters)
             finally:
-                catch_up.cancel()
                 await digests.drain(DRAIN_SECONDS)
+                catch_up.cancel()
                 with suppress(asyncio.CancelledError):
                     await catch_up
 
@@ -263,6 +265,14 @@ class App:
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
             return discord_adapter(core, bot)
         raise ValueError(f"the {name} adapter is not available in this build")
+
+    @staticmethod
+    async def _catch_up(ingest: IngestService, digests: DigestService) -> None:
+        try:
+            await ingest.catch_up()
+        except Exception:
+            log.exception("ingest catch-up failed; the daily job will try again")
+        await digests.catch_up()
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
         hours, minutes = self.settings.sources.ingest_time.split(":")

@@ -15,7 +15,7 @@ from paperboy.core.models import ChannelRef, Paper, PostRef
 from paperboy.core.ports import SourceFailure
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
 from paperboy.store import Store
-from tests.core.conftest import ALICE, BOB
+from tests.people import ALICE, BOB
 
 LORA_PAPER = "2308.10462"  # Exploring Parameter-Efficient Fine-Tuning Techniques for Code…
 
