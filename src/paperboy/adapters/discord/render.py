@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import discord
 
-from paperboy.adapters.discord.custom_ids import Action, custom_id
+from paperboy.adapters.discord.buttons import Button, list_buttons, paper_buttons
 from paperboy.adapters.discord.escape import (
     escape,
     fit,
@@ -26,7 +26,7 @@ from paperboy.adapters.discord.escape import (
     plain,
     tokens,
 )
-from paperboy.core.replies import Card, FileReply, ListKind, Notice, PaperList, PaperPost, Reply
+from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
 from paperboy.core.text import short_authors
 from paperboy.search import Snippet
 
@@ -35,8 +35,6 @@ EMBED_DESCRIPTION = 4096
 EMBED_TOTAL = 6000
 MAX_EMBEDS = 10
 CONTENT = 2000
-MAX_ROWS = 5
-ROW_WIDTH = 5
 FIELD_VALUE = 1024
 LIST_SNIPPET = 1024  # a card in a list stays a card, even with room to spare
 NO_SNIPPET = 300  # a card without a snippet (trending) shows the abstract's start
@@ -47,14 +45,6 @@ COLOR_PAPER = 0xF4A623
 COLOR_READ = 0x99AAB5
 
 _SAFE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]{1,500}")
-
-
-@dataclass(frozen=True, slots=True)
-class Button:
-    label: str
-    custom_id: str
-    style: discord.ButtonStyle = discord.ButtonStyle.secondary
-    emoji: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +121,7 @@ def _content(parts: Sequence[str]) -> str:
 
 def _paper_list(reply: PaperList, more_id: str | None, *, embeds: bool) -> Outgoing:
     cards = reply.cards[:MAX_EMBEDS]
-    rows = _list_buttons(reply.kind, cards, more_id)
+    rows = list_buttons(reply.kind, cards, more_id)
     if not embeds:
         return Outgoing(
             content=_text_list(reply.title, cards), rows=rows, ephemeral=reply.ephemeral
@@ -149,15 +139,7 @@ def _paper_list(reply: PaperList, more_id: str | None, *, embeds: bool) -> Outgo
 
 def _paper_post(reply: PaperPost, *, embeds: bool) -> Outgoing:
     card = reply.card
-    buttons = [
-        b
-        for b in (
-            _button(Action.SAVE, card, "Save", discord.ButtonStyle.primary, "🔖"),
-            _button(Action.SIMILAR, card, "Similar"),
-        )
-        if b is not None
-    ]
-    rows = (tuple(buttons),) if buttons else ()
+    rows = paper_buttons(card)
     if not embeds:
         return Outgoing(
             content=_text_card(card, None, CONTENT, detail=reply.detail),
@@ -256,58 +238,6 @@ def _links(card: Card) -> list[str]:
 def safe_url(url: str | None) -> str | None:
     """`url` if it is a plain http(s) URL Discord accepts and markdown cannot break."""
     return url if url and _SAFE_URL.fullmatch(url) else None
-
-
-# -- buttons ----------------------------------------------------------------------------------
-
-_GROUPS = {
-    ListKind.SAVED: (Action.READ, Action.UNSAVE, Action.SIMILAR),
-}
-_DEFAULT_GROUPS = (Action.SAVE, Action.SIMILAR)
-_LABELS = {
-    Action.SAVE: ("Save", discord.ButtonStyle.primary, "🔖"),
-    Action.SIMILAR: ("Similar", discord.ButtonStyle.secondary, None),
-    Action.READ: ("Mark read", discord.ButtonStyle.success, None),
-    Action.UNSAVE: ("Unsave", discord.ButtonStyle.danger, None),
-}
-
-
-def _button(
-    action: Action,
-    card: Card,
-    label: str,
-    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-    emoji: str | None = None,
-) -> Button | None:
-    found = custom_id(action, card.paper.id)
-    return None if found is None else Button(label, found, style, emoji)
-
-
-def _list_buttons(
-    kind: ListKind, cards: Sequence[Card], more_id: str | None
-) -> tuple[tuple[Button, ...], ...]:
-    """A row (or two) per action, numbered like the cards; groups that do not fit in
-    the 5 rows are left out, last first. "More" gets the last row."""
-    seen: set[str] = set()
-    rows: list[tuple[Button, ...]] = []
-    reserved = 1 if more_id else 0
-    for action in _GROUPS.get(kind, _DEFAULT_GROUPS):
-        label, style, emoji = _LABELS[action]
-        group = []
-        for number, card in enumerate(cards, start=1):
-            if action is Action.READ and (card.saved is None or not card.saved.unread):
-                continue
-            button = _button(action, card, f"{label} {number}", style, emoji)
-            if button is not None and button.custom_id not in seen:
-                seen.add(button.custom_id)
-                group.append(button)
-        chunks = [tuple(group[i : i + ROW_WIDTH]) for i in range(0, len(group), ROW_WIDTH)]
-        if len(rows) + len(chunks) + reserved > MAX_ROWS:
-            break
-        rows += chunks
-    if more_id:
-        rows.append((Button("More", more_id, discord.ButtonStyle.secondary, "➡️"),))
-    return tuple(rows)
 
 
 # -- plain text, for channels where the bot may not embed ------------------------------------
