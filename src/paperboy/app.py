@@ -17,7 +17,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from paperboy.adapters.console import ConsoleAdapter
@@ -36,6 +36,9 @@ from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import IngestService
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
+
+if TYPE_CHECKING:
+    from paperboy.adapters.slack import SlackAdapter
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,18 @@ def arxiv_client(settings: Settings) -> ArxivClient:
         timeout=min(settings.sources.timeout_seconds, 10.0),
         retry=RetryPolicy(attempts=2),
     )
+
+
+def slack_adapter(
+    core: Core, *, fetcher: PaperFetcher | None, digests: DigestCommands | None
+) -> SlackAdapter:
+    """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a token
+    the configured mode needs is missing."""
+    # Imported here: slack_bolt takes a while to import, and only `run` with Slack needs it.
+    from paperboy.adapters.slack import SlackAdapter
+
+    bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+    return SlackAdapter(bot, settings=core.settings.slack, secrets=core.settings.secrets)
 
 
 class Adapter(Protocol):
@@ -242,6 +257,8 @@ class App:
         if name == "console":
             bot = build_bot(core, fetcher=fetcher, digests=digests)
             return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
+        if name == "slack":
+            return slack_adapter(core, fetcher=fetcher, digests=digests)
         raise ValueError(f"the {name} adapter is not available in this build")
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
