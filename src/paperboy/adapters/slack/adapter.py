@@ -103,11 +103,11 @@ class SlackAdapter:
         await self._closed.wait()
 
     async def aclose(self) -> None:
-        if self._closed.is_set():
-            return
+        """Disconnect (idempotent), then let answers in progress finish, briefly."""
         self._closed.set()
         if self.http is not None:
-            await self.http.aclose()
+            http, self.http = self.http, None
+            await http.aclose()
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
@@ -129,15 +129,17 @@ class SlackAdapter:
         return user if isinstance(user, str) and user else "paperboy"
 
     async def _connect(self) -> None:
-        socket = AsyncSocketModeHandler(self.app, self._app_token)
+        # slack_sdk's client retries a refused app token forever, every 10 s, so ask
+        # once first: a wrong token is then one clear line instead of a silent loop.
         try:
-            await socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+            await self.client.apps_connections_open(app_token=self._app_token)
         except SlackApiError as error:
-            await socket.close_async()  # type: ignore[no-untyped-call]
             raise ConfigError(
                 f"SLACK_APP_TOKEN: Slack refused it ({error.response.get('error')}); it must be "
                 "an app-level token with connections:write, and Socket Mode must be on"
             ) from None
+        socket = AsyncSocketModeHandler(self.app, self._app_token)
+        await socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
         self._socket = socket
         log.info("Slack: connected in Socket Mode")
 

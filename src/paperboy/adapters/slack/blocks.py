@@ -54,14 +54,15 @@ def _limited(text: str, limit: int) -> str:
 
 def section(mrkdwn: str) -> Block:
     """A mrkdwn section. `mrkdwn` is escaped already; cut here only as a last resort."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _limited(mrkdwn, MAX_TEXT)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _text(mrkdwn, MAX_TEXT)}}
 
 
 def context(*mrkdwn: str) -> Block:
     items = [t for t in mrkdwn if t.strip()][:MAX_CONTEXT_ELEMENTS]
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": _limited(t, MAX_TEXT)} for t in items],
+        "elements": [{"type": "mrkdwn", "text": _text(t, MAX_TEXT)} for t in items]
+        or [{"type": "mrkdwn", "text": ELLIPSIS}],
     }
 
 
@@ -87,4 +88,9 @@ def actions(*elements: Block | None) -> Block | None:
 
 
 def fallback(text: str) -> str:
-    return _limited(text, MAX_FALLBACK_TEXT)
+    return _text(text, MAX_FALLBACK_TEXT)
+
+
+def _text(text: str, limit: int) -> str:
+    """Slack refuses an empty (or blank) text: such a text becomes "…"."""
+    return _limited(text, limit) if text.strip() else ELLIPSIS

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from paperboy.core.text import clean_text
 
 ELLIPSIS = "…"
+DISPLAY_MAX = 40_000  # more than any message can show (Slack's own text limit)
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ESCAPE_RE = re.compile("[&<>]")
 # Characters that may stay as they are in a URL inside <url|label>; the rest are %-encoded.
@@ -36,13 +37,15 @@ def escape(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Visible text on one line: control, zero-width and bidi-override characters go."""
-    return clean_text(text)
+    """Visible text on one line: control, zero-width and bidi-override characters go.
+
+    Only the first DISPLAY_MAX characters are looked at: no message shows more."""
+    return clean_text(text[:DISPLAY_MAX])
 
 
 def lines(text: str) -> str:
     """Like `one_line`, but keeps line breaks (help text, notices with lists)."""
-    return "\n".join(_clean_keeping_indent(line) for line in text.split("\n"))
+    return "\n".join(_clean_keeping_indent(line) for line in text[:DISPLAY_MAX].split("\n"))
 
 
 def _clean_keeping_indent(line: str) -> str:
@@ -133,7 +136,7 @@ def link(url: str, label: str, *, limit: int = 300) -> str:
 
     `|` in the label becomes `¦` and `>` is escaped, so neither can end the link early."""
     target = safe_url(url)
-    text = fit(one_line(label).replace("|", "¦"), limit) or escape(url)
+    text = fit(one_line(label).replace("|", "¦"), limit) or "(untitled)"
     return f"<{target}|{text}>" if target else text
 
 
