@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from paperboy.core.models import Context
+from paperboy.core.replies import Reply
 from tests.adapters.slack.conftest import HUMAN, Workspace, paper_ids, section_texts
 
 
@@ -85,3 +91,24 @@ async def test_show_posts_the_paper_in_the_channel_and_a_reaction_on_it_saves_it
 
     assert await workspace.saved_ids() == ["2407.06204"]
     assert "Saved “A Survey on Mixture of Experts” to your reading list." in confirmation[0].text
+
+
+async def test_the_ack_does_not_wait_for_a_slow_search(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = asyncio.Event()
+    real_handle = workspace.adapter.bot.handle
+
+    async def slow_handle(text: str, context: Context) -> Reply:
+        await release.wait()  # a search over a million abstracts, say
+        return await real_handle(text, context)
+
+    monkeypatch.setattr(workspace.adapter.bot, "handle", slow_handle)
+    ack = await workspace.slack.send_command("search lora", timeout=1)
+    answered_before_ack = list(workspace.slack.responses())
+    release.set()
+    answer = await workspace.slack.next_response(ack)
+
+    assert answered_before_ack == []
+    assert answer.message is not None
+    assert paper_ids(answer.message)[0] == "2501.17635"

@@ -87,6 +87,15 @@ async def test_a_reaction_on_a_message_that_is_not_a_paper_does_nothing(
     await slack.send_reaction(header, "bookmark")
     await slack.send_reaction(human_message, "bookmark")
     await slack.send_reaction((slack.messages())[1], "tada")  # not a save emoji
+    await slack.send_event(  # a reaction on a file, not a message
+        {
+            "type": "reaction_added",
+            "user": HUMAN,
+            "reaction": "bookmark",
+            "item": {"type": "file", "file": "F0FILE"},
+            "event_ts": "1700000000.000100",
+        }
+    )
     await workspace.adapter.handlers.drain(5)
 
     assert await workspace.saved_ids() == []
@@ -155,3 +164,20 @@ async def test_a_digest_into_a_channel_the_bot_left_is_recorded_as_a_failure(
     assert subscription is not None
     assert subscription.failures == 1
     assert len(workspace.slack.calls("chat.postMessage")) == 1  # permanent: not retried
+
+
+async def test_the_save_button_on_a_digest_paper_saves_it_for_the_presser_only(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    slack.add_user("U0BOB", name="bob")
+    paper = (await post_digest(workspace))[2]
+
+    pressed = await slack.press_button(paper, "paperboy_save", user_id="U0BOB")
+    answer = await slack.next_response(pressed)
+
+    assert answer.message is not None
+    assert answer.message.visible_to == "U0BOB"
+    assert await workspace.saved_ids(user="U0BOB") == [FEATURED[1].id]
+    assert await workspace.saved_ids() == []
+    assert paper.edits == 0  # the digest message stays as everyone saw it

@@ -57,7 +57,9 @@ class SlackAdapter:
         self.bot = bot
         self.settings = settings
         self._app_token = secrets.slack_app_token
-        self.client = AsyncWebClient(token=secrets.slack_bot_token, base_url=settings.api_url)
+        # slack_sdk joins method names onto the base URL, which must end in "/".
+        base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
+        self.client = AsyncWebClient(token=secrets.slack_bot_token, base_url=base_url)
         self.client.retry_handlers.append(
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
         )
