@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from paperboy.core.bot import Bot, BotOptions
+from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
@@ -34,3 +39,62 @@ def sample_papers() -> list[Paper]:
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     async with await Store.open(tmp_path / "paperboy.sqlite3") as opened:
         yield opened
+
+
+@pytest.fixture
+async def library(store: Store, sample_papers: list[Paper], now: datetime) -> Library:
+    """The sample papers, stored and indexed."""
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    await library.add_papers(sample_papers, at=now)
+    return library
+
+
+@pytest.fixture
+def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
+    return Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=clock,
+        options=BotOptions(page_size=5),
+    )
+
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """No chat tokens, a store in a temp dir, sources on a closed port (no network)."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PAPERBOY_", "SLACK_", "DISCORD_"))
+    }
+    clean.update(
+        PAPERBOY_STORE_PATH=str(tmp_path / "data" / "paperboy.sqlite3"),
+        PAPERBOY_SOURCES_HUGGINGFACE_URL="http://127.0.0.1:9",
+        PAPERBOY_SOURCES_ARXIV_URL="http://127.0.0.1:9",
+        PAPERBOY_SOURCES_RETRIES="0",
+        PAPERBOY_SOURCES_CATCH_UP_DAYS="0",
+        USER="ada",  # the console user
+    )
+    return clean
+
+
+@pytest.fixture
+def run(cli_env: dict[str, str], tmp_path: Path) -> Run:
+    def invoke(
+        *args: str, stdin: str = "", timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "paperboy", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=cli_env,
+            cwd=tmp_path,
+            timeout=timeout,
+            check=False,
+        )
+
+    return invoke

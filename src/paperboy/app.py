@@ -17,10 +17,12 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
 
 from paperboy.adapters.console import ConsoleAdapter
+from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
+from paperboy.adapters.slack import SlackAdapter
 from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
@@ -36,9 +38,6 @@ from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import IngestService
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
-
-if TYPE_CHECKING:
-    from paperboy.adapters.slack import SlackAdapter
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +125,26 @@ def arxiv_client(settings: Settings) -> ArxivClient:
     )
 
 
-def slack_adapter(
-    core: Core, *, fetcher: PaperFetcher | None, digests: DigestCommands | None
-) -> SlackAdapter:
-    """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a token
+def slack_adapter(core: Core, bot: Bot) -> SlackAdapter:
+    """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a secret
     the configured mode needs is missing."""
-    # Imported here: slack_bolt takes a while to import, and only `run` with Slack needs it.
-    from paperboy.adapters.slack import SlackAdapter
-
-    bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
     return SlackAdapter(bot, settings=core.settings.slack, secrets=core.settings.secrets)
+
+
+def discord_adapter(
+    core: Core, bot: Bot, *, options: DiscordOptions | None = None
+) -> DiscordAdapter:
+    settings = core.settings
+    return DiscordAdapter(
+        bot,
+        token=settings.secrets.discord_token,
+        api_url=settings.discord.api_url,
+        gateway_url=settings.discord.gateway_url,
+        sync_guilds=settings.discord.sync_guilds,
+        page_refs=core.store.page_refs,
+        clock=core.clock,
+        options=options,
+    )
 
 
 class Adapter(Protocol):
@@ -242,12 +251,14 @@ class App:
             scheduler.start()
             self._schedule_ingest(scheduler, ingest)
             await digests.start()
-            catch_up = asyncio.create_task(ingest.catch_up(), name="ingest-catch-up")
+            # Missed papers first, then missed digests (which refresh the papers again
+            # only if the catch-up left them stale); both in the background.
+            catch_up = asyncio.create_task(self._catch_up(ingest, digests), name="catch-up")
             try:
                 await self._wait_for_stop(adapters)
             finally:
-                catch_up.cancel()
                 await digests.drain(DRAIN_SECONDS)
+                catch_up.cancel()
                 with suppress(asyncio.CancelledError):
                     await catch_up
 
@@ -258,8 +269,20 @@ class App:
             bot = build_bot(core, fetcher=fetcher, digests=digests)
             return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
         if name == "slack":
-            return slack_adapter(core, fetcher=fetcher, digests=digests)
+            bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+            return slack_adapter(core, bot)
+        if name == "discord":
+            bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+            return discord_adapter(core, bot)
         raise ValueError(f"the {name} adapter is not available in this build")
+
+    @staticmethod
+    async def _catch_up(ingest: IngestService, digests: DigestService) -> None:
+        try:
+            await ingest.catch_up()
+        except Exception:
+            log.exception("ingest catch-up failed; the daily job will try again")
+        await digests.catch_up()
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
         hours, minutes = self.settings.sources.ingest_time.split(":")

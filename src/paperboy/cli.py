@@ -12,16 +12,21 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from paperboy import __version__
 from paperboy.adapters.console import ConsoleAdapter
-from paperboy.app import App, Core, build_bot, open_library
+from paperboy.app import App, Core, arxiv_client, build_bot, huggingface_client, open_library
 from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
+from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Platform, UserRef
-from paperboy.core.ports import StoreUnavailable
+from paperboy.core.ports import SourceFailure, StoreUnavailable
 from paperboy.core.query import QueryError, parse_query
+from paperboy.progress import Progress
+from paperboy.sources.ingest import IngestService
+from paperboy.sources.jsonl import parse_jsonl
 from paperboy.sources.sample import load_sample_papers
 
 log = logging.getLogger("paperboy")
@@ -56,8 +61,28 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--json", action="store_true", help="one JSON object per result line")
 
-    ingest = commands.add_parser("ingest", help="load papers into the store")
-    ingest.add_argument("--sample", action="store_true", help="load the bundled sample papers")
+    ingest = commands.add_parser(
+        "ingest",
+        help="load papers into the store: the sample, a JSONL file, or Daily Papers days",
+        description="Load papers. --since backfills Daily Papers days (resumable: days already "
+        "complete are skipped unless --refresh).",
+    )
+    what = ingest.add_mutually_exclusive_group(required=True)
+    what.add_argument("--sample", action="store_true", help="load the bundled sample papers")
+    what.add_argument(
+        "--jsonl",
+        type=Path,
+        metavar="FILE",
+        help="one paper a line: id, title, abstract, optional authors, published, upvotes, url",
+    )
+    what.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first day to backfill")
+    ingest.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="last day to backfill (default today)"
+    )
+    ingest.add_argument("--refresh", action="store_true", help="fetch complete days again too")
+
+    add = commands.add_parser("add", help="fetch one paper from arXiv and store it")
+    add.add_argument("paper", help="an arXiv id or link, e.g. 2106.09685 or arxiv.org/abs/…")
 
     export = commands.add_parser("export", help="print a user's reading list as BibTeX")
     export.add_argument("--user", required=True, help="the user's id on the platform")
@@ -73,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--example", action="store_true", help="print config.example.toml with every default"
     )
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,12 +151,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     async with open_library(settings) as core:
         if args.command == "chat":
-            await ConsoleAdapter(build_bot(core)).run()
+            async with arxiv_client(settings) as arxiv:
+                await ConsoleAdapter(build_bot(core, fetcher=arxiv)).run()
             return 0
         if args.command == "search":
             return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)
         if args.command == "ingest":
             return await _ingest(core, args)
+        if args.command == "add":
+            return await _add(core, args.paper)
         if args.command == "export":
             return await _export(core, UserRef(args.platform, args.workspace, args.user))
     raise UsageError(f"unknown command {args.command}")
@@ -159,10 +194,69 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
 
 
 async def _ingest(core: Core, args: argparse.Namespace) -> int:
-    if not args.sample:
-        raise UsageError("say what to ingest: --sample")
-    counts = await core.library.add_papers(load_sample_papers(), at=core.clock())
-    print(f"sample papers: {counts.inserted} new, {counts.updated} updated")
+    if args.sample:
+        counts = await core.library.add_papers(load_sample_papers(), at=core.clock())
+        print(f"sample papers: {counts.inserted} new, {counts.updated} updated")
+        return 0
+    if args.jsonl is not None:
+        return await _ingest_jsonl(core, args.jsonl)
+    until = args.until or core.clock().date()
+    if args.since > until:
+        raise UsageError("--since is after --until")
+    settings = core.settings
+    async with huggingface_client(settings) as hf:
+        ingest = IngestService(
+            source=hf, library=core.library, ingest_log=core.store.ingest_log, clock=core.clock
+        )
+        with Progress(sys.stderr) as progress:
+            results = await ingest.backfill(
+                args.since,
+                until,
+                refresh=args.refresh,
+                concurrency=settings.sources.backfill_concurrency,
+                progress=progress.update,
+            )
+    failed = [r for r in results if r.error]
+    stored = sum(r.stored for r in results)
+    print(
+        f"{len(results)} days fetched, {stored} papers stored, {len(failed)} failed"
+        + (" (run again to retry them)" if failed else "")
+    )
+    for result in failed:
+        print(f"  {result.day}: {result.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+async def _ingest_jsonl(core: Core, path: Path) -> int:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            papers, errors = parse_jsonl(file)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    for problem in errors:
+        print(f"{path}: {problem}", file=sys.stderr)
+    counts = await core.library.add_papers(papers, at=core.clock())
+    print(
+        f"{path}: {counts.inserted} new, {counts.updated} updated, {len(errors)} bad lines skipped"
+    )
+    return 1 if errors else 0
+
+
+async def _add(core: Core, ref: str) -> int:
+    paper_id = parse_arxiv_ref(ref)
+    if paper_id is None:
+        raise UsageError(f"{ref!r} is not an arXiv id or link")
+    async with arxiv_client(core.settings) as arxiv:
+        try:
+            paper = await arxiv.fetch_paper(paper_id)
+        except SourceFailure as error:
+            print(f"paperboy: arXiv did not answer, try again later ({error})", file=sys.stderr)
+            return 1
+    if paper is None:
+        print(f"paperboy: arXiv has no paper {paper_id}", file=sys.stderr)
+        return 1
+    counts = await core.library.add_papers([paper], at=core.clock())
+    print(f"{'added' if counts.inserted else 'updated'} {paper.id}: {paper.title}")
     return 0
 
 

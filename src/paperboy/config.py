@@ -86,6 +86,11 @@ def _log_level(value: str) -> str | None:
     return None if value.upper() in levels else f"must be one of {', '.join(levels)}"
 
 
+def _snowflakes(values: tuple[str, ...]) -> str | None:
+    bad = [value for value in values if not value.isdigit()]
+    return f"must be numeric Discord ids, not {', '.join(bad)}" if bad else None
+
+
 def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("paperboy", appauthor=False)) / "paperboy.sqlite3"
 
@@ -186,7 +191,9 @@ class DiscordSettings:
     )
     gateway_url: str = setting("wss://gateway.discord.gg/", "Discord gateway websocket URL.", _url)
     sync_guilds: tuple[str, ...] = setting(
-        (), "Guild ids to sync /papers to instantly; empty syncs globally (takes up to an hour)."
+        (),
+        "Guild ids to sync /papers to instantly; empty syncs globally (takes up to an hour).",
+        _snowflakes,
     )
 
 

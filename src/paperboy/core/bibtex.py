@@ -34,8 +34,9 @@ def to_bibtex(papers: Iterable[Paper]) -> str:
 
 def _entry(paper: Paper, key: str) -> str:
     fields = [("title", "{" + escape(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(_author(name) for name in paper.authors)))
+    authors = _names(paper)
+    if authors:
+        fields.append(("author", " and ".join(_author(name) for name in authors)))
     year = _year(paper)
     if year:
         fields.append(("year", year))
@@ -54,6 +55,10 @@ def escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
+def _names(paper: Paper) -> list[str]:
+    return [" ".join(name.split()) for name in paper.authors if name.strip()]
+
+
 def _author(name: str) -> str:
     escaped = escape(name)
     # A name containing the word "and" would split into two authors: protect it.
@@ -69,7 +74,8 @@ def _year(paper: Paper) -> str | None:
 
 
 def _unique_key(paper: Paper, used: set[str]) -> str:
-    surname = _ascii_word(paper.authors[0].split()[-1]) if paper.authors else ""
+    authors = _names(paper)
+    surname = _ascii_word(authors[0].split()[-1]) if authors else ""
     words = [_ascii_word(w) for w in paper.title.split()]
     first = next((w for w in words if w and w not in _STOP), "")
     base = f"{surname or 'paper'}{_year(paper) or ''}{first}" or "paper"

@@ -90,7 +90,7 @@ class Bot:
         try:
             return await self._dispatch(command, context)
         except StoreUnavailable:
-            return Notice("My database is busy right now; try again shortly.", error=True)
+            return Notice("My database is unavailable right now; try again shortly.", error=True)
         except Exception:
             log.exception("command %r failed", command)
             return Notice("Something went wrong on my side; it has been logged.", error=True)
@@ -132,7 +132,7 @@ class Bot:
                 changed = await self.reading_lists.unsave(user, paper_id)
                 text = f"Removed {quote_title(paper)} from your reading list."
         except StoreUnavailable:
-            return Notice("My database is busy right now; react again shortly.", error=True)
+            return Notice("My database is unavailable right now; react again shortly.", error=True)
         return Notice(text) if changed else None
 
     async def record_post(self, post: PostRef, paper_id: str) -> None:

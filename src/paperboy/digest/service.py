@@ -166,34 +166,39 @@ class DigestService:
     # -- running ----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Schedule every active subscription and catch up on digests missed while down."""
-        now = self.clock()
+        """Schedule every active subscription."""
         for subscription in await self.store.subscriptions.active():
             self.jobs.schedule(subscription, self.run_scheduled)
+
+    async def catch_up(self) -> None:
+        """Post the digests whose time passed while the bot was down, if still within the
+        grace period; record the others as skipped. Channels run concurrently."""
+        now = self.clock()
+        due: list[Awaitable[None]] = []
+        for subscription in await self.store.subscriptions.active():
             fire = _last_fire(subscription, now)
             if fire is None:
                 continue
+            channel = subscription.channel
             day = local_date_of(fire, ZoneInfo(subscription.timezone))
-            run = await self.store.digests.run(subscription.channel, day)
+            run = await self.store.digests.run(channel, day)
             if run is not None and run.finished:
                 continue
             if now - fire <= self.options.grace:
                 log.info(
-                    "digest for %s on %s was due at %s: posting it now",
-                    _name(subscription.channel),
-                    day,
-                    fire,
+                    "digest for %s on %s was due at %s: posting it now", _name(channel), day, fire
                 )
-                self._spawn(self.run_for_day(subscription.channel, day))
+                due.append(self.run_for_day(channel, day))
             else:
-                await self.store.digests.skip(subscription.channel, day, at=now)
+                await self.store.digests.skip(channel, day, at=now)
                 log.info(
                     "digest for %s on %s skipped: due at %s, beyond the %s grace period",
-                    _name(subscription.channel),
+                    _name(channel),
                     day,
                     fire,
                     self.options.grace,
                 )
+        await asyncio.gather(*due)
 
     async def drain(self, seconds: float) -> None:
         """Stop starting new papers and let running digests finish their current message."""
@@ -376,11 +381,6 @@ class DigestService:
             weekdays_only=subscription.weekdays_only,
         )
         return fire.astimezone(zone)
-
-    def _spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
 
 
 def _clock_time(text: str) -> time:

@@ -83,8 +83,8 @@ class Database:
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException as error:
-                await conn.execute("ROLLBACK")
-                if isinstance(error, sqlite3.OperationalError | sqlite3.DatabaseError):
+                await _rollback(conn)
+                if isinstance(error, sqlite3.DatabaseError):
                     raise _translate(error) from error
                 raise
 
@@ -103,6 +103,15 @@ class Database:
     async def integrity_ok(self) -> bool:
         row = await self.fetchone("PRAGMA integrity_check")
         return row is not None and row[0] == "ok"
+
+
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    # SQLite may already have rolled back (a failed COMMIT on a full disk does), and
+    # then ROLLBACK itself fails; the original error is the one worth raising.
+    try:
+        await conn.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        log.debug("rollback: %s", error)
 
 
 def _translate(error: sqlite3.DatabaseError) -> Exception:

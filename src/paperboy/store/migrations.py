@@ -128,6 +128,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        2,
+        "page references for chat buttons",
+        """
+        -- A "More" button can carry only 100 characters on Discord, so a longer page
+        -- reference (a long search) is kept here under a short key derived from it.
+        CREATE TABLE page_refs (
+            key        TEXT PRIMARY KEY,
+            ref        TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
+    ),
 )
 
 

@@ -8,6 +8,7 @@ from types import TracebackType
 from paperboy.store.database import Database
 from paperboy.store.digests import DigestLog
 from paperboy.store.ingest_log import IngestLog
+from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
 from paperboy.store.reading_lists import ReadingListRepository
@@ -25,6 +26,7 @@ class Store:
         self.subscriptions = SubscriptionRepository(db)
         self.digests = DigestLog(db)
         self.ingest_log = IngestLog(db)
+        self.page_refs = PageRefRepository(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from paperboy.adapters.slack import SlackAdapter
-from paperboy.app import Core, open_library, slack_adapter
+from paperboy.app import Core, build_bot, open_library, slack_adapter
 from paperboy.config import DigestSettings, Secrets, Settings, SlackSettings, StoreSettings
 from paperboy.core.models import ChannelRef, Paper, UserRef
 from paperboy.core.ports import ChannelPoster
@@ -107,6 +107,12 @@ class Workspace:
         return ChannelRef("slack", team, channel)
 
 
+def build_slack(core: Core, digests: DigestService | None = None) -> SlackAdapter:
+    """The bot and its Slack adapter, built as `App._build_adapter("slack", …)` builds them."""
+    bot = build_bot(core, digests=digests, command_prefix="/papers ")
+    return slack_adapter(core, bot)
+
+
 def fixed_clock() -> Callable[[], datetime]:
     return lambda: NOW
 
@@ -135,7 +141,7 @@ async def running_workspace(slack: SlackSimulator, settings: Settings) -> AsyncI
             clock=core.clock,
             options=DigestOptions(pace_seconds=settings.digest.pace_seconds),
         )
-        adapter = slack_adapter(core, fetcher=None, digests=digests)
+        adapter = build_slack(core, digests)
         posters[adapter.platform] = adapter
         await adapter.start()
         try:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import bibtexparser
 
-from paperboy.app import slack_adapter
-from tests.adapters.slack.conftest import HUMAN, Workspace, paper_ids, section_texts
+from tests.adapters.slack.conftest import HUMAN, Workspace, build_slack, paper_ids, section_texts
 from tests.fakes.slack import SlackSimulator
 
 
@@ -68,7 +67,7 @@ async def test_a_button_from_an_old_message_still_works_after_a_restart(
 ) -> None:
     results = await workspace.answer("search lora")
     await workspace.adapter.aclose()
-    restarted = slack_adapter(workspace.core, fetcher=None, digests=workspace.digests)
+    restarted = build_slack(workspace.core, workspace.digests)
     await restarted.start()
     try:
         pressed = await slack.press_button(results, "paperboy_more")

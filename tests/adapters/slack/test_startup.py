@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from paperboy.adapters.slack import SlackAdapter
-from paperboy.app import App, open_library, slack_adapter
+from paperboy.app import App, open_library
 from paperboy.cli import main
 from paperboy.config import ConfigError, Secrets, Settings, SlackSettings, SourcesSettings
-from tests.adapters.slack.conftest import fixed_clock, paper_ids, slack_settings
+from tests.adapters.slack.conftest import build_slack, fixed_clock, paper_ids, slack_settings
 from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.fakes.slack import SlackSimulator
 
@@ -38,7 +38,7 @@ async def test_a_secret_the_mode_needs_is_a_one_line_config_error_naming_it(
     )
     async with open_library(broken, clock=fixed_clock()) as core:
         with pytest.raises(ConfigError) as error:
-            slack_adapter(core, fetcher=None, digests=None)
+            build_slack(core)
 
     assert str(error.value).startswith(f"{named}:")
     assert "\n" not in str(error.value)
@@ -50,7 +50,7 @@ async def test_http_mode_needs_no_app_token(settings: Settings) -> None:
         slack=dataclasses.replace(settings.slack, mode="http"),
     )
     async with open_library(http, clock=fixed_clock()) as core:
-        assert isinstance(slack_adapter(core, fetcher=None, digests=None), SlackAdapter)
+        assert isinstance(build_slack(core), SlackAdapter)
 
 
 async def test_a_bot_token_slack_refuses_stops_the_start_with_one_line(
@@ -58,7 +58,7 @@ async def test_a_bot_token_slack_refuses_stops_the_start_with_one_line(
 ) -> None:
     wrong = with_secrets(settings, slack_bot_token="xoxb-revoked")
     async with open_library(wrong, clock=fixed_clock()) as core:
-        adapter = slack_adapter(core, fetcher=None, digests=None)
+        adapter = build_slack(core)
         with pytest.raises(
             ConfigError, match=r"^SLACK_BOT_TOKEN: Slack refused it \(invalid_auth\)"
         ):
@@ -72,7 +72,7 @@ async def test_an_app_token_slack_refuses_stops_the_start_with_one_line(
 ) -> None:
     wrong = with_secrets(settings, slack_app_token="xapp-revoked")
     async with open_library(wrong, clock=fixed_clock()) as core:
-        adapter = slack_adapter(core, fetcher=None, digests=None)
+        adapter = build_slack(core)
         with pytest.raises(ConfigError, match=r"^SLACK_APP_TOKEN: Slack refused it"):
             await adapter.start()
         await adapter.aclose()

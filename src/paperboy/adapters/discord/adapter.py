@@ -1,0 +1,187 @@
+"""The Discord adapter: the App's `Adapter` (start, post, wait_closed, aclose) over discord.py.
+
+`start` points discord.py at the configured REST and gateway URLs (its two
+documented knobs, `Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`), logs in,
+connects as a task and returns once the client is READY. `wait_closed` ends when
+that task does, raising what killed it (a malformed gateway event, a revoked token).
+`post` is the digests' `ChannelPoster`. `aclose` disconnects and restores the URLs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import discord
+import yarl
+
+from paperboy.adapters.discord.client import PaperboyClient
+from paperboy.adapters.discord.interactions import Interactions
+from paperboy.adapters.discord.pages import PageButtons, PageRefStore
+from paperboy.adapters.discord.render import render
+from paperboy.adapters.discord.sending import GuildMessageable, send_to_channel
+from paperboy.adapters.discord.suggestions import Suggestions
+from paperboy.core.bot import Bot
+from paperboy.core.models import ChannelRef, Platform
+from paperboy.core.ports import PostFailed
+from paperboy.core.replies import PaperList, Reply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordOptions:
+    """Timings; tests shorten the waits Discord asks of real clients."""
+
+    guild_ready_timeout: float = 2.0  # discord.py's wait for GUILD_CREATEs after READY
+    identify_wait: float = 5.0  # Discord's pause before a re-IDENTIFY
+    ready_timeout: float = 120.0  # give up starting after this long
+    close_timeout: float = 10.0
+
+
+class DiscordAdapter:
+    name = "discord"
+    platform = Platform.DISCORD.value
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        token: str,
+        api_url: str,
+        gateway_url: str,
+        page_refs: PageRefStore,
+        clock: Callable[[], datetime],
+        sync_guilds: Sequence[str] = (),
+        options: DiscordOptions | None = None,
+    ) -> None:
+        self.bot = bot
+        self._token = token
+        self._api_url = api_url.rstrip("/")
+        self._gateway_url = yarl.URL(gateway_url)
+        self._sync_guilds = tuple(int(guild) for guild in sync_guilds)
+        self.options = options or DiscordOptions()
+        self.pages = PageButtons(page_refs, clock=clock)
+        self._client: PaperboyClient | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._saved_urls: tuple[str, yarl.URL] | None = None
+
+    @property
+    def client(self) -> PaperboyClient | None:
+        return self._client
+
+    @property
+    def task(self) -> asyncio.Task[None] | None:
+        """The task running the client (for watchers; ends when the client stops)."""
+        return self._task
+
+    async def start(self) -> None:
+        """Log in and connect; return once READY. Raises what stopped the client if it
+        stopped first (e.g. `discord.LoginFailure` for a bad token)."""
+        if self._client is not None:
+            raise RuntimeError("the Discord adapter was already started")
+        self._point_at_configured_urls()
+        client = PaperboyClient(
+            handlers=Interactions(self.bot, self.pages),
+            suggestions=Suggestions(self.bot),
+            sync_guilds=self._sync_guilds,
+            guild_ready_timeout=self.options.guild_ready_timeout,
+            identify_wait=self.options.identify_wait,
+        )
+        self._client = client
+        self._task = asyncio.create_task(client.start(self._token), name="discord-client")
+        self._task.add_done_callback(_log_unexpected_end)
+        ready = asyncio.create_task(client.wait_until_ready(), name="discord-ready")
+        done, _ = await asyncio.wait(
+            {ready, self._task},
+            timeout=self.options.ready_timeout,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if ready not in done:
+            ready.cancel()
+            failure = self._task.exception() if self._task in done else None
+            await self.aclose()
+            if failure is not None:
+                raise failure
+            raise TimeoutError(f"Discord was not ready after {self.options.ready_timeout:g} s")
+        log.info(
+            "discord connected as %s (id %s) to %d guilds",
+            client.user,
+            client.user.id if client.user else "?",
+            len(client.guilds),
+        )
+
+    async def wait_closed(self) -> None:
+        """Return when the client stops (after `aclose`); raise what killed it otherwise."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def aclose(self) -> None:
+        """Disconnect; safe to repeat. Restores discord.py's URLs."""
+        client, task = self._client, self._task
+        if client is not None and not client.is_closed():
+            await client.close()
+        if task is not None and not task.done():
+            done, _ = await asyncio.wait({task}, timeout=self.options.close_timeout)
+            if not done:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if task is not None and task.done() and not task.cancelled() and task.exception():
+            log.debug("the Discord client had stopped with %r", task.exception())
+        self._restore_urls()
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        """Post a reply as a channel message (a digest header or paper); its message id."""
+        target = await self._channel(channel)
+        me = target.guild.me
+        embeds = me is None or target.permissions_for(me).embed_links
+        more_id = None
+        if isinstance(reply, PaperList) and reply.more is not None:
+            more_id = await self.pages.custom_id_for(reply.more)
+        message = await send_to_channel(target, render(reply, more_id=more_id, embeds=embeds))
+        return str(message.id)
+
+    async def _channel(self, ref: ChannelRef) -> GuildMessageable:
+        client = self._client
+        if client is None or client.is_closed():
+            raise PostFailed("the Discord client is not connected")
+        if ref.platform != self.platform or not (ref.channel + ref.workspace).isdigit():
+            raise PostFailed(f"not a Discord channel: {ref}", permanent=True)
+        channel = client.get_channel(int(ref.channel))
+        if channel is None:
+            try:
+                channel = await client.fetch_channel(int(ref.channel))
+            except (discord.NotFound, discord.Forbidden) as error:
+                log.error("cannot post in channel %s: %s", ref.channel, error.text)
+                raise PostFailed(
+                    f"channel {ref.channel} is gone or hidden", permanent=True
+                ) from error
+            except discord.HTTPException as error:
+                raise PostFailed(f"could not look up channel {ref.channel}") from error
+        if not isinstance(channel, GuildMessageable) or channel.guild.id != int(ref.workspace):
+            raise PostFailed(f"{ref} is not a text channel of that guild", permanent=True)
+        return channel
+
+    def _point_at_configured_urls(self) -> None:
+        route, websocket = discord.http.Route, discord.gateway.DiscordWebSocket
+        self._saved_urls = (route.BASE, websocket.DEFAULT_GATEWAY)
+        route.BASE = self._api_url
+        websocket.DEFAULT_GATEWAY = self._gateway_url
+
+    def _restore_urls(self) -> None:
+        if self._saved_urls is not None:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
+                self._saved_urls
+            )
+            self._saved_urls = None
+
+
+def _log_unexpected_end(task: asyncio.Task[None]) -> None:
+    """A client that dies by itself (not by `aclose`) says why, with the traceback."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("the Discord client stopped: %r", error, exc_info=error)

@@ -1,0 +1,206 @@
+"""The `/papers` app-command group: one subcommand per core command, typed and described.
+
+Each subcommand turns its options into the core's command line (the same grammar as
+Slack and the console, so the core does every check and gives every hint) and hands it
+to the interaction handlers. Paper options autocomplete from the store, `unsave` and
+`read` from the user's own list, `timezone` from the IANA names.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from paperboy.adapters.discord.interactions import Interactions, context_of
+from paperboy.adapters.discord.suggestions import Choices, Suggestions
+from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS
+from paperboy.core.replies import Notice
+from paperboy.digest.arguments import MAX_PAPERS
+
+Interaction = discord.Interaction[Any]
+
+MAX_MIN_UPVOTES = 1_000_000
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_PAPER = "An arXiv id such as 2403.12345 (start typing to pick one)"
+_SAVED = "A paper on your reading list (start typing to pick one)"
+
+
+def subscribe_arguments(
+    *,
+    time: str | None = None,
+    timezone: str | None = None,
+    topics: str | None = None,
+    papers: int | None = None,
+    min_upvotes: int | None = None,
+    weekdays_only: bool | None = None,
+) -> str | Notice:
+    """The core's `subscribe` arguments from the typed options, or a hint about a bad one.
+
+    The core reads its words by position (a time first, then a timezone), so the
+    options are put in that order and checked enough that none is taken for another."""
+    words: list[str] = []
+    if time is not None:
+        if not _CLOCK.fullmatch(time.strip()):
+            return Notice("`time` takes a 24-hour time as HH:MM, e.g. 09:30.", error=True)
+        words.append(time.strip())
+    if timezone is not None:
+        zone = timezone.strip()
+        if "/" not in zone and zone.upper() not in ("UTC", "GMT", "Z"):
+            return Notice(
+                "`timezone` takes an IANA name such as Europe/Berlin or America/New_York, "
+                "or UTC: pick one from the suggestions.",
+                error=True,
+            )
+        words.append(zone)
+    if topics:
+        # A word with a slash would be read as a timezone; for a search it is a space.
+        words.append(" ".join(topics.replace("/", " ").split()))
+    if papers is not None:
+        words.append(f"papers:{papers}")
+    if min_upvotes is not None:
+        words.append(f"votes:{min_upvotes}")
+    if weekdays_only:
+        words.append("weekdays")
+    return " ".join(word for word in words if word)
+
+
+class PapersGroup(app_commands.Group):
+    """`/papers …`, in guild channels only."""
+
+    def __init__(self, handlers: Interactions, suggestions: Suggestions) -> None:
+        super().__init__(
+            name="papers",
+            description="Search research papers, keep a reading list, get a daily digest",
+            guild_only=True,
+        )
+        self.handlers = handlers
+        self.suggestions = suggestions
+
+    # -- finding papers ---------------------------------------------------------------------
+
+    @app_commands.command(name="search", description="Find papers by title and abstract")
+    @app_commands.describe(
+        query='Words to find; filters: since:7d until:2025-03-01 author:"Name" votes:>=10'
+    )
+    async def search(self, interaction: Interaction, query: str) -> None:
+        await self.handlers.command(interaction, f"search {query}", defer=True)
+
+    @app_commands.command(name="similar", description="Papers most like one paper")
+    @app_commands.describe(paper=_PAPER)
+    async def similar(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.command(interaction, f"similar {paper}", defer=True)
+
+    @app_commands.command(name="show", description="Post one paper here with its whole abstract")
+    @app_commands.describe(paper=_PAPER)
+    async def show(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.command(interaction, f"show {paper}")
+
+    @app_commands.command(name="trending", description="The most-upvoted papers of the last days")
+    @app_commands.describe(days=f"How many days back, 1 to {MAX_DAYS} (default 1: today)")
+    async def trending(
+        self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_DAYS] = 1
+    ) -> None:
+        await self.handlers.command(interaction, f"trending {days}")
+
+    @app_commands.command(name="add", description="Fetch a paper from arXiv and keep it")
+    @app_commands.describe(paper="An arXiv id or link, e.g. 2403.12345 or arxiv.org/abs/2403.12345")
+    async def add(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.command(interaction, f"add {paper}", defer=True)
+
+    # -- the reading list -------------------------------------------------------------------
+
+    @app_commands.command(name="save", description="Put a paper on your reading list")
+    @app_commands.describe(paper=_PAPER)
+    async def save(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.command(interaction, f"save {paper}")
+
+    @app_commands.command(name="saved", description="Your reading list, newest first")
+    async def saved(self, interaction: Interaction) -> None:
+        await self.handlers.command(interaction, "saved")
+
+    @app_commands.command(name="unsave", description="Take a paper off your reading list")
+    @app_commands.describe(paper=_SAVED)
+    async def unsave(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.command(interaction, f"unsave {paper}")
+
+    @app_commands.command(name="read", description="Mark a saved paper as read")
+    @app_commands.describe(paper=_SAVED)
+    async def read(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.command(interaction, f"read {paper}")
+
+    @app_commands.command(name="export", description="Your reading list as a BibTeX file")
+    async def export(self, interaction: Interaction) -> None:
+        await self.handlers.command(interaction, "export", defer=True)
+
+    # -- the channel's digest ---------------------------------------------------------------
+
+    @app_commands.command(name="subscribe", description="A daily digest of papers in this channel")
+    @app_commands.describe(
+        time="When, as HH:MM (24-hour)",
+        timezone="In which timezone, e.g. Europe/Berlin",
+        topics="Only papers about these words",
+        papers=f"At most this many papers a day (1 to {MAX_PAPERS})",
+        min_upvotes="Only papers with at least this many upvotes",
+        weekdays_only="Skip Saturdays and Sundays",
+    )
+    async def subscribe(
+        self,
+        interaction: Interaction,
+        time: str | None = None,
+        timezone: str | None = None,
+        topics: str | None = None,
+        papers: app_commands.Range[int, 1, MAX_PAPERS] | None = None,
+        min_upvotes: app_commands.Range[int, 0, MAX_MIN_UPVOTES] | None = None,
+        weekdays_only: bool | None = None,
+    ) -> None:
+        arguments = subscribe_arguments(
+            time=time,
+            timezone=timezone,
+            topics=topics,
+            papers=papers,
+            min_upvotes=min_upvotes,
+            weekdays_only=weekdays_only,
+        )
+        if isinstance(arguments, Notice):
+            await self.handlers.reply(interaction, arguments)
+            return
+        await self.handlers.command(
+            interaction, f"subscribe {arguments}".strip(), check_permissions=True
+        )
+
+    @app_commands.command(name="unsubscribe", description="Stop this channel's daily digest")
+    async def unsubscribe(self, interaction: Interaction) -> None:
+        await self.handlers.command(interaction, "unsubscribe")
+
+    @app_commands.command(name="digest", description="Post a digest here now (a preview)")
+    async def digest(self, interaction: Interaction) -> None:
+        await self.handlers.command(interaction, "digest", defer=True)
+
+    @app_commands.command(name="help", description="What paperboy can do, with examples")
+    @app_commands.describe(command="Explain just this command")
+    @app_commands.choices(
+        command=[app_commands.Choice(name=name, value=name) for name in COMMAND_NAMES]
+    )
+    async def help(self, interaction: Interaction, command: str | None = None) -> None:
+        await self.handlers.command(interaction, f"help {command or ''}".strip())
+
+    # -- autocomplete -----------------------------------------------------------------------
+
+    @similar.autocomplete("paper")
+    @show.autocomplete("paper")
+    @save.autocomplete("paper")
+    async def _any_paper(self, interaction: Interaction, typed: str) -> Choices:
+        return await self.suggestions.papers(typed)
+
+    @unsave.autocomplete("paper")
+    @read.autocomplete("paper")
+    async def _saved_paper(self, interaction: Interaction, typed: str) -> Choices:
+        context = context_of(interaction)
+        return [] if context is None else await self.suggestions.saved(context.user, typed)
+
+    @subscribe.autocomplete("timezone")
+    async def _timezone(self, interaction: Interaction, typed: str) -> Choices:
+        return self.suggestions.timezones(typed)

@@ -1,0 +1,160 @@
+"""Thin handlers for interactions: a /papers command line, or a press on one of our buttons.
+
+Each translates the interaction into a core command (or page), awaits the Bot,
+renders the reply and sends it. Work that may be slow is deferred first, so Discord's
+3-second limit is never missed. Nothing escapes: a failure is logged and the user gets
+a short "something went wrong" that only they see — never a traceback in a channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from paperboy.adapters.discord.custom_ids import Action, Pressed, parse_custom_id
+from paperboy.adapters.discord.pages import PageButtons
+from paperboy.adapters.discord.render import render
+from paperboy.adapters.discord.sending import answer
+from paperboy.core import commands as c
+from paperboy.core.bot import Bot
+from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
+from paperboy.core.replies import Notice, PaperList, Reply
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction[Any]
+
+SOMETHING_WENT_WRONG = Notice("Something went wrong on my side; it has been logged.", error=True)
+GUILDS_ONLY = Notice("paperboy works in server channels: use `/papers` there.", error=True)
+EXPIRED = Notice("That list is no longer available; run the command again.", error=True)
+# Presses whose work may take a while (a search) are deferred first.
+_SLOW_PRESSES = frozenset({Action.SIMILAR, Action.MORE, Action.PAGE})
+
+
+def context_of(interaction: Interaction) -> Context | None:
+    """Who asked where; None outside a guild (paperboy's lists are per guild)."""
+    if interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    guild = str(interaction.guild_id)
+    platform = Platform.DISCORD.value
+    return Context(
+        user=UserRef(platform, guild, str(interaction.user.id)),
+        channel=ChannelRef(platform, guild, str(interaction.channel_id)),
+        can_manage_channel=interaction.permissions.manage_channels,
+    )
+
+
+def missing_permissions_hint(permissions: discord.Permissions) -> str | None:
+    """What the bot lacks to post digests here, as a hint for the user; None if nothing."""
+    needed = {
+        "View Channel": permissions.view_channel,
+        "Send Messages": permissions.send_messages,
+        "Embed Links": permissions.embed_links,
+    }
+    missing = [name for name, granted in needed.items() if not granted]
+    if not missing:
+        return None
+    return (
+        f"Note: I lack {', '.join(missing)} in this channel, so digests cannot be posted "
+        "properly here. Ask someone who manages the channel to grant them."
+    )
+
+
+class Interactions:
+    def __init__(self, bot: Bot, pages: PageButtons) -> None:
+        self.bot = bot
+        self.pages = pages
+
+    async def command(
+        self,
+        interaction: Interaction,
+        text: str,
+        *,
+        defer: bool = False,
+        check_permissions: bool = False,
+    ) -> None:
+        """Run one command line ("search lora") for the user and answer.
+
+        `defer` for slow work (the answer is then private); `check_permissions` adds a
+        private hint when the bot could not post digests in this channel."""
+        try:
+            context = context_of(interaction)
+            if context is None:
+                await self.send(interaction, GUILDS_ONLY)
+                return
+            if defer:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await self.bot.handle(text, context)
+            await self.send(interaction, reply, context)
+            if check_permissions and not (isinstance(reply, Notice) and reply.error):
+                hint = missing_permissions_hint(interaction.app_permissions)
+                if hint is not None:
+                    await self.send(interaction, Notice(hint))
+        except Exception:
+            log.exception("/papers %s failed", text.partition(" ")[0])
+            await apologize(interaction)
+
+    async def press(self, interaction: Interaction) -> None:
+        """A press on a button; presses on anything not ours are left alone."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        raw = data.get("custom_id")
+        pressed = parse_custom_id(raw) if isinstance(raw, str) else None
+        if pressed is None:
+            return
+        try:
+            context = context_of(interaction)
+            if context is None:
+                await self.send(interaction, GUILDS_ONLY)
+                return
+            if pressed.action in _SLOW_PRESSES:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await self._pressed(pressed, context)
+            await self.send(interaction, reply, context)
+        except Exception:
+            log.exception("button %s failed", pressed.action)
+            await apologize(interaction)
+
+    async def _pressed(self, pressed: Pressed, context: Context) -> Reply:
+        paper_id = pressed.argument
+        match pressed.action:
+            case Action.SAVE:
+                return await self.bot.run(c.Save(paper_id), context)
+            case Action.SIMILAR:
+                return await self.bot.run(c.Similar(paper_id), context)
+            case Action.READ:
+                return await self.bot.run(c.Read(paper_id), context)
+            case Action.UNSAVE:
+                return await self.bot.run(c.Unsave(paper_id), context)
+            case Action.MORE | Action.PAGE:
+                ref = await self.pages.resolve(pressed)
+                return EXPIRED if ref is None else await self.bot.page(ref, context)
+
+    async def send(
+        self, interaction: Interaction, reply: Reply, context: Context | None = None
+    ) -> None:
+        """Render and send a reply; a public post of one paper is recorded for reactions."""
+        more_id = None
+        if isinstance(reply, PaperList) and reply.more is not None:
+            more_id = await self.pages.custom_id_for(reply.more)
+        out = render(reply, more_id=more_id, embeds=interaction.app_permissions.embed_links)
+        message_id = await answer(interaction, out)
+        if out.paper_id and not out.ephemeral and message_id is not None and context:
+            await self.bot.record_post(PostRef(context.channel, str(message_id)), out.paper_id)
+
+    async def reply(self, interaction: Interaction, reply: Reply) -> None:
+        """Send a reply the adapter made itself (e.g. a hint about an option); never raises."""
+        try:
+            await self.send(interaction, reply)
+        except Exception:
+            log.exception("answering an interaction failed")
+            await apologize(interaction)
+
+
+async def apologize(interaction: Interaction) -> None:
+    """Tell the user, privately, that something failed; never raises."""
+    try:
+        await answer(interaction, render(SOMETHING_WENT_WRONG))
+    except Exception:
+        log.exception("could not even tell the user that something went wrong")

@@ -1,0 +1,265 @@
+"""Core replies rendered as Discord messages: embeds, buttons, content and files (pure).
+
+Whatever a reply holds, the result fits Discord's limits (10 embeds, 6000 embed
+characters, title 256, description 4096, footer 2048, content 2000, 5 rows of 5
+buttons, custom ids of 100 and labels of 80 characters): text is cut with "…",
+buttons that do not fit are left out — never a refused API call. Stored text is
+escaped (see escape.py); nothing rendered here can ping anyone.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import discord
+
+from paperboy.adapters.discord.buttons import Button, list_buttons, paper_buttons
+from paperboy.adapters.discord.escape import (
+    escape,
+    fit,
+    fit_tokens,
+    notice_tokens,
+    one_line,
+    plain,
+    tokens,
+)
+from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
+from paperboy.core.text import short_authors
+from paperboy.search import Snippet
+
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_TOTAL = 6000
+MAX_EMBEDS = 10
+CONTENT = 2000
+FIELD_VALUE = 1024
+LIST_SNIPPET = 1024  # a card in a list stays a card, even with room to spare
+NO_SNIPPET = 300  # a card without a snippet (trending) shows the abstract's start
+FOOTER = 300
+TOTAL_MARGIN = 50
+
+COLOR_PAPER = 0xF4A623
+COLOR_READ = 0x99AAB5
+
+_SAFE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]{1,500}")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One Discord message, ready to send. `paper_id` is set when the message shows
+    exactly one paper (a reaction on it, once recorded, names that paper)."""
+
+    content: str | None = None
+    embeds: tuple[discord.Embed, ...] = ()
+    rows: tuple[tuple[Button, ...], ...] = ()
+    attachment: Attachment | None = None
+    ephemeral: bool = True
+    paper_id: str | None = None
+
+    def view(self) -> discord.ui.View | None:
+        """A fresh View holding the buttons (None without buttons)."""
+        if not self.rows:
+            return None
+        view = discord.ui.View(timeout=None)
+        for row_number, row in enumerate(self.rows):
+            for button in row:
+                view.add_item(
+                    discord.ui.Button(
+                        label=button.label,
+                        custom_id=button.custom_id,
+                        style=button.style,
+                        emoji=button.emoji,
+                        row=row_number,
+                    )
+                )
+        return view
+
+    def file(self) -> discord.File | None:
+        """A fresh discord.File (a File can be sent only once)."""
+        if self.attachment is None:
+            return None
+        return discord.File(io.BytesIO(self.attachment.content), filename=self.attachment.filename)
+
+
+def render(reply: Reply, *, more_id: str | None = None, embeds: bool = True) -> Outgoing:
+    """`reply` as a Discord message.
+
+    `more_id` is the custom id of the "More" button when the reply is a list with a
+    next page (the caller stores long page references first). Without `embeds` (the
+    bot lacks Embed Links in the channel) papers are rendered as plain lines."""
+    match reply:
+        case PaperList():
+            return _paper_list(reply, more_id, embeds=embeds)
+        case PaperPost():
+            return _paper_post(reply, embeds=embeds)
+        case Notice():
+            return Outgoing(content=_content(notice_tokens(reply.text)), ephemeral=reply.ephemeral)
+        case FileReply():
+            return Outgoing(
+                content=_content(tokens(reply.comment)),
+                attachment=Attachment(reply.filename, reply.content),
+                ephemeral=reply.ephemeral,
+            )
+
+
+def _content(parts: Sequence[str]) -> str:
+    # Discord refuses an empty message (50006).
+    return fit_tokens(parts, CONTENT).strip() or "…"
+
+
+# -- lists and posts ----------------------------------------------------------------------
+
+
+def _paper_list(reply: PaperList, more_id: str | None, *, embeds: bool) -> Outgoing:
+    cards = reply.cards[:MAX_EMBEDS]
+    rows = list_buttons(reply.kind, cards, more_id)
+    if not embeds:
+        return Outgoing(
+            content=_text_list(reply.title, cards), rows=rows, ephemeral=reply.ephemeral
+        )
+    budget = (EMBED_TOTAL - TOTAL_MARGIN) // max(1, len(cards))
+    return Outgoing(
+        content=_content(tokens(one_line(reply.title).strip())),
+        embeds=tuple(
+            card_embed(card, number=n, budget=budget) for n, card in enumerate(cards, start=1)
+        ),
+        rows=rows,
+        ephemeral=reply.ephemeral,
+    )
+
+
+def _paper_post(reply: PaperPost, *, embeds: bool) -> Outgoing:
+    card = reply.card
+    rows = paper_buttons(card)
+    if not embeds:
+        return Outgoing(
+            content=_text_card(card, None, CONTENT, detail=reply.detail),
+            rows=rows,
+            ephemeral=reply.ephemeral,
+            paper_id=card.paper.id,
+        )
+    embed = card_embed(card, budget=EMBED_TOTAL - TOTAL_MARGIN, detail=reply.detail)
+    return Outgoing(embeds=(embed,), rows=rows, ephemeral=reply.ephemeral, paper_id=card.paper.id)
+
+
+def card_embed(
+    card: Card, *, number: int | None = None, budget: int, detail: bool = False
+) -> discord.Embed:
+    """One paper as an embed using at most `budget` of the message's 6000 embed characters."""
+    paper = card.paper
+    name = one_line(paper.title).strip() or paper.id
+    title = fit(f"{number}. {name}" if number else name, min(EMBED_TITLE, budget // 3))
+    footer = plain(_facts(card), min(FOOTER, budget // 4))
+    links = fit_tokens(_links(card), FIELD_VALUE) if detail else ""
+    used = len(title) + len(footer) + (len("Links") + len(links) if links else 0)
+    room = min(_description_limit(card, detail=detail), budget - used)
+    description = fit_tokens(_description(card, detail=detail), room)
+    embed = discord.Embed(
+        title=title,
+        url=safe_url(paper.url),
+        description=description or None,
+        color=COLOR_READ if card.saved is not None and not card.saved.unread else COLOR_PAPER,
+    )
+    if links:
+        embed.add_field(name="Links", value=links, inline=False)
+    if footer:
+        embed.set_footer(text=footer)
+    if thumbnail := safe_url(paper.thumbnail_url):
+        embed.set_thumbnail(url=thumbnail)
+    return embed
+
+
+def _description_limit(card: Card, *, detail: bool) -> int:
+    if detail:
+        return EMBED_DESCRIPTION
+    return LIST_SNIPPET if card.snippet else NO_SNIPPET
+
+
+def _description(card: Card, *, detail: bool) -> list[str]:
+    """The whole abstract (detail), the snippet, or (no snippet) the abstract's start."""
+    if card.snippet and not detail:
+        return snippet_tokens(card.snippet)
+    return tokens(one_line(card.paper.abstract).strip())
+
+
+def snippet_tokens(snippet: Snippet) -> list[str]:
+    """A snippet with its matched words in **bold**; each bold word is one token."""
+    found: list[str] = []
+    for text, marked in snippet:
+        segment = one_line(text)
+        core = segment.strip()
+        line_start = not found
+        if marked and core and len(core) <= 100:
+            lead = segment[: len(segment) - len(segment.lstrip())]
+            trail = segment[len(segment.rstrip()) :]
+            found += list(lead)
+            found.append("**" + escape(core, line_start=False) + "**")
+            found += list(trail)
+        else:
+            found += tokens(segment, line_start=line_start)
+    return found
+
+
+def _facts(card: Card) -> str:
+    paper = card.paper
+    facts = []
+    if card.saved is not None:
+        facts.append("Unread" if card.saved.unread else "Read")
+    if paper.authors:
+        facts.append(short_authors(paper.authors))
+    if paper.date:
+        facts.append(paper.date.isoformat())
+    if paper.upvotes:
+        facts.append(f"▲ {paper.upvotes}")
+    facts.append(paper.id)
+    return " · ".join(facts)
+
+
+def _links(card: Card) -> list[str]:
+    paper = card.paper
+    candidates = [("arXiv", paper.arxiv_url), ("Code", paper.github_url)]
+    candidates.append(("Project page", paper.project_url))
+    if paper.featured is not None:
+        candidates.insert(1, ("Hugging Face", paper.hf_url))
+    safe = [(label, safe_url(url)) for label, url in candidates]
+    links = [f"[{label}]({url})" for label, url in safe if url]
+    return [" · ".join(links)] if links else []
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is a plain http(s) URL Discord accepts and markdown cannot break."""
+    return url if url and _SAFE_URL.fullmatch(url) else None
+
+
+# -- plain text, for channels where the bot may not embed ------------------------------------
+
+
+def _text_list(title: str, cards: Sequence[Card]) -> str:
+    header = fit(one_line(title).strip(), 200)
+    room = (CONTENT - len(header)) // max(1, len(cards)) - 1
+    lines = [header] + [_text_card(card, number, room) for number, card in enumerate(cards, 1)]
+    return "\n".join(lines)[:CONTENT].strip() or "…"
+
+
+def _text_card(card: Card, number: int | None, room: int, *, detail: bool = False) -> str:
+    paper = card.paper
+    url = safe_url(paper.url)
+    link = f" <{url}>" if url and len(url) < room // 3 else ""
+    mark = f"{number}\\. " if number else ""
+    title = fit(one_line(paper.title).strip() or paper.id, max(0, room // 3 - len(mark)))
+    first = f"{mark}**{title}**{link}" if title else f"{mark}{link}".strip()
+    facts = escape(plain(_facts(card), max(0, min(FOOTER, room // 4))), line_start=False)
+    left = room - len(first) - len(facts) - 2
+    left = min(left, _description_limit(card, detail=detail))
+    body = fit_tokens(_description(card, detail=detail), left) if left > 0 else ""
+    text = "\n".join(part for part in (first, facts, body) if part)
+    return text if len(text) <= room else fit(one_line(paper.id), room)

@@ -1,0 +1,72 @@
+"""Autocomplete choices: papers from the store, the user's saved papers, IANA timezones.
+
+Discord waits 3 s for choices and shows at most 25, each named in 1–100 characters.
+A failure gives no choices (and a log line), never an error for the user.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from zoneinfo import available_timezones
+
+from discord import app_commands
+
+from paperboy.core.bot import Bot
+from paperboy.core.models import Paper, UserRef
+from paperboy.core.text import clean_text, shorten
+
+log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25
+CHOICE_CHARS = 100
+SAVED_SCAN = 500  # the newest saved papers searched for a match
+
+Choices = list[app_commands.Choice[str]]
+
+
+def paper_choice(paper: Paper) -> app_commands.Choice[str]:
+    name = shorten(f"{paper.id} · {clean_text(paper.title)}", CHOICE_CHARS)
+    return app_commands.Choice(name=name, value=paper.id)
+
+
+@functools.cache
+def _zone_names() -> tuple[str, ...]:
+    """Names `subscribe` understands: Area/Location ones, and UTC (read once: it scans tzdata)."""
+    return (*sorted(name for name in available_timezones() if "/" in name), "UTC")
+
+
+class Suggestions:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def papers(self, typed: str) -> Choices:
+        """Papers whose id or title starts with what was typed."""
+        try:
+            found = await self.bot.library.papers.suggest(typed.strip(), limit=MAX_CHOICES)
+        except Exception:
+            log.exception("paper suggestions for %r failed", typed)
+            return []
+        return [paper_choice(p) for p in found if len(p.id) <= CHOICE_CHARS]
+
+    async def saved(self, user: UserRef, typed: str) -> Choices:
+        """The user's saved papers whose id or title contains what was typed."""
+        needle = typed.strip().lower()
+        try:
+            items = await self.bot.reading_lists.list(user, limit=SAVED_SCAN)
+        except Exception:
+            log.exception("saved-paper suggestions failed")
+            return []
+        matches = [
+            item.paper
+            for item in items
+            if needle in item.paper.id.lower() or needle in item.paper.title.lower()
+        ]
+        return [paper_choice(p) for p in matches if len(p.id) <= CHOICE_CHARS][:MAX_CHOICES]
+
+    def timezones(self, typed: str) -> Choices:
+        """IANA names containing what was typed (any case), shortest first."""
+        needle = typed.strip().lower().replace(" ", "_")
+        names = [name for name in _zone_names() if needle in name.lower()]
+        names.sort(key=lambda name: (not name.lower().startswith(needle), len(name), name))
+        return [app_commands.Choice(name=name, value=name) for name in names[:MAX_CHOICES]]

@@ -1,0 +1,90 @@
+"""Start-up: /papers is synced with every subcommand and option; the client asks for little."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import discord
+import pytest
+
+from paperboy.core.commands import COMMAND_NAMES
+from tests.adapters.discord.conftest import World, open_world
+from tests.fakes.discord import DiscordSimulator
+
+
+def options_of(sync_command: dict[str, object]) -> dict[str, dict[str, dict[str, object]]]:
+    """{subcommand: {option: definition}} of a synced /papers group."""
+    subcommands = sync_command["options"]
+    assert isinstance(subcommands, list)
+    return {
+        sub["name"]: {option["name"]: option for option in sub.get("options", [])}
+        for sub in subcommands
+    }
+
+
+async def test_start_up_syncs_papers_with_every_subcommand_and_typed_option(
+    world: World,
+) -> None:
+    sync = await world.sim.wait_for_command_sync()
+    assert [command["name"] for command in sync.body] == ["papers"]
+    papers = options_of(sync.command("papers"))
+    assert sorted(papers) == sorted(COMMAND_NAMES)
+    assert papers["search"]["query"]["type"] == 3
+    assert papers["search"]["query"]["required"] is True
+    assert all(papers[name]["paper"]["autocomplete"] for name in ("similar", "show", "save"))
+    assert all(papers[name]["paper"]["autocomplete"] for name in ("unsave", "read"))
+    days = papers["trending"]["days"]
+    assert (days["type"], days["min_value"], days["max_value"]) == (4, 1, 365)
+    assert not days.get("required")
+    subscribe = papers["subscribe"]
+    assert sorted(subscribe) == [
+        "min_upvotes",
+        "papers",
+        "time",
+        "timezone",
+        "topics",
+        "weekdays_only",
+    ]
+    assert subscribe["timezone"]["autocomplete"] is True
+    assert (subscribe["papers"]["min_value"], subscribe["papers"]["max_value"]) == (1, 10)
+    assert subscribe["weekdays_only"]["type"] == 5
+    assert not any(option.get("required") for option in subscribe.values())
+    assert [c["value"] for c in papers["help"]["command"]["choices"]] == list(COMMAND_NAMES)
+    assert papers["saved"] == {}
+    assert papers["export"] == {}
+    assert all(sub["description"] for sub in sync.command("papers")["options"])
+
+
+async def test_the_client_identifies_with_guilds_and_reactions_intents_only(
+    world: World,
+) -> None:
+    identify = world.sim.identifies[-1]
+    assert identify.intents == discord.Intents(guilds=True, guild_reactions=True).value
+    assert world.sim.unhandled == []
+
+
+async def test_configured_guilds_get_the_commands_instantly_and_the_log_says_so(
+    sim: DiscordSimulator,
+    tmp_path: Path,
+    clock: Callable[[], datetime],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="paperboy")
+    _opened, stack = await open_world(
+        sim, tmp_path, clock, PAPERBOY_DISCORD_SYNC_GUILDS=str(sim.guild.id)
+    )
+    async with stack:
+        sync = await sim.wait_for_command_sync(guild_id=sim.guild.id)
+        assert sync.command("papers")
+        assert [s.guild_id for s in sim.command_syncs] == [sim.guild.id]
+    assert f"synced 1 command (/papers with 14 subcommands) to guild {sim.guild.id}" in caplog.text
+
+
+async def test_a_bad_token_stops_start_with_the_login_failure(
+    sim: DiscordSimulator, tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    with pytest.raises(discord.LoginFailure):
+        await open_world(sim, tmp_path, clock, DISCORD_TOKEN="not-the-token")

@@ -1,0 +1,103 @@
+"""The command line on a fresh data directory, as a newcomer runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from paperboy.cli import main
+from tests.conftest import Run
+
+FINE_TUNING_PAPERS = {
+    "2308.10462",  # Exploring Parameter-Efficient Fine-Tuning Techniques for Code Generation
+    "2110.06274",  # LiST: … Parameter-Efficient Few-shot Learners
+    "2408.13296",  # The Ultimate Guide to Fine-Tuning LLMs
+    "2406.01563",  # LoFiT: Localized Fine-tuning
+    "2404.18466",  # HFT: Half Fine-Tuning
+}
+
+
+def test_search_on_a_fresh_directory_finds_the_fine_tuning_papers(run: Run, tmp_path: Path) -> None:
+    result = run("search", "parameter efficient fine-tuning", "--limit", "5", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {row["id"] for row in rows} == FINE_TUNING_PAPERS
+    assert rows[0]["id"] == "2308.10462"
+    assert all({"id", "title", "score"} <= row.keys() for row in rows)
+    assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
+    assert (tmp_path / "data" / "paperboy.sqlite3").exists()
+
+
+def test_plain_search_prints_ranked_titles(run: Run) -> None:
+    result = run("search", "lora")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].lstrip().startswith("1. In-Context Meta LoRA Generation")
+
+
+def test_bad_queries_and_arguments_exit_non_zero_with_one_line(run: Run) -> None:
+    bad_filter = run("search", "lora", "since:99999-99-99")
+    assert bad_filter.returncode == 2
+    assert "since:" in bad_filter.stderr
+    assert "Traceback" not in bad_filter.stderr
+    assert run("search", "lora", "--limit", "0").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_a_broken_config_file_is_one_clear_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text("[search]\npage_size = 'lots'\n")
+    result = run("--config", str(tmp_path / "bad.toml"), "search", "lora")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "paperboy: configuration error: search.page_size: expected a whole number, got 'lots'"
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "chat", "search", "ingest", "add", "export", "config"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    assert f"usage: paperboy {command}" in capsys.readouterr().out
+
+
+def test_ingest_jsonl_stores_good_lines_and_names_bad_ones(run: Run, tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "2106.09685", "title": "LoRA", "abstract": "Low-rank adapters."}),
+        "{not json",
+        json.dumps(
+            {"id": "team-001", "title": "Our own report", "abstract": "Internal.", "upvotes": 3}
+        ),
+        json.dumps({"id": "2106.09686", "title": "", "abstract": "No title"}),
+    ]
+    path = tmp_path / "papers.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    result = run("ingest", "--jsonl", str(path))
+    assert result.returncode == 1  # some lines were bad
+    assert "2 new" in result.stdout
+    assert "line 2:" in result.stderr
+    assert "line 4:" in result.stderr
+    found = run("search", "our own report", "--json")
+    assert json.loads(found.stdout.splitlines()[0])["id"] == "team-001"
+
+
+def test_add_and_backfill_say_when_the_source_is_down(run: Run) -> None:
+    added = run("add", "2106.09685")
+    assert added.returncode == 1
+    assert "arXiv did not answer, try again later" in added.stderr
+    assert run("add", "not-an-id").returncode == 2
+    backfill = run("ingest", "--since", "2025-03-01", "--until", "2025-03-02")
+    assert backfill.returncode == 1
+    assert "2 days fetched, 0 papers stored, 2 failed (run again to retry them)" in backfill.stdout
+
+
+def test_export_prints_a_users_reading_list_as_bibtex(run: Run) -> None:
+    session = run("chat", stdin="search lora\nreact 1\nreact 2\n")
+    assert session.returncode == 0
+    result = run("export", "--platform", "console", "--user", "ada")
+    assert result.returncode == 0, result.stderr
+    library = bibtexparser.parse_string(result.stdout)
+    assert len(library.entries) == 2
+    assert run("export", "--platform", "console", "--user", "nobody").returncode == 1

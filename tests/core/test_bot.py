@@ -1,0 +1,247 @@
+"""The Bot on the sample papers: every command, with its bad inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+
+import bibtexparser
+import pytest
+
+from paperboy.core import commands as c
+from paperboy.core.bot import Bot
+from paperboy.core.library import Library
+from paperboy.core.models import ChannelRef, Paper, PostRef
+from paperboy.core.ports import SourceFailure
+from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
+from paperboy.store import Store
+from tests.people import ALICE, BOB
+
+LORA_PAPER = "2308.10462"  # Exploring Parameter-Efficient Fine-Tuning Techniques for Code…
+
+
+def ids(reply: Reply) -> list[str]:
+    assert isinstance(reply, PaperList), reply
+    return [card.paper.id for card in reply.cards]
+
+
+def notice(reply: Reply) -> Notice:
+    assert isinstance(reply, Notice), reply
+    return reply
+
+
+async def test_search_returns_the_best_page_and_a_more_control(bot: Bot) -> None:
+    reply = await bot.handle("search parameter efficient fine-tuning", ALICE)
+    assert isinstance(reply, PaperList)
+    assert ids(reply)[0] == LORA_PAPER
+    assert len(reply.cards) == 5
+    assert reply.more is not None
+    assert reply.title.startswith("Papers for “parameter efficient fine-tuning”")
+    marked = [text for text, is_marked in reply.cards[0].snippet or () if is_marked]
+    assert any("fine-tuning" in word.lower() for word in marked)
+
+
+async def test_more_pages_on_without_repeating(bot: Bot) -> None:
+    first = await bot.handle("search language models", ALICE)
+    assert isinstance(first, PaperList)
+    assert first.more is not None
+    second = await bot.page(first.more, ALICE)
+    assert ids(second)
+    assert not set(ids(first)) & set(ids(second))
+    assert "(6–10)" in second.title  # type: ignore[union-attr]
+
+
+async def test_filters_narrow_the_results(bot: Bot) -> None:
+    everything = ids(await bot.handle("search fine-tuning", ALICE))
+    recent = await bot.handle("search fine-tuning since:2024-06-01", ALICE)
+    for card in recent.cards:  # type: ignore[union-attr]
+        assert card.paper.date is not None
+        assert card.paper.date >= date(2024, 6, 1)
+    assert ids(recent) != everything
+    by_author = await bot.handle('search language models author:"Linyi Yang"', ALICE)
+    assert ids(by_author) == ["2312.15918"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("search since:7d", "Add some words to search for"),
+        ("search lora since:99999-99-99", "`since:` takes a date"),
+        ("search lora votes:>=-1e309", "`votes:` takes a whole number"),
+        ("search the of and", "only very common or unsearchable words"),
+        ("search xyzzyplugh", "No papers match “xyzzyplugh”"),
+        ("search lora until:2020-01-01", "No papers match"),
+        ("search lora since:2025-01-01 until:2024-01-01", "`since:` is after `until:`"),
+    ],
+)
+async def test_bad_or_empty_searches_get_a_clear_answer(bot: Bot, text: str, answer: str) -> None:
+    assert answer in notice(await bot.handle(text, ALICE)).text
+
+
+async def test_similar_excludes_the_paper_itself(bot: Bot) -> None:
+    reply = await bot.handle(f"similar {LORA_PAPER}", ALICE)
+    assert LORA_PAPER not in ids(reply)
+    assert len(ids(reply)) == 5
+    assert "I don't have 2401.99999" in notice(await bot.handle("similar 2401.99999", ALICE)).text
+
+
+async def test_show_posts_the_whole_abstract_and_offers_to_add_unknown_ids(bot: Bot) -> None:
+    reply = await bot.handle(f"show arXiv:{LORA_PAPER}v1", ALICE)
+    assert isinstance(reply, PaperPost)
+    assert reply.detail
+    assert not reply.ephemeral
+    assert reply.card.paper.id == LORA_PAPER
+    assert "`add 2401.99999`" in notice(await bot.handle("show 2401.99999", ALICE)).text
+
+
+async def test_trending_ranks_recent_featured_papers_by_upvotes(
+    bot: Bot, library: Library, now: datetime
+) -> None:
+    today = now.date()
+    featured = [
+        Paper(id="2503.00001", title="Hot", abstract="x", featured=today, upvotes=90),
+        Paper(id="2503.00002", title="Warm", abstract="x", featured=today, upvotes=10),
+        Paper(
+            id="2503.00003", title="Old", abstract="x", featured=today - timedelta(5), upvotes=500
+        ),
+    ]
+    await library.add_papers(featured, at=now)
+    assert ids(await bot.handle("trending", ALICE)) == ["2503.00001", "2503.00002"]
+    assert ids(await bot.handle("trending 7", ALICE))[0] == "2503.00003"
+    assert "number of days" in notice(await bot.handle("trending 0", ALICE)).text
+
+
+async def test_trending_with_nothing_recent_points_to_the_latest_day(
+    bot: Bot, library: Library, now: datetime
+) -> None:
+    assert "No featured papers yet" in notice(await bot.handle("trending", ALICE)).text
+    old = Paper(id="2503.00009", title="Old", abstract="x", featured=now.date() - timedelta(9))
+    await library.add_papers([old], at=now)
+    assert "try `trending 10`" in notice(await bot.handle("trending", ALICE)).text
+
+
+async def test_saving_listing_reading_and_unsaving(bot: Bot) -> None:
+    assert "Saved" in notice(await bot.handle(f"save {LORA_PAPER}", ALICE)).text
+    assert "already" in notice(await bot.handle(f"save {LORA_PAPER}", ALICE)).text
+    saved = await bot.handle("saved", ALICE)
+    assert isinstance(saved, PaperList)
+    assert saved.kind is ListKind.SAVED
+    assert saved.ephemeral
+    assert [(card.paper.id, card.saved.unread) for card in saved.cards if card.saved] == [
+        (LORA_PAPER, True)
+    ]
+    assert "Marked" in notice(await bot.handle(f"read {LORA_PAPER}", ALICE)).text
+    assert "already marked read" in notice(await bot.handle(f"read {LORA_PAPER}", ALICE)).text
+    assert "Removed" in notice(await bot.handle(f"unsave {LORA_PAPER}", ALICE)).text
+    assert (
+        "is not on your reading list"
+        in notice(await bot.handle(f"unsave {LORA_PAPER}", ALICE)).text
+    )
+    assert "empty" in notice(await bot.handle("saved", ALICE)).text
+
+
+async def test_bad_ids_in_reading_list_commands_are_answered(bot: Bot) -> None:
+    assert "I don't have 2401.99999" in notice(await bot.handle("save 2401.99999", ALICE)).text
+    assert "`save 2401.99999` adds it" in notice(await bot.handle("read 2401.99999", ALICE)).text
+    assert "is not a paper id" in notice(await bot.handle("unsave !!!", ALICE)).text
+
+
+async def test_each_person_has_their_own_list(bot: Bot) -> None:
+    await bot.handle(f"save {LORA_PAPER}", ALICE)
+    assert "empty" in notice(await bot.handle("saved", BOB)).text
+
+
+async def test_export_is_bibtex_that_parses(bot: Bot) -> None:
+    assert "nothing to export" in notice(await bot.handle("export", ALICE)).text
+    await bot.handle(f"save {LORA_PAPER}", ALICE)
+    await bot.handle("save 2005.14165", ALICE)
+    reply = await bot.handle("export", ALICE)
+    assert isinstance(reply, FileReply)
+    assert reply.filename.endswith(".bib")
+    library = bibtexparser.parse_string(reply.content.decode())
+    assert not library.failed_blocks
+    assert sorted(e.fields_dict["eprint"].value for e in library.entries) == [
+        "2005.14165",
+        LORA_PAPER,
+    ]
+
+
+async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(bot: Bot) -> None:
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
+    await bot.record_post(post, LORA_PAPER)
+    added = await bot.on_reaction(post, ALICE.user, [":bookmark:"], added=True)
+    assert added is not None
+    assert "Saved" in added.text
+    assert await bot.on_reaction(post, ALICE.user, ["bookmark"], added=True) is None  # redelivered
+    assert ids(await bot.handle("saved", ALICE)) == [LORA_PAPER]
+    removed = await bot.on_reaction(post, ALICE.user, ["🔖"], added=False)
+    assert removed is not None
+    assert "Removed" in removed.text
+    assert "empty" in notice(await bot.handle("saved", ALICE)).text
+
+
+async def test_other_reactions_and_other_messages_are_ignored(bot: Bot) -> None:
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
+    await bot.record_post(post, LORA_PAPER)
+    assert await bot.on_reaction(post, ALICE.user, ["thumbsup"], added=True) is None
+    elsewhere = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.999999")
+    assert await bot.on_reaction(elsewhere, ALICE.user, ["bookmark"], added=True) is None
+    assert "empty" in notice(await bot.handle("saved", ALICE)).text
+
+
+async def test_help_lists_every_command_and_explains_one(bot: Bot) -> None:
+    text = notice(await bot.handle("help", ALICE)).text
+    for name in c.COMMAND_NAMES:
+        assert f"`{name}" in text
+    assert "since:7d" in notice(await bot.handle("help search", ALICE)).text
+
+
+class FakeArxiv:
+    """The PaperFetcher port, answering from a dict (the real client is tested in sources/)."""
+
+    def __init__(self, papers: dict[str, Paper], *, down: bool = False) -> None:
+        self.papers = papers
+        self.down = down
+
+    async def fetch_paper(self, paper_id: str) -> Paper | None:
+        if self.down:
+            raise SourceFailure("arXiv did not answer")
+        return self.papers.get(paper_id)
+
+
+async def test_add_fetches_stores_and_makes_the_paper_searchable(bot: Bot) -> None:
+    paper = Paper(id="2106.09685", title="LoRA: Low-Rank Adaptation", abstract="Low-rank adapters.")
+    bot.fetcher = FakeArxiv({paper.id: paper})
+    assert "Added" in notice(await bot.handle("add https://arxiv.org/abs/2106.09685v2", ALICE)).text
+    assert ids(await bot.handle("search low-rank adapters", ALICE))[0] == paper.id
+    assert "already have" in notice(await bot.handle("add 2106.09685", ALICE)).text
+
+
+async def test_add_reports_unknown_papers_and_an_arxiv_outage(bot: Bot) -> None:
+    bot.fetcher = FakeArxiv({})
+    assert "arXiv has no paper 2401.99999" in notice(await bot.handle("add 2401.99999", ALICE)).text
+    bot.fetcher = FakeArxiv({}, down=True)
+    answer = notice(await bot.handle("add 2401.99999", ALICE))
+    assert answer.text == "arXiv did not answer, try again later."
+    assert "not an arXiv id" in notice(await bot.handle("add not-a-paper", ALICE)).text
+
+
+async def test_digest_commands_say_when_digests_are_off(bot: Bot) -> None:
+    assert "not set up" in notice(await bot.handle("subscribe", ALICE)).text
+
+
+async def test_an_unexpected_failure_is_answered_politely_never_raised(
+    bot: Bot, store: Store
+) -> None:
+    await store.aclose()  # every store call now fails
+    answer = notice(await bot.handle("saved", ALICE))
+    assert answer.error
+    assert "Traceback" not in answer.text
+
+
+async def test_upvote_changes_reach_the_votes_filter(
+    bot: Bot, library: Library, now: datetime
+) -> None:
+    papers = await library.papers.get_many([LORA_PAPER])
+    await library.add_papers([dataclasses.replace(papers[LORA_PAPER], upvotes=77)], at=now)
+    assert ids(await bot.handle("search code generation votes:>=50", ALICE)) == [LORA_PAPER]

@@ -1,0 +1,72 @@
+"""Subscriptions become APScheduler jobs in their own timezone, live and at start-up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from paperboy.core.models import ChannelRef, Subscription
+from paperboy.digest.schedule import DailyTrigger
+from paperboy.scheduler import DigestJobs, Scheduler, digest_job_id
+
+CHANNEL = ChannelRef("discord", "G1", "C1")
+
+
+@pytest.fixture
+async def scheduler() -> AsyncIterator[Scheduler]:
+    scheduler = Scheduler()
+    scheduler.start()
+    yield scheduler
+    await scheduler.aclose()
+
+
+async def nothing(channel: ChannelRef) -> None:
+    return None
+
+
+async def test_a_subscription_is_one_job_at_its_local_time(scheduler: Scheduler) -> None:
+    jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
+    jobs.schedule(Subscription(CHANNEL, "09:30", "America/New_York"), nothing)
+    nxt = scheduler.next_run(digest_job_id(CHANNEL))
+    local = nxt.astimezone(ZoneInfo("America/New_York"))
+    assert (local.hour, local.minute) == (9, 30)
+    assert nxt > datetime.now(UTC)
+    assert nxt - datetime.now(UTC) <= timedelta(days=1)
+
+
+async def test_changing_and_removing_a_subscription_changes_the_job_live(
+    scheduler: Scheduler,
+) -> None:
+    jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
+    jobs.schedule(Subscription(CHANNEL, "09:30", "UTC"), nothing)
+    jobs.schedule(Subscription(CHANNEL, "17:45", "Asia/Tokyo"), nothing)
+    local = scheduler.next_run(digest_job_id(CHANNEL)).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (local.hour, local.minute) == (17, 45)
+    jobs.unschedule(CHANNEL)
+    assert scheduler.next_run(digest_job_id(CHANNEL)) is None
+    jobs.unschedule(CHANNEL)  # twice is fine
+
+
+async def test_a_due_job_runs_the_digest_for_its_channel(scheduler: Scheduler) -> None:
+    ran: list[ChannelRef] = []
+
+    async def run(channel: ChannelRef) -> None:
+        ran.append(channel)
+
+    soon = (datetime.now(UTC) + timedelta(seconds=1)).time().replace(microsecond=0)
+    scheduler.add(
+        "digest:test",
+        run,
+        DailyTrigger(soon, ZoneInfo("UTC")),
+        args=(CHANNEL,),
+        grace=timedelta(minutes=1),
+    )
+    for _ in range(60):
+        if ran:
+            break
+        await asyncio.sleep(0.05)
+    assert ran == [CHANNEL]

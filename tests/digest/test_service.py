@@ -1,0 +1,385 @@
+"""The digest service: subscriptions, exactly-once posting, resume, grace, failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from paperboy.core.bot import Bot
+from paperboy.core.library import Library
+from paperboy.core.models import ChannelRef, Context, Paper, PostRef, Subscription, UserRef
+from paperboy.core.ports import PostFailed
+from paperboy.core.replies import Notice, PaperPost, Reply
+from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.store import Store
+
+DAY = date(2025, 3, 13)  # a Thursday
+CHANNEL = ChannelRef("slack", "T1", "C1")
+OTHER = ChannelRef("slack", "T1", "C2")
+ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Poster:
+    """The ChannelPoster port, recording what each channel got."""
+
+    platform: str = "slack"
+    sent: dict[ChannelRef, list[Reply]] = field(default_factory=dict)
+    fail: dict[ChannelRef, PostFailed] = field(default_factory=dict)
+    crash_after: int | None = None  # raise CancelledError (a kill) after this many posts
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        if channel in self.fail:
+            raise self.fail[channel]
+        if self.crash_after is not None and sum(map(len, self.sent.values())) >= self.crash_after:
+            raise asyncio.CancelledError
+        self.sent.setdefault(channel, []).append(reply)
+        return f"m{sum(map(len, self.sent.values()))}"
+
+    def papers(self, channel: ChannelRef) -> list[str]:
+        return [r.card.paper.id for r in self.sent.get(channel, []) if isinstance(r, PaperPost)]
+
+    def headers(self, channel: ChannelRef) -> list[str]:
+        return [r.text for r in self.sent.get(channel, []) if isinstance(r, Notice)]
+
+
+@dataclass
+class Jobs:
+    scheduled: dict[ChannelRef, Subscription] = field(default_factory=dict)
+
+    def schedule(
+        self, subscription: Subscription, run: Callable[[ChannelRef], Awaitable[None]]
+    ) -> None:
+        self.scheduled[subscription.channel] = subscription
+
+    def unschedule(self, channel: ChannelRef) -> None:
+        self.scheduled.pop(channel, None)
+
+
+def featured(pid: str, votes: int, title: str, day: date = DAY) -> Paper:
+    return Paper(
+        id=pid, title=title, abstract=f"{title}. An abstract.", featured=day, upvotes=votes
+    )
+
+
+PAPERS = [
+    featured("2503.00001", 90, "Diffusion transformers for video"),
+    featured("2503.00002", 70, "Retrieval agents that browse"),
+    featured("2503.00003", 50, "Diffusion policies for robots"),
+    featured("2503.00004", 30, "A benchmark of web agents"),
+    featured("2503.00005", 10, "Sparse attention kernels"),
+    featured("2503.00006", 5, "Tokenizers revisited"),
+    featured("2503.00007", 200, "Last week's hit", DAY - timedelta(days=6)),
+]
+
+
+@pytest.fixture
+def wall() -> Clock:
+    return Clock(datetime(2025, 3, 13, 9, 0, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+async def library(store: Store, sample_papers: list[Paper], wall: Clock) -> Library:
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    await library.add_papers([*sample_papers, *PAPERS], at=wall())
+    return library
+
+
+def service(
+    store: Store,
+    library: Library,
+    poster: Poster,
+    wall: Clock,
+    jobs: Jobs | None = None,
+    **options: object,
+) -> DigestService:
+    return DigestService(
+        store=store,
+        library=library,
+        posters={"slack": poster},
+        jobs=jobs or Jobs(),
+        clock=wall,
+        options=DigestOptions(pace_seconds=0, retry_seconds=0, **options),  # type: ignore[arg-type]
+    )
+
+
+async def subscribe(
+    digests: DigestService, arguments: str = "09:00 UTC", channel: ChannelRef = CHANNEL
+) -> Reply:
+    return await digests.subscribe(Context(UserRef("slack", "T1", "U1"), channel), arguments)
+
+
+async def test_subscribing_stores_schedules_and_says_the_settings(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = Jobs()
+    digests = service(store, library, Poster(), wall, jobs)
+    reply = await subscribe(digests, "07:30 Europe/Berlin diffusion papers:3 votes:20 weekdays")
+    assert isinstance(reply, Notice)
+    assert not reply.ephemeral
+    assert reply.text == (
+        "This channel gets a daily digest weekdays at 07:30 Europe/Berlin, up to 3 papers, "
+        "with at least 20 upvotes, about “diffusion”. Next: Fri 14 Mar 07:30 Europe/Berlin."
+    )
+    stored = await store.subscriptions.get(CHANNEL)
+    assert stored is not None
+    assert (stored.time, stored.timezone, stored.topics, stored.max_papers) == (
+        "07:30",
+        "Europe/Berlin",
+        "diffusion",
+        3,
+    )
+    assert jobs.scheduled[CHANNEL] == stored
+    again = await subscribe(digests, "18:00")
+    assert "every day at 18:00 UTC" in again.text  # type: ignore[union-attr]
+    assert (await store.subscriptions.get(CHANNEL)).time == "18:00"  # type: ignore[union-attr]
+
+
+async def test_unsubscribe_stops_it(store: Store, library: Library, wall: Clock) -> None:
+    jobs = Jobs()
+    digests = service(store, library, Poster(), wall, jobs)
+    await subscribe(digests)
+    assert "no longer" in (await digests.unsubscribe(ADMIN)).text  # type: ignore[union-attr]
+    assert await store.subscriptions.get(CHANNEL) is None
+    assert CHANNEL not in jobs.scheduled
+    assert "has no daily digest" in (await digests.unsubscribe(ADMIN)).text  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "answer"),
+    [
+        ("25:00", "is not a time of day"),
+        ("09:00 Atlantis/Capital", "I don't know the timezone"),
+        ("09:00 UTC the of and", "no searchable words"),
+    ],
+)
+async def test_bad_subscriptions_are_answered_and_change_nothing(
+    store: Store, library: Library, wall: Clock, arguments: str, answer: str
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    reply = await subscribe(digests, arguments)
+    assert isinstance(reply, Notice)
+    assert reply.error
+    assert answer in reply.text
+    assert await store.subscriptions.get(CHANNEL) is None
+
+
+async def test_only_channel_managers_may_change_the_digest_when_the_platform_says_so(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    guest = Context(UserRef("discord", "G1", "U2"), CHANNEL, can_manage_channel=False)
+    assert "Only people who can manage" in (await digests.subscribe(guest, "")).text  # type: ignore[union-attr]
+    assert await store.subscriptions.get(CHANNEL) is None
+
+
+async def test_the_digest_is_a_header_then_one_message_per_paper_ranked_by_upvotes(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC papers:3")
+    await digests.run_for_day(CHANNEL, DAY)
+    assert poster.headers(CHANNEL) == ["Trending papers — Thu 13 Mar · 3 papers"]
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002", "2503.00003"]
+    assert isinstance(poster.sent[CHANNEL][0], Notice)
+
+
+async def test_topics_and_threshold_choose_the_papers(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC diffusion votes:60")
+    await digests.run_for_day(CHANNEL, DAY)
+    assert poster.papers(CHANNEL) == ["2503.00001"]
+    assert poster.headers(CHANNEL) == ["Trending papers — Thu 13 Mar · 1 paper · topics: diffusion"]
+
+
+async def test_a_reaction_on_a_digest_paper_saves_it(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC papers:2")
+    await digests.run_for_day(CHANNEL, DAY)
+    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=wall)
+    reply = await bot.on_reaction(PostRef(CHANNEL, "m3"), ADMIN.user, ["bookmark"], added=True)
+    assert reply is not None
+    assert [s.paper.id for s in await store.reading_lists.list(ADMIN.user, limit=5)] == [
+        "2503.00002"
+    ]
+
+
+async def test_each_channel_gets_the_days_digest_exactly_once(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests)
+    await asyncio.gather(*(digests.run_for_day(CHANNEL, DAY) for _ in range(3)))
+    await digests.run_for_day(CHANNEL, DAY)
+    assert len(poster.headers(CHANNEL)) == 1
+    assert len(poster.papers(CHANNEL)) == 5
+
+
+async def test_a_paper_is_never_sent_to_a_channel_twice_across_days(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC papers:3")
+    await digests.run_for_day(CHANNEL, DAY)
+    wall.now += timedelta(days=1)
+    await digests.run_for_day(CHANNEL, DAY + timedelta(days=1))
+    papers = poster.papers(CHANNEL)
+    assert len(papers) == len(set(papers)) == 6
+
+
+async def test_an_interrupted_digest_finishes_the_rest_without_repeats(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Killed while pacing between papers: the restart posts only what is missing."""
+    first = Poster()
+    digests = service(store, library, first, wall)
+    await subscribe(digests)
+    pauses = 0
+
+    async def killed_on_the_second_pause(seconds: float) -> None:
+        nonlocal pauses
+        pauses += 1
+        if pauses == 2:
+            raise asyncio.CancelledError
+
+    digests._sleep = killed_on_the_second_pause
+    with pytest.raises(asyncio.CancelledError):
+        await digests._run(CHANNEL, DAY)
+    assert first.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    second = Poster()
+    await service(store, library, second, wall).run_for_day(CHANNEL, DAY)
+    assert second.headers(CHANNEL) == []  # the header was already posted
+    assert second.papers(CHANNEL) == ["2503.00003", "2503.00004", "2503.00005"]
+
+
+async def test_a_paper_in_flight_when_the_process_dies_is_never_sent_twice(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Whether that message got out is unknowable: at most once, never a duplicate."""
+    dying = Poster(crash_after=3)  # header + 2 papers, then killed during the third post
+    digests = service(store, library, dying, wall)
+    await subscribe(digests)
+    with pytest.raises(asyncio.CancelledError):
+        await digests._run(CHANNEL, DAY)
+    restarted = Poster()
+    await service(store, library, restarted, wall).run_for_day(CHANNEL, DAY)
+    assert restarted.papers(CHANNEL) == ["2503.00004", "2503.00005"]
+    assert "2503.00003" not in restarted.papers(CHANNEL)
+
+
+async def test_a_digest_missed_while_down_is_posted_within_the_grace_period(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    await subscribe(service(store, library, poster, wall), "08:00 UTC")
+    wall.now = datetime(2025, 3, 13, 10, 30, tzinfo=UTC)  # 2.5 h late, grace 3 h
+    digests = service(store, library, poster, wall)
+    await digests.start()
+    await digests.catch_up()
+    assert len(poster.headers(CHANNEL)) == 1
+
+
+async def test_a_digest_missed_beyond_the_grace_period_is_skipped_with_a_log_line(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    poster = Poster()
+    await subscribe(service(store, library, poster, wall), "05:00 UTC")
+    wall.now = datetime(2025, 3, 13, 10, 30, tzinfo=UTC)
+    with caplog.at_level(logging.INFO):
+        digests = service(store, library, poster, wall)
+        await digests.start()
+        await digests.catch_up()
+    assert poster.sent == {}
+    assert "skipped" in caplog.text
+    run = await store.digests.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.status == "skipped"
+
+
+async def test_a_channel_that_refuses_posts_is_paused_after_a_few_runs_and_others_go_on(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    poster = Poster(fail={CHANNEL: PostFailed("channel_not_found", permanent=True)})
+    jobs = Jobs()
+    digests = service(store, library, poster, wall, jobs)
+    await subscribe(digests)
+    await subscribe(digests, channel=OTHER)
+    for offset in range(3):
+        await asyncio.gather(
+            digests.run_for_day(CHANNEL, DAY + timedelta(days=offset)),
+            digests.run_for_day(OTHER, DAY + timedelta(days=offset)),
+        )
+    assert CHANNEL not in jobs.scheduled
+    assert OTHER in jobs.scheduled
+    assert len(poster.headers(OTHER)) == 3
+    assert "paused after 3 failed runs" in caplog.text
+    assert [s.channel for s in await store.subscriptions.active()] == [OTHER]
+
+
+async def test_a_transient_failure_is_retried_within_the_run(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    class Flaky(Poster):
+        failures = 1
+
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            if self.failures:
+                self.failures -= 1
+                raise PostFailed("HTTP 503")
+            return await super().post(channel, reply)
+
+    poster = Flaky()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests)
+    await digests.run_for_day(CHANNEL, DAY)
+    assert len(poster.papers(CHANNEL)) == 5
+
+
+async def test_an_empty_day_says_so_once_or_stays_silent(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC quantum chromodynamics")
+    await digests.run_for_day(CHANNEL, DAY)
+    assert poster.headers(CHANNEL) == ["No new papers matching “quantum chromodynamics” today."]
+    silent = Poster()
+    quiet = service(store, library, silent, wall, announce_empty=False)
+    await subscribe(quiet, "09:00 UTC quantum chromodynamics", channel=OTHER)
+    await quiet.run_for_day(OTHER, DAY)
+    assert silent.sent == {}
+
+
+async def test_a_preview_does_not_count_as_the_days_digest(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC papers:2")
+    answer = await digests.preview(ADMIN)
+    assert "Posted a preview digest of 2 papers" in answer.text  # type: ignore[union-attr]
+    await digests.run_for_day(CHANNEL, DAY)
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"] * 2

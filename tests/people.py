@@ -1,0 +1,8 @@
+"""Who is asking, and where, in core tests."""
+
+from __future__ import annotations
+
+from paperboy.core.models import ChannelRef, Context, UserRef
+
+ALICE = Context(UserRef("slack", "T1", "alice"), ChannelRef("slack", "T1", "C1"))
+BOB = Context(UserRef("slack", "T1", "bob"), ChannelRef("slack", "T1", "C1"))
