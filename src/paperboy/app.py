@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from paperboy.adapters.console import ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
+from paperboy.adapters.slack import SlackAdapter
 from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
@@ -122,6 +123,12 @@ def arxiv_client(settings: Settings) -> ArxivClient:
         timeout=min(settings.sources.timeout_seconds, 10.0),
         retry=RetryPolicy(attempts=2),
     )
+
+
+def slack_adapter(core: Core, bot: Bot) -> SlackAdapter:
+    """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a secret
+    the configured mode needs is missing."""
+    return SlackAdapter(bot, settings=core.settings.slack, secrets=core.settings.secrets)
 
 
 def discord_adapter(
@@ -261,6 +268,9 @@ class App:
         if name == "console":
             bot = build_bot(core, fetcher=fetcher, digests=digests)
             return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
+        if name == "slack":
+            bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+            return slack_adapter(core, bot)
         if name == "discord":
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
             return discord_adapter(core, bot)

@@ -77,6 +77,10 @@ def _one_of(*choices: str) -> Check:
     return check
 
 
+def _path(value: str) -> str | None:
+    return None if re.fullmatch(r"/[^\s?#]*", value) else "must be a URL path starting with /"
+
+
 def _log_level(value: str) -> str | None:
     levels = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     return None if value.upper() in levels else f"must be one of {', '.join(levels)}"
@@ -162,8 +166,22 @@ class SlackSettings:
         _one_of("socket", "http"),
     )
     http_host: str = setting("0.0.0.0", "HTTP mode: address to listen on.")
-    http_port: int = setting(3000, "HTTP mode: port to listen on.", _between(1, 65535))
-    http_path: str = setting("/slack/events", "HTTP mode: path Slack posts requests to.")
+    http_port: int = setting(
+        3000, "HTTP mode: port to listen on (0 picks a free one).", _between(0, 65535)
+    )
+    http_path: str = setting("/slack/events", "HTTP mode: path Slack posts requests to.", _path)
+    digest_managers: str = setting(
+        "anyone",
+        "Who may subscribe or unsubscribe a channel: anyone in it (Slack's norm) or "
+        "admins (workspace admins and owners; needs the users:read scope).",
+        _one_of("anyone", "admins"),
+    )
+    channel_pace_seconds: float = setting(
+        1.0,
+        "At most one message into a channel this often, whatever posts it "
+        "(Slack allows about one a second per channel).",
+        _between(0, 10),
+    )
 
 
 @dataclass(frozen=True, slots=True)

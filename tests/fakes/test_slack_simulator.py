@@ -437,3 +437,39 @@ async def test_a_forged_or_stale_request_gets_401_and_runs_nothing(
 
     assert delivery.status == 401
     assert slack.responses() == []
+
+
+# People and direct messages
+
+
+async def test_users_info_knows_added_people_and_their_admin_rights(
+        slack: SlackSimulator) -> None:
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+    slack.add_user("U0ADMIN", name="grace", is_admin=True)
+
+    admin = await client.users_info(user="U0ADMIN")
+    human = await client.users_info(user=slack.identity.user_id)
+    with pytest.raises(SlackApiError) as raised:
+        await client.users_info(user="U0STRANGER")
+
+    assert (admin["user"]["name"], admin["user"]["is_admin"]) == ("grace", True)
+    assert (human["user"]["name"], human["user"]["is_admin"]) == ("ada", False)
+    assert raised.value.response["error"] == "user_not_found"
+
+
+async def test_conversations_open_gives_a_dm_the_bot_can_post_and_upload_into(
+        slack: SlackSimulator) -> None:
+    client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+
+    opened = await client.conversations_open(users=slack.identity.user_id)
+    dm = opened["channel"]["id"]
+    again = await client.conversations_open(users=slack.identity.user_id)
+    await client.chat_postMessage(channel=dm, text="just for you")
+    await client.files_upload_v2(channel=dm, content="x", filename="a.bib")
+
+    assert dm == again["channel"]["id"] == slack.direct_channel_id()
+    assert [m.text for m in slack.direct_messages()] == ["just for you"]
+    assert (await slack.wait_for_upload()).channels == (dm,)
+    with pytest.raises(SlackApiError) as raised:
+        await client.conversations_open(users=slack.identity.bot_user_id)
+    assert raised.value.response["error"] == "cannot_dm_bot"

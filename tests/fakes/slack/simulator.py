@@ -17,6 +17,7 @@ from aiohttp import web
 from .chat import ChatMethods
 from .files import FileUploads
 from .payload_factory import Payloads
+from .people import PeopleMethods
 from .records import Ack, ApiCall, Envelope, HttpDelivery, Message, ResponsePost, UploadedFile
 from .response_urls import ResponseUrls
 from .socket_mode import SocketModeServer
@@ -61,6 +62,7 @@ class SlackSimulator:
         self.payloads = Payloads(workspace=self._workspace, responses=self._responses,
                                  base_url=lambda: self.base_url, default_channel=channels[0])
         chat = ChatMethods(self._workspace)
+        people = PeopleMethods(self._workspace)
         self._api = WebApi(bot_token=bot_token, app_token=app_token, changes=self._changes,
                            methods={
                                "auth.test": self._auth_test,
@@ -72,6 +74,8 @@ class SlackSimulator:
                                "reactions.add": chat.add_reaction,
                                "files.getUploadURLExternal": self._upload_url,
                                "files.completeUploadExternal": self._files.complete,
+                               "users.info": people.users_info,
+                               "conversations.open": people.conversations_open,
                            })
         self._consumed_calls: set[int] = set()
         self._consumed_uploads: set[str] = set()
@@ -145,6 +149,16 @@ class SlackSimulator:
         self._workspace.add_channel(channel_id, name=name, is_member=is_member,
                                     is_archived=is_archived)
 
+    def add_user(self, user_id: str, *, name: str | None = None, is_admin: bool = False,
+                 is_owner: bool = False) -> None:
+        """A person users.info knows and the bot can DM (the default human already exists)."""
+        self._workspace.add_member(user_id, name=name, is_admin=is_admin, is_owner=is_owner)
+
+    def direct_messages(self, user_id: str | None = None) -> list[Message]:
+        """What the bot sent `user_id` (default: the workspace's human) in their DM."""
+        channel_id = self._workspace.direct_channel_id(user_id or self.identity.user_id)
+        return self._workspace.history(channel_id)
+
     def post_as_user(self, text: str, *, channel: str | None = None,
                      user_id: str | None = None) -> Message:
         """A message written by a human (not the bot), e.g. to react to."""
@@ -166,6 +180,10 @@ class SlackSimulator:
                    channel: str | None = None) -> list[Message]:
         """Ephemeral messages (chat.postEphemeral and ephemeral responses), oldest first."""
         return self._workspace.ephemerals(user=user_id, channel=channel)
+
+    def direct_channel_id(self, user_id: str | None = None) -> str:
+        """The id conversations.open gives for the bot's DM with `user_id`."""
+        return self._workspace.direct_channel_id(user_id or self.identity.user_id)
 
     def uploads(self) -> list[UploadedFile]:
         """Files shared through files.completeUploadExternal, oldest first."""

@@ -23,6 +23,17 @@ class Identity:
 
 
 @dataclass
+class Member:
+    """A person (or the bot) in the workspace, as users.info describes them."""
+
+    id: str
+    name: str
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+
+
+@dataclass
 class Channel:
     id: str
     name: str
@@ -36,10 +47,13 @@ class Workspace:
     def __init__(self, identity: Identity, channel_ids: tuple[str, ...]) -> None:
         self.identity = identity
         self._channels: dict[str, Channel] = {}
+        self._members: dict[str, Member] = {}
         self._messages: list[Message] = []
         self._counter = itertools.count(1)
         for channel_id in channel_ids:
             self.add_channel(channel_id)
+        self.add_member(identity.user_id, name=identity.user_name)
+        self.add_member(identity.bot_user_id, name="paperboy", is_bot=True)
 
     def new_ts(self) -> str:
         """A message timestamp, unique and increasing like Slack's."""
@@ -53,6 +67,24 @@ class Workspace:
         channel = Channel(channel_id, name or channel_id.lower(), is_member, is_archived)
         self._channels[channel_id] = channel
         return channel
+
+    def add_member(self, user_id: str, *, name: str | None = None, is_admin: bool = False,
+                   is_owner: bool = False, is_bot: bool = False) -> Member:
+        member = Member(user_id, name or user_id.lower(), is_admin, is_owner, is_bot)
+        self._members[user_id] = member
+        return member
+
+    def member(self, user_id: object) -> Member | None:
+        return self._members.get(user_id) if isinstance(user_id, str) else None
+
+    @staticmethod
+    def direct_channel_id(user_id: str) -> str:
+        return "D" + user_id.removeprefix("U").removeprefix("W")
+
+    def direct_channel(self, user_id: str) -> Channel:
+        """The bot's DM with `user_id` (one per person, created on first use)."""
+        channel_id = self.direct_channel_id(user_id)
+        return self._channels.get(channel_id) or self.add_channel(channel_id, name=user_id)
 
     def channel(self, channel_id: str) -> Channel | None:
         return self._channels.get(channel_id)

@@ -1,0 +1,162 @@
+"""SlackAdapter: the bot on Slack through slack-bolt's AsyncApp, in Socket Mode or HTTP mode.
+
+Built by the composition root when SLACK_BOT_TOKEN is set. `start` checks the bot
+token (auth.test) and connects: Socket Mode (SLACK_APP_TOKEN; no public URL) or
+an HTTP server for signed requests (SLACK_SIGNING_SECRET). `post` is the digest's
+ChannelPoster. `aclose` disconnects, letting answers in progress finish first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from paperboy.adapters.slack.handlers import SlackHandlers
+from paperboy.adapters.slack.http_server import SlackHttpServer
+from paperboy.adapters.slack.pacing import ChannelPacer
+from paperboy.adapters.slack.permissions import ChannelManagers
+from paperboy.adapters.slack.render import render
+from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
+from paperboy.config import ConfigError, Secrets, SlackSettings
+from paperboy.core.bot import Bot
+from paperboy.core.models import ChannelRef, Platform
+from paperboy.core.replies import Reply
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3
+DRAIN_SECONDS = 5.0
+
+
+def check_credentials(settings: SlackSettings, secrets: Secrets) -> None:
+    """Raise ConfigError (one line naming the variable) when the mode lacks a secret."""
+    if not secrets.slack_bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN: must be the app's bot token (xoxb-…)")
+    if settings.mode == "socket" and not secrets.slack_app_token.startswith("xapp-"):
+        raise ConfigError(
+            "SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…) with "
+            'connections:write; or set slack.mode = "http"'
+        )
+    if settings.mode == "http" and not secrets.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET: HTTP mode needs the app's signing secret")
+
+
+class SlackAdapter:
+    name = "slack"
+    platform = Platform.SLACK.value
+
+    def __init__(self, bot: Bot, *, settings: SlackSettings, secrets: Secrets) -> None:
+        check_credentials(settings, secrets)
+        self.bot = bot
+        self.settings = settings
+        self._app_token = secrets.slack_app_token
+        # slack_sdk joins method names onto the base URL, which must end in "/".
+        base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
+        self.client = AsyncWebClient(token=secrets.slack_bot_token, base_url=base_url)
+        self.client.retry_handlers.append(
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+        )
+        self.sender = SlackSender(self.client, ChannelPacer(settings.channel_pace_seconds))
+        self.app = AsyncApp(
+            name="paperboy",
+            client=self.client,
+            signing_secret=secrets.slack_signing_secret,
+            logger=logging.getLogger(f"{__name__}.bolt"),
+        )
+        self.handlers = SlackHandlers(
+            bot,
+            self.sender,
+            ChannelManagers(self.client, who=settings.digest_managers),
+            bot_mention="@paperboy",
+        )
+        self.handlers.register(self.app)
+        self._socket: AsyncSocketModeHandler | None = None
+        self.http: SlackHttpServer | None = None
+        self._closed = asyncio.Event()
+
+    async def start(self) -> None:
+        """Check the bot token, then connect; returns once messages can be posted."""
+        identity = await self._who_am_i()
+        self.handlers.answers.bot_mention = f"@{identity}"
+        if self.settings.mode == "http":
+            await self._listen()
+        else:
+            await self._connect()
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        """ChannelPoster: one message into a channel (paced); returns its ts.
+
+        Raises PostFailed, permanent when the channel is gone or closed to the bot."""
+        if channel.platform != self.platform:
+            raise SlackPostFailed(
+                f"{channel} is not a Slack channel", code="wrong_platform", permanent=True
+            )
+        return await self.sender.post(channel.channel, render(reply))
+
+    async def wait_closed(self) -> None:
+        """Returns once the adapter is closed (Socket Mode reconnects by itself until then)."""
+        await self._closed.wait()
+
+    async def aclose(self) -> None:
+        """Disconnect (idempotent), then let answers in progress finish, briefly."""
+        self._closed.set()
+        if self.http is not None:
+            http, self.http = self.http, None
+            await http.aclose()
+        if self._socket is not None:
+            socket, self._socket = self._socket, None
+            await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+        await self.handlers.drain(DRAIN_SECONDS)
+
+    async def _who_am_i(self) -> str:
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as error:
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN: Slack refused it ({error.response.get('error')})"
+            ) from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            raise ConfigError(
+                f"slack.api_url: cannot reach Slack at {self.settings.api_url} ({error})"
+            ) from None
+        user = auth.get("user")
+        log.info("Slack: signed in to %s as @%s", auth.get("team"), user)
+        return user if isinstance(user, str) and user else "paperboy"
+
+    async def _connect(self) -> None:
+        # slack_sdk's client retries a refused app token forever, every 10 s, so ask
+        # once first: a wrong token is then one clear line instead of a silent loop.
+        try:
+            await self.client.apps_connections_open(app_token=self._app_token)
+        except SlackApiError as error:
+            raise ConfigError(
+                f"SLACK_APP_TOKEN: Slack refused it ({error.response.get('error')}); it must be "
+                "an app-level token with connections:write, and Socket Mode must be on"
+            ) from None
+        socket = AsyncSocketModeHandler(self.app, self._app_token)
+        await socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+        self._socket = socket
+        log.info("Slack: connected in Socket Mode")
+
+    async def _listen(self) -> None:
+        server = SlackHttpServer(
+            self.app,
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            path=self.settings.http_path,
+        )
+        try:
+            await server.start()
+        except OSError as error:
+            raise ConfigError(
+                f"slack.http_port: cannot listen on {self.settings.http_host}:"
+                f"{self.settings.http_port} ({error.strerror or error})"
+            ) from None
+        self.http = server

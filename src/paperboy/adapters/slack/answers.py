@@ -1,0 +1,103 @@
+"""Delivering a core reply to the person who asked, the way Slack allows.
+
+Most answers go to the command's (or button's) response URL, ephemeral unless
+the core says otherwise. A public `show` is posted with chat.postMessage, so its
+ts is known and recorded: reactions on it then save the paper. If the bot is not
+in the channel, the user gets the paper ephemerally with a hint to invite it. An
+export is uploaded into the user's direct messages, never into the channel.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncRespond
+
+from paperboy.adapters.slack.blocks import MAX_BLOCKS, SlackMessage, context
+from paperboy.adapters.slack.mrkdwn import escape
+from paperboy.adapters.slack.render import render
+from paperboy.adapters.slack.sender import NOT_A_MEMBER, SlackPostFailed, SlackSender
+from paperboy.core.bot import Bot
+from paperboy.core.models import Context, PostRef
+from paperboy.core.replies import FileReply, Notice, PaperPost, Reply
+
+log = logging.getLogger(__name__)
+
+APOLOGY = Notice("Something went wrong on my side; it has been logged.", error=True)
+
+
+class Answers:
+    def __init__(self, bot: Bot, sender: SlackSender, *, bot_mention: str) -> None:
+        self.bot = bot
+        self.sender = sender
+        self.bot_mention = bot_mention  # "@paperboy", for the "invite me" hint
+
+    async def send(self, reply: Reply, context: Context, respond: AsyncRespond) -> None:
+        if isinstance(reply, PaperPost) and not reply.ephemeral:
+            await self._post_in_channel(reply, context, respond)
+        elif isinstance(reply, FileReply):
+            await self._send_file(reply, context, respond)
+        else:
+            await self.respond(respond, render(reply), in_channel=not reply.ephemeral)
+
+    async def respond(
+        self, respond: AsyncRespond, message: SlackMessage, *, in_channel: bool = False
+    ) -> None:
+        """Answer at the response URL; if Slack refuses the blocks, answer in plain text."""
+        response_type = "in_channel" if in_channel else "ephemeral"
+        answer = await respond(
+            text=message.text,
+            blocks=message.blocks,
+            response_type=response_type,
+            replace_original=False,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        if answer.status_code != 200:
+            log.error(
+                "Slack refused an answer (%s %s); sending its text alone",
+                answer.status_code,
+                answer.body,
+            )
+            await respond(text=message.text, response_type=response_type, replace_original=False)
+
+    async def apologise(self, respond: AsyncRespond) -> None:
+        try:
+            await self.respond(respond, render(APOLOGY))
+        except Exception:
+            log.exception("could not even apologise")
+
+    async def _post_in_channel(
+        self, reply: PaperPost, context: Context, respond: AsyncRespond
+    ) -> None:
+        message = render(reply)
+        try:
+            ts = await self.sender.post(context.channel.channel, message)
+        except SlackPostFailed as error:
+            if error.code in NOT_A_MEMBER:
+                note = (
+                    "I am not in this channel, so only you see this. "
+                    f"Invite me with `/invite {self.bot_mention}`."
+                )
+            else:
+                note = f"I could not post this here ({error}), so only you see it."
+            await self.respond(respond, with_note(message, note))
+            return
+        await self.bot.record_post(PostRef(context.channel, ts), reply.card.paper.id)
+
+    async def _send_file(self, reply: FileReply, context: Context, respond: AsyncRespond) -> None:
+        try:
+            await self.sender.send_file(context.user.user, reply)
+        except SlackPostFailed as error:
+            log.warning("sending %s to %s failed: %s", reply.filename, context.user, error)
+            failed = Notice(f"I could not send you {reply.filename} ({error}).", error=True)
+            await self.respond(respond, render(failed))
+            return
+        sent = Notice(f"{reply.comment} I sent it to you as a direct message.")
+        await self.respond(respond, render(sent))
+
+
+def with_note(message: SlackMessage, note: str) -> SlackMessage:
+    """`message` with a context line at the end (dropping a block if it was full)."""
+    blocks = message.blocks[: MAX_BLOCKS - 1]
+    return SlackMessage(message.text, [*blocks, context(escape(note))])

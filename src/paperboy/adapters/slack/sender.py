@@ -1,0 +1,138 @@
+"""Sending to Slack through the Web API: channel messages (paced), ephemeral notes, files.
+
+Slack's error codes become `PostFailed`: permanent when retrying cannot help (the
+bot was removed, the channel archived, a scope or the token is missing), transient
+otherwise. A 429 is retried inside slack_sdk (its rate-limit retry handler honours
+Retry-After) before it ever reaches here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from paperboy.adapters.slack.blocks import SlackMessage
+from paperboy.adapters.slack.mrkdwn import escape
+from paperboy.adapters.slack.pacing import ChannelPacer
+from paperboy.core.ports import PostFailed
+from paperboy.core.replies import FileReply
+
+log = logging.getLogger(__name__)
+
+# The bot is not in the channel (or cannot see it): inviting it fixes that.
+NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+PERMANENT_ERRORS = NOT_A_MEMBER | {
+    "is_archived",
+    "channel_is_archived",
+    "missing_scope",
+    "not_allowed_token_type",
+    "account_inactive",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "token_expired",
+    "no_permission",
+    "restricted_action",
+    "restricted_action_read_only_channel",
+    "restricted_action_thread_only_channel",
+    "team_access_not_granted",
+    "ekm_access_denied",
+    "access_denied",
+    "invalid_blocks",
+    "invalid_blocks_format",
+    "msg_too_long",
+    "no_text",
+    "user_not_found",
+    "cannot_dm_bot",
+}
+_EXPLAINED = {
+    "not_in_channel": "I am not in this channel",
+    "channel_not_found": "I cannot see this channel",
+    "is_archived": "the channel is archived",
+    "channel_is_archived": "the channel is archived",
+    "missing_scope": "the Slack app lacks a permission (scope)",
+}
+
+
+class SlackPostFailed(PostFailed):
+    """PostFailed that keeps Slack's error code, e.g. to hint "invite me"."""
+
+    def __init__(self, message: str, *, code: str, permanent: bool) -> None:
+        super().__init__(message, permanent=permanent)
+        self.code = code
+
+
+def post_failed(error: SlackApiError | aiohttp.ClientError | TimeoutError) -> SlackPostFailed:
+    if isinstance(error, SlackApiError):
+        code = str(error.response.get("error") or f"http_{error.response.status_code}")
+        permanent = code in PERMANENT_ERRORS and error.response.status_code != 429
+        reason = _EXPLAINED.get(code, "Slack refused the message")
+        return SlackPostFailed(f"{reason} ({code})", code=code, permanent=permanent)
+    return SlackPostFailed(
+        f"Slack could not be reached ({type(error).__name__})", code="unreachable", permanent=False
+    )
+
+
+class SlackSender:
+    def __init__(self, client: AsyncWebClient, pacer: ChannelPacer) -> None:
+        self.client = client
+        self.pacer = pacer
+
+    async def post(self, channel_id: str, message: SlackMessage) -> str:
+        """Post into a channel, waiting for the channel's turn; returns the message ts.
+
+        Raises SlackPostFailed."""
+        try:
+            async with self.pacer.turn(channel_id):
+                response = await self.client.chat_postMessage(
+                    channel=channel_id,
+                    text=message.text,
+                    blocks=message.blocks,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            raise post_failed(error) from error
+        ts = response.get("ts")
+        if not isinstance(ts, str) or not ts:
+            raise SlackPostFailed("Slack gave no message id", code="no_ts", permanent=False)
+        return ts
+
+    async def post_ephemeral(self, channel_id: str, user_id: str, message: SlackMessage) -> bool:
+        """A message only `user_id` sees; False (logged) when Slack refuses it."""
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel_id, user=user_id, text=message.text, blocks=message.blocks
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning(
+                "ephemeral note to %s in %s failed: %s", user_id, channel_id, post_failed(error)
+            )
+            return False
+        return True
+
+    async def send_file(self, user_id: str, file: FileReply) -> None:
+        """Upload `file` into the bot's direct messages with `user_id` (private to them).
+
+        Raises SlackPostFailed."""
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+            channel = opened.get("channel")
+            channel_id = channel.get("id") if isinstance(channel, dict) else None
+            if not isinstance(channel_id, str):
+                raise SlackPostFailed(
+                    "Slack opened no direct message", code="no_channel", permanent=False
+                )
+            async with self.pacer.turn(channel_id):
+                await self.client.files_upload_v2(
+                    channel=channel_id,
+                    content=file.content,
+                    filename=file.filename,
+                    title=file.filename,
+                    initial_comment=escape(file.comment),
+                )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            raise post_failed(error) from error

@@ -1,0 +1,179 @@
+"""A Slack workspace (the simulator) with paperboy in it, built exactly as `paperboy run`
+builds it (`paperboy.app.slack_adapter`), on a real store seeded with the sample papers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paperboy.adapters.slack import SlackAdapter
+from paperboy.app import Core, build_bot, open_library, slack_adapter
+from paperboy.config import DigestSettings, Secrets, Settings, SlackSettings, StoreSettings
+from paperboy.core.models import ChannelRef, Paper, UserRef
+from paperboy.core.ports import ChannelPoster
+from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.scheduler import DigestJobs, Scheduler
+from tests.conftest import NOW
+from tests.fakes.slack import Ack, Message, ResponsePost, SlackSimulator
+
+TEAM = "T0SIM"
+CHANNEL = "C0GENERAL"
+HUMAN = "U0HUMAN"
+PACE = 0.05  # seconds between two messages into one channel, kept small for speed
+
+FEATURED = (
+    Paper(
+        "2503.00001",
+        "Sparse Token Routing for Retrieval",
+        "We route tokens to retrieval modules.",
+        ("Ada Lovelace",),
+        published=date(2025, 3, 12),
+        featured=NOW.date(),
+        upvotes=40,
+    ),
+    Paper(
+        "2503.00002",
+        "<!channel> Attention & <https://evil.example|click here>",
+        "An abstract with <b>markup</b> & an ampersand.",
+        ("Mallory <m@evil.example>",),
+        published=date(2025, 3, 12),
+        featured=NOW.date(),
+        upvotes=30,
+    ),
+    Paper(
+        "2503.00003",
+        "Diffusion Models Without Tears",
+        "Denoising diffusion, explained.",
+        ("Grace Hopper",),
+        published=date(2025, 3, 11),
+        featured=NOW.date(),
+        upvotes=20,
+    ),
+)
+
+
+def slack_settings(slack: SlackSimulator, tmp_path: Path, **slack_overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "api_url": slack.api_url,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
+        "channel_pace_seconds": PACE,
+        **slack_overrides,
+    }
+    return Settings(
+        store=StoreSettings(path=tmp_path / "paperboy.sqlite3"),
+        slack=SlackSettings(**values),
+        digest=DigestSettings(pace_seconds=0.0),
+        secrets=Secrets(
+            slack_bot_token=slack.bot_token,
+            slack_app_token=slack.app_token,
+            slack_signing_secret=slack.signing_secret,
+        ),
+    )
+
+
+@dataclass
+class Workspace:
+    """The simulated Slack plus the running bot, with shortcuts for what tests do."""
+
+    slack: SlackSimulator
+    adapter: SlackAdapter
+    core: Core
+    digests: DigestService
+
+    async def command(self, text: str, **kwargs: Any) -> tuple[Ack, ResponsePost]:
+        """Type `/papers text`; the ack and the first answer at the response URL."""
+        ack = await self.slack.send_command(text, **kwargs)
+        return ack, await self.slack.next_response(ack)
+
+    async def answer(self, text: str, **kwargs: Any) -> Message:
+        """The message the bot answered `/papers text` with."""
+        _, response = await self.command(text, **kwargs)
+        assert response.status == 200, response
+        assert response.message is not None
+        return response.message
+
+    async def saved_ids(self, user: str = HUMAN, team: str = TEAM) -> list[str]:
+        lists = self.core.store.reading_lists
+        return [s.paper.id for s in await lists.list(UserRef("slack", team, user), limit=100)]
+
+    def channel(self, channel: str = CHANNEL, team: str = TEAM) -> ChannelRef:
+        return ChannelRef("slack", team, channel)
+
+
+def build_slack(core: Core, digests: DigestService | None = None) -> SlackAdapter:
+    """The bot and its Slack adapter, built as `App._build_adapter("slack", …)` builds them."""
+    bot = build_bot(core, digests=digests, command_prefix="/papers ")
+    return slack_adapter(core, bot)
+
+
+def fixed_clock() -> Callable[[], datetime]:
+    return lambda: NOW
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[SlackSimulator]:
+    async with SlackSimulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def settings(slack: SlackSimulator, tmp_path: Path) -> Settings:
+    return slack_settings(slack, tmp_path)
+
+
+@asynccontextmanager
+async def running_workspace(slack: SlackSimulator, settings: Settings) -> AsyncIterator[Workspace]:
+    async with open_library(settings, clock=fixed_clock()) as core:
+        await core.library.add_papers(list(FEATURED), at=NOW - timedelta(hours=1))
+        posters: dict[str, ChannelPoster] = {}
+        digests = DigestService(
+            store=core.store,
+            library=core.library,
+            posters=posters,
+            jobs=DigestJobs(Scheduler(), grace=timedelta(hours=3)),
+            clock=core.clock,
+            options=DigestOptions(pace_seconds=settings.digest.pace_seconds),
+        )
+        adapter = build_slack(core, digests)
+        posters[adapter.platform] = adapter
+        await adapter.start()
+        try:
+            yield Workspace(slack, adapter, core, digests)
+        finally:
+            await adapter.aclose()
+
+
+@pytest.fixture
+async def workspace(slack: SlackSimulator, settings: Settings) -> AsyncIterator[Workspace]:
+    async with running_workspace(slack, settings) as running:
+        yield running
+
+
+def section_texts(message: Message) -> str:
+    """Every mrkdwn text in the message's blocks, one per line."""
+    texts: list[str] = []
+    for block in message.blocks:
+        if isinstance(block.get("text"), dict):
+            texts.append(block["text"]["text"])
+        for element in block.get("elements") or []:
+            if element.get("type") == "mrkdwn":
+                texts.append(element["text"])
+    return "\n".join(texts)
+
+
+def paper_ids(message: Message, action_id: str = "paperboy_save") -> list[str]:
+    """The paper ids on the message's buttons of one kind, in order."""
+    return [
+        element["value"]
+        for block in message.blocks
+        if block.get("type") == "actions"
+        for element in block["elements"]
+        if element.get("action_id") == action_id
+    ]

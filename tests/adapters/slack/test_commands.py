@@ -1,0 +1,114 @@
+"""/papers in Socket Mode, through the real AsyncApp and AsyncSocketModeHandler."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from paperboy.core.models import Context
+from paperboy.core.replies import Reply
+from tests.adapters.slack.conftest import HUMAN, Workspace, paper_ids, section_texts
+
+
+async def test_a_search_is_acked_within_three_seconds_and_answered_with_paper_cards(
+    workspace: Workspace,
+) -> None:
+    ack, response = await workspace.command("search mixture of experts")
+
+    assert ack.seconds < 3
+    assert ack.payload is None  # a bare ack: the answer comes at the response URL
+    assert response.status == 200
+    message = response.message
+    assert message is not None
+    assert message.visible_to == HUMAN  # search results are ephemeral
+    assert paper_ids(message)[0] == "2407.06204"
+    text = section_texts(message)
+    assert "<https://arxiv.org/abs/2407.06204|A Survey on Mixture of Experts>" in text
+    assert "*Experts*" in text or "*experts*" in text  # matched words in bold
+    assert workspace.slack.messages() == []  # nothing public
+
+
+async def test_more_pages_on_to_the_next_results(workspace: Workspace) -> None:
+    first = await workspace.answer("search lora")
+    assert paper_ids(first) == [
+        "2501.17635",
+        "2412.06071",
+        "2406.01563",
+        "2402.15061",
+        "2408.13296",
+    ]
+
+    pressed = await workspace.slack.press_button(first, "paperboy_more")
+    second = (await workspace.slack.next_response(pressed)).message
+
+    assert second is not None
+    assert paper_ids(second) == ["2310.01208", "2410.11020"]
+    assert "(6–7)" in section_texts(second)
+    assert pressed.seconds < 3
+
+
+async def test_similar_lists_papers_like_the_one_named(workspace: Workspace) -> None:
+    message = await workspace.answer("similar 2407.06204")
+
+    assert paper_ids(message)[:2] == ["2408.13296", "2404.19543"]
+    assert "2407.06204" not in paper_ids(message)
+
+
+async def test_a_mistyped_command_gets_a_helpful_ephemeral_answer(workspace: Workspace) -> None:
+    message = await workspace.answer("serch lora")
+
+    assert message.visible_to == HUMAN
+    assert "Did you mean `search`?" in message.text
+
+
+async def test_an_unknown_paper_gets_a_hint_to_add_it(workspace: Workspace) -> None:
+    message = await workspace.answer("show 2401.99999")
+
+    assert "I don't have 2401.99999. `add 2401.99999` fetches it from arXiv." in message.text
+    assert workspace.slack.messages() == []
+
+
+async def test_an_empty_command_answers_with_the_help(workspace: Workspace) -> None:
+    message = await workspace.answer("")
+
+    assert "`/papers search &lt;words&gt; [filters]`" in section_texts(message)
+
+
+async def test_show_posts_the_paper_in_the_channel_and_a_reaction_on_it_saves_it(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    ack = await slack.send_command("show 2407.06204")
+    call = await slack.wait_for_call("chat.postMessage")
+
+    [posted] = slack.messages()
+    assert ack.seconds < 3
+    assert call.ok
+    assert "mixture-of-experts" in section_texts(posted).lower()  # the whole abstract
+    await slack.send_reaction(posted, "bookmark")
+    confirmation = await slack.wait_until(lambda: slack.ephemerals(user_id=HUMAN) or None)
+
+    assert await workspace.saved_ids() == ["2407.06204"]
+    assert "Saved “A Survey on Mixture of Experts” to your reading list." in confirmation[0].text
+
+
+async def test_the_ack_does_not_wait_for_a_slow_search(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = asyncio.Event()
+    real_handle = workspace.adapter.bot.handle
+
+    async def slow_handle(text: str, context: Context) -> Reply:
+        await release.wait()  # a search over a million abstracts, say
+        return await real_handle(text, context)
+
+    monkeypatch.setattr(workspace.adapter.bot, "handle", slow_handle)
+    ack = await workspace.slack.send_command("search lora", timeout=1)
+    answered_before_ack = list(workspace.slack.responses())
+    release.set()
+    answer = await workspace.slack.next_response(ack)
+
+    assert answered_before_ack == []
+    assert answer.message is not None
+    assert paper_ids(answer.message)[0] == "2501.17635"

@@ -1,0 +1,146 @@
+"""Rate limits, reconnects, pacing, missing permissions and crashes don't reach users."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from paperboy.core.replies import Notice
+from tests.adapters.slack.conftest import (
+    CHANNEL,
+    HUMAN,
+    Workspace,
+    running_workspace,
+    section_texts,
+    slack_settings,
+)
+from tests.fakes.slack import SlackSimulator
+
+
+async def test_a_rate_limited_post_is_retried_after_retry_after_and_arrives_once(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    slack.rate_limit_next("chat.postMessage", retry_after=1)
+
+    ts = await workspace.adapter.post(
+        workspace.channel(), Notice("Today's papers", ephemeral=False)
+    )
+    refused, accepted = slack.calls("chat.postMessage")
+
+    assert (refused.status, accepted.status) == (429, 200)
+    assert accepted.at - refused.at >= 1.0
+    assert [(m.ts, m.text) for m in slack.messages()] == [(ts, "Today's papers")]
+
+
+async def test_a_disconnect_makes_the_bot_reconnect_and_keep_answering(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    await slack.wait_for_connection()
+
+    connection = await slack.request_reconnect()
+    message = await workspace.answer("search lora")
+
+    assert connection == 2
+    assert "In-Context Meta LoRA Generation" in section_texts(message)
+
+
+async def test_show_where_the_bot_is_not_a_member_answers_privately_with_an_invite_hint(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    slack.add_channel("C0PRIVATE", is_member=False)
+
+    message = await workspace.answer("show 2407.06204", channel_id="C0PRIVATE")
+
+    assert message.visible_to == HUMAN
+    assert "A Survey on Mixture of Experts" in section_texts(message)
+    assert "Invite me with `/invite @paperboy`" in section_texts(message)
+    assert slack.messages("C0PRIVATE") == []
+
+
+async def test_a_crash_while_answering_gets_a_short_apology_and_no_traceback(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> Notice:
+        raise RuntimeError("the index caught fire")
+
+    monkeypatch.setattr(workspace.adapter.bot, "handle", broken)
+    with caplog.at_level(logging.ERROR, logger="paperboy.adapters.slack"):
+        message = await workspace.answer("search lora")
+
+    assert message.text == ":warning: Something went wrong on my side; it has been logged."
+    assert "Traceback" not in message.text
+    assert "the index caught fire" in caplog.text
+
+
+async def test_a_digest_preview_is_paced_to_one_message_per_interval_in_a_channel(
+    slack: SlackSimulator, tmp_path: Path
+) -> None:
+    settings = slack_settings(slack, tmp_path, channel_pace_seconds=0.2)
+    async with running_workspace(slack, settings) as workspace:
+        answer = await workspace.answer("digest")
+        posts = slack.calls("chat.postMessage")
+
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(posts)]
+    assert "Posted a preview digest of 3 papers" in answer.text
+    assert len(posts) == 4
+    assert min(gaps) >= 0.19
+
+
+async def test_channels_are_paced_separately(workspace: Workspace) -> None:
+    slack = workspace.slack
+    slack.add_channel("C0OTHER")
+    pace = workspace.adapter.settings.channel_pace_seconds
+
+    await workspace.adapter.post(workspace.channel(), Notice("one", ephemeral=False))
+    await workspace.adapter.post(workspace.channel("C0OTHER"), Notice("two", ephemeral=False))
+    await workspace.adapter.post(workspace.channel(), Notice("three", ephemeral=False))
+    first, other, third = slack.calls("chat.postMessage")
+
+    assert other.at - first.at < pace  # another channel did not wait
+    assert third.at - first.at >= pace * 0.95
+
+
+@pytest.fixture
+async def admins_only(slack: SlackSimulator, tmp_path: Path) -> AsyncIterator[Workspace]:
+    settings = slack_settings(slack, tmp_path, digest_managers="admins")
+    async with running_workspace(slack, settings) as running:
+        yield running
+
+
+async def test_with_admins_only_a_member_cannot_subscribe_the_channel(
+    admins_only: Workspace,
+) -> None:
+    message = await admins_only.answer("subscribe 09:00 UTC")
+
+    assert "Only people who can manage this channel" in message.text
+    assert await admins_only.core.store.subscriptions.get(admins_only.channel()) is None
+
+
+async def test_with_admins_only_an_admin_subscribes_and_the_channel_is_told(
+    admins_only: Workspace,
+) -> None:
+    admins_only.slack.add_user("U0ADMIN", name="grace", is_admin=True)
+
+    message = await admins_only.answer("subscribe 09:00 UTC", user_id="U0ADMIN")
+
+    assert message.visible_to is None  # in the channel, for everyone
+    assert message.text.startswith("This channel gets a daily digest")
+    assert await admins_only.core.store.subscriptions.get(admins_only.channel()) is not None
+    assert [c.body["user"] for c in admins_only.slack.calls("users.info")] == ["U0ADMIN"]
+
+
+async def test_by_default_anyone_in_the_channel_may_subscribe_it(workspace: Workspace) -> None:
+    message = await workspace.answer("subscribe 08:30 Europe/Berlin")
+
+    assert message.visible_to is None
+    assert workspace.slack.calls("users.info") == []
+    subscription = await workspace.core.store.subscriptions.get(workspace.channel(CHANNEL))
+    assert subscription is not None
+    assert (subscription.time, subscription.timezone) == ("08:30", "Europe/Berlin")
