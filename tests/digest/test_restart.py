@@ -131,8 +131,7 @@ async def test_a_digest_killed_half_way_finishes_once_after_a_restart(
         headers = [
             m
             for m in messages
-            if (m.content
-            and "Trending papers" in m.content)
+            if (m.content and "Trending papers" in m.content)
             or any("Trending papers" in (e.get("title") or "") for e in m.embeds)
         ]
         assert len(headers) == 1, f"#{name} got {len(headers)} headers"

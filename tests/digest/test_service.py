@@ -383,3 +383,48 @@ async def test_a_preview_does_not_count_as_the_days_digest(
     assert "Posted a preview digest of 2 papers" in answer.text  # type: ignore[union-attr]
     await digests.run_for_day(CHANNEL, DAY)
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"] * 2
+
+
+async def test_a_graceful_stop_lets_a_running_digest_finish(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = DigestService(
+        store=store,
+        library=library,
+        posters={"slack": poster},
+        jobs=Jobs(),
+        clock=wall,
+        options=DigestOptions(pace_seconds=0.05, retry_seconds=0),
+    )
+    await subscribe(digests)
+    running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await asyncio.sleep(0.06)  # header and a paper or two are out
+    await digests.drain(5)
+    assert running.done()
+    assert len(poster.papers(CHANNEL)) == 5
+    await digests.run_for_day(OTHER, DAY)  # nothing new starts once stopping
+    assert OTHER not in poster.sent
+
+
+async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = DigestService(
+        store=store,
+        library=library,
+        posters={"slack": poster},
+        jobs=Jobs(),
+        clock=wall,
+        options=DigestOptions(pace_seconds=0.2, retry_seconds=0),
+    )
+    await subscribe(digests)
+    running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await asyncio.sleep(0.1)
+    await digests.drain(0.15)
+    assert running.done()
+    posted = poster.papers(CHANNEL)
+    assert 1 <= len(posted) < 5
+    await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
+    assert len(poster.papers(CHANNEL)) == len(set(poster.papers(CHANNEL))) == 5

@@ -76,7 +76,8 @@ class DigestService:
         self._sleep = sleep
         self._locks: dict[ChannelRef, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
-        self._stopping = asyncio.Event()
+        self._closing = asyncio.Event()  # no new runs start
+        self._stopping = asyncio.Event()  # running runs stop after their current message
 
     # -- commands (DigestCommands) ------------------------------------------------------
 
@@ -201,7 +202,12 @@ class DigestService:
         await asyncio.gather(*due)
 
     async def drain(self, seconds: float) -> None:
-        """Stop starting new papers and let running digests finish their current message."""
+        """For a graceful stop: start no new digest, give the running ones `seconds` to
+        finish, then stop them after the message they are posting. A digest stopped that
+        way resumes where it left off at the next start."""
+        self._closing.set()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=seconds)
         self._stopping.set()
         if self._running:
             await asyncio.wait(set(self._running), timeout=seconds)
@@ -230,7 +236,7 @@ class DigestService:
     async def _run(self, channel: ChannelRef, day: date) -> None:
         subscription = await self.store.subscriptions.get(channel)
         poster = self.posters.get(channel.platform)
-        if subscription is None or self._stopping.is_set():
+        if subscription is None or self._closing.is_set():
             return
         if poster is None:
             log.warning(
@@ -266,10 +272,10 @@ class DigestService:
                 header_id = await self._post(poster, channel, Notice(header, ephemeral=False))
                 await self.store.digests.set_header(channel, day, header_id)
             for position, paper in enumerate(papers, start=len(done_today)):
+                if position > len(done_today):
+                    await self._pace()
                 if self._stopping.is_set():
                     return
-                if position > len(done_today):
-                    await self._sleep(self.options.pace_seconds)
                 await self._post_paper(poster, subscription, day, paper, position)
             await self.store.digests.finish(channel, day, status="done", at=self.clock())
             await self.store.subscriptions.record_success(channel)
@@ -301,6 +307,21 @@ class DigestService:
             await self.store.digests.forget_item(channel, paper.id)
             raise
         await self.store.digests.finish_item(channel, paper.id, message_id, at=self.clock())
+
+    async def _pace(self) -> None:
+        """The pause between a digest's messages; a stop request cuts it short."""
+        pause = asyncio.ensure_future(self._sleep(self.options.pace_seconds))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({pause, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not pause.done() and not stop.done():  # we ourselves were cancelled
+                pause.cancel()
+        if pause.done():
+            pause.result()  # re-raise what the sleep raised (a cancellation included)
+        else:
+            pause.cancel()
 
     async def _post(self, poster: ChannelPoster, channel: ChannelRef, reply: Reply) -> str:
         """Post, retrying failures that may pass; a permanent one raises at once."""
