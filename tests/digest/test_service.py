@@ -422,7 +422,7 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
     await asyncio.sleep(0.1)
-    await digests.drain(0.15)
+    await digests.drain(0.2)
     assert running.done()
     posted = poster.papers(CHANNEL)
     assert 1 <= len(posted) < 5

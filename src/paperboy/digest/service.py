@@ -202,15 +202,15 @@ class DigestService:
         await asyncio.gather(*due)
 
     async def drain(self, seconds: float) -> None:
-        """For a graceful stop: start no new digest, give the running ones `seconds` to
-        finish, then stop them after the message they are posting. A digest stopped that
-        way resumes where it left off at the next start."""
+        """For a graceful stop, within about `seconds`: start no new digest, let the
+        running ones finish, and stop those still running after the message they are
+        posting. A digest stopped that way resumes where it left off at the next start."""
         self._closing.set()
         if self._running:
-            await asyncio.wait(set(self._running), timeout=seconds)
+            await asyncio.wait(set(self._running), timeout=seconds * 0.75)
         self._stopping.set()
         if self._running:
-            await asyncio.wait(set(self._running), timeout=seconds)
+            await asyncio.wait(set(self._running), timeout=seconds * 0.25)
 
     async def run_scheduled(self, channel: ChannelRef) -> None:
         """The job body: post the digest of the local day whose time just came."""
