@@ -113,7 +113,7 @@ def service(
         posters={"slack": poster},
         jobs=jobs or Jobs(),
         clock=wall,
-        options=DigestOptions(pace_seconds=0, retry_seconds=0, **options),  # type: ignore[arg-type]
+        options=DigestOptions(**{"pace_seconds": 0, "retry_seconds": 0, **options}),  # type: ignore[arg-type]
     )
 
 
@@ -389,14 +389,7 @@ async def test_a_graceful_stop_lets_a_running_digest_finish(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    digests = DigestService(
-        store=store,
-        library=library,
-        posters={"slack": poster},
-        jobs=Jobs(),
-        clock=wall,
-        options=DigestOptions(pace_seconds=0.05, retry_seconds=0),
-    )
+    digests = service(store, library, poster, wall, pace_seconds=0.05)
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
     await asyncio.sleep(0.06)  # header and a paper or two are out
@@ -411,14 +404,7 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    digests = DigestService(
-        store=store,
-        library=library,
-        posters={"slack": poster},
-        jobs=Jobs(),
-        clock=wall,
-        options=DigestOptions(pace_seconds=0.2, retry_seconds=0),
-    )
+    digests = service(store, library, poster, wall, pace_seconds=0.2)
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
     await asyncio.sleep(0.1)
