@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import (
     I64,
     Postings,
-    build_postings,
-    forward_matrix,
     merge_postings,
+    postings_from_blocks,
 )
 from paperboy.search.state import Compounds, DocTable, IndexState
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from paperboy.search.options import IndexOptions
     from paperboy.search.records import DocRecord
-    from paperboy.search.vocabulary import Vocabulary
+    from paperboy.search.vocabulary import EncodedDocs, Vocabulary
 
 # The tail is merged into the main segment once it holds more documents than
 # this many, and more than 1/TAIL_FRACTION of the main segment's.
@@ -69,16 +69,17 @@ def add_documents(state: IndexState, vocab: Vocabulary, records: Sequence[DocRec
         doc = old.id_to_doc.get(rec.id)
         if doc is None:
             new.append(rec)
-        elif int(old.text_key[doc]) != rec.text_key:
+        elif int(old.text_key[doc]) != text_key(rec.title, rec.abstract):
             replaced.append(doc)
             new.append(rec)
         else:
             updated.append((doc, rec))
 
     weight = state.options.title_weight
-    term_ids = [vocab.doc_ids(r.title, r.abstract, weight) for r in new]
+    encoded = vocab.encode_docs(new, weight)
+    blocks = encoded.blocks
     n_terms = len(vocab)
-    docs = _doc_table(old, new, replaced, updated, term_ids)
+    docs = _doc_table(old, new, replaced, updated, encoded)
     author_entries = [(old.n_docs + i, r.authors) for i, r in enumerate(new)] + [
         (doc, r.authors) for doc, r in updated if int(old.authors_key[doc]) != r.authors_key
     ]
@@ -91,15 +92,15 @@ def add_documents(state: IndexState, vocab: Vocabulary, records: Sequence[DocRec
 
     df = np.zeros(n_terms, dtype=np.int64)
     df[: state.n_terms] = state.df
-    fresh = forward_matrix(term_ids, n_terms)
-    df += np.bincount(fresh.indices, minlength=n_terms)
+    for block in blocks:
+        df[: block.shape[1]] += np.diff(block.indptr)
     if replaced:
         _, dead_terms, _ = _postings_of(state, np.array(replaced, dtype=np.int64))
         df -= np.bincount(dead_terms, minlength=n_terms)
 
     # Statistics of the new state decide K(doc), which the segment bounds use.
     draft = IndexState(state.options, docs, (), None, df, authors, compounds)
-    segments, tail = _segments(state, fresh, draft)
+    segments, tail = _segments(state, blocks, draft)
     return IndexState(state.options, docs, segments, tail, df, authors, compounds)
 
 
@@ -108,7 +109,7 @@ def _doc_table(
     new: Sequence[DocRecord],
     replaced: Sequence[int],
     updated: Sequence[tuple[int, DocRecord]],
-    term_ids: Sequence[np.ndarray],
+    encoded: EncodedDocs,
 ) -> DocTable:
     ids = old.ids + [r.id for r in new]
     id_to_doc = dict(old.id_to_doc)
@@ -128,11 +129,9 @@ def _doc_table(
     return DocTable(
         ids=ids,
         id_to_doc=id_to_doc,
-        length=np.concatenate((old.length, np.array([len(t) for t in term_ids], dtype=np.int32))),
+        length=np.concatenate((old.length, encoded.lengths)),
         live=live,
-        text_key=np.concatenate(
-            (old.text_key, np.array([r.text_key for r in new], dtype=np.uint64))
-        ),
+        text_key=np.concatenate((old.text_key, encoded.text_keys)),
         authors_key=authors_key,
         dates=dates,
         votes=votes,
@@ -140,24 +139,26 @@ def _doc_table(
 
 
 def _segments(
-    state: IndexState, fresh: sp.csr_matrix, draft: IndexState
+    state: IndexState, blocks: list[sp.csc_matrix], draft: IndexState
 ) -> tuple[tuple[Postings, ...], sp.csr_matrix | None]:
     """Main segment plus a rebuilt tail holding the new documents."""
-    n_terms = fresh.shape[1]
-    norm, avgdl = draft.norm, draft.avgdl
-    segments = state.segments
-    if not segments:
-        return (build_postings(fresh, base=0, norm=norm, avgdl=avgdl),), None
-    main = segments[0]
-    if state.tail is not None:
-        tail = sp.vstack([_widen(state.tail, n_terms), fresh], format="csr")
-        tail_base = segments[-1].base
-    else:
-        tail, tail_base = fresh, main.base + main.n_docs
-    if tail.shape[0] > max(TAIL_MIN_DOCS, main.n_docs // TAIL_FRACTION):
-        tail_postings = build_postings(tail, base=tail_base, norm=norm, avgdl=avgdl)
-        return (merge_postings(main, tail_postings, norm=norm, avgdl=avgdl),), None
-    return (main, build_postings(tail, base=tail_base, norm=norm, avgdl=avgdl)), tail
+    n_terms, norm, avgdl = draft.n_terms, draft.norm, draft.avgdl
+    if not state.segments:
+        main = postings_from_blocks(blocks, base=0, n_terms=n_terms, norm=norm, avgdl=avgdl)
+        return (main,), None
+    main = state.segments[0]
+    tail_base = main.base + main.n_docs
+    old_tail = [state.tail] if state.tail is not None else []
+    tail_docs = sum(b.shape[0] for b in old_tail + blocks)
+    if tail_docs > max(TAIL_MIN_DOCS, main.n_docs // TAIL_FRACTION):
+        parts = [t.tocsc() for t in old_tail] + blocks
+        tail = postings_from_blocks(parts, base=tail_base, n_terms=n_terms, norm=norm, avgdl=avgdl)
+        return (merge_postings(main, tail, norm=norm, avgdl=avgdl),), None
+    matrix = sp.vstack([_widen(b.tocsr(), n_terms) for b in old_tail + blocks], format="csr")
+    by_term = matrix.tocsc()
+    by_term.sort_indices()
+    tail = postings_from_blocks([by_term], base=tail_base, n_terms=n_terms, norm=norm, avgdl=avgdl)
+    return (main, tail), matrix
 
 
 def _widen(matrix: sp.csr_matrix, n_terms: int) -> sp.csr_matrix:

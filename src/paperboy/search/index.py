@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from paperboy.search import builder, persist, scorer
+from paperboy.search import builder, persist
 from paperboy.search.filters import DocFilter, filter_mask
 from paperboy.search.options import IndexOptions
 from paperboy.search.records import read_records
+from paperboy.search.scorer import Scorer
 from paperboy.search.tokenizer import Tokenizer, words
 from paperboy.search.vocabulary import Vocabulary
 
@@ -54,6 +55,7 @@ class SearchIndex:
         self._state = state
         self._vocab = vocabulary
         self._write_lock = threading.Lock()
+        self._scorer = Scorer()
 
     @classmethod
     def build(
@@ -139,6 +141,11 @@ class SearchIndex:
         return isinstance(paper_id, str) and paper_id in self._state.docs.id_to_doc
 
     @property
+    def n_terms(self) -> int:
+        """Distinct terms in the live documents."""
+        return int(np.count_nonzero(self._state.df))
+
+    @property
     def options(self) -> IndexOptions:
         return self._state.options
 
@@ -191,12 +198,20 @@ class SearchIndex:
             if parts and not present.issuperset(parts):
                 extra += parts
                 present.update(parts)
-        return tokens + extra
+        tokens += extra
+        return list(dict.fromkeys(tokens)) if tokenizer.options.query_dedup else tokens
 
     def _compound_parts(self, state: IndexState, word: str, term: str) -> list[str]:
         tid = self._known(state, term)
         if tid is not None:
-            return [self._vocab.terms[p] for p in state.compounds.parts_of(tid)]
+            # Only when every part is at least as common as the closed spelling:
+            # "fine-tuning" expands "finetuning", a stray "pa-tients" never
+            # expands "patients".
+            df = state.df
+            parts = state.compounds.parts_of(tid)
+            if all(p < state.n_terms and df[p] >= df[tid] for p in parts):
+                return [self._vocab.terms[p] for p in parts]
+            return []
         for left, right in self._vocab.tokenizer.splits(word):
             if self._known(state, left) is not None and self._known(state, right) is not None:
                 return [left, right]
@@ -221,7 +236,7 @@ class SearchIndex:
         if limit <= 0 or not counts:
             return []
         allowed = self._allowed(state, where, exclude)
-        ranked = scorer.top_docs(state, counts, k=offset + limit, allowed=allowed)
+        ranked = self._scorer.top_docs(state, counts, k=offset + limit, allowed=allowed)
         ids = state.docs.ids
         return [SearchHit(ids[doc], score) for doc, score in ranked[offset:]]
 

@@ -35,11 +35,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
 _SEP = "\x00"
+_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "block_ptr", "block_max", "bound")
 
 
 class _BadFile(Exception):
@@ -61,7 +62,7 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
         meta["segments"].append(
             {"base": seg.base, "n_docs": seg.n_docs, "bound_avgdl": seg.bound_avgdl}
         )
-        for name in ("indptr", "docs", "tfs", "bound"):
+        for name in _SEGMENT_ARRAYS:
             arrays[f"seg{i}_{name}"] = getattr(seg, name)
     if state.tail is not None:
         meta["tail_shape"] = list(state.tail.shape)
@@ -194,10 +195,7 @@ def _state(
         Postings(
             base=int(seg["base"]),
             n_docs=int(seg["n_docs"]),
-            indptr=a[f"seg{i}_indptr"],
-            docs=a[f"seg{i}_docs"],
-            tfs=a[f"seg{i}_tfs"],
-            bound=a[f"seg{i}_bound"],
+            **{name: a[f"seg{i}_{name}"] for name in _SEGMENT_ARRAYS},
             bound_avgdl=float(seg["bound_avgdl"]),
         )
         for i, seg in enumerate(meta["segments"])
