@@ -4,15 +4,16 @@
 
 For each corpus size, a seeded synthetic corpus (bench/synthetic.py) is
 indexed by every engine and queried with the 300 SciFact test claims, one
-query per call, top 10. Every engine runs in its own forked process, so
-build time and peak memory are its own; all get the same token lists (see
-bench/engines.py). Also printed: paperboy's load time for the saved index
-and the time to add 500 new papers to it.
+query per call, top 10. Each engine runs in a freshly started process that
+makes its own input, so build time and peak memory are its own; all get the
+same token lists (bench/engines.py). Also printed: paperboy's time to save
+and load its index, and to add 500 new papers to it.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import multiprocessing as mp
 import os
@@ -26,14 +27,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import psutil
 
-from bench.engines import BM25S, Engine, Paperboy, RankBM25, RankBM25Rs, Tantivy
+from bench.engines import BM25S, OPTIONS, Paperboy, RankBM25, RankBM25Rs, Tantivy
 from bench.scifact import default_shared, load_scifact
 from bench.synthetic import SyntheticCorpus
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from bench.engines import Engine
 
 WARMUP = 5
+ENGINES = {"rank_bm25": RankBM25, "bm25s": BM25S, "rank-bm25-rs": RankBM25Rs, "tantivy": Tantivy}
 
 
 class PeakMemory:
@@ -59,10 +61,17 @@ class PeakMemory:
         return (self._peak - self._start) / 2**20
 
 
-def measure(
-    engine: Engine, n_queries: int, extra: Callable[[Engine], dict[str, Any]] | None
-) -> dict[str, Any]:
+def settle() -> None:
+    """Free what can be freed, so that memory growth from here is the engine's."""
     gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+
+
+def measure(engine: Engine, n_queries: int) -> dict[str, Any]:
+    settle()
     memory = PeakMemory()
     start = time.perf_counter()
     engine.build()
@@ -76,7 +85,7 @@ def measure(
         hits = engine.query(i)
         times.append(time.perf_counter() - start)
         results.append(hits)
-    out = {
+    return {
         "build": build,
         "peak_mb": peak,
         "p50": float(np.percentile(times, 50)) * 1000,
@@ -84,141 +93,100 @@ def measure(
         "queries": n_queries,
         "results": results,
     }
-    if extra is not None:
-        out.update(extra(engine))
+
+
+def run_paperboy(shared: Path, size: int, seed: int, claims: list[str]) -> dict[str, Any]:
+    """In a fresh process: build, query, then save, load and add 500 papers."""
+    syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
+    engine = Paperboy(list(syn.records()), claims)
+    out = measure(engine, len(claims))
+    index = engine.index
+    out["n_terms"] = index.n_terms
+    out["tokens"] = [index.analyse_query(c) for c in claims]
+    engine.records = []
+    settle()
+    out["rss_mb"] = psutil.Process().memory_info().rss / 2**20
+    with tempfile.TemporaryDirectory(prefix="bench-paperboy-") as tmp:
+        path = Path(tmp) / "papers.idx"
+        start = time.perf_counter()
+        index.save(path, fingerprint="bench")
+        out["save"] = time.perf_counter() - start
+        out["file_mb"] = path.stat().st_size / 2**20
+        start = time.perf_counter()
+        loaded = type(index).load(path, fingerprint="bench")
+        out["load"] = time.perf_counter() - start
+        if loaded is None or len(loaded) != len(index):
+            raise RuntimeError("the saved index did not load back")
+    del loaded
+    new = list(syn.records(size, 500))
+    start = time.perf_counter()
+    index.add(new)
+    out["add500"] = time.perf_counter() - start
     return out
 
 
-def in_child(
-    make: Callable[[], Engine],
-    n_queries: int,
-    extra: Callable[[Engine], dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    """Run `measure` in a forked process (its memory and time are its own)."""
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            child.send(measure(make(), n_queries, extra))
-        except BaseException as exc:
-            child.send({"error": repr(exc)})
-        finally:
-            child.close()
-
-    proc = ctx.Process(target=run)
-    proc.start()
-    result: dict[str, Any] = parent.recv()
-    proc.join()
-    if "error" in result:
-        raise RuntimeError(result["error"])
-    return result
+def run_other(name: str, corpus_file: Path, queries: list[list[str]], n: int) -> dict[str, Any]:
+    """In a fresh process: one of the other engines on the shared token lists."""
+    corpus = read_token_lists(corpus_file)
+    return measure(ENGINES[name](corpus, queries), n)
 
 
-def paperboy_extras(
-    size: int, syn: SyntheticCorpus, claims: list[str]
-) -> Callable[[Engine], dict[str, Any]]:
-    """Load-the-saved-index and add-500-papers timings, plus the analysed queries."""
-
-    def extra(engine: Engine) -> dict[str, Any]:
-        assert isinstance(engine, Paperboy)
-        index = engine.index
-        out: dict[str, Any] = {
-            "n_terms": index.n_terms,
-            # The other engines get exactly these query token lists.
-            "tokens": [index.analyse_query(c) for c in claims],
-        }
-        with tempfile.TemporaryDirectory(prefix="bench-paperboy-") as tmp:
-            path = Path(tmp) / "papers.idx"
-            start = time.perf_counter()
-            index.save(path, fingerprint="bench")
-            out["save"] = time.perf_counter() - start
-            out["file_mb"] = path.stat().st_size / 2**20
-            start = time.perf_counter()
-            loaded = type(index).load(path, fingerprint="bench")
-            out["load"] = time.perf_counter() - start
-            assert loaded is not None
-            assert len(loaded) == len(index)
-        del loaded
-        new = list(syn.records(size, 500))
-        start = time.perf_counter()
-        index.add(new)
-        out["add500"] = time.perf_counter() - start
-        out["rss_mb"] = psutil.Process().memory_info().rss / 2**20
-        return out
-
-    return extra
-
-
-def run_size(size: int, claims: list[str], args: argparse.Namespace, syn: SyntheticCorpus) -> None:
-    print(f"\n== {size:,} synthetic abstracts; {len(claims)} SciFact test claims ==", flush=True)
-    start = time.perf_counter()
-    records = list(syn.records())
-    print(f"(corpus generated in {time.perf_counter() - start:.0f} s)", flush=True)
-    rows: dict[str, dict[str, Any]] = {}
-    rows["paperboy"] = in_child(
-        lambda: Paperboy(records, claims), len(claims), paperboy_extras(size, syn, claims)
-    )
-    pb = rows["paperboy"]
-    engines = [e for e in args.engines.split(",") if e != "paperboy"]
-    if engines:
-        # The token lists every other engine gets: paperboy's own analysis.
-        start = time.perf_counter()
-        corpus = same_tokens(records)
-        queries = pb["tokens"]
-        print(
-            f"(token lists for the other engines made in {time.perf_counter() - start:.0f} s)",
-            flush=True,
-        )
-        del records
-        gc.collect()
-        makers: dict[str, Callable[[], Engine]] = {
-            "rank_bm25": lambda: RankBM25(corpus, queries),
-            "bm25s": lambda: BM25S(corpus, queries),
-            "rank-bm25-rs": lambda: RankBM25Rs(corpus, queries),
-            "tantivy": lambda: Tantivy(corpus, queries),
-        }
-        for name in engines:
-            n = len(claims)
-            if name == "rank_bm25":
-                n = min(n, args.rank_bm25_queries.get(size, n))
-            rows[name] = in_child(makers[name], n)
-        agree = sum(
-            a == [f"syn{d}" for d in b]
-            for a, b in zip(
-                pb["results"], rows.get("rank_bm25", {}).get("results", []), strict=False
-            )
-        )
-        if "rank_bm25" in rows:
-            print(
-                f"(top-10 identical to rank_bm25 for {agree} of {rows['rank_bm25']['queries']}"
-                " queries)"
-            )
-    print_table(rows)
-    print(
-        f"paperboy: vocabulary {pb['n_terms']:,} terms; saved index {pb['file_mb']:.0f} MB, "
-        f"saved in {pb['save']:.2f} s, loaded in {pb['load']:.2f} s; "
-        f"add 500 papers {pb['add500']:.2f} s; process RSS after all that {pb['rss_mb']:.0f} MB",
-        flush=True,
-    )
-
-
-def same_tokens(records: list[dict[str, str]]) -> list[list[str]]:
-    """Each paper's token list as paperboy analyses it (title repeated, then abstract)."""
-    from paperboy.search import IndexOptions, Tokenizer
+def write_token_lists(shared: Path, size: int, seed: int, path: Path) -> None:
+    """Each paper's token list as paperboy analyses it, stored compactly."""
+    from paperboy.search import Tokenizer
     from paperboy.search.records import read_records
     from paperboy.search.vocabulary import Vocabulary
 
-    options = IndexOptions()
-    vocab = Vocabulary(Tokenizer(options.tokenizer))
-    blocks = vocab.doc_blocks(read_records(records), options.title_weight)
-    terms = np.array(vocab.terms, dtype=object)
-    corpus: list[list[str]] = []
-    for block in blocks:
-        for row in range(block.shape[0]):
-            lo, hi = block.indptr[row], block.indptr[row + 1]
-            corpus.append(terms[np.repeat(block.indices[lo:hi], block.data[lo:hi])].tolist())
-    return corpus
+    syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
+    vocab = Vocabulary(Tokenizer(OPTIONS.tokenizer))
+    blocks = vocab.encode_docs(read_records(syn.records()), OPTIONS.title_weight).blocks
+    rows = [b.tocsr() for b in blocks]
+    lengths = np.concatenate([np.diff(r.indptr) for r in rows])
+    np.savez(
+        path,
+        lengths=lengths,
+        terms=np.concatenate([r.indices for r in rows]),
+        counts=np.concatenate([r.data for r in rows]),
+        vocab=np.frombuffer("\n".join(vocab.terms).encode(), dtype=np.uint8),
+    )
+
+
+def read_token_lists(path: Path) -> list[list[str]]:
+    data = np.load(path)
+    vocab = np.array(data["vocab"].tobytes().decode().split("\n"), dtype=object)
+    counts = data["counts"]
+    tokens = vocab[np.repeat(data["terms"], counts)]
+    # Where each paper's tokens end: the running total of counts at its last entry.
+    total = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+    ends = total[np.cumsum(data["lengths"])]
+    return [chunk.tolist() for chunk in np.split(tokens, ends[:-1])]
+
+
+def run_size(size: int, claims: list[str], args: argparse.Namespace, pool: Any) -> None:
+    print(f"\n== {size:,} synthetic abstracts; {len(claims)} SciFact test claims ==", flush=True)
+    rows: dict[str, dict[str, Any]] = {}
+    pb = rows["paperboy"] = pool.apply(run_paperboy, (args.shared, size, args.seed, claims))
+    engines = [e for e in args.engines.split(",") if e != "paperboy"]
+    if engines:
+        with tempfile.TemporaryDirectory(prefix="bench-tokens-") as tmp:
+            corpus_file = Path(tmp) / "tokens.npz"
+            pool.apply(write_token_lists, (args.shared, size, args.seed, corpus_file))
+            for name in engines:
+                n = len(claims)
+                if name == "rank_bm25":
+                    n = min(n, args.rank_bm25_queries.get(size, n))
+                rows[name] = pool.apply(run_other, (name, corpus_file, pb["tokens"], n))
+    if "rank_bm25" in rows:
+        ref = rows["rank_bm25"]["results"]
+        agree = sum(a == b for a, b in zip(pb["results"], ref, strict=False))
+        print(f"(top 10 identical to rank_bm25's for {agree} of {len(ref)} queries)")
+    print_table(rows)
+    print(
+        f"paperboy: {pb['n_terms']:,} terms; process RSS with the index {pb['rss_mb']:.0f} MB; "
+        f"saved index {pb['file_mb']:.0f} MB, saved in {pb['save']:.2f} s, "
+        f"loaded in {pb['load']:.2f} s; add 500 papers {pb['add500']:.2f} s",
+        flush=True,
+    )
 
 
 def print_table(rows: dict[str, dict[str, Any]]) -> None:
@@ -233,11 +201,11 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
             f"{label:<22}{row['build']:>9.1f}{row['peak_mb']:>9.0f}{row['p50']:>10.2f}"
             f"{row['p99']:>10.2f}{row['p50'] / pb['p50']:>9.1f}{row['p99'] / pb['p99']:>9.1f}"
         )
-    print("(x = that engine's time / paperboy's time: above 1 means paperboy is faster)")
+    print("(x = that engine's time / paperboy's: above 1 means paperboy is faster)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--shared", type=Path, default=default_shared())
     parser.add_argument("--engines", default="paperboy,rank_bm25,bm25s,rank-bm25-rs,tantivy")
@@ -248,12 +216,12 @@ def main(argv: list[str] | None = None) -> None:
     scifact = load_scifact(args.shared)
     qids, _ = scifact.split("test")
     claims = [scifact.queries[q] for q in qids]
-    print(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
-        f"rank_bm25 runs {args.rank_bm25_queries} queries at those sizes"
-    )
-    for size in (int(s) for s in args.sizes.split(",")):
-        run_size(size, claims, args, SyntheticCorpus.like(scifact, size, seed=args.seed))
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; paperboy {OPTIONS}")
+    print(f"rank_bm25 runs only the first {args.rank_bm25_queries} queries at those sizes")
+    # A fresh process per task: each engine's memory and time are its own.
+    with mp.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
+        for size in (int(s) for s in args.sizes.split(",")):
+            run_size(size, claims, args, pool)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ batch, not to the corpus, except for that occasional merge.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,19 +17,21 @@ import scipy.sparse as sp
 from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import (
+    I32,
     I64,
     Postings,
     merge_postings,
     postings_from_blocks,
 )
+from paperboy.search.records import read_records
 from paperboy.search.state import Compounds, DocTable, IndexState
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from paperboy.search.options import IndexOptions
     from paperboy.search.records import DocRecord
-    from paperboy.search.vocabulary import EncodedDocs, Vocabulary
+    from paperboy.search.vocabulary import Vocabulary
 
 # The tail is merged into the main segment once it holds more documents than
 # this many, and more than 1/TAIL_FRACTION of the main segment's.
@@ -59,83 +61,144 @@ def empty_state(options: IndexOptions) -> IndexState:
     )
 
 
-def add_documents(state: IndexState, vocab: Vocabulary, records: Sequence[DocRecord]) -> IndexState:
-    """The state after adding / updating `records` (ids unique among them)."""
-    old = state.docs
-    new: list[DocRecord] = []
-    replaced: list[int] = []
-    updated: list[tuple[int, DocRecord]] = []
-    for rec in records:
-        doc = old.id_to_doc.get(rec.id)
-        if doc is None:
-            new.append(rec)
-        elif int(old.text_key[doc]) != text_key(rec.title, rec.abstract):
-            replaced.append(doc)
-            new.append(rec)
-        else:
-            updated.append((doc, rec))
+# Records are read, analysed and let go this many at a time, so that a build
+# from a large store never holds more than a chunk of text.
+CHUNK = 20_000
 
-    weight = state.options.title_weight
-    encoded = vocab.encode_docs(new, weight)
-    blocks = encoded.blocks
-    n_terms = len(vocab)
-    docs = _doc_table(old, new, replaced, updated, encoded)
-    author_entries = [(old.n_docs + i, r.authors) for i, r in enumerate(new)] + [
-        (doc, r.authors) for doc, r in updated if int(old.authors_key[doc]) != r.authors_key
-    ]
-    authors = state.authors.with_authors(author_entries)
-    compounds = state.compounds.with_entries(vocab.take_compounds())
-    if not new and not replaced:
-        return IndexState(
-            state.options, docs, state.segments, state.tail, state.df, authors, compounds
+
+def add_documents(
+    state: IndexState, vocab: Vocabulary, records: Iterable[Mapping[str, Any]]
+) -> IndexState:
+    """The state after adding / updating `records`, as if added one after another."""
+    batch = _Batch(state, vocab)
+    chunk: list[Mapping[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            batch.take(read_records(chunk))
+            chunk = []
+    batch.take(read_records(chunk))
+    return batch.finish()
+
+
+class _Batch:
+    """New documents, replacements and metadata updates gathered chunk by chunk.
+
+    Documents new in the batch are numbered from the old state's count on;
+    a document replaced (text changed), even one new in this batch, is dead.
+    """
+
+    def __init__(self, state: IndexState, vocab: Vocabulary) -> None:
+        self.state, self.vocab, self.old = state, vocab, state.docs
+        self.ids: list[str] = []
+        self.where: dict[str, int] = {}  # id -> document, for documents added here
+        self.dates: list[int] = []
+        self.votes: list[int] = []
+        self.authors_keys: list[int] = []
+        self.text_keys: list[int] = []
+        self.lengths: list[I32] = []
+        self.blocks: list[sp.csc_matrix] = []
+        self.dead: list[int] = []
+        self.updates: dict[int, DocRecord] = {}
+        self.author_entries: list[tuple[int, tuple[str, ...]]] = []
+
+    def take(self, records: Sequence[DocRecord]) -> None:
+        """Add a chunk of records (ids unique within it)."""
+        new: list[DocRecord] = []
+        first = self.old.n_docs + len(self.ids)
+        for rec in records:
+            doc = self.where.get(rec.id)
+            if doc is None:
+                doc = self.old.id_to_doc.get(rec.id)
+            if doc is not None:
+                if self._text_key(doc) == text_key(rec.title, rec.abstract):
+                    self.updates[doc] = rec
+                    continue
+                self.dead.append(doc)
+            self.where[rec.id] = first + len(new)
+            new.append(rec)
+        if not new:
+            return
+        encoded = self.vocab.encode_docs(new, self.state.options.title_weight)
+        self.ids += [rec.id for rec in new]
+        self.dates += [rec.date for rec in new]
+        self.votes += [rec.votes for rec in new]
+        self.authors_keys += [rec.authors_key for rec in new]
+        self.text_keys += encoded.text_keys.tolist()
+        self.lengths.append(encoded.lengths)
+        self.blocks += encoded.blocks
+        self.author_entries += [(first + i, r.authors) for i, r in enumerate(new) if r.authors]
+
+    def _text_key(self, doc: int) -> int:
+        n_old = self.old.n_docs
+        return int(self.old.text_key[doc]) if doc < n_old else self.text_keys[doc - n_old]
+
+    def finish(self) -> IndexState:
+        state, old = self.state, self.old
+        if not self.ids and not self.updates:
+            return state
+        docs = self._doc_table()
+        authors = state.authors.with_authors(self.author_entries)
+        compounds = state.compounds.with_entries(self.vocab.take_compounds())
+        if not self.ids:
+            return IndexState(
+                state.options, docs, state.segments, state.tail, state.df, authors, compounds
+            )
+        n_terms = len(self.vocab)
+        df = np.zeros(n_terms, dtype=np.int64)
+        df[: state.n_terms] = state.df
+        for block in self.blocks:
+            df[: block.shape[1]] += np.diff(block.indptr)
+        dead_old = np.array([d for d in self.dead if d < old.n_docs], dtype=np.int64)
+        if len(dead_old):
+            _, terms, _ = _postings_of(state, dead_old)
+            df -= np.bincount(terms, minlength=n_terms)
+        for terms in self._terms_of_new([d for d in self.dead if d >= old.n_docs]):
+            df[terms] -= 1
+        # Statistics of the new state decide K(doc), which the segment bounds use.
+        draft = IndexState(state.options, docs, (), None, df, authors, compounds)
+        segments, tail = _segments(state, self.blocks, draft)
+        return IndexState(state.options, docs, segments, tail, df, authors, compounds)
+
+    def _doc_table(self) -> DocTable:
+        old = self.old
+        id_to_doc = dict(old.id_to_doc)
+        id_to_doc.update(self.where)
+        live = np.concatenate((old.live, np.ones(len(self.ids), dtype=np.bool_)))
+        live[self.dead] = False
+        dates = np.concatenate((old.dates, np.array(self.dates, dtype=np.int32)))
+        votes = np.concatenate((old.votes, np.array(self.votes, dtype=np.int64)))
+        authors_key = np.concatenate(
+            (old.authors_key, np.array(self.authors_keys, dtype=np.uint64))
+        )
+        for doc, rec in self.updates.items():
+            dates[doc] = rec.date
+            votes[doc] = rec.votes
+            if int(authors_key[doc]) != rec.authors_key:
+                authors_key[doc] = rec.authors_key
+                self.author_entries.append((doc, rec.authors))
+        return DocTable(
+            ids=old.ids + self.ids,
+            id_to_doc=id_to_doc,
+            length=np.concatenate((old.length, *self.lengths)),
+            live=live,
+            text_key=np.concatenate((old.text_key, np.array(self.text_keys, dtype=np.uint64))),
+            authors_key=authors_key,
+            dates=dates,
+            votes=votes,
         )
 
-    df = np.zeros(n_terms, dtype=np.int64)
-    df[: state.n_terms] = state.df
-    for block in blocks:
-        df[: block.shape[1]] += np.diff(block.indptr)
-    if replaced:
-        _, dead_terms, _ = _postings_of(state, np.array(replaced, dtype=np.int64))
-        df -= np.bincount(dead_terms, minlength=n_terms)
-
-    # Statistics of the new state decide K(doc), which the segment bounds use.
-    draft = IndexState(state.options, docs, (), None, df, authors, compounds)
-    segments, tail = _segments(state, blocks, draft)
-    return IndexState(state.options, docs, segments, tail, df, authors, compounds)
-
-
-def _doc_table(
-    old: DocTable,
-    new: Sequence[DocRecord],
-    replaced: Sequence[int],
-    updated: Sequence[tuple[int, DocRecord]],
-    encoded: EncodedDocs,
-) -> DocTable:
-    ids = old.ids + [r.id for r in new]
-    id_to_doc = dict(old.id_to_doc)
-    for i, rec in enumerate(new):
-        id_to_doc[rec.id] = old.n_docs + i
-    live = np.concatenate((old.live, np.ones(len(new), dtype=np.bool_)))
-    live[list(replaced)] = False
-    dates = np.concatenate((old.dates, np.array([r.date for r in new], dtype=np.int32)))
-    votes = np.concatenate((old.votes, np.array([r.votes for r in new], dtype=np.int64)))
-    authors_key = np.concatenate(
-        (old.authors_key, np.array([r.authors_key for r in new], dtype=np.uint64))
-    )
-    for doc, rec in updated:
-        dates[doc] = rec.date
-        votes[doc] = rec.votes
-        authors_key[doc] = rec.authors_key
-    return DocTable(
-        ids=ids,
-        id_to_doc=id_to_doc,
-        length=np.concatenate((old.length, encoded.lengths)),
-        live=live,
-        text_key=np.concatenate((old.text_key, encoded.text_keys)),
-        authors_key=authors_key,
-        dates=dates,
-        votes=votes,
-    )
+    def _terms_of_new(self, docs: list[int]) -> list[I64]:
+        """Term ids of documents added (and already replaced) in this batch."""
+        out = []
+        first = self.old.n_docs
+        for block in self.blocks:
+            rows = [d - first for d in docs if first <= d < first + block.shape[0]]
+            if rows:
+                by_doc = block.tocsr()
+                out += [by_doc.indices[by_doc.indptr[r] : by_doc.indptr[r + 1]] for r in rows]
+            first += block.shape[0]
+        return out
 
 
 def _segments(

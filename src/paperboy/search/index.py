@@ -12,7 +12,6 @@ import numpy as np
 from paperboy.search import builder, persist
 from paperboy.search.filters import DocFilter, filter_mask
 from paperboy.search.options import IndexOptions
-from paperboy.search.records import read_records
 from paperboy.search.scorer import Scorer
 from paperboy.search.tokenizer import Tokenizer, words
 from paperboy.search.vocabulary import Vocabulary
@@ -81,11 +80,8 @@ class SearchIndex:
         with the same text only has its authors, date and upvotes updated,
         without touching the postings.
         """
-        docs = read_records(records)
-        if not docs:
-            return
         with self._write_lock:
-            self._state = builder.add_documents(self._state, self._vocab, docs)
+            self._state = builder.add_documents(self._state, self._vocab, records)
 
     def search(
         self,

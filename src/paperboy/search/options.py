@@ -21,7 +21,7 @@ class IndexOptions:
     """
 
     k1: float = 1.5
-    b: float = 0.5
+    b: float = 0.4
     epsilon: float = 0.1
     title_weight: int = 3
     tokenizer: TokenizerOptions = field(default_factory=TokenizerOptions)

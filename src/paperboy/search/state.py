@@ -106,6 +106,7 @@ class IndexState:
     total_len: int = field(init=False)
     avgdl: float = field(init=False)
     norm: F64 = field(init=False)
+    tf1: F64 = field(init=False)
     idf: F64 = field(init=False)
 
     def __post_init__(self) -> None:
@@ -121,6 +122,10 @@ class IndexState:
         object.__setattr__(self, "total_len", total_len)
         object.__setattr__(self, "avgdl", avgdl)
         object.__setattr__(self, "norm", norm)
+        # The tf factor of a term found once in a document, the commonest case:
+        # 1 * (k1 + 1) / (1 + K(doc)), the same operations as rank_bm25's.
+        one = np.float64(1.0)
+        object.__setattr__(self, "tf1", one * (k1 + 1) / (one + norm))
         object.__setattr__(self, "idf", okapi_idf(self.df, n_live, self.options.epsilon))
 
     @property
