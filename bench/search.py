@@ -13,6 +13,7 @@ and load its index, and to add 500 new papers to it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import gc
 import multiprocessing as mp
@@ -64,10 +65,8 @@ class PeakMemory:
 def settle() -> None:
     """Free what can be freed, so that memory growth from here is the engine's."""
     gc.collect()
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except OSError:
-        pass
 
 
 def measure(engine: Engine, n_queries: int) -> dict[str, Any]:

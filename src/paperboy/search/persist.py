@@ -35,12 +35,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
 _SEP = "\x00"
-_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "block_ptr", "block_max", "bound")
+_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "repeats", "bound")
 
 
 class _BadFile(Exception):

@@ -36,11 +36,10 @@ class Postings:
 
     `indptr[t]:indptr[t+1]` slices `docs` (global document numbers,
     ascending) and `tfs` for term t; terms at or past `len(indptr) - 1` have
-    no postings here. Each term's list is cut into blocks of `BLOCK`
-    postings; the blocks of term t are `block_ptr[t]:block_ptr[t+1]`, and
-    `block_max[j]` is the largest tf / (tf + K(doc)) in block j when the
-    corpus average length was `bound_avgdl` (`bound[t]`: the same over the
-    whole list).
+    no postings here. `repeats` lists (ascending) the positions whose tf is
+    not 1, so scoring can treat the common tf-1 postings in bulk.
+    `bound[t]` is the largest tf / (tf + K(doc)) in t's list when the corpus
+    average length was `bound_avgdl`.
     """
 
     base: int
@@ -48,8 +47,7 @@ class Postings:
     indptr: I64
     docs: I32
     tfs: TfArray
-    block_ptr: I64
-    block_max: F64
+    repeats: I64
     bound: F64
     bound_avgdl: float
 
@@ -65,9 +63,10 @@ class Postings:
         norm: F64,
         avgdl: float,
     ) -> Postings:
-        """Postings with their block bounds computed at average length `avgdl`."""
-        block_ptr, block_max, bound = block_bounds(indptr, docs, tfs, norm)
-        return cls(base, n_docs, indptr, docs, tfs, block_ptr, block_max, bound, avgdl)
+        """Postings with their bounds computed at average length `avgdl`."""
+        repeats = np.flatnonzero(tfs != 1).astype(np.int64)
+        bound = term_bounds(indptr, docs, tfs, norm)
+        return cls(base, n_docs, indptr, docs, tfs, repeats, bound, avgdl)
 
     @property
     def n_terms(self) -> int:
@@ -77,11 +76,11 @@ class Postings:
     def nnz(self) -> int:
         return len(self.docs)
 
-    def blocks(self, term: int) -> tuple[int, int]:
-        """The range of block numbers of `term`'s list."""
-        if term >= self.n_terms:
-            return 0, 0
-        return int(self.block_ptr[term]), int(self.block_ptr[term + 1])
+    def repeated(self, lo: int, hi: int) -> I64:
+        """Positions (relative to `lo`) in `lo:hi` whose tf is not 1."""
+        a, b = np.searchsorted(self.repeats, (lo, hi))
+        out: I64 = self.repeats[a:b] - lo
+        return out
 
     def span(self, term: int) -> tuple[int, int]:
         if term >= self.n_terms:
@@ -145,35 +144,21 @@ def postings_from_blocks(
     return Postings.of(base, first - base, indptr, docs, tfs, norm=norm, avgdl=avgdl)
 
 
-def block_bounds(indptr: I64, docs: I32, tfs: TfArray, norm: F64) -> tuple[I64, F64, F64]:
-    """(block_ptr, block_max, bound): max tf / (tf + K(doc)) per block and per term.
-
-    Works through a slice of terms at a time to keep temporary memory small.
-    """
+def term_bounds(indptr: I64, docs: I32, tfs: TfArray, norm: F64) -> F64:
+    """Per term, max over its postings of tf / (tf + K(doc)), a slice of terms at a time."""
     n_terms = len(indptr) - 1
-    n_blocks = (np.diff(indptr) + BLOCK - 1) // BLOCK
-    block_ptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(n_blocks, out=block_ptr[1:])
-    block_max = np.zeros(int(block_ptr[-1]), dtype=np.float64)
+    bound = np.zeros(n_terms, dtype=np.float64)
     lo = 0
     while lo < n_terms:
         hi = _term_chunk_end(indptr, lo)
         start, end = int(indptr[lo]), int(indptr[hi])
-        first, last = int(block_ptr[lo]), int(block_ptr[hi])
         if end > start:
             tf = tfs[start:end].astype(np.float64)
             factor = tf / (tf + norm[docs[start:end]])
-            counts = n_blocks[lo:hi]
-            # Offset of each block in this slice: its term's start + BLOCK per block before it.
-            within = np.arange(last - first) - np.repeat(block_ptr[lo:hi] - first, counts)
-            starts = np.repeat(indptr[lo:hi] - start, counts) + within * BLOCK
-            block_max[first:last] = np.maximum.reduceat(factor, starts)
+            nonempty = lo + np.flatnonzero(indptr[lo + 1 : hi + 1] > indptr[lo:hi])
+            bound[nonempty] = np.maximum.reduceat(factor, indptr[nonempty] - start)
         lo = hi
-    bound = np.zeros(n_terms, dtype=np.float64)
-    nonempty = np.flatnonzero(n_blocks > 0)
-    if len(nonempty):
-        bound[nonempty] = np.maximum.reduceat(block_max, block_ptr[nonempty])
-    return block_ptr, block_max, bound
+    return bound
 
 
 def merge_postings(first: Postings, second: Postings, *, norm: F64, avgdl: float) -> Postings:
@@ -202,9 +187,6 @@ def merge_postings(first: Postings, second: Postings, *, norm: F64, avgdl: float
 
 
 _CHUNK_POSTINGS = 8_000_000
-# Postings per block for block-max pruning: small enough to skip most of a
-# long list, large enough that the per-block bounds cost little memory.
-BLOCK = 128
 
 
 def _term_chunk_end(indptr: I64, lo: int) -> int:

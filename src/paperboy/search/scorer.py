@@ -1,28 +1,29 @@
-"""BM25Okapi top-k over an `IndexState`, exact, with block-max MaxScore pruning.
+"""BM25Okapi top-k over an `IndexState`, exact, with MaxScore pruning.
 
 Scores are rank_bm25's: for each query token q (repeats count again),
 idf(q) * tf * (k1 + 1) / (tf + K(doc)), summed over the query; only
 documents scoring above zero are returned, ties by internal number
 (insertion order).
 
-Pruning, term at a time: query terms are read shortest list first, and the
-scores of *candidates* are accumulated in compact arrays. `theta`, the k-th
-best candidate score so far, only grows (every contribution is positive on
-this path) and never exceeds the final k-th best score. `rest[i]` bounds
-what terms i.. can still add to any document. While reading term i:
+Each query term has an upper bound of what it can add to any document.
+`theta` is always a lower bound of the final k-th best score: the k-th best
+of some real documents' scores that are complete or still growing (every
+contribution is positive on this path).
 
-- a document not yet a candidate can only make the top k if its
-  contribution here plus `rest[i+1]` reaches theta; it becomes a candidate
-  only then, and blocks of the list whose per-block bound cannot reach it
-  are not read at all;
-- candidates get their contribution by binary search in the list when that
-  is cheaper than reading the list;
-- candidates whose score plus `rest[i]` is below theta are dropped.
+1. The shortest lists are added into a per-thread array over all
+   documents, and the complete scores of the documents leading there are
+   looked up: their k-th best seeds theta.
+2. MaxScore: the terms with the smallest bounds whose bounds sum to less
+   than theta are *non-essential*: a document found in none of the other
+   lists cannot reach theta. The other lists are added into the array.
+3. The candidates are the documents whose score so far plus the
+   non-essential bounds reaches theta. The non-essential terms are then
+   added to them (largest bound first, by binary search in the list or by
+   reading it, whichever is cheaper), dropping candidates that can no
+   longer reach theta, which rises as their scores complete.
 
-A document turned away once is never admitted later: its score is bounded
-by what was left when it was turned away, and that bound only shrinks
-while theta grows. Every document left out scores strictly below theta,
-hence below the final k-th best: the top k is exact, ties included.
+Every document left out scores strictly below theta, hence below the final
+k-th best: the top k is exact, ties included.
 """
 
 from __future__ import annotations
@@ -33,35 +34,35 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from paperboy.search.postings import BLOCK
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import numpy.typing as npt
 
-    from paperboy.search.postings import F64, I32, I64, TfArray
+    from paperboy.search.postings import F64, I64, TfArray
     from paperboy.search.state import BoolArray, IndexState
 
 # Bounds are inflated by this factor so that rounding in the score sums can
 # never make a real contribution exceed its bound.
 _SAFETY = 1 + 1e-9
-# Reading one posting into the candidates costs about as much as this many
-# steps of a binary search (measured).
-_READ_COST = 12
-# Candidates are pruned again once the cut has risen by this factor.
-_PRUNE_STEP = 1.1
-_NO_DOCS = np.zeros(0, dtype=np.int64)
-_NO_SCORES = np.zeros(0, dtype=np.float64)
+# Step 1 reads the shortest lists up to about this many postings, and seeds
+# theta from this many leading documents.
+_SEED_POSTINGS = 20_000
+_SEED_DOCS = 32
+# Reading one posting into the array costs about as much as this many steps
+# of a binary search (measured).
+_READ_COST = 3
+# Below any real score: scores are sums of positive contributions.
+_TINY = 1e-300
 
 
 @dataclass(frozen=True, slots=True)
 class _List:
-    """One segment's part of a term's postings, with its block bounds."""
+    """One segment's part of a term's postings."""
 
     docs: npt.NDArray[np.int32]
     tfs: TfArray
-    block_max: F64  # bound of tf / (tf + K) per block of BLOCK postings, scaled
+    repeats: I64  # positions whose tf is not 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,73 +71,13 @@ class _Term:
     bound: float  # upper bound of the term's contribution to any document
     lists: tuple[_List, ...]
 
-
-class _Candidates:
-    """Documents admitted so far, with their partial scores.
-
-    Compact arrays in admission order (`docs`, `scores`: views of the first
-    `n` entries of buffers that grow by doubling) plus `slot`: a per-thread
-    array over all documents giving each admitted document's position (-1:
-    never admitted), so that checking a posting's document costs one read.
-    A dropped candidate keeps its place with a score of -inf.
-    """
-
-    def __init__(self, slot: I32) -> None:
-        self.slot = slot
-        self._docs = np.zeros(16384, dtype=np.int64)
-        self._scores = np.zeros(16384, dtype=np.float64)
-        self.n = 0
-        self.alive = 0
-        self._probe: tuple[I64, I64] | None = None
-
     @property
-    def docs(self) -> I64:
-        return self._docs[: self.n]
-
-    @property
-    def scores(self) -> F64:
-        return self._scores[: self.n]
-
-    def add(self, docs: I64, scores: F64) -> None:
-        if not len(docs):
-            return
-        n, end = self.n, self.n + len(docs)
-        if end > len(self._docs):
-            size = max(end, 2 * len(self._docs))
-            self._docs = np.concatenate((self._docs[:n], np.zeros(size - n, np.int64)))
-            self._scores = np.concatenate((self._scores[:n], np.zeros(size - n)))
-        self._docs[n:end] = docs
-        self._scores[n:end] = scores
-        self.slot[docs] = np.arange(n, end, dtype=np.int32)
-        self.n = end
-        self.alive += len(docs)
-        self._probe = None
-
-    def drop_below(self, cut: float) -> None:
-        """Drop the candidates scoring below `cut`."""
-        low = self.scores < cut
-        dropped = int(np.count_nonzero(low & (self.scores > -np.inf)))
-        if dropped:
-            self.scores[low] = -np.inf
-            self.alive -= dropped
-            self._probe = None
-
-    def probe_keys(self) -> tuple[I64, I64]:
-        """(documents, their positions) of the live candidates, by document."""
-        if self._probe is None:
-            at = np.flatnonzero(self.scores > -np.inf)
-            docs = self.docs[at]
-            order = np.argsort(docs)
-            self._probe = (docs[order], at[order])
-        return self._probe
-
-    def reset(self) -> None:
-        """Leave `slot` all -1 again for the next query."""
-        self.slot[self.docs] = -1
+    def length(self) -> int:
+        return sum(len(part.docs) for part in self.lists)
 
 
 class Scorer:
-    """Runs queries; keeps one reusable per-document array per thread."""
+    """Runs queries; keeps one score array over all documents per thread."""
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -163,26 +104,23 @@ class Scorer:
             return []
         if any(t.weight < 0 for t in terms):
             return _exhaustive(state, terms, k, allowed)
-        cands = _Candidates(self._slots(state.docs.n_docs))
+        acc = self._array(state.docs.n_docs)
+        run = _Run(state, k, allowed, acc)
         try:
-            return _maxscore(state, terms, k, allowed, cands)
+            return run.top(terms)
         finally:
-            cands.reset()
+            run.clear()
 
-    def _slots(self, n_docs: int) -> I32:
-        slot: I32 | None = getattr(self._local, "slot", None)
-        if slot is None or len(slot) < n_docs:
-            slot = np.full(max(n_docs, 1024) * 5 // 4, -1, dtype=np.int32)
-            self._local.slot = slot
-        return slot
+    def _array(self, n_docs: int) -> F64:
+        acc: F64 | None = getattr(self._local, "acc", None)
+        if acc is None or len(acc) < n_docs:
+            acc = np.zeros(max(n_docs, 1024) * 5 // 4, dtype=np.float64)
+            self._local.acc = acc
+        return acc
 
 
 def _terms(state: IndexState, query: Mapping[int, int]) -> list[_Term]:
-    """Query terms present in the corpus with a non-zero weight, shortest list first.
-
-    Any order is exact; reading short lists first raises theta cheaply, so
-    that by the time the long lists come, little of them needs reading.
-    """
+    """Query terms present in the corpus with a non-zero weight, shortest list first."""
     k1p1 = state.options.k1 + 1
     out = []
     for term, count in query.items():
@@ -196,133 +134,162 @@ def _terms(state: IndexState, query: Mapping[int, int]) -> list[_Term]:
         for seg in state.segments:
             lo, hi = seg.span(term)
             if lo < hi:
-                scale = seg.bound_scale(state.avgdl)
-                first, last = seg.blocks(term)
-                block_max = seg.block_max[first:last] * scale
-                lists.append(_List(seg.docs[lo:hi], seg.tfs[lo:hi], block_max))
-                factor = max(factor, float(seg.bound[term]) * scale)
+                lists.append(_List(seg.docs[lo:hi], seg.tfs[lo:hi], seg.repeated(lo, hi)))
+                factor = max(factor, float(seg.bound[term]) * seg.bound_scale(state.avgdl))
         if lists:
             out.append(_Term(weight, abs(weight) * k1p1 * factor * _SAFETY, tuple(lists)))
-    out.sort(key=lambda t: sum(len(part.docs) for part in t.lists))
+    out.sort(key=lambda t: t.length)
     return out
 
 
 def _contributions(
-    state: IndexState, term: _Term, docs: npt.NDArray[np.integer], tfs: TfArray
+    state: IndexState,
+    term: _Term,
+    docs: npt.NDArray[np.integer],
+    tfs: TfArray,
+    more: I64 | None = None,
 ) -> F64:
     """weight x tf (k1 + 1) / (tf + K(doc)): the same operations, in the same
-    order, as rank_bm25 for one query token (tf 1 precomputed per document)."""
+    order, as rank_bm25 for one query token (tf 1 precomputed per document).
+
+    `more`: the positions whose tf is not 1, when known.
+    """
     out: F64 = state.tf1[docs]
     out *= term.weight
-    more = np.flatnonzero(tfs != 1)
+    if more is None:
+        more = np.flatnonzero(tfs != 1)
     if len(more):
         tf = tfs[more].astype(np.float64)
         out[more] = term.weight * (tf * (state.options.k1 + 1) / (tf + state.norm[docs[more]]))
     return out
 
 
-def _maxscore(
-    state: IndexState, terms: list[_Term], k: int, allowed: BoolArray | None, cands: _Candidates
-) -> list[tuple[int, float]]:
-    rest = [0.0] * (len(terms) + 1)
-    for i in range(len(terms) - 1, -1, -1):
-        rest[i] = rest[i + 1] + terms[i].bound
-    k1p1 = state.options.k1 + 1
-    theta = 0.0  # never above the final k-th best score; 0 until there are k candidates
-    pruned_at = 0.0
-    for i, term in enumerate(terms):
-        # Drop candidates that can no longer reach theta, when the cut has
-        # risen enough since the last time to be worth a pass.
-        cut = theta - rest[i]
-        if cands.alive > k and cut > 0 and cut >= pruned_at * _PRUNE_STEP:
-            cands.drop_below(cut)
-            pruned_at = cut
-        after = rest[i + 1]
+class _Run:
+    """One query's evaluation (see the module docstring)."""
+
+    def __init__(self, state: IndexState, k: int, allowed: BoolArray | None, acc: F64) -> None:
+        self.state, self.k, self.allowed, self.acc = state, k, allowed, acc
+        self.theta = 0.0
+        self.added: list[I64] = []  # documents of every list added into `acc`
+        self.n_added = 0
+
+    def clear(self) -> None:
+        """Leave `acc` all zero for the next query."""
+        if self.n_added * 8 > len(self.acc):
+            self.acc.fill(0.0)
+        else:
+            for docs in self.added:
+                self.acc[docs] = 0.0
+
+    def top(self, terms: list[_Term]) -> list[tuple[int, float]]:
+        # 1. The shortest lists, and theta from the leaders' complete scores.
+        read = 0
+        n_seed = 0
+        while n_seed < len(terms) and (n_seed == 0 or read < _SEED_POSTINGS):
+            read += self._add(terms[n_seed])
+            n_seed += 1
+        self._seed(terms[n_seed:])
+        # 2. Non-essential terms: smallest bounds, summing to less than theta.
+        later = sorted(terms[n_seed:], key=lambda t: t.bound)
+        spare = 0.0
+        n_spare = 0
+        while n_spare < len(later) and spare + later[n_spare].bound < self.theta:
+            spare += later[n_spare].bound
+            n_spare += 1
+        for term in later[n_spare:]:
+            self._add(term)
+        # 3. Candidates, completed with the non-essential terms, shortest list
+        #    first; theta seeded again from the leading candidates.
+        cands = self._candidates(self.theta - spare)
+        if self.allowed is not None:
+            cands = cands[self.allowed[cands]]
+        scores = self.acc[cands]
+        spare_terms = sorted(later[:n_spare], key=lambda t: t.length)
+        if len(cands) > _SEED_DOCS:
+            lead = np.sort(np.argpartition(scores, len(scores) - _SEED_DOCS)[-_SEED_DOCS:])
+            total = self._completed(spare_terms, cands[lead], scores[lead])
+            self.theta = max(self.theta, _kth(total, self.k))
+        for term in spare_terms:
+            spare -= term.bound
+            if len(cands) > self.k:
+                self.theta = max(self.theta, _kth(scores, self.k))
+                keep = scores + term.bound + spare >= self.theta
+                cands, scores = cands[keep], scores[keep]
+            scores = self._complete(term, cands, scores)
+        return best(cands, scores, self.k)
+
+    def _candidates(self, cut: float) -> I64:
+        """Documents read so far whose score reaches `cut` (and is positive), sorted."""
+        acc = self.acc
+        if self.n_added * 10 > self.state.docs.n_docs:
+            return np.flatnonzero(acc[: self.state.docs.n_docs] >= max(cut, _TINY))
+        # Fewer postings read than documents: pick from the lists read. A
+        # document taken is marked (score negated) so another list skips it.
+        taken = []
+        for docs in self.added:
+            pick = docs[acc[docs] >= max(cut, _TINY)]
+            acc[pick] = -acc[pick]
+            taken.append(pick)
+        cands = np.concatenate(taken)
+        acc[cands] = -acc[cands]
+        cands.sort()
+        return cands
+
+    def _add(self, term: _Term) -> int:
+        """Add a term's whole lists into `acc`; returns the postings read."""
+        n = 0
         for part in term.lists:
-            if cands.alive < k:
-                live: I64 | None = None  # every block
-            elif after + term.bound < theta:
-                live = _NO_DOCS  # no new candidate possible
-            else:
-                # Blocks where some document could still reach theta.
-                reach = term.weight * k1p1 * part.block_max * _SAFETY + after
-                live = np.flatnonzero(reach >= theta)
-                if len(live) == len(part.block_max):
-                    live = None
-            _read(state, term, part, live, cands, after, theta, allowed)
-        if cands.alive >= k:
-            theta = max(theta, _kth(cands.scores, k))
-    return best(cands.docs, cands.scores, k)
+            docs = part.docs.astype(np.int64)
+            contrib = _contributions(self.state, term, docs, part.tfs, part.repeats)
+            np.add.at(self.acc, docs, contrib)
+            self.added.append(docs)
+            n += len(docs)
+        self.n_added += n
+        return n
 
+    def _seed(self, later: list[_Term]) -> None:
+        """Theta from the complete scores of the documents leading so far."""
+        pool = np.concatenate(self.added)
+        if self.allowed is not None:
+            pool = pool[self.allowed[pool]]
+        if len(pool) > 2 * _SEED_DOCS:
+            values = self.acc[pool]
+            pool = pool[np.argpartition(values, len(values) - 2 * _SEED_DOCS)[-2 * _SEED_DOCS :]]
+        # A document read in several lists appears once per list.
+        lead = np.unique(pool)
+        lead = lead[np.argsort(self.acc[lead])[-_SEED_DOCS:]]
+        lead.sort()
+        total = self._completed(later, lead, self.acc[lead])
+        if len(total) >= self.k:
+            self.theta = max(self.theta, _kth(total, self.k))
 
-def _read(
-    state: IndexState,
-    term: _Term,
-    part: _List,
-    live: I64 | None,
-    cands: _Candidates,
-    after: float,
-    theta: float,
-    allowed: BoolArray | None,
-) -> None:
-    """Add `part`'s contributions to the candidates and admit new ones.
+    def _completed(self, later: list[_Term], docs: I64, scores: F64) -> F64:
+        total = scores.copy()
+        for term in later:
+            total = self._complete(term, docs, total)
+        return total
 
-    `live`: the blocks that may hold new candidates (None: all of them).
-    """
-    docs, tfs = part.docs, part.tfs
-    n_live = len(part.block_max) if live is None else len(live)
-    probe_cost = cands.alive * len(docs).bit_length() + n_live * BLOCK * _READ_COST
-    if live is None or probe_cost >= len(docs) * _READ_COST:
-        _merge(state, term, docs.astype(np.int64), tfs, cands, after, theta, allowed)
-        return
-    if cands.alive:
-        keys, where = cands.probe_keys()
-        at = np.searchsorted(docs, keys.astype(np.int32))
-        at[at == len(docs)] = 0
-        hit = docs[at] == keys
-        if hit.any():
-            cands.scores[where[hit]] += _contributions(state, term, keys[hit], tfs[at[hit]])
-    if len(live):
-        # Postings of the live blocks only.
-        starts = live * BLOCK
-        lengths = np.minimum(starts + BLOCK, len(docs)) - starts
-        first = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        where = first + np.arange(int(lengths.sum()))
-        doc64 = docs[where].astype(np.int64)
-        _merge(state, term, doc64, tfs[where], cands, after, theta, allowed, known=False)
-
-
-def _merge(
-    state: IndexState,
-    term: _Term,
-    docs: I64,
-    tfs: TfArray,
-    cands: _Candidates,
-    after: float,
-    theta: float,
-    allowed: BoolArray | None,
-    *,
-    known: bool = True,
-) -> None:
-    """Postings into the candidates: existing ones get their contribution when
-    `known` (else they already had it), unseen ones are admitted when they
-    can still reach theta."""
-    contrib = _contributions(state, term, docs, tfs)
-    if not cands.n:
-        admit = contrib + after >= theta
-        if allowed is not None:
-            admit &= allowed[docs]
-        cands.add(docs[admit], contrib[admit])
-        return
-    slot = cands.slot[docs]
-    if known:
-        present = slot >= 0
-        if present.any():
-            cands.scores[slot[present]] += contrib[present]
-    admit = (slot == -1) & (contrib + after >= theta)
-    if allowed is not None:
-        admit &= allowed[docs]
-    cands.add(docs[admit], contrib[admit])
+    def _complete(self, term: _Term, docs: I64, scores: F64) -> F64:
+        """`scores` of (sorted) `docs` plus the term's contributions to them."""
+        out = scores.copy()
+        for part in term.lists:
+            n = len(part.docs)
+            if len(docs) * n.bit_length() > n * _READ_COST:
+                # Cheaper to read the list into `acc` and pick the documents there.
+                pdocs = part.docs.astype(np.int64)
+                contrib = _contributions(self.state, term, pdocs, part.tfs, part.repeats)
+                before = self.acc[docs]
+                np.add.at(self.acc, pdocs, contrib)
+                self.added.append(pdocs)
+                self.n_added += n
+                out += self.acc[docs] - before
+                continue
+            at = np.searchsorted(part.docs, docs.astype(np.int32))
+            at[at == n] = 0
+            hit = part.docs[at] == docs
+            if hit.any():
+                out[hit] += _contributions(self.state, term, docs[hit], part.tfs[at[hit]])
+        return out
 
 
 def _kth(values: F64, k: int) -> float:
@@ -340,7 +307,7 @@ def _exhaustive(
     seen = np.zeros(state.docs.n_docs, dtype=np.bool_)
     for term in terms:
         for part in term.lists:
-            scores[part.docs] += _contributions(state, term, part.docs, part.tfs)
+            scores[part.docs] += _contributions(state, term, part.docs, part.tfs, part.repeats)
             seen[part.docs] = True
     keep = seen & (scores > 0)
     if allowed is not None:
