@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     import numpy.typing as npt
 
-    from paperboy.search.postings import F64, I64, TfArray
+    from paperboy.search.postings import F64, I64, Postings, TfArray
     from paperboy.search.state import BoolArray, IndexState
 
 # Bounds are inflated by this factor so that rounding in the score sums can
@@ -58,11 +58,24 @@ _TINY = 1e-300
 
 @dataclass(frozen=True, slots=True)
 class _List:
-    """One segment's part of a term's postings."""
+    """One segment's part of a term's postings: `seg`'s positions lo:hi."""
 
-    docs: npt.NDArray[np.int32]
-    tfs: TfArray
-    repeats: I64  # positions whose tf is not 1
+    seg: Postings
+    lo: int
+    hi: int
+
+    @property
+    def docs(self) -> npt.NDArray[np.int32]:
+        return self.seg.docs[self.lo : self.hi]
+
+    @property
+    def tfs(self) -> TfArray:
+        return self.seg.tfs[self.lo : self.hi]
+
+    @property
+    def repeats(self) -> I64:
+        """Positions whose tf is not 1."""
+        return self.seg.repeated(self.lo, self.hi)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +86,7 @@ class _Term:
 
     @property
     def length(self) -> int:
-        return sum(len(part.docs) for part in self.lists)
+        return sum(part.hi - part.lo for part in self.lists)
 
 
 class Scorer:
@@ -134,7 +147,7 @@ def _terms(state: IndexState, query: Mapping[int, int]) -> list[_Term]:
         for seg in state.segments:
             lo, hi = seg.span(term)
             if lo < hi:
-                lists.append(_List(seg.docs[lo:hi], seg.tfs[lo:hi], seg.repeated(lo, hi)))
+                lists.append(_List(seg, lo, hi))
                 factor = max(factor, float(seg.bound[term]) * seg.bound_scale(state.avgdl))
         if lists:
             out.append(_Term(weight, abs(weight) * k1p1 * factor * _SAFETY, tuple(lists)))
