@@ -12,8 +12,9 @@ import numpy as np
 from paperboy.search import builder, persist
 from paperboy.search.filters import DocFilter, filter_mask
 from paperboy.search.options import IndexOptions
+from paperboy.search.query import analyse_query
 from paperboy.search.scorer import Scorer
-from paperboy.search.tokenizer import Tokenizer, words
+from paperboy.search.tokenizer import Tokenizer
 from paperboy.search.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -68,6 +69,9 @@ class SearchIndex:
         vocab = Vocabulary(Tokenizer(options.tokenizer))
         index = cls(builder.empty_state(options), vocab)
         index.add(records)
+        # The token table a large build leaves behind is worth 100 MB at a
+        # million abstracts; a later add relearns the few tokens it needs.
+        vocab.forget_tokens()
         return index
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> None:
@@ -99,7 +103,7 @@ class SearchIndex:
         punctuation, stopwords, words no paper has) gives [].
         """
         state = self._state
-        counts = self._vocab.query_counts(self._analyse(state, query), state.n_terms)
+        counts = self._vocab.query_counts(analyse_query(self._vocab, state, query), state.n_terms)
         return self._rank(state, counts, limit, offset, where, exclude)
 
     def similar(
@@ -123,8 +127,8 @@ class SearchIndex:
         return self._rank(state, counts, limit, offset, where, (paper_id,))
 
     def analyse_query(self, query: str) -> list[str]:
-        """The query's token list as it is scored (repeats count again)."""
-        return self._analyse(self._state, query)
+        """The query's token list as it is scored (see `paperboy.search.query`)."""
+        return analyse_query(self._vocab, self._state, query)
 
     def query_terms(self, query: str) -> frozenset[str]:
         """The analysed terms of `query` (for marking matched words in snippets)."""
@@ -174,51 +178,6 @@ class SearchIndex:
             return None
         state, terms = loaded
         return cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
-
-    def _analyse(self, state: IndexState, query: str) -> list[str]:
-        """The query's tokens, plus the parts of compounds written as one word.
-
-        `finetuning` gets `fine` and `tune` added when the index saw
-        `fine-tuning` (a known compound), or when it never saw `finetuning`
-        but knows both halves, so it finds papers that wrote `fine tuning`.
-        """
-        tokenizer = self._vocab.tokenizer
-        tokens = tokenizer.query_tokens(query)
-        present = set(tokens)
-        extra: list[str] = []
-        for word in words(query):
-            terms = tokenizer.word_terms(word)
-            if len(terms) != 1:
-                continue
-            parts = self._compound_parts(state, word, terms[0])
-            if parts and not present.issuperset(parts):
-                extra += parts
-                present.update(parts)
-        tokens += extra
-        return list(dict.fromkeys(tokens)) if tokenizer.options.query_dedup else tokens
-
-    def _compound_parts(self, state: IndexState, word: str, term: str) -> list[str]:
-        tid = self._known(state, term)
-        if tid is not None:
-            # Only when every part is at least as common as the closed spelling:
-            # "fine-tuning" expands "finetuning", a stray "pa-tients" never
-            # expands "patients".
-            df = state.df
-            parts = state.compounds.parts_of(tid)
-            if all(p < state.n_terms and df[p] >= df[tid] for p in parts):
-                return [self._vocab.terms[p] for p in parts]
-            return []
-        for left, right in self._vocab.tokenizer.splits(word):
-            if self._known(state, left) is not None and self._known(state, right) is not None:
-                return [left, right]
-        return []
-
-    def _known(self, state: IndexState, term: str) -> int | None:
-        """The id of `term` if some live document of `state` has it."""
-        tid = self._vocab.ids.get(term)
-        if tid is None or tid >= state.n_terms or state.df[tid] == 0:
-            return None
-        return tid
 
     def _rank(
         self,

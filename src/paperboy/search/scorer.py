@@ -56,7 +56,7 @@ _READ_COST = 3
 _TINY = 1e-300
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _List:
     """One segment's part of a term's postings: `seg`'s positions lo:hi."""
 
@@ -78,7 +78,7 @@ class _List:
         return self.seg.repeated(self.lo, self.hi)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Term:
     weight: float  # count x idf
     bound: float  # upper bound of the term's contribution to any document

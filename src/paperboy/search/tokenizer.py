@@ -38,7 +38,7 @@ _WORD_RE = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*")
 _HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
 # Combining diacritical marks left by NFKD ("é" -> "e" + U+0301).
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_CACHE_LIMIT = 500_000
+_CACHE_LIMIT = 100_000
 _GREEK_NAMES = [
     "alpha",
     "beta",

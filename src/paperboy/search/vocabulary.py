@@ -83,6 +83,10 @@ class Vocabulary:
             text_keys=np.concatenate([np.zeros(0, dtype=np.uint64), *keys]),
         )
 
+    def forget_tokens(self) -> None:
+        """Drop the table of known tokens (a memory/speed trade; ids stay)."""
+        self._codes = TokenCodes(self._tokens_ids)
+
     def take_compounds(self) -> dict[int, tuple[int, ...]]:
         found, self._compounds = self._compounds, {}
         return found
