@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 # Bounds are inflated by this factor so that rounding in the score sums can
 # never make a real contribution exceed its bound.
 _SAFETY = 1 + 1e-9
-# Step 1 reads the shortest lists up to about this many postings, and seeds
-# theta from this many leading documents.
+# Step 1 reads the shortest lists up to about this many postings (or a
+# sixteenth of the documents, if fewer), and seeds theta from this many
+# leading documents.
 _SEED_POSTINGS = 20_000
 _SEED_DOCS = 32
 # Reading one posting into the array costs about as much as this many steps
@@ -198,7 +199,8 @@ class _Run:
         # 1. The shortest lists, and theta from the leaders' complete scores.
         read = 0
         n_seed = 0
-        while n_seed < len(terms) and (n_seed == 0 or read < _SEED_POSTINGS):
+        budget = min(_SEED_POSTINGS, self.state.docs.n_docs // 16)
+        while n_seed < len(terms) and (n_seed == 0 or read < budget):
             read += self._add(terms[n_seed])
             n_seed += 1
         self._seed(terms[n_seed:])
@@ -277,17 +279,23 @@ class _Run:
             self.theta = max(self.theta, _kth(total, self.k))
 
     def _completed(self, later: list[_Term], docs: I64, scores: F64) -> F64:
+        """Complete scores of a few documents, by binary search only (the
+        terms may still be added into `acc` later)."""
         total = scores.copy()
         for term in later:
-            total = self._complete(term, docs, total)
+            total = self._complete(term, docs, total, may_read=False)
         return total
 
-    def _complete(self, term: _Term, docs: I64, scores: F64) -> F64:
-        """`scores` of (sorted) `docs` plus the term's contributions to them."""
+    def _complete(self, term: _Term, docs: I64, scores: F64, *, may_read: bool = True) -> F64:
+        """`scores` of (sorted) `docs` plus the term's contributions to them.
+
+        With `may_read`, a list may be added into `acc` whole when that is
+        cheaper than searching it; each term is completed that way once.
+        """
         out = scores.copy()
         for part in term.lists:
             n = len(part.docs)
-            if len(docs) * n.bit_length() > n * _READ_COST:
+            if may_read and len(docs) * n.bit_length() > n * _READ_COST:
                 # Cheaper to read the list into `acc` and pick the documents there.
                 pdocs = part.docs.astype(np.int64)
                 contrib = _contributions(self.state, term, pdocs, part.tfs, part.repeats)
