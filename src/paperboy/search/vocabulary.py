@@ -142,6 +142,9 @@ def _by_term(
     )
     matrix.sum_duplicates()
     matrix.eliminate_zeros()
+    # Blocks wait in memory until the whole build is assembled: keep them small.
+    if matrix.nnz and int(matrix.data.max()) <= np.iinfo(np.uint16).max:
+        matrix.data = matrix.data.astype(np.uint16)
     return matrix
 
 
