@@ -1,10 +1,12 @@
 """Making the next `IndexState` from the current one and some records.
 
 Pure functions of (state, records) -> new state; the current state is never
-modified. New documents go into a small tail segment that is rebuilt on each
-add (cheap: it is small); when the tail grows past a fraction of the main
-segment the two are merged, so the per-add cost stays proportional to the
-batch, not to the corpus, except for that occasional merge.
+modified. The documents of each add become a segment of their own, and the
+newest segments are merged like a binary counter (two neighbours of about
+the same size become one), so an add costs about its own size, segments stay
+few (about log2 of the documents added since the build), and a merge into
+the large main segment happens only when the recent documents reach half
+its size.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
@@ -29,14 +30,15 @@ from paperboy.search.state import Compounds, DocTable, IndexState
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    import scipy.sparse as sp
+
     from paperboy.search.options import IndexOptions
     from paperboy.search.records import DocRecord
     from paperboy.search.vocabulary import Vocabulary
 
-# The tail is merged into the main segment once it holds more documents than
-# this many, and more than 1/TAIL_FRACTION of the main segment's.
-TAIL_MIN_DOCS = 20_000
-TAIL_FRACTION = 8
+# A segment is merged into the one before it once it holds at least this
+# fraction of that one's documents.
+MERGE_FRACTION = 0.5
 
 
 def empty_state(options: IndexOptions) -> IndexState:
@@ -54,7 +56,6 @@ def empty_state(options: IndexOptions) -> IndexState:
         options=options,
         docs=docs,
         segments=(),
-        tail=None,
         df=np.zeros(0, dtype=np.int64),
         authors=AuthorTable(),
         compounds=Compounds(),
@@ -141,9 +142,7 @@ class _Batch:
         authors = state.authors.with_authors(self.author_entries)
         compounds = state.compounds.with_entries(self.vocab.take_compounds())
         if not self.ids:
-            return IndexState(
-                state.options, docs, state.segments, state.tail, state.df, authors, compounds
-            )
+            return IndexState(state.options, docs, state.segments, state.df, authors, compounds)
         n_terms = len(self.vocab)
         df = np.zeros(n_terms, dtype=np.int64)
         df[: state.n_terms] = state.df
@@ -156,9 +155,9 @@ class _Batch:
         for terms in self._terms_of_new([d for d in self.dead if d >= old.n_docs]):
             df[terms] -= 1
         # Statistics of the new state decide K(doc), which the segment bounds use.
-        draft = IndexState(state.options, docs, (), None, df, authors, compounds)
-        segments, tail = _segments(state, self.blocks, draft)
-        return IndexState(state.options, docs, segments, tail, df, authors, compounds)
+        draft = IndexState(state.options, docs, (), df, authors, compounds)
+        segments = _segments(state, self.blocks, draft)
+        return IndexState(state.options, docs, segments, df, authors, compounds)
 
     def _doc_table(self) -> DocTable:
         old = self.old
@@ -203,31 +202,18 @@ class _Batch:
 
 def _segments(
     state: IndexState, blocks: list[sp.csc_matrix], draft: IndexState
-) -> tuple[tuple[Postings, ...], sp.csr_matrix | None]:
-    """Main segment plus a rebuilt tail holding the new documents."""
+) -> tuple[Postings, ...]:
+    """The segments with the new documents' one added, neighbours merged."""
     n_terms, norm, avgdl = draft.n_terms, draft.norm, draft.avgdl
-    if not state.segments:
-        main = postings_from_blocks(blocks, base=0, n_terms=n_terms, norm=norm, avgdl=avgdl)
-        return (main,), None
-    main = state.segments[0]
-    tail_base = main.base + main.n_docs
-    old_tail = [state.tail] if state.tail is not None else []
-    tail_docs = sum(b.shape[0] for b in old_tail + blocks)
-    if tail_docs > max(TAIL_MIN_DOCS, main.n_docs // TAIL_FRACTION):
-        parts = [t.tocsc() for t in old_tail] + blocks
-        tail = postings_from_blocks(parts, base=tail_base, n_terms=n_terms, norm=norm, avgdl=avgdl)
-        return (merge_postings(main, tail, norm=norm, avgdl=avgdl),), None
-    matrix = sp.vstack([_widen(b.tocsr(), n_terms) for b in old_tail + blocks], format="csr")
-    by_term = matrix.tocsc()
-    by_term.sort_indices()
-    tail = postings_from_blocks([by_term], base=tail_base, n_terms=n_terms, norm=norm, avgdl=avgdl)
-    return (main, tail), matrix
-
-
-def _widen(matrix: sp.csr_matrix, n_terms: int) -> sp.csr_matrix:
-    return sp.csr_matrix(
-        (matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], n_terms)
-    )
+    base = state.docs.n_docs
+    segments = [
+        *state.segments,
+        postings_from_blocks(blocks, base=base, n_terms=n_terms, norm=norm, avgdl=avgdl),
+    ]
+    while len(segments) > 1 and segments[-1].n_docs >= MERGE_FRACTION * segments[-2].n_docs:
+        merged = merge_postings(segments[-2], segments[-1], norm=norm, avgdl=avgdl)
+        segments[-2:] = [merged]
+    return tuple(segments)
 
 
 def _postings_of(state: IndexState, docs: I64) -> tuple[I64, I64, np.ndarray]:

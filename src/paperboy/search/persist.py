@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import Postings
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
@@ -64,11 +63,6 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
         )
         for name in _SEGMENT_ARRAYS:
             arrays[f"seg{i}_{name}"] = getattr(seg, name)
-    if state.tail is not None:
-        meta["tail_shape"] = list(state.tail.shape)
-        arrays["tail_indptr"] = state.tail.indptr
-        arrays["tail_indices"] = state.tail.indices
-        arrays["tail_data"] = state.tail.data
     text, starts, author_docs = state.authors.arrays()
     arrays["authors_text"] = np.frombuffer(text, dtype=np.uint8)
     arrays["authors_starts"] = starts
@@ -200,16 +194,11 @@ def _state(
         )
         for i, seg in enumerate(meta["segments"])
     )
-    tail = None
-    if "tail_shape" in meta:
-        tail = sp.csr_matrix(
-            (a["tail_data"], a["tail_indices"], a["tail_indptr"]), shape=tuple(meta["tail_shape"])
-        )
     authors = AuthorTable.from_arrays(
         a["authors_text"].tobytes(), a["authors_starts"], a["authors_docs"]
     )
     compounds = Compounds(a["compounds_joined"], a["compounds_indptr"], a["compounds_parts"])
-    return IndexState(options, docs, segments, tail, a["df"], authors, compounds)
+    return IndexState(options, docs, segments, a["df"], authors, compounds)
 
 
 def _text_array(items: list[str]) -> npt.NDArray[np.uint8]:
