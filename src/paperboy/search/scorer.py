@@ -17,9 +17,10 @@ contribution is positive on this path).
    than theta are *non-essential*: a document found in none of the other
    lists cannot reach theta. The other lists are added into the array.
 3. The candidates are the documents whose score so far plus the
-   non-essential bounds reaches theta. The non-essential terms are then
-   added to them (largest bound first, by binary search in the list or by
-   reading it, whichever is cheaper), dropping candidates that can no
+   non-essential bounds reaches theta; theta is seeded again from the
+   complete scores of the leading candidates. The non-essential terms are
+   then added to them (shortest list first, by binary search in the list
+   or by reading it, whichever is cheaper), dropping candidates that can no
    longer reach theta, which rises as their scores complete.
 
 Every document left out scores strictly below theta, hence below the final
