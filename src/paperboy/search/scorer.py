@@ -215,12 +215,23 @@ class _Run:
         for term in later[n_spare:]:
             self._add(term)
         # 3. Candidates, completed with the non-essential terms, shortest list
-        #    first; theta seeded again from the leading candidates.
+        #    first; theta seeded again from the leading candidates. While the
+        #    candidates would be many, reading the next list whole is cheaper.
+        spare_terms = sorted(later[:n_spare], key=lambda t: t.length)
+        n_docs = self.state.docs.n_docs
+        while spare_terms and self.n_added * 10 > n_docs:
+            shortest = spare_terms[0]
+            cut = max(self.theta - spare, _TINY)
+            count = int(np.count_nonzero(self.acc[:n_docs] >= cut))
+            if count * shortest.length.bit_length() <= shortest.length * _READ_COST:
+                break
+            self._add(shortest)
+            spare -= shortest.bound
+            spare_terms.pop(0)
         cands = self._candidates(self.theta - spare)
         if self.allowed is not None:
             cands = cands[self.allowed[cands]]
         scores = self.acc[cands]
-        spare_terms = sorted(later[:n_spare], key=lambda t: t.length)
         if len(cands) > _SEED_DOCS:
             lead = np.sort(np.argpartition(scores, len(scores) - _SEED_DOCS)[-_SEED_DOCS:])
             total = self._completed(spare_terms, cands[lead], scores[lead])
