@@ -204,7 +204,8 @@ class _Run:
         while n_seed < len(terms) and (n_seed == 0 or read < budget):
             read += self._add(terms[n_seed])
             n_seed += 1
-        self._seed(terms[n_seed:])
+        first_lists = list(self.added)
+        self._seed(terms[n_seed:], first_lists)
         # 2. Non-essential terms: smallest bounds, summing to less than theta.
         later = sorted(terms[n_seed:], key=lambda t: t.bound)
         spare = 0.0
@@ -219,6 +220,9 @@ class _Run:
         #    candidates would be many, reading the next list whole is cheaper.
         spare_terms = sorted(later[:n_spare], key=lambda t: t.length)
         n_docs = self.state.docs.n_docs
+        if spare_terms and n_seed < len(terms) - len(spare_terms):
+            # The first lists' documents now hold every essential term's share.
+            self._seed(spare_terms, first_lists)
         while spare_terms and self.n_added * 10 > n_docs:
             shortest = spare_terms[0]
             cut = max(self.theta - spare, _TINY)
@@ -274,9 +278,10 @@ class _Run:
         self.n_added += n
         return n
 
-    def _seed(self, later: list[_Term]) -> None:
-        """Theta from the complete scores of the documents leading so far."""
-        pool = np.concatenate(self.added)
+    def _seed(self, later: list[_Term], lists: list[I64]) -> None:
+        """Theta from the complete scores of the documents leading in `lists`
+        (the terms still to add, `later`, looked up)."""
+        pool = np.concatenate(lists)
         if self.allowed is not None:
             pool = pool[self.allowed[pool]]
         if len(pool) > 2 * _SEED_DOCS:
