@@ -51,6 +51,8 @@ _SAFETY = 1 + 1e-9
 # leading documents.
 _SEED_POSTINGS = 20_000
 _SEED_DOCS = 32
+# Seeding from the candidates pays only when there are many to drop.
+_SEED_CANDIDATES = 2000
 # Reading one posting into the array costs about as much as this many steps
 # of a binary search (measured).
 _READ_COST = 3
@@ -236,7 +238,7 @@ class _Run:
         if self.allowed is not None:
             cands = cands[self.allowed[cands]]
         scores = self.acc[cands]
-        if len(cands) > _SEED_DOCS:
+        if len(cands) > _SEED_CANDIDATES:
             lead = np.sort(np.argpartition(scores, len(scores) - _SEED_DOCS)[-_SEED_DOCS:])
             total = self._completed(spare_terms, cands[lead], scores[lead])
             self.theta = max(self.theta, _kth(total, self.k))
