@@ -92,3 +92,16 @@ def test_filters_and_paging_stay_exact(corpus: list[dict[str, Any]]) -> None:
             ref.ranking(tokens, 10, frozenset(excluded)),
             scores,
         )
+
+
+def test_queries_of_rare_words_are_exact(corpus: list[dict[str, Any]]) -> None:
+    """Short lists only: the candidates are picked from the lists read."""
+    index = SearchIndex.build(corpus)
+    ref = Reference(index, corpus)
+    rng = random.Random(3)
+    for _ in range(30):
+        query = " ".join(f"w{rng.randint(300, 2999)}" for _ in range(rng.randint(2, 6)))
+        query += " w1" * rng.randint(0, 1)  # sometimes one very common word too
+        tokens = index.analyse_query(query)
+        all_scores = ref.scores(tokens)
+        assert_same_ranking(index.search(query, limit=10), ref.ranking(tokens, 10), all_scores)
