@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paperboy.search import IndexOptions, SearchIndex
+from paperboy.search import IndexOptions, SearchIndex, TokenizerOptions
 from tests.search.reference import Reference, assert_same_ranking
 
 if TYPE_CHECKING:
@@ -105,6 +105,7 @@ _options = st.builds(
     b=st.sampled_from([0.0, 0.3, 0.75, 1.0]),
     epsilon=st.sampled_from([0.0, 0.25, 1.0]),
     title_weight=st.integers(0, 3),
+    tokenizer=st.builds(TokenizerOptions, query_dedup=st.booleans()),
 )
 
 

@@ -187,3 +187,17 @@ def test_records_need_an_id() -> None:
         SearchIndex.build([{"title": "no id", "abstract": ""}])
     with pytest.raises(ValueError, match="id"):
         SearchIndex.build([{"id": "", "title": "empty id", "abstract": ""}])
+
+
+def test_a_large_add_is_read_in_chunks_with_the_same_result() -> None:
+    """More records than one chunk: a repeated id far apart still keeps the last text."""
+    records = [
+        {"id": f"p{i}", "title": f"topic{i % 97} paper", "abstract": ""} for i in range(20_010)
+    ]
+    records.append({"id": "p3", "title": "zebra stripes", "abstract": ""})
+    records.append({"id": "p4", "title": "topic4 paper", "abstract": "", "upvotes": 7})
+    index = SearchIndex.build(records)
+    assert len(index) == 20_010
+    assert ids(index.search("zebra")) == ["p3"]
+    assert "p3" not in ids(index.search("topic3", limit=1000))
+    assert ids(index.search("topic4", where=DocFilter(min_votes=7))) == ["p4"]

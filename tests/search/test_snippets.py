@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from paperboy.search import Tokenizer, make_snippet
+from paperboy.search import SearchIndex, make_snippet
 
-TOK = Tokenizer()
 ABSTRACT = (
     "We study graphs. Large language models are strong. "
     "Fine-tuning large language models on graphs improves reasoning. "
     "Results hold across ten benchmarks."
 )
+INDEX = SearchIndex.build(
+    [
+        {"id": "a", "title": "Graphs", "abstract": ABSTRACT},
+        {"id": "b", "title": "Proteins", "abstract": "Schrödinger bridges for naïve Bayes."},
+    ]
+)
+TOK = INDEX.tokenizer
 
 
 def terms(query: str) -> frozenset[str]:
-    return frozenset(TOK.query_tokens(query))
+    """The query's terms as the index analyses them (what the bot passes in)."""
+    return INDEX.query_terms(query)
 
 
 def text(snippet: tuple[tuple[str, bool], ...]) -> str:

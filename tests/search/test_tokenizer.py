@@ -28,18 +28,28 @@ def test_stopwords_can_be_kept() -> None:
     assert "the" in Tokenizer(TokenizerOptions(stopwords=False)).tokens("the model")
 
 
-def test_a_hyphenated_word_yields_its_parts_and_the_joined_form(tok: Tokenizer) -> None:
-    assert tok.tokens("fine-tuning") == ["fine", "tune", "finetun"]
+def test_a_hyphenated_word_in_a_document_yields_its_parts(tok: Tokenizer) -> None:
+    assert tok.tokens("fine-tuning") == ["fine", "tune"]
     assert tok.tokens("finetuning") == ["finetun"]
 
 
 def test_hyphen_modes() -> None:
-    assert Tokenizer(TokenizerOptions(hyphens="parts")).tokens("fine-tuning") == ["fine", "tune"]
+    both = TokenizerOptions(hyphens="parts_and_joined")
+    assert Tokenizer(both).tokens("fine-tuning") == ["fine", "tune", "finetun"]
     assert Tokenizer(TokenizerOptions(hyphens="joined")).tokens("fine-tuning") == ["finetun"]
 
 
-def test_a_query_tries_adjacent_words_joined(tok: Tokenizer) -> None:
+def test_a_query_also_tries_hyphenated_and_adjacent_words_joined(tok: Tokenizer) -> None:
+    assert tok.query_tokens("fine-tuning") == ["fine", "tune", "finetun"]
     assert tok.query_tokens("fine tuning") == ["fine", "tune", "finetun"]
+    assert Tokenizer(TokenizerOptions(query_joins=False)).query_tokens("fine tuning") == [
+        "fine",
+        "tune",
+    ]
+
+
+def test_greek_letters_are_spelled_out(tok: Tokenizer) -> None:
+    assert tok.tokens("TNF-α and IFN-γ") == tok.tokens("TNF-alpha and IFN-gamma")
 
 
 @pytest.mark.parametrize("query", ["", "   ", "?!…,;", "--", "the of and", "—"])
@@ -48,7 +58,7 @@ def test_empty_punctuation_and_stopword_queries_have_no_terms(tok: Tokenizer, qu
 
 
 def test_numbers_and_unicode_letters_are_words(tok: Tokenizer) -> None:
-    assert tok.tokens("GPT-4 in 2024 学习") == ["gpt", "4", "gpt4", "2024", "学习"]
+    assert tok.tokens("GPT-4 in 2024 学习") == ["gpt", "4", "2024", "学习"]
 
 
 @pytest.mark.parametrize("doc", ["fine-tuning", "finetuning", "fine tuning"])

@@ -1,40 +1,44 @@
 """Making the next `IndexState` from the current one and some records.
 
 Pure functions of (state, records) -> new state; the current state is never
-modified. New documents go into a small tail segment that is rebuilt on each
-add (cheap: it is small); when the tail grows past a fraction of the main
-segment the two are merged, so the per-add cost stays proportional to the
-batch, not to the corpus, except for that occasional merge.
+modified. The documents of each add become a segment of their own, and the
+newest segments are merged like a binary counter (two neighbours of about
+the same size become one), so an add costs about its own size, segments stay
+few (about log2 of the documents added since the build), and a merge into
+the large main segment happens only when the recent documents reach half
+its size.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import (
+    I32,
     I64,
     Postings,
-    build_postings,
-    forward_matrix,
     merge_postings,
+    postings_from_blocks,
 )
+from paperboy.search.records import read_records
 from paperboy.search.state import Compounds, DocTable, IndexState
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Mapping, Sequence
+
+    import scipy.sparse as sp
 
     from paperboy.search.options import IndexOptions
     from paperboy.search.records import DocRecord
     from paperboy.search.vocabulary import Vocabulary
 
-# The tail is merged into the main segment once it holds more documents than
-# this many, and more than 1/TAIL_FRACTION of the main segment's.
-TAIL_MIN_DOCS = 20_000
-TAIL_FRACTION = 8
+# A segment is merged into the one before it once it holds at least this
+# fraction of that one's documents.
+MERGE_FRACTION = 0.5
 
 
 def empty_state(options: IndexOptions) -> IndexState:
@@ -52,118 +56,164 @@ def empty_state(options: IndexOptions) -> IndexState:
         options=options,
         docs=docs,
         segments=(),
-        tail=None,
         df=np.zeros(0, dtype=np.int64),
         authors=AuthorTable(),
         compounds=Compounds(),
     )
 
 
-def add_documents(state: IndexState, vocab: Vocabulary, records: Sequence[DocRecord]) -> IndexState:
-    """The state after adding / updating `records` (ids unique among them)."""
-    old = state.docs
-    new: list[DocRecord] = []
-    replaced: list[int] = []
-    updated: list[tuple[int, DocRecord]] = []
-    for rec in records:
-        doc = old.id_to_doc.get(rec.id)
-        if doc is None:
-            new.append(rec)
-        elif int(old.text_key[doc]) != rec.text_key:
-            replaced.append(doc)
-            new.append(rec)
-        else:
-            updated.append((doc, rec))
+# Records are read, analysed and let go this many at a time, so that a build
+# from a large store never holds more than a chunk of text.
+CHUNK = 20_000
 
-    weight = state.options.title_weight
-    term_ids = [vocab.doc_ids(r.title, r.abstract, weight) for r in new]
-    n_terms = len(vocab)
-    docs = _doc_table(old, new, replaced, updated, term_ids)
-    author_entries = [(old.n_docs + i, r.authors) for i, r in enumerate(new)] + [
-        (doc, r.authors) for doc, r in updated if int(old.authors_key[doc]) != r.authors_key
-    ]
-    authors = state.authors.with_authors(author_entries)
-    compounds = state.compounds.with_entries(vocab.take_compounds())
-    if not new and not replaced:
-        return IndexState(
-            state.options, docs, state.segments, state.tail, state.df, authors, compounds
+
+def add_documents(
+    state: IndexState, vocab: Vocabulary, records: Iterable[Mapping[str, Any]]
+) -> IndexState:
+    """The state after adding / updating `records`, as if added one after another."""
+    batch = _Batch(state, vocab)
+    chunk: list[Mapping[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            batch.take(read_records(chunk))
+            chunk = []
+    batch.take(read_records(chunk))
+    return batch.finish()
+
+
+class _Batch:
+    """New documents, replacements and metadata updates gathered chunk by chunk.
+
+    Documents new in the batch are numbered from the old state's count on;
+    a document replaced (text changed), even one new in this batch, is dead.
+    """
+
+    def __init__(self, state: IndexState, vocab: Vocabulary) -> None:
+        self.state, self.vocab, self.old = state, vocab, state.docs
+        self.ids: list[str] = []
+        self.where: dict[str, int] = {}  # id -> document, for documents added here
+        self.dates: list[int] = []
+        self.votes: list[int] = []
+        self.authors_keys: list[int] = []
+        self.text_keys: list[int] = []
+        self.lengths: list[I32] = []
+        self.blocks: list[sp.csc_matrix] = []
+        self.dead: list[int] = []
+        self.updates: dict[int, DocRecord] = {}
+        self.author_entries: list[tuple[int, tuple[str, ...]]] = []
+
+    def take(self, records: Sequence[DocRecord]) -> None:
+        """Add a chunk of records (ids unique within it)."""
+        new: list[DocRecord] = []
+        first = self.old.n_docs + len(self.ids)
+        for rec in records:
+            doc = self.where.get(rec.id)
+            if doc is None:
+                doc = self.old.id_to_doc.get(rec.id)
+            if doc is not None:
+                if self._text_key(doc) == text_key(rec.title, rec.abstract):
+                    self.updates[doc] = rec
+                    continue
+                self.dead.append(doc)
+            self.where[rec.id] = first + len(new)
+            new.append(rec)
+        if not new:
+            return
+        encoded = self.vocab.encode_docs(new, self.state.options.title_weight)
+        self.ids += [rec.id for rec in new]
+        self.dates += [rec.date for rec in new]
+        self.votes += [rec.votes for rec in new]
+        self.authors_keys += [rec.authors_key for rec in new]
+        self.text_keys += encoded.text_keys.tolist()
+        self.lengths.append(encoded.lengths)
+        self.blocks += encoded.blocks
+        self.author_entries += [(first + i, r.authors) for i, r in enumerate(new) if r.authors]
+
+    def _text_key(self, doc: int) -> int:
+        n_old = self.old.n_docs
+        return int(self.old.text_key[doc]) if doc < n_old else self.text_keys[doc - n_old]
+
+    def finish(self) -> IndexState:
+        state, old = self.state, self.old
+        if not self.ids and not self.updates:
+            return state
+        docs = self._doc_table()
+        authors = state.authors.with_authors(self.author_entries)
+        compounds = state.compounds.with_entries(self.vocab.take_compounds())
+        if not self.ids:
+            return IndexState(state.options, docs, state.segments, state.df, authors, compounds)
+        n_terms = len(self.vocab)
+        df = np.zeros(n_terms, dtype=np.int64)
+        df[: state.n_terms] = state.df
+        for block in self.blocks:
+            df[: block.shape[1]] += np.diff(block.indptr)
+        dead_old = np.array([d for d in self.dead if d < old.n_docs], dtype=np.int64)
+        if len(dead_old):
+            _, terms, _ = _postings_of(state, dead_old)
+            df -= np.bincount(terms, minlength=n_terms)
+        for terms in self._terms_of_new([d for d in self.dead if d >= old.n_docs]):
+            df[terms] -= 1
+        # Statistics of the new state decide K(doc), which the segment bounds use.
+        draft = IndexState(state.options, docs, (), df, authors, compounds)
+        segments = _segments(state, self.blocks, draft)
+        return IndexState(state.options, docs, segments, df, authors, compounds)
+
+    def _doc_table(self) -> DocTable:
+        old = self.old
+        id_to_doc = dict(old.id_to_doc)
+        id_to_doc.update(self.where)
+        live = np.concatenate((old.live, np.ones(len(self.ids), dtype=np.bool_)))
+        live[self.dead] = False
+        dates = np.concatenate((old.dates, np.array(self.dates, dtype=np.int32)))
+        votes = np.concatenate((old.votes, np.array(self.votes, dtype=np.int64)))
+        authors_key = np.concatenate(
+            (old.authors_key, np.array(self.authors_keys, dtype=np.uint64))
+        )
+        for doc, rec in self.updates.items():
+            dates[doc] = rec.date
+            votes[doc] = rec.votes
+            if int(authors_key[doc]) != rec.authors_key:
+                authors_key[doc] = rec.authors_key
+                self.author_entries.append((doc, rec.authors))
+        return DocTable(
+            ids=old.ids + self.ids,
+            id_to_doc=id_to_doc,
+            length=np.concatenate((old.length, *self.lengths)),
+            live=live,
+            text_key=np.concatenate((old.text_key, np.array(self.text_keys, dtype=np.uint64))),
+            authors_key=authors_key,
+            dates=dates,
+            votes=votes,
         )
 
-    df = np.zeros(n_terms, dtype=np.int64)
-    df[: state.n_terms] = state.df
-    fresh = forward_matrix(term_ids, n_terms)
-    df += np.bincount(fresh.indices, minlength=n_terms)
-    if replaced:
-        _, dead_terms, _ = _postings_of(state, np.array(replaced, dtype=np.int64))
-        df -= np.bincount(dead_terms, minlength=n_terms)
-
-    # Statistics of the new state decide K(doc), which the segment bounds use.
-    draft = IndexState(state.options, docs, (), None, df, authors, compounds)
-    segments, tail = _segments(state, fresh, draft)
-    return IndexState(state.options, docs, segments, tail, df, authors, compounds)
-
-
-def _doc_table(
-    old: DocTable,
-    new: Sequence[DocRecord],
-    replaced: Sequence[int],
-    updated: Sequence[tuple[int, DocRecord]],
-    term_ids: Sequence[np.ndarray],
-) -> DocTable:
-    ids = old.ids + [r.id for r in new]
-    id_to_doc = dict(old.id_to_doc)
-    for i, rec in enumerate(new):
-        id_to_doc[rec.id] = old.n_docs + i
-    live = np.concatenate((old.live, np.ones(len(new), dtype=np.bool_)))
-    live[list(replaced)] = False
-    dates = np.concatenate((old.dates, np.array([r.date for r in new], dtype=np.int32)))
-    votes = np.concatenate((old.votes, np.array([r.votes for r in new], dtype=np.int64)))
-    authors_key = np.concatenate(
-        (old.authors_key, np.array([r.authors_key for r in new], dtype=np.uint64))
-    )
-    for doc, rec in updated:
-        dates[doc] = rec.date
-        votes[doc] = rec.votes
-        authors_key[doc] = rec.authors_key
-    return DocTable(
-        ids=ids,
-        id_to_doc=id_to_doc,
-        length=np.concatenate((old.length, np.array([len(t) for t in term_ids], dtype=np.int32))),
-        live=live,
-        text_key=np.concatenate(
-            (old.text_key, np.array([r.text_key for r in new], dtype=np.uint64))
-        ),
-        authors_key=authors_key,
-        dates=dates,
-        votes=votes,
-    )
+    def _terms_of_new(self, docs: list[int]) -> list[I64]:
+        """Term ids of documents added (and already replaced) in this batch."""
+        out = []
+        first = self.old.n_docs
+        for block in self.blocks:
+            rows = [d - first for d in docs if first <= d < first + block.shape[0]]
+            if rows:
+                by_doc = block.tocsr()
+                out += [by_doc.indices[by_doc.indptr[r] : by_doc.indptr[r + 1]] for r in rows]
+            first += block.shape[0]
+        return out
 
 
 def _segments(
-    state: IndexState, fresh: sp.csr_matrix, draft: IndexState
-) -> tuple[tuple[Postings, ...], sp.csr_matrix | None]:
-    """Main segment plus a rebuilt tail holding the new documents."""
-    n_terms = fresh.shape[1]
-    norm, avgdl = draft.norm, draft.avgdl
-    segments = state.segments
-    if not segments:
-        return (build_postings(fresh, base=0, norm=norm, avgdl=avgdl),), None
-    main = segments[0]
-    if state.tail is not None:
-        tail = sp.vstack([_widen(state.tail, n_terms), fresh], format="csr")
-        tail_base = segments[-1].base
-    else:
-        tail, tail_base = fresh, main.base + main.n_docs
-    if tail.shape[0] > max(TAIL_MIN_DOCS, main.n_docs // TAIL_FRACTION):
-        tail_postings = build_postings(tail, base=tail_base, norm=norm, avgdl=avgdl)
-        return (merge_postings(main, tail_postings, norm=norm, avgdl=avgdl),), None
-    return (main, build_postings(tail, base=tail_base, norm=norm, avgdl=avgdl)), tail
-
-
-def _widen(matrix: sp.csr_matrix, n_terms: int) -> sp.csr_matrix:
-    return sp.csr_matrix(
-        (matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], n_terms)
-    )
+    state: IndexState, blocks: list[sp.csc_matrix], draft: IndexState
+) -> tuple[Postings, ...]:
+    """The segments with the new documents' one added, neighbours merged."""
+    n_terms, norm, avgdl = draft.n_terms, draft.norm, draft.avgdl
+    base = state.docs.n_docs
+    segments = [
+        *state.segments,
+        postings_from_blocks(blocks, base=base, n_terms=n_terms, norm=norm, avgdl=avgdl),
+    ]
+    while len(segments) > 1 and segments[-1].n_docs >= MERGE_FRACTION * segments[-2].n_docs:
+        merged = merge_postings(segments[-2], segments[-1], norm=norm, avgdl=avgdl)
+        segments[-2:] = [merged]
+    return tuple(segments)
 
 
 def _postings_of(state: IndexState, docs: I64) -> tuple[I64, I64, np.ndarray]:

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from paperboy.search import builder, persist, scorer
+from paperboy.search import builder, persist
 from paperboy.search.filters import DocFilter, filter_mask
 from paperboy.search.options import IndexOptions
-from paperboy.search.records import read_records
-from paperboy.search.tokenizer import Tokenizer, words
+from paperboy.search.query import analyse_query
+from paperboy.search.scorer import Scorer
+from paperboy.search.tokenizer import Tokenizer
 from paperboy.search.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class SearchIndex:
         self._state = state
         self._vocab = vocabulary
         self._write_lock = threading.Lock()
+        self._scorer = Scorer()
 
     @classmethod
     def build(
@@ -67,6 +69,9 @@ class SearchIndex:
         vocab = Vocabulary(Tokenizer(options.tokenizer))
         index = cls(builder.empty_state(options), vocab)
         index.add(records)
+        # The token table a large build leaves behind is worth 100 MB at a
+        # million abstracts; a later add relearns the few tokens it needs.
+        vocab.forget_tokens()
         return index
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> None:
@@ -79,11 +84,8 @@ class SearchIndex:
         with the same text only has its authors, date and upvotes updated,
         without touching the postings.
         """
-        docs = read_records(records)
-        if not docs:
-            return
         with self._write_lock:
-            self._state = builder.add_documents(self._state, self._vocab, docs)
+            self._state = builder.add_documents(self._state, self._vocab, records)
 
     def search(
         self,
@@ -101,7 +103,7 @@ class SearchIndex:
         punctuation, stopwords, words no paper has) gives [].
         """
         state = self._state
-        counts = self._vocab.query_counts(self._analyse(state, query), state.n_terms)
+        counts = self._vocab.query_counts(analyse_query(self._vocab, state, query), state.n_terms)
         return self._rank(state, counts, limit, offset, where, exclude)
 
     def similar(
@@ -125,8 +127,8 @@ class SearchIndex:
         return self._rank(state, counts, limit, offset, where, (paper_id,))
 
     def analyse_query(self, query: str) -> list[str]:
-        """The query's token list as it is scored (repeats count again)."""
-        return self._analyse(self._state, query)
+        """The query's token list as it is scored (see `paperboy.search.query`)."""
+        return analyse_query(self._vocab, self._state, query)
 
     def query_terms(self, query: str) -> frozenset[str]:
         """The analysed terms of `query` (for marking matched words in snippets)."""
@@ -137,6 +139,11 @@ class SearchIndex:
 
     def __contains__(self, paper_id: object) -> bool:
         return isinstance(paper_id, str) and paper_id in self._state.docs.id_to_doc
+
+    @property
+    def n_terms(self) -> int:
+        """Distinct terms in the live documents."""
+        return int(np.count_nonzero(self._state.df))
 
     @property
     def options(self) -> IndexOptions:
@@ -172,43 +179,6 @@ class SearchIndex:
         state, terms = loaded
         return cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
 
-    def _analyse(self, state: IndexState, query: str) -> list[str]:
-        """The query's tokens, plus the parts of compounds written as one word.
-
-        `finetuning` gets `fine` and `tune` added when the index saw
-        `fine-tuning` (a known compound), or when it never saw `finetuning`
-        but knows both halves, so it finds papers that wrote `fine tuning`.
-        """
-        tokenizer = self._vocab.tokenizer
-        tokens = tokenizer.query_tokens(query)
-        present = set(tokens)
-        extra: list[str] = []
-        for word in words(query):
-            terms = tokenizer.word_terms(word)
-            if len(terms) != 1:
-                continue
-            parts = self._compound_parts(state, word, terms[0])
-            if parts and not present.issuperset(parts):
-                extra += parts
-                present.update(parts)
-        return tokens + extra
-
-    def _compound_parts(self, state: IndexState, word: str, term: str) -> list[str]:
-        tid = self._known(state, term)
-        if tid is not None:
-            return [self._vocab.terms[p] for p in state.compounds.parts_of(tid)]
-        for left, right in self._vocab.tokenizer.splits(word):
-            if self._known(state, left) is not None and self._known(state, right) is not None:
-                return [left, right]
-        return []
-
-    def _known(self, state: IndexState, term: str) -> int | None:
-        """The id of `term` if some live document of `state` has it."""
-        tid = self._vocab.ids.get(term)
-        if tid is None or tid >= state.n_terms or state.df[tid] == 0:
-            return None
-        return tid
-
     def _rank(
         self,
         state: IndexState,
@@ -221,7 +191,7 @@ class SearchIndex:
         if limit <= 0 or not counts:
             return []
         allowed = self._allowed(state, where, exclude)
-        ranked = scorer.top_docs(state, counts, k=offset + limit, allowed=allowed)
+        ranked = self._scorer.top_docs(state, counts, k=offset + limit, allowed=allowed)
         ids = state.docs.ids
         return [SearchHit(ids[doc], score) for doc, score in ranked[offset:]]
 

@@ -21,9 +21,9 @@ class IndexOptions:
     """
 
     k1: float = 1.5
-    b: float = 0.75
-    epsilon: float = 0.25
-    title_weight: int = 2
+    b: float = 0.4
+    epsilon: float = 0.1
+    title_weight: int = 3
     tokenizer: TokenizerOptions = field(default_factory=TokenizerOptions)
 
     def __post_init__(self) -> None:

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import Postings
@@ -35,11 +34,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 4
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
 _SEP = "\x00"
+_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "repeats", "bound")
 
 
 class _BadFile(Exception):
@@ -61,13 +61,8 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
         meta["segments"].append(
             {"base": seg.base, "n_docs": seg.n_docs, "bound_avgdl": seg.bound_avgdl}
         )
-        for name in ("indptr", "docs", "tfs", "bound"):
+        for name in _SEGMENT_ARRAYS:
             arrays[f"seg{i}_{name}"] = getattr(seg, name)
-    if state.tail is not None:
-        meta["tail_shape"] = list(state.tail.shape)
-        arrays["tail_indptr"] = state.tail.indptr
-        arrays["tail_indices"] = state.tail.indices
-        arrays["tail_data"] = state.tail.data
     text, starts, author_docs = state.authors.arrays()
     arrays["authors_text"] = np.frombuffer(text, dtype=np.uint8)
     arrays["authors_starts"] = starts
@@ -194,24 +189,16 @@ def _state(
         Postings(
             base=int(seg["base"]),
             n_docs=int(seg["n_docs"]),
-            indptr=a[f"seg{i}_indptr"],
-            docs=a[f"seg{i}_docs"],
-            tfs=a[f"seg{i}_tfs"],
-            bound=a[f"seg{i}_bound"],
+            **{name: a[f"seg{i}_{name}"] for name in _SEGMENT_ARRAYS},
             bound_avgdl=float(seg["bound_avgdl"]),
         )
         for i, seg in enumerate(meta["segments"])
     )
-    tail = None
-    if "tail_shape" in meta:
-        tail = sp.csr_matrix(
-            (a["tail_data"], a["tail_indices"], a["tail_indptr"]), shape=tuple(meta["tail_shape"])
-        )
     authors = AuthorTable.from_arrays(
         a["authors_text"].tobytes(), a["authors_starts"], a["authors_docs"]
     )
     compounds = Compounds(a["compounds_joined"], a["compounds_indptr"], a["compounds_parts"])
-    return IndexState(options, docs, segments, tail, a["df"], authors, compounds)
+    return IndexState(options, docs, segments, a["df"], authors, compounds)
 
 
 def _text_array(items: list[str]) -> npt.NDArray[np.uint8]:

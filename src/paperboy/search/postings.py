@@ -14,15 +14,20 @@ bounds; `bound_scale` adjusts them when the average length has grown since.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import scipy.sparse as sp
 
 I32 = npt.NDArray[np.int32]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
-TfArray = npt.NDArray[np.unsignedinteger[npt.NBitBase]]
+TfArray = npt.NDArray[Any]  # uint16, or uint32 when some tf needs it
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +36,10 @@ class Postings:
 
     `indptr[t]:indptr[t+1]` slices `docs` (global document numbers,
     ascending) and `tfs` for term t; terms at or past `len(indptr) - 1` have
-    no postings here. `bound[t]` is max tf / (tf + K(doc)) over those
-    postings when the corpus average length was `bound_avgdl`.
+    no postings here. `repeats` lists (ascending) the positions whose tf is
+    not 1, so scoring can treat the common tf-1 postings in bulk.
+    `bound[t]` is the largest tf / (tf + K(doc)) in t's list when the corpus
+    average length was `bound_avgdl`.
     """
 
     base: int
@@ -40,8 +47,26 @@ class Postings:
     indptr: I64
     docs: I32
     tfs: TfArray
+    repeats: I64
     bound: F64
     bound_avgdl: float
+
+    @classmethod
+    def of(
+        cls,
+        base: int,
+        n_docs: int,
+        indptr: I64,
+        docs: I32,
+        tfs: TfArray,
+        *,
+        norm: F64,
+        avgdl: float,
+    ) -> Postings:
+        """Postings with their bounds computed at average length `avgdl`."""
+        repeats = np.flatnonzero(tfs != 1).astype(np.int64)
+        bound = term_bounds(indptr, docs, tfs, norm)
+        return cls(base, n_docs, indptr, docs, tfs, repeats, bound, avgdl)
 
     @property
     def n_terms(self) -> int:
@@ -50,6 +75,12 @@ class Postings:
     @property
     def nnz(self) -> int:
         return len(self.docs)
+
+    def repeated(self, lo: int, hi: int) -> I64:
+        """Positions (relative to `lo`) in `lo:hi` whose tf is not 1."""
+        a, b = np.searchsorted(self.repeats, (lo, hi))
+        out: I64 = self.repeats[a:b] - lo
+        return out
 
     def span(self, term: int) -> tuple[int, int]:
         if term >= self.n_terms:
@@ -81,88 +112,90 @@ class Postings:
         return self.docs[where].astype(np.int64), terms.astype(np.int64), self.tfs[where]
 
 
-def forward_matrix(term_ids: list[I32], n_terms: int) -> sp.csr_matrix:
-    """Documents x terms matrix of term frequencies from each document's term ids."""
-    lengths = np.fromiter((len(ids) for ids in term_ids), dtype=np.int64, count=len(term_ids))
-    rows = np.repeat(np.arange(len(term_ids), dtype=np.int32), lengths)
-    cols = np.concatenate(term_ids) if term_ids else np.zeros(0, dtype=np.int32)
-    data = np.ones(len(cols), dtype=np.uint32)
-    # COO -> CSR sums duplicate (doc, term) pairs into term frequencies.
-    matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(term_ids), n_terms))
-    matrix.sum_duplicates()
-    return matrix
+def postings_from_blocks(
+    blocks: Sequence[sp.csc_matrix], *, base: int, n_terms: int, norm: F64, avgdl: float
+) -> Postings:
+    """Postings of consecutive blocks of documents, each a term-major (CSC)
+    doc x term matrix of term frequencies with sorted documents.
 
-
-def build_postings(forward: sp.csr_matrix, *, base: int, norm: F64, avgdl: float) -> Postings:
-    """Postings of the documents whose term frequencies are the rows of `forward`.
-
-    `norm` is K(doc) for every global document number (at least up to
-    base + rows), used for the per-term bounds.
+    Each block's runs are copied to where they belong (a counting sort by
+    term), so memory stays at the final arrays plus one block.
     """
-    csc = forward.tocsc()
-    csc.sort_indices()
-    indptr = csc.indptr.astype(np.int64)
-    docs = csc.indices.astype(np.int32)
-    if base:
-        docs += np.int32(base)
-    tf_max = int(csc.data.max()) if csc.nnz else 0
-    tfs = csc.data.astype(np.uint16 if tf_max <= np.iinfo(np.uint16).max else np.uint32)
-    return Postings(
-        base=base,
-        n_docs=forward.shape[0],
-        indptr=indptr,
-        docs=docs,
-        tfs=tfs,
-        bound=term_bounds(indptr, docs, tfs, norm),
-        bound_avgdl=avgdl,
-    )
+    counts = np.zeros(n_terms, dtype=np.int64)
+    tf_max = 0
+    for block in blocks:
+        counts[: block.shape[1]] += np.diff(block.indptr)
+        tf_max = max(tf_max, int(block.data.max()) if block.nnz else 0)
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    docs = np.empty(int(indptr[-1]), dtype=np.int32)
+    tfs = np.empty(len(docs), dtype=np.uint16 if tf_max <= 0xFFFF else np.uint32)
+    fill = indptr[:-1].copy()
+    first = base
+    for by_term in blocks:
+        width = by_term.shape[1]
+        lengths = np.diff(by_term.indptr).astype(np.int64)
+        dest = np.repeat(fill[:width] - by_term.indptr[:-1], lengths)
+        dest += np.arange(by_term.nnz, dtype=np.int64)
+        docs[dest] = by_term.indices + first
+        tfs[dest] = by_term.data
+        fill[:width] += lengths
+        first += by_term.shape[0]
+    return Postings.of(base, first - base, indptr, docs, tfs, norm=norm, avgdl=avgdl)
 
 
 def term_bounds(indptr: I64, docs: I32, tfs: TfArray, norm: F64) -> F64:
-    """Per term, max over its postings of tf / (tf + K(doc))."""
-    bound = np.zeros(len(indptr) - 1, dtype=np.float64)
-    if not len(docs):
-        return bound
-    tf = tfs.astype(np.float64)
-    factor = tf / (tf + norm[docs])
-    nonempty = np.flatnonzero(indptr[1:] > indptr[:-1])
-    bound[nonempty] = np.maximum.reduceat(factor, indptr[nonempty])
+    """Per term, max over its postings of tf / (tf + K(doc)), a slice of terms at a time."""
+    n_terms = len(indptr) - 1
+    bound = np.zeros(n_terms, dtype=np.float64)
+    lo = 0
+    while lo < n_terms:
+        hi = _term_chunk_end(indptr, lo)
+        start, end = int(indptr[lo]), int(indptr[hi])
+        if end > start:
+            tf = tfs[start:end].astype(np.float64)
+            factor = tf / (tf + norm[docs[start:end]])
+            nonempty = lo + np.flatnonzero(indptr[lo + 1 : hi + 1] > indptr[lo:hi])
+            bound[nonempty] = np.maximum.reduceat(factor, indptr[nonempty] - start)
+        lo = hi
     return bound
 
 
 def merge_postings(first: Postings, second: Postings, *, norm: F64, avgdl: float) -> Postings:
     """One segment holding both; `second`'s documents all come after `first`'s."""
     n_terms = max(first.n_terms, second.n_terms)
-    len1 = np.zeros(n_terms, dtype=np.int64)
-    len1[: first.n_terms] = np.diff(first.indptr)
-    len2 = np.zeros(n_terms, dtype=np.int64)
-    len2[: second.n_terms] = np.diff(second.indptr)
-    indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(len1 + len2, out=indptr[1:])
-    # Each term's list is its first-segment run followed by its second-segment run.
-    dest1 = np.arange(first.nnz, dtype=np.int64) + np.repeat(indptr[:-1] - _starts(len1), len1)
-    dest2 = np.arange(second.nnz, dtype=np.int64) + np.repeat(
-        indptr[:-1] + len1 - _starts(len2), len2
-    )
-    docs = np.empty(first.nnz + second.nnz, dtype=np.int32)
-    docs[dest1] = first.docs
-    docs[dest2] = second.docs
-    tf_dtype = np.promote_types(first.tfs.dtype, second.tfs.dtype)
-    tfs = np.empty(len(docs), dtype=tf_dtype)
-    tfs[dest1] = first.tfs
-    tfs[dest2] = second.tfs
-    return Postings(
-        base=first.base,
-        n_docs=first.n_docs + second.n_docs,
-        indptr=indptr,
-        docs=docs,
-        tfs=tfs,
-        bound=term_bounds(indptr, docs, tfs, norm),
-        bound_avgdl=avgdl,
+    ptr1 = _padded(first.indptr, n_terms)
+    ptr2 = _padded(second.indptr, n_terms)
+    indptr = ptr1 + ptr2
+    docs = np.empty(int(indptr[-1]), dtype=np.int32)
+    tfs = np.empty(len(docs), dtype=np.promote_types(first.tfs.dtype, second.tfs.dtype))
+    # Each term's list is its run from `first` then its run from `second`.
+    lo = 0
+    while lo < n_terms:
+        hi = _term_chunk_end(indptr, lo)
+        for src, ptr, offset in ((first, ptr1, 0), (second, ptr2, np.diff(ptr1)[lo:hi])):
+            lengths = np.diff(ptr[lo : hi + 1])
+            start = int(ptr[lo])
+            dest = np.repeat(indptr[lo:hi] + offset - ptr[lo:hi], lengths)
+            dest += np.arange(start, int(ptr[hi]), dtype=np.int64)
+            docs[dest] = src.docs[start : int(ptr[hi])]
+            tfs[dest] = src.tfs[start : int(ptr[hi])]
+        lo = hi
+    return Postings.of(
+        first.base, first.n_docs + second.n_docs, indptr, docs, tfs, norm=norm, avgdl=avgdl
     )
 
 
-def _starts(lengths: I64) -> I64:
-    starts = np.zeros(len(lengths), dtype=np.int64)
-    np.cumsum(lengths[:-1], out=starts[1:])
-    return starts
+_CHUNK_POSTINGS = 8_000_000
+
+
+def _term_chunk_end(indptr: I64, lo: int) -> int:
+    """End of a run of terms from `lo` holding about `_CHUNK_POSTINGS` postings."""
+    hi = int(np.searchsorted(indptr, indptr[lo] + _CHUNK_POSTINGS, side="right")) - 1
+    return min(max(hi, lo + 1), len(indptr) - 1)
+
+
+def _padded(indptr: I64, n_terms: int) -> I64:
+    out = np.full(n_terms + 1, indptr[-1], dtype=np.int64)
+    out[: len(indptr)] = indptr
+    return out

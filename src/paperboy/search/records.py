@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import zlib
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from paperboy.search.filters import date_ordinal
+from paperboy.search.filters import NO_DATE, date_ordinal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 
-@dataclass(frozen=True, slots=True)
-class DocRecord:
+class DocRecord(NamedTuple):
     """One document as the index needs it.
 
-    `text_key` and `authors_key` are 63-bit digests that tell whether a known
-    document's text or authors changed, without keeping the text around.
+    `authors_key` is a digest that tells whether a known document's authors
+    changed (`encoder.text_key` does the same for its text).
     """
 
     id: str
@@ -26,13 +24,19 @@ class DocRecord:
     authors: tuple[str, ...]
     date: int
     votes: int
-    text_key: int
     authors_key: int
 
 
-def _digest(*parts: str) -> int:
-    data = "\x00".join(parts).encode("utf-8", "surrogatepass")
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little") >> 1
+def _key(*parts: str) -> int:
+    """A 62-bit digest of some strings: chained CRC-32 and the total length
+    (cheap; a changed text goes unnoticed only if both collide)."""
+    crc = 0
+    size = 0
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        crc = zlib.crc32(data, crc)
+        size += len(data) + 1
+    return (crc << 30) ^ size
 
 
 def read_record(record: Mapping[str, Any]) -> DocRecord:
@@ -40,20 +44,26 @@ def read_record(record: Mapping[str, Any]) -> DocRecord:
     "authors" (sequence of str), "date" (date, datetime or ISO string) and
     "upvotes" (int). Unknown keys are ignored."""
     paper_id = record["id"]
-    if not isinstance(paper_id, str) or not paper_id or "\x00" in paper_id:
+    if type(paper_id) is not str or not paper_id or "\x00" in paper_id:
         raise ValueError(f"a record needs a non-empty string id, got {paper_id!r}")
-    title = str(record.get("title") or "")
-    abstract = str(record.get("abstract") or "")
-    authors = tuple(str(a) for a in record.get("authors") or ())
+    get = record.get
+    title = get("title") or ""
+    abstract = get("abstract") or ""
+    if type(title) is not str:
+        title = str(title)
+    if type(abstract) is not str:
+        abstract = str(abstract)
+    authors = get("authors")
+    authors = tuple(map(str, authors)) if authors else ()
+    when = get("date")
     return DocRecord(
-        id=paper_id,
-        title=title,
-        abstract=abstract,
-        authors=authors,
-        date=date_ordinal(record.get("date")),
-        votes=int(record.get("upvotes") or 0),
-        text_key=_digest(title, abstract),
-        authors_key=_digest(*authors),
+        paper_id,
+        title,
+        abstract,
+        authors,
+        date_ordinal(when) if when is not None else NO_DATE,
+        int(get("upvotes") or 0),
+        _key(*authors),
     )
 
 
@@ -64,7 +74,7 @@ def read_records(records: Iterable[Mapping[str, Any]]) -> list[DocRecord]:
     for record in records:
         doc = read_record(record)
         earlier = latest.get(doc.id)
-        if earlier is not None and earlier.text_key != doc.text_key:
+        if earlier is not None and (earlier.title, earlier.abstract) != (doc.title, doc.abstract):
             del latest[doc.id]
         latest[doc.id] = doc
     return list(latest.values())

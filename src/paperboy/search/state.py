@@ -20,8 +20,6 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
-    import scipy.sparse as sp
-
     from paperboy.search.filters import AuthorTable
     from paperboy.search.options import IndexOptions
     from paperboy.search.postings import F64, I32, I64, Postings, TfArray
@@ -90,15 +88,13 @@ class DocTable:
 class IndexState:
     """Everything a search needs, consistent and never mutated after creation.
 
-    `segments[0]` is the large main segment; a second, small segment holds
-    recently added documents, whose doc x term matrix is kept in `tail` so
-    the next add can rebuild it cheaply.
+    `segments` cover the documents in order: a large main segment, then
+    smaller ones for documents added since (see `builder`).
     """
 
     options: IndexOptions
     docs: DocTable
     segments: tuple[Postings, ...]
-    tail: sp.csr_matrix | None
     df: I64
     authors: AuthorTable
     compounds: Compounds
@@ -106,6 +102,7 @@ class IndexState:
     total_len: int = field(init=False)
     avgdl: float = field(init=False)
     norm: F64 = field(init=False)
+    tf1: F64 = field(init=False)
     idf: F64 = field(init=False)
 
     def __post_init__(self) -> None:
@@ -121,6 +118,10 @@ class IndexState:
         object.__setattr__(self, "total_len", total_len)
         object.__setattr__(self, "avgdl", avgdl)
         object.__setattr__(self, "norm", norm)
+        # The tf factor of a term found once in a document, the commonest case:
+        # 1 * (k1 + 1) / (1 + K(doc)), the same operations as rank_bm25's.
+        one = np.float64(1.0)
+        object.__setattr__(self, "tf1", one * (k1 + 1) / (one + norm))
         object.__setattr__(self, "idf", okapi_idf(self.df, n_live, self.options.epsilon))
 
     @property
@@ -128,12 +129,9 @@ class IndexState:
         return len(self.df)
 
     def doc_terms(self, doc: int) -> tuple[I64, TfArray]:
-        """(term ids, tfs) of one document."""
+        """(term ids, tfs) of one document, found by scanning its segment."""
         for seg in self.segments:
             if seg.base <= doc < seg.base + seg.n_docs:
-                if self.tail is not None and seg is self.segments[-1] and len(self.segments) > 1:
-                    row = self.tail[doc - seg.base]
-                    return row.indices.astype(np.int64), row.data
                 return seg.doc_terms(doc)
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint16)
 

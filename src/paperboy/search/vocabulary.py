@@ -9,16 +9,25 @@ ids that the state they read does not know yet (`id < state.n_terms`).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
 
+from paperboy.search.encoder import TokenCodes
 from paperboy.search.tokenizer import Tokenizer, words
 
 if TYPE_CHECKING:
-    from paperboy.search.postings import I32
+    from collections.abc import Sequence
 
-_WORD_CACHE_LIMIT = 1_000_000
+    from paperboy.search.postings import I32
+    from paperboy.search.records import DocRecord
+
+# Documents per CSR block, and per call of the batch encoder (a few MB of text).
+_MATRIX_ROWS = 20_000
+_ENCODE_DOCS = 2_000
 
 
 class Vocabulary:
@@ -28,8 +37,7 @@ class Vocabulary:
         self.tokenizer = tokenizer
         self.terms: list[str] = terms if terms is not None else []
         self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
-        # folded word -> its term ids; saves tokenizing and stemming a word twice.
-        self._word_ids: dict[str, tuple[int, ...]] = {}
+        self._codes = TokenCodes(self._tokens_ids)
         # hyphenated compounds met since the last `take_compounds`: joined -> parts.
         self._compounds: dict[int, tuple[int, ...]] = {}
 
@@ -45,21 +53,39 @@ class Vocabulary:
             self.ids[term] = tid
         return tid
 
-    def text_ids(self, text: str) -> list[int]:
-        """The term ids of a document text, in order, with repeats (writer only)."""
-        cache = self._word_ids
-        out: list[int] = []
-        for word in words(text):
-            ids = cache.get(word)
-            if ids is None:
-                ids = self._learn(word)
-            out += ids
-        return out
+    def encode_docs(self, docs: Sequence[DocRecord], title_weight: int) -> EncodedDocs:
+        """The documents' term frequencies, lengths and text keys (writer only).
 
-    def doc_ids(self, title: str, abstract: str, title_weight: int) -> I32:
-        """A document's token list as term ids: title repeated, then abstract."""
-        ids = self.text_ids(title) * title_weight + self.text_ids(abstract)
-        return np.array(ids, dtype=np.int32)
+        A document's token list is its title's tokens `title_weight` times,
+        then its abstract's tokens; only the counts matter, so a title token
+        simply counts `title_weight` times.
+        """
+        blocks, lengths, keys = [], [], []
+        for lo in range(0, len(docs), _MATRIX_ROWS):
+            chunk = docs[lo : lo + _MATRIX_ROWS]
+            rows, cols, data = [], [], []
+            for start in range(0, len(chunk), _ENCODE_DOCS):
+                part = chunk[start : start + _ENCODE_DOCS]
+                # Abstract and title of each document side by side: text 2i and 2i+1.
+                texts = [text for d in part for text in (d.abstract, d.title)]
+                ids, text_of, crcs = self._codes.encode(texts)
+                is_title = (text_of & 1).astype(np.bool_)
+                rows.append((text_of >> 1) + start)
+                cols.append(ids)
+                data.append(np.where(is_title, title_weight, 1).astype(np.uint32))
+                keys.append((crcs[1::2].astype(np.uint64) << 32) | crcs[::2])
+            block = _by_term(rows, cols, data, len(chunk))
+            blocks.append(block)
+            lengths.append(_lengths(block, len(chunk)))
+        return EncodedDocs(
+            blocks=blocks,
+            lengths=np.concatenate([np.zeros(0, dtype=np.int32), *lengths]),
+            text_keys=np.concatenate([np.zeros(0, dtype=np.uint64), *keys]),
+        )
+
+    def forget_tokens(self) -> None:
+        """Drop the table of known tokens (a memory/speed trade; ids stay)."""
+        self._codes = TokenCodes(self._tokens_ids)
 
     def take_compounds(self) -> dict[int, tuple[int, ...]]:
         found, self._compounds = self._compounds, {}
@@ -74,13 +100,54 @@ class Vocabulary:
                 counts[tid] += 1
         return counts
 
-    def _learn(self, word: str) -> tuple[int, ...]:
-        ids = tuple(self.id_of(t) for t in self.tokenizer.word_terms(word))
-        compound = self.tokenizer.compound_parts(word)
-        if compound is not None:
-            joined, parts = compound
-            self._compounds[self.id_of(joined)] = tuple(self.id_of(p) for p in parts)
-        if len(self._word_ids) >= _WORD_CACHE_LIMIT:
-            self._word_ids.clear()
-        self._word_ids[word] = ids
-        return ids
+    def _tokens_ids(self, tokens: list[str]) -> list[tuple[int, ...]]:
+        """Term ids of cleaned tokens (each distinct token is analysed once)."""
+        id_of = self.id_of
+        out = [tuple(map(id_of, terms)) for terms in self.tokenizer.token_terms(tokens)]
+        for token in tokens:
+            if token.isascii() and token.isalnum():
+                continue
+            for word in words(token):
+                compound = self.tokenizer.compound_parts(word)
+                if compound is not None:
+                    joined, parts = compound
+                    self._compounds[id_of(joined)] = tuple(map(id_of, parts))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedDocs:
+    """Documents as the index takes them.
+
+    `blocks` are documents x terms matrices of term frequencies in CSC form
+    (term-major, documents ascending within a term), consecutive blocks of
+    documents, each as wide as the vocabulary was when it was made.
+    """
+
+    blocks: list[sp.csc_matrix]
+    lengths: I32
+    text_keys: npt.NDArray[np.uint64]
+
+
+def _by_term(
+    rows: list[I32], cols: list[I32], data: list[npt.NDArray[np.uint32]], n_docs: int
+) -> sp.csc_matrix:
+    """Term-major matrix with duplicate (doc, term) entries summed."""
+    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    n_terms = int(col.max()) + 1 if len(col) else 0
+    # Rows arrive in ascending order, so the conversion's counting sort by term
+    # leaves each term's documents sorted and summing duplicates is one pass.
+    matrix = sp.csc_matrix(
+        (np.concatenate(data), (np.concatenate(rows), col)), shape=(n_docs, n_terms)
+    )
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    # Blocks wait in memory until the whole build is assembled: keep them small.
+    if matrix.nnz and int(matrix.data.max()) <= np.iinfo(np.uint16).max:
+        matrix.data = matrix.data.astype(np.uint16)
+    return matrix
+
+
+def _lengths(block: sp.csc_matrix, n_docs: int) -> I32:
+    """Each document's length: the sum of its term frequencies."""
+    return np.bincount(block.indices, weights=block.data, minlength=n_docs).astype(np.int32)

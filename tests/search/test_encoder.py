@@ -1,0 +1,93 @@
+"""The batch encoder used for documents gives exactly the tokenizer's terms."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from paperboy.search.records import read_record
+from paperboy.search.tokenizer import Tokenizer
+from paperboy.search.vocabulary import Vocabulary
+
+_pieces = st.sampled_from(
+    [
+        "fine-tuning",
+        "Fine‐Tuning",
+        "the",
+        "of",
+        "Über",
+        "naïve",
+        "x",
+        "_",
+        "__init__",
+        "-",
+        "--",
+        "a-b-",
+        "-lead",
+        "trail-",
+        "state-of-the-art",
+        "co2",
+        "3.5",
+        "1,000",
+        "GPT-4o",
+        "学习",
+        "Ωmega",
+        "ﬁne",
+        "straße",
+        "ΣΙΓΜΑ",
+        "internationalization",
+        "supercalifragilisticexpialidocious",
+        "abcdefghijklmnop",
+        "abcdefghijklmnopq",
+        "e\u0301te\u0301",
+        "(LLMs)",
+        "it's",
+        "\n",
+        "\t",
+        "…",
+        "a\u00a0b",
+        "x…y",
+        "½",
+        "İstanbul",
+        "ΟΔΟΣ",
+        "Ａｂｃ",
+        "ﬀ",
+        "well\u2011known",
+        "a–b",
+        "𝐴𝐵",
+        "x\u0301\u0302",
+        "ǅ",
+        "ⅫⅣ",
+        "µm",
+        "°C",
+        "10±2",
+    ]
+)
+_text = st.lists(st.one_of(_pieces, st.text(max_size=6)), max_size=30).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(_text, min_size=1, max_size=6), weight=st.integers(0, 3))
+def test_document_terms_equal_the_tokenizer_terms(texts: list[str], weight: int) -> None:
+    tokenizer = Tokenizer()
+    vocab = Vocabulary(tokenizer)
+    docs = [
+        read_record({"id": str(i), "title": texts[-1 - i], "abstract": text})
+        for i, text in enumerate(texts)
+    ]
+    # Twice: the second pass finds every token already known.
+    for _ in range(2):
+        matrix = vocab.encode_docs(docs, weight).blocks[0].tocsr()
+        for row, doc in enumerate(docs):
+            got = Counter(
+                {
+                    vocab.terms[t]: int(n)
+                    for t, n in zip(matrix[row].indices, matrix[row].data, strict=True)
+                }
+            )
+            expected = Counter(
+                tokenizer.tokens(doc.title) * weight + tokenizer.tokens(doc.abstract)
+            )
+            assert got == expected
