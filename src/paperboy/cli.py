@@ -186,6 +186,7 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
                 "date": paper.date.isoformat() if paper.date else None,
                 "upvotes": paper.upvotes,
                 "url": paper.url,
+                "abstract": paper.abstract,
             }
             print(json.dumps(row, ensure_ascii=False))
         else:

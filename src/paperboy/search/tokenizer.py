@@ -85,7 +85,7 @@ class TokenizerOptions:
 
     stem: bool = True
     stopwords: bool = True
-    hyphens: HyphenMode = "parts"
+    hyphens: HyphenMode = "parts_and_joined"
     query_joins: bool = True
     query_dedup: bool = True
 
