@@ -60,6 +60,7 @@ class RankBM25:
         from rank_bm25 import BM25Okapi
 
         self._bm25 = BM25Okapi(self._corpus, k1=OPTIONS.k1, b=OPTIONS.b, epsilon=OPTIONS.epsilon)
+        self._corpus = []
 
     def query(self, i: int) -> list[int]:
         return _top10(self._bm25.get_scores(self._queries[i]))
@@ -72,6 +73,7 @@ class RankBM25Rs(RankBM25):
         from rank_bm25_rs import BM25Okapi
 
         self._bm25 = BM25Okapi(self._corpus, k1=OPTIONS.k1, b=OPTIONS.b, epsilon=OPTIONS.epsilon)
+        self._corpus = []
 
 
 class BM25S:
@@ -86,6 +88,7 @@ class BM25S:
 
         self._model = bm25s.BM25(k1=OPTIONS.k1, b=OPTIONS.b)
         self._model.index(self._corpus, show_progress=False)
+        self._corpus = []
         vocab = self._model.vocab_dict
         # bm25s rejects tokens it has never seen; they score nothing anyway.
         self._queries = [[t for t in q if t in vocab] for q in self._queries]
@@ -120,6 +123,7 @@ class Tantivy:
         writer = index.writer(heap_size=512_000_000)
         for tokens in self._corpus:
             writer.add_document(tantivy.Document(body=" ".join(tokens)))
+        self._corpus = []
         writer.commit()
         writer.wait_merging_threads()
         index.reload()

@@ -4,10 +4,13 @@
 
 For each corpus size, a seeded synthetic corpus (bench/synthetic.py) is
 indexed by every engine and queried with the 300 SciFact test claims, one
-query per call, top 10. Each engine runs in a freshly started process that
+query per call, top 10. Each engine lives in a process of its own that
 makes its own input, so build time and peak memory are its own; all get the
-same token lists (bench/engines.py). Also printed: paperboy's time to save
-and load its index, and to add 500 new papers to it.
+same token lists (bench/engines.py). The engines are built one after the
+other and then queried in turns (queries 1-10 on each engine, then 11-20,
+...), so that whatever else the machine is doing weighs on all of them alike.
+Also printed: paperboy's time to save and load its index, and to add 500
+new papers to it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
     from bench.engines import Engine
 
 WARMUP = 5
+BURST = 10
 ENGINES = {"rank_bm25": RankBM25, "bm25s": BM25S, "rank-bm25-rs": RankBM25Rs, "tantivy": Tantivy}
 
 
@@ -69,42 +73,52 @@ def settle() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def measure(engine: Engine, n_queries: int) -> dict[str, Any]:
+def serve(conn: Any, name: str, args: tuple[Any, ...]) -> None:
+    """An engine's process: build it, then answer ("query", i), ("extras",), ("stop",)."""
+    engine = make_engine(name, *args)
     settle()
     memory = PeakMemory()
     start = time.perf_counter()
     engine.build()
     build = time.perf_counter() - start
     peak = memory.stop()
-    for i in range(min(WARMUP, n_queries)):
-        engine.query(i)
-    times, results = [], []
-    for i in range(n_queries):
-        start = time.perf_counter()
-        hits = engine.query(i)
-        times.append(time.perf_counter() - start)
-        results.append(hits)
-    return {
-        "build": build,
-        "peak_mb": peak,
-        "p50": float(np.percentile(times, 50)) * 1000,
-        "p99": float(np.percentile(times, 99)) * 1000,
-        "queries": n_queries,
-        "results": results,
-    }
-
-
-def run_paperboy(shared: Path, size: int, seed: int, claims: list[str]) -> dict[str, Any]:
-    """In a fresh process: build, query, then save, load and add 500 papers."""
-    syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
-    engine = Paperboy(list(syn.records()), claims)
-    out = measure(engine, len(claims))
-    index = engine.index
-    out["n_terms"] = index.n_terms
-    out["tokens"] = [index.analyse_query(c) for c in claims]
-    engine.records = []
     settle()
-    out["rss_mb"] = psutil.Process().memory_info().rss / 2**20
+    ready: dict[str, Any] = {"build": build, "peak_mb": peak}
+    if isinstance(engine, Paperboy):
+        ready["tokens"] = [engine.index.analyse_query(c) for c in args[3]]
+        ready["n_terms"] = engine.index.n_terms
+        engine.records = []
+        settle()
+        ready["rss_mb"] = psutil.Process().memory_info().rss / 2**20
+    for i in range(WARMUP):
+        engine.query(i)
+    conn.send(ready)
+    while True:
+        message = conn.recv()
+        if message[0] == "query":
+            start = time.perf_counter()
+            hits = engine.query(message[1])
+            conn.send((time.perf_counter() - start, hits))
+        elif message[0] == "extras":
+            conn.send(paperboy_extras(engine, *args[:3]))
+        else:
+            return
+
+
+def make_engine(name: str, *args: Any) -> Engine:
+    if name == "paperboy":
+        shared, size, seed, claims = args
+        syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
+        return Paperboy(list(syn.records()), claims)
+    corpus_file, queries = args
+    return ENGINES[name](read_token_lists(corpus_file), queries)
+
+
+def paperboy_extras(engine: Engine, shared: Path, size: int, seed: int) -> dict[str, Any]:
+    """Save, load, and add 500 new papers to the index built."""
+    assert isinstance(engine, Paperboy)
+    index = engine.index
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="bench-paperboy-") as tmp:
         path = Path(tmp) / "papers.idx"
         start = time.perf_counter()
@@ -117,6 +131,7 @@ def run_paperboy(shared: Path, size: int, seed: int, claims: list[str]) -> dict[
         if loaded is None or len(loaded) != len(index):
             raise RuntimeError("the saved index did not load back")
     del loaded
+    syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
     new = list(syn.records(size, 500))
     start = time.perf_counter()
     index.add(new)
@@ -124,10 +139,30 @@ def run_paperboy(shared: Path, size: int, seed: int, claims: list[str]) -> dict[
     return out
 
 
-def run_other(name: str, corpus_file: Path, queries: list[list[str]], n: int) -> dict[str, Any]:
-    """In a fresh process: one of the other engines on the shared token lists."""
-    corpus = read_token_lists(corpus_file)
-    return measure(ENGINES[name](corpus, queries), n)
+class Worker:
+    """A started engine process."""
+
+    def __init__(self, name: str, args: tuple[Any, ...]) -> None:
+        ctx = mp.get_context("spawn")
+        self.name = name
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=serve, args=(child, name, args), daemon=True)
+        self.proc.start()
+        self.ready: dict[str, Any] = self.conn.recv()
+
+    def query(self, i: int) -> tuple[float, list[int]]:
+        self.conn.send(("query", i))
+        answer: tuple[float, list[int]] = self.conn.recv()
+        return answer
+
+    def extras(self) -> dict[str, Any]:
+        self.conn.send(("extras",))
+        out: dict[str, Any] = self.conn.recv()
+        return out
+
+    def stop(self) -> None:
+        self.conn.send(("stop",))
+        self.proc.join()
 
 
 def write_token_lists(shared: Path, size: int, seed: int, path: Path) -> None:
@@ -161,25 +196,50 @@ def read_token_lists(path: Path) -> list[list[str]]:
     return [chunk.tolist() for chunk in np.split(tokens, ends[:-1])]
 
 
-def run_size(size: int, claims: list[str], args: argparse.Namespace, pool: Any) -> None:
+def run_size(size: int, claims: list[str], args: argparse.Namespace) -> None:
     print(f"\n== {size:,} synthetic abstracts; {len(claims)} SciFact test claims ==", flush=True)
-    rows: dict[str, dict[str, Any]] = {}
-    pb = rows["paperboy"] = pool.apply(run_paperboy, (args.shared, size, args.seed, claims))
-    engines = [e for e in args.engines.split(",") if e != "paperboy"]
-    if engines:
-        with tempfile.TemporaryDirectory(prefix="bench-tokens-") as tmp:
+    names = [e for e in args.engines.split(",") if e != "paperboy"]
+    with tempfile.TemporaryDirectory(prefix="bench-tokens-") as tmp:
+        paperboy = Worker("paperboy", (args.shared, size, args.seed, claims))
+        workers = [paperboy]
+        if names:
             corpus_file = Path(tmp) / "tokens.npz"
-            pool.apply(write_token_lists, (args.shared, size, args.seed, corpus_file))
-            for name in engines:
-                n = len(claims)
-                if name == "rank_bm25":
-                    n = min(n, args.rank_bm25_queries.get(size, n))
-                rows[name] = pool.apply(run_other, (name, corpus_file, pb["tokens"], n))
-    if "rank_bm25" in rows:
-        ref = rows["rank_bm25"]["results"]
-        agree = sum(a == b for a, b in zip(pb["results"], ref, strict=False))
+            with mp.get_context("spawn").Pool(1) as pool:
+                pool.apply(write_token_lists, (args.shared, size, args.seed, corpus_file))
+            tokens = paperboy.ready["tokens"]
+            workers += [Worker(name, (corpus_file, tokens)) for name in names]
+        n_queries = {w.name: len(claims) for w in workers}
+        if "rank_bm25" in n_queries:
+            n_queries["rank_bm25"] = min(len(claims), args.rank_bm25_queries.get(size, len(claims)))
+        times: dict[str, list[float]] = {w.name: [] for w in workers}
+        results: dict[str, list[list[int]]] = {w.name: [] for w in workers}
+        # Engines take turns, a burst of queries each: caches stay warm within
+        # a burst, and the machine's other load weighs on every engine alike.
+        rng = np.random.default_rng(size)
+        for first in range(0, len(claims), BURST):
+            for w in rng.permutation(np.array(workers, dtype=object)):
+                for i in range(first, min(first + BURST, n_queries[w.name])):
+                    elapsed, hits = w.query(i)
+                    times[w.name].append(elapsed)
+                    results[w.name].append(hits)
+        extras = paperboy.extras()
+        for w in workers:
+            w.stop()
+    rows = {
+        w.name: {
+            **w.ready,
+            "p50": float(np.percentile(times[w.name], 50)) * 1000,
+            "p99": float(np.percentile(times[w.name], 99)) * 1000,
+            "queries": n_queries[w.name],
+        }
+        for w in workers
+    }
+    if "rank_bm25" in results:
+        ref = results["rank_bm25"]
+        agree = sum(a == b for a, b in zip(results["paperboy"], ref, strict=False))
         print(f"(top 10 identical to rank_bm25's for {agree} of {len(ref)} queries)")
     print_table(rows)
+    pb = {**rows["paperboy"], **extras}
     print(
         f"paperboy: {pb['n_terms']:,} terms; process RSS with the index {pb['rss_mb']:.0f} MB; "
         f"saved index {pb['file_mb']:.0f} MB, saved in {pb['save']:.2f} s, "
@@ -217,10 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     claims = [scifact.queries[q] for q in qids]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; paperboy {OPTIONS}")
     print(f"rank_bm25 runs only the first {args.rank_bm25_queries} queries at those sizes")
-    # A fresh process per task: each engine's memory and time are its own.
-    with mp.get_context("spawn").Pool(1, maxtasksperchild=1) as pool:
-        for size in (int(s) for s in args.sizes.split(",")):
-            run_size(size, claims, args, pool)
+    for size in (int(s) for s in args.sizes.split(",")):
+        run_size(size, claims, args)
 
 
 if __name__ == "__main__":

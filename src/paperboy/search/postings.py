@@ -1,9 +1,9 @@
-"""Inverted lists of a block of documents, as flat numpy arrays.
+"""Inverted lists of a run of documents, as flat numpy arrays.
 
 A `Postings` segment holds, for each term id, the (sorted) numbers of the
 documents that contain it and how often (term frequency). It is immutable
-once built: the index adds documents by building a small new segment and
-publishing it, and from time to time merges the small one into the large one.
+once built: the index adds documents as a new segment and merges segments
+from time to time (see `builder`).
 
 Alongside the lists a segment keeps, per term, an upper bound of the BM25
 term-frequency factor tf / (tf + K(doc)) over its documents, computed with the

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from paperboy.search.postings import I32
     from paperboy.search.records import DocRecord
 
-# Documents per CSR block, and per call of the batch encoder (a few MB of text).
+# Documents per matrix block, and per call of the batch encoder (a few MB of text).
 _MATRIX_ROWS = 20_000
 _ENCODE_DOCS = 2_000
 
