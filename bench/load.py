@@ -29,7 +29,7 @@ from bench.load_corpus import copy_store, prepare_store, query_words
 from bench.load_digest import DigestResults, run_digest
 from bench.load_process import BotProcess
 from bench.load_stats import LagMonitor, table
-from bench.load_workload import ACK_LIMIT, KINDS, WorkloadResults, run_workload
+from bench.load_workload import ACK_LIMIT, WorkloadResults, run_workload
 
 SCRUBBED = ("PAPERBOY_", "SLACK_", "DISCORD_")
 
@@ -44,12 +44,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--platforms", default="slack,discord", help="slack, discord or both")
     parser.add_argument("--digest-on", default="slack", help="platform for the digest phase")
     parser.add_argument("--no-digest", action="store_true", help="skip the digest phase")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean seconds a person pauses after an answer (0: none)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a person pauses after an answer (0: none)",
+    )
     parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--workdir", type=Path,
-                        default=Path(tempfile.gettempdir()) / "paperboy-load",
-                        help="where the prepared store is cached and runs keep their logs")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "paperboy-load",
+        help="where the prepared store is cached and runs keep their logs",
+    )
     return parser.parse_args(argv)
 
 
@@ -69,8 +76,9 @@ def bot_env(store: Path) -> dict[str, str]:
 async def running_bot(
     store: Path, run_dir: Path, platform_env: dict[str, str]
 ) -> AsyncIterator[BotProcess]:
-    bot = BotProcess({**bot_env(copy_store(store, run_dir)), **platform_env},
-                     log_path=run_dir / "bot.log")
+    bot = BotProcess(
+        {**bot_env(copy_store(store, run_dir)), **platform_env}, log_path=run_dir / "bot.log"
+    )
     await bot.start()
     try:
         yield bot
@@ -105,8 +113,20 @@ def run_row(label: str, results: WorkloadResults, stats: dict[str, Any]) -> list
 
 
 RUN_HEADER = [
-    "run", "search/btn/react", "acked<=3s", "search p50", "search p99", "button p99",
-    "react p99", "lost", "failed", "acts/s", "stall max", "stalls>100", "RSS MB", "objects",
+    "run",
+    "search/btn/react",
+    "acked<=3s",
+    "search p50",
+    "search p99",
+    "button p99",
+    "react p99",
+    "lost",
+    "failed",
+    "acts/s",
+    "stall max",
+    "stalls>100",
+    "RSS MB",
+    "objects",
 ]
 
 
@@ -114,15 +134,26 @@ async def platform_runs(
     name: str, driver: Any, bot: BotProcess, args: argparse.Namespace, words: list[str]
 ) -> list[list[object]]:
     started = time.perf_counter()
-    await driver.wait_ready(timeout=300)
+    await driver.wait_ready(seconds=300)
     print(f"  {name}: bot pid {bot.pid} connected after {time.perf_counter() - started:.1f} s")
-    await run_workload(driver, users=args.users, searches=max(50, args.searches // 10),
-                       words=words, seed=args.seed + 99)
+    await run_workload(
+        driver,
+        users=args.users,
+        searches=max(50, args.searches // 10),
+        words=words,
+        seed=args.seed + 99,
+    )
     rows = [["warm-up", "", "", "", "", "", "", "", "", "", "", "", *_memory(await bot.stats())]]
     for run in range(1, args.runs + 1):
         await bot.reset()
-        results = await run_workload(driver, users=args.users, searches=args.searches,
-                                     words=words, seed=args.seed + run, think=args.think)
+        results = await run_workload(
+            driver,
+            users=args.users,
+            searches=args.searches,
+            words=words,
+            seed=args.seed + run,
+            think=args.think,
+        )
         rows.append(run_row(f"run {run}", results, await bot.stats()))
     return rows
 
@@ -136,8 +167,12 @@ def digest_table(result: DigestResults, stats: dict[str, Any]) -> str:
     rows = [
         ["channels subscribed", f"{result.subscribed}/{result.channels}"],
         ["digest minute (UTC)", f"{result.fire_at:%H:%M}"],
-        ["all digests complete after", "never" if result.finished_after is None
-         else f"{result.finished_after:.0f} s (checked every 1 s)"],
+        [
+            "all digests complete after",
+            "never"
+            if result.finished_after is None
+            else f"{result.finished_after:.0f} s (checked every 1 s)",
+        ],
         ["channels with exactly one full digest", f"{check.complete}/{result.channels}"],
         ["channels missing messages", len(check.missing)],
         ["channels with a duplicate", len(check.duplicated)],
@@ -156,8 +191,11 @@ def _lat(latencies: Any) -> str:
 
 
 async def run_platform(
-    name: str, make_driver: Callable[[AsyncExitStack], Any], store: Path,
-    args: argparse.Namespace, words: list[str],
+    name: str,
+    make_driver: Callable[[AsyncExitStack], Any],
+    store: Path,
+    args: argparse.Namespace,
+    words: list[str],
 ) -> None:
     run_dir = args.workdir / "runs" / f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{name}"
     async with AsyncExitStack() as stack:
@@ -167,24 +205,35 @@ async def run_platform(
         stack.push_async_callback(monitor.aclose)
         async with running_bot(store, run_dir, driver.env()) as bot:
             rows = await platform_runs(name, driver, bot, args, words)
-            print(table(f"{name}: {args.searches} searches a run from {args.users} concurrent "
-                        f"people, {args.papers:,} papers (ms; bot in its own process, "
-                        "stall = its loop lag)", RUN_HEADER, rows))
-            print(f"  (driver+simulator loop stall max {monitor.summary()['lag_max_ms']:.0f} ms;"
-                  f" log: {run_dir / 'bot.log'})")
+            print(
+                table(
+                    f"{name}: {args.searches} searches a run from {args.users} concurrent "
+                    f"people, {args.papers:,} papers (ms; bot in its own process, "
+                    "stall = its loop lag)",
+                    RUN_HEADER,
+                    rows,
+                )
+            )
+            print(
+                f"  (driver+simulator loop stall max {monitor.summary()['lag_max_ms']:.0f} ms;"
+                f" log: {run_dir / 'bot.log'})"
+            )
             if not args.no_digest and name == args.digest_on:
                 await bot.reset()
                 monitor.reset()
-                result = await run_digest(driver, channels=args.channels, users=args.users,
-                                          words=words, seed=args.seed)
+                result = await run_digest(
+                    driver, channels=args.channels, users=args.users, words=words, seed=args.seed
+                )
                 print(digest_table(result, await bot.stats()))
-                print(f"  (driver+simulator loop stall max "
-                      f"{monitor.summary()['lag_max_ms']:.0f} ms)")
+                print(
+                    f"  (driver+simulator loop stall max {monitor.summary()['lag_max_ms']:.0f} ms)"
+                )
 
 
 async def slack_driver(stack: AsyncExitStack, args: argparse.Namespace) -> Any:
-    from bench.load_slack import SlackDriver
     from tests.fakes.slack import SlackSimulator
+
+    from bench.load_slack import SlackDriver
 
     sim = await stack.enter_async_context(SlackSimulator())
     return SlackDriver(sim, users=args.users, digest_channels=args.channels)
@@ -202,8 +251,10 @@ async def main(args: argparse.Namespace) -> int:
     today = datetime.now(UTC).date()
     started = time.perf_counter()
     store = await prepare_store(args.workdir, papers=args.papers, today=today)
-    print(f"store: {args.papers:,} synthetic papers at {store} "
-          f"(ready after {time.perf_counter() - started:.0f} s)")
+    print(
+        f"store: {args.papers:,} synthetic papers at {store} "
+        f"(ready after {time.perf_counter() - started:.0f} s)"
+    )
     words = query_words(seed=args.seed)
     makers = {"slack": slack_driver, "discord": discord_driver}
     for name in args.platforms.split(","):

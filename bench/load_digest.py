@@ -95,7 +95,7 @@ async def run_digest(
     words: Sequence[str],
     seed: int,
     lead: float = 30.0,
-    timeout: float = 180.0,
+    give_up_after: float = 180.0,
 ) -> DigestResults:
     fire_at = next_minute(datetime.now(UTC), lead=lead)
     clock = f"{fire_at:%H:%M}"
@@ -121,7 +121,7 @@ async def run_digest(
     finished_after: float | None = None
     waiting = set(range(channels))
     try:
-        deadline = fire_wall + timeout
+        deadline = fire_wall + give_up_after
         while time.time() < deadline:
             await asyncio.sleep(1.0)
             if time.time() < fire_wall:
@@ -133,7 +133,7 @@ async def run_digest(
     finally:
         stop.set()
         await asyncio.gather(*people)
-    end = fire_wall + (finished_after if finished_after is not None else timeout)
+    end = fire_wall + (finished_after if finished_after is not None else give_up_after)
     before, during = Latencies(), Latencies()
     for started, outcome in timed:
         if started < fire_wall:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bench.load_workload import ACK_LIMIT, Outcome
 from tests.fakes.discord import (
     DiscordSimulator,
     SentMessage,
@@ -21,6 +20,8 @@ from tests.fakes.discord import (
     SimInteraction,
     SimUser,
 )
+
+from bench.load_workload import ACK_LIMIT, Outcome
 
 ANSWER_TIMEOUT = 60.0
 GUILD = 1_300_000_000_000_000_001
@@ -34,8 +35,14 @@ def load_guild(*, users: int, digest_channels: int) -> SimGuild:
         [SimChannel(id=GUILD + 10_000 + n, name=f"load-{n}") for n in range(users)]
         + [SimChannel(id=GUILD + 20_000 + n, name=f"digest-{n}") for n in range(digest_channels)]
     )
-    return SimGuild(id=GUILD, name="Load Lab", channels=channels, members=people,
-                    owner_id=people[0].id, bot_role_id=GUILD + 1)
+    return SimGuild(
+        id=GUILD,
+        name="Load Lab",
+        channels=channels,
+        members=people,
+        owner_id=people[0].id,
+        bot_role_id=GUILD + 1,
+    )
 
 
 def user_id(n: int) -> int:
@@ -54,7 +61,7 @@ def buttons(message: SentMessage | None) -> dict[str, list[str]]:
     """action -> custom ids of its buttons on the message, in order ("pb:save:<id>" ...)."""
     found: dict[str, list[str]] = {}
     for custom_id in message.custom_ids() if message is not None else []:
-        _, action, argument = custom_id.split(":", 2)
+        _, action, _ = custom_id.split(":", 2)
         if action in ACTIONS:
             found.setdefault(ACTIONS[action], []).append(custom_id)
     return found
@@ -89,9 +96,9 @@ class DiscordDriver:
             "PAPERBOY_DISCORD_SYNC_GUILDS": str(GUILD),
         }
 
-    async def wait_ready(self, *, timeout: float) -> None:
-        await self.sim.wait_ready(timeout=timeout)
-        await self.sim.wait_for_command_sync(guild_id=GUILD, timeout=timeout)
+    async def wait_ready(self, *, seconds: float) -> None:
+        await self.sim.wait_ready(timeout=seconds)
+        await self.sim.wait_for_command_sync(guild_id=GUILD, timeout=seconds)
 
     async def _answered(self, kind: str, started: float, interaction: SimInteraction) -> Outcome:
         try:
@@ -106,21 +113,25 @@ class DiscordDriver:
         reply = first
         if first.callback_type == 5:
             try:
-                reply = (await self.sim.interaction_replies(interaction, 2,
-                                                            timeout=ANSWER_TIMEOUT))[1]
+                reply = (
+                    await self.sim.interaction_replies(interaction, 2, timeout=ANSWER_TIMEOUT)
+                )[1]
             except AssertionError:
                 return Outcome(kind, acked_within, None)
         answered = time.perf_counter() - started
         text = text_of(reply.message, reply.body)
         failed = any(f in text for f in _FAILED)
-        return Outcome(kind, acked_within, answered, failed, reply.message,
-                       buttons(reply.message))
+        return Outcome(kind, acked_within, answered, failed, reply.message, buttons(reply.message))
 
     async def search(self, user: int, text: str) -> Outcome:
         started = time.perf_counter()
         interaction = await self.sim.send_slash_command(
-            "papers", "search", options={"query": text}, user_id=user_id(user),
-            channel_id=user_channel(user))
+            "papers",
+            "search",
+            options={"query": text},
+            user_id=user_id(user),
+            channel_id=user_channel(user),
+        )
         return await self._answered("search", started, interaction)
 
     async def press(self, user: int, answer: Outcome, action: str, value: str) -> Outcome:
@@ -134,8 +145,12 @@ class DiscordDriver:
         DM that confirms the save (timed from the reaction)."""
         paper = paper_id.rsplit(":", 1)[-1]
         shown = await self.sim.send_slash_command(
-            "papers", "show", options={"paper": paper}, user_id=user_id(user),
-            channel_id=user_channel(user))
+            "papers",
+            "show",
+            options={"paper": paper},
+            user_id=user_id(user),
+            channel_id=user_channel(user),
+        )
         try:
             reply = await self.sim.interaction_response(shown, timeout=ANSWER_TIMEOUT)
         except AssertionError:
@@ -144,12 +159,15 @@ class DiscordDriver:
             return Outcome("reaction", None, None)
         before = len(self.sim.dm_messages(user_id(user)))
         started = time.perf_counter()
-        await self.sim.add_reaction(user_channel(user), reply.message.id, "🔖",
-                                    user_id=user_id(user))
+        await self.sim.add_reaction(
+            user_channel(user), reply.message.id, "🔖", user_id=user_id(user)
+        )
         try:
             note = await self.sim.wait_for(
                 lambda: (self.sim.dm_messages(user_id(user))[before:] or [None])[0],
-                what="a DM confirming the save", timeout=ANSWER_TIMEOUT)
+                what="a DM confirming the save",
+                timeout=ANSWER_TIMEOUT,
+            )
         except AssertionError:
             return Outcome("reaction", None, None, needs_ack=False)
         failed = "Saved" not in text_of(note)
@@ -164,8 +182,12 @@ class DiscordDriver:
             options["topics"] = topics
         started = time.perf_counter()
         interaction = await self.sim.send_slash_command(
-            "papers", "subscribe", options=options, user_id=user_id(0),
-            channel_id=digest_channel(channel))
+            "papers",
+            "subscribe",
+            options=options,
+            user_id=user_id(0),
+            channel_id=digest_channel(channel),
+        )
         outcome = await self._answered("subscribe", started, interaction)
         return "Next:" in text_of(outcome.handle)
 

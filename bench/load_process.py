@@ -32,17 +32,24 @@ class BotProcess:
         self._log = self.log_path.open("ab")
         path = os.pathsep.join(filter(None, [str(REPO), self.env.get("PYTHONPATH")]))
         self._proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.load_bot",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=self._log,
-            env={**self.env, "PYTHONPATH": path}, cwd=REPO,
+            sys.executable,
+            "-m",
+            "bench.load_bot",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=self._log,
+            env={**self.env, "PYTHONPATH": path},
+            cwd=REPO,
         )
 
-    async def ask(self, line: str, *, timeout: float = 30.0) -> dict[str, Any]:
+    async def ask(self, line: str, *, seconds: float = 30.0) -> dict[str, Any]:
         proc = self._proc
-        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        assert proc is not None
+        assert proc.stdin is not None
+        assert proc.stdout is not None
         proc.stdin.write(line.encode() + b"\n")
         await proc.stdin.drain()
-        answer = await asyncio.wait_for(proc.stdout.readline(), timeout)
+        answer = await asyncio.wait_for(proc.stdout.readline(), seconds)
         if not answer:
             raise RuntimeError(f"the bot process ended; see {self.log_path}")
         result: dict[str, Any] = json.loads(answer)
@@ -54,8 +61,8 @@ class BotProcess:
     async def stats(self) -> dict[str, Any]:
         return await self.ask("stats")
 
-    async def stop(self, *, timeout: float = 30.0) -> tuple[int | None, float]:
-        """SIGTERM, then wait; the exit code and the seconds it took (killed after timeout)."""
+    async def stop(self, *, seconds: float = 30.0) -> tuple[int | None, float]:
+        """SIGTERM, then wait; the exit code and the seconds it took (killed after `seconds`)."""
         proc = self._proc
         if proc is None:
             return None, 0.0
@@ -63,7 +70,7 @@ class BotProcess:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)
             try:
-                await asyncio.wait_for(proc.wait(), timeout)
+                await asyncio.wait_for(proc.wait(), seconds)
             except TimeoutError:
                 proc.kill()
                 await proc.wait()

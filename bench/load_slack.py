@@ -12,8 +12,9 @@ import asyncio
 import time
 from typing import Any
 
-from bench.load_workload import ACK_LIMIT, Outcome
 from tests.fakes.slack import Message, SlackSimulator
+
+from bench.load_workload import ACK_LIMIT, Outcome
 
 ANSWER_TIMEOUT = 60.0
 ACTIONS = {"save": "paperboy_save", "similar": "paperboy_similar", "more": "paperboy_more"}
@@ -60,8 +61,8 @@ class SlackDriver:
             "PAPERBOY_SLACK_API_URL": self.sim.api_url,
         }
 
-    async def wait_ready(self, *, timeout: float) -> None:
-        await self.sim.wait_for_connection(timeout=timeout)
+    async def wait_ready(self, *, seconds: float) -> None:
+        await self.sim.wait_for_connection(timeout=seconds)
 
     async def _deliver(self, kind: str, envelope: str, payload: dict[str, Any]) -> Outcome:
         url = payload["response_url"]
@@ -109,8 +110,9 @@ class SlackDriver:
         try:
             note = await self.sim.wait_for_call(
                 "chat.postEphemeral",
-                where=lambda call: call.body.get("user") == who
-                and call.body.get("channel") == channel,
+                where=lambda call: (
+                    call.body.get("user") == who and call.body.get("channel") == channel
+                ),
                 timeout=ANSWER_TIMEOUT,
             )
         except AssertionError:
