@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 import tempfile
@@ -144,7 +145,9 @@ async def platform_runs(
         seed=args.seed + 99,
     )
     rows = [["warm-up", "", "", "", "", "", "", "", "", "", "", "", *_memory(await bot.stats())]]
+    types = await bot.ask("types")
     for run in range(1, args.runs + 1):
+        quiet_collector()
         await bot.reset()
         results = await run_workload(
             driver,
@@ -155,7 +158,25 @@ async def platform_runs(
             think=args.think,
         )
         rows.append(run_row(f"run {run}", results, await bot.stats()))
+        for note in results.lost_notes[:5]:
+            print(f"  {name} run {run}: lost {note}")
+        types, before = await bot.ask("types"), types
+        print(f"  {name} run {run}: live objects that grew most: {growth(before, types)}")
     return rows
+
+
+def quiet_collector() -> None:
+    """Keep this process's garbage collector from stalling the simulators: the records they
+    keep grow to hundreds of thousands of objects, and a full collection over them took
+    over a second. Objects alive now are moved out of the collector's sight."""
+    gc.collect()
+    gc.freeze()
+
+
+def growth(before: dict[str, int], after: dict[str, int], *, top: int = 6) -> str:
+    grown = {name: count - before.get(name, 0) for name, count in after.items()}
+    biggest = sorted(grown.items(), key=lambda item: -item[1])[:top]
+    return ", ".join(f"{name} {delta:+d}" for name, delta in biggest if delta > 0) or "none"
 
 
 def _memory(stats: dict[str, Any]) -> list[object]:
@@ -219,6 +240,7 @@ async def run_platform(
                 f" log: {run_dir / 'bot.log'})"
             )
             if not args.no_digest and name == args.digest_on:
+                quiet_collector()
                 await bot.reset()
                 monitor.reset()
                 result = await run_digest(

@@ -11,18 +11,46 @@ End of input, like SIGTERM, stops the App gracefully.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
 import sys
+import tracemalloc
+from collections import Counter
 
 from bench.load_stats import LagMonitor, memory
 from paperboy.app import App
 from paperboy.config import load_settings
 
 
+class Tracer:
+    """tracemalloc snapshots on request: the allocation sites that grew in between."""
+
+    def __init__(self) -> None:
+        self._last: tracemalloc.Snapshot | None = None
+
+    def diff(self, top: int = 12) -> list[str]:
+        if not tracemalloc.is_tracing():
+            tracemalloc.start(12)
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.Filter(False, tracemalloc.__file__)]
+        )
+        last, self._last = self._last, snapshot
+        if last is None:
+            return []
+        stats = snapshot.compare_to(last, "traceback")
+        return [
+            f"{stat.size_diff / 1024:+.0f} KiB {stat.count_diff:+d} blocks\n    "
+            + "\n    ".join(stat.traceback.format()[-12:])
+            for stat in stats[:top]
+        ]
+
+
 async def serve_control(app: App, monitor: LagMonitor) -> None:
     loop = asyncio.get_running_loop()
+    tracer = Tracer()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     while raw := await reader.readline():
@@ -32,6 +60,10 @@ async def serve_control(app: App, monitor: LagMonitor) -> None:
             answer: dict[str, object] = {"ok": True}
         elif line == "stats":
             answer = {**monitor.summary(), **memory(), "pid": os.getpid()}
+        elif line == "types":  # live objects per type, to find what a leak is made of
+            answer = dict(Counter(type(o).__qualname__ for o in gc.get_objects()).most_common())
+        elif line == "trace":  # where memory grew since the last `trace` (tracemalloc)
+            answer = {"grew": tracer.diff()}
         else:
             continue
         sys.stdout.write(json.dumps(answer) + "\n")
@@ -46,8 +78,10 @@ async def main() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if os.environ.get("PYTHONASYNCIODEBUG"):  # name the callbacks that hold the loop
+        asyncio.get_running_loop().slow_callback_duration = 0.05
     app = App(settings)
-    monitor = LagMonitor()
+    monitor = LagMonitor(log_stalls=True)
     monitor.start()
     control = asyncio.create_task(serve_control(app, monitor), name="control")
     try:

@@ -9,6 +9,7 @@ confirms it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -21,7 +22,7 @@ from tests.fakes.discord import (
     SimUser,
 )
 
-from bench.load_workload import ACK_LIMIT, Outcome
+from bench.load_workload import ACK_LIMIT, REACTION_PAUSE, Outcome
 
 ANSWER_TIMEOUT = 60.0
 GUILD = 1_300_000_000_000_000_001
@@ -104,7 +105,7 @@ class DiscordDriver:
         try:
             first = await self.sim.interaction_response(interaction, timeout=ANSWER_TIMEOUT)
         except AssertionError:
-            return Outcome(kind, None, None)
+            return Outcome(kind, None, None, note=f"interaction {interaction.id} never answered")
         acked = time.perf_counter() - started
         if acked > ACK_LIMIT:
             acked_within: float | None = None
@@ -117,11 +118,16 @@ class DiscordDriver:
                     await self.sim.interaction_replies(interaction, 2, timeout=ANSWER_TIMEOUT)
                 )[1]
             except AssertionError:
-                return Outcome(kind, acked_within, None)
+                note = f"interaction {interaction.id} deferred, never followed up: {self._why()}"
+                return Outcome(kind, acked_within, None, note=note)
         answered = time.perf_counter() - started
         text = text_of(reply.message, reply.body)
         failed = any(f in text for f in _FAILED)
         return Outcome(kind, acked_within, answered, failed, reply.message, buttons(reply.message))
+
+    def _why(self) -> str:
+        """The simulator's latest refusals (late answers, limits), for a lost answer."""
+        return "; ".join(f"{v.code} {v.message}" for v in self.sim.violations[-3:]) or "-"
 
     async def search(self, user: int, text: str) -> Outcome:
         started = time.perf_counter()
@@ -154,9 +160,10 @@ class DiscordDriver:
         try:
             reply = await self.sim.interaction_response(shown, timeout=ANSWER_TIMEOUT)
         except AssertionError:
-            return Outcome("reaction", None, None)
+            return Outcome("reaction", None, None, needs_ack=False, note="`show` never answered")
         if reply.message is None:
-            return Outcome("reaction", None, None)
+            return Outcome("reaction", None, None, needs_ack=False, note="`show` posted nothing")
+        await asyncio.sleep(REACTION_PAUSE)
         before = len(self.sim.dm_messages(user_id(user)))
         started = time.perf_counter()
         await self.sim.add_reaction(
@@ -169,7 +176,8 @@ class DiscordDriver:
                 timeout=ANSWER_TIMEOUT,
             )
         except AssertionError:
-            return Outcome("reaction", None, None, needs_ack=False)
+            note = f"no DM after the reaction on message {reply.message.id}"
+            return Outcome("reaction", None, None, needs_ack=False, note=note)
         failed = "Saved" not in text_of(note)
         return Outcome("reaction", None, time.perf_counter() - started, failed, needs_ack=False)
 

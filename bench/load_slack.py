@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.fakes.slack import Message, SlackSimulator
 
-from bench.load_workload import ACK_LIMIT, Outcome
+from bench.load_workload import ACK_LIMIT, REACTION_PAUSE, Outcome
 
 ANSWER_TIMEOUT = 60.0
 ACTIONS = {"save": "paperboy_save", "similar": "paperboy_similar", "more": "paperboy_more"}
@@ -103,7 +103,7 @@ class SlackDriver:
         shown = await self.search_like(f"show {paper_id}", who, channel)
         if shown is None:
             return Outcome("reaction", None, None)
-        await asyncio.sleep(0.3)  # a person takes a moment before reacting
+        await asyncio.sleep(REACTION_PAUSE)
         payload = self.sim.payloads.reaction(shown, "bookmark", user_id=who)
         started = time.perf_counter()
         acked = await self._ack("events_api", payload)

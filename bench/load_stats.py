@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import math
 import os
 import resource
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+log = logging.getLogger("bench.lag")
+
+STALL_LOG_MS = 100.0  # stalls this long are logged, to find their cause in the bot's log
 
 
 class LagMonitor:
@@ -19,8 +24,9 @@ class LagMonitor:
     loop, a big JSON parse, a synchronous file write. `max_ms` is the largest stall
     since the last `reset`."""
 
-    def __init__(self, interval: float = 0.01) -> None:
+    def __init__(self, interval: float = 0.01, *, log_stalls: bool = False) -> None:
         self.interval = interval
+        self.log_stalls = log_stalls
         self._samples: list[float] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -50,8 +56,10 @@ class LagMonitor:
         while True:
             before = loop.time()
             await asyncio.sleep(self.interval)
-            late = loop.time() - before - self.interval
-            self._samples.append(max(0.0, late) * 1000)
+            late = max(0.0, loop.time() - before - self.interval) * 1000
+            self._samples.append(late)
+            if self.log_stalls and late >= STALL_LOG_MS:
+                log.warning("the event loop stalled for %.0f ms", late)
 
 
 def memory() -> dict[str, float]:

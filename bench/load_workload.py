@@ -19,6 +19,7 @@ from bench.load_stats import Latencies
 
 ACK_LIMIT = 3.0  # seconds Slack and Discord allow before an ack (or an answer)
 KINDS = ("search", "button", "reaction")
+REACTION_PAUSE = 0.3  # seconds a person looks at a posted paper before reacting to it
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Outcome:
     handle: Any = None  # the answer message, for a press on its buttons
     buttons: dict[str, list[str]] = field(default_factory=dict)  # action -> values, in order
     needs_ack: bool = True  # False for a Discord reaction: gateway events are not acked
+    note: str = ""  # what went wrong, for an answer that never came
 
 
 class Driver(Protocol):
@@ -55,8 +57,11 @@ class WorkloadResults:
         default_factory=lambda: {kind: KindResults() for kind in KINDS}
     )
     seconds: float = 0.0
+    lost_notes: list[str] = field(default_factory=list)
 
     def record(self, outcome: Outcome) -> None:
+        if outcome.answered is None:
+            self.lost_notes.append(f"{outcome.kind}: {outcome.note or 'no answer'}")
         kind = self.kinds[outcome.kind]
         if outcome.needs_ack:
             kind.acks.add(outcome.acked)
