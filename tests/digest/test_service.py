@@ -105,6 +105,8 @@ def service(
     poster: Poster,
     wall: Clock,
     jobs: Jobs | None = None,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     **options: object,
 ) -> DigestService:
     return DigestService(
@@ -113,7 +115,8 @@ def service(
         posters={"slack": poster},
         jobs=jobs or Jobs(),
         clock=wall,
-        options=DigestOptions(pace_seconds=0, retry_seconds=0, **options),  # type: ignore[arg-type]
+        options=DigestOptions(**{"pace_seconds": 0, "retry_seconds": 0, **options}),  # type: ignore[arg-type]
+        sleep=sleep,
     )
 
 
@@ -254,9 +257,6 @@ async def test_an_interrupted_digest_finishes_the_rest_without_repeats(
     store: Store, library: Library, wall: Clock
 ) -> None:
     """Killed while pacing between papers: the restart posts only what is missing."""
-    first = Poster()
-    digests = service(store, library, first, wall)
-    await subscribe(digests)
     pauses = 0
 
     async def killed_on_the_second_pause(seconds: float) -> None:
@@ -265,9 +265,11 @@ async def test_an_interrupted_digest_finishes_the_rest_without_repeats(
         if pauses == 2:
             raise asyncio.CancelledError
 
-    digests._sleep = killed_on_the_second_pause
+    first = Poster()
+    digests = service(store, library, first, wall, sleep=killed_on_the_second_pause)
+    await subscribe(digests)
     with pytest.raises(asyncio.CancelledError):
-        await digests._run(CHANNEL, DAY)
+        await digests.run_for_day(CHANNEL, DAY)
     assert first.papers(CHANNEL) == ["2503.00001", "2503.00002"]
     second = Poster()
     await service(store, library, second, wall).run_for_day(CHANNEL, DAY)
@@ -283,7 +285,7 @@ async def test_a_paper_in_flight_when_the_process_dies_is_never_sent_twice(
     digests = service(store, library, dying, wall)
     await subscribe(digests)
     with pytest.raises(asyncio.CancelledError):
-        await digests._run(CHANNEL, DAY)
+        await digests.run_for_day(CHANNEL, DAY)
     restarted = Poster()
     await service(store, library, restarted, wall).run_for_day(CHANNEL, DAY)
     assert restarted.papers(CHANNEL) == ["2503.00004", "2503.00005"]
@@ -389,14 +391,7 @@ async def test_a_graceful_stop_lets_a_running_digest_finish(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    digests = DigestService(
-        store=store,
-        library=library,
-        posters={"slack": poster},
-        jobs=Jobs(),
-        clock=wall,
-        options=DigestOptions(pace_seconds=0.05, retry_seconds=0),
-    )
+    digests = service(store, library, poster, wall, pace_seconds=0.05)
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
     await asyncio.sleep(0.06)  # header and a paper or two are out
@@ -411,18 +406,11 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    digests = DigestService(
-        store=store,
-        library=library,
-        posters={"slack": poster},
-        jobs=Jobs(),
-        clock=wall,
-        options=DigestOptions(pace_seconds=0.2, retry_seconds=0),
-    )
+    digests = service(store, library, poster, wall, pace_seconds=0.2)
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
     await asyncio.sleep(0.1)
-    await digests.drain(0.15)
+    await digests.drain(0.2)
     assert running.done()
     posted = poster.papers(CHANNEL)
     assert 1 <= len(posted) < 5

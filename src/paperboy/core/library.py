@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex
 
 log = logging.getLogger(__name__)
 
+BUILD_BATCH = 5000
 # Searches running at once in worker threads. More would only share the same
 # interpreter lock (and the machine's cores) and make the loop wait longer for it.
 SEARCH_THREADS = 2
@@ -74,12 +75,31 @@ class Library:
                 self._index = loaded
                 log.info("search index loaded: %d papers", len(loaded))
                 return
-        records = [index_record(paper) async for paper in self.papers.iter_all()]
-        self._index = await asyncio.to_thread(SearchIndex.build, records, options=self._options)
+        self._index = await self._build_from_store()
         log.info("search index built: %d papers", len(self._index))
-        if records:
+        if len(self._index):
             self._dirty = True
             await self.save_index()
+
+    async def _build_from_store(self) -> SearchIndex:
+        """Build in a worker thread that pulls papers from the store in batches, so a
+        million abstracts are never all in memory at once and the loop stays free."""
+        loop = asyncio.get_running_loop()
+        papers = aiter(self.papers.iter_all())
+
+        async def next_batch() -> list[Paper]:
+            batch: list[Paper] = []
+            async for paper in papers:
+                batch.append(paper)
+                if len(batch) == BUILD_BATCH:
+                    break
+            return batch
+
+        def records() -> Iterator[Mapping[str, Any]]:
+            while batch := asyncio.run_coroutine_threadsafe(next_batch(), loop).result():
+                yield from (index_record(paper) for paper in batch)
+
+        return await asyncio.to_thread(SearchIndex.build, records(), options=self._options)
 
     async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts:
         """Store the papers and make them searchable, in that order."""

@@ -1,56 +1,36 @@
-"""The daily digest: channel subscriptions, and posting each channel's digest once.
+"""The daily digest's commands: subscribe, unsubscribe, and a preview posted now.
 
-A run is claimed in the store before anything is posted, each paper is
-recorded as it goes (see store/digests.py), so a digest happens at most once
-per channel per local day and a run cut short resumes where it stopped. One
-channel's failure never touches another's: every run is its own task.
+`DigestService` is what the composition root builds and the bot talks to; the
+runs themselves (scheduled, caught up after a restart, drained at a stop) are
+the `DigestRunner`'s, and the choice of papers is `DigestContent`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from paperboy.core.library import Library
-from paperboy.core.models import ChannelRef, Context, Paper, PostRef, Subscription
+from paperboy.core.models import ChannelRef, Context, PostRef, Subscription
 from paperboy.core.ports import ChannelPoster, PostFailed
-from paperboy.core.replies import Card, Notice, PaperPost, Reply
+from paperboy.core.replies import Notice, Reply
 from paperboy.digest import select
 from paperboy.digest.arguments import ArgumentError, describe, parse_subscription
-from paperboy.digest.schedule import last_fire_time, local_date_of, next_fire_time
-from paperboy.search import make_snippet
+from paperboy.digest.content import DigestContent, nothing_new
+from paperboy.digest.runner import (
+    Clock,
+    DigestJobs,
+    DigestOptions,
+    DigestRunner,
+    RunDigest,
+    clock_time,
+)
+from paperboy.digest.schedule import local_date_of, next_fire_time
 from paperboy.store import Store
 
-log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-RunDigest = Callable[[ChannelRef], Awaitable[None]]
-
-
-class DigestJobs(Protocol):
-    """Where subscriptions become scheduled jobs (the APScheduler wiring)."""
-
-    def schedule(self, subscription: Subscription, run: RunDigest) -> None: ...
-
-    def unschedule(self, channel: ChannelRef) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class DigestOptions:
-    default_time: str = "09:00"
-    default_timezone: str = "UTC"
-    default_papers: int = 5
-    grace: timedelta = timedelta(hours=3)
-    announce_empty: bool = True
-    pace_seconds: float = 1.0  # about one message a second per channel
-    post_attempts: int = 3
-    retry_seconds: float = 2.0
-    pause_after_failures: int = 3
+__all__ = ["DigestJobs", "DigestOptions", "DigestService", "RunDigest"]
 
 
 class DigestService:
@@ -72,12 +52,17 @@ class DigestService:
         self.jobs = jobs
         self.clock = clock
         self.options = options or DigestOptions()
-        self._before_run = before_run
-        self._sleep = sleep
-        self._locks: dict[ChannelRef, asyncio.Lock] = {}
-        self._running: set[asyncio.Task[None]] = set()
-        self._closing = asyncio.Event()  # no new runs start
-        self._stopping = asyncio.Event()  # running runs stop after their current message
+        self.content = DigestContent(store, library)
+        self.runner = DigestRunner(
+            store=store,
+            content=self.content,
+            posters=posters,
+            jobs=jobs,
+            clock=clock,
+            options=self.options,
+            before_run=before_run,
+            sleep=sleep,
+        )
 
     # -- commands (DigestCommands) ------------------------------------------------------
 
@@ -113,7 +98,7 @@ class DigestService:
             created_by=context.user.user,
         )
         await self.store.subscriptions.put(subscription, at=self.clock())
-        self.jobs.schedule(subscription, self.run_scheduled)
+        self.jobs.schedule(subscription, self.runner.run_scheduled)
         upcoming = self._next_run(subscription)
         return Notice(
             f"This channel gets a daily digest {describe(spec)}. "
@@ -145,17 +130,17 @@ class DigestService:
             max_papers=self.options.default_papers,
         )
         today = local_date_of(self.clock(), ZoneInfo(subscription.timezone))
-        papers = await self._choose(subscription, today, exclude=set())
+        papers = await self.content.choose(subscription, today, exclude=set())
         if not papers:
-            return Notice(_nothing_new(subscription))
+            return Notice(nothing_new(subscription))
         header = select.header_text(today, count=len(papers), topics=subscription.topics)
         try:
-            await self._post(
+            await self.runner.post(
                 poster, context.channel, Notice(f"Preview · {header}", ephemeral=False)
             )
             for paper in papers:
-                message_id = await self._post(
-                    poster, context.channel, self._paper_post(paper, subscription)
+                message_id = await self.runner.post(
+                    poster, context.channel, self.content.paper_post(paper, subscription)
                 )
                 await self.store.posts.record(
                     PostRef(context.channel, message_id), paper.id, at=self.clock()
@@ -164,264 +149,29 @@ class DigestService:
             return Notice(f"I could not post here: {error}", error=True)
         return Notice(f"Posted a preview digest of {len(papers)} papers.")
 
-    # -- running ----------------------------------------------------------------------
+    # -- running (the runner's) ---------------------------------------------------------
 
     async def start(self) -> None:
         """Schedule every active subscription."""
-        for subscription in await self.store.subscriptions.active():
-            self.jobs.schedule(subscription, self.run_scheduled)
+        await self.runner.start()
 
     async def catch_up(self) -> None:
-        """Post the digests whose time passed while the bot was down, if still within the
-        grace period; record the others as skipped. Channels run concurrently."""
-        now = self.clock()
-        due: list[Awaitable[None]] = []
-        for subscription in await self.store.subscriptions.active():
-            fire = _last_fire(subscription, now)
-            if fire is None:
-                continue
-            channel = subscription.channel
-            day = local_date_of(fire, ZoneInfo(subscription.timezone))
-            run = await self.store.digests.run(channel, day)
-            if run is not None and run.finished:
-                continue
-            if now - fire <= self.options.grace:
-                log.info(
-                    "digest for %s on %s was due at %s: posting it now", _name(channel), day, fire
-                )
-                due.append(self.run_for_day(channel, day))
-            else:
-                await self.store.digests.skip(channel, day, at=now)
-                log.info(
-                    "digest for %s on %s skipped: due at %s, beyond the %s grace period",
-                    _name(channel),
-                    day,
-                    fire,
-                    self.options.grace,
-                )
-        await asyncio.gather(*due)
+        """Post the digests missed while the bot was down (within the grace period)."""
+        await self.runner.catch_up()
 
     async def drain(self, seconds: float) -> None:
-        """For a graceful stop: start no new digest, give the running ones `seconds` to
-        finish, then stop them after the message they are posting. A digest stopped that
-        way resumes where it left off at the next start."""
-        self._closing.set()
-        if self._running:
-            await asyncio.wait(set(self._running), timeout=seconds)
-        self._stopping.set()
-        if self._running:
-            await asyncio.wait(set(self._running), timeout=seconds)
-
-    async def run_scheduled(self, channel: ChannelRef) -> None:
-        """The job body: post the digest of the local day whose time just came."""
-        subscription = await self.store.subscriptions.get(channel)
-        if subscription is None:
-            return
-        fire = _last_fire(subscription, self.clock()) or self.clock()
-        await self.run_for_day(channel, local_date_of(fire, ZoneInfo(subscription.timezone)))
+        """A graceful stop of the running digests; see `DigestRunner.drain`."""
+        await self.runner.drain(seconds)
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._running.add(task)
-        try:
-            async with self._locks.setdefault(channel, asyncio.Lock()):
-                await self._run(channel, day)
-        except Exception:
-            log.exception("digest for %s on %s failed", _name(channel), day)
-        finally:
-            if task is not None:
-                self._running.discard(task)
-
-    async def _run(self, channel: ChannelRef, day: date) -> None:
-        subscription = await self.store.subscriptions.get(channel)
-        poster = self.posters.get(channel.platform)
-        if subscription is None or self._closing.is_set():
-            return
-        if poster is None:
-            log.warning(
-                "digest for %s not posted: the %s adapter is not running",
-                _name(channel),
-                channel.platform,
-            )
-            return
-        run = await self.store.digests.claim(channel, day, at=self.clock())
-        if run.finished:
-            log.info("digest for %s on %s already done", _name(channel), day)
-            return
-        if self._before_run is not None:
-            try:
-                await self._before_run()
-            except Exception:
-                log.exception("refreshing papers before the digest failed; using what is stored")
-        done_today = [paper_id for paper_id, _ in await self.store.digests.items(channel, day)]
-        room = max(0, subscription.max_papers - len(done_today))
-        papers = (await self._choose(subscription, day, exclude=None))[:room]
-        try:
-            if run.header_id is None:
-                if not papers and not done_today:
-                    if self.options.announce_empty:
-                        await self._post(
-                            poster, channel, Notice(_nothing_new(subscription), ephemeral=False)
-                        )
-                    await self.store.digests.finish(channel, day, status="done", at=self.clock())
-                    return
-                header = select.header_text(
-                    day, count=len(done_today) + len(papers), topics=subscription.topics
-                )
-                header_id = await self._post(poster, channel, Notice(header, ephemeral=False))
-                await self.store.digests.set_header(channel, day, header_id)
-            for position, paper in enumerate(papers, start=len(done_today)):
-                if position > len(done_today):
-                    await self._pace()
-                if self._stopping.is_set():
-                    return
-                await self._post_paper(poster, subscription, day, paper, position)
-            await self.store.digests.finish(channel, day, status="done", at=self.clock())
-            await self.store.subscriptions.record_success(channel)
-            log.info(
-                "digest for %s on %s posted: %d papers",
-                _name(channel),
-                day,
-                len(done_today) + len(papers),
-            )
-        except PostFailed as error:
-            await self._failed(subscription, day, error)
-
-    async def _post_paper(
-        self,
-        poster: ChannelPoster,
-        subscription: Subscription,
-        day: date,
-        paper: Paper,
-        position: int,
-    ) -> None:
-        channel = subscription.channel
-        if not await self.store.digests.begin_item(
-            channel, day, paper.id, position=position, at=self.clock()
-        ):
-            return
-        try:
-            message_id = await self._post(poster, channel, self._paper_post(paper, subscription))
-        except PostFailed:
-            await self.store.digests.forget_item(channel, paper.id)
-            raise
-        await self.store.digests.finish_item(channel, paper.id, message_id, at=self.clock())
-
-    async def _pace(self) -> None:
-        """The pause between a digest's messages; a stop request cuts it short."""
-        pause = asyncio.ensure_future(self._sleep(self.options.pace_seconds))
-        stop = asyncio.ensure_future(self._stopping.wait())
-        try:
-            await asyncio.wait({pause, stop}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-            if not pause.done() and not stop.done():  # we ourselves were cancelled
-                pause.cancel()
-        if pause.done():
-            pause.result()  # re-raise what the sleep raised (a cancellation included)
-        else:
-            pause.cancel()
-
-    async def _post(self, poster: ChannelPoster, channel: ChannelRef, reply: Reply) -> str:
-        """Post, retrying failures that may pass; a permanent one raises at once."""
-        for attempt in range(1, self.options.post_attempts + 1):
-            try:
-                return await poster.post(channel, reply)
-            except PostFailed as error:
-                if error.permanent or attempt == self.options.post_attempts:
-                    raise
-                log.warning("posting to %s failed (%s); retrying", _name(channel), error)
-                await self._sleep(self.options.retry_seconds * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
-
-    async def _failed(self, subscription: Subscription, day: date, error: PostFailed) -> None:
-        channel = subscription.channel
-        failures = await self.store.subscriptions.record_failure(
-            channel, pause_after=self.options.pause_after_failures, at=self.clock()
-        )
-        if failures >= self.options.pause_after_failures:
-            self.jobs.unschedule(channel)
-            log.error(
-                "digest for %s paused after %d failed runs (last: %s); "
-                "`subscribe` again there to resume",
-                _name(channel),
-                failures,
-                error,
-            )
-        else:
-            log.warning(
-                "digest for %s on %s failed (%s); attempt %d", _name(channel), day, error, failures
-            )
-
-    async def _choose(
-        self, subscription: Subscription, day: date, *, exclude: set[str] | None
-    ) -> list[Paper]:
-        latest = await self.store.papers.latest_featured_day(on_or_before=day)
-        window = select.digest_window(latest, day)
-        if window is None:
-            return []
-        candidates = await self.store.papers.trending(since=window[0], until=window[1], limit=2000)
-        sent = (
-            await self.store.digests.sent_papers(subscription.channel)
-            if exclude is None
-            else exclude
-        )
-        return select.choose_papers(
-            candidates,
-            limit=subscription.max_papers,
-            min_upvotes=subscription.min_upvotes,
-            already_sent=sent,
-            matches=self._topic_matcher(subscription.topics),
-        )
-
-    def _topic_matcher(self, topics: str) -> Callable[[Paper], bool] | None:
-        if not topics:
-            return None
-        terms = self.library.index.query_terms(topics)
-        tokenizer = self.library.index.tokenizer
-        return lambda paper: (
-            not terms.isdisjoint(tokenizer.tokens(f"{paper.title} {paper.abstract}"))
-        )
-
-    def _paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
-        terms = (
-            self.library.index.query_terms(subscription.topics)
-            if subscription.topics
-            else frozenset()
-        )
-        snippet = make_snippet(paper.abstract, terms, self.library.index.tokenizer)
-        return PaperPost(Card(paper, snippet))
+        await self.runner.run_for_day(channel, day)
 
     def _next_run(self, subscription: Subscription) -> datetime:
         zone = ZoneInfo(subscription.timezone)
         fire = next_fire_time(
             self.clock(),
-            _clock_time(subscription.time),
+            clock_time(subscription.time),
             zone,
             weekdays_only=subscription.weekdays_only,
         )
         return fire.astimezone(zone)
-
-
-def _clock_time(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
-
-
-def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
-    return last_fire_time(
-        now,
-        _clock_time(subscription.time),
-        ZoneInfo(subscription.timezone),
-        weekdays_only=subscription.weekdays_only,
-    )
-
-
-def _nothing_new(subscription: Subscription) -> str:
-    about = f" matching “{subscription.topics}”" if subscription.topics else ""
-    return f"No new papers{about} today."
-
-
-def _name(channel: ChannelRef) -> str:
-    return f"{channel.platform}:{channel.workspace}/{channel.channel}"

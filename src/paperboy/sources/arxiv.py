@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.sources.atom import ArxivEntry, ArxivError, parse_feed
 from paperboy.sources.errors import PaperNotFound
-from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy, endpoint
+from paperboy.sources.http import (
+    DEFAULT_USER_AGENT,
+    HttpFetcher,
+    RetryPolicy,
+    SourceClient,
+    endpoint,
+)
 from paperboy.sources.pacing import RateLimiter, Timing
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from types import TracebackType
 
     from paperboy.core.models import Paper
 
@@ -23,7 +28,7 @@ SOURCE_NAME = "arXiv"
 MAX_BATCH = 100
 
 
-class ArxivClient:
+class ArxivClient(SourceClient):
     """Reads `{base_url}/api/query?id_list=...`. Use `async with`, or `start()` then `aclose()`.
 
     `min_interval` seconds pass between the end of one request and the start
@@ -56,24 +61,6 @@ class ArxivClient:
             max_connections=1,
             user_agent=user_agent,
         )
-
-    async def start(self) -> None:
-        await self._http.start()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> ArxivClient:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def fetch(self, ids: Sequence[str]) -> dict[str, Paper]:
         """The papers arXiv has among `ids`, keyed by canonical id (no version).

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import aiohttp
 
@@ -23,6 +23,7 @@ from paperboy.sources.errors import SourceRejected, SourceUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from types import TracebackType
 
     from paperboy.sources.pacing import RateLimiter, Timing
 
@@ -239,3 +240,28 @@ __all__ = [
     "endpoint",
     "parse_retry_after",
 ]
+
+
+class SourceClient:
+    """The session lifecycle shared by the source clients: `async with client`, or
+    `start()` then `aclose()`. Subclasses set `self._http` in `__init__` (no I/O there)."""
+
+    _http: HttpFetcher
+
+    async def start(self) -> None:
+        await self._http.start()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

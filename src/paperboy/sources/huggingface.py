@@ -12,12 +12,17 @@ from paperboy.sources.daily_papers import (
     paper_from_item,
     parse_page,
 )
-from paperboy.sources.http import DEFAULT_USER_AGENT, HttpFetcher, RetryPolicy, endpoint
+from paperboy.sources.http import (
+    DEFAULT_USER_AGENT,
+    HttpFetcher,
+    RetryPolicy,
+    SourceClient,
+    endpoint,
+)
 from paperboy.sources.pacing import RateLimiter, Timing
 
 if TYPE_CHECKING:
     from datetime import date
-    from types import TracebackType
 
     from paperboy.core.models import Paper
 
@@ -26,7 +31,7 @@ log = logging.getLogger(__name__)
 SOURCE_NAME = "Hugging Face"
 
 
-class HuggingFaceClient:
+class HuggingFaceClient(SourceClient):
     """Reads `{base_url}/api/daily_papers`. Use `async with`, or `start()` then `aclose()`.
 
     `base_url` is the site root ("https://huggingface.co", a mirror, a test
@@ -60,24 +65,6 @@ class HuggingFaceClient:
             limiter=limiter,
             user_agent=user_agent,
         )
-
-    async def start(self) -> None:
-        await self._http.start()
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> HuggingFaceClient:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def daily_papers(
         self, day: date, *, sort: str | None = None, page_size: int = 100

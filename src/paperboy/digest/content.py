@@ -1,0 +1,70 @@
+"""What goes into a channel's digest: which papers, and each paper's message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from paperboy.core.library import Library
+from paperboy.core.models import Paper, Subscription
+from paperboy.core.replies import Card, PaperPost
+from paperboy.digest import select
+from paperboy.search import make_snippet
+from paperboy.store import Store
+
+# More than any day's Daily Papers list holds.
+MAX_CANDIDATES = 2000
+
+
+class DigestContent:
+    def __init__(self, store: Store, library: Library) -> None:
+        self.store = store
+        self.library = library
+
+    async def choose(
+        self, subscription: Subscription, day: date, *, exclude: set[str] | None = None
+    ) -> list[Paper]:
+        """The channel's papers for that local day; `exclude` defaults to every paper
+        the channel was already sent (a preview passes an empty set)."""
+        latest = await self.store.papers.latest_featured_day(on_or_before=day)
+        window = select.digest_window(latest, day)
+        if window is None:
+            return []
+        candidates = await self.store.papers.trending(
+            since=window[0], until=window[1], limit=MAX_CANDIDATES
+        )
+        sent = (
+            await self.store.digests.sent_papers(subscription.channel)
+            if exclude is None
+            else exclude
+        )
+        return select.choose_papers(
+            candidates,
+            limit=subscription.max_papers,
+            min_upvotes=subscription.min_upvotes,
+            already_sent=sent,
+            matches=self._topic_matcher(subscription.topics),
+        )
+
+    def paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
+        terms = (
+            self.library.index.query_terms(subscription.topics)
+            if subscription.topics
+            else frozenset()
+        )
+        snippet = make_snippet(paper.abstract, terms, self.library.index.tokenizer)
+        return PaperPost(Card(paper, snippet))
+
+    def _topic_matcher(self, topics: str) -> Callable[[Paper], bool] | None:
+        if not topics:
+            return None
+        terms = self.library.index.query_terms(topics)
+        tokenizer = self.library.index.tokenizer
+        return lambda paper: (
+            not terms.isdisjoint(tokenizer.tokens(f"{paper.title} {paper.abstract}"))
+        )
+
+
+def nothing_new(subscription: Subscription) -> str:
+    about = f" matching “{subscription.topics}”" if subscription.topics else ""
+    return f"No new papers{about} today."

@@ -1,0 +1,286 @@
+"""Posting each channel's digest exactly once: the runs behind the scheduled jobs.
+
+A run is claimed in the store before anything is posted, each paper is
+recorded as it goes (see store/digests.py), so a digest happens at most once
+per channel per local day and a run cut short resumes where it stopped. One
+channel's failure never touches another's: every run is its own task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from paperboy.core.models import ChannelRef, Paper, Subscription
+from paperboy.core.ports import ChannelPoster, PostFailed
+from paperboy.core.replies import Notice, Reply
+from paperboy.digest import select
+from paperboy.digest.content import DigestContent, nothing_new
+from paperboy.digest.schedule import last_fire_time, local_date_of
+from paperboy.store import Store
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+RunDigest = Callable[[ChannelRef], Awaitable[None]]
+
+
+class DigestJobs(Protocol):
+    """Where subscriptions become scheduled jobs (the APScheduler wiring)."""
+
+    def schedule(self, subscription: Subscription, run: RunDigest) -> None: ...
+
+    def unschedule(self, channel: ChannelRef) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOptions:
+    default_time: str = "09:00"
+    default_timezone: str = "UTC"
+    default_papers: int = 5
+    grace: timedelta = timedelta(hours=3)
+    announce_empty: bool = True
+    pace_seconds: float = 1.0  # about one message a second per channel
+    post_attempts: int = 3
+    retry_seconds: float = 2.0
+    pause_after_failures: int = 3
+
+
+class DigestRunner:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        content: DigestContent,
+        posters: Mapping[str, ChannelPoster],
+        jobs: DigestJobs,
+        clock: Clock,
+        options: DigestOptions,
+        before_run: Callable[[], Awaitable[None]] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.posters = posters
+        self.jobs = jobs
+        self.clock = clock
+        self.options = options
+        self._before_run = before_run
+        self._sleep = sleep
+        self._locks: dict[ChannelRef, asyncio.Lock] = {}
+        self._running: set[asyncio.Task[None]] = set()
+        self._closing = asyncio.Event()  # no new runs start
+        self._stopping = asyncio.Event()  # running runs stop after their current message
+
+    async def start(self) -> None:
+        """Schedule every active subscription."""
+        for subscription in await self.store.subscriptions.active():
+            self.jobs.schedule(subscription, self.run_scheduled)
+
+    async def catch_up(self) -> None:
+        """Post the digests whose time passed while the bot was down, if still within the
+        grace period; record the others as skipped. Channels run concurrently."""
+        now = self.clock()
+        due: list[Awaitable[None]] = []
+        for subscription in await self.store.subscriptions.active():
+            fire = _last_fire(subscription, now)
+            if fire is None:
+                continue
+            channel = subscription.channel
+            day = local_date_of(fire, ZoneInfo(subscription.timezone))
+            run = await self.store.digests.run(channel, day)
+            if run is not None and run.finished:
+                continue
+            if now - fire <= self.options.grace:
+                log.info(
+                    "digest for %s on %s was due at %s: posting it now", _name(channel), day, fire
+                )
+                due.append(self.run_for_day(channel, day))
+            else:
+                await self.store.digests.skip(channel, day, at=now)
+                log.info(
+                    "digest for %s on %s skipped: due at %s, beyond the %s grace period",
+                    _name(channel),
+                    day,
+                    fire,
+                    self.options.grace,
+                )
+        await asyncio.gather(*due)
+
+    async def drain(self, seconds: float) -> None:
+        """For a graceful stop, within about `seconds`: start no new digest, let the
+        running ones finish, and stop those still running after the message they are
+        posting. A digest stopped that way resumes where it left off at the next start."""
+        self._closing.set()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=seconds * 0.75)
+        self._stopping.set()
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=seconds * 0.25)
+
+    async def run_scheduled(self, channel: ChannelRef) -> None:
+        """The job body: post the digest of the local day whose time just came."""
+        subscription = await self.store.subscriptions.get(channel)
+        if subscription is None:
+            return
+        fire = _last_fire(subscription, self.clock()) or self.clock()
+        await self.run_for_day(channel, local_date_of(fire, ZoneInfo(subscription.timezone)))
+
+    async def run_for_day(self, channel: ChannelRef, day: date) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            async with self._locks.setdefault(channel, asyncio.Lock()):
+                await self._run(channel, day)
+        except Exception:
+            log.exception("digest for %s on %s failed", _name(channel), day)
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def _run(self, channel: ChannelRef, day: date) -> None:
+        subscription = await self.store.subscriptions.get(channel)
+        poster = self.posters.get(channel.platform)
+        if subscription is None or self._closing.is_set():
+            return
+        if poster is None:
+            log.warning(
+                "digest for %s not posted: the %s adapter is not running",
+                _name(channel),
+                channel.platform,
+            )
+            return
+        run = await self.store.digests.claim(channel, day, at=self.clock())
+        if run.finished:
+            log.info("digest for %s on %s already done", _name(channel), day)
+            return
+        if self._before_run is not None:
+            try:
+                await self._before_run()
+            except Exception:
+                log.exception("refreshing papers before the digest failed; using what is stored")
+        done_today = [paper_id for paper_id, _ in await self.store.digests.items(channel, day)]
+        room = max(0, subscription.max_papers - len(done_today))
+        papers = (await self.content.choose(subscription, day))[:room]
+        try:
+            if run.header_id is None:
+                if not papers and not done_today:
+                    if self.options.announce_empty:
+                        await self.post(
+                            poster, channel, Notice(nothing_new(subscription), ephemeral=False)
+                        )
+                    await self.store.digests.finish(channel, day, status="done", at=self.clock())
+                    return
+                header = select.header_text(
+                    day, count=len(done_today) + len(papers), topics=subscription.topics
+                )
+                header_id = await self.post(poster, channel, Notice(header, ephemeral=False))
+                await self.store.digests.set_header(channel, day, header_id)
+            for position, paper in enumerate(papers, start=len(done_today)):
+                if position > len(done_today):
+                    await self._pace()
+                if self._stopping.is_set():
+                    return
+                await self._post_paper(poster, subscription, day, paper, position)
+            await self.store.digests.finish(channel, day, status="done", at=self.clock())
+            await self.store.subscriptions.record_success(channel)
+            log.info(
+                "digest for %s on %s posted: %d papers",
+                _name(channel),
+                day,
+                len(done_today) + len(papers),
+            )
+        except PostFailed as error:
+            await self._failed(subscription, day, error)
+
+    async def _post_paper(
+        self,
+        poster: ChannelPoster,
+        subscription: Subscription,
+        day: date,
+        paper: Paper,
+        position: int,
+    ) -> None:
+        channel = subscription.channel
+        if not await self.store.digests.begin_item(
+            channel, day, paper.id, position=position, at=self.clock()
+        ):
+            return
+        try:
+            message_id = await self.post(
+                poster, channel, self.content.paper_post(paper, subscription)
+            )
+        except PostFailed:
+            await self.store.digests.forget_item(channel, paper.id)
+            raise
+        await self.store.digests.finish_item(channel, paper.id, message_id, at=self.clock())
+
+    async def _pace(self) -> None:
+        """The pause between a digest's messages; a stop request cuts it short."""
+        pause = asyncio.ensure_future(self._sleep(self.options.pace_seconds))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({pause, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stop.cancel()
+            if not pause.done() and not stop.done():  # we ourselves were cancelled
+                pause.cancel()
+        if pause.done():
+            pause.result()  # re-raise what the sleep raised (a cancellation included)
+        else:
+            pause.cancel()
+
+    async def post(self, poster: ChannelPoster, channel: ChannelRef, reply: Reply) -> str:
+        """Post, retrying failures that may pass; a permanent one raises at once."""
+        for attempt in range(1, self.options.post_attempts + 1):
+            try:
+                return await poster.post(channel, reply)
+            except PostFailed as error:
+                if error.permanent or attempt == self.options.post_attempts:
+                    raise
+                log.warning("posting to %s failed (%s); retrying", _name(channel), error)
+                await self._sleep(self.options.retry_seconds * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _failed(self, subscription: Subscription, day: date, error: PostFailed) -> None:
+        channel = subscription.channel
+        failures = await self.store.subscriptions.record_failure(
+            channel, pause_after=self.options.pause_after_failures, at=self.clock()
+        )
+        if failures >= self.options.pause_after_failures:
+            self.jobs.unschedule(channel)
+            log.error(
+                "digest for %s paused after %d failed runs (last: %s); "
+                "`subscribe` again there to resume",
+                _name(channel),
+                failures,
+                error,
+            )
+        else:
+            log.warning(
+                "digest for %s on %s failed (%s); attempt %d", _name(channel), day, error, failures
+            )
+
+
+def clock_time(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
+    return last_fire_time(
+        now,
+        clock_time(subscription.time),
+        ZoneInfo(subscription.timezone),
+        weekdays_only=subscription.weekdays_only,
+    )
+
+
+def _name(channel: ChannelRef) -> str:
+    return f"{channel.platform}:{channel.workspace}/{channel.channel}"

@@ -1,0 +1,55 @@
+"""The library keeps the store and the index in step, across restarts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from paperboy.core.library import Library
+from paperboy.core.models import Paper
+from paperboy.store import Store
+
+
+async def test_an_index_is_built_from_the_store_when_none_is_saved(
+    store: Store, sample_papers: list[Paper], now: datetime
+) -> None:
+    await store.papers.upsert(sample_papers, at=now)
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    assert len(library.index) == len(sample_papers)
+    hits = await library.search("parameter efficient fine-tuning", limit=1)
+    assert hits[0].paper_id == "2308.10462"
+
+
+async def test_a_saved_index_is_loaded_and_a_stale_or_corrupt_one_rebuilt(
+    store: Store,
+    sample_papers: list[Paper],
+    now: datetime,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    path = tmp_path / "papers.index"
+    first = Library(store.papers, index_path=path)
+    await first.open()
+    await first.add_papers(sample_papers, at=now)
+    await first.save_index()
+    assert path.exists()
+
+    loaded = Library(store.papers, index_path=path)
+    with caplog.at_level(logging.INFO, logger="paperboy.core.library"):
+        await loaded.open()
+    assert "search index loaded: 74 papers" in caplog.text
+
+    extra = Paper(id="2501.00001", title="Zeppelin logistics", abstract="Airships carry cargo.")
+    await store.papers.upsert([extra], at=now)  # written behind the saved index's back
+    stale = Library(store.papers, index_path=path)
+    await stale.open()
+    assert (await stale.search("zeppelin", limit=1))[0].paper_id == extra.id
+
+    path.write_bytes(b"garbage" * 100)
+    rebuilt = Library(store.papers, index_path=path)
+    await rebuilt.open()
+    assert len(rebuilt.index) == 75
