@@ -106,6 +106,7 @@ def run_row(label: str, results: WorkloadResults, stats: dict[str, Any]) -> list
         f"{lost}/{answers}",
         failed,
         answers / results.seconds if results.seconds else 0.0,
+        stats["lag_p99_ms"],
         stats["lag_max_ms"],
         stats["lag_over_100ms"],
         stats["rss_mb"],
@@ -124,6 +125,7 @@ RUN_HEADER = [
     "lost",
     "failed",
     "acts/s",
+    "lag p99",
     "stall max",
     "stalls>100",
     "RSS MB",
@@ -144,7 +146,7 @@ async def platform_runs(
         words=words,
         seed=args.seed + 99,
     )
-    rows = [["warm-up", "", "", "", "", "", "", "", "", "", "", "", *_memory(await bot.stats())]]
+    rows = [["warm-up", *[""] * (len(RUN_HEADER) - 3), *_memory(await bot.stats())]]
     types = await bot.ask("types")
     for run in range(1, args.runs + 1):
         quiet_collector()
@@ -203,10 +205,14 @@ def digest_table(result: DigestResults, stats: dict[str, Any]) -> str:
         ["searches before: n / p50 / p99 ms", _lat(result.before)],
         ["searches during: n / p50 / p99 ms", _lat(result.during)],
         ["answers lost before / during", f"{result.before.lost} / {result.during.lost}"],
-        ["bot loop stall max (ms)", f"{stats['lag_max_ms']:.1f}"],
+        ["bot loop lag p50 / p99 / max (ms)", _lag(stats)],
         ["bot RSS after (MB)", f"{stats['rss_mb']:.1f}"],
     ]
     return table("digest while searching", ["", "value"], rows)
+
+
+def _lag(stats: dict[str, Any]) -> str:
+    return f"{stats['lag_p50_ms']:.1f} / {stats['lag_p99_ms']:.1f} / {stats['lag_max_ms']:.1f}"
 
 
 def _lat(latencies: Any) -> str:
