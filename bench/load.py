@@ -280,6 +280,7 @@ async def discord_driver(stack: AsyncExitStack, args: argparse.Namespace) -> Any
 async def main(args: argparse.Namespace) -> int:
     today = datetime.now(UTC).date()
     started = time.perf_counter()
+    print(f"machine: {os.cpu_count()} cores, load average {_load()} at the start")
     store = await prepare_store(args.workdir, papers=args.papers, today=today)
     print(
         f"store: {args.papers:,} synthetic papers at {store} "
@@ -290,7 +291,12 @@ async def main(args: argparse.Namespace) -> int:
     makers = {"slack": slack_driver, "discord": discord_driver}
     for name in args.platforms.split(","):
         await run_platform(name, lambda stack, n=name: makers[n](stack, args), store, args, words)
+    print(f"machine: load average {_load()} at the end (other busy processes skew the figures)")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
