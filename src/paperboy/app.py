@@ -289,7 +289,9 @@ class App:
         trigger = DailyTrigger(
             time(int(hours), int(minutes)), ZoneInfo(self.settings.sources.ingest_timezone)
         )
-        scheduler.add("ingest:daily", ingest.refresh_recent, trigger, grace=timedelta(hours=6))
+        # catch_up, not just refresh_recent: days the source was down for are filled in
+        # at the next daily run, not only at the next restart.
+        scheduler.add("ingest:daily", ingest.catch_up, trigger, grace=timedelta(hours=6))
         log.info("daily ingest scheduled %r", trigger)
 
     async def _until_stopped(self) -> None:

@@ -171,7 +171,7 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
     parsed = parse_query(text, today=core.clock().date())
     if isinstance(parsed, QueryError):
         raise UsageError(parsed.message.replace("`", ""))
-    hits = core.library.search(parsed.text, limit=limit, where=parsed.where)
+    hits = await core.library.search(parsed.text, limit=limit, where=parsed.where)
     papers = await core.store.papers.get_many([hit.paper_id for hit in hits])
     if not hits and not as_json:
         print(f"No papers match {parsed.describe()}.", file=sys.stderr)

@@ -20,7 +20,8 @@ async def test_an_index_is_built_from_the_store_when_none_is_saved(
     library = Library(store.papers, index_path=None)
     await library.open()
     assert len(library.index) == len(sample_papers)
-    assert library.search("parameter efficient fine-tuning", limit=1)[0].paper_id == "2308.10462"
+    hits = await library.search("parameter efficient fine-tuning", limit=1)
+    assert hits[0].paper_id == "2308.10462"
 
 
 async def test_a_saved_index_is_loaded_and_a_stale_or_corrupt_one_rebuilt(
@@ -46,7 +47,7 @@ async def test_a_saved_index_is_loaded_and_a_stale_or_corrupt_one_rebuilt(
     await store.papers.upsert([extra], at=now)  # written behind the saved index's back
     stale = Library(store.papers, index_path=path)
     await stale.open()
-    assert stale.search("zeppelin", limit=1)[0].paper_id == extra.id
+    assert (await stale.search("zeppelin", limit=1))[0].paper_id == extra.id
 
     path.write_bytes(b"garbage" * 100)
     rebuilt = Library(store.papers, index_path=path)

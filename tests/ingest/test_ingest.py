@@ -70,8 +70,8 @@ async def ingest(
         )
 
 
-def search_ids(library: Library, query: str) -> list[str]:
-    return [hit.paper_id for hit in library.search(query, limit=5)]
+async def search_ids(library: Library, query: str) -> list[str]:
+    return [hit.paper_id for hit in await library.search(query, limit=5)]
 
 
 async def test_a_day_is_stored_with_every_field_and_is_searchable_at_once(
@@ -87,7 +87,7 @@ async def test_a_day_is_stored_with_every_field_and_is_searchable_at_once(
     assert paper.featured == TODAY
     assert paper.upvotes == 42
     assert paper.github_url == "https://github.com/example/sparse-moe-router"
-    assert search_ids(library, "capacity-aware router")[0] == "2503.10001"
+    assert (await search_ids(library, "capacity-aware router"))[0] == "2503.10001"
 
 
 async def test_a_later_fetch_updates_upvotes_without_duplicating(

@@ -64,13 +64,19 @@ async def test_a_lock_shorter_than_the_busy_timeout_is_simply_waited_out(
         await store.aclose()
 
 
+async def set_max_pages(store: Store, pages: int) -> None:
+    """Limit the file's size as the connection that writes sees it (a full disk)."""
+    async with store.db.transaction() as conn:
+        await conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
 async def test_a_full_disk_writes_nothing_and_recovers(
     tmp_path: Path, clock: Callable[[], datetime], sample_papers: list
 ) -> None:  # type: ignore[type-arg]
     bot, store = await open_bot(tmp_path / "p.sqlite3", clock, sample_papers, busy_ms=100)
     try:
         pages = (await store.db.fetchone("PRAGMA page_count"))[0]  # type: ignore[index]
-        await store.db.fetchall(f"PRAGMA max_page_count = {pages}")  # no room to grow
+        await set_max_pages(store, pages)  # no room to grow
         for n in range(len(sample_papers)):  # fill the free space left on the last pages
             answer = await bot.handle(f"save {sample_papers[n].id}", ALICE)
             if "unavailable" in answer.text:  # type: ignore[union-attr]
@@ -79,7 +85,7 @@ async def test_a_full_disk_writes_nothing_and_recovers(
             raise AssertionError("the database never filled up")
         saved_before = await store.reading_lists.count(ALICE.user)
         assert saved_before == n
-        await store.db.fetchall("PRAGMA max_page_count = 1073741823")
+        await set_max_pages(store, 1073741823)
         assert "Saved" in (await bot.handle(f"save {sample_papers[n].id}", ALICE)).text  # type: ignore[union-attr]
         listed = await bot.handle("saved", ALICE)
         assert isinstance(listed, PaperList)

@@ -193,7 +193,9 @@ class Bot:
                 error=True,
             )
         size = self.options.page_size
-        hits = self.library.search(parsed.text, limit=size + 1, offset=offset, where=parsed.where)
+        hits = await self.library.search(
+            parsed.text, limit=size + 1, offset=offset, where=parsed.where
+        )
         if not hits:
             return Notice(_no_results(parsed, offset), error=offset == 0)
         papers = await self.library.papers.get_many([h.paper_id for h in hits[:size]])
@@ -212,7 +214,7 @@ class Bot:
         if paper is None:
             return _unknown_paper(paper_id)
         size = self.options.page_size
-        hits = self.library.similar(paper_id, limit=size + 1, offset=offset)
+        hits = await self.library.similar(paper_id, limit=size + 1, offset=offset)
         if not hits:
             return Notice(f"No papers like {quote_title(paper)} yet.")
         papers = await self.library.papers.get_many([h.paper_id for h in hits[:size]])

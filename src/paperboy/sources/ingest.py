@@ -110,7 +110,9 @@ class IngestService:
         return results
 
     async def catch_up(self) -> list[DayResult]:
-        """At start-up: the days missed while the bot was down (bounded), then today."""
+        """At start-up and every day: the days missed while the bot or the source was down
+        (within `catch_up_days`; days already done are not fetched again), then the recent
+        days again for their upvotes."""
         today = self.clock().date()
         start = today - timedelta(days=self.catch_up_days)
         results = await self.backfill(start, today - timedelta(days=self.recent_days))

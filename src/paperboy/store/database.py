@@ -1,10 +1,14 @@
-"""One SQLite database behind aiosqlite: connection, pragmas, transactions.
+"""One SQLite database behind aiosqlite: connections, pragmas, transactions.
 
-All statements go through one connection, one at a time (aiosqlite runs them on
-its own thread). An asyncio lock makes each `transaction()` and each read an
-indivisible step, so a read never sees another coroutine's uncommitted writes.
-SQLite errors that pass by themselves (locked, busy, disk full) surface as
-`StoreUnavailable`; the transaction is rolled back first.
+Writes go through one connection, one transaction at a time: an asyncio lock
+makes each `transaction()` an indivisible step. Reads (`fetchall`, `fetchone`)
+go through a second, read-only connection: in WAL mode a reader sees only
+committed data and never waits for a writer, so a search under a burst of
+digest writes is not queued behind them (bench/load.py measured reads waiting
+~1 s for the one shared lock). A read that starts after a transaction returned
+sees that transaction. SQLite errors that pass by themselves (locked, busy, disk
+full) surface as `StoreUnavailable`; a failed transaction is rolled back first.
+An in-memory database has no second connection: it reads through the writer.
 """
 
 from __future__ import annotations
@@ -37,29 +41,48 @@ class Database:
         self.path = path
         self._busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def in_memory(self) -> bool:
+        return str(self.path) == ":memory:"
+
     async def open(self) -> None:
-        if str(self.path) != ":memory:":
+        if not self.in_memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction
         # spans exactly the statements we put in it.
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn = await self._connect()
         try:
-            conn.row_factory = sqlite3.Row
-            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             applied = await apply_migrations(conn, MIGRATIONS)
+            reader = None if self.in_memory else await self._connect()
+            if reader is not None:
+                await reader.execute("PRAGMA query_only = ON")
         except BaseException:
             await conn.close()
             raise
         if applied:
             log.info("store %s: applied migrations %s", self.path, ", ".join(applied))
-        self._conn = conn
+        self._conn, self._reader = conn, reader
+
+    async def _connect(self) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        except BaseException:
+            await conn.close()
+            raise
+        return conn
 
     async def close(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            await reader.close()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -88,21 +111,37 @@ class Database:
                     raise _translate(error) from error
                 raise
 
-    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._lock:
-            try:
-                async with self.conn.execute(sql, params) as cursor:
-                    return list(await cursor.fetchall())
-            except sqlite3.OperationalError as error:
-                raise _translate(error) from error
+    async def fetchall(
+        self, sql: str, params: Sequence[Any] = (), *, after_writes: bool = False
+    ) -> list[sqlite3.Row]:
+        """The rows of one read-only statement, from committed data.
 
-    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        rows = await self.fetchall(sql, params)
+        `after_writes`: first wait for the transactions already asked for (by any
+        coroutine) to finish, so the read sees them; e.g. a reaction on a message
+        whose post is being recorded right now."""
+        if self._reader is None or after_writes:
+            async with self._lock:  # in memory: never in the middle of a transaction
+                return await _fetchall(self.conn, sql, params)
+        return await _fetchall(self._reader, sql, params)
+
+    async def fetchone(
+        self, sql: str, params: Sequence[Any] = (), *, after_writes: bool = False
+    ) -> sqlite3.Row | None:
+        rows = await self.fetchall(sql, params, after_writes=after_writes)
         return rows[0] if rows else None
 
     async def integrity_ok(self) -> bool:
         row = await self.fetchone("PRAGMA integrity_check")
         return row is not None and row[0] == "ok"
+
+
+async def _fetchall(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any]
+) -> list[sqlite3.Row]:
+    try:
+        return list(await conn.execute_fetchall(sql, params))  # one trip to its thread
+    except sqlite3.OperationalError as error:
+        raise _translate(error) from error
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:

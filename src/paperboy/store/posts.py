@@ -7,6 +7,11 @@ from datetime import datetime
 from paperboy.core.models import PostRef
 from paperboy.store.database import Database
 
+_PAPER_FOR = (
+    "SELECT paper_id FROM posts"
+    " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?"
+)
+
 
 class PostLog:
     def __init__(self, db: Database) -> None:
@@ -22,11 +27,14 @@ class PostLog:
             )
 
     async def paper_for(self, post: PostRef) -> str | None:
-        row = await self._db.fetchone(
-            "SELECT paper_id FROM posts"
-            " WHERE platform = ? AND workspace = ? AND channel = ? AND message_id = ?",
-            _key(post),
-        )
+        """The paper a bot message shows, or None.
+
+        A message can be reacted to a moment before its post is recorded (the store
+        may be busy with a burst of digest writes), so a miss asks again behind the
+        writes already queued."""
+        row = await self._db.fetchone(_PAPER_FOR, _key(post))
+        if row is None:
+            row = await self._db.fetchone(_PAPER_FOR, _key(post), after_writes=True)
         return str(row[0]) if row else None
 
 

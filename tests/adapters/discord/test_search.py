@@ -21,7 +21,7 @@ def paper_ids(reply: InteractionReply) -> list[str]:
 
 
 async def expected_search(world: World, query: str, *, offset: int = 0) -> list[Paper]:
-    hits = world.core.library.search(query, limit=5, offset=offset)
+    hits = await world.core.library.search(query, limit=5, offset=offset)
     papers = await world.core.store.papers.get_many([hit.paper_id for hit in hits])
     return [papers[hit.paper_id] for hit in hits]
 
@@ -70,7 +70,7 @@ async def test_the_similar_button_lists_papers_like_that_one(world: World) -> No
     paper_id = paper_ids(listed)[0]
     click = await world.sim.click_button(listed.message.id, f"pb:similar:{paper_id}")
     similar = await world.answer(click)
-    hits = world.core.library.similar(paper_id, limit=5)
+    hits = await world.core.library.similar(paper_id, limit=5)
     assert paper_ids(similar) == [hit.paper_id for hit in hits]
     assert paper_id not in paper_ids(similar)
     assert similar.content is not None

@@ -144,3 +144,16 @@ async def test_by_default_anyone_in_the_channel_may_subscribe_it(workspace: Work
     subscription = await workspace.core.store.subscriptions.get(workspace.channel(CHANNEL))
     assert subscription is not None
     assert (subscription.time, subscription.timezone) == ("08:30", "Europe/Berlin")
+
+
+async def test_web_api_calls_share_one_connection_instead_of_one_each(
+    workspace: Workspace,
+) -> None:
+    """Every new connection to Slack costs a TLS handshake; a digest is many messages."""
+    for n in range(5):
+        await workspace.adapter.post(
+            workspace.channel(), Notice(f"message {n}", ephemeral=False)
+        )
+    posts = workspace.slack.calls("chat.postMessage")
+    assert len(posts) == 5
+    assert len({call.peer for call in posts}) == 1

@@ -21,6 +21,7 @@ class ApiCall:
     status: int
     response: dict[str, Any]
     at: float  # time.monotonic() when the call arrived
+    peer: object = None  # the client's (host, port): one per TCP connection
 
     @property
     def ok(self) -> bool:

@@ -39,7 +39,9 @@ class ResponseUrls:
         self._changes = changes
         self._targets: dict[str, _Target] = {}
         self.posts: list[ResponsePost] = []
-        self._consumed: set[int] = set()
+        # Per URL, the posts not yet returned by next_response (so a wait costs O(1), not
+        # a scan of every post, however many thousands a load run makes).
+        self._unseen: dict[str, list[ResponsePost]] = {}
 
     def issue(self, base_url: str, *, channel: str, user: str, original: Message | None) -> str:
         response_id = self._workspace.new_id("R")
@@ -86,8 +88,9 @@ class ResponseUrls:
 
     def _record(self, url: str, body: dict[str, Any], status: int, error: str | None,
                 message: Message | None) -> web.Response:
-        self.posts.append(ResponsePost(url=url, body=body, status=status, error=error,
-                                       message=message))
+        post = ResponsePost(url=url, body=body, status=status, error=error, message=message)
+        self.posts.append(post)
+        self._unseen.setdefault(url, []).append(post)
         self._changes.notify()
         return web.Response(status=status, text=error or "ok")
 
@@ -95,11 +98,8 @@ class ResponseUrls:
         """The first post to `url` not yet returned by this method, awaited up to `timeout`."""
 
         def first_unseen() -> ResponsePost | None:
-            for index, post in enumerate(self.posts):
-                if post.url == url and index not in self._consumed:
-                    self._consumed.add(index)
-                    return post
-            return None
+            unseen = self._unseen.get(url)
+            return unseen.pop(0) if unseen else None
 
         return await self._changes.until(
             first_unseen, timeout=timeout, what=f"a POST to {url}",

@@ -56,8 +56,9 @@ class WebApi:
             answer = {"ok": False, "error": fault.error}
             if fault.retry_after is not None:
                 status, extra_headers = 429, {"Retry-After": str(fault.retry_after)}
+        peer = request.transport.get_extra_info("peername") if request.transport else None
         self.calls.append(ApiCall(method=method, body=args, headers=headers, status=status,
-                                  response=answer, at=time.monotonic()))
+                                  response=answer, at=time.monotonic(), peer=peer))
         self._changes.notify()
         return web.Response(status=status, headers=extra_headers, text=json.dumps(answer),
                             content_type="application/json")

@@ -49,6 +49,7 @@ class Workspace:
         self._channels: dict[str, Channel] = {}
         self._members: dict[str, Member] = {}
         self._messages: list[Message] = []
+        self._by_channel: dict[str, list[Message]] = {}  # the same messages, per channel
         self._counter = itertools.count(1)
         for channel_id in channel_ids:
             self.add_channel(channel_id)
@@ -105,18 +106,19 @@ class Workspace:
         message = Message(channel=channel, ts=self.new_ts(), user=user, text=text, blocks=blocks,
                           via=via, thread_ts=thread_ts, visible_to=visible_to)
         self._messages.append(message)
+        self._by_channel.setdefault(channel, []).append(message)
         return message
 
     def find(self, channel: str, ts: str) -> Message | None:
-        for message in self._messages:
-            if message.channel == channel and message.ts == ts and not message.deleted:
+        for message in self._by_channel.get(channel, ()):
+            if message.ts == ts and not message.deleted:
                 return message
         return None
 
     def history(self, channel: str) -> list[Message]:
         """What everyone sees in `channel`, oldest first (thread replies included)."""
-        return [m for m in self._messages
-                if m.channel == channel and m.visible_to is None and not m.deleted]
+        return [m for m in self._by_channel.get(channel, ())
+                if m.visible_to is None and not m.deleted]
 
     def ephemerals(self, *, user: str | None, channel: str | None) -> list[Message]:
         return [m for m in self._messages

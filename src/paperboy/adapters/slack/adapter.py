@@ -83,12 +83,21 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Check the bot token, then connect; returns once messages can be posted."""
-        identity = await self._who_am_i()
-        self.handlers.answers.bot_mention = f"@{identity}"
-        if self.settings.mode == "http":
-            await self._listen()
-        else:
-            await self._connect()
+        # One HTTP session for every Web API call, so connections to Slack are kept
+        # and reused; without it slack_sdk opens (and TLS-handshakes) one per message.
+        self.client.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.client.timeout)
+        )
+        try:
+            identity = await self._who_am_i()
+            self.handlers.answers.bot_mention = f"@{identity}"
+            if self.settings.mode == "http":
+                await self._listen()
+            else:
+                await self._connect()
+        except BaseException:
+            await self._close_session()
+            raise
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
         """ChannelPoster: one message into a channel (paced); returns its ts.
@@ -114,6 +123,12 @@ class SlackAdapter:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
         await self.handlers.drain(DRAIN_SECONDS)
+        await self._close_session()
+
+    async def _close_session(self) -> None:
+        session, self.client.session = self.client.session, None
+        if session is not None:
+            await session.close()
 
     async def _who_am_i(self) -> str:
         try:

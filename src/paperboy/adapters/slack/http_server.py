@@ -1,9 +1,10 @@
 """HTTP mode: Slack POSTs signed requests to an aiohttp server we start and stop.
 
 bolt verifies each request's signature and timestamp (401 when either is wrong)
-before any listener runs. Bodies over `max_body_bytes` are refused with 413 before
-they are read; Slack's own payloads are far smaller. GET /healthz answers 200 for
-load balancers.
+before any listener runs; a timestamp that is not a number, which bolt would fail
+on with a 500 and a traceback, is refused with 401 here first. Bodies over
+`max_body_bytes` are refused with 413 before they are read; Slack's own payloads
+are far smaller. GET /healthz answers 200 for load balancers.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 # A block_actions payload carries the whole message it came from (50 blocks of up
 # to 3,000 characters); 1 MiB leaves room for that and nothing silly.
 MAX_BODY_BYTES = 1024 * 1024
+TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
 
 
 class SlackHttpServer:
@@ -66,6 +68,9 @@ class SlackHttpServer:
                 max_size=self._max_body_bytes, actual_size=request.content_length or 0
             )
         bolt_request = await to_bolt_request(request)  # 413 here when a chunked body is too big
+        if not request.headers.get(TIMESTAMP_HEADER, "").isdigit():
+            log.warning("refused a request without a valid %s header", TIMESTAMP_HEADER)
+            return web.Response(status=401, text="invalid request")
         return await to_aiohttp_response(await self._app.async_dispatch(bolt_request))
 
     async def _health(self, request: web.Request) -> web.Response:

@@ -1,0 +1,47 @@
+"""Slack answering 429 to a burst in the middle of a digest: every message still arrives,
+once, in order (slack_sdk retries after Retry-After; past its budget, the digest does)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from paperboy.core.models import Context, UserRef
+from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.scheduler import DigestJobs, Scheduler
+from tests.adapters.slack.conftest import FEATURED, HUMAN, TEAM, Workspace, paper_ids
+from tests.conftest import NOW
+
+BURST = 5  # past slack_sdk's own three retries, so the digest's retry is needed too
+
+
+async def test_a_429_burst_during_a_digest_delays_it_but_every_message_arrives_once_in_order(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    digests = DigestService(
+        store=workspace.core.store,
+        library=workspace.core.library,
+        posters={"slack": workspace.adapter},
+        jobs=DigestJobs(Scheduler(), grace=timedelta(hours=3)),
+        clock=workspace.core.clock,
+        options=DigestOptions(pace_seconds=0.0, retry_seconds=0.0),
+    )
+    await digests.subscribe(Context(UserRef("slack", TEAM, HUMAN), workspace.channel()), "")
+
+    async def burst_after_the_header() -> None:
+        await slack.wait_for_call("chat.postMessage")
+        slack.rate_limit_next("chat.postMessage", times=BURST, retry_after=0)
+
+    burst = asyncio.create_task(burst_after_the_header())
+    await digests.run_for_day(workspace.channel(), NOW.date())
+    await burst
+
+    header, *papers = slack.messages()
+    assert "3 papers" in header.text
+    assert [paper_ids(m) for m in papers] == [[p.id] for p in FEATURED]
+    statuses = [call.status for call in slack.calls("chat.postMessage")]
+    assert statuses == [200, *[429] * BURST, 200, 200, 200]
+    run = await workspace.core.store.digests.run(workspace.channel(), NOW.date())
+    assert run is not None
+    assert run.finished
