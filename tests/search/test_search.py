@@ -201,3 +201,18 @@ def test_a_large_add_is_read_in_chunks_with_the_same_result() -> None:
     assert ids(index.search("zebra")) == ["p3"]
     assert "p3" not in ids(index.search("topic3", limit=1000))
     assert ids(index.search("topic4", where=DocFilter(min_votes=7))) == ["p4"]
+
+
+@pytest.mark.parametrize("n_papers", [1, 2])
+def test_a_store_of_one_or_two_papers_still_finds_the_paper_with_the_word(n_papers: int) -> None:
+    # BM25Okapi gives a word found in one of two papers an idf of 0, and the
+    # only word of a one-paper corpus a negative one: the paper must still come back.
+    papers = [
+        {"id": "a", "title": "Graph transformers", "abstract": "Attention over nodes."},
+        {"id": "b", "title": "Protein folding", "abstract": "Structure prediction."},
+    ][:n_papers]
+    index = SearchIndex.build(papers)
+    assert ids(index.search("graph transformers")) == ["a"]
+    assert index.search("diffusion") == []
+    if n_papers == 2:
+        assert ids(index.search("protein graph")) == ["a", "b"]

@@ -98,8 +98,9 @@ class SearchIndex:
     ) -> list[SearchHit]:
         """The best papers for `query`, best first, skipping the first `offset`.
 
-        Only papers sharing a term with the query (score > 0) are returned,
-        ties in insertion order. A query with no searchable word (empty,
+        Only papers sharing a term with the query are returned, ties in
+        insertion order (in a store of one or two papers a shared word can
+        score zero or less under BM25Okapi; the paper is still returned). A query with no searchable word (empty,
         punctuation, stopwords, words no paper has) gives [].
         """
         state = self._state

@@ -117,7 +117,7 @@ def load(
     try:
         return _load(path, fingerprint=fingerprint, options=options)
     except FileNotFoundError:
-        log.warning("no saved search index at %s; it will be rebuilt", path)
+        log.info("no saved search index at %s; it will be built", path)
     except _BadFile as bad:
         log.warning("saved search index %s not used: %s; it will be rebuilt", path, bad)
     except (OSError, ValueError, KeyError, TypeError, IndexError, struct.error) as exc:

@@ -1,9 +1,12 @@
 """BM25Okapi top-k over an `IndexState`, exact, with MaxScore pruning.
 
 Scores are rank_bm25's: for each query token q (repeats count again),
-idf(q) * tf * (k1 + 1) / (tf + K(doc)), summed over the query; only
-documents scoring above zero are returned, ties by internal number
-(insertion order).
+idf(q) * tf * (k1 + 1) / (tf + K(doc)), summed over the query; the
+documents returned are those containing a query term, ties by internal
+number (insertion order). Every such document scores above zero unless a
+term's idf is zero or negative, which BM25Okapi only gives in a tiny corpus
+(a word in one of two papers has idf 0); such queries are scored
+exhaustively, so a paper with the word is still found.
 
 Each query term has an upper bound of what it can add to any document.
 `theta` is always a lower bound of the final k-th best score: the k-th best
@@ -119,7 +122,7 @@ class Scorer:
         terms = _terms(state, query)
         if not terms:
             return []
-        if any(t.weight < 0 for t in terms):
+        if any(t.weight <= 0 for t in terms):
             return _exhaustive(state, terms, k, allowed)
         acc = self._array(state.docs.n_docs)
         run = _Run(state, k, allowed, acc)
@@ -144,8 +147,6 @@ def _terms(state: IndexState, query: Mapping[int, int]) -> list[_Term]:
         if not (0 <= term < state.n_terms and state.df[term] > 0):
             continue
         weight = count * float(state.idf[term])
-        if weight == 0:
-            continue
         lists = []
         factor = 0.0
         for seg in state.segments:
@@ -342,24 +343,27 @@ def _kth(values: F64, k: int) -> float:
 def _exhaustive(
     state: IndexState, terms: list[_Term], k: int, allowed: BoolArray | None
 ) -> list[tuple[int, float]]:
-    """Every document with a query term scored; for queries with negative weights."""
+    """Every document with a query term scored, whatever the sign of its score;
+    for queries with a weight of zero or less (tiny corpora)."""
     scores = np.zeros(state.docs.n_docs, dtype=np.float64)
     seen = np.zeros(state.docs.n_docs, dtype=np.bool_)
     for term in terms:
         for part in term.lists:
             scores[part.docs] += _contributions(state, term, part.docs, part.tfs, part.repeats)
             seen[part.docs] = True
-    keep = seen & (scores > 0)
     if allowed is not None:
-        keep &= allowed
-    cands = np.flatnonzero(keep)
-    return best(cands, scores[cands], k)
+        seen &= allowed
+    cands = np.flatnonzero(seen)
+    return best(cands, scores[cands], k, positive_only=False)
 
 
-def best(docs: I64, scores: F64, k: int) -> list[tuple[int, float]]:
-    """The k highest positive scores, ties by lower doc number, best first."""
-    positive = scores > 0
-    docs, scores = docs[positive], scores[positive]
+def best(
+    docs: I64, scores: F64, k: int, *, positive_only: bool = True
+) -> list[tuple[int, float]]:
+    """The k highest (positive, unless told) scores, ties by lower doc number, best first."""
+    if positive_only:
+        positive = scores > 0
+        docs, scores = docs[positive], scores[positive]
     if len(docs) > k:
         kth = np.partition(scores, len(scores) - k)[len(scores) - k]
         sel = scores >= kth
