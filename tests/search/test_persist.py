@@ -43,14 +43,20 @@ def test_saving_replaces_the_file_without_leaving_temporaries(saved: Path) -> No
     assert SearchIndex.load(saved, fingerprint="store-v2") is not None
 
 
-def _expect_none(path: Path, caplog: pytest.LogCaptureFixture, why: str, **kw: Any) -> None:
-    with caplog.at_level(logging.WARNING, logger="paperboy.search"):
+def _expect_none(
+    path: Path, caplog: pytest.LogCaptureFixture, why: str, level: int = logging.WARNING, **kw: Any
+) -> None:
+    with caplog.at_level(level, logger="paperboy.search"):
         assert SearchIndex.load(path, **{"fingerprint": "store-v1", **kw}) is None
     assert why in caplog.text
 
 
-def test_a_missing_file_is_reported(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    _expect_none(tmp_path / "nope.idx", caplog, "no saved search index")
+def test_a_missing_file_is_reported_quietly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every fresh store starts without one: news, not a warning.
+    _expect_none(tmp_path / "nope.idx", caplog, "no saved search index", level=logging.INFO)
+    assert all(r.levelno < logging.WARNING for r in caplog.records)
 
 
 def test_another_fingerprint_is_refused(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
