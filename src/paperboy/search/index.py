@@ -100,8 +100,9 @@ class SearchIndex:
 
         Only papers sharing a term with the query are returned, ties in
         insertion order (in a store of one or two papers a shared word can
-        score zero or less under BM25Okapi; the paper is still returned). A query with no searchable word (empty,
-        punctuation, stopwords, words no paper has) gives [].
+        score zero or less under BM25Okapi; the paper is still returned). A
+        query with no searchable word (empty, punctuation, stopwords, words
+        no paper has) gives [].
         """
         state = self._state
         counts = self._vocab.query_counts(analyse_query(self._vocab, state, query), state.n_terms)
