@@ -16,6 +16,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
+from tests.fakes.paper_sources import PaperSourceSimulator
 
 NOW = datetime(2025, 3, 13, 9, 0, tzinfo=UTC)
 
@@ -98,3 +99,10 @@ def run(cli_env: dict[str, str], tmp_path: Path) -> Run:
         )
 
     return invoke
+
+
+@pytest.fixture
+async def sources() -> AsyncIterator[PaperSourceSimulator]:
+    """The Hugging Face and arXiv APIs, simulated on a loopback port."""
+    async with PaperSourceSimulator() as simulator:
+        yield simulator

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +19,7 @@ from tests.fakes.discord import DiscordSimulator
 from tests.fakes.discord_records import SentMessage
 from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.paper_sources import PaperSourceSimulator
+from tests.processes import start_paperboy_run
 
 CHANNELS = ("papers", "general")
 
@@ -28,25 +28,6 @@ CHANNELS = ("papers", "general")
 async def discord_sim() -> AsyncIterator[DiscordSimulator]:
     async with DiscordSimulator(timeout=30) as sim:
         yield sim
-
-
-@pytest.fixture
-async def sources() -> AsyncIterator[PaperSourceSimulator]:
-    async with PaperSourceSimulator() as sim:
-        yield sim
-
-
-async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "paperboy",
-        "run",
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
 
 
 def digest_messages(sim: DiscordSimulator, channel_id: int) -> list[SentMessage]:
@@ -94,7 +75,7 @@ async def test_a_digest_killed_half_way_finishes_once_after_a_restart(
     papers_channel = discord_sim.guild.channel("papers").id
     alice = discord_sim.guild.member("alice").id
 
-    first = await start_bot(env)
+    first = await start_paperboy_run(env)
     try:
         # Header and two papers are out in #papers: save one, then kill the bot.
         posted = await discord_sim.wait_for_messages(papers_channel, 3, timeout=30)
@@ -110,7 +91,7 @@ async def test_a_digest_killed_half_way_finishes_once_after_a_restart(
     }
     assert 3 <= before_restart["papers"] < 6, f"not killed half-way: {before_restart}"
 
-    second = await start_bot(env)
+    second = await start_paperboy_run(env)
     try:
         for name in CHANNELS:
             await discord_sim.wait_for_messages(discord_sim.guild.channel(name).id, 6, timeout=30)

@@ -34,12 +34,6 @@ class Clock:
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[PaperSourceSimulator]:
-    async with PaperSourceSimulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture
 def wall() -> Clock:
     return Clock(datetime(2025, 3, 13, 7, 0, tzinfo=UTC))
 
@@ -53,10 +47,10 @@ async def library(store: Store) -> Library:
 
 @pytest.fixture
 async def ingest(
-    sim: PaperSourceSimulator, store: Store, library: Library, wall: Clock
+    sources: PaperSourceSimulator, store: Store, library: Library, wall: Clock
 ) -> AsyncIterator[IngestService]:
     client = HuggingFaceClient(
-        sim.huggingface_url,
+        sources.huggingface_url,
         retry=RetryPolicy(attempts=2, base_delay=0.0, max_delay=0.0),
         timing=FakeClock().timing(),
     )
@@ -75,9 +69,9 @@ async def search_ids(library: Library, query: str) -> list[str]:
 
 
 async def test_a_day_is_stored_with_every_field_and_is_searchable_at_once(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store, library: Library
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store, library: Library
 ) -> None:
-    sim.huggingface.set_day(TODAY, sample_day(TODAY))
+    sources.huggingface.set_day(TODAY, sample_day(TODAY))
     result = await ingest.ingest_day(TODAY)
     assert (result.stored, result.new, result.error) == (5, 5, None)
     paper = await store.papers.get("2503.10001")
@@ -91,13 +85,13 @@ async def test_a_day_is_stored_with_every_field_and_is_searchable_at_once(
 
 
 async def test_a_later_fetch_updates_upvotes_without_duplicating(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store
 ) -> None:
-    sim.huggingface.set_day(TODAY, sample_day(TODAY))
+    sources.huggingface.set_day(TODAY, sample_day(TODAY))
     await ingest.ingest_day(TODAY)
     later = sample_day(TODAY)
     later[1]["paper"]["upvotes"] = 99
-    sim.huggingface.set_day(TODAY, later)
+    sources.huggingface.set_day(TODAY, later)
     again = await ingest.ingest_day(TODAY)
     assert (again.stored, again.new) == (5, 0)
     assert await store.papers.count() == 5
@@ -108,27 +102,27 @@ async def test_a_later_fetch_updates_upvotes_without_duplicating(
 
 @pytest.mark.parametrize("fault", [status(503), truncated(), html_page()])
 async def test_a_failing_day_writes_nothing_is_recorded_and_the_next_run_retries_it(
-    sim: PaperSourceSimulator,
+    sources: PaperSourceSimulator,
     ingest: IngestService,
     store: Store,
     fault: object,
 ) -> None:
-    sim.huggingface.set_day(TODAY, sample_day(TODAY))
-    sim.huggingface.fail_always(fault)  # type: ignore[arg-type]
+    sources.huggingface.set_day(TODAY, sample_day(TODAY))
+    sources.huggingface.fail_always(fault)  # type: ignore[arg-type]
     result = await ingest.ingest_day(TODAY)
     assert result.error is not None
     assert await store.papers.count() == 0
     assert TODAY not in await store.ingest_log.done_days(TODAY, TODAY)
-    sim.huggingface.clear_faults()
+    sources.huggingface.clear_faults()
     assert (await ingest.ingest_day(TODAY, refresh=False)).stored == 5
 
 
 async def test_a_source_down_never_deletes_or_downgrades_what_is_stored(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store
 ) -> None:
-    sim.huggingface.set_day(TODAY, sample_day(TODAY))
+    sources.huggingface.set_day(TODAY, sample_day(TODAY))
     await ingest.ingest_day(TODAY)
-    sim.huggingface.fail_always(status(500))
+    sources.huggingface.fail_always(status(500))
     await ingest.ingest_day(TODAY)
     paper = await store.papers.get("2503.10001")
     assert paper is not None
@@ -145,42 +139,42 @@ async def test_an_empty_day_is_complete_with_no_papers(ingest: IngestService, st
 
 
 async def test_reingesting_the_same_day_is_idempotent(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store
 ) -> None:
-    sim.huggingface.set_day(TODAY, sample_day(TODAY))
+    sources.huggingface.set_day(TODAY, sample_day(TODAY))
     for _ in range(3):
         await ingest.ingest_day(TODAY)
     assert await store.papers.count() == 5
 
 
 async def test_backfill_resumes_and_skips_complete_days_unless_refreshed(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store
 ) -> None:
     days = [TODAY - timedelta(days=n) for n in range(4)]
     for day in days:
-        sim.huggingface.set_day(
+        sources.huggingface.set_day(
             day, [hf_item(paper_id=f"2503.{day.day:05d}", title="T", summary="S", featured=day)]
         )
-    sim.huggingface.fail_always(status(500))
+    sources.huggingface.fail_always(status(500))
     interrupted = await ingest.backfill(days[-1], TODAY)
     assert all(r.error for r in interrupted)
-    sim.huggingface.clear_faults()
+    sources.huggingface.clear_faults()
     seen: list[BackfillProgress] = []
     first = await ingest.backfill(days[-1], TODAY, progress=seen.append)
     assert [r.day for r in first] == sorted(days)
     assert seen[-1] == BackfillProgress(days_done=4, days_total=4, papers=4, errors=0)
-    requests_before = len(sim.requests_to("huggingface"))
+    requests_before = len(sources.requests_to("huggingface"))
     assert await ingest.backfill(days[-1], TODAY) == []  # all complete: nothing fetched
-    assert len(sim.requests_to("huggingface")) == requests_before
+    assert len(sources.requests_to("huggingface")) == requests_before
     assert len(await ingest.backfill(days[-1], TODAY, refresh=True)) == 4
 
 
 async def test_catch_up_fills_the_days_missed_while_down_within_the_lookback(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store
 ) -> None:
     for n in range(6):
         day = TODAY - timedelta(days=n)
-        sim.huggingface.set_day(
+        sources.huggingface.set_day(
             day, [hf_item(paper_id=f"2503.{n + 1:05d}", title="T", summary="S", featured=day)]
         )
     await ingest.catch_up()
@@ -189,22 +183,22 @@ async def test_catch_up_fills_the_days_missed_while_down_within_the_lookback(
 
 
 async def test_refresh_if_stale_fetches_once_for_many_callers(
-    sim: PaperSourceSimulator, ingest: IngestService, wall: Clock
+    sources: PaperSourceSimulator, ingest: IngestService, wall: Clock
 ) -> None:
     await asyncio.gather(*(ingest.refresh_if_stale() for _ in range(10)))
-    assert len(sim.requests_to("huggingface")) == 2  # today and yesterday, once
+    assert len(sources.requests_to("huggingface")) == 2  # today and yesterday, once
     wall.now += timedelta(hours=1)
     await ingest.refresh_if_stale()
-    assert len(sim.requests_to("huggingface")) == 4
+    assert len(sources.requests_to("huggingface")) == 4
 
 
 async def test_the_scheduled_daily_job_runs_the_ingest_at_its_time(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Clock
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Clock
 ) -> None:
     """The real AsyncIOScheduler with our daily trigger, set a moment ahead."""
     real_now = datetime.now(UTC)
     wall.now = real_now
-    sim.huggingface.set_day(real_now.date(), sample_day(real_now.date()))
+    sources.huggingface.set_day(real_now.date(), sample_day(real_now.date()))
     soon = (real_now + timedelta(seconds=1)).time().replace(microsecond=0)
     scheduler = Scheduler()
     scheduler.start()

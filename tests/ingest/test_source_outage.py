@@ -48,24 +48,18 @@ def day_items(day: date, upvotes: int = 10) -> list[dict[str, object]]:
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[PaperSourceSimulator]:
-    async with PaperSourceSimulator() as simulator:
-        yield simulator
-
-
-@pytest.fixture
 def wall() -> Wall:
     return Wall()
 
 
 @pytest.fixture
 async def ingest(
-    sim: PaperSourceSimulator, store: Store, wall: Wall
+    sources: PaperSourceSimulator, store: Store, wall: Wall
 ) -> AsyncIterator[IngestService]:
     library = Library(store.papers, index_path=None)
     await library.open()
     client = HuggingFaceClient(
-        sim.huggingface_url,
+        sources.huggingface_url,
         retry=RetryPolicy(attempts=2, base_delay=0.0, max_delay=0.0),
         timing=FakeClock().timing(),
     )
@@ -94,24 +88,24 @@ async def daily_run(ingest: IngestService, wall: Wall, day: date) -> None:
 
 
 async def test_a_day_with_the_source_down_is_filled_in_at_the_next_run_and_nothing_is_lost(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Wall
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Wall
 ) -> None:
     down, back = FIRST + timedelta(days=1), FIRST + timedelta(days=2)
-    sim.huggingface.set_day(FIRST, day_items(FIRST, upvotes=30))
+    sources.huggingface.set_day(FIRST, day_items(FIRST, upvotes=30))
     await daily_run(ingest, wall, FIRST)
     before = await stored(store)
     assert len(before) == 2
 
-    sim.huggingface.set_day(down, day_items(down))
-    sim.huggingface.fail_always(status(503))
+    sources.huggingface.set_day(down, day_items(down))
+    sources.huggingface.fail_always(status(503))
     await daily_run(ingest, wall, down)
     wall.now += timedelta(hours=3)
     await ingest.refresh_if_stale(timedelta(0))  # a digest's refresh later that day fails too
     assert await stored(store) == before  # nothing lost, no upvote downgraded
     assert down not in await store.ingest_log.done_days(down, down)
 
-    sim.huggingface.clear_faults()
-    sim.huggingface.set_day(back, day_items(back))
+    sources.huggingface.clear_faults()
+    sources.huggingface.set_day(back, day_items(back))
     await daily_run(ingest, wall, back)
     after = await stored(store)
     assert len(after) == 6
@@ -120,19 +114,19 @@ async def test_a_day_with_the_source_down_is_filled_in_at_the_next_run_and_nothi
 
 
 async def test_several_days_down_are_all_filled_in_at_the_next_run(
-    sim: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Wall
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Wall
 ) -> None:
     days = [FIRST + timedelta(days=n) for n in range(5)]
-    sim.huggingface.set_day(days[0], day_items(days[0]))
+    sources.huggingface.set_day(days[0], day_items(days[0]))
     await daily_run(ingest, wall, days[0])
-    sim.huggingface.fail_always(status(502))
+    sources.huggingface.fail_always(status(502))
     for day in days[1:4]:
-        sim.huggingface.set_day(day, day_items(day))
+        sources.huggingface.set_day(day, day_items(day))
         await daily_run(ingest, wall, day)
     assert len(await stored(store)) == 2
 
-    sim.huggingface.clear_faults()
-    sim.huggingface.set_day(days[4], day_items(days[4]))
+    sources.huggingface.clear_faults()
+    sources.huggingface.set_day(days[4], day_items(days[4]))
     await daily_run(ingest, wall, days[4])
     assert len(await stored(store)) == 10
     assert await store.ingest_log.done_days(days[0], days[4]) == set(days)

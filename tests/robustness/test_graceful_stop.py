@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from paperboy.store import Store
 from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.fakes.slack import Message, SlackSimulator
+from tests.processes import start_paperboy_run
 
 CHANNEL = "C0GENERAL"
 PACE = "0.4"  # seconds between a digest's messages: six messages take about two seconds
@@ -30,25 +30,6 @@ PACE = "0.4"  # seconds between a digest's messages: six messages take about two
 async def slack() -> AsyncIterator[SlackSimulator]:
     async with SlackSimulator() as simulator:
         yield simulator
-
-
-@pytest.fixture
-async def sources() -> AsyncIterator[PaperSourceSimulator]:
-    async with PaperSourceSimulator() as simulator:
-        yield simulator
-
-
-async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "paperboy",
-        "run",
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
 
 
 async def terminate(process: asyncio.subprocess.Process) -> tuple[int, float, str]:
@@ -102,7 +83,7 @@ async def test_sigterm_mid_digest_finishes_it_disconnects_exits_0_and_a_restart_
         "PAPERBOY_SOURCES_HUGGINGFACE_URL": sources.huggingface_url,
     }
 
-    first = await start_bot(env)
+    first = await start_paperboy_run(env)
     try:
         await slack.wait_until(lambda: len(slack.messages(CHANNEL)) >= 3 or None, timeout=30)
         at_signal = len(slack.messages(CHANNEL))
@@ -120,7 +101,7 @@ async def test_sigterm_mid_digest_finishes_it_disconnects_exits_0_and_a_restart_
     with pytest.raises(AssertionError):
         await slack.wait_for_connection(timeout=0.1)  # no connection is open any more
 
-    second = await start_bot(env)
+    second = await start_paperboy_run(env)
     try:
         await slack.wait_for_connection(timeout=30)
         await asyncio.sleep(1.5)  # time enough to post anything it wrongly thought due

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from paperboy.adapters.console import render_card
 from paperboy.core.bot import Bot
+from paperboy.core.commands import COMMAND_NAMES
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
@@ -20,27 +21,8 @@ from tests.people import ALICE
 
 MAX_ANSWER_CHARS = 600
 
-COMMANDS = st.sampled_from(
-    [
-        "search",
-        "similar",
-        "show",
-        "trending",
-        "add",
-        "save",
-        "saved",
-        "unsave",
-        "read",
-        "export",
-        "subscribe",
-        "unsubscribe",
-        "digest",
-        "help",
-        "",
-        "SEARCH",
-        "/search",
-    ]
-)
+# Every command, and near misses of one.
+COMMANDS = st.sampled_from([*COMMAND_NAMES, "", "SEARCH", "/search"])
 FILTERS = st.sampled_from(
     [
         "since:",

@@ -7,17 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from paperboy.sources.http import RetryPolicy
-from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.fakes.source_clock import FakeClock
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[PaperSourceSimulator]:
-    async with PaperSourceSimulator() as simulator:
-        yield simulator
+    pass
 
 
 @pytest.fixture

@@ -51,21 +51,21 @@ def numbered(count: int) -> list[ArxivRecord]:
     ]
 
 
-def client(sim: PaperSourceSimulator, clock: FakeClock, **options: object) -> ArxivClient:
+def client(sources: PaperSourceSimulator, clock: FakeClock, **options: object) -> ArxivClient:
     settings: dict[str, object] = {
         "timing": clock.timing(),
         "timeout": 2.0,
         "retry": RetryPolicy(attempts=3, base_delay=1.0),
     }
     settings.update(options)
-    return ArxivClient(sim.arxiv_url, **settings)  # type: ignore[arg-type]
+    return ArxivClient(sources.arxiv_url, **settings)  # type: ignore[arg-type]
 
 
 async def test_a_batch_comes_back_keyed_by_canonical_id_with_clean_fields(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
-    sim.arxiv.add(ATTENTION, OLD_STYLE)
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.add(ATTENTION, OLD_STYLE)
+    async with client(sources, clock) as arxiv:
         papers = await arxiv.fetch(["arXiv:1706.03762v5", "math.GT/0309136", "2403.99999"])
     assert set(papers) == {"1706.03762", "math/0309136"}
     attention = papers["1706.03762"]
@@ -84,16 +84,16 @@ async def test_a_batch_comes_back_keyed_by_canonical_id_with_clean_fields(
     assert old.title == "Heegaard splittings & <angle brackets>"
     assert old.doi == "10.1000/example.doi"
     assert old.journal_ref == "Geom. Topol. 8 (2004) 1-30"
-    [request] = sim.requests_to("arxiv")
+    [request] = sources.requests_to("arxiv")
     assert request.path == "/api/query"
     assert request.query == {"id_list": "1706.03762,math/0309136,2403.99999", "max_results": "3"}
 
 
 async def test_entries_carry_version_comment_and_primary_category(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
-    sim.arxiv.add(ATTENTION)
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.add(ATTENTION)
+    async with client(sources, clock) as arxiv:
         entries = await arxiv.fetch_entries(["1706.03762"])
     entry = entries["1706.03762"]
     assert entry.version == 7
@@ -103,33 +103,35 @@ async def test_entries_carry_version_comment_and_primary_category(
 
 
 async def test_ids_go_in_batches_of_at_most_one_hundred(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
     records = numbered(250)
-    sim.arxiv.add(*records)
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.add(*records)
+    async with client(sources, clock) as arxiv:
         papers = await arxiv.fetch([r.paper_id for r in records])
     assert len(papers) == 250
-    sizes = [len(r.query["id_list"].split(",")) for r in sim.requests_to("arxiv")]
+    sizes = [len(r.query["id_list"].split(",")) for r in sources.requests_to("arxiv")]
     assert sizes == [100, 100, 50]
-    assert [r.query["max_results"] for r in sim.requests_to("arxiv")] == ["100", "100", "50"]
+    assert [r.query["max_results"] for r in sources.requests_to("arxiv")] == ["100", "100", "50"]
 
 
 async def test_requests_are_three_seconds_apart_on_the_clock(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
     records = numbered(5)
-    sim.arxiv.add(*records)
-    async with client(sim, clock, batch_size=2) as arxiv:
+    sources.arxiv.add(*records)
+    async with client(sources, clock, batch_size=2) as arxiv:
         await arxiv.fetch([r.paper_id for r in records])
-    assert len(sim.requests_to("arxiv")) == 3
+    assert len(sources.requests_to("arxiv")) == 3
     assert clock.sleeps == [3.0, 3.0]
 
 
-async def test_retries_also_keep_the_interval(sim: PaperSourceSimulator, clock: FakeClock) -> None:
-    sim.arxiv.add(ATTENTION)
-    sim.arxiv.fail_next(status(503))
-    async with client(sim, clock) as arxiv:
+async def test_retries_also_keep_the_interval(
+    sources: PaperSourceSimulator, clock: FakeClock
+) -> None:
+    sources.arxiv.add(ATTENTION)
+    sources.arxiv.fail_next(status(503))
+    async with client(sources, clock) as arxiv:
         papers = await arxiv.fetch(["1706.03762"])
     assert list(papers) == ["1706.03762"]
     # 1 s of backoff, then the limiter waits out the rest of the 3 s interval.
@@ -137,61 +139,61 @@ async def test_retries_also_keep_the_interval(sim: PaperSourceSimulator, clock: 
 
 
 async def test_concurrent_callers_are_served_one_at_a_time_and_spaced_in_real_time(
-    sim: PaperSourceSimulator,
+    sources: PaperSourceSimulator,
 ) -> None:
     interval = 0.05
     records = numbered(4)
-    sim.arxiv.add(*records)
-    async with ArxivClient(sim.arxiv_url, min_interval=interval, batch_size=1) as arxiv:
+    sources.arxiv.add(*records)
+    async with ArxivClient(sources.arxiv_url, min_interval=interval, batch_size=1) as arxiv:
         results = await asyncio.gather(
             arxiv.fetch([r.paper_id for r in records[:2]]),
             arxiv.fetch([r.paper_id for r in records[2:]]),
         )
     assert sum(len(r) for r in results) == 4
-    arrivals = [r.at for r in sim.requests_to("arxiv")]
+    arrivals = [r.at for r in sources.requests_to("arxiv")]
     assert len(arrivals) == 4
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
     assert min(gaps) >= interval
 
 
 async def test_an_error_entry_means_not_found_and_spares_the_other_ids(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
     records = numbered(3)
-    sim.arxiv.add(*records)
-    sim.arxiv.error_for("2403.30001", "incorrect id format for 2403.30001")
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.add(*records)
+    sources.arxiv.error_for("2403.30001", "incorrect id format for 2403.30001")
+    async with client(sources, clock) as arxiv:
         papers = await arxiv.fetch([r.paper_id for r in records])
     assert set(papers) == {"2403.30000", "2403.30002"}
-    batches = [r.query["id_list"] for r in sim.requests_to("arxiv")]
+    batches = [r.query["id_list"] for r in sources.requests_to("arxiv")]
     assert batches[0] == "2403.30000,2403.30001,2403.30002"
     assert len(batches) <= 5  # halving, not one request per id
 
 
 async def test_ids_that_are_not_arxiv_ids_are_never_sent(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
-    sim.arxiv.add(ATTENTION)
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.add(ATTENTION)
+    async with client(sources, clock) as arxiv:
         papers = await arxiv.fetch(["not an id", "1706.03762", "1706.03762v2"])
     assert list(papers) == ["1706.03762"]
-    assert [r.query["id_list"] for r in sim.requests_to("arxiv")] == ["1706.03762"]
+    assert [r.query["id_list"] for r in sources.requests_to("arxiv")] == ["1706.03762"]
 
 
 async def test_nothing_to_fetch_makes_no_request(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
-    async with client(sim, clock) as arxiv:
+    async with client(sources, clock) as arxiv:
         assert await arxiv.fetch([]) == {}
         assert await arxiv.fetch(["garbage"]) == {}
-    assert sim.requests_to("arxiv") == []
+    assert sources.requests_to("arxiv") == []
 
 
 async def test_fetch_one_finds_a_paper_from_any_ref_form(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
-    sim.arxiv.add(ATTENTION)
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.add(ATTENTION)
+    async with client(sources, clock) as arxiv:
         paper = await arxiv.fetch_one("https://arxiv.org/pdf/1706.03762v7.pdf")
     assert paper.id == "1706.03762"
 
@@ -205,10 +207,10 @@ async def test_fetch_one_finds_a_paper_from_any_ref_form(
     ],
 )
 async def test_fetch_one_says_no_such_paper(
-    sim: PaperSourceSimulator, clock: FakeClock, ref: str, detail: str
+    sources: PaperSourceSimulator, clock: FakeClock, ref: str, detail: str
 ) -> None:
-    sim.arxiv.error_for("2403.98765", "incorrect id format for 2403.98765")
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.error_for("2403.98765", "incorrect id format for 2403.98765")
+    async with client(sources, clock) as arxiv:
         with pytest.raises(PaperNotFound) as caught:
             await arxiv.fetch_one(ref)
     assert caught.value.detail == detail
@@ -216,10 +218,10 @@ async def test_fetch_one_says_no_such_paper(
 
 
 async def test_fetch_one_while_arxiv_is_down_is_unavailable_not_not_found(
-    sim: PaperSourceSimulator, clock: FakeClock
+    sources: PaperSourceSimulator, clock: FakeClock
 ) -> None:
-    sim.arxiv.fail_always(status(503))
-    async with client(sim, clock) as arxiv:
+    sources.arxiv.fail_always(status(503))
+    async with client(sources, clock) as arxiv:
         with pytest.raises(SourceUnavailable, match="arXiv did not answer"):
             await arxiv.fetch_one("1706.03762")
 

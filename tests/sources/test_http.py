@@ -75,8 +75,10 @@ def test_a_negative_interval_is_refused() -> None:
         RateLimiter(-1.0, timing=FakeClock().timing())
 
 
-async def test_an_oversized_body_is_unavailable_not_swallowed(sim: PaperSourceSimulator) -> None:
-    sim.huggingface.set_day(DAY, sample_day(DAY))
+async def test_an_oversized_body_is_unavailable_not_swallowed(
+    sources: PaperSourceSimulator,
+) -> None:
+    sources.huggingface.set_day(DAY, sample_day(DAY))
     fetcher = HttpFetcher(
         "Hugging Face",
         timeout=2.0,
@@ -88,7 +90,9 @@ async def test_an_oversized_body_is_unavailable_not_swallowed(sim: PaperSourceSi
     try:
         with pytest.raises(SourceUnavailable, match="larger than 1000 bytes"):
             await fetcher.get(
-                sim.huggingface_url + "/api/daily_papers", {"date": "2024-03-20"}, lambda body: body
+                sources.huggingface_url + "/api/daily_papers",
+                {"date": "2024-03-20"},
+                lambda body: body,
             )
     finally:
         await fetcher.aclose()

@@ -66,33 +66,37 @@ def make_call(
     return arxiv, lambda: arxiv.fetch(["2403.10001"])
 
 
-def base_url(sim: PaperSourceSimulator, source: str) -> str:
-    return sim.huggingface_url if source == "huggingface" else sim.arxiv_url
+def base_url(sources: PaperSourceSimulator, source: str) -> str:
+    return sources.huggingface_url if source == "huggingface" else sources.arxiv_url
 
 
-def load(sim: PaperSourceSimulator) -> None:
-    sim.huggingface.set_day(DAY, sample_day(DAY))
-    sim.arxiv.add(ArxivRecord("2403.10001", title="Sparse Experts", summary="An abstract."))
+def load(sources: PaperSourceSimulator) -> None:
+    sources.huggingface.set_day(DAY, sample_day(DAY))
+    sources.arxiv.add(ArxivRecord("2403.10001", title="Sparse Experts", summary="An abstract."))
 
 
 def source_name(source: str) -> str:
     return "Hugging Face" if source == "huggingface" else "arXiv"
 
 
-def fake_of(sim: PaperSourceSimulator, source: str) -> object:
-    return sim.huggingface if source == "huggingface" else sim.arxiv
+def fake_of(sources: PaperSourceSimulator, source: str) -> object:
+    return sources.huggingface if source == "huggingface" else sources.arxiv
 
 
 @pytest.mark.parametrize("source", ["huggingface", "arxiv"])
 @pytest.mark.parametrize("fault_name", list(FAULTS))
 async def test_a_lasting_fault_gives_up_after_the_retry_budget_with_a_clear_message(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy, source: str, fault_name: str
+    sources: PaperSourceSimulator,
+    clock: FakeClock,
+    retry: RetryPolicy,
+    source: str,
+    fault_name: str,
 ) -> None:
     fault, reason = FAULTS[fault_name]
-    load(sim)
-    fake = sim.huggingface if source == "huggingface" else sim.arxiv
+    load(sources)
+    fake = sources.huggingface if source == "huggingface" else sources.arxiv
     fake.fail_always(fault)
-    client, call = make_call(source, base_url(sim, source), clock, retry)
+    client, call = make_call(source, base_url(sources, source), clock, retry)
     async with client:
         with pytest.raises(SourceUnavailable) as caught:
             await call()
@@ -100,25 +104,29 @@ async def test_a_lasting_fault_gives_up_after_the_retry_budget_with_a_clear_mess
     assert message.startswith(f"{source_name(source)} did not answer (3 attempts)")
     assert reason in message
     assert "\n" not in message
-    assert len(sim.requests_to(source)) == 3 * HITS_PER_ATTEMPT.get(fault_name, 1)
+    assert len(sources.requests_to(source)) == 3 * HITS_PER_ATTEMPT.get(fault_name, 1)
     assert clock.sleeps == [1.0, 2.0]  # exponential backoff (jitter pinned to its maximum)
 
 
 @pytest.mark.parametrize("source", ["huggingface", "arxiv"])
 @pytest.mark.parametrize("fault_name", list(FAULTS))
 async def test_a_fault_that_clears_within_the_budget_is_invisible(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy, source: str, fault_name: str
+    sources: PaperSourceSimulator,
+    clock: FakeClock,
+    retry: RetryPolicy,
+    source: str,
+    fault_name: str,
 ) -> None:
     fault, _ = FAULTS[fault_name]
-    load(sim)
-    fake = sim.huggingface if source == "huggingface" else sim.arxiv
+    load(sources)
+    fake = sources.huggingface if source == "huggingface" else sources.arxiv
     hits = HITS_PER_ATTEMPT.get(fault_name, 1)
     fake.fail_next(fault, times=2 * hits)
-    client, call = make_call(source, base_url(sim, source), clock, retry)
+    client, call = make_call(source, base_url(sources, source), clock, retry)
     async with client:
         result = await call()
     assert result  # the day's papers / the requested paper
-    assert len(sim.requests_to(source)) == 2 * hits + 1
+    assert len(sources.requests_to(source)) == 2 * hits + 1
     assert clock.sleeps == [1.0, 2.0]
 
 
@@ -135,36 +143,36 @@ async def test_connection_refused_is_retried_then_unavailable(
 
 @pytest.mark.parametrize("source", ["huggingface", "arxiv"])
 async def test_retry_after_seconds_is_honoured(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy, source: str
+    sources: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy, source: str
 ) -> None:
-    load(sim)
-    fake = sim.huggingface if source == "huggingface" else sim.arxiv
+    load(sources)
+    fake = sources.huggingface if source == "huggingface" else sources.arxiv
     fake.fail_next(status(429, retry_after="7"))
     fake.fail_next(status(503, retry_after="5"))
-    client, call = make_call(source, base_url(sim, source), clock, retry)
+    client, call = make_call(source, base_url(sources, source), clock, retry)
     async with client:
         assert await call()
     assert clock.sleeps == [7.0, 5.0]
 
 
 async def test_retry_after_as_an_http_date_is_honoured(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
+    sources: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
 ) -> None:
-    load(sim)
+    load(sources)
     when = format_datetime(clock.wall_now + timedelta(seconds=20), usegmt=True)
-    sim.huggingface.fail_next(status(503, retry_after=when))
-    client, call = make_call("huggingface", sim.huggingface_url, clock, retry)
+    sources.huggingface.fail_next(status(503, retry_after=when))
+    client, call = make_call("huggingface", sources.huggingface_url, clock, retry)
     async with client:
         assert await call()
     assert clock.sleeps == [20.0]
 
 
 async def test_a_huge_retry_after_is_capped(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
+    sources: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
 ) -> None:
-    load(sim)
-    sim.huggingface.fail_always(status(429, retry_after="86400"))
-    client, call = make_call("huggingface", sim.huggingface_url, clock, retry)
+    load(sources)
+    sources.huggingface.fail_always(status(429, retry_after="86400"))
+    client, call = make_call("huggingface", sources.huggingface_url, clock, retry)
     async with client:
         with pytest.raises(SourceUnavailable, match="HTTP 429"):
             await call()
@@ -172,12 +180,12 @@ async def test_a_huge_retry_after_is_capped(
 
 
 async def test_jitter_spreads_waits_below_the_exponential_ceiling(
-    sim: PaperSourceSimulator, retry: RetryPolicy
+    sources: PaperSourceSimulator, retry: RetryPolicy
 ) -> None:
     clock = FakeClock(jitter=0.25)
-    load(sim)
-    sim.huggingface.fail_always(status(500))
-    client, call = make_call("huggingface", sim.huggingface_url, clock, retry)
+    load(sources)
+    sources.huggingface.fail_always(status(500))
+    client, call = make_call("huggingface", sources.huggingface_url, clock, retry)
     async with client:
         with pytest.raises(SourceUnavailable):
             await call()
@@ -187,28 +195,30 @@ async def test_jitter_spreads_waits_below_the_exponential_ceiling(
 @pytest.mark.parametrize("source", ["huggingface", "arxiv"])
 @pytest.mark.parametrize("code", [400, 403, 404])
 async def test_other_client_errors_are_not_retried(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy, source: str, code: int
+    sources: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy, source: str, code: int
 ) -> None:
-    load(sim)
-    fake = sim.huggingface if source == "huggingface" else sim.arxiv
+    load(sources)
+    fake = sources.huggingface if source == "huggingface" else sources.arxiv
     fake.fail_always(Fault(status=code, body=b"nope"))
-    client, call = make_call(source, base_url(sim, source), clock, retry)
+    client, call = make_call(source, base_url(sources, source), clock, retry)
     async with client:
         with pytest.raises(SourceRejected, match=f"HTTP {code}") as caught:
             await call()
     assert caught.value.status == code
-    assert len(sim.requests_to(source)) == 1
+    assert len(sources.requests_to(source)) == 1
     assert clock.sleeps == []
 
 
 async def test_a_later_page_failing_fails_the_whole_day(
-    sim: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
+    sources: PaperSourceSimulator, clock: FakeClock, retry: RetryPolicy
 ) -> None:
-    sim.huggingface.set_day(DAY, sample_day(DAY))
-    sim.huggingface.fail_next(ok())  # page 0 answers normally
-    sim.huggingface.fail_always(status(503))
-    hf = HuggingFaceClient(sim.huggingface_url, timeout=TIMEOUT, retry=retry, timing=clock.timing())
+    sources.huggingface.set_day(DAY, sample_day(DAY))
+    sources.huggingface.fail_next(ok())  # page 0 answers normally
+    sources.huggingface.fail_always(status(503))
+    hf = HuggingFaceClient(
+        sources.huggingface_url, timeout=TIMEOUT, retry=retry, timing=clock.timing()
+    )
     async with hf:
         with pytest.raises(SourceUnavailable):
             await hf.daily_papers(DAY, page_size=2)
-    assert [r.query["p"] for r in sim.requests_to("huggingface")] == ["0", "1", "1", "1"]
+    assert [r.query["p"] for r in sources.requests_to("huggingface")] == ["0", "1", "1", "1"]
