@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from paperboy.core import commands as c
-from paperboy.core.bibtex import to_bibtex
 from paperboy.core.help import help_text
 from paperboy.core.library import Library
 from paperboy.core.models import Context, PostRef, UserRef
@@ -28,9 +27,9 @@ from paperboy.core.ports import (
     StoreUnavailable,
 )
 from paperboy.core.query import ParsedQuery, QueryError, parse_query
+from paperboy.core.reading_list import ReadingListCommands, unknown_paper
 from paperboy.core.replies import (
     Card,
-    FileReply,
     ListKind,
     Notice,
     PageRef,
@@ -44,8 +43,6 @@ from paperboy.search import make_snippet
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-
-EXPORT_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +73,12 @@ class Bot:
         self.digests = digests
         self.options = options or BotOptions()
         self._save_emoji = frozenset(normalize_emoji(e) for e in self.options.save_emoji)
+        self.reading_list = ReadingListCommands(
+            papers=library.papers,
+            lists=reading_lists,
+            clock=clock,
+            page_size=self.options.page_size,
+        )
 
     # -- entry points -----------------------------------------------------------------
 
@@ -122,18 +125,9 @@ class Bot:
             paper_id = await self.posts.paper_for(post)
             if paper_id is None:
                 return None
-            paper = await self.library.papers.get(paper_id)
-            if paper is None:
-                return None
-            if added:
-                changed = await self.reading_lists.save(user, paper_id, at=self.clock())
-                text = f"Saved {quote_title(paper)} to your reading list."
-            else:
-                changed = await self.reading_lists.unsave(user, paper_id)
-                text = f"Removed {quote_title(paper)} from your reading list."
+            return await self.reading_list.react(user, paper_id, added=added)
         except StoreUnavailable:
             return Notice("My database is unavailable right now; react again shortly.", error=True)
-        return Notice(text) if changed else None
 
     async def record_post(self, post: PostRef, paper_id: str) -> None:
         """Remember that a message shows a paper, so reactions on it are understood."""
@@ -154,15 +148,15 @@ class Bot:
             case c.Add(paper_id):
                 return await self._add(paper_id)
             case c.Save(paper_id):
-                return await self._save(context.user, paper_id)
+                return await self.reading_list.save(context.user, paper_id)
             case c.Saved(offset):
-                return await self._saved(context.user, offset)
+                return await self.reading_list.saved(context.user, offset)
             case c.Unsave(paper_id):
-                return await self._unsave(context.user, paper_id)
+                return await self.reading_list.unsave(context.user, paper_id)
             case c.Read(paper_id):
-                return await self._read(context.user, paper_id)
+                return await self.reading_list.read(context.user, paper_id)
             case c.Export():
-                return await self._export(context.user)
+                return await self.reading_list.export(context.user)
             case c.Subscribe(arguments):
                 if self.digests is None:
                     return _digests_off()
@@ -212,7 +206,7 @@ class Bot:
     async def _similar(self, paper_id: str, offset: int) -> Reply:
         paper = await self.library.papers.get(paper_id)
         if paper is None:
-            return _unknown_paper(paper_id)
+            return unknown_paper(paper_id)
         size = self.options.page_size
         hits = await self.library.similar(paper_id, limit=size + 1, offset=offset)
         if not hits:
@@ -230,7 +224,7 @@ class Bot:
     async def _show(self, paper_id: str) -> Reply:
         paper = await self.library.papers.get(paper_id)
         if paper is None:
-            return _unknown_paper(paper_id)
+            return unknown_paper(paper_id)
         return PaperPost(Card(paper), detail=True)
 
     async def _trending(self, days: int, offset: int) -> Reply:
@@ -275,71 +269,11 @@ class Bot:
         await self.library.add_papers([paper], at=self.clock())
         return Notice(f"Added {quote_title(paper)} ({paper.id}). `show {paper.id}` shows it.")
 
-    async def _save(self, user: UserRef, paper_id: str) -> Reply:
-        paper = await self.library.papers.get(paper_id)
-        if paper is None:
-            return _unknown_paper(paper_id)
-        if await self.reading_lists.save(user, paper_id, at=self.clock()):
-            return Notice(f"Saved {quote_title(paper)} to your reading list.")
-        return Notice(f"{quote_title(paper)} is already on your reading list.")
-
-    async def _saved(self, user: UserRef, offset: int) -> Reply:
-        size = self.options.page_size
-        items = await self.reading_lists.list(user, limit=size + 1, offset=offset)
-        if not items:
-            if offset:
-                return Notice("That is the whole reading list.")
-            return Notice(
-                "Your reading list is empty. React with 🔖 to a paper I post, or "
-                "`save <id>`, to add one."
-            )
-        total = await self.reading_lists.count(user)
-        cards = tuple(Card(item.paper, saved=item) for item in items[:size])
-        more = PageRef(ListKind.SAVED, "", offset + size) if len(items) > size else None
-        noun = "paper" if total == 1 else "papers"
-        title = f"Your reading list: {total} {noun} ({offset + 1}–{offset + len(cards)})"
-        return PaperList(ListKind.SAVED, title, cards, more)
-
-    async def _unsave(self, user: UserRef, paper_id: str) -> Reply:
-        if await self.reading_lists.unsave(user, paper_id):
-            paper = await self.library.papers.get(paper_id)
-            name = quote_title(paper) if paper else paper_id
-            return Notice(f"Removed {name} from your reading list.")
-        return Notice(f"{paper_id} is not on your reading list.", error=True)
-
-    async def _read(self, user: UserRef, paper_id: str) -> Reply:
-        if await self.reading_lists.mark_read(user, paper_id, at=self.clock()):
-            paper = await self.library.papers.get(paper_id)
-            name = quote_title(paper) if paper else paper_id
-            return Notice(f"Marked {name} as read.")
-        if await self.reading_lists.is_saved(user, paper_id):
-            return Notice(f"{paper_id} is already marked read.")
-        return Notice(
-            f"{paper_id} is not on your reading list; `save {paper_id}` adds it.", error=True
-        )
-
-    async def _export(self, user: UserRef) -> Reply:
-        items = await self.reading_lists.list(user, limit=EXPORT_LIMIT)
-        if not items:
-            return Notice("Your reading list is empty, so there is nothing to export.")
-        content = to_bibtex(item.paper for item in items).encode("utf-8")
-        noun = "paper" if len(items) == 1 else "papers"
-        return FileReply(
-            filename="reading-list.bib",
-            content=content,
-            mime_type="application/x-bibtex",
-            comment=f"Your reading list as BibTeX ({len(items)} {noun}).",
-        )
-
 
 def normalize_emoji(name: str) -> str:
     """`:bookmark:`, `bookmark::skin-tone-2` and "🔖\ufe0f" all become one spelling."""
     name = name.strip().strip(":").split("::", 1)[0]
     return name.replace("\ufe0f", "").lower()
-
-
-def _unknown_paper(paper_id: str) -> Notice:
-    return Notice(f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True)
 
 
 def _no_results(parsed: ParsedQuery, offset: int) -> str:
