@@ -75,3 +75,17 @@ def test_fine_tuning_spellings_find_each_other(doc: str, query: str) -> None:
     hits = index.search(query)
     assert hits
     assert hits[0].paper_id == "a"
+
+
+def test_adjacent_words_are_not_joined_into_a_hyphenated_compound_of_the_index() -> None:
+    # A paper that wrote "B-cell" has b, cell and bcell; joining "B cells" would count
+    # its match three times against two for a paper that wrote "B cells".
+    records = [
+        {"id": "hyphen", "title": "B-cell memory", "abstract": ""},
+        {"id": "open", "title": "B cell memory", "abstract": ""},
+        {"id": "closed", "title": "Finetuning language models", "abstract": ""},
+    ]
+    index = SearchIndex.build(records)
+    assert "bcell" not in index.analyse_query("B cells")
+    assert "finetun" in index.analyse_query("fine tuning")  # only ever written closed
+    assert Tokenizer().query_tokens("fine tuning", lambda term: False) == ["fine", "tune"]

@@ -28,7 +28,7 @@ import Stemmer
 from paperboy.search.stopwords import ENGLISH_STOPWORDS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 HyphenMode = Literal["parts_and_joined", "parts", "joined"]
 
@@ -144,9 +144,10 @@ class Tokenizer:
             out += terms
         return out
 
-    def query_tokens(self, text: str) -> list[str]:
+    def query_tokens(self, text: str, keep_join: Callable[[str], bool] | None = None) -> list[str]:
         """The terms of a query: a document's terms, plus (with `query_joins`)
-        the joined form of each hyphenated word and of each adjacent pair."""
+        the joined form of each hyphenated word and of each adjacent pair
+        (of the latter, only those `keep_join` accepts, if given)."""
         ws = words(text)
         out: list[str] = []
         for word in ws:
@@ -162,7 +163,9 @@ class Tokenizer:
                     continue
                 if left in self._stopwords or right in self._stopwords:
                     continue
-                out.append(self.stem(left + right))
+                joined = self.stem(left + right)
+                if keep_join is None or keep_join(joined):
+                    out.append(joined)
         return out
 
     def word_terms(self, word: str) -> tuple[str, ...]:
