@@ -24,6 +24,11 @@ def test_stopwords_are_dropped(tok: Tokenizer) -> None:
     assert tok.tokens("the role of attention in the model") == ["role", "attent", "model"]
 
 
+def test_single_letters_that_name_things_are_kept(tok: Tokenizer) -> None:
+    # "T cells", not "cells": the letter is the topic. The possessive's "s" goes.
+    assert tok.tokens("T cells in the model's gut") == ["t", "cell", "model", "gut"]
+
+
 def test_stopwords_can_be_kept() -> None:
     assert "the" in Tokenizer(TokenizerOptions(stopwords=False)).tokens("the model")
 
