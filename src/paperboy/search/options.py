@@ -20,7 +20,7 @@ class IndexOptions:
     A saved index is only reused when it was built with equal options.
     """
 
-    k1: float = 1.5
+    k1: float = 1.8
     b: float = 0.4
     epsilon: float = 0.1
     title_weight: int = 3
