@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PAPERBOY_STORE_PATH=/data/paperboy.sqlite3
+    PAPERBOY_STORE_PATH=/data/paperboy.sqlite3 \
+    NUMBA_CACHE_DIR=/data/numba-cache
 
 RUN useradd --create-home --uid 10001 paperboy \
     && mkdir /data && chown paperboy:paperboy /data

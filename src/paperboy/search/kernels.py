@@ -1,0 +1,104 @@
+"""The two inner loops of scoring, compiled (numba), one pass over a list each.
+
+At a million abstracts a query reads some 100k postings; in numpy each step
+(gather the tf factor, scale, find the repeats, scatter into the scores) is a
+pass of its own over scattered memory, and those passes were most of a
+query's time. Here each posting is read once.
+
+Both compute a posting's contribution with the same operations, in the same
+order, as rank_bm25 (see `scorer._contributions`): for tf 1,
+tf1[doc] * weight; otherwise weight * (tf * (k1 + 1) / (tf + norm[doc])).
+They release the GIL, so two searches in worker threads run side by side.
+Compiled code is cached on disk (numba's cache) so a restart does not pay
+for compilation again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numba
+import numpy as np
+
+
+def _scatter_add(work: Any, docs: Any, tfs: Any, norm: Any, weight: float, k1p1: float) -> None:
+    # work[doc, 0] is the score, work[doc, 1] is tf1[doc]: one cache line for both.
+    for i in range(len(docs)):
+        doc = docs[i]
+        tf = tfs[i]
+        if tf == 1:
+            work[doc, 0] += work[doc, 1] * weight
+        else:
+            t = np.float64(tf)
+            work[doc, 0] += weight * (t * k1p1 / (t + norm[doc]))
+
+
+def _gather_add(
+    out: Any,
+    cands: Any,
+    docs: Any,
+    tfs: Any,
+    tf1: Any,
+    norm: Any,
+    weight: float,
+    k1p1: float,
+) -> None:
+    # Both `cands` and `docs` ascend: each binary search starts where the last ended.
+    lo = 0
+    n = len(docs)
+    for i in range(len(cands)):
+        doc = cands[i]
+        hi = n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if docs[mid] < doc:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == n:
+            return
+        if docs[lo] == doc:
+            tf = tfs[lo]
+            if tf == 1:
+                out[i] += tf1[doc] * weight
+            else:
+                t = np.float64(tf)
+                out[i] += weight * (t * k1p1 / (t + norm[doc]))
+
+
+def _zero(acc: Any, docs: Any) -> None:
+    for i in range(len(docs)):
+        acc[docs[i]] = 0.0
+
+
+def _pick(acc: Any, docs: Any, cut: float, out: Any, n: int) -> int:
+    # A document taken is marked (its score negated, below any positive cut)
+    # so that another list holding it skips it; `_unmark` restores the scores.
+    for i in range(len(docs)):
+        doc = docs[i]
+        value = acc[doc]
+        if value >= cut:
+            out[n] = doc
+            n += 1
+            acc[doc] = -value
+    return n
+
+
+def _unmark(acc: Any, docs: Any) -> None:
+    for i in range(len(docs)):
+        acc[docs[i]] = -acc[docs[i]]
+
+
+_compile = numba.njit(cache=True, nogil=True)
+
+# work[doc, 0] += contribution, for every posting of one list (docs unique).
+scatter_add: Callable[..., None] = _compile(_scatter_add)
+# out[i] += contribution of cands[i], for the candidates the list holds.
+gather_add: Callable[..., None] = _compile(_gather_add)
+# acc[doc] = 0 for every doc of a list.
+zero: Callable[..., None] = _compile(_zero)
+# Appends to out[n:] the documents of a list scoring at least `cut` (> 0),
+# each once across lists; returns the new n. `unmark` undoes the marks.
+pick: Callable[..., int] = _compile(_pick)
+unmark: Callable[..., None] = _compile(_unmark)
