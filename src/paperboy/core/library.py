@@ -20,7 +20,7 @@ from typing import Any
 
 from paperboy.core.models import Paper
 from paperboy.core.ports import PaperRepository, UpsertCounts
-from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex
+from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class Library:
 
     async def open(self) -> None:
         """Load the saved index if it matches the store, else build it from the store."""
+        await asyncio.to_thread(warm_up)  # compiled scoring loops, off the event loop
         state = await self.papers.index_state()
         if self._index_path is not None:
             loaded = await asyncio.to_thread(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from paperboy.search.filters import DocFilter
 from paperboy.search.index import SearchHit, SearchIndex
+from paperboy.search.kernels import warm_up
 from paperboy.search.options import IndexOptions
 from paperboy.search.snippets import Snippet, make_snippet
 from paperboy.search.tokenizer import Tokenizer, TokenizerOptions
@@ -22,4 +23,5 @@ __all__ = [
     "Tokenizer",
     "TokenizerOptions",
     "make_snippet",
+    "warm_up",
 ]

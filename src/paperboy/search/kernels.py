@@ -102,3 +102,20 @@ zero: Callable[..., None] = _compile(_zero)
 # each once across lists; returns the new n. `unmark` undoes the marks.
 pick: Callable[..., int] = _compile(_pick)
 unmark: Callable[..., None] = _compile(_unmark)
+
+
+def warm_up() -> None:
+    """Compile, or load from numba's cache, every signature scoring uses, so the
+    first search after a start does not wait for the compiler."""
+    work = np.zeros((4, 2))
+    acc = work[:, 0]
+    norm = np.ones(4)
+    lists = np.array([1, 2], dtype=np.int32)
+    for tfs in (np.array([1, 2], dtype=np.uint16), np.array([1, 2], dtype=np.uint32)):
+        scatter_add(work, lists, tfs, norm, 1.0, 2.0)
+        for cands in (lists, lists.astype(np.int64)):
+            gather_add(np.zeros(2), cands, lists, tfs, norm, norm, 1.0, 2.0)
+    zero(acc, lists)
+    picked = np.zeros(2, dtype=np.int64)
+    pick(acc, lists, 1.0, picked, 0)
+    unmark(acc, picked)
