@@ -7,8 +7,9 @@ import asyncio
 import random
 import signal
 import sqlite3
-import sys
 from pathlib import Path
+
+from tests.processes import read_until, start_paperboy
 
 SAMPLE_IDS = [
     "2312.15918",
@@ -26,30 +27,6 @@ SAMPLE_IDS = [
 ]
 
 
-async def start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "paperboy",
-        *args,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env=env,
-    )
-
-
-async def read_until(process: asyncio.subprocess.Process, marker: str, seconds: float = 20) -> str:
-    assert process.stdout is not None
-    async with asyncio.timeout(seconds):
-        while True:
-            line = (await process.stdout.readline()).decode()
-            if not line:
-                raise AssertionError(f"the process ended before printing {marker!r}")
-            if marker in line:
-                return line
-
-
 async def test_sigkill_at_random_points_keeps_every_acknowledged_save(
     cli_env: dict[str, str],
 ) -> None:
@@ -57,7 +34,7 @@ async def test_sigkill_at_random_points_keeps_every_acknowledged_save(
     rng = random.Random(20261126)
     acknowledged: set[str] = set()
     for _round in range(4):
-        process = await start(cli_env, "chat")
+        process = await start_paperboy(cli_env, "chat")
         assert process.stdin is not None
         await read_until(process, "type `help`")
         for paper_id in rng.sample(SAMPLE_IDS, rng.randint(1, 5)):
@@ -79,7 +56,7 @@ async def test_sigkill_at_random_points_keeps_every_acknowledged_save(
 
 
 async def test_sigterm_stops_the_bot_promptly_and_cleanly(cli_env: dict[str, str]) -> None:
-    process = await start(cli_env, "run")
+    process = await start_paperboy(cli_env, "run")
     assert process.stdin is not None
     process.stdin.write(b"search lora\n")
     await process.stdin.drain()
