@@ -54,7 +54,7 @@ _SAFETY = 1 + 1e-9
 # Step 1 reads the shortest lists up to about this many postings (or a
 # sixteenth of the documents, if fewer), and seeds theta from this many
 # leading documents.
-_SEED_POSTINGS = 20_000
+_SEED_POSTINGS = 5_000
 _SEED_DOCS = 32
 # Seeding from the candidates pays only when there are many to drop.
 _SEED_CANDIDATES = 2000
