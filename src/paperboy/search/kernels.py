@@ -1,13 +1,14 @@
-"""The two inner loops of scoring, compiled (numba), one pass over a list each.
+"""The inner loops of scoring, compiled (numba): one pass over a list each.
 
 At a million abstracts a query reads some 100k postings; in numpy each step
 (gather the tf factor, scale, find the repeats, scatter into the scores) is a
 pass of its own over scattered memory, and those passes were most of a
 query's time. Here each posting is read once.
 
-Both compute a posting's contribution with the same operations, in the same
-order, as rank_bm25 (see `scorer._contributions`): for tf 1,
-tf1[doc] * weight; otherwise weight * (tf * (k1 + 1) / (tf + norm[doc])).
+`scatter_add` and `gather_add` compute a posting's contribution with the
+same operations, in the same order, as rank_bm25 (see
+`scorer._contributions`): for tf 1, tf1[doc] * weight; otherwise
+weight * (tf * (k1 + 1) / (tf + norm[doc])).
 They release the GIL, so two searches in worker threads run side by side.
 Compiled code is cached on disk (numba's cache) so a restart does not pay
 for compilation again.
@@ -22,16 +23,17 @@ import numba
 import numpy as np
 
 
-def _scatter_add(work: Any, docs: Any, tfs: Any, norm: Any, weight: float, k1p1: float) -> None:
-    # work[doc, 0] is the score, work[doc, 1] is tf1[doc]: one cache line for both.
+def _scatter_add(
+    acc: Any, docs: Any, tfs: Any, tf1: Any, norm: Any, weight: float, k1p1: float
+) -> None:
     for i in range(len(docs)):
         doc = docs[i]
         tf = tfs[i]
         if tf == 1:
-            work[doc, 0] += work[doc, 1] * weight
+            acc[doc] += tf1[doc] * weight
         else:
             t = np.float64(tf)
-            work[doc, 0] += weight * (t * k1p1 / (t + norm[doc]))
+            acc[doc] += weight * (t * k1p1 / (t + norm[doc]))
 
 
 def _gather_add(
@@ -92,7 +94,7 @@ def _unmark(acc: Any, docs: Any) -> None:
 
 _compile = numba.njit(cache=True, nogil=True)
 
-# work[doc, 0] += contribution, for every posting of one list (docs unique).
+# acc[doc] += contribution, for every posting of one list (docs unique).
 scatter_add: Callable[..., None] = _compile(_scatter_add)
 # out[i] += contribution of cands[i], for the candidates the list holds.
 gather_add: Callable[..., None] = _compile(_gather_add)
@@ -107,12 +109,11 @@ unmark: Callable[..., None] = _compile(_unmark)
 def warm_up() -> None:
     """Compile, or load from numba's cache, every signature scoring uses, so the
     first search after a start does not wait for the compiler."""
-    work = np.zeros((4, 2))
-    acc = work[:, 0]
+    acc = np.zeros(4)
     norm = np.ones(4)
     lists = np.array([1, 2], dtype=np.int32)
     for tfs in (np.array([1, 2], dtype=np.uint16), np.array([1, 2], dtype=np.uint32)):
-        scatter_add(work, lists, tfs, norm, 1.0, 2.0)
+        scatter_add(acc, lists, tfs, norm, norm, 1.0, 2.0)
         for cands in (lists, lists.astype(np.int64)):
             gather_add(np.zeros(2), cands, lists, tfs, norm, norm, 1.0, 2.0)
     zero(acc, lists)

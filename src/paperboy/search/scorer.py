@@ -126,26 +126,19 @@ class Scorer:
             return []
         if any(t.weight <= 0 for t in terms):
             return _exhaustive(state, terms, k, allowed)
-        run = _Run(state, k, allowed, self._work(state))
+        run = _Run(state, k, allowed, self._array(state.docs.n_docs))
         try:
             return run.top(terms)
         finally:
             run.clear()
 
-    def _work(self, state: IndexState) -> F64:
-        """This thread's (documents x 2) array: column 0 the scores (all zero
-        between queries), column 1 `state.tf1`. Side by side, adding a
-        posting's contribution reads one cache line instead of two."""
-        local = self._local
-        work: F64 | None = getattr(local, "work", None)
-        n_docs = state.docs.n_docs
-        if work is None or len(work) < n_docs:
-            work = np.zeros((max(n_docs, 1024) * 5 // 4, 2), dtype=np.float64)
-            local.work, local.state = work, None
-        if local.state is not state:
-            work[:n_docs, 1] = state.tf1
-            local.state = state
-        return work
+    def _array(self, n_docs: int) -> F64:
+        """This thread's score array over all documents, all zero between queries."""
+        acc: F64 | None = getattr(self._local, "acc", None)
+        if acc is None or len(acc) < n_docs:
+            acc = np.zeros(max(n_docs, 1024) * 5 // 4, dtype=np.float64)
+            self._local.acc = acc
+        return acc
 
 
 def _terms(state: IndexState, query: Mapping[int, int]) -> list[_Term]:
@@ -194,10 +187,8 @@ def _contributions(
 class _Run:
     """One query's evaluation (see the module docstring)."""
 
-    def __init__(self, state: IndexState, k: int, allowed: BoolArray | None, work: F64) -> None:
-        self.state, self.k, self.allowed = state, k, allowed
-        self.work = work
-        self.acc: F64 = work[:, 0]  # a strided view: the scores
+    def __init__(self, state: IndexState, k: int, allowed: BoolArray | None, acc: F64) -> None:
+        self.state, self.k, self.allowed, self.acc = state, k, allowed, acc
         self.theta = 0.0
         # Documents of every list added into `acc` (int32 from the lists, int64 elsewhere).
         self.added: list[npt.NDArray[np.integer[Any]]] = []
@@ -286,7 +277,7 @@ class _Run:
         n = 0
         for part in term.lists:
             docs = part.docs
-            scatter_add(self.work, docs, part.tfs, state.norm, term.weight, k1p1)
+            scatter_add(self.acc, docs, part.tfs, state.tf1, state.norm, term.weight, k1p1)
             self.added.append(docs)
             n += len(docs)
         self.n_added += n
@@ -331,7 +322,7 @@ class _Run:
             if may_read and len(docs) * n.bit_length() > n * _READ_COST:
                 # Cheaper to read the list into `acc` and pick the documents there.
                 before = self.acc[docs]
-                scatter_add(self.work, part.docs, part.tfs, state.norm, term.weight, k1p1)
+                scatter_add(self.acc, part.docs, part.tfs, state.tf1, state.norm, term.weight, k1p1)
                 self.added.append(part.docs)
                 self.n_added += n
                 out += self.acc[docs] - before
