@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+# Raised whenever documents would be tokenized differently (5: "t" is no
+# longer a stopword), so an index saved by an older paperboy is rebuilt.
+FORMAT_VERSION = 5
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
