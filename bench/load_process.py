@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+# An answer is one JSON line; `types` (live objects per type) is larger than
+# asyncio's default 64 KiB line limit once numba's classes are loaded.
+_LINE_LIMIT = 16 * 2**20
 
 
 class BotProcess:
@@ -40,6 +43,7 @@ class BotProcess:
             stderr=self._log,
             env={**self.env, "PYTHONPATH": path},
             cwd=REPO,
+            limit=_LINE_LIMIT,
         )
 
     async def ask(self, line: str, *, seconds: float = 30.0) -> dict[str, Any]:
