@@ -10,6 +10,7 @@ stop or an adapter stops by itself.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable
@@ -248,6 +249,11 @@ class App:
                 settings.store_path,
                 await core.store.papers.count(),
             )
+            # What start-up built lives as long as the process: out of the collector's
+            # sight, full collections stop walking it again and again (under load they
+            # showed as loop stalls above 100 ms).
+            gc.collect()
+            gc.freeze()
             scheduler.start()
             self._schedule_ingest(scheduler, ingest)
             await digests.start()
