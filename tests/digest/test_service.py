@@ -416,30 +416,3 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     assert 1 <= len(posted) < 5
     await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
     assert len(poster.papers(CHANNEL)) == len(set(poster.papers(CHANNEL))) == 5
-
-
-async def test_many_channels_due_at_once_post_a_bounded_number_at_a_time_and_all_get_theirs(
-    store: Store, library: Library, wall: Clock
-) -> None:
-    class Counting(Poster):
-        busy = 0
-        most = 0
-
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
-            self.busy += 1
-            self.most = max(self.most, self.busy)
-            try:
-                await asyncio.sleep(0.01)  # a message on its way
-                return await super().post(channel, reply)
-            finally:
-                self.busy -= 1
-
-    poster = Counting()
-    digests = service(store, library, poster, wall, max_concurrent=3)
-    channels = [ChannelRef("slack", "T1", f"C{n}") for n in range(10)]
-    for channel in channels:
-        await subscribe(digests, "09:00 UTC papers:2", channel=channel)
-    await asyncio.gather(*(digests.run_for_day(channel, DAY) for channel in channels))
-    assert poster.most == 3
-    assert all(len(poster.papers(channel)) == 2 for channel in channels)
-    assert all(len(poster.headers(channel)) == 1 for channel in channels)

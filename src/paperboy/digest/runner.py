@@ -49,10 +49,6 @@ class DigestOptions:
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
-    # Digests posting at once. Each is paced (one message a second), so this
-    # bounds the work one minute's digests put on the event loop together
-    # (200 channels starting at once stalled it for 150 ms), not their rate.
-    max_concurrent: int = 32
 
 
 class DigestRunner:
@@ -77,7 +73,6 @@ class DigestRunner:
         self._before_run = before_run
         self._sleep = sleep
         self._locks: dict[ChannelRef, asyncio.Lock] = {}
-        self._slots = asyncio.Semaphore(self.options.max_concurrent)
         self._running: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()  # no new runs start
         self._stopping = asyncio.Event()  # running runs stop after their current message
@@ -141,7 +136,7 @@ class DigestRunner:
         if task is not None:
             self._running.add(task)
         try:
-            async with self._locks.setdefault(channel, asyncio.Lock()), self._slots:
+            async with self._locks.setdefault(channel, asyncio.Lock()):
                 await self._run(channel, day)
         except Exception:
             log.exception("digest for %s on %s failed", _name(channel), day)
