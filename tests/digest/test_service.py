@@ -416,31 +416,3 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     assert 1 <= len(posted) < 5
     await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
     assert len(poster.papers(CHANNEL)) == len(set(poster.papers(CHANNEL))) == 5
-
-
-async def test_channels_due_at_one_minute_start_at_spread_offsets_each_fixed_per_channel(
-    store: Store, library: Library, wall: Clock
-) -> None:
-    waits: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-
-    poster = Poster()
-    digests = service(store, library, poster, wall, sleep=sleep, start_spread_seconds=5.0)
-    channels = [ChannelRef("slack", "T1", f"C{n}") for n in range(20)]
-    for channel in channels:
-        await subscribe(digests, "09:00 UTC papers:1", channel=channel)
-    wall.now = datetime(2025, 3, 13, 9, 0, tzinfo=UTC)
-    starts = []
-    for channel in channels:
-        waits.clear()
-        await digests.runner.run_scheduled(channel)
-        starts.append(waits[0])  # the first wait is the start offset (then pacing)
-    assert all(0 <= w < 5.0 for w in starts)
-    assert len(set(starts)) > 15  # spread over the window, not bunched
-    assert all(len(poster.papers(channel)) == 1 for channel in channels)
-    waits.clear()
-    await digests.runner.run_scheduled(channels[3])  # done today: same offset, no post
-    assert waits == [starts[3]]
-    assert len(poster.papers(channels[3])) == 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -50,11 +49,6 @@ class DigestOptions:
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
-    # A scheduled digest starts up to this many seconds into its minute, at an
-    # offset fixed per channel: hundreds of channels due at one minute would
-    # otherwise begin in the same instant, and their store round trips queued
-    # together stalled the event loop (150 ms at 200 channels).
-    start_spread_seconds: float = 5.0
 
 
 class DigestRunner:
@@ -135,9 +129,6 @@ class DigestRunner:
         if subscription is None:
             return
         fire = _last_fire(subscription, self.clock()) or self.clock()
-        await self._sleep(self.options.start_spread_seconds * _spread(channel))
-        if self._closing.is_set():
-            return  # stopping: the next start's catch-up posts it
         await self.run_for_day(channel, local_date_of(fire, ZoneInfo(subscription.timezone)))
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
@@ -293,9 +284,3 @@ def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
 
 def _name(channel: ChannelRef) -> str:
     return f"{channel.platform}:{channel.workspace}/{channel.channel}"
-
-
-def _spread(channel: ChannelRef) -> float:
-    """A fraction in [0, 1), the same for a channel every day and every run."""
-    key = f"{channel.platform}:{channel.workspace}:{channel.channel}".encode()
-    return zlib.crc32(key) / 2**32
