@@ -6,9 +6,9 @@ pass of its own over scattered memory, and those passes were most of a
 query's time. Here each posting is read once.
 
 `scatter_add` and `gather_add` compute a posting's contribution with the
-same operations, in the same order, as rank_bm25 (see
-`scorer._contributions`): for tf 1, tf1[doc] * weight; otherwise
-weight * (tf * (k1 + 1) / (tf + norm[doc])).
+same operations, in the same order, as rank_bm25: for tf 1,
+tf1[doc] * weight (tf1 = (k1 + 1) / (1 + K(doc)), see `IndexState`);
+otherwise weight * (tf * (k1 + 1) / (tf + norm[doc])).
 They release the GIL, so two searches in worker threads run side by side.
 Compiled code is cached on disk (numba's cache) so a restart does not pay
 for compilation again.

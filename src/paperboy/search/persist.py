@@ -34,14 +34,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Raised whenever documents would be tokenized differently (5: "t" is no
-# longer a stopword), so an index saved by an older paperboy is rebuilt.
-FORMAT_VERSION = 5
+# Raised whenever the file's arrays or the documents' tokens change (5: "t" is
+# no longer a stopword; 6: no per-segment list of tf != 1 positions), so an
+# index saved by an older paperboy is rebuilt.
+FORMAT_VERSION = 6
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
 _SEP = "\x00"
-_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "repeats", "bound")
+_SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "bound")
 
 
 class _BadFile(Exception):

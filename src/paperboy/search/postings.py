@@ -36,8 +36,7 @@ class Postings:
 
     `indptr[t]:indptr[t+1]` slices `docs` (global document numbers,
     ascending) and `tfs` for term t; terms at or past `len(indptr) - 1` have
-    no postings here. `repeats` lists (ascending) the positions whose tf is
-    not 1, so scoring can treat the common tf-1 postings in bulk.
+    no postings here.
     `bound[t]` is the largest tf / (tf + K(doc)) in t's list when the corpus
     average length was `bound_avgdl`.
     """
@@ -47,7 +46,6 @@ class Postings:
     indptr: I64
     docs: I32
     tfs: TfArray
-    repeats: I64
     bound: F64
     bound_avgdl: float
 
@@ -64,9 +62,8 @@ class Postings:
         avgdl: float,
     ) -> Postings:
         """Postings with their bounds computed at average length `avgdl`."""
-        repeats = np.flatnonzero(tfs != 1).astype(np.int64)
         bound = term_bounds(indptr, docs, tfs, norm)
-        return cls(base, n_docs, indptr, docs, tfs, repeats, bound, avgdl)
+        return cls(base, n_docs, indptr, docs, tfs, bound, avgdl)
 
     @property
     def n_terms(self) -> int:
@@ -75,12 +72,6 @@ class Postings:
     @property
     def nnz(self) -> int:
         return len(self.docs)
-
-    def repeated(self, lo: int, hi: int) -> I64:
-        """Positions (relative to `lo`) in `lo:hi` whose tf is not 1."""
-        a, b = np.searchsorted(self.repeats, (lo, hi))
-        out: I64 = self.repeats[a:b] - lo
-        return out
 
     def span(self, term: int) -> tuple[int, int]:
         if term >= self.n_terms:

@@ -81,11 +81,6 @@ class _List:
     def tfs(self) -> TfArray:
         return self.seg.tfs[self.lo : self.hi]
 
-    @property
-    def repeats(self) -> I64:
-        """Positions whose tf is not 1."""
-        return self.seg.repeated(self.lo, self.hi)
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Term:
@@ -159,28 +154,6 @@ def _terms(state: IndexState, query: Mapping[int, int]) -> list[_Term]:
         if lists:
             out.append(_Term(weight, abs(weight) * k1p1 * factor * _SAFETY, tuple(lists)))
     out.sort(key=lambda t: t.length)
-    return out
-
-
-def _contributions(
-    state: IndexState,
-    term: _Term,
-    docs: npt.NDArray[np.integer],
-    tfs: TfArray,
-    more: I64 | None = None,
-) -> F64:
-    """weight x tf (k1 + 1) / (tf + K(doc)): the same operations, in the same
-    order, as rank_bm25 for one query token (tf 1 precomputed per document).
-
-    `more`: the positions whose tf is not 1, when known.
-    """
-    out: F64 = state.tf1[docs]
-    out *= term.weight
-    if more is None:
-        more = np.flatnonzero(tfs != 1)
-    if len(more):
-        tf = tfs[more].astype(np.float64)
-        out[more] = term.weight * (tf * (state.options.k1 + 1) / (tf + state.norm[docs[more]]))
     return out
 
 
@@ -345,9 +318,10 @@ def _exhaustive(
     for queries with a weight of zero or less (tiny corpora)."""
     scores = np.zeros(state.docs.n_docs, dtype=np.float64)
     seen = np.zeros(state.docs.n_docs, dtype=np.bool_)
+    k1p1 = state.options.k1 + 1
     for term in terms:
         for part in term.lists:
-            scores[part.docs] += _contributions(state, term, part.docs, part.tfs, part.repeats)
+            scatter_add(scores, part.docs, part.tfs, state.tf1, state.norm, term.weight, k1p1)
             seen[part.docs] = True
     if allowed is not None:
         seen &= allowed
