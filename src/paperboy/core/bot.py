@@ -38,7 +38,7 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.text import quote_title
-from paperboy.search import make_snippet
+from paperboy.search import SearchHit, make_snippet
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,8 @@ class Bot:
             return Notice(
                 "Add some words to search for, e.g. `search diffusion since:7d`.", error=True
             )
-        if not self.library.index.query_terms(parsed.text):
+        terms = self.library.index.query_terms(parsed.text)
+        if not terms:
             return Notice(
                 f"No results: {parsed.describe()} has only very common or unsearchable words. "
                 "Try more specific words.",
@@ -192,13 +193,7 @@ class Bot:
         )
         if not hits:
             return Notice(_no_results(parsed, offset), error=offset == 0)
-        papers = await self.library.papers.get_many([h.paper_id for h in hits[:size]])
-        terms = self.library.index.query_terms(parsed.text)
-        cards = tuple(
-            Card(p, make_snippet(p.abstract, terms, self.library.index.tokenizer))
-            for p in (papers.get(h.paper_id) for h in hits[:size])
-            if p is not None
-        )
+        cards = await self._cards(hits[:size], terms)
         more = PageRef(ListKind.SEARCH, query, offset + size) if len(hits) > size else None
         title = f"Papers for {parsed.describe()} ({offset + 1}–{offset + len(cards)})"
         return PaperList(ListKind.SEARCH, title, cards, more)
@@ -211,15 +206,20 @@ class Bot:
         hits = await self.library.similar(paper_id, limit=size + 1, offset=offset)
         if not hits:
             return Notice(f"No papers like {quote_title(paper)} yet.")
-        papers = await self.library.papers.get_many([h.paper_id for h in hits[:size]])
-        cards = tuple(
-            Card(p, make_snippet(p.abstract, frozenset(), self.library.index.tokenizer))
-            for p in (papers.get(h.paper_id) for h in hits[:size])
-            if p is not None
-        )
+        cards = await self._cards(hits[:size], frozenset())
         more = PageRef(ListKind.SIMILAR, paper_id, offset + size) if len(hits) > size else None
         title = f"Papers like {quote_title(paper)} ({offset + 1}–{offset + len(cards)})"
         return PaperList(ListKind.SIMILAR, title, cards, more)
+
+    async def _cards(self, hits: list[SearchHit], terms: frozenset[str]) -> tuple[Card, ...]:
+        """The hits' papers, in order, each with its snippet (matched `terms` marked)."""
+        papers = await self.library.papers.get_many([h.paper_id for h in hits])
+        tokenizer = self.library.index.tokenizer
+        return tuple(
+            Card(p, make_snippet(p.abstract, terms, tokenizer))
+            for p in (papers.get(h.paper_id) for h in hits)
+            if p is not None
+        )
 
     async def _show(self, paper_id: str) -> Reply:
         paper = await self.library.papers.get(paper_id)
