@@ -16,7 +16,7 @@ import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TextIO
 from zoneinfo import ZoneInfo
@@ -30,7 +30,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
 from paperboy.core.ports import ChannelPoster, DigestCommands, PaperFetcher
 from paperboy.core.replies import Reply
-from paperboy.digest.schedule import DailyTrigger
+from paperboy.digest.schedule import DailyTrigger, clock_time
 from paperboy.digest.service import DigestOptions, DigestService
 from paperboy.scheduler import DigestJobs, Scheduler
 from paperboy.sources.arxiv import ArxivClient
@@ -291,9 +291,9 @@ class App:
         await digests.catch_up()
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
-        hours, minutes = self.settings.sources.ingest_time.split(":")
         trigger = DailyTrigger(
-            time(int(hours), int(minutes)), ZoneInfo(self.settings.sources.ingest_timezone)
+            clock_time(self.settings.sources.ingest_time),
+            ZoneInfo(self.settings.sources.ingest_timezone),
         )
         # catch_up, not just refresh_recent: days the source was down for are filled in
         # at the next daily run, not only at the next restart.

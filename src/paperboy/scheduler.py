@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, time, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from paperboy.core.models import ChannelRef, Subscription
-from paperboy.digest.schedule import DailyTrigger
+from paperboy.digest.schedule import DailyTrigger, clock_time
 from paperboy.digest.service import RunDigest
 
 log = logging.getLogger(__name__)
@@ -72,9 +72,8 @@ class DigestJobs:
         self._grace = grace
 
     def schedule(self, subscription: Subscription, run: RunDigest) -> None:
-        hours, minutes = subscription.time.split(":")
         trigger = DailyTrigger(
-            time(int(hours), int(minutes)),
+            clock_time(subscription.time),
             ZoneInfo(subscription.timezone),
             weekdays_only=subscription.weekdays_only,
         )

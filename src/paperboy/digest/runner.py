@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from paperboy.core.ports import ChannelPoster, PostFailed
 from paperboy.core.replies import Notice, Reply
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
-from paperboy.digest.schedule import last_fire_time, local_date_of
+from paperboy.digest.schedule import clock_time, last_fire_time, local_date_of
 from paperboy.store import Store
 
 log = logging.getLogger(__name__)
@@ -266,11 +266,6 @@ class DigestRunner:
             log.warning(
                 "digest for %s on %s failed (%s); attempt %d", _name(channel), day, error, failures
             )
-
-
-def clock_time(text: str) -> time:
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))
 
 
 def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:

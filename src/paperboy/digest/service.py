@@ -25,9 +25,8 @@ from paperboy.digest.runner import (
     DigestOptions,
     DigestRunner,
     RunDigest,
-    clock_time,
 )
-from paperboy.digest.schedule import local_date_of, next_fire_time
+from paperboy.digest.schedule import clock_time, local_date_of, next_fire_time
 from paperboy.store import Store
 
 __all__ = ["DigestJobs", "DigestOptions", "DigestService", "RunDigest"]

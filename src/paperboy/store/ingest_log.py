@@ -38,9 +38,3 @@ class IngestLog:
             (since.isoformat(), until.isoformat()),
         )
         return {date.fromisoformat(row[0]) for row in rows}
-
-    async def last_success(self) -> datetime | None:
-        row = await self._db.fetchone(
-            "SELECT max(updated_at) FROM ingest_days WHERE status = 'done'"
-        )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None

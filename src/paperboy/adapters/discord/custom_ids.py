@@ -24,7 +24,6 @@ class Action(StrEnum):
     PAGE = "page"  # argument: the key of a stored PageRef
 
 
-PAPER_ACTIONS = frozenset({Action.SAVE, Action.SIMILAR, Action.READ, Action.UNSAVE})
 
 
 @dataclass(frozen=True, slots=True)
