@@ -130,7 +130,7 @@ class ConsoleAdapter:
         reply = await self.bot.on_reaction(post, self.user, names, added=added)
         if reply is not None:
             await self._print(reply)
-        elif not emoji.strip() or emoji.strip() in self.bot.options.save_emoji:
+        elif self.bot.is_save_emoji(names):
             await self._write("Nothing changed." if added else "It was not on your reading list.")
 
     async def _print(self, reply: Reply) -> str:

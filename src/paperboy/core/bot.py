@@ -29,6 +29,7 @@ from paperboy.core.ports import (
 from paperboy.core.query import ParsedQuery, QueryError, parse_query
 from paperboy.core.reading_list import ReadingListCommands, unknown_paper
 from paperboy.core.replies import (
+    SOMETHING_WENT_WRONG,
     Card,
     ListKind,
     Notice,
@@ -96,7 +97,7 @@ class Bot:
             return Notice("My database is unavailable right now; try again shortly.", error=True)
         except Exception:
             log.exception("command %r failed", command)
-            return Notice("Something went wrong on my side; it has been logged.", error=True)
+            return SOMETHING_WENT_WRONG
 
     async def page(self, ref: PageRef, context: Context) -> Reply:
         """The page a "More" control points at."""
@@ -119,7 +120,7 @@ class Bot:
         emoji has a name and an id). Returns a confirmation when something
         changed, None when the reaction means nothing to us or changed nothing
         (a redelivered event) — so a repeated event is never confirmed twice."""
-        if not self._save_emoji.intersection(normalize_emoji(e) for e in emoji):
+        if not self.is_save_emoji(emoji):
             return None
         try:
             paper_id = await self.posts.paper_for(post)
@@ -128,6 +129,10 @@ class Bot:
             return await self.reading_list.react(user, paper_id, added=added)
         except StoreUnavailable:
             return Notice("My database is unavailable right now; react again shortly.", error=True)
+
+    def is_save_emoji(self, names: Collection[str]) -> bool:
+        """Whether any of an emoji's names (however spelled) is a save emoji."""
+        return not self._save_emoji.isdisjoint(normalize_emoji(e) for e in names)
 
     async def record_post(self, post: PostRef, paper_id: str) -> None:
         """Remember that a message shows a paper, so reactions on it are understood."""

@@ -98,3 +98,7 @@ class FileReply:
 
 
 Reply = PaperList | PaperPost | Notice | FileReply
+
+
+# What a user sees when a command fails in a way they could not have caused.
+SOMETHING_WENT_WRONG = Notice("Something went wrong on my side; it has been logged.", error=True)

@@ -20,13 +20,12 @@ from paperboy.adapters.discord.sending import answer
 from paperboy.core import commands as c
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
-from paperboy.core.replies import Notice, PaperList, Reply
+from paperboy.core.replies import SOMETHING_WENT_WRONG, Notice, PaperList, Reply
 
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
 
-SOMETHING_WENT_WRONG = Notice("Something went wrong on my side; it has been logged.", error=True)
 GUILDS_ONLY = Notice("paperboy works in server channels: use `/papers` there.", error=True)
 EXPIRED = Notice("That list is no longer available; run the command again.", error=True)
 # Presses whose work may take a while (a search) are deferred first.

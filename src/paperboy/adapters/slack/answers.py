@@ -19,11 +19,9 @@ from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.sender import NOT_A_MEMBER, SlackPostFailed, SlackSender
 from paperboy.core.bot import Bot
 from paperboy.core.models import Context, PostRef
-from paperboy.core.replies import FileReply, Notice, PaperPost, Reply
+from paperboy.core.replies import SOMETHING_WENT_WRONG, FileReply, Notice, PaperPost, Reply
 
 log = logging.getLogger(__name__)
-
-APOLOGY = Notice("Something went wrong on my side; it has been logged.", error=True)
 
 
 class Answers:
@@ -63,7 +61,7 @@ class Answers:
 
     async def apologise(self, respond: AsyncRespond) -> None:
         try:
-            await self.respond(respond, render(APOLOGY))
+            await self.respond(respond, render(SOMETHING_WENT_WRONG))
         except Exception:
             log.exception("could not even apologise")
 
