@@ -6,15 +6,30 @@ import unicodedata
 
 from paperboy.core.models import Paper
 
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+# Control, format (zero-width, bidi override) and line/paragraph separators.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def without_invisibles(text: str) -> str:
+    """NFC, with every invisible character (see INVISIBLE_CATEGORIES) as a space."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(" " if unicodedata.category(ch) in INVISIBLE_CATEGORIES else ch for ch in text)
+
+
+def visible_text(text: str) -> str:
+    """Visible text on one line: invisible characters become spaces and runs of
+    whitespace fold to one space, keeping one at either edge (so segments of a
+    snippet can be joined as they are)."""
+    text = without_invisibles(text)
+    folded = " ".join(text.split())
+    if not folded:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + folded + (" " if text[-1].isspace() else "")
 
 
 def clean_text(text: str) -> str:
-    """One line of visible text: NFC, control, format (zero-width, bidi override) and
-    line-separator characters become spaces, whitespace is folded."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
-    return " ".join(text.split())
+    """One line of visible text, nothing at either edge."""
+    return visible_text(text).strip()
 
 
 def shorten(text: str, limit: int) -> str:

@@ -24,8 +24,6 @@ class Action(StrEnum):
     PAGE = "page"  # argument: the key of a stored PageRef
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Pressed:
     """A press on one of our buttons: what to do, and to which paper or page."""

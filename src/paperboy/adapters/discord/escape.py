@@ -11,8 +11,9 @@ sequences, so an ellipsis is never swallowed by a dangling backslash.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
+
+from paperboy.core.text import visible_text
 
 ELLIPSIS = "…"
 
@@ -24,7 +25,6 @@ _ORDERED_LIST = re.compile(r"\d+\.")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
 _MENTION_SYNTAX = re.compile(r"<(@[!&]?\d)")
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 def one_line(text: str) -> str:
@@ -32,11 +32,7 @@ def one_line(text: str) -> str:
 
     Unlike `paperboy.core.text.clean_text` the ends are kept, so segments of a snippet
     can be joined again without losing the spaces between them."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(
-        " " if ch.isspace() or unicodedata.category(ch) in _INVISIBLE else ch for ch in text
-    )
-    return re.sub(r" {2,}", " ", text)
+    return visible_text(text)
 
 
 def break_mass_mentions(text: str) -> str:

@@ -10,10 +10,9 @@ a text with emoji never exceeds a limit Slack enforces.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import quote
 
-from paperboy.core.text import clean_text
+from paperboy.core.text import clean_text, without_invisibles
 
 ELLIPSIS = "…"
 DISPLAY_MAX = 40_000  # more than any message can show (Slack's own text limit)
@@ -23,7 +22,6 @@ _ESCAPE_RE = re.compile("[&<>]")
 # `&`, `<`, `>`, `|` and whitespace are not among them, so a URL cannot end the link early.
 _URL_SAFE = ":/?#[]@!$'()*+,;=%-._~"
 _URL_RE = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 def slack_len(text: str) -> int:
@@ -49,8 +47,7 @@ def lines(text: str) -> str:
 
 
 def _clean_keeping_indent(line: str) -> str:
-    line = unicodedata.normalize("NFC", line)
-    return "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in line).rstrip()
+    return without_invisibles(line).rstrip()
 
 
 def fit(text: str, limit: int) -> str:

@@ -8,8 +8,6 @@ encoded `PageRef`), so a press on an old message works after a restart.
 
 from __future__ import annotations
 
-import unicodedata
-
 from paperboy.adapters.slack.blocks import (
     MAX_BLOCKS,
     MAX_TEXT,
@@ -37,7 +35,7 @@ from paperboy.adapters.slack.mrkdwn import (
 )
 from paperboy.core.models import Paper
 from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
-from paperboy.core.text import short_authors
+from paperboy.core.text import short_authors, visible_text
 from paperboy.search import Snippet
 
 ACTION_SAVE = "paperboy_save"
@@ -51,7 +49,6 @@ TITLE_CHARS = 500
 AUTHORS_CHARS = 300
 ABSTRACT_SECTIONS = 4  # `show`: up to 12,000 characters of abstract
 NOTICE_SECTIONS = 10
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
 
 
 def render(reply: Reply) -> SlackMessage:
@@ -138,7 +135,7 @@ def snippet_text(snippet: Snippet, limit: int) -> str:
     """Matched words in bold, all text escaped, at most `limit` long ("…" when cut)."""
     out = ""
     for raw, marked in snippet:
-        text = _visible(raw)
+        text = visible_text(raw)
         bolded = marked and bool(text.strip())
         if bolded:
             lead = " " if text[0] == " " else ""
@@ -180,14 +177,3 @@ def paper_links(paper: Paper) -> list[str]:
         if safe_url(url) is not None and url is not None:
             found.append(link(url, label))
     return found
-
-
-def _visible(text: str) -> str:
-    """Control, zero-width and bidi characters become spaces; runs of spaces fold to one,
-    keeping one at either edge (segments are joined as they are)."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
-    folded = " ".join(text.split())
-    if not folded:
-        return " " if text else ""
-    return (" " if text[0].isspace() else "") + folded + (" " if text[-1].isspace() else "")
