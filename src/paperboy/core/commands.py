@@ -132,7 +132,8 @@ COMMAND_NAMES = (
     "help",
 )
 
-_ID_COMMANDS: dict[str, Callable[[str], Command]] = {
+# The commands whose one argument is a paper id, by name (buttons map onto these too).
+PAPER_COMMANDS: dict[str, Callable[[str], Command]] = {
     "similar": Similar,
     "show": Show,
     "save": Save,
@@ -165,7 +166,7 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
             if rest
             else ParseError("What should I search for? Try `search lora fine-tuning`.")
         )
-    if name in _ID_COMMANDS:
+    if name in PAPER_COMMANDS:
         return _with_paper_id(name, rest)
     if name == "add":
         if not rest:
@@ -196,7 +197,7 @@ def _with_paper_id(name: str, rest: str) -> Command | ParseError:
     paper_id = parse_arxiv_ref(rest) or (rest if _looks_like_local_id(rest) else None)
     if paper_id is None:
         return ParseError(f"{inline_code(rest)} is not a paper id. Try `{name} 2403.12345`.")
-    command: Command = _ID_COMMANDS[name](paper_id)
+    command: Command = PAPER_COMMANDS[name](paper_id)
     return command
 
 

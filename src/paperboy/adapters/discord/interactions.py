@@ -116,19 +116,11 @@ class Interactions:
             await apologize(interaction)
 
     async def _pressed(self, pressed: Pressed, context: Context) -> Reply:
-        paper_id = pressed.argument
-        match pressed.action:
-            case Action.SAVE:
-                return await self.bot.run(c.Save(paper_id), context)
-            case Action.SIMILAR:
-                return await self.bot.run(c.Similar(paper_id), context)
-            case Action.READ:
-                return await self.bot.run(c.Read(paper_id), context)
-            case Action.UNSAVE:
-                return await self.bot.run(c.Unsave(paper_id), context)
-            case Action.MORE | Action.PAGE:
-                ref = await self.pages.resolve(pressed)
-                return EXPIRED if ref is None else await self.bot.page(ref, context)
+        if pressed.action in (Action.MORE, Action.PAGE):
+            ref = await self.pages.resolve(pressed)
+            return EXPIRED if ref is None else await self.bot.page(ref, context)
+        # The other actions are named after the paper commands they stand for.
+        return await self.bot.run(c.PAPER_COMMANDS[pressed.action](pressed.argument), context)
 
     async def send(
         self, interaction: Interaction, reply: Reply, context: Context | None = None

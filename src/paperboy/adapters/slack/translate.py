@@ -74,20 +74,23 @@ def press(body: Payload) -> Press | None:
     return Press(context, button_action(_text(first, "action_id"), _text(first, "value")))
 
 
+# Our paper buttons, by action id, and the paper command each stands for.
+_PAPER_BUTTONS = {
+    ACTION_SAVE: "save",
+    ACTION_SIMILAR: "similar",
+    ACTION_READ: "read",
+    ACTION_UNSAVE: "unsave",
+}
+
+
 def button_action(action_id: str, value: str) -> c.Command | PageRef | None:
     """What a button of ours stands for: the same command a user could type."""
     if not value:
         return None
     if action_id == ACTION_MORE:
         return PageRef.decode(value)
-    by_id: dict[str, type[c.Save | c.Similar | c.Read | c.Unsave]] = {
-        ACTION_SAVE: c.Save,
-        ACTION_SIMILAR: c.Similar,
-        ACTION_READ: c.Read,
-        ACTION_UNSAVE: c.Unsave,
-    }
-    command = by_id.get(action_id)
-    return command(value) if command is not None else None
+    command = _PAPER_BUTTONS.get(action_id)
+    return c.PAPER_COMMANDS[command](value) if command is not None else None
 
 
 def reaction(body: Payload) -> Reaction | None:
