@@ -128,7 +128,8 @@ class DigestRunner:
         subscription = await self.store.subscriptions.get(channel)
         if subscription is None:
             return
-        fire = _last_fire(subscription, self.clock()) or self.clock()
+        now = self.clock()
+        fire = _last_fire(subscription, now) or now
         await self.run_for_day(channel, local_date_of(fire, ZoneInfo(subscription.timezone)))
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:

@@ -21,8 +21,6 @@ class DigestRun:
     local_date: date
     status: str  # claimed | done | skipped | failed
     header_id: str | None
-    attempts: int
-    fresh: bool  # True when this call created the claim
 
     @property
     def finished(self) -> bool:
@@ -44,8 +42,7 @@ class DigestLog:
                 " VALUES (?, ?, ?, ?, 'claimed', ?)",
                 (*key, at.isoformat()),
             )
-            fresh = cursor.rowcount > 0
-            if not fresh:
+            if cursor.rowcount == 0:  # there already: one more attempt
                 await conn.execute(
                     "UPDATE digest_runs SET attempts = attempts + 1, status = 'claimed'"
                     " WHERE platform = ? AND workspace = ? AND channel = ? AND local_date = ?"
@@ -53,21 +50,21 @@ class DigestLog:
                     key,
                 )
             async with conn.execute(
-                "SELECT status, header_id, attempts FROM digest_runs"
+                "SELECT status, header_id FROM digest_runs"
                 " WHERE platform = ? AND workspace = ? AND channel = ? AND local_date = ?",
                 key,
             ) as cur:
                 row = await cur.fetchone()
         assert row is not None
-        return DigestRun(channel, local_date, row[0], row[1], int(row[2]), fresh)
+        return DigestRun(channel, local_date, row[0], row[1])
 
     async def run(self, channel: ChannelRef, local_date: date) -> DigestRun | None:
         row = await self._db.fetchone(
-            "SELECT status, header_id, attempts FROM digest_runs"
+            "SELECT status, header_id FROM digest_runs"
             " WHERE platform = ? AND workspace = ? AND channel = ? AND local_date = ?",
             (*_key(channel), local_date.isoformat()),
         )
-        return DigestRun(channel, local_date, row[0], row[1], int(row[2]), False) if row else None
+        return DigestRun(channel, local_date, row[0], row[1]) if row else None
 
     async def skip(self, channel: ChannelRef, local_date: date, *, at: datetime) -> None:
         """Record that the day's digest will not be posted (missed beyond the grace period)."""
