@@ -13,7 +13,13 @@ INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 def without_invisibles(text: str) -> str:
     """NFC, with every invisible character (see INVISIBLE_CATEGORIES) as a space."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(" " if unicodedata.category(ch) in INVISIBLE_CATEGORIES else ch for ch in text)
+    # Every answer passes its texts through here on the event loop: look at each
+    # distinct character once rather than at every character (an abstract has a
+    # few dozen distinct ones in about 1,500).
+    invisible = {
+        ord(ch): " " for ch in set(text) if unicodedata.category(ch) in INVISIBLE_CATEGORIES
+    }
+    return text.translate(invisible) if invisible else text
 
 
 def visible_text(text: str) -> str:

@@ -7,9 +7,9 @@ segments as bold (Slack `*x*`, Discord `**x**`, console upper case, ...).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from paperboy.search.tokenizer import Tokenizer, fold, word_spans, words
+from paperboy.search.tokenizer import Tokenizer, word_spans, words
 
 Snippet = tuple[tuple[str, bool], ...]
 
@@ -19,11 +19,12 @@ _SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
 ELLIPSIS = "…"
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
+    """A word of the text that matched query terms."""
+
     start: int
     end: int
-    terms: frozenset[str]  # the query terms this word matched (empty: none)
+    terms: frozenset[str]  # the query terms this word matched (never empty)
 
 
 def make_snippet(
@@ -40,25 +41,35 @@ def make_snippet(
     text = " ".join(text.split())
     if not text:
         return ()
-    found = [
-        _Word(start, end, _matched(text[start:end], terms, tokenizer))
-        for start, end in word_spans(text)
-    ]
+    spans = list(word_spans(text))
+    marked = _matches(text, spans, terms, tokenizer) if terms else []
     sentences = _sentences(text)
-    start, end = _best_window(sentences, found, max_chars)
-    start, end = _fit(text, found, start, end, max_chars)
-    return _segments(
-        text, [w for w in found if w.terms and start <= w.start and w.end <= end], start, end
-    )
+    start, end = _best_window(sentences, marked, max_chars)
+    start, end = _fit(text, spans, marked, start, end, max_chars)
+    return _segments(text, [w for w in marked if start <= w.start and w.end <= end], start, end)
 
 
-def _matched(word: str, terms: frozenset[str], tokenizer: Tokenizer) -> frozenset[str]:
-    if not terms:
-        return frozenset()
-    hit: set[str] = set()
-    for folded in words(fold(word)):
-        hit.update(t for t in tokenizer.word_terms(folded) if t in terms)
-    return frozenset(hit)
+def _matches(
+    text: str, spans: list[tuple[int, int]], terms: frozenset[str], tokenizer: Tokenizer
+) -> list[_Word]:
+    """The words (by their spans in `text`) that yield any of `terms`.
+
+    Snippets are made for every hit of every search on the bot's event loop, so
+    this is kept lean: an ASCII text folds by lowercasing, which keeps every
+    word where it was, so its words are looked up directly; other text is
+    folded word by word (folding can change a word's length)."""
+    lowered = text.lower() if text.isascii() else None
+    out = []
+    for start, end in spans:
+        if lowered is not None:
+            hit = terms.intersection(tokenizer.word_terms(lowered[start:end]))
+        else:
+            hit = terms.intersection(
+                t for folded in words(text[start:end]) for t in tokenizer.word_terms(folded)
+            )
+        if hit:
+            out.append(_Word(start, end, hit))
+    return out
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -71,19 +82,19 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _terms_in(found: list[_Word], start: int, end: int) -> frozenset[str]:
+def _terms_in(marked: list[_Word], start: int, end: int) -> frozenset[str]:
     out: set[str] = set()
-    for w in found:
+    for w in marked:
         if start <= w.start and w.end <= end:
             out |= w.terms
     return frozenset(out)
 
 
 def _best_window(
-    sentences: list[tuple[int, int]], found: list[_Word], max_chars: int
+    sentences: list[tuple[int, int]], marked: list[_Word], max_chars: int
 ) -> tuple[int, int]:
     """(start, end) of the best run of sentences; the first sentence when nothing matches."""
-    per_sentence = [_terms_in(found, s, e) for s, e in sentences]
+    per_sentence = [_terms_in(marked, s, e) for s, e in sentences]
     best = max(range(len(sentences)), key=lambda i: (len(per_sentence[i]), -i))
     lo = hi = best
     covered = set(per_sentence[best])
@@ -107,24 +118,31 @@ def _best_window(
     return sentences[lo][0], sentences[hi][1]
 
 
-def _fit(text: str, found: list[_Word], start: int, end: int, max_chars: int) -> tuple[int, int]:
+def _fit(
+    text: str,
+    spans: list[tuple[int, int]],
+    marked: list[_Word],
+    start: int,
+    end: int,
+    max_chars: int,
+) -> tuple[int, int]:
     """Shrink [start, end) to fit `max_chars` with ellipses, around the first match."""
     if end - start <= max_chars - 2 or (start == 0 and end == len(text) <= max_chars):
         return start, end
-    inside = [w for w in found if start <= w.start and w.end <= end]
-    marked = [w for w in inside if w.terms]
+    inside = [(s, e) for s, e in spans if start <= s and e <= end]
+    first = next((w for w in marked if start <= w.start and w.end <= end), None)
     # Start a little before the first match so it reads in context.
-    anchor = marked[0].start if marked else start
-    words_before = [w for w in inside if w.end <= anchor]
-    lead = words_before[-3].start if len(words_before) >= 3 else start
+    anchor = first.start if first is not None else start
+    words_before = [(s, e) for s, e in inside if e <= anchor]
+    lead = words_before[-3][0] if len(words_before) >= 3 else start
     new_start = max(start, lead)
     new_end = new_start
-    for w in inside:
-        if w.start < new_start:
+    for s, e in inside:
+        if s < new_start:
             continue
-        if w.end - new_start > max_chars - 2:  # room for the ellipses
+        if e - new_start > max_chars - 2:  # room for the ellipses
             break
-        new_end = w.end
+        new_end = e
     if new_end == new_start:  # one enormous "word": cut it
         new_end = new_start + max_chars - 2
     # Keep trailing punctuation of the last word when it fits.

@@ -10,8 +10,10 @@ export is uploaded into the user's direct messages, never into the channel.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
+from slack_sdk.webhook.async_client import AsyncWebhookClient, WebhookResponse
 
 from paperboy.adapters.slack.blocks import MAX_BLOCKS, SlackMessage, context
 from paperboy.adapters.slack.mrkdwn import escape
@@ -43,13 +45,16 @@ class Answers:
     ) -> None:
         """Answer at the response URL; if Slack refuses the blocks, answer in plain text."""
         response_type = "in_channel" if in_channel else "ephemeral"
-        answer = await respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type=response_type,
-            replace_original=False,
-            unfurl_links=False,
-            unfurl_media=False,
+        answer = await self._to_response_url(
+            respond,
+            {
+                "text": message.text,
+                "blocks": message.blocks,
+                "response_type": response_type,
+                "replace_original": False,
+                "unfurl_links": False,
+                "unfurl_media": False,
+            },
         )
         if answer.status_code != 200:
             log.error(
@@ -57,7 +62,21 @@ class Answers:
                 answer.status_code,
                 answer.body,
             )
-            await respond(text=message.text, response_type=response_type, replace_original=False)
+            await self._to_response_url(
+                respond,
+                {"text": message.text, "response_type": response_type, "replace_original": False},
+            )
+
+    async def _to_response_url(
+        self, respond: AsyncRespond, message: dict[str, Any]
+    ) -> WebhookResponse:
+        """POST to the response URL through the adapter's one HTTP session: bolt's own
+        `respond` opens and closes a connection for every answer, which under load
+        cost the event loop more than rendering the answer did."""
+        if respond.response_url is None:
+            raise ValueError("this event has no response URL to answer at")
+        client = AsyncWebhookClient(url=respond.response_url, session=self.sender.client.session)
+        return await client.send_dict(message)
 
     async def apologise(self, respond: AsyncRespond) -> None:
         try:
