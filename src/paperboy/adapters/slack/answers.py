@@ -13,7 +13,8 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
-from slack_sdk.webhook.async_client import AsyncWebhookClient, WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+from slack_sdk.webhook.webhook_response import WebhookResponse
 
 from paperboy.adapters.slack.blocks import MAX_BLOCKS, SlackMessage, context
 from paperboy.adapters.slack.mrkdwn import escape
