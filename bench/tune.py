@@ -28,6 +28,7 @@ GRID: dict[str, list[Any]] = {
     "hyphens": ["parts_and_joined", "parts", "joined"],
     "query_joins": [True, False],
     "stopwords": [True, False],
+    "alnum_parts": [True, False],
 }
 _TOKENIZER_FIELDS = {f.name for f in dataclasses.fields(TokenizerOptions)}
 

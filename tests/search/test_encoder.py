@@ -63,6 +63,12 @@ _pieces = st.sampled_from(
         "µm",
         "°C",
         "10±2",
+        "CD4+",
+        "IL-1β",
+        "FoxO3a",
+        "OCT3/4",
+        "x²y3",
+        "ǅ3",
     ]
 )
 _text = st.lists(st.one_of(_pieces, st.text(max_size=6)), max_size=30).map(" ".join)

@@ -68,6 +68,37 @@ def test_numbers_and_unicode_letters_are_words(tok: Tokenizer) -> None:
     assert tok.tokens("GPT-4 in 2024 学习") == ["gpt", "4", "gpt4", "2024", "学习"]
 
 
+def test_a_word_mixing_letters_and_digits_also_yields_its_runs(tok: Tokenizer) -> None:
+    # As if hyphenated between them: "CD4" and "CD-4" give the same terms.
+    assert tok.tokens("CD4") == ["cd", "4", "cd4"] == tok.tokens("CD-4")
+    assert tok.tokens("IL6") == tok.tokens("IL-6")
+    assert tok.tokens("FoxO3a") == ["foxo", "3", "foxo3a"]  # "a" is a stopword
+    # Inside a hyphenated word too ("IL-1β" is "il-1beta").
+    assert tok.tokens("IL-1β") == ["il", "1", "beta", "1beta", "il1beta"]
+    assert tok.query_tokens("IL1β") == ["il", "1", "beta", "il1beta"]
+
+
+def test_a_lone_letter_of_a_mixed_word_is_not_a_term(tok: Tokenizer) -> None:
+    assert tok.tokens("p53 and H2O") == ["53", "p53", "2", "h2o"]
+
+
+def test_mixed_words_can_stay_whole() -> None:
+    whole = Tokenizer(TokenizerOptions(alnum_parts=False))
+    assert whole.tokens("CD4 and IL-1β") == ["cd4", "il", "1beta", "il1beta"]
+
+
+@pytest.mark.parametrize("doc", ["Oct4", "Oct-4", "OCT3/4"])
+@pytest.mark.parametrize("query", ["Oct4", "Oct-4", "Oct 4"])
+def test_gene_name_spellings_find_each_other(doc: str, query: str) -> None:
+    records = [
+        {"id": "a", "title": f"{doc} in embryonic stem cells", "abstract": ""},
+        {"id": "b", "title": "Sox2 in embryonic stem cells", "abstract": ""},
+        {"id": "c", "title": "Graph neural networks", "abstract": ""},
+    ]
+    hits = SearchIndex.build(records).search(query)
+    assert [hit.paper_id for hit in hits] == ["a"]
+
+
 @pytest.mark.parametrize("doc", ["fine-tuning", "finetuning", "fine tuning"])
 @pytest.mark.parametrize("query", ["fine-tuning", "finetuning", "fine tuning"])
 def test_fine_tuning_spellings_find_each_other(doc: str, query: str) -> None:

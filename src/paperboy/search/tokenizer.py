@@ -9,6 +9,16 @@ adjacent words, so all three spellings share at least one term with each
 other (the index adds the last direction, `finetuning` finding `fine tuning`,
 through the compounds it has seen; see `SearchIndex`).
 
+Biomedical names mix letters and digits, and are written with and without a
+hyphen or space between them: `CD4`, `CD-4`, `CD 4`; `IL6`, `IL-6`;
+`FoxO3a` beside `FOXO`; `OCT3/4` beside `Oct4`; `IL-1β` (`il-1beta`) beside
+`IL-1 beta`. A word that mixes letters and digits therefore also yields its
+runs of digits and its runs of two or more letters (`cd4` -> `cd`, `4`,
+`cd4`), as if hyphenated between them, so every spelling shares terms with
+every other (SciFact train nDCG@10 +0.006, Recall@100 +0.004). A lone letter
+(`p` of `p53`, `h` of `h2o`) is not yielded: on its own it names nothing and
+only matches noise (SciFact train agrees: +0.002 over yielding it).
+
 The tokenizer keeps a cache from surface word to terms, which makes
 tokenizing a large corpus several times faster than stemming every word; the
 cache is bounded and safe to share between threads (dict operations are
@@ -36,6 +46,8 @@ HyphenMode = Literal["parts_and_joined", "parts", "joined"]
 # U+2011 inside a word make one hyphenated word. En and em dashes separate.
 _WORD_RE = re.compile(r"[^\W_]+(?:[-\u2010\u2011][^\W_]+)*")
 _HYPHEN_RE = re.compile(r"[-\u2010\u2011]")
+# Runs of letters and runs of digits, to cut a word like "cd4" or "foxo3a".
+_RUN_RE = re.compile(r"[^\W\d_]+|\d+")
 # Combining diacritical marks left by NFKD ("é" -> "e" + U+0301).
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _CACHE_LIMIT = 100_000
@@ -81,6 +93,8 @@ class TokenizerOptions:
     find a paper that wrote "finetuning"). `query_dedup`: a term repeated in
     a query counts once (otherwise it counts again each time, as rank_bm25
     counts repeated query tokens).
+    `alnum_parts`: a word mixing letters and digits (`cd4`, `foxo3a`) also
+    yields its digit runs and its runs of 2+ letters (`cd`, `4`; `foxo`, `3`).
     """
 
     stem: bool = True
@@ -88,6 +102,7 @@ class TokenizerOptions:
     hyphens: HyphenMode = "parts_and_joined"
     query_joins: bool = True
     query_dedup: bool = True
+    alnum_parts: bool = True
 
 
 def fold(text: str) -> str:
@@ -182,7 +197,9 @@ class Tokenizer:
         out: list[tuple[str, ...] | None] = [None] * len(tokens)
         plain: list[int] = []
         for i, token in enumerate(tokens):
-            if token.isascii() and token.isalnum():  # one folded word, no hyphen
+            # One folded word, no hyphen, and (unless it is to be cut into
+            # letter and digit runs) not a mix of letters and digits.
+            if token.isascii() and token.isalnum() and not self._mixed(token):
                 if token in self._stopwords:
                     out[i] = ()
                 else:
@@ -225,14 +242,38 @@ class Tokenizer:
         self._cache[word] = terms
         return terms
 
+    def _mixed(self, piece: str) -> bool:
+        """Whether `piece` (a word without hyphens) is to be cut into letter
+        and digit runs: `alnum_parts` is on and it has both."""
+        return self.options.alnum_parts and not (piece.isalpha() or piece.isdigit())
+
+    def _runs(self, piece: str) -> list[str]:
+        """The terms of the digit runs and 2+ letter runs of a word without
+        hyphens that mixes letters and digits (none for any other word)."""
+        if not self._mixed(piece):
+            return []
+        runs = _RUN_RE.findall(piece)
+        if len(runs) < 2:  # e.g. letters and a mark the word pattern allows
+            return []
+        return [
+            self.stem(r) for r in runs if (r.isdigit() or len(r) >= 2) and r not in self._stopwords
+        ]
+
     def _analyse(self, word: str) -> tuple[str, ...]:
         if not _HYPHEN_RE.search(word):
-            return () if word in self._stopwords else (self.stem(word),)
+            if word in self._stopwords:
+                return ()
+            return (*self._runs(word), self.stem(word))
         pieces = _HYPHEN_RE.split(word)
         joined = self.stem("".join(pieces))
         if self.options.hyphens == "joined":
             return (joined,)
-        parts = tuple(self.stem(p) for p in pieces if p not in self._stopwords)
+        parts = tuple(
+            term
+            for p in pieces
+            if p not in self._stopwords
+            for term in (*self._runs(p), self.stem(p))
+        )
         if self.options.hyphens == "parts":
             return parts
         return (*parts, joined) if joined not in parts else parts
