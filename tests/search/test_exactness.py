@@ -131,3 +131,60 @@ def test_random_corpora_and_adds_match_rank_bm25(
     loaded = SearchIndex.load(tmp_path / "i.bin", fingerprint="x", options=options)
     assert loaded is not None
     _check(loaded, ref, queries, k=5)
+
+
+def test_a_document_tying_with_the_kth_best_is_kept_whatever_the_rounding() -> None:
+    """Found by hypothesis: the 5th best's score summed in two orders differed in the
+    last bit, and pruning against the larger sum dropped it (4 hits instead of 5)."""
+
+    def doc(id_: str, title: str, abstract: str) -> dict[str, str]:
+        return {"id": id_, "title": title, "abstract": abstract}
+
+    batches = [
+        [
+            doc("p1", "graph data", "the graph Über of learning"),
+            doc("p0", "finetuning data graph uber learning x graph x", ""),
+            doc(
+                "p2",
+                "graph x graph data graph",
+                "graph Über graph tuning graph data x fine-tuning x graph graph graph",
+            ),
+            doc("p11", "graph x graph graph data x uber data learning graph graph graph", ""),
+        ],
+        [
+            doc("p1", "models model neural", "Über of model"),
+            doc("p8", "", "graph graph data"),
+            doc("p0", "of uber graph", ""),
+            doc("p11", "x Über the finetuning", ""),
+            doc("p7", "", "graph graph graph graph graph learning graph x data"),
+            doc("p3", "graph", "graph models uber"),
+        ],
+        [
+            doc(
+                "p2",
+                "",
+                "the tuning fine-tuning graph tuning graph graph graph fine-tuning graph graph "
+                "models",
+            ),
+            doc("p5", "", "neural neural data graph Über fine-tuning uber"),
+            doc("p6", "tuning x", "network data finetuning fine"),
+            doc(
+                "p10",
+                "network uber graph graph graph x graph graph",
+                "data uber fine-tuning graph models finetuning",
+            ),
+            doc("p9", "x model", "tuning Über data data x graph of fine graph"),
+            doc("p8", "graph data x graph", "graph graph"),
+            doc("p7", "Über graph", ""),
+        ],
+        [doc("p8", "network the fine finetuning models fine-tuning", "")],
+    ]
+    options = IndexOptions(
+        k1=1.5, b=0.3, epsilon=0.25, title_weight=3, tokenizer=TokenizerOptions(query_dedup=False)
+    )
+    index = SearchIndex.build(batches[0], options=options)
+    for batch in batches[1:]:
+        index.add(batch)
+    ref = Reference(index, [r for batch in batches for r in batch])
+    assert len(index.search("finetuning fine", limit=5)) == 5
+    _check(index, ref, ["finetuning fine"], k=5)

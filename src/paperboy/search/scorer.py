@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 # Bounds are inflated by this factor so that rounding in the score sums can
 # never make a real contribution exceed its bound.
 _SAFETY = 1 + 1e-9
+# Theta is set from scores summed in another order than the scores it is later
+# compared with (a document completed by binary search, then found in `acc`),
+# so the two may differ in the last bits; theta is kept this much lower, so
+# that a document tying with the k-th best is never dropped for an ulp.
+_THETA_MARGIN = 1 - 1e-9
 # Step 1 reads the shortest lists up to about this many postings (or a
 # sixteenth of the documents, if fewer), and seeds theta from this many
 # leading documents.
@@ -218,11 +223,11 @@ class _Run:
         if len(cands) > _SEED_CANDIDATES:
             lead = np.sort(np.argpartition(scores, len(scores) - _SEED_DOCS)[-_SEED_DOCS:])
             total = self._completed(spare_terms, cands[lead], scores[lead])
-            self.theta = max(self.theta, _kth(total, self.k))
+            self._raise_theta(_kth(total, self.k))
         for term in spare_terms:
             spare -= term.bound
             if len(cands) > self.k:
-                self.theta = max(self.theta, _kth(scores, self.k))
+                self._raise_theta(_kth(scores, self.k))
                 keep = scores + term.bound + spare >= self.theta
                 cands, scores = cands[keep], scores[keep]
             scores = self._complete(term, cands, scores)
@@ -271,7 +276,10 @@ class _Run:
         lead.sort()
         total = self._completed(later, lead, self.acc[lead])
         if len(total) >= self.k:
-            self.theta = max(self.theta, _kth(total, self.k))
+            self._raise_theta(_kth(total, self.k))
+
+    def _raise_theta(self, kth_score: float) -> None:
+        self.theta = max(self.theta, kth_score * _THETA_MARGIN)
 
     def _completed(self, later: list[_Term], docs: I64, scores: F64) -> F64:
         """Complete scores of a few documents, by binary search only (the
