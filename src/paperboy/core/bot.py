@@ -39,7 +39,7 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.text import quote_title
-from paperboy.search import SearchHit, make_snippet
+from paperboy.search import SearchHit
 
 log = logging.getLogger(__name__)
 
@@ -218,13 +218,10 @@ class Bot:
 
     async def _cards(self, hits: list[SearchHit], terms: frozenset[str]) -> tuple[Card, ...]:
         """The hits' papers, in order, each with its snippet (matched `terms` marked)."""
-        papers = await self.library.papers.get_many([h.paper_id for h in hits])
-        tokenizer = self.library.index.tokenizer
-        return tuple(
-            Card(p, make_snippet(p.abstract, terms, tokenizer))
-            for p in (papers.get(h.paper_id) for h in hits)
-            if p is not None
-        )
+        found = await self.library.papers.get_many([h.paper_id for h in hits])
+        papers = [p for p in (found.get(h.paper_id) for h in hits) if p is not None]
+        snippets = await self.library.snippets([p.abstract for p in papers], terms)
+        return tuple(Card(p, s) for p, s in zip(papers, snippets, strict=True))
 
     async def _show(self, paper_id: str) -> Reply:
         paper = await self.library.papers.get(paper_id)

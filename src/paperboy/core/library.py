@@ -1,12 +1,12 @@
 """The paper collection: the store's papers and the search index, kept in step.
 
 Every paper written through `add_papers` is searchable when the call returns.
-Index builds, updates and searches run in worker threads so the event loop keeps
-acking and answering: at 100k papers one search takes ~10 ms and one `similar`
-~200 ms of CPU, which on the loop stalled every other user (bench/load.py). At
-most SEARCH_THREADS searches run at once; more wait their turn here instead of
-crowding the interpreter lock. The index is saved beside the store and trusted at
-start-up only when it matches the store.
+Index builds, updates, searches and snippets run in worker threads so the event
+loop keeps acking and answering: at 100k papers one `similar` takes ~200 ms of
+CPU and the snippets of one page of results a few ms, which on the loop stalled
+every other user (bench/load.py). At most SEARCH_THREADS such jobs run at once;
+more wait their turn here instead of crowding the interpreter lock. The index is
+saved beside the store and trusted at start-up only when it matches the store.
 """
 
 from __future__ import annotations
@@ -20,7 +20,15 @@ from typing import Any
 
 from paperboy.core.models import Paper
 from paperboy.core.ports import PaperRepository, UpsertCounts
-from paperboy.search import DocFilter, IndexOptions, SearchHit, SearchIndex, warm_up
+from paperboy.search import (
+    DocFilter,
+    IndexOptions,
+    SearchHit,
+    SearchIndex,
+    Snippet,
+    make_snippet,
+    warm_up,
+)
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +147,16 @@ class Library:
             return await asyncio.to_thread(
                 index.search, query, limit=limit, offset=offset, where=where, exclude=exclude
             )
+
+    async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]:
+        """`make_snippet` of each text (matched `terms` marked), off the loop."""
+        tokenizer = self._index.tokenizer
+
+        def make_all() -> list[Snippet]:
+            return [make_snippet(text, terms, tokenizer) for text in texts]
+
+        async with self._search_slots:
+            return await asyncio.to_thread(make_all)
 
     async def similar(
         self, paper_id: str, *, limit: int, offset: int = 0, where: DocFilter | None = None

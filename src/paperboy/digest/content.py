@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Callable
 from datetime import date
 
@@ -38,13 +40,18 @@ class DigestContent:
             if exclude is None
             else exclude
         )
-        return select.choose_papers(
+        matches = self._topic_matcher(subscription.topics)
+        choose = functools.partial(
+            select.choose_papers,
             candidates,
             limit=subscription.max_papers,
             min_upvotes=subscription.min_upvotes,
             already_sent=sent,
-            matches=self._topic_matcher(subscription.topics),
+            matches=matches,
         )
+        # Matching topics tokenizes every candidate's text, a few ms per channel; with
+        # many channels due at the same minute that would hold the event loop.
+        return choose() if matches is None else await asyncio.to_thread(choose)
 
     def paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
         terms = (
