@@ -226,6 +226,7 @@ class App:
                 grace=timedelta(hours=settings.digest.grace_hours),
                 announce_empty=settings.digest.announce_empty,
                 pace_seconds=settings.digest.pace_seconds,
+                posts_per_second=settings.digest.posts_per_second,
             )
             digests = DigestService(
                 store=core.store,

@@ -214,6 +214,12 @@ class DigestSettings:
         "Pause between a digest's messages in one channel (platform rate limits).",
         _between(0, 10),
     )
+    posts_per_second: float = setting(
+        20.0,
+        "Digest messages a second across all channels, evenly spaced (0: no limit); "
+        "keeps a crowded digest minute from slowing searches (Discord allows 50 requests/s).",
+        _between(0, 50),
+    )
 
 
 @dataclass(frozen=True, slots=True)

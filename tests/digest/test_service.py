@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -115,7 +116,9 @@ def service(
         posters={"slack": poster},
         jobs=jobs or Jobs(),
         clock=wall,
-        options=DigestOptions(**{"pace_seconds": 0, "retry_seconds": 0, **options}),  # type: ignore[arg-type]
+        options=DigestOptions(
+            **{"pace_seconds": 0, "retry_seconds": 0, "posts_per_second": 0, **options}  # type: ignore[arg-type]
+        ),
         sleep=sleep,
     )
 
@@ -238,6 +241,30 @@ async def test_each_channel_gets_the_days_digest_exactly_once(
     await digests.run_for_day(CHANNEL, DAY)
     assert len(poster.headers(CHANNEL)) == 1
     assert len(poster.papers(CHANNEL)) == 5
+
+
+async def test_channels_due_together_share_an_even_pace_of_posts(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Two channels at the same minute: 12 messages at 40 a second take at least
+    11/40 s between the first and the last, and both channels get their whole digest."""
+    times: list[float] = []
+
+    class TimedPoster(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            times.append(asyncio.get_running_loop().time())
+            return await super().post(channel, reply)
+
+    poster = TimedPoster()
+    digests = service(store, library, poster, wall, sleep=asyncio.sleep, posts_per_second=40)
+    for channel in (CHANNEL, OTHER):
+        await subscribe(digests, channel=channel)
+    await asyncio.gather(*(digests.run_for_day(c, DAY) for c in (CHANNEL, OTHER)))
+    assert [len(poster.papers(c)) for c in (CHANNEL, OTHER)] == [5, 5]
+    assert len(times) == 12
+    assert times[-1] - times[0] >= 11 / 40 - 0.01
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 1 / 40 - 0.01
 
 
 async def test_a_paper_is_never_sent_to_a_channel_twice_across_days(

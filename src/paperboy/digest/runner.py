@@ -22,6 +22,7 @@ from paperboy.core.replies import Notice, Reply
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
 from paperboy.digest.schedule import clock_time, last_fire_time, local_date_of
+from paperboy.digest.spacing import PostSpacing
 from paperboy.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class DigestOptions:
     grace: timedelta = timedelta(hours=3)
     announce_empty: bool = True
     pace_seconds: float = 1.0  # about one message a second per channel
+    posts_per_second: float = 20.0  # across all channels (0: no limit); see spacing.py
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
@@ -72,6 +74,7 @@ class DigestRunner:
         self.options = options
         self._before_run = before_run
         self._sleep = sleep
+        self._spacing = PostSpacing(options.posts_per_second, sleep=sleep)
         self._locks: dict[ChannelRef, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()  # no new runs start
@@ -240,6 +243,7 @@ class DigestRunner:
     async def post(self, poster: ChannelPoster, channel: ChannelRef, reply: Reply) -> str:
         """Post, retrying failures that may pass; a permanent one raises at once."""
         for attempt in range(1, self.options.post_attempts + 1):
+            await self._spacing.wait()
             try:
                 return await poster.post(channel, reply)
             except PostFailed as error:
