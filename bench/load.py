@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load_corpus import copy_store, prepare_store, query_words
-from bench.load_digest import DigestResults, run_digest
+from bench.load_digest import OPENING, DigestResults, run_digest
 from bench.load_process import BotProcess
 from bench.load_stats import LagMonitor, table
 from bench.load_workload import ACK_LIMIT, WorkloadResults, run_workload
@@ -204,6 +204,7 @@ def digest_table(result: DigestResults, stats: dict[str, Any]) -> str:
         ["paper messages posted", check.papers],
         ["searches before: n / p50 / p99 ms", _lat(result.before)],
         ["searches during: n / p50 / p99 ms", _lat(result.during)],
+        [f"  of which in its first {OPENING:g} s", _lat(result.opening)],
         ["answers lost before / during", f"{result.before.lost} / {result.during.lost}"],
         ["bot loop lag p50 / p99 / max (ms)", _lag(stats)],
         ["bot RSS after (MB)", f"{stats['rss_mb']:.1f}"],

@@ -23,6 +23,7 @@ from bench.load_workload import Outcome, make_query
 
 HEADER = re.compile(r"Trending papers .* (\d+) papers?")
 TOPICS = "language models"  # every fourth channel asks for a topic
+OPENING = 5.0  # seconds: when every channel starts its digest at once
 
 
 class DigestDriver(Protocol):
@@ -50,6 +51,7 @@ class DigestResults:
     check: ChannelCheck
     before: Latencies
     during: Latencies
+    opening: Latencies  # the searches of the minute's first OPENING seconds (also in `during`)
 
 
 def check_channel(posts: Sequence[tuple[str, str | None]]) -> tuple[bool, bool, int]:
@@ -134,12 +136,14 @@ async def run_digest(
         stop.set()
         await asyncio.gather(*people)
     end = fire_wall + (finished_after if finished_after is not None else give_up_after)
-    before, during = Latencies(), Latencies()
+    before, during, opening = Latencies(), Latencies(), Latencies()
     for started, outcome in timed:
         if started < fire_wall:
             before.add(outcome.answered)
         elif started <= end:
             during.add(outcome.answered)
+            if started < fire_wall + OPENING:
+                opening.add(outcome.answered)
     return DigestResults(
         channels=channels,
         subscribed=subscribed,
@@ -148,4 +152,5 @@ async def run_digest(
         check=check_all(driver, channels),
         before=before,
         during=during,
+        opening=opening,
     )

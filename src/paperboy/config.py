@@ -215,9 +215,10 @@ class DigestSettings:
         _between(0, 10),
     )
     posts_per_second: float = setting(
-        20.0,
-        "Digest messages a second across all channels, evenly spaced (0: no limit); "
-        "keeps a crowded digest minute from slowing searches (Discord allows 50 requests/s).",
+        10.0,
+        "Digest messages (and digest starts) a second across all channels, evenly spaced "
+        "(0: no limit); keeps a crowded digest minute from slowing searches and within "
+        "platform limits (Slack: several hundred messages a minute; Discord: 50 requests/s).",
         _between(0, 50),
     )
 

@@ -3,9 +3,11 @@
 Each channel's digest already pauses between its own messages, but hundreds of
 channels subscribed for the same minute still post in lockstep: a burst of one
 message per channel every second. Each burst holds the event loop while people
-are searching (their answers slowed by half in bench/load.py), and on Discord
-it runs into the bot's global limit of 50 requests a second. A steady trickle
-at `rate` messages a second, shared by all channels, avoids both.
+are searching (their answers slowed by half in bench/load.py), and it runs
+into the platforms' limits (Slack: several hundred messages a minute per
+workspace; Discord: 50 requests a second per bot). A steady trickle at `rate`
+turns a second, shared by all channels, avoids both; a turn is one message,
+or the start of a channel's run (the runner takes one before reading papers).
 """
 
 from __future__ import annotations
