@@ -85,8 +85,17 @@ async def prepare_store(directory: Path, *, papers: int, today: date) -> Path:
     day in `directory` and reused after; returns the SQLite file."""
     path = directory / f"papers-{papers}-{today.isoformat()}" / "paperboy.sqlite3"
     done = path.with_name("complete")
-    if done.exists():
-        return path
+    if not done.exists():
+        await _fill_store(path, papers=papers, today=today)
+        done.write_text("ok\n")
+    # Opening the library checks the saved index and rebuilds it when stale (say, an
+    # index format newer than the cached store's), so no bot process has to.
+    async with await Store.open(path) as store:
+        await Library(store.papers, index_path=index_path(path)).open()
+    return path
+
+
+async def _fill_store(path: Path, *, papers: int, today: date) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for stale in path.parent.glob("paperboy.sqlite3*"):
         stale.unlink()
@@ -99,10 +108,6 @@ async def prepare_store(directory: Path, *, papers: int, today: date) -> Path:
                 await store.papers.upsert(batch, at=at)
                 batch = []
         await store.papers.upsert(batch, at=at)
-        library = Library(store.papers, index_path=index_path(path))
-        await library.open()  # builds the index and saves it beside the store
-    done.write_text("ok\n")
-    return path
 
 
 def copy_store(source: Path, directory: Path) -> Path:

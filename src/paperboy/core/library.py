@@ -12,7 +12,10 @@ saved beside the store and trusted at start-up only when it matches the store.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +50,18 @@ def index_record(paper: Paper) -> Mapping[str, Any]:
         "date": paper.date,
         "upvotes": paper.upvotes,
     }
+
+
+def return_freed_memory() -> None:
+    """Give the memory a build freed back to the system.
+
+    glibc keeps freed heap pages mapped for reuse: after building a 1M-paper index
+    the process stayed at 2.5 GB resident although the index needs 1.5 GB.
+    `malloc_trim` returns them. Elsewhere (macOS, musl) there is nothing to do."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 class Library:
@@ -89,6 +104,7 @@ class Library:
         if len(self._index):
             self._dirty = True
             await self.save_index()
+        return_freed_memory()
 
     async def _build_from_store(self) -> SearchIndex:
         """Build in a worker thread that pulls papers from the store in batches, so a
