@@ -149,6 +149,23 @@ async def test_reading_lists_are_private_to_platform_workspace_and_user(
     assert [s.paper.id for s in await store.reading_lists.list(owner, limit=10)] == [PAPER.id]
 
 
+async def test_saved_titles_cover_the_whole_list_newest_first(store: Store, now: datetime) -> None:
+    """Autocomplete reads every saved paper's id and title, however long the list."""
+    papers = [
+        dataclasses.replace(PAPER, id=f"2403.{n:05d}", title=f"Paper number {n}")
+        for n in range(700)
+    ]
+    await store.papers.upsert(papers, at=now)
+    user = UserRef("discord", "G1", "U1")
+    for n, paper in enumerate(papers):
+        await store.reading_lists.save(user, paper.id, at=now + timedelta(seconds=n))
+    titles = await store.reading_lists.titles(user)
+    assert len(titles) == 700
+    assert titles[0] == ("2403.00699", "Paper number 699")
+    assert titles[-1] == ("2403.00000", "Paper number 0")
+    assert await store.reading_lists.titles(UserRef("discord", "G1", "U2")) == []
+
+
 async def test_reading_list_is_newest_first_with_read_marks(store: Store, now: datetime) -> None:
     older = dataclasses.replace(PAPER, id="2403.00001")
     await store.papers.upsert([PAPER, older], at=now)

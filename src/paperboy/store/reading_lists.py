@@ -54,6 +54,17 @@ class ReadingListRepository:
         )
         return row is not None
 
+    async def titles(self, user: UserRef) -> list[tuple[str, str]]:
+        """(paper id, title) of every saved paper, newest first: what autocomplete
+        needs, without reading the abstracts."""
+        rows = await self._db.fetchall(
+            "SELECT p.id, p.title FROM saved_papers s JOIN papers p ON p.id = s.paper_id"
+            " WHERE s.platform = ? AND s.workspace = ? AND s.user_id = ?"
+            " ORDER BY s.saved_at DESC, s.rowid DESC",
+            _key(user),
+        )
+        return [(str(row[0]), str(row[1])) for row in rows]
+
     async def list(self, user: UserRef, *, limit: int, offset: int = 0) -> list[SavedPaper]:
         """Newest first."""
         rows = await self._db.fetchall(

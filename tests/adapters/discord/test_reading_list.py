@@ -102,6 +102,26 @@ async def test_unsave_autocompletes_from_the_users_own_list(world: World) -> Non
     assert (await world.sim.interaction_response(bobs)).choices == []
 
 
+async def test_saved_paper_autocomplete_matches_any_part_of_a_title_in_any_case(
+    world: World,
+) -> None:
+    saved = await save_first_two(world)
+    titles = dict(await world.core.store.reading_lists.titles(world.user_ref("alice")))
+    wanted = saved[1]
+    fragment = titles[wanted].split()[1].upper()  # a word from inside the title, shouted
+    assert fragment.casefold() not in titles[saved[0]].casefold()
+    interaction = await world.sim.send_autocomplete(
+        "papers",
+        "read",
+        focused="paper",
+        options={"paper": fragment},
+        channel_id=world.channel_id("papers"),
+        user_id=world.member_id("alice"),
+    )
+    choices = (await world.sim.interaction_response(interaction)).choices
+    assert [choice["value"] for choice in choices] == [wanted]
+
+
 async def test_paper_options_autocomplete_from_the_store(world: World) -> None:
     interaction = await world.sim.send_autocomplete(
         "papers", "show", focused="paper", options={"paper": "2308.104"}

@@ -13,21 +13,20 @@ from zoneinfo import available_timezones
 from discord import app_commands
 
 from paperboy.core.bot import Bot
-from paperboy.core.models import Paper, UserRef
+from paperboy.core.models import UserRef
 from paperboy.core.text import clean_text, shorten
 
 log = logging.getLogger(__name__)
 
 MAX_CHOICES = 25
 CHOICE_CHARS = 100
-SAVED_SCAN = 500  # the newest saved papers searched for a match
 
 Choices = list[app_commands.Choice[str]]
 
 
-def paper_choice(paper: Paper) -> app_commands.Choice[str]:
-    name = shorten(f"{paper.id} · {clean_text(paper.title)}", CHOICE_CHARS)
-    return app_commands.Choice(name=name, value=paper.id)
+def paper_choice(paper_id: str, title: str) -> app_commands.Choice[str]:
+    name = shorten(f"{paper_id} · {clean_text(title)}", CHOICE_CHARS)
+    return app_commands.Choice(name=name, value=paper_id)
 
 
 @functools.cache
@@ -47,22 +46,24 @@ class Suggestions:
         except Exception:
             log.exception("paper suggestions for %r failed", typed)
             return []
-        return [paper_choice(p) for p in found if len(p.id) <= CHOICE_CHARS]
+        return [paper_choice(p.id, p.title) for p in found if len(p.id) <= CHOICE_CHARS]
 
     async def saved(self, user: UserRef, typed: str) -> Choices:
-        """The user's saved papers whose id or title contains what was typed."""
-        needle = typed.strip().lower()
+        """The user's saved papers whose id or title contains what was typed (any case,
+        any script: matched here, as SQLite only folds ASCII), newest first."""
+        needle = typed.strip().casefold()
         try:
-            items = await self.bot.reading_lists.list(user, limit=SAVED_SCAN)
+            saved = await self.bot.reading_lists.titles(user)
         except Exception:
             log.exception("saved-paper suggestions failed")
             return []
         matches = [
-            item.paper
-            for item in items
-            if needle in item.paper.id.lower() or needle in item.paper.title.lower()
+            (paper_id, title)
+            for paper_id, title in saved
+            if len(paper_id) <= CHOICE_CHARS
+            and (needle in paper_id.casefold() or needle in title.casefold())
         ]
-        return [paper_choice(p) for p in matches if len(p.id) <= CHOICE_CHARS][:MAX_CHOICES]
+        return [paper_choice(paper_id, title) for paper_id, title in matches[:MAX_CHOICES]]
 
     def timezones(self, typed: str) -> Choices:
         """IANA names containing what was typed (any case), shortest first."""
