@@ -54,10 +54,10 @@ def _matches(
 ) -> list[_Word]:
     """The words (by their spans in `text`) that yield any of `terms`.
 
-    Snippets are made for every hit of every search on the bot's event loop, so
-    this is kept lean: an ASCII text folds by lowercasing, which keeps every
-    word where it was, so its words are looked up directly; other text is
-    folded word by word (folding can change a word's length)."""
+    Snippets are made for every hit of every search, so this is kept lean: an
+    ASCII text folds by lowercasing, which keeps every word where it was, so its
+    words are looked up directly; other text is folded word by word (folding can
+    change a word's length)."""
     lowered = text.lower() if text.isascii() else None
     out = []
     for start, end in spans:
