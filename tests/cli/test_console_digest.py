@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from paperboy.adapters.console import CHANNEL
@@ -13,19 +12,14 @@ from paperboy.core.models import Subscription
 from paperboy.store import Store
 from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.paper_sources import PaperSourceSimulator
-from tests.processes import read_until, start_paperboy
+from tests.processes import digest_just_missed, read_until, start_paperboy
 
 
 async def test_the_console_gets_its_digest_at_its_time_and_a_reaction_saves_a_paper(
     sources: PaperSourceSimulator, cli_env: dict[str, str]
 ) -> None:
-    now = datetime.now(UTC)
-    if now.hour == 0 and now.minute < 3:  # the digest must fall on today, not yesterday
-        await asyncio.sleep(180 - now.minute * 60 - now.second)
-        now = datetime.now(UTC)
+    now, due = await digest_just_missed(sources)
     today = now.date()
-    sources.huggingface.set_day(today, sample_day(today))
-    due = (now - timedelta(minutes=2)).strftime("%H:%M")  # passed while the bot was down
     async with await Store.open(Path(cli_env["PAPERBOY_STORE_PATH"])) as store:
         await store.subscriptions.put(Subscription(CHANNEL, due, "UTC", max_papers=3), at=now)
     env = {

@@ -8,7 +8,6 @@ import asyncio
 import signal
 import sqlite3
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from tests.fakes.discord import DiscordSimulator
 from tests.fakes.discord_records import SentMessage
 from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.paper_sources import PaperSourceSimulator
-from tests.processes import start_paperboy_run
+from tests.processes import digest_just_missed, start_paperboy_run
 
 CHANNELS = ("papers", "general")
 
@@ -51,15 +50,10 @@ async def test_a_digest_killed_half_way_finishes_once_after_a_restart(
     cli_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    now = datetime.now(UTC)
-    if now.hour == 0 and now.minute < 3:  # the digest must fall on today, not yesterday
-        await asyncio.sleep(180 - now.minute * 60 - now.second)
-        now = datetime.now(UTC)
+    now, due = await digest_just_missed(sources)
     today = now.date()
-    sources.huggingface.set_day(today, sample_day(today))
     store_path = Path(cli_env["PAPERBOY_STORE_PATH"])
     guild = str(discord_sim.guild.id)
-    due = (now - timedelta(minutes=2)).strftime("%H:%M")
     async with await Store.open(store_path) as store:
         for name in CHANNELS:
             channel = ChannelRef("discord", guild, str(discord_sim.guild.channel(name).id))

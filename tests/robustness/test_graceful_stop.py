@@ -9,7 +9,6 @@ import asyncio
 import signal
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,9 @@ import pytest
 from paperboy.app import DRAIN_SECONDS
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.store import Store
-from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.fakes.slack import Message, SlackSimulator
-from tests.processes import start_paperboy_run
+from tests.processes import digest_just_missed, start_paperboy_run
 
 CHANNEL = "C0GENERAL"
 PACE = "0.4"  # seconds between a digest's messages: six messages take about two seconds
@@ -63,13 +61,7 @@ async def test_sigterm_mid_digest_finishes_it_disconnects_exits_0_and_a_restart_
     sources: PaperSourceSimulator,
     cli_env: dict[str, str],
 ) -> None:
-    now = datetime.now(UTC)
-    if now.hour == 0 and now.minute < 3:  # the digest must fall on today, not yesterday
-        await asyncio.sleep(180 - now.minute * 60 - now.second)
-        now = datetime.now(UTC)
-    today = now.date()
-    sources.huggingface.set_day(today, sample_day(today))
-    due = (now - timedelta(minutes=2)).strftime("%H:%M")  # missed a moment ago: posted at start
+    now, due = await digest_just_missed(sources)
     async with await Store.open(Path(cli_env["PAPERBOY_STORE_PATH"])) as store:
         channel = ChannelRef("slack", slack.identity.team_id, CHANNEL)
         await store.subscriptions.put(Subscription(channel, due, "UTC"), at=now)
