@@ -168,7 +168,7 @@ class _Run:
     def __init__(self, state: IndexState, k: int, allowed: BoolArray | None, acc: F64) -> None:
         self.state, self.k, self.allowed, self.acc = state, k, allowed, acc
         self.theta = 0.0
-        # Documents of every list added into `acc` (int32 from the lists, int64 elsewhere).
+        # Documents of every list added into `acc`.
         self.added: list[npt.NDArray[np.integer[Any]]] = []
         self.n_added = 0
 
@@ -207,16 +207,22 @@ class _Run:
         if spare_terms and n_seed < len(terms) - len(spare_terms):
             # The first lists' documents now hold every essential term's share.
             self._seed(spare_terms, first_lists)
+        reaching: npt.NDArray[np.bool_] | None = None  # the candidates, when found below
         while spare_terms and self.n_added * 10 > n_docs:
             shortest = spare_terms[0]
-            cut = max(self.theta - spare, _TINY)
-            count = int(np.count_nonzero(self.acc[:n_docs] >= cut))
+            reaching = self.acc[:n_docs] >= max(self.theta - spare, _TINY)
+            count = int(np.count_nonzero(reaching))
             if count * shortest.length.bit_length() <= shortest.length * _READ_COST:
                 break
+            reaching = None
             self._add(shortest)
             spare -= shortest.bound
             spare_terms.pop(0)
-        cands = self._candidates(self.theta - spare)
+        cands = (
+            np.flatnonzero(reaching)
+            if reaching is not None
+            else self._candidates(self.theta - spare)
+        )
         if self.allowed is not None:
             cands = cands[self.allowed[cands]]
         scores = self.acc[cands]
@@ -250,16 +256,16 @@ class _Run:
 
     def _add(self, term: _Term) -> int:
         """Add a term's whole lists into `acc`; returns the postings read."""
+        return sum(self._add_list(part, term.weight) for part in term.lists)
+
+    def _add_list(self, part: _List, weight: float) -> int:
+        """Add one list into `acc`; returns its length."""
         state = self.state
-        k1p1 = state.options.k1 + 1
-        n = 0
-        for part in term.lists:
-            docs = part.docs
-            scatter_add(self.acc, docs, part.tfs, state.tf1, state.norm, term.weight, k1p1)
-            self.added.append(docs)
-            n += len(docs)
-        self.n_added += n
-        return n
+        docs = part.docs
+        scatter_add(self.acc, docs, part.tfs, state.tf1, state.norm, weight, state.options.k1 + 1)
+        self.added.append(docs)
+        self.n_added += len(docs)
+        return len(docs)
 
     def _seed(self, later: list[_Term], lists: list[npt.NDArray[np.integer[Any]]]) -> None:
         """Theta from the complete scores of the documents leading in `lists`
@@ -303,9 +309,7 @@ class _Run:
             if may_read and len(docs) * n.bit_length() > n * _READ_COST:
                 # Cheaper to read the list into `acc` and pick the documents there.
                 before = self.acc[docs]
-                scatter_add(self.acc, part.docs, part.tfs, state.tf1, state.norm, term.weight, k1p1)
-                self.added.append(part.docs)
-                self.n_added += n
+                self._add_list(part, term.weight)
                 out += self.acc[docs] - before
             else:
                 gather_add(out, docs, part.docs, part.tfs, state.tf1, state.norm, term.weight, k1p1)
@@ -334,14 +338,11 @@ def _exhaustive(
     if allowed is not None:
         seen &= allowed
     cands = np.flatnonzero(seen)
-    return best(cands, scores[cands], k, positive_only=False)
+    return best(cands, scores[cands], k)
 
 
-def best(docs: I64, scores: F64, k: int, *, positive_only: bool = True) -> list[tuple[int, float]]:
-    """The k highest (positive, unless told) scores, ties by lower doc number, best first."""
-    if positive_only:
-        positive = scores > 0
-        docs, scores = docs[positive], scores[positive]
+def best(docs: I64, scores: F64, k: int) -> list[tuple[int, float]]:
+    """The k highest scores, ties by lower doc number, best first."""
     if len(docs) > k:
         kth = np.partition(scores, len(scores) - k)[len(scores) - k]
         sel = scores >= kth
