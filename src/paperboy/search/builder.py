@@ -18,6 +18,7 @@ import numpy as np
 from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import (
+    F64,
     I32,
     I64,
     Postings,
@@ -25,7 +26,7 @@ from paperboy.search.postings import (
     postings_from_blocks,
 )
 from paperboy.search.records import read_records
-from paperboy.search.state import Compounds, DocTable, IndexState
+from paperboy.search.state import Compounds, DocTable, IndexState, length_stats
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -154,9 +155,9 @@ class _Batch:
             df -= np.bincount(terms, minlength=n_terms)
         for terms in self._terms_of_new([d for d in self.dead if d >= old.n_docs]):
             df[terms] -= 1
-        # Statistics of the new state decide K(doc), which the segment bounds use.
-        draft = IndexState(state.options, docs, (), df, authors, compounds)
-        segments = _segments(state, self.blocks, draft)
+        # The new documents' lengths decide K(doc), which the segment bounds use.
+        _, _, avgdl, norm = length_stats(docs, state.options)
+        segments = _segments(state, self.blocks, n_terms=n_terms, norm=norm, avgdl=avgdl)
         return IndexState(state.options, docs, segments, df, authors, compounds)
 
     def _doc_table(self) -> DocTable:
@@ -201,10 +202,9 @@ class _Batch:
 
 
 def _segments(
-    state: IndexState, blocks: list[sp.csc_matrix], draft: IndexState
+    state: IndexState, blocks: list[sp.csc_matrix], *, n_terms: int, norm: F64, avgdl: float
 ) -> tuple[Postings, ...]:
     """The segments with the new documents' one added, neighbours merged."""
-    n_terms, norm, avgdl = draft.n_terms, draft.norm, draft.avgdl
     base = state.docs.n_docs
     segments = [
         *state.segments,

@@ -106,14 +106,8 @@ class IndexState:
     idf: F64 = field(init=False)
 
     def __post_init__(self) -> None:
-        live = self.docs.live
-        n_live = int(np.count_nonzero(live))
-        total_len = int(self.docs.length[live].sum(dtype=np.int64))
-        avgdl = total_len / n_live if n_live else 0.0
-        k1, b = self.options.k1, self.options.b
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # Same expression and order as rank_bm25, so K(doc) matches it bit for bit.
-            norm = k1 * (1 - b + b * self.docs.length.astype(np.float64) / avgdl)
+        n_live, total_len, avgdl, norm = length_stats(self.docs, self.options)
+        k1 = self.options.k1
         object.__setattr__(self, "n_live", n_live)
         object.__setattr__(self, "total_len", total_len)
         object.__setattr__(self, "avgdl", avgdl)
@@ -134,6 +128,19 @@ class IndexState:
             if seg.base <= doc < seg.base + seg.n_docs:
                 return seg.doc_terms(doc)
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint16)
+
+
+def length_stats(docs: DocTable, options: IndexOptions) -> tuple[int, int, float, F64]:
+    """(live documents, their total length, avgdl, K(doc) of every document)."""
+    live = docs.live
+    n_live = int(np.count_nonzero(live))
+    total_len = int(docs.length[live].sum(dtype=np.int64))
+    avgdl = total_len / n_live if n_live else 0.0
+    k1, b = options.k1, options.b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Same expression and order as rank_bm25, so K(doc) matches it bit for bit.
+        norm = k1 * (1 - b + b * docs.length.astype(np.float64) / avgdl)
+    return n_live, total_len, avgdl, norm
 
 
 def okapi_idf(df: I64, n_docs: int, epsilon: float) -> F64:
