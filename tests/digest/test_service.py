@@ -443,3 +443,21 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     assert 1 <= len(posted) < 5
     await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
     assert len(poster.papers(CHANNEL)) == len(set(poster.papers(CHANNEL))) == 5
+
+
+async def test_a_digest_still_waiting_for_its_turn_when_the_stop_begins_never_starts(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Channels due together wait their turn; a stop meanwhile means no half digest."""
+    poster = Poster()
+    digests = service(store, library, poster, wall, sleep=asyncio.sleep, posts_per_second=4)
+    for channel in (CHANNEL, OTHER):
+        await subscribe(digests, channel=channel)
+    first = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await asyncio.sleep(0.05)  # the first channel has started; the second waits its turn
+    second = asyncio.create_task(digests.run_for_day(OTHER, DAY))
+    await asyncio.sleep(0.05)
+    await digests.drain(10)
+    await asyncio.gather(first, second)
+    assert poster.headers(CHANNEL)
+    assert OTHER not in poster.sent

@@ -149,6 +149,12 @@ class DigestRunner:
                 self._running.discard(task)
 
     async def _run(self, channel: ChannelRef, day: date) -> None:
+        # Starting a run (reading the subscription's papers, choosing) is its busiest
+        # step, so it takes a turn of the shared spacing too: channels due at the same
+        # minute then start one after another instead of all in its first second. The
+        # checks below come after the turn, which may be seconds away: by then the
+        # channel may have unsubscribed or the bot begun to stop.
+        await self._spacing.wait()
         subscription = await self.store.subscriptions.get(channel)
         poster = self.posters.get(channel.platform)
         if subscription is None or self._closing.is_set():
@@ -160,10 +166,6 @@ class DigestRunner:
                 channel.platform,
             )
             return
-        # Starting a run (reading the subscription's papers, choosing) is its busiest
-        # step, so it takes a turn of the shared spacing too: channels due at the same
-        # minute then start one after another instead of all in its first second.
-        await self._spacing.wait()
         run = await self.store.digests.claim(channel, day, at=self.clock())
         if run.finished:
             log.info("digest for %s on %s already done", _name(channel), day)
