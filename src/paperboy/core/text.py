@@ -35,7 +35,7 @@ def visible_text(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """One line of visible text, nothing at either edge."""
-    return visible_text(text).strip()
+    return " ".join(without_invisibles(text).split())
 
 
 def shorten(text: str, limit: int) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from paperboy.core.text import visible_text
+from paperboy.core.text import clean_text
 
 ELLIPSIS = "…"
 
@@ -25,14 +25,6 @@ _ORDERED_LIST = re.compile(r"\d+\.")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
 _MENTION_SYNTAX = re.compile(r"<(@[!&]?\d)")
-
-
-def one_line(text: str) -> str:
-    """NFC, with control, format and line-break characters as spaces, spaces folded.
-
-    Unlike `paperboy.core.text.clean_text` the ends are kept, so segments of a snippet
-    can be joined again without losing the spaces between them."""
-    return visible_text(text)
 
 
 def break_mass_mentions(text: str) -> str:
@@ -118,7 +110,7 @@ def notice_tokens(text: str) -> list[str]:
 
 def plain(text: str, limit: int) -> str:
     """For fields Discord shows without markdown (embed footers): one line, cut, unescaped."""
-    text = one_line(text).strip()
+    text = clean_text(text)
     if len(text) <= limit:
         return text
     return text[: max(0, limit - len(ELLIPSIS))].rstrip() + ELLIPSIS

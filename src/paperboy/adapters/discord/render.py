@@ -22,12 +22,11 @@ from paperboy.adapters.discord.escape import (
     fit,
     fit_tokens,
     notice_tokens,
-    one_line,
     plain,
     tokens,
 )
 from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
-from paperboy.core.text import short_authors
+from paperboy.core.text import clean_text, short_authors, visible_text
 from paperboy.search import Snippet
 
 EMBED_TITLE = 256
@@ -128,7 +127,7 @@ def _paper_list(reply: PaperList, more_id: str | None, *, embeds: bool) -> Outgo
         )
     budget = (EMBED_TOTAL - TOTAL_MARGIN) // max(1, len(cards))
     return Outgoing(
-        content=_content(tokens(one_line(reply.title).strip())),
+        content=_content(tokens(clean_text(reply.title))),
         embeds=tuple(
             card_embed(card, number=n, budget=budget) for n, card in enumerate(cards, start=1)
         ),
@@ -156,7 +155,7 @@ def card_embed(
 ) -> discord.Embed:
     """One paper as an embed using at most `budget` of the message's 6000 embed characters."""
     paper = card.paper
-    name = one_line(paper.title).strip() or paper.id
+    name = clean_text(paper.title) or paper.id
     title = fit(f"{number}. {name}" if number else name, min(EMBED_TITLE, budget // 3))
     footer = plain(_facts(card), min(FOOTER, budget // 4))
     links = fit_tokens(_links(card), FIELD_VALUE) if detail else ""
@@ -188,14 +187,14 @@ def _description(card: Card, *, detail: bool) -> list[str]:
     """The whole abstract (detail), the snippet, or (no snippet) the abstract's start."""
     if card.snippet and not detail:
         return snippet_tokens(card.snippet)
-    return tokens(one_line(card.paper.abstract).strip())
+    return tokens(clean_text(card.paper.abstract))
 
 
 def snippet_tokens(snippet: Snippet) -> list[str]:
     """A snippet with its matched words in **bold**; each bold word is one token."""
     found: list[str] = []
     for text, marked in snippet:
-        segment = one_line(text)
+        segment = visible_text(text)
         core = segment.strip()
         line_start = not found
         if marked and core and len(core) <= 100:
@@ -244,7 +243,7 @@ def safe_url(url: str | None) -> str | None:
 
 
 def _text_list(title: str, cards: Sequence[Card]) -> str:
-    header = fit(one_line(title).strip(), 200)
+    header = fit(clean_text(title), 200)
     room = (CONTENT - len(header)) // max(1, len(cards)) - 1
     lines = [header] + [_text_card(card, number, room) for number, card in enumerate(cards, 1)]
     return "\n".join(lines)[:CONTENT].strip() or "…"
@@ -255,11 +254,11 @@ def _text_card(card: Card, number: int | None, room: int, *, detail: bool = Fals
     url = safe_url(paper.url)
     link = f" <{url}>" if url and len(url) < room // 3 else ""
     mark = f"{number}\\. " if number else ""
-    title = fit(one_line(paper.title).strip() or paper.id, max(0, room // 3 - len(mark)))
+    title = fit(clean_text(paper.title) or paper.id, max(0, room // 3 - len(mark)))
     first = f"{mark}**{title}**{link}" if title else f"{mark}{link}".strip()
     facts = escape(plain(_facts(card), max(0, min(FOOTER, room // 4))), line_start=False)
     left = room - len(first) - len(facts) - 2
     left = min(left, _description_limit(card, detail=detail))
     body = fit_tokens(_description(card, detail=detail), left) if left > 0 else ""
     text = "\n".join(part for part in (first, facts, body) if part)
-    return text if len(text) <= room else fit(one_line(paper.id), room)
+    return text if len(text) <= room else fit(visible_text(paper.id), room)
