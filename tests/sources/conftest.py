@@ -1,16 +1,11 @@
-"""Shared fixtures for the source-client tests: the loopback simulator and a fake clock."""
+"""Shared fixtures for the source-client tests: a fake clock and quick retries."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import pytest
 
 from paperboy.sources.http import RetryPolicy
 from tests.fakes.source_clock import FakeClock
-
-if TYPE_CHECKING:
-    pass
 
 
 @pytest.fixture
