@@ -67,7 +67,6 @@ class Bot:
         options: BotOptions | None = None,
     ) -> None:
         self.library = library
-        self.reading_lists = reading_lists
         self.posts = posts
         self.clock = clock
         self.fetcher = fetcher

@@ -55,6 +55,17 @@ class ReadingListCommands:
             return Notice(f"Saved {quote_title(paper)} to your reading list.")
         return Notice(f"{quote_title(paper)} is already on your reading list.")
 
+    async def matching(self, user: UserRef, typed: str) -> list[tuple[str, str]]:
+        """(paper id, title) of the user's saved papers whose id or title contains
+        `typed`, in any case and any script (so matched here: SQLite folds only
+        ASCII), newest first; for autocomplete."""
+        needle = typed.strip().casefold()
+        return [
+            (paper_id, title)
+            for paper_id, title in await self.lists.titles(user)
+            if needle in paper_id.casefold() or needle in title.casefold()
+        ]
+
     async def saved(self, user: UserRef, offset: int) -> Reply:
         size = self.page_size
         items = await self.lists.list(user, limit=size + 1, offset=offset)

@@ -49,21 +49,16 @@ class Suggestions:
         return [paper_choice(p.id, p.title) for p in found if len(p.id) <= CHOICE_CHARS]
 
     async def saved(self, user: UserRef, typed: str) -> Choices:
-        """The user's saved papers whose id or title contains what was typed (any case,
-        any script: matched here, as SQLite only folds ASCII), newest first."""
-        needle = typed.strip().casefold()
+        """The user's saved papers whose id or title contains what was typed, newest first."""
         try:
-            saved = await self.bot.reading_lists.titles(user)
+            matches = await self.bot.reading_list.matching(user, typed)
         except Exception:
             log.exception("saved-paper suggestions failed")
             return []
-        matches = [
-            (paper_id, title)
-            for paper_id, title in saved
-            if len(paper_id) <= CHOICE_CHARS
-            and (needle in paper_id.casefold() or needle in title.casefold())
+        fitting = [
+            (paper_id, title) for paper_id, title in matches if len(paper_id) <= CHOICE_CHARS
         ]
-        return [paper_choice(paper_id, title) for paper_id, title in matches[:MAX_CHOICES]]
+        return [paper_choice(paper_id, title) for paper_id, title in fitting[:MAX_CHOICES]]
 
     def timezones(self, typed: str) -> Choices:
         """IANA names containing what was typed (any case), shortest first."""
