@@ -10,6 +10,7 @@ checked against paperboy's; bm25s gets its k1 and b; tantivy keeps its own.
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -51,15 +52,15 @@ class Paperboy:
 
 class RankBM25:
     name = "rank_bm25"
+    module = "rank_bm25"  # where BM25Okapi comes from
 
     def __init__(self, corpus: list[list[str]], queries: list[list[str]]) -> None:
         self._corpus, self._queries = corpus, queries
         self._bm25: Any = None
 
     def build(self) -> None:
-        from rank_bm25 import BM25Okapi
-
-        self._bm25 = BM25Okapi(self._corpus, k1=OPTIONS.k1, b=OPTIONS.b, epsilon=OPTIONS.epsilon)
+        okapi = importlib.import_module(self.module).BM25Okapi
+        self._bm25 = okapi(self._corpus, k1=OPTIONS.k1, b=OPTIONS.b, epsilon=OPTIONS.epsilon)
         self._corpus = []
 
     def query(self, i: int) -> list[int]:
@@ -67,13 +68,10 @@ class RankBM25:
 
 
 class RankBM25Rs(RankBM25):
+    """The same API, in Rust."""
+
     name = "rank-bm25-rs"
-
-    def build(self) -> None:
-        from rank_bm25_rs import BM25Okapi
-
-        self._bm25 = BM25Okapi(self._corpus, k1=OPTIONS.k1, b=OPTIONS.b, epsilon=OPTIONS.epsilon)
-        self._corpus = []
+    module = "rank_bm25_rs"
 
 
 class BM25S:

@@ -16,8 +16,6 @@ new papers to it.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import gc
 import multiprocessing as mp
 import os
@@ -34,6 +32,7 @@ import psutil
 from bench.engines import BM25S, OPTIONS, Paperboy, RankBM25, RankBM25Rs, Tantivy
 from bench.scifact import default_shared, load_scifact
 from bench.synthetic import SyntheticCorpus
+from paperboy.core.library import return_freed_memory
 
 if TYPE_CHECKING:
     from bench.engines import Engine
@@ -69,8 +68,7 @@ class PeakMemory:
 def settle() -> None:
     """Free what can be freed, so that memory growth from here is the engine's."""
     gc.collect()
-    with contextlib.suppress(OSError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return_freed_memory()
 
 
 def serve(conn: Any, name: str, args: tuple[Any, ...]) -> None:
