@@ -82,3 +82,14 @@ def assert_same_ranking(
         if hit.paper_id != pid:
             assert math.isclose(all_scores[hit.paper_id], score, rel_tol=REL), (hit, pid, score)
         assert math.isclose(hit.score, all_scores[hit.paper_id], rel_tol=REL)
+
+
+def assert_searches_rank_like(
+    index: SearchIndex, ref: Reference, queries: Sequence[str], k: int
+) -> None:
+    """For each query, the index's top k is the reference's (see `assert_same_ranking`)."""
+    for query in queries:
+        tokens = index.analyse_query(query)
+        assert_same_ranking(
+            index.search(query, limit=k), ref.ranking(tokens, k), ref.scores(tokens)
+        )
