@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from paperboy.search.filters import NO_DATE, date_ordinal
+from paperboy.search.filters import date_ordinal
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -55,13 +55,12 @@ def read_record(record: Mapping[str, Any]) -> DocRecord:
         abstract = str(abstract)
     authors = get("authors")
     authors = tuple(map(str, authors)) if authors else ()
-    when = get("date")
     return DocRecord(
         paper_id,
         title,
         abstract,
         authors,
-        date_ordinal(when) if when is not None else NO_DATE,
+        date_ordinal(get("date")),
         int(get("upvotes") or 0),
         _key(*authors),
     )

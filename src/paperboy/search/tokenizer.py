@@ -205,7 +205,7 @@ class Tokenizer:
                 else:
                     plain.append(i)
             else:
-                out[i] = tuple(t for w in words(token) for t in self.word_terms(w))
+                out[i] = tuple(self.tokens(token))
         if self.options.stem:
             stems = self._stemmer.stemWords([tokens[i] for i in plain])
         else:
@@ -218,8 +218,9 @@ class Tokenizer:
         """For a hyphenated folded word: (joined term, part terms); else None."""
         if not _HYPHEN_RE.search(word):
             return None
-        parts = [p for p in _HYPHEN_RE.split(word) if p not in self._stopwords]
-        return self.stem("".join(_HYPHEN_RE.split(word))), tuple(self.stem(p) for p in parts)
+        pieces = _HYPHEN_RE.split(word)
+        parts = tuple(self.stem(p) for p in pieces if p not in self._stopwords)
+        return self.stem("".join(pieces)), parts
 
     def splits(self, word: str) -> Iterator[tuple[str, str]]:
         """(left term, right term) for each way to cut a folded word in two
