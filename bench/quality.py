@@ -1,6 +1,6 @@
 """Retrieval quality on BEIR SciFact: paperboy's defaults beside the references.
 
-    python -m bench.quality [--split test] [--shared ../shared]
+    python -m bench.quality [--split test] [--data DIR]
 
 Prints nDCG@10 and Recall@100 for paperboy (default `IndexOptions`), and for
 rank_bm25.BM25Okapi and bm25s with their own defaults over plain stemmed
@@ -16,12 +16,11 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 import Stemmer
 
-from bench.scifact import SciFact, default_shared, load_scifact
+from bench.scifact import SciFact, add_data_argument, load_scifact
 from paperboy.search import IndexOptions, SearchIndex
 
 Ranker = Callable[[str], list[str]]  # query text -> doc ids, best first (at least 100)
@@ -92,9 +91,9 @@ def reference_rankers(scifact: SciFact) -> dict[str, Ranker]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test", choices=["test", "train"])
-    parser.add_argument("--shared", type=Path, default=default_shared())
+    add_data_argument(parser)
     args = parser.parse_args(argv)
-    scifact = load_scifact(args.shared)
+    scifact = load_scifact(args.data)
     n_queries = len(scifact.split(args.split)[0])
     print(f"SciFact {args.split}: {len(scifact.corpus)} abstracts, {n_queries} queries")
     print(f"paperboy defaults: {IndexOptions()}")

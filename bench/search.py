@@ -1,6 +1,6 @@
 """Search speed: paperboy beside rank_bm25, bm25s, rank-bm25-rs and tantivy.
 
-    python -m bench.search [--sizes 10000,100000,1000000] [--shared ../shared]
+    python -m bench.search [--sizes 10000,100000,1000000] [--data DIR]
 
 For each corpus size, a seeded synthetic corpus (bench/synthetic.py) is
 indexed by every engine and queried with the 300 SciFact test claims, one
@@ -30,7 +30,7 @@ import numpy as np
 import psutil
 
 from bench.engines import BM25S, OPTIONS, Paperboy, RankBM25, RankBM25Rs, Tantivy
-from bench.scifact import default_shared, load_scifact
+from bench.scifact import add_data_argument, load_scifact
 from bench.synthetic import SyntheticCorpus
 from paperboy.core.library import return_freed_memory
 
@@ -105,14 +105,14 @@ def serve(conn: Any, name: str, args: tuple[Any, ...]) -> None:
 
 def make_engine(name: str, *args: Any) -> Engine:
     if name == "paperboy":
-        shared, size, seed, claims = args
-        syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
+        data, size, seed, claims = args
+        syn = SyntheticCorpus.like(load_scifact(data), size, seed=seed)
         return Paperboy(list(syn.records()), claims)
     corpus_file, queries = args
     return ENGINES[name](read_token_lists(corpus_file), queries)
 
 
-def paperboy_extras(engine: Engine, shared: Path, size: int, seed: int) -> dict[str, Any]:
+def paperboy_extras(engine: Engine, data: Path, size: int, seed: int) -> dict[str, Any]:
     """Save, load, and add 500 new papers to the index built."""
     assert isinstance(engine, Paperboy)
     index = engine.index
@@ -129,7 +129,7 @@ def paperboy_extras(engine: Engine, shared: Path, size: int, seed: int) -> dict[
         if loaded is None or len(loaded) != len(index):
             raise RuntimeError("the saved index did not load back")
     del loaded
-    syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
+    syn = SyntheticCorpus.like(load_scifact(data), size, seed=seed)
     new = list(syn.records(size, 500))
     start = time.perf_counter()
     index.add(new)
@@ -163,13 +163,13 @@ class Worker:
         self.proc.join()
 
 
-def write_token_lists(shared: Path, size: int, seed: int, path: Path) -> None:
+def write_token_lists(data: Path, size: int, seed: int, path: Path) -> None:
     """Each paper's token list as paperboy analyses it, stored compactly."""
     from paperboy.search import Tokenizer
     from paperboy.search.records import read_records
     from paperboy.search.vocabulary import Vocabulary
 
-    syn = SyntheticCorpus.like(load_scifact(shared), size, seed=seed)
+    syn = SyntheticCorpus.like(load_scifact(data), size, seed=seed)
     vocab = Vocabulary(Tokenizer(OPTIONS.tokenizer))
     blocks = vocab.encode_docs(read_records(syn.records()), OPTIONS.title_weight).blocks
     rows = [b.tocsr() for b in blocks]
@@ -198,12 +198,12 @@ def run_size(size: int, claims: list[str], args: argparse.Namespace) -> None:
     print(f"\n== {size:,} synthetic abstracts; {len(claims)} SciFact test claims ==", flush=True)
     names = [e for e in args.engines.split(",") if e != "paperboy"]
     with tempfile.TemporaryDirectory(prefix="bench-tokens-") as tmp:
-        paperboy = Worker("paperboy", (args.shared, size, args.seed, claims))
+        paperboy = Worker("paperboy", (args.data, size, args.seed, claims))
         workers = [paperboy]
         if names:
             corpus_file = Path(tmp) / "tokens.npz"
             with mp.get_context("spawn").Pool(1) as pool:
-                pool.apply(write_token_lists, (args.shared, size, args.seed, corpus_file))
+                pool.apply(write_token_lists, (args.data, size, args.seed, corpus_file))
             tokens = paperboy.ready["tokens"]
             workers += [Worker(name, (corpus_file, tokens)) for name in names]
         n_queries = {w.name: len(claims) for w in workers}
@@ -264,13 +264,13 @@ def print_table(rows: dict[str, dict[str, Any]]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--shared", type=Path, default=default_shared())
+    add_data_argument(parser)
     parser.add_argument("--engines", default="paperboy,rank_bm25,bm25s,rank-bm25-rs,tantivy")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     # rank_bm25 scores every document in Python: a subset of queries at scale.
     args.rank_bm25_queries = {1_000_000: 20, 100_000: 100}
-    scifact = load_scifact(args.shared)
+    scifact = load_scifact(args.data)
     qids, _ = scifact.split("test")
     claims = [scifact.queries[q] for q in qids]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; paperboy {OPTIONS}")

@@ -1,6 +1,6 @@
 """Choosing paperboy's default IndexOptions on the SciFact *train* split.
 
-    python -m bench.tune [--shared ../shared] [--split train]
+    python -m bench.tune [--data DIR] [--split train]
 
 A coordinate search: starting from a base, each option in turn is set to the
 value that maximises train nDCG@10 (Recall@100 breaks ties), until a full
@@ -13,11 +13,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import time
-from pathlib import Path
 from typing import Any
 
 from bench.quality import evaluate, paperboy_ranker
-from bench.scifact import SciFact, default_shared, load_scifact
+from bench.scifact import SciFact, add_data_argument, load_scifact
 from paperboy.search import IndexOptions, TokenizerOptions
 
 GRID: dict[str, list[Any]] = {
@@ -47,10 +46,10 @@ def score(scifact: SciFact, options: IndexOptions, split: str) -> tuple[float, f
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=default_shared())
+    add_data_argument(parser)
     parser.add_argument("--split", default="train", choices=["train"])
     args = parser.parse_args(argv)
-    scifact = load_scifact(args.shared)
+    scifact = load_scifact(args.data)
     known: dict[IndexOptions, tuple[float, float]] = {}  # a pass re-tries the values it chose
 
     def score_of(options: IndexOptions) -> tuple[float, float]:
