@@ -89,3 +89,43 @@ def test_the_last_fire_time_is_found_across_midnight() -> None:
     assert last.astimezone(BERLIN) == datetime(2025, 3, 13, 23, 0, tzinfo=BERLIN)
     nxt = next_fire_time(now, time(23, 0), BERLIN, weekdays_only=False)
     assert nxt.astimezone(BERLIN) == datetime(2025, 3, 14, 23, 0, tzinfo=BERLIN)
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9: a morning digest fires on the previous UTC date
+HONOLULU = ZoneInfo("Pacific/Honolulu")  # UTC-10: an afternoon digest fires on the next UTC date
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "now", "local_day"),
+    [
+        # 23:30 UTC on the 13th is 08:30 on the 14th in Tokyo: today's 08:00 has fired.
+        (TOKYO, time(8, 0), datetime(2025, 3, 13, 23, 30, tzinfo=UTC), date(2025, 3, 14)),
+        # 00:30 UTC on the 14th is 14:30 on the 13th in Honolulu: the 13th's 14:00 has fired.
+        (HONOLULU, time(14, 0), datetime(2025, 3, 14, 0, 30, tzinfo=UTC), date(2025, 3, 13)),
+        # 23:30 UTC on the 13th is 13:30 on the 13th in Honolulu: 14:00 is still to come.
+        (HONOLULU, time(14, 0), datetime(2025, 3, 13, 23, 30, tzinfo=UTC), date(2025, 3, 12)),
+    ],
+)
+def test_the_last_fire_time_is_on_the_channels_local_day_not_the_utc_one(
+    zone: ZoneInfo, at: time, now: datetime, local_day: date
+) -> None:
+    fire = last_fire_time(now, at, zone, weekdays_only=False)
+    assert fire is not None
+    assert fire <= now
+    assert fire.astimezone(zone).date() == local_day
+    assert fire.astimezone(zone).time() == at
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "now", "local_day"),
+    [
+        (TOKYO, time(9, 0), datetime(2025, 3, 13, 23, 30, tzinfo=UTC), date(2025, 3, 14)),
+        (HONOLULU, time(14, 0), datetime(2025, 3, 14, 0, 30, tzinfo=UTC), date(2025, 3, 14)),
+    ],
+)
+def test_the_next_fire_time_is_on_the_channels_local_day_not_the_utc_one(
+    zone: ZoneInfo, at: time, now: datetime, local_day: date
+) -> None:
+    fire = next_fire_time(now, at, zone, weekdays_only=False)
+    assert fire > now
+    assert fire.astimezone(zone).date() == local_day

@@ -461,3 +461,34 @@ async def test_a_digest_still_waiting_for_its_turn_when_the_stop_begins_never_st
     await asyncio.gather(first, second)
     assert poster.headers(CHANNEL)
     assert OTHER not in poster.sent
+
+
+@pytest.mark.parametrize(
+    ("arguments", "down_until", "local_day"),
+    [
+        # 08:00 in Tokyo on the 14th is 23:00 UTC on the 13th; restarted half an hour later.
+        ("08:00 Asia/Tokyo", datetime(2025, 3, 13, 23, 30, tzinfo=UTC), date(2025, 3, 14)),
+        # 14:00 in Honolulu on the 13th is 00:00 UTC on the 14th; restarted half an hour later.
+        ("14:00 Pacific/Honolulu", datetime(2025, 3, 14, 0, 30, tzinfo=UTC), date(2025, 3, 13)),
+    ],
+)
+async def test_a_digest_missed_across_the_utc_date_line_is_caught_up_for_its_local_day(
+    store: Store,
+    library: Library,
+    wall: Clock,
+    arguments: str,
+    down_until: datetime,
+    local_day: date,
+) -> None:
+    poster = Poster()
+    await subscribe(service(store, library, poster, wall), arguments)
+    wall.now = down_until  # the clock is UTC, as in production
+    restarted = service(store, library, poster, wall)
+    await restarted.start()
+    await restarted.catch_up()
+    assert len(poster.headers(CHANNEL)) == 1
+    run = await store.digests.run(CHANNEL, local_day)
+    assert run is not None
+    assert run.finished
+    await restarted.catch_up()  # a second look changes nothing
+    assert len(poster.headers(CHANNEL)) == 1
