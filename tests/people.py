@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from paperboy.core.models import ChannelRef, Context, UserRef
 
-ALICE = Context(UserRef("slack", "T1", "alice"), ChannelRef("slack", "T1", "C1"))
-BOB = Context(UserRef("slack", "T1", "bob"), ChannelRef("slack", "T1", "C1"))
+# Members of a channel they may post in (as a Slack slash command tells).
+ALICE = Context(UserRef("slack", "T1", "alice"), ChannelRef("slack", "T1", "C1"), can_post=True)
+BOB = Context(UserRef("slack", "T1", "bob"), ChannelRef("slack", "T1", "C1"), can_post=True)

@@ -227,6 +227,7 @@ class App:
                 announce_empty=settings.digest.announce_empty,
                 pace_seconds=settings.digest.pace_seconds,
                 posts_per_second=settings.digest.posts_per_second,
+                preview_cooldown=timedelta(seconds=settings.digest.preview_cooldown_seconds),
             )
             digests = DigestService(
                 store=core.store,

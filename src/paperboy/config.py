@@ -172,8 +172,9 @@ class SlackSettings:
     http_path: str = setting("/slack/events", "HTTP mode: path Slack posts requests to.", _path)
     digest_managers: str = setting(
         "anyone",
-        "Who may subscribe or unsubscribe a channel: anyone in it (Slack's norm) or "
-        "admins (workspace admins and owners; needs the users:read scope).",
+        "Who may subscribe or unsubscribe a channel, or post a `digest` preview in it: "
+        "anyone in it (Slack's norm) or admins (workspace admins and owners; needs the "
+        "users:read scope).",
         _one_of("anyone", "admins"),
     )
     channel_pace_seconds: float = setting(
@@ -220,6 +221,12 @@ class DigestSettings:
         "(0: no limit); keeps a crowded digest minute from slowing searches and within "
         "platform limits (Slack: several hundred messages a minute; Discord: 50 requests/s).",
         _between(0, 50),
+    )
+    preview_cooldown_seconds: float = setting(
+        300.0,
+        "A channel gets at most one `digest` preview this often (0: no limit); its "
+        "messages take turns with every channel's scheduled digests.",
+        _between(0, 86400),
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from paperboy.core import commands as c
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
-from paperboy.core.models import ChannelRef, Paper, PostRef
+from paperboy.core.models import ChannelRef, Context, Paper, PostRef
 from paperboy.core.ports import SourceFailure
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
 from paperboy.store import Store
@@ -92,6 +92,20 @@ async def test_show_posts_the_whole_abstract_and_offers_to_add_unknown_ids(bot: 
     assert not reply.ephemeral
     assert reply.card.paper.id == LORA_PAPER
     assert "`add 2401.99999`" in notice(await bot.handle("show 2401.99999", ALICE)).text
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        dataclasses.replace(ALICE, can_post=False),  # e.g. an announcements channel
+        Context(ALICE.user, ALICE.channel),  # no adapter said she may post
+    ],
+)
+async def test_show_is_only_for_the_asker_where_they_may_not_post(bot: Bot, who: Context) -> None:
+    reply = await bot.handle(f"show {LORA_PAPER}", who)
+    assert isinstance(reply, PaperPost)
+    assert reply.ephemeral
+    assert reply.card.paper.id == LORA_PAPER
 
 
 async def test_trending_ranks_recent_featured_papers_by_upvotes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
@@ -22,7 +23,7 @@ from paperboy.store import Store
 DAY = date(2025, 3, 13)  # a Thursday
 CHANNEL = ChannelRef("slack", "T1", "C1")
 OTHER = ChannelRef("slack", "T1", "C2")
-ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL)
+ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL, can_post=True, can_manage_channel=True)
 
 
 class Clock:
@@ -126,7 +127,7 @@ def service(
 async def subscribe(
     digests: DigestService, arguments: str = "09:00 UTC", channel: ChannelRef = CHANNEL
 ) -> Reply:
-    return await digests.subscribe(Context(UserRef("slack", "T1", "U1"), channel), arguments)
+    return await digests.subscribe(dataclasses.replace(ADMIN, channel=channel), arguments)
 
 
 async def test_subscribing_stores_schedules_and_says_the_settings(

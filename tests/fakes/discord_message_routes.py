@@ -17,7 +17,12 @@ from aiohttp import web
 from tests.fakes.discord_http import attachments_from, error_response, json_response, read_body
 from tests.fakes.discord_limits import errors_body, message_problems
 from tests.fakes.discord_state import SimState, parse_emoji
-from tests.fakes.discord_world import ATTACH_FILES, SEND_MESSAGES, VIEW_CHANNEL
+from tests.fakes.discord_world import (
+    ATTACH_FILES,
+    SEND_MESSAGES,
+    SEND_MESSAGES_IN_THREADS,
+    VIEW_CHANNEL,
+)
 
 JsonDict = dict[str, Any]
 
@@ -56,9 +61,10 @@ class MessageRoutes:
         found = state.world.find_channel(channel_id)
         if found is not None:
             perms = state.world.permissions(*found, state.world.bot)
+            send = SEND_MESSAGES if found[1].parent is None else SEND_MESSAGES_IN_THREADS
             if not perms & VIEW_CHANNEL:
                 return error_response(403, 50001, "Missing Access")
-            if not perms & SEND_MESSAGES or (with_files and not perms & ATTACH_FILES):
+            if not perms & send or (with_files and not perms & ATTACH_FILES):
                 return error_response(403, 50013, "Missing Permissions")
             return None
         user_id = state.dm_user(channel_id)

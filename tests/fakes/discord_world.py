@@ -47,6 +47,7 @@ BOT_PERMISSIONS = discord.Permissions(
 """What the bot's managed role grants: the permissions of the invite URL."""
 
 SEND_MESSAGES = discord.Permissions(send_messages=True).value
+SEND_MESSAGES_IN_THREADS = discord.Permissions(send_messages_in_threads=True).value
 VIEW_CHANNEL = discord.Permissions(view_channel=True).value
 EMBED_LINKS = discord.Permissions(embed_links=True).value
 ATTACH_FILES = discord.Permissions(attach_files=True).value
@@ -88,8 +89,10 @@ class SimUser:
 class SimChannel:
     """A guild text channel; the denied bits become permission overwrites.
 
-    ``bot_denied`` is a member overwrite for the bot (e.g. ``SEND_MESSAGES`` for a read-only
-    channel); ``everyone_denied`` an overwrite on the @everyone role.
+    ``bot_denied`` and ``bot_allowed`` are a member overwrite for the bot (e.g. deny
+    ``SEND_MESSAGES`` for a channel read-only to it, or allow it in an announcements
+    channel); ``everyone_denied`` an overwrite on the @everyone role. With ``parent`` (a
+    channel id) it is a public thread in that channel, with the parent's overwrites.
     """
 
     id: int
@@ -97,6 +100,8 @@ class SimChannel:
     bot_denied: int = 0
     everyone_denied: int = 0
     topic: str | None = None
+    bot_allowed: int = 0
+    parent: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,13 @@ class SimGuild:
             if channel.name == name:
                 return channel
         raise KeyError(f"guild {self.name!r} has no channel {name!r}")
+
+    def channel_by_id(self, channel_id: int) -> SimChannel:
+        """The channel with that id (KeyError if there is none)."""
+        for channel in self.channels:
+            if channel.id == channel_id:
+                return channel
+        raise KeyError(f"guild {self.name!r} has no channel {channel_id}")
 
     def member(self, username: str) -> SimUser:
         """The human member called ``username`` (KeyError if there is none)."""
@@ -199,9 +211,11 @@ class World:
             return ALL_PERMISSIONS
         if channel is None:
             return base
+        if channel.parent is not None:  # a thread: its parent's overwrites apply
+            channel = guild.channel_by_id(channel.parent)
         base &= ~channel.everyone_denied
-        if user.id == self.bot.id:
-            base &= ~channel.bot_denied
+        if user.id == self.bot.id:  # a member overwrite: its deny, then its allow
+            base = (base & ~channel.bot_denied) | channel.bot_allowed
         return base
 
     def role_payloads(self, guild: SimGuild) -> list[JsonDict]:
@@ -247,14 +261,21 @@ class World:
         return member
 
     def channel_payload(self, guild: SimGuild, channel: SimChannel) -> JsonDict:
+        if channel.parent is not None:
+            return self.thread_payload(guild, channel)
         overwrites: list[JsonDict] = []
         if channel.everyone_denied:
             overwrites.append(
                 {"id": str(guild.id), "type": 0, "allow": "0", "deny": str(channel.everyone_denied)}
             )
-        if channel.bot_denied:
+        if channel.bot_denied or channel.bot_allowed:
             overwrites.append(
-                {"id": str(self.bot.id), "type": 1, "allow": "0", "deny": str(channel.bot_denied)}
+                {
+                    "id": str(self.bot.id),
+                    "type": 1,
+                    "allow": str(channel.bot_allowed),
+                    "deny": str(channel.bot_denied),
+                }
             )
         return {
             "id": str(channel.id),
@@ -269,6 +290,28 @@ class World:
             "rate_limit_per_user": 0,
             "parent_id": None,
             "flags": 0,
+        }
+
+    def thread_payload(self, guild: SimGuild, thread: SimChannel) -> JsonDict:
+        """A public thread (type 11), open, started by the guild's owner."""
+        return {
+            "id": str(thread.id),
+            "type": 11,
+            "guild_id": str(guild.id),
+            "name": thread.name,
+            "parent_id": str(thread.parent),
+            "owner_id": str(guild.owner_id),
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": "2024-01-01T00:00:00+00:00",
+                "locked": False,
+            },
         }
 
     def guild_create_payload(self, guild: SimGuild, *, with_humans: bool) -> JsonDict:
@@ -302,8 +345,16 @@ class World:
             "roles": self.role_payloads(guild),
             "emojis": [],
             "stickers": [],
-            "channels": [self.channel_payload(guild, channel) for channel in guild.channels],
-            "threads": [],
+            "channels": [
+                self.channel_payload(guild, channel)
+                for channel in guild.channels
+                if channel.parent is None
+            ],
+            "threads": [
+                self.thread_payload(guild, channel)
+                for channel in guild.channels
+                if channel.parent is not None
+            ],
             "members": [self.member_payload(guild, user) for user in people],
             "presences": [],
             "voice_states": [],

@@ -18,7 +18,9 @@ from tests.fakes.paper_fixtures import ArxivRecord
 from tests.fakes.paper_sources import PaperSourceSimulator, status
 from tests.fakes.source_clock import FakeClock
 
-ME = Context(UserRef("console", "local", "me"), ChannelRef("console", "local", "console"))
+ME = Context(
+    UserRef("console", "local", "me"), ChannelRef("console", "local", "console"), can_post=True
+)
 LORA = ArxivRecord(
     paper_id="2106.09685",
     title="LoRA: Low-Rank Adaptation of Large\n   Language Models",

@@ -45,7 +45,10 @@ class ConsoleAdapter:
         self._stdin = stdin or sys.stdin
         self._out = stdout or sys.stdout
         self.user = UserRef(self.platform, WORKSPACE, user or os.environ.get("USER") or "you")
-        self.context = Context(user=self.user, channel=CHANNEL)
+        # One local person at their own terminal: the console is theirs to post in and manage.
+        self.context = Context(
+            user=self.user, channel=CHANNEL, can_post=True, can_manage_channel=True
+        )
         # Message ids must not collide with an earlier session's in the store.
         self._session = session or str(os.getpid())
         self._posts: list[PostRef] = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from paperboy.core import commands as c
+from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.help import help_text
 from paperboy.core.library import Library
 from paperboy.core.models import Context, PostRef, UserRef
@@ -146,7 +147,7 @@ class Bot:
             case c.Similar(paper_id, offset):
                 return await self._similar(paper_id, offset)
             case c.Show(paper_id):
-                return await self._show(paper_id)
+                return await self._show(paper_id, context)
             case c.Trending(days, offset):
                 return await self._trending(days, offset)
             case c.Add(paper_id):
@@ -222,11 +223,13 @@ class Bot:
         snippets = await self.library.snippets([p.abstract for p in papers], terms)
         return tuple(Card(p, s) for p, s in zip(papers, snippets, strict=True))
 
-    async def _show(self, paper_id: str) -> Reply:
+    async def _show(self, paper_id: str, context: Context) -> Reply:
         paper = await self.library.papers.get(paper_id)
         if paper is None:
             return unknown_paper(paper_id)
-        return PaperPost(Card(paper), detail=True)
+        # In the channel for everyone, unless the person may not post there: then
+        # only they see it (the bot never speaks where they may not).
+        return PaperPost(Card(paper), detail=True, ephemeral=not posts_publicly(context))
 
     async def _trending(self, days: int, offset: int) -> Reply:
         today = self.clock().date()

@@ -6,7 +6,7 @@ frozen so they can be shared freely between the event loop and worker threads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -116,8 +116,14 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Who asked, and where."""
+    """Who asked, and where, with what the platform says they may do there.
+
+    The two permissions are facts an adapter supplies; the core decides what they
+    allow (see core/channel_rules.py). Both are "no" unless an adapter says
+    otherwise, so an adapter that cannot tell never lets anyone make the bot post
+    in a channel or change what the channel receives."""
 
     user: UserRef
     channel: ChannelRef
-    can_manage_channel: bool = field(default=True)
+    can_post: bool = False  # may post messages in this channel themselves
+    can_manage_channel: bool = False  # may change what the channel receives (its digest)

@@ -51,6 +51,7 @@ class DigestOptions:
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
+    preview_cooldown: timedelta = timedelta(minutes=5)  # per channel, between two previews
 
 
 class DigestRunner:

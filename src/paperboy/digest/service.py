@@ -8,10 +8,16 @@ the `DigestRunner`'s, and the choice of papers is `DigestContent`'s.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from paperboy.core.channel_rules import (
+    digest_change_refused,
+    digest_post_refused,
+    posts_publicly,
+)
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, PostRef, Subscription
 from paperboy.core.ports import ChannelPoster, PostFailed
@@ -66,10 +72,8 @@ class DigestService:
     # -- commands (DigestCommands) ------------------------------------------------------
 
     async def subscribe(self, context: Context, arguments: str) -> Reply:
-        if not context.can_manage_channel:
-            return Notice(
-                "Only people who can manage this channel can change its digest.", error=True
-            )
+        if refused := digest_change_refused(context):
+            return refused
         spec = parse_subscription(
             arguments,
             default_time=self.options.default_time,
@@ -102,50 +106,68 @@ class DigestService:
         return Notice(
             f"This channel gets a daily digest {describe(spec)}. "
             f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}.",
-            ephemeral=False,
+            ephemeral=not posts_publicly(context),
         )
 
     async def unsubscribe(self, context: Context) -> Reply:
-        if not context.can_manage_channel:
-            return Notice(
-                "Only people who can manage this channel can change its digest.", error=True
-            )
+        if refused := digest_change_refused(context):
+            return refused
         removed = await self.store.subscriptions.remove(context.channel)
         self.jobs.unschedule(context.channel)
         if not removed:
             return Notice("This channel has no daily digest.")
-        return Notice("This channel will no longer get a daily digest.", ephemeral=False)
+        return Notice(
+            "This channel will no longer get a daily digest.",
+            ephemeral=not posts_publicly(context),
+        )
 
     async def preview(self, context: Context) -> Reply:
         """Post a digest now. It does not count as the day's digest: its papers can
-        still come in the scheduled one."""
+        still come in the scheduled one.
+
+        Only for people who manage the channel and may post in it, and at most one
+        per channel per `preview_cooldown`: its messages take turns with every
+        channel's scheduled digests (see spacing.py). A preview that posts nothing
+        does not start the cooldown."""
+        if refused := digest_post_refused(context):
+            return refused
         poster = self.posters.get(context.channel.platform)
         if poster is None:
             return Notice("Digests cannot be posted from here.", error=True)
-        subscription = await self.store.subscriptions.get(context.channel) or Subscription(
-            channel=context.channel,
-            time=self.options.default_time,
-            timezone=self.options.default_timezone,
-            max_papers=self.options.default_papers,
-        )
-        today = local_date_of(self.clock(), ZoneInfo(subscription.timezone))
-        papers = await self.content.choose(subscription, today, exclude=set())
-        if not papers:
-            return Notice(nothing_new(subscription))
-        header = select.header_text(today, count=len(papers), topics=subscription.topics)
+        channel = context.channel
+        now = self.clock()
+        cooldown = self.options.preview_cooldown
+        last = await self.store.previews.claim(channel, at=now, cooldown=cooldown)
+        if last is not None:
+            return cooling_down(since=now - last, cooldown=cooldown)
+        posted = 0
         try:
-            await self.runner.post(
-                poster, context.channel, Notice(f"Preview · {header}", ephemeral=False)
+            subscription = await self.store.subscriptions.get(channel) or Subscription(
+                channel=channel,
+                time=self.options.default_time,
+                timezone=self.options.default_timezone,
+                max_papers=self.options.default_papers,
             )
+            today = local_date_of(now, ZoneInfo(subscription.timezone))
+            papers = await self.content.choose(subscription, today, exclude=set())
+            if not papers:
+                return Notice(nothing_new(subscription))
+            header = select.header_text(today, count=len(papers), topics=subscription.topics)
+            await self.runner.post(poster, channel, Notice(f"Preview · {header}", ephemeral=False))
+            posted += 1
             for paper in papers:
                 message_id = await self.runner.post(
-                    poster, context.channel, self.content.paper_post(paper, subscription)
+                    poster, channel, self.content.paper_post(paper, subscription)
                 )
+                posted += 1
                 await self.store.posts.record(
-                    PostRef(context.channel, message_id), paper.id, at=self.clock()
+                    PostRef(channel, message_id), paper.id, at=self.clock()
                 )
         except PostFailed as error:
             return Notice(f"I could not post here: {error}", error=True)
+        finally:
+            if not posted:
+                await self.store.previews.release(channel, at=now)
         return Notice(f"Posted a preview digest of {len(papers)} papers.")
 
     # -- running (the runner's) ---------------------------------------------------------
@@ -174,3 +196,24 @@ class DigestService:
             weekdays_only=subscription.weekdays_only,
         )
         return fire.astimezone(zone)
+
+
+def cooling_down(*, since: timedelta, cooldown: timedelta) -> Notice:
+    """The answer to a preview asked for `since` after the channel's last one."""
+    ago = max(since, timedelta(0))  # another replica's clock may run a little ahead
+    wait = max(cooldown - ago, timedelta(seconds=1))
+    return Notice(
+        f"A preview was posted here {duration(math.floor(ago.total_seconds()))} ago; "
+        f"try again in {duration(math.ceil(wait.total_seconds()))}.",
+        error=True,
+    )
+
+
+def duration(seconds: int) -> str:
+    """ "45 s", "4 min 10 s", "2 h 5 min" """
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    if seconds or not (hours or minutes):
+        parts.append(f"{seconds} s")
+    return " ".join(part for part in parts if part)

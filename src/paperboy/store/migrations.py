@@ -141,6 +141,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "digest previews per channel",
+        """
+        -- When a channel last got a preview digest (`digest`), so previews are spaced
+        -- by a cooldown shared by every process on this store.
+        CREATE TABLE digest_previews (
+            platform  TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel   TEXT NOT NULL,
+            posted_at TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, channel)
+        );
+        """,
+    ),
 )
 
 

@@ -11,6 +11,7 @@ from paperboy.store.ingest_log import IngestLog
 from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
+from paperboy.store.previews import PreviewLog
 from paperboy.store.reading_lists import ReadingListRepository
 from paperboy.store.subscriptions import SubscriptionRepository
 
@@ -27,6 +28,7 @@ class Store:
         self.digests = DigestLog(db)
         self.ingest_log = IngestLog(db)
         self.page_refs = PageRefRepository(db)
+        self.previews = PreviewLog(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -129,8 +129,10 @@ def settings(slack: SlackSimulator, tmp_path: Path) -> Settings:
 
 
 @asynccontextmanager
-async def running_workspace(slack: SlackSimulator, settings: Settings) -> AsyncIterator[Workspace]:
-    async with open_library(settings, clock=fixed_clock()) as core:
+async def running_workspace(
+    slack: SlackSimulator, settings: Settings, *, clock: Callable[[], datetime] | None = None
+) -> AsyncIterator[Workspace]:
+    async with open_library(settings, clock=clock or fixed_clock()) as core:
         await core.library.add_papers(list(FEATURED), at=NOW - timedelta(hours=1))
         posters: dict[str, ChannelPoster] = {}
         digests = DigestService(

@@ -27,7 +27,10 @@ async def test_a_429_burst_during_a_digest_delays_it_but_every_message_arrives_o
         clock=workspace.core.clock,
         options=DigestOptions(pace_seconds=0.0, retry_seconds=0.0),
     )
-    await digests.subscribe(Context(UserRef("slack", TEAM, HUMAN), workspace.channel()), "")
+    member = Context(
+        UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
+    )
+    await digests.subscribe(member, "")
 
     async def burst_after_the_header() -> None:
         await slack.wait_for_call("chat.postMessage")

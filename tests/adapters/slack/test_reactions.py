@@ -14,7 +14,9 @@ from tests.fakes.slack import Message
 
 async def post_digest(workspace: Workspace) -> list[Message]:
     """Subscribe the channel and run today's digest with the real DigestService."""
-    context = Context(UserRef("slack", TEAM, HUMAN), workspace.channel())
+    context = Context(
+        UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
+    )
     await workspace.digests.subscribe(context, "09:00 UTC")
     await workspace.digests.run_for_day(workspace.channel(), NOW.date())
     return workspace.slack.messages()
@@ -154,7 +156,9 @@ async def test_a_transient_slack_error_is_a_transient_post_failure(workspace: Wo
 async def test_a_digest_into_a_channel_the_bot_left_is_recorded_as_a_failure(
     workspace: Workspace,
 ) -> None:
-    context = Context(UserRef("slack", TEAM, HUMAN), workspace.channel())
+    context = Context(
+        UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
+    )
     await workspace.digests.subscribe(context, "09:00 UTC")
     workspace.slack.add_channel(CHANNEL, is_member=False)
 

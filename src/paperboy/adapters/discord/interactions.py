@@ -28,20 +28,33 @@ Interaction = discord.Interaction[Any]
 
 GUILDS_ONLY = Notice("paperboy works in server channels: use `/papers` there.", error=True)
 EXPIRED = Notice("That list is no longer available; run the command again.", error=True)
+_THREADS = frozenset(
+    {
+        discord.ChannelType.public_thread,
+        discord.ChannelType.private_thread,
+        discord.ChannelType.news_thread,
+    }
+)
 # Presses whose work may take a while (a search) are deferred first.
 _SLOW_PRESSES = frozenset({Action.SIMILAR, Action.MORE, Action.PAGE})
 
 
 def context_of(interaction: Interaction) -> Context | None:
-    """Who asked where; None outside a guild (paperboy's lists are per guild)."""
+    """Who asked where, and what the member may do there (`interaction.permissions` is
+    theirs in this channel, overwrites included); None outside a guild (paperboy's
+    lists are per guild)."""
     if interaction.guild_id is None or interaction.channel_id is None:
         return None
     guild = str(interaction.guild_id)
     platform = Platform.DISCORD.value
+    permissions = interaction.permissions
+    # In a thread, Discord asks for Send Messages in Threads instead of Send Messages.
+    in_thread = getattr(interaction.channel, "type", None) in _THREADS
     return Context(
         user=UserRef(platform, guild, str(interaction.user.id)),
         channel=ChannelRef(platform, guild, str(interaction.channel_id)),
-        can_manage_channel=interaction.permissions.manage_channels,
+        can_post=permissions.send_messages_in_threads if in_thread else permissions.send_messages,
+        can_manage_channel=permissions.manage_channels,
     )
 
 

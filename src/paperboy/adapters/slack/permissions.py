@@ -1,4 +1,5 @@
-"""Who may change a channel's digest (`subscribe`, `unsubscribe`).
+"""Who manages a channel's digest: may change it (`subscribe`, `unsubscribe`) or
+have one posted now (`digest`).
 
 Slack's norm is that anyone in a channel may set up what it receives, so the
 default is "anyone". With "admins", only workspace admins and owners may; that is
@@ -18,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.core import commands as c
+from paperboy.core.channel_rules import needs_manager_check
 from paperboy.core.models import UserRef
 
 log = logging.getLogger(__name__)
@@ -44,10 +46,10 @@ class ChannelManagers:
 
     @staticmethod
     def matters_for(text: str) -> bool:
-        """Whether the command line changes a channel's digest (so permission is asked)."""
+        """Whether the command line's answer depends on who manages the channel (the
+        core says which do), so permission is asked."""
         # No length limit here: a line too long for us is too long for the bot as well.
-        parsed = c.parse_command(text, max_chars=max(len(text), 1))
-        return isinstance(parsed, c.Subscribe | c.Unsubscribe)
+        return needs_manager_check(c.parse_command(text, max_chars=max(len(text), 1)))
 
     async def can_manage(self, user: UserRef) -> bool:
         if self.who == ANYONE:

@@ -45,13 +45,18 @@ class Press:
 
 
 def command_context(command: Payload) -> Context | None:
-    """The Context of a slash command; None when a field Slack always sends is missing."""
+    """The Context of a slash command; None when a field Slack always sends is missing.
+
+    Whoever runs a slash command may post in its channel: Slack offers the message
+    box it is typed in only to people allowed to post there (a channel with posting
+    permissions is read-only for everyone else). Whether they manage the channel is
+    asked separately (permissions.py)."""
     team = _text(command, "team_id")
     user = _text(command, "user_id")
     channel = _text(command, "channel_id")
     if not (team and user and channel):
         return None
-    return Context(UserRef(SLACK, team, user), ChannelRef(SLACK, team, channel))
+    return Context(UserRef(SLACK, team, user), ChannelRef(SLACK, team, channel), can_post=True)
 
 
 def command_text(command: Payload) -> str:
