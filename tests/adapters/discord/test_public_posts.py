@@ -4,6 +4,7 @@ loopback simulator, whose interactions carry the member's permissions in the cha
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
@@ -12,7 +13,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from tests.adapters.discord.conftest import World, open_world
+from paperboy.app import App, open_library
+from tests.adapters.discord.conftest import World, featured_papers, open_world, settings_for
 from tests.conftest import NOW
 from tests.fakes.discord import DiscordSimulator, SentMessage
 from tests.fakes.discord_client import discord_urls
@@ -175,3 +177,38 @@ async def test_a_second_preview_is_refused_until_the_cooldown_has_passed(
     assert after_second == 4  # the first preview's header and three papers, nothing more
     assert third.content == "Posted a preview digest of 3 papers."
     assert len(channel_posts(world, "papers")) == 8
+
+
+async def test_paperboy_run_takes_the_preview_cooldown_from_its_settings(
+    sim: DiscordSimulator, tmp_path: Path, clock: Clock
+) -> None:
+    settings = settings_for(
+        sim,
+        tmp_path / "paperboy.sqlite3",
+        PAPERBOY_DIGEST_PREVIEW_COOLDOWN_SECONDS="90",
+        PAPERBOY_DIGEST_PACE_SECONDS="0",
+        PAPERBOY_SOURCES_HUGGINGFACE_URL="http://127.0.0.1:9",
+        PAPERBOY_SOURCES_ARXIV_URL="http://127.0.0.1:9",
+        PAPERBOY_SOURCES_CATCH_UP_DAYS="0",
+        PAPERBOY_SOURCES_RETRIES="0",
+    )
+    async with open_library(settings, clock=clock) as core:
+        await core.library.add_papers(featured_papers(clock()), at=clock())
+    app = App(settings, clock=clock)
+    running = asyncio.create_task(app.run())
+    try:
+        await sim.wait_ready(timeout=10)
+        await sim.wait_for_command_sync()
+        papers = sim.guild.channel("papers").id
+        answers = []
+        for _ in range(2):
+            asked = await sim.send_slash_command("papers", "digest", channel_id=papers)
+            answers.append((await sim.interaction_replies(asked, 2, timeout=10))[1].content)
+    finally:
+        app.stop()
+        await asyncio.wait_for(running, timeout=10)
+
+    assert answers == [
+        "Posted a preview digest of 3 papers.",
+        "A preview was posted here 0 s ago; try again in 1 min 30 s.",
+    ]
