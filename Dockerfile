@@ -18,6 +18,9 @@ RUN pip install .
 
 USER paperboy
 VOLUME ["/data"]
-# Slack HTTP mode listens here when configured (PAPERBOY_SLACK_MODE=http).
+# Slack HTTP mode listens here when configured (PAPERBOY_SLACK_MODE=http). Inside a
+# container loopback is unreachable from the proxy, so listen on every interface and
+# publish the port only to the proxy (e.g. -p 127.0.0.1:3000:3000).
+ENV PAPERBOY_SLACK_HTTP_HOST=0.0.0.0
 EXPOSE 3000
 CMD ["paperboy", "run"]

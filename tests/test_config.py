@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,16 @@ def test_defaults_need_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert settings.discord.api_url == "https://discord.com/api/v10"
     assert settings.store_path.name == "paperboy.sqlite3"
     assert settings.source_file is None
+
+
+def test_slack_http_mode_listens_on_loopback_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The port is for a reverse proxy on the same host; 0.0.0.0 must be asked for."""
+    monkeypatch.chdir(tmp_path)
+    host = load_settings(env={"PAPERBOY_SLACK_MODE": "http"}).slack.http_host
+    assert ipaddress.ip_address(host).is_loopback
+    assert load_settings(env={"PAPERBOY_SLACK_HTTP_HOST": "0.0.0.0"}).slack.http_host == "0.0.0.0"
 
 
 def test_file_values_and_env_overrides_are_read(tmp_path: Path) -> None:

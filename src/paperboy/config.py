@@ -165,11 +165,41 @@ class SlackSettings:
         "socket (no public URL needed) or http (signed requests).",
         _one_of("socket", "http"),
     )
-    http_host: str = setting("0.0.0.0", "HTTP mode: address to listen on.")
+    http_host: str = setting(
+        "127.0.0.1",
+        "HTTP mode: address to listen on. Loopback by default, for a reverse proxy on the "
+        "same host (TLS, size limits); 0.0.0.0 listens on every interface (e.g. in a container "
+        "whose port only the proxy reaches).",
+    )
     http_port: int = setting(
         3000, "HTTP mode: port to listen on (0 picks a free one).", _between(0, 65535)
     )
     http_path: str = setting("/slack/events", "HTTP mode: path Slack posts requests to.", _path)
+    http_header_timeout_seconds: float = setting(
+        10.0,
+        "HTTP mode: a new connection that has not sent a whole request head (request line "
+        "and headers) this long after it opened is closed.",
+        _between(0.01, 300),
+    )
+    http_body_timeout_seconds: float = setting(
+        10.0,
+        "HTTP mode: a request whose body has not fully arrived this long after its head is "
+        "answered 408 and closed (what is still coming is drained for at most as long "
+        "again, so that the client sees the answer).",
+        _between(0.01, 300),
+    )
+    http_idle_timeout_seconds: float = setting(
+        75.0,
+        "HTTP mode: a kept-alive connection that has not sent its next whole request head "
+        "this long after an answer is closed. Keep it above the proxy's idle timeout for "
+        "upstream connections (often 60 s), so the proxy closes first.",
+        _between(0.01, 3600),
+    )
+    http_max_connections: int = setting(
+        100,
+        "HTTP mode: open connections at most; one more is answered 503 and closed.",
+        _between(1, 10000),
+    )
     digest_managers: str = setting(
         "anyone",
         "Who may subscribe or unsubscribe a channel, or post a `digest` preview in it: "

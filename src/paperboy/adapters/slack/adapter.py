@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.handlers import SlackHandlers
-from paperboy.adapters.slack.http_server import SlackHttpServer
+from paperboy.adapters.slack.http_server import HttpLimits, SlackHttpServer
 from paperboy.adapters.slack.pacing import ChannelPacer
 from paperboy.adapters.slack.permissions import ChannelManagers
 from paperboy.adapters.slack.render import render
@@ -64,10 +64,13 @@ class SlackAdapter:
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
         )
         self.sender = SlackSender(self.client, ChannelPacer(settings.channel_pace_seconds))
+        self._signing_secret = secrets.slack_signing_secret
         self.app = AsyncApp(
             name="paperboy",
             client=self.client,
-            signing_secret=secrets.slack_signing_secret,
+            # HTTP mode checks each request's signature on its raw bytes before bolt sees
+            # it (SlackHttpServer); bolt's own check would log a forged body whole.
+            request_verification_enabled=False,
             logger=logging.getLogger(f"{__name__}.bolt"),
         )
         self.handlers = SlackHandlers(
@@ -161,11 +164,19 @@ class SlackAdapter:
         log.info("Slack: connected in Socket Mode")
 
     async def _listen(self) -> None:
+        settings = self.settings
         server = SlackHttpServer(
             self.app,
-            host=self.settings.http_host,
-            port=self.settings.http_port,
-            path=self.settings.http_path,
+            signing_secret=self._signing_secret,
+            host=settings.http_host,
+            port=settings.http_port,
+            path=settings.http_path,
+            limits=HttpLimits(
+                header_timeout=settings.http_header_timeout_seconds,
+                body_timeout=settings.http_body_timeout_seconds,
+                idle_timeout=settings.http_idle_timeout_seconds,
+                max_connections=settings.http_max_connections,
+            ),
         )
         try:
             await server.start()
