@@ -22,7 +22,7 @@ import asyncio
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
@@ -131,9 +131,9 @@ class _TurnAway(web.RequestHandler):
     """A connection past the cap: answered 503 and closed, never parsed nor counted."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        transport.write(TURNED_AWAY)
-        transport.close()  # after the 503 is flushed
+        stream = cast(asyncio.Transport, transport)  # a TCP server's transports are streams
+        stream.write(TURNED_AWAY)
+        stream.close()  # after the 503 is flushed
 
     def data_received(self, data: bytes) -> None:
         pass

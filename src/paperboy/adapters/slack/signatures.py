@@ -55,7 +55,8 @@ class SignatureCheck:
     def check(
         self, raw: bytes, headers: Mapping[str, str], *, charset: str | None
     ) -> SignedRequest | Refusal:
-        """`raw` is the body exactly as it arrived; `charset` the Content-Type's, if any."""
+        """`raw` is the body exactly as it arrived, `headers` the request's (looked up
+        case-insensitively, as aiohttp's are), `charset` the Content-Type's, if any."""
         timestamp = headers.get(TIMESTAMP_HEADER, "")
         signature = headers.get(SIGNATURE_HEADER, "")
         if not _TIMESTAMP.fullmatch(timestamp):
