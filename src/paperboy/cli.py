@@ -2,6 +2,11 @@
 
 Exit codes: 0 success, 1 a runtime failure (store unavailable, source down),
 2 a usage or configuration error. Errors are one line on stderr, never a traceback.
+
+Everything printed goes through `_say`/`_warn`, which clean it the way the
+console adapter does: a stored title or a source's error message may hold
+terminal escape sequences or bidi overrides, and a terminal must not obey them.
+`search --json` keeps the exact text and writes such characters as \\u escapes.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -24,7 +30,9 @@ from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Platform, UserRef
 from paperboy.core.ports import SourceFailure, StoreUnavailable
 from paperboy.core.query import QueryError, parse_query
+from paperboy.core.text import INVISIBLE_CATEGORIES, terminal_text
 from paperboy.progress import Progress
+from paperboy.sources.errors import PaperNotFound
 from paperboy.sources.ingest import IngestService
 from paperboy.sources.jsonl import parse_jsonl
 from paperboy.sources.sample import load_sample_papers
@@ -118,13 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _configure_logging(settings, verbose=args.verbose, quiet=args.command != "run")
         return asyncio.run(_dispatch(args, settings))
     except ConfigError as error:
-        print(f"paperboy: configuration error: {error}", file=sys.stderr)
+        _warn(f"paperboy: configuration error: {error}")
         return 2
     except UsageError as error:
-        print(f"paperboy: {error}", file=sys.stderr)
+        _warn(f"paperboy: {error}")
         return 2
     except StoreUnavailable as error:
-        print(f"paperboy: the store is unavailable ({error}); try again shortly", file=sys.stderr)
+        _warn(f"paperboy: the store is unavailable ({error}); try again shortly")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -146,8 +154,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await App(settings).run()
         return 0
     if args.command == "config":
-        print(f"config file: {settings.source_file or '(none: defaults and environment)'}")
-        print(f"store: {settings.store_path}")
+        _say(f"config file: {settings.source_file or '(none: defaults and environment)'}")
+        _say(f"store: {settings.store_path}")
         return 0
     async with open_library(settings) as core:
         if args.command == "chat":
@@ -174,7 +182,7 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
     hits = await core.library.search(parsed.text, limit=limit, where=parsed.where)
     papers = await core.store.papers.get_many([hit.paper_id for hit in hits])
     if not hits and not as_json:
-        print(f"No papers match {parsed.describe()}.", file=sys.stderr)
+        _warn(f"No papers match {parsed.describe()}.")
     for rank, hit in enumerate(hits, 1):
         paper = papers[hit.paper_id]
         if as_json:
@@ -188,16 +196,16 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
                 "url": paper.url,
                 "abstract": paper.abstract,
             }
-            print(json.dumps(row, ensure_ascii=False))
+            print(_json_line(row))  # already terminal-safe, and exactly the stored text
         else:
-            print(f"{rank:>3}. {paper.title}  [{paper.id}]  {hit.score:.2f}")
+            _say(f"{rank:>3}. {paper.title}  [{paper.id}]  {hit.score:.2f}")
     return 0
 
 
 async def _ingest(core: Core, args: argparse.Namespace) -> int:
     if args.sample:
         counts = await core.library.add_papers(load_sample_papers(), at=core.clock())
-        print(f"sample papers: {counts.inserted} new, {counts.updated} updated")
+        _say(f"sample papers: {counts.inserted} new, {counts.updated} updated")
         return 0
     if args.jsonl is not None:
         return await _ingest_jsonl(core, args.jsonl)
@@ -219,12 +227,15 @@ async def _ingest(core: Core, args: argparse.Namespace) -> int:
             )
     failed = [r for r in results if r.error]
     stored = sum(r.stored for r in results)
-    print(
-        f"{len(results)} days fetched, {stored} papers stored, {len(failed)} failed"
+    skipped = sum(r.skipped_items for r in results)
+    _say(
+        f"{len(results)} days fetched, {stored} papers stored"
+        + (f", {skipped} unusable items skipped" if skipped else "")
+        + f", {len(failed)} failed"
         + (" (run again to retry them)" if failed else "")
     )
     for result in failed:
-        print(f"  {result.day}: {result.error}", file=sys.stderr)
+        _warn(f"  {result.day}: {result.error}")
     return 1 if failed else 0
 
 
@@ -235,9 +246,9 @@ async def _ingest_jsonl(core: Core, path: Path) -> int:
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror}") from None
     for problem in errors:
-        print(f"{path}: {problem}", file=sys.stderr)
+        _warn(f"{path}: {problem}")
     counts = await core.library.add_papers(papers, at=core.clock())
-    print(
+    _say(
         f"{path}: {counts.inserted} new, {counts.updated} updated, {len(errors)} bad lines skipped"
     )
     return 1 if errors else 0
@@ -249,27 +260,49 @@ async def _add(core: Core, ref: str) -> int:
         raise UsageError(f"{ref!r} is not an arXiv id or link")
     async with arxiv_client(core.settings) as arxiv:
         try:
-            paper = await arxiv.fetch_paper(paper_id)
-        except SourceFailure as error:
-            print(f"paperboy: arXiv did not answer, try again later ({error})", file=sys.stderr)
+            paper = await arxiv.fetch_one(paper_id)
+        except PaperNotFound as error:  # says why: unknown, or an entry it could not use
+            _warn(f"paperboy: {error}")
             return 1
-    if paper is None:
-        print(f"paperboy: arXiv has no paper {paper_id}", file=sys.stderr)
-        return 1
+        except SourceFailure as error:
+            _warn(f"paperboy: arXiv did not answer, try again later ({error})")
+            return 1
     counts = await core.library.add_papers([paper], at=core.clock())
-    print(f"{'added' if counts.inserted else 'updated'} {paper.id}: {paper.title}")
+    _say(f"{'added' if counts.inserted else 'updated'} {paper.id}: {paper.title}")
     return 0
 
 
 async def _export(core: Core, user: UserRef) -> int:
     items = await core.store.reading_lists.list(user, limit=100_000)
     if not items:
-        print(
-            f"{user.user} has no saved papers on {user.platform}/{user.workspace}", file=sys.stderr
-        )
+        _warn(f"{user.user} has no saved papers on {user.platform}/{user.workspace}")
         return 1
-    sys.stdout.write(to_bibtex(item.paper for item in items))
+    sys.stdout.write(terminal_text(to_bibtex(item.paper for item in items)))
     return 0
+
+
+def _say(text: str) -> None:
+    print(terminal_text(text))
+
+
+def _warn(text: str) -> None:
+    print(terminal_text(text), file=sys.stderr)
+
+
+def _json_line(row: dict[str, object]) -> str:
+    """`row` as one line of JSON, every invisible character written as a \\u escape:
+    the same data, and nothing a terminal would act on."""
+    text = json.dumps(row, ensure_ascii=False)
+    invisible = {ch for ch in set(text) if unicodedata.category(ch) in INVISIBLE_CATEGORIES}
+    return text.translate({ord(ch): _json_escape(ch) for ch in invisible}) if invisible else text
+
+
+def _json_escape(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON spells a character beyond the BMP as a UTF-16 surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 if __name__ == "__main__":  # pragma: no cover

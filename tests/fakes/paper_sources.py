@@ -80,6 +80,11 @@ def body(content: bytes, content_type: str = "application/json") -> Fault:
     return Fault(status=200, body=content, content_type=content_type)
 
 
+def redirect(location: str, code: int = 302) -> Fault:
+    """A redirect to `location` (absolute, or relative to the request)."""
+    return Fault(status=code, headers={"Location": location}, body=b"moved")
+
+
 def ok() -> Fault:
     """Answer normally; queue it first to let the faults after it hit later requests."""
     return Fault()

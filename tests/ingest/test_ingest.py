@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,8 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paperboy.core.library import Library
+from paperboy.core.models import Paper
 from paperboy.digest.schedule import DailyTrigger
 from paperboy.scheduler import Scheduler
+from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import BackfillProgress, IngestService
@@ -216,3 +219,53 @@ async def test_the_scheduled_daily_job_runs_the_ingest_at_its_time(
     finally:
         await scheduler.aclose()
     assert await store.papers.count() == 5
+
+
+async def test_an_item_beyond_the_bounds_is_skipped_and_the_rest_of_the_day_stored(
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store, library: Library
+) -> None:
+    """A vote count past SQLite's INTEGER used to abort the day's insert with a traceback."""
+    items = sample_day(TODAY)
+    items[1]["paper"]["upvotes"] = 2**63
+    sources.huggingface.set_day(TODAY, items)
+    result = await ingest.ingest_day(TODAY)
+    assert (result.stored, result.skipped_items, result.error) == (4, 1, None)
+    assert await store.papers.get("2503.10002") is None
+    assert await store.papers.count() == 4
+    assert TODAY in await store.ingest_log.done_days(TODAY, TODAY)
+    assert (await search_ids(library, "capacity-aware router"))[0] == "2503.10001"
+
+
+class UnstorableDay:
+    """A Daily Papers source whose one day holds a paper the store cannot take
+    (a reader that let it through would be a bug): the port, faked at the boundary."""
+
+    def __init__(self, bad_day: date) -> None:
+        self.bad_day = bad_day
+        self.fixed = False
+
+    async def daily_papers(self, day: date) -> DailyPapers:
+        upvotes = 2**63 if day == self.bad_day and not self.fixed else 5
+        paper = Paper(id=f"2503.{day.day:05d}", title="T", abstract="A.", upvotes=upvotes)
+        return DailyPapers(day=day, papers=(paper,))
+
+
+async def test_an_unexpected_error_fails_the_day_never_marks_it_done_and_spares_the_rest(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad_day, good_day = TODAY - timedelta(days=1), TODAY
+    source = UnstorableDay(bad_day)
+    ingest = IngestService(source=source, library=library, ingest_log=store.ingest_log, clock=wall)
+    results = await ingest.backfill(bad_day, good_day)
+    bad, good = results
+    assert bad.error is not None
+    assert bad.error.startswith("unexpected OverflowError")
+    assert (good.stored, good.error) == (1, None)
+    assert await store.ingest_log.done_days(bad_day, good_day) == {good_day}
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        f"ingest {bad_day} failed: {bad.error}"
+    ]
+    assert all(r.exc_info is None for r in caplog.records if r.levelno >= logging.INFO)
+    source.fixed = True
+    [retried] = await ingest.backfill(bad_day, good_day)  # the done day is not fetched again
+    assert (retried.day, retried.stored, retried.error) == (bad_day, 1, None)

@@ -53,3 +53,23 @@ def test_an_empty_feed_has_no_entries_and_counts_zero() -> None:
 def test_anything_but_an_atom_feed_is_a_bad_body(body: bytes) -> None:
     with pytest.raises(BadBody):
         parse_feed(body)
+
+
+def test_a_count_of_thousands_of_digits_is_no_count_and_no_crash() -> None:
+    """int() refuses more than 4,300 digits: that ValueError escaped the reader."""
+    end = b"</opensearch:totalResults>"
+    huge = feed().replace(b">0" + end, b">" + b"9" * 5_000 + end)
+    assert b"9" * 5_000 in huge
+    assert parse_feed(huge).total_results is None
+
+
+@pytest.mark.timeout(15)
+def test_an_entry_with_a_flood_of_categories_is_refused_quickly() -> None:
+    """Repeats were dropped by a list lookup per category: 100,000 categories took
+    billions of comparisons before the bound could refuse them."""
+    record = ArxivRecord(
+        "2403.12345", title="T", summary="S.", categories=tuple(f"c.{n}" for n in range(100_000))
+    )
+    parsed = parse_feed(feed(atom_entry(record)))
+    assert parsed.entries == ()
+    assert "categories" in parsed.errors[0].message

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from paperboy.sources.arxiv import ArxivClient
-from paperboy.sources.errors import SourceRejected, SourceUnavailable
+from paperboy.sources.errors import SourceRejected, SourceUnavailable, SourceUnreachable
 from paperboy.sources.huggingface import HuggingFaceClient
 from tests.fakes.paper_fixtures import ArxivRecord, sample_day
 from tests.fakes.paper_sources import (
@@ -131,14 +131,20 @@ async def test_a_fault_that_clears_within_the_budget_is_invisible(
 
 
 @pytest.mark.parametrize("source", ["huggingface", "arxiv"])
-async def test_connection_refused_is_retried_then_unavailable(
+async def test_a_refused_connection_fails_at_once_naming_the_host(
     clock: FakeClock, retry: RetryPolicy, source: str
 ) -> None:
-    client, call = make_call(source, closed_port_url(), clock, retry)
+    """Nothing listening is not a hiccup: offline, retrying every day five times only
+    flooded the log. One attempt, no wait, and one line that says what to check."""
+    url = closed_port_url()
+    client, call = make_call(source, url, clock, retry)
     async with client:
-        with pytest.raises(SourceUnavailable, match=r"cannot connect to 127\.0\.0\.1"):
+        with pytest.raises(SourceUnreachable) as caught:
             await call()
-    assert clock.sleeps == [1.0, 2.0]
+    host = url.removeprefix("http://")
+    assert str(caught.value) == (f"cannot reach {host} ({source_name(source)}): connection refused")
+    assert caught.value.host == host
+    assert clock.sleeps == []
 
 
 @pytest.mark.parametrize("source", ["huggingface", "arxiv"])

@@ -18,7 +18,7 @@ from typing import TextIO
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
 from paperboy.core.replies import Card, FileReply, Notice, PageRef, PaperList, PaperPost, Reply
-from paperboy.core.text import clean_text, short_authors
+from paperboy.core.text import clean_text, short_authors, terminal_text
 from paperboy.search import Snippet
 
 log = logging.getLogger(__name__)
@@ -140,18 +140,18 @@ class ConsoleAdapter:
         async with self._write_lock:
             last = ""
             if isinstance(reply, PaperList):
-                self._out.write(reply.title + "\n")
+                self._emit(reply.title + "\n")
                 for card in reply.cards:
                     last = await self._print_card(card)
                 if reply.more is not None:
-                    self._out.write("More: type `more`.\n")
+                    self._emit("More: type `more`.\n")
             elif isinstance(reply, PaperPost):
                 last = await self._print_card(reply.card, detail=reply.detail)
             elif isinstance(reply, FileReply):
-                self._out.write(f"{reply.comment} ({reply.filename}):\n")
-                self._out.write(reply.content.decode("utf-8", "replace"))
+                self._emit(f"{reply.comment} ({reply.filename}):\n")
+                self._emit(reply.content.decode("utf-8", "replace"))
             elif isinstance(reply, Notice):
-                self._out.write(reply.text + "\n")
+                self._emit(reply.text + "\n")
             self._out.flush()
             return last
 
@@ -160,13 +160,18 @@ class ConsoleAdapter:
         post = PostRef(CHANNEL, f"{self._session}-{number}")
         self._posts.append(post)
         await self.bot.record_post(post, card.paper.id)
-        self._out.write(render_card(card, number, detail=detail))
+        self._emit(render_card(card, number, detail=detail))
         return post.message_id
 
     async def _write(self, text: str) -> None:
         async with self._write_lock:
-            self._out.write(text + "\n")
+            self._emit(text + "\n")
             self._out.flush()
+
+    def _emit(self, text: str) -> None:
+        # Stored text (an author's name, a title quoted in a notice, a BibTeX file) may
+        # hold escape sequences or bidi overrides: never send them to a terminal.
+        self._out.write(terminal_text(text))
 
 
 def render_card(card: Card, number: int, *, detail: bool = False) -> str:

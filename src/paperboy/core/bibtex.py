@@ -1,7 +1,9 @@
 """A reading list as BibTeX: one `@misc` arXiv entry per paper.
 
 Field values are brace-delimited; characters special to (La)TeX are escaped
-and braces are always balanced, so every entry parses.
+and braces are always balanced, so every entry parses. Invisible characters
+(control codes such as the ESC of a terminal escape sequence, bidi overrides)
+become spaces: the file is read in terminals and editors.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from paperboy.core.models import Paper
+from paperboy.core.text import clean_text
 
 _LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -51,12 +54,12 @@ def _entry(paper: Paper, key: str) -> str:
 
 
 def escape(text: str) -> str:
-    text = " ".join(text.split())
+    text = clean_text(text)
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
 
 
 def _names(paper: Paper) -> list[str]:
-    return [" ".join(name.split()) for name in paper.authors if name.strip()]
+    return [name for name in map(clean_text, paper.authors) if name]
 
 
 def _author(name: str) -> str:

@@ -33,6 +33,12 @@ def visible_text(text: str) -> str:
     return (" " if text[0].isspace() else "") + folded + (" " if text[-1].isspace() else "")
 
 
+def terminal_text(text: str) -> str:
+    """`text` safe to write to a terminal: line breaks kept, every other invisible
+    character (the ESC that starts an escape sequence, a bidi override) a space."""
+    return "\n".join(without_invisibles(line) for line in text.split("\n"))
+
+
 def clean_text(text: str) -> str:
     """One line of visible text, nothing at either edge."""
     return " ".join(without_invisibles(text).split())

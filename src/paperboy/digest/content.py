@@ -11,7 +11,6 @@ from paperboy.core.library import Library
 from paperboy.core.models import Paper, Subscription
 from paperboy.core.replies import Card, PaperPost
 from paperboy.digest import select
-from paperboy.search import make_snippet
 from paperboy.store import Store
 
 # More than any day's Daily Papers list holds.
@@ -53,13 +52,14 @@ class DigestContent:
         # many channels due at the same minute that would hold the event loop.
         return choose() if matches is None else await asyncio.to_thread(choose)
 
-    def paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
+    async def paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
         terms = (
             self.library.index.query_terms(subscription.topics)
             if subscription.topics
             else frozenset()
         )
-        snippet = make_snippet(paper.abstract, terms, self.library.index.tokenizer)
+        # Tokenizing an abstract (up to 50,000 characters) is the search's work: off the loop.
+        [snippet] = await self.library.snippets([paper.abstract], terms)
         return PaperPost(Card(paper, snippet))
 
     def _topic_matcher(self, topics: str) -> Callable[[Paper], bool] | None:

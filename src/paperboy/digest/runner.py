@@ -225,7 +225,7 @@ class DigestRunner:
             return
         try:
             message_id = await self.post(
-                poster, channel, self.content.paper_post(paper, subscription)
+                poster, channel, await self.content.paper_post(paper, subscription)
             )
         except PostFailed:
             await self.store.digests.forget_item(channel, paper.id)

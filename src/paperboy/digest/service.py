@@ -157,7 +157,7 @@ class DigestService:
             posted += 1
             for paper in papers:
                 message_id = await self.runner.post(
-                    poster, channel, self.content.paper_post(paper, subscription)
+                    poster, channel, await self.content.paper_post(paper, subscription)
                 )
                 posted += 1
                 await self.store.posts.record(

@@ -11,9 +11,12 @@ arXiv reports a bad request as HTTP 200 with an entry whose id is
 entry, and an entry too incomplete to be a paper, becomes an `ArxivError`, so
 a caller treats the id it concerns as not found instead of crashing.
 
-The standard library's ElementTree is used: it never fetches external
-entities, and a document type declaration (which no Atom feed has) is
-refused outright, which also rules out entity-expansion tricks.
+defusedxml parses: a document type declaration (which no Atom feed has) is
+refused outright, in any encoding, which rules out entity expansion ("billion
+laughs") and external entities. A byte search for "<!DOCTYPE" did not: it
+missed a UTF-16 body, and a 1 KB feed expanded into a 409,600-character
+abstract. An entry with a field beyond the bounds every source shares
+(`bounds`) becomes an `ArxivError` like any unreadable entry.
 """
 
 from __future__ import annotations
@@ -23,8 +26,13 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import defusedxml
+import defusedxml.ElementTree
+
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Paper
+from paperboy.core.text import shorten
+from paperboy.sources.bounds import MAX_COMMENT, OutOfBounds, check_paper, check_text
 from paperboy.sources.http import BadBody
 from paperboy.sources.text import clean_text, date_part
 
@@ -37,6 +45,7 @@ OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 ERROR_ID_PREFIX = "http://arxiv.org/api/errors"
 
 _VERSION = re.compile(r"v(\d+)$")
+MAX_ERROR = 300  # characters of an error entry's id or message kept for logs and replies
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +76,10 @@ class ArxivFeed:
 
 def parse_feed(body: bytes) -> ArxivFeed:
     """Every entry of an arXiv Atom response; `BadBody` unless it is an Atom feed."""
-    if b"<!DOCTYPE" in body or b"<!ENTITY" in body:
-        raise BadBody("document type declarations are not allowed in a feed")
     try:
-        root = ET.fromstring(body)
+        root = defusedxml.ElementTree.fromstring(body, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise BadBody("document type declarations are not allowed in a feed") from None
     except (ET.ParseError, ValueError) as exc:
         raise BadBody(f"not XML ({clean_text(str(exc))[:120]})") from None
     if root.tag != f"{ATOM}feed":
@@ -90,20 +99,20 @@ def _entry(element: ET.Element) -> ArxivEntry | ArxivError:
     raw_id = _text(element, f"{ATOM}id")
     if raw_id.startswith(ERROR_ID_PREFIX):
         message = _text(element, f"{ATOM}summary") or _text(element, f"{ATOM}title") or "error"
-        return ArxivError(raw_id, message)
+        return ArxivError(shorten(raw_id, MAX_ERROR), shorten(message, MAX_ERROR))
     paper_id = parse_arxiv_ref(raw_id)
     title = _text(element, f"{ATOM}title")
     abstract = _text(element, f"{ATOM}summary")
     if paper_id is None or not title or not abstract:
         missing = "a readable id" if paper_id is None else "a title" if not title else "a summary"
-        return ArxivError(raw_id, f"entry without {missing}")
+        return ArxivError(shorten(raw_id, MAX_ERROR), f"entry without {missing}")
     version = _VERSION.search(raw_id)
     primary = _attribute(element.find(f"{ARXIV}primary_category"), "term")
-    categories = [primary] if primary else []
+    # A dict keeps first-seen order and drops repeats in constant time per term.
+    categories = dict.fromkeys([primary] if primary else [])
     for category in element.iterfind(f"{ATOM}category"):
-        term = _attribute(category, "term")
-        if term and term not in categories:
-            categories.append(term)
+        if term := _attribute(category, "term"):
+            categories.setdefault(term)
     authors = (_text(author, f"{ATOM}name") for author in element.iterfind(f"{ATOM}author"))
     paper = Paper(
         id=paper_id,
@@ -115,12 +124,18 @@ def _entry(element: ET.Element) -> ArxivEntry | ArxivError:
         doi=_text(element, f"{ARXIV}doi") or None,
         journal_ref=_text(element, f"{ARXIV}journal_ref") or None,
     )
+    comment = _text(element, f"{ARXIV}comment") or None
+    try:
+        check_paper(paper)
+        check_text(comment, "comment", MAX_COMMENT)
+    except OutOfBounds as exc:
+        return ArxivError(paper_id, str(exc))
     return ArxivEntry(
         paper=paper,
         version=int(version.group(1)) if version else None,
         updated=date_part(_text(element, f"{ATOM}updated")),
         primary_category=primary,
-        comment=_text(element, f"{ARXIV}comment") or None,
+        comment=comment,
     )
 
 
@@ -137,4 +152,5 @@ def _attribute(element: ET.Element | None, name: str) -> str | None:
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() else None
+    # int() of thousands of digits is an error, not a number: a count has at most nine.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None

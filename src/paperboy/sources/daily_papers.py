@@ -7,7 +7,8 @@ at the item's own level, `thumbnail`, `numComments`, `submittedBy` and a
 `publishedAt` of its own. Unknown fields are ignored.
 
 Required per item: `paper.id` (an arXiv id, normalised without a version),
-`paper.title` and `paper.summary`. An item lacking one is rejected with
+`paper.title` and `paper.summary`. An item lacking one, or with a field
+beyond the bounds every source shares (`bounds`), is rejected with
 `InvalidItem`; the caller skips it and keeps the rest of the page.
 """
 
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Paper
+from paperboy.sources.bounds import OutOfBounds, check_paper
 from paperboy.sources.http import BadBody
 from paperboy.sources.text import clean_text, date_part, web_link
 
@@ -38,6 +40,28 @@ class DailyPapers:
 
 class InvalidItem(ValueError):
     """One item of a daily-papers page lacks something a Paper needs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One response page: its usable papers, (position, why) for each item skipped, its size."""
+
+    papers: list[Paper]
+    problems: list[tuple[int, str]]
+    size: int
+
+
+def read_page(body: bytes, day: date) -> Page:
+    """`parse_page` and `paper_from_item` of every item; `BadBody` as `parse_page`."""
+    items = parse_page(body)
+    papers: list[Paper] = []
+    problems: list[tuple[int, str]] = []
+    for position, item in enumerate(items):
+        try:
+            papers.append(paper_from_item(item, day))
+        except InvalidItem as exc:
+            problems.append((position, str(exc)))
+    return Page(papers, problems, len(items))
 
 
 def parse_page(body: bytes) -> list[Any]:
@@ -66,7 +90,7 @@ def paper_from_item(item: object, day: date) -> Paper:
         raise InvalidItem(f"paper.id is not an arXiv id: {raw_id[:80]!r}")
     title = _required_text(paper, "title", paper_id)
     abstract = _required_text(paper, "summary", paper_id)
-    return Paper(
+    found = Paper(
         id=paper_id,
         title=title,
         abstract=abstract,
@@ -80,6 +104,10 @@ def paper_from_item(item: object, day: date) -> Paper:
         ai_summary=_optional_text(paper.get("ai_summary")),
         keywords=_strings(paper.get("ai_keywords")),
     )
+    try:
+        return check_paper(found)
+    except OutOfBounds as exc:
+        raise InvalidItem(f"paper {paper_id}: {exc}") from None
 
 
 def merge_by_id(into: dict[str, Paper], papers: Iterable[Paper]) -> int:

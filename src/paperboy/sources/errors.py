@@ -6,6 +6,11 @@ told: `SourceUnavailable` means "try again later" (the source was down, slow,
 throttling us or sent garbage), `PaperNotFound` means "there is no such paper"
 and retrying will not help, `SourceRejected` means the source refused this
 request outright (an HTTP 4xx other than 429), which is a bug or a bad input.
+`SourceUnreachable` means "try again later" too, but the host could not be
+reached at all (its name does not resolve, or nothing accepts the
+connection): retrying at once would only repeat that, so it is not retried. `SourceRedirected`
+means the source sent us to another host, port or scheme, which is not
+followed.
 
 Messages are one line and name the source, so they can go straight into a log
 line or a chat reply.
@@ -36,6 +41,30 @@ class SourceUnavailable(SourceError):
         super().__init__(source, f"{source} did not answer ({attempts} {plural}): {reason}")
         self.reason = reason
         self.attempts = attempts
+
+
+class SourceUnreachable(SourceError):
+    """The source's host could not be reached: its name does not resolve, or the
+    connection was refused. `host` is the host (and port, when one was given)."""
+
+    def __init__(self, source: str, host: str, why: str) -> None:
+        super().__init__(source, f"cannot reach {host} ({source}): {why}")
+        self.host = host
+        self.why = why
+
+
+class SourceRedirected(SourceError):
+    """The source redirected to another host, port or scheme. Such a redirect is not
+    followed: the configured URL is out of date, or something in between is hostile."""
+
+    def __init__(self, source: str, url: str, target: str) -> None:
+        super().__init__(
+            source,
+            f"{source} redirected {url} to {target}, another host, port or scheme;"
+            " not followed (set the source URL to the new address if it is right)",
+        )
+        self.url = url
+        self.target = target
 
 
 class SourceRejected(SourceError):

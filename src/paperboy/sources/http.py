@@ -4,22 +4,36 @@
 loop, so an unreadable body (truncated JSON, an HTML error page, a feed that is
 not a feed) is retried like a 503 before it becomes `SourceUnavailable`.
 
-Retried: timeouts, connection errors, HTTP 5xx and 429, and bodies the parser
-rejects with `BadBody`. Not retried: other HTTP 4xx (`SourceRejected`).
-Waits between attempts are exponential with full jitter; a `Retry-After`
-header on 429/503 (seconds or an HTTP date) is honoured up to a cap.
+Retried: timeouts, dropped connections, HTTP 5xx and 429, and bodies the
+parser rejects with `BadBody`. Not retried: other HTTP 4xx (`SourceRejected`),
+a host that cannot be reached at all (`SourceUnreachable`: its name does not
+resolve or the connection is refused; offline, five tries of each of eight
+catch-up days only flooded the log), and a redirect to another host, port or
+scheme (`SourceRedirected`; redirects within the source's own origin are
+followed). Waits between attempts are exponential with full jitter; a
+`Retry-After` header on 429/503 (seconds or an HTTP date) is honoured up to a
+cap. The parser runs in a worker thread: a body may be megabytes of JSON or XML.
 """
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import logging
+import socket
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Self, TypeVar
 
 import aiohttp
+from yarl import URL
 
-from paperboy.sources.errors import SourceRejected, SourceUnavailable
+from paperboy.sources.errors import (
+    SourceRedirected,
+    SourceRejected,
+    SourceUnavailable,
+    SourceUnreachable,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -32,6 +46,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_USER_AGENT = "paperboy/0.1 (research-paper chat bot)"
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Connection failures that say the host cannot be reached at all, not that it hiccupped.
+_UNREACHABLE = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ENETUNREACH: "network unreachable",
+    errno.EHOSTUNREACH: "no route to host",
+}
 
 
 class BadBody(ValueError):
@@ -79,7 +101,7 @@ def parse_retry_after(value: str | None, timing: Timing) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, and float("²") fails
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -186,8 +208,37 @@ class HttpFetcher:
         if self._session is None:
             raise RuntimeError(f"{self.source} client used before start() or after aclose()")
         try:
-            async with self._session.get(url, params=dict(params)) as response:
+            body = await self._follow(self._session, URL(url), dict(params))
+        except TimeoutError:
+            return _Attempt(f"timed out after {self._timeout:g}s")
+        except aiohttp.ClientConnectorError as exc:
+            why = _unreachable(exc)
+            if why is not None:
+                raise SourceUnreachable(self.source, f"{exc.host}:{exc.port}", why) from None
+            return _Attempt(_describe(exc))
+        except aiohttp.ClientError as exc:
+            return _Attempt(_describe(exc))
+        except UnicodeError:  # a host name the IDNA codec refuses ("a..b", a 64-letter label)
+            host = url.partition("//")[2].partition("/")[0][:200]
+            raise SourceUnreachable(self.source, host, "not a valid host name") from None
+        if isinstance(body, _Attempt):
+            return body
+        try:
+            return await asyncio.to_thread(parse, body)
+        except BadBody as exc:
+            return _Attempt(f"unreadable response: {exc}")
+
+    async def _follow(
+        self, session: aiohttp.ClientSession, url: URL, params: dict[str, str] | None
+    ) -> bytes | _Attempt:
+        """The body of a 2xx answer to `url`, following redirects within its origin."""
+        for _ in range(MAX_REDIRECTS + 1):
+            async with session.get(url, params=params, allow_redirects=False) as response:
                 status = response.status
+                if status in _REDIRECTS and "Location" in response.headers:
+                    url = self._redirect_target(response, response.headers["Location"])
+                    params = None  # the new location carries its own query
+                    continue
                 if status == 429 or status >= 500:
                     retry_after = None
                     if status in (429, 503):
@@ -199,16 +250,23 @@ class HttpFetcher:
                 if status >= 300:
                     return _Attempt(f"unexpected HTTP {status}")
                 body = await self._read_body(response)
-        except TimeoutError:
-            return _Attempt(f"timed out after {self._timeout:g}s")
-        except aiohttp.ClientError as exc:
-            return _Attempt(_describe(exc))
-        if body is None:
-            return _Attempt(f"response larger than {self._max_body_bytes} bytes")
+                if body is None:
+                    return _Attempt(f"response larger than {self._max_body_bytes} bytes")
+                return body
+        return _Attempt(f"more than {MAX_REDIRECTS} redirects")
+
+    def _redirect_target(self, response: aiohttp.ClientResponse, location: str) -> URL:
+        """Where a redirect leads; `SourceRedirected` when that is another origin, where
+        neither the configured URL nor its politeness settings say we may go."""
+        here = response.url
         try:
-            return parse(body)
-        except BadBody as exc:
-            return _Attempt(f"unreadable response: {exc}")
+            there = here.join(URL(location))
+        except ValueError:
+            raise SourceRedirected(self.source, str(here), "an unreadable address") from None
+        if (there.scheme, there.host, there.port) != (here.scheme, here.host, here.port):
+            shown = f"{there.scheme}://{there.host}:{there.port}" if there.host else there.scheme
+            raise SourceRedirected(self.source, str(here.origin()), shown[:200])
+        return there
 
     async def _read_body(self, response: aiohttp.ClientResponse) -> bytes | None:
         """The whole body, or None when it exceeds the size limit."""
@@ -220,6 +278,16 @@ class HttpFetcher:
                 return None
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _unreachable(exc: aiohttp.ClientConnectorError) -> str | None:
+    """Why the host cannot be reached at all, or None when retrying may help."""
+    error = exc.os_error
+    # aiohttp's resolver raises the DNS error; a literal address that cannot be
+    # resolved fails later, inside the connection attempt, as a bare gaierror.
+    if isinstance(exc, aiohttp.ClientConnectorDNSError) or isinstance(error, socket.gaierror):
+        return f"its name does not resolve ({error.strerror or error})"
+    return _UNREACHABLE.get(error.errno or 0)
 
 
 def _describe(exc: aiohttp.ClientError) -> str:

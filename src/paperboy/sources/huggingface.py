@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING
 
-from paperboy.sources.daily_papers import (
-    DailyPapers,
-    InvalidItem,
-    merge_by_id,
-    paper_from_item,
-    parse_page,
-)
+from paperboy.sources.daily_papers import DailyPapers, merge_by_id, read_page
 from paperboy.sources.http import (
     DEFAULT_USER_AGENT,
     HttpFetcher,
@@ -87,25 +82,21 @@ class HuggingFaceClient(SourceClient):
             params = {"date": day.isoformat(), "p": str(page), "limit": str(page_size)}
             if sort is not None:
                 params["sort"] = sort
-            items = await self._http.get(self._url, params, parse_page)
-            parsed: list[Paper] = []
-            for position, item in enumerate(items):
-                try:
-                    parsed.append(paper_from_item(item, day))
-                except InvalidItem as exc:
-                    skipped += 1
-                    log.warning(
-                        "%s %s: skipping item %d of page %d: %s",
-                        SOURCE_NAME,
-                        day,
-                        position,
-                        page,
-                        exc,
-                    )
-            new = merge_by_id(papers, parsed)
-            if len(items) < page_size:
+            read = await self._http.get(self._url, params, functools.partial(read_page, day=day))
+            for position, problem in read.problems:
+                log.warning(
+                    "%s %s: skipping item %d of page %d: %s",
+                    SOURCE_NAME,
+                    day,
+                    position,
+                    page,
+                    problem,
+                )
+            skipped += len(read.problems)
+            new = merge_by_id(papers, read.papers)
+            if read.size < page_size:
                 break
-            if parsed and new == 0:
+            if read.papers and new == 0:
                 log.warning(
                     "%s %s: page %d repeats earlier pages; stopping there", SOURCE_NAME, day, page
                 )

@@ -2,7 +2,10 @@
 
 A day is fetched whole (every page) and written in one transaction, or not at
 all: a failure is logged, recorded, and retried by the next run; it never
-deletes or downgrades what is stored. Upvotes grow through the day, so the
+deletes or downgrades what is stored. An item the reader cannot use is skipped
+and counted, the rest of the day is stored; anything unexpected (a bug, a
+value the store refuses) fails the day like a source outage, never marks it
+done, and never stops the other days. Upvotes grow through the day, so the
 recent days are fetched again each time.
 """
 
@@ -16,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from paperboy.core.library import Library
+from paperboy.core.ports import StoreUnavailable
 from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.errors import SourceError
 from paperboy.store.ingest_log import IngestLog
@@ -73,11 +77,21 @@ class IngestService:
             return DayResult(day, already_done=True)
         try:
             fetched = await self.source.daily_papers(day)
+            counts = await self.library.add_papers(fetched.papers, at=self.clock())
         except SourceError as error:
             log.warning("ingest %s failed: %s", day, error)
             await self.ingest_log.mark_failed(day, error=str(error), at=self.clock())
             return DayResult(day, error=str(error))
-        counts = await self.library.add_papers(fetched.papers, at=self.clock())
+        except StoreUnavailable:
+            raise  # nothing was written, and recording the failure would fail too
+        except Exception as error:
+            # A bug, not an outage: one line here (the traceback at debug level, so a
+            # terminal never shows one), and the day stays to be retried.
+            reason = f"unexpected {type(error).__name__}: {' '.join(str(error).split())[:200]}"
+            log.error("ingest %s failed: %s", day, reason)
+            log.debug("ingest %s failed", day, exc_info=True)
+            await self.ingest_log.mark_failed(day, error=reason, at=self.clock())
+            return DayResult(day, error=reason)
         await self.ingest_log.mark_done(day, papers=len(fetched.papers), at=self.clock())
         log.info(
             "ingest %s: %d papers (%d new), %d unusable items skipped",

@@ -11,10 +11,12 @@ Pure: lines in, papers and per-line problems out. Each line is an object with
   ignored; one that names a different paper than `id` is an error;
 - optional `authors`: a list of names or one comma-separated string;
 - optional `published`: "YYYY-MM-DD" or an ISO datetime (its date is kept);
-- optional `upvotes`: an integer >= 0.
+- optional `upvotes`: a whole number from 0 to 2**31 - 1.
 
-Other keys are ignored. Blank lines are skipped. A bad line, or a second line
-for an id already read, becomes a `LineError` and is skipped; the rest load.
+Every field must be within the bounds all sources share (`bounds`: title and
+abstract length, author count, date range, ...). Other keys are ignored. Blank
+lines are skipped. A bad line, or a second line for an id already read,
+becomes a `LineError` and is skipped; the rest load.
 """
 
 from __future__ import annotations
@@ -26,14 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Paper
+from paperboy.sources.bounds import OutOfBounds, check_paper
 from paperboy.sources.text import clean_text, date_part
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from datetime import date
 
-MAX_TITLE = 1_000
-MAX_ABSTRACT = 50_000
 _OWN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+-]{0,99}")
 _ARXIV_LOOKALIKE = re.compile(r"(?:arxiv:.*|\d{4}\.\d+(?:v\d+)?|.*arxiv\.org.*)", re.IGNORECASE)
 
@@ -62,8 +63,8 @@ def parse_jsonl(lines: Iterable[str]) -> tuple[list[Paper], list[LineError]]:
         if not line.strip():
             continue
         try:
-            paper = _paper(_object(line))
-        except _Invalid as exc:
+            paper = check_paper(_paper(_object(line)))
+        except (_Invalid, OutOfBounds) as exc:
             errors.append(LineError(number, str(exc)))
             continue
         if paper.id in first_seen:
@@ -90,8 +91,8 @@ def _object(line: str) -> Mapping[str, Any]:
 def _paper(record: Mapping[str, Any]) -> Paper:
     return Paper(
         id=_id(record.get("id"), record.get("url")),
-        title=_text(record, "title", MAX_TITLE),
-        abstract=_text(record, "abstract", MAX_ABSTRACT),
+        title=_text(record, "title"),
+        abstract=_text(record, "abstract"),
         authors=_authors(record.get("authors")),
         published=_published(record.get("published")),
         upvotes=_upvotes(record.get("upvotes")),
@@ -119,14 +120,11 @@ def _id(raw_id: object, raw_url: object) -> str:
     return paper_id
 
 
-def _text(record: Mapping[str, Any], key: str, limit: int) -> str:
+def _text(record: Mapping[str, Any], key: str) -> str:
     value = record.get(key)
     if not isinstance(value, str) or not value.strip():
         raise _Invalid(f"{key} is missing or not a string")
-    text = clean_text(value)
-    if len(text) > limit:
-        raise _Invalid(f"{key} is longer than {limit} characters")
-    return text
+    return clean_text(value)
 
 
 def _authors(value: object) -> tuple[str, ...]:
@@ -155,6 +153,6 @@ def _published(value: object) -> date | None:
 def _upvotes(value: object) -> int:
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Invalid(f"upvotes must be a whole number >= 0, got {str(value)[:20]}")
-    return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid(f"upvotes must be a whole number, got {type(value).__name__}")
+    return value  # its range is checked with the other bounds

@@ -18,6 +18,7 @@ import discord
 
 from paperboy.adapters.discord.buttons import Button, list_buttons, paper_buttons
 from paperboy.adapters.discord.escape import (
+    ELLIPSIS,
     escape,
     fit,
     fit_tokens,
@@ -38,6 +39,10 @@ FIELD_VALUE = 1024
 LIST_SNIPPET = 1024  # a card in a list stays a card, even with room to spare
 NO_SNIPPET = 300  # a card without a snippet (trending) shows the abstract's start
 FOOTER = 300
+# Characters of an abstract read to fill a description: more than the largest one
+# holds. Escaping makes a token of every character; all of a long abstract, on the
+# event loop, cost a third of a second per megabyte.
+ABSTRACT_READ = 2 * EMBED_DESCRIPTION
 TOTAL_MARGIN = 50
 
 COLOR_PAPER = 0xF4A623
@@ -187,7 +192,10 @@ def _description(card: Card, *, detail: bool) -> list[str]:
     """The whole abstract (detail), the snippet, or (no snippet) the abstract's start."""
     if card.snippet and not detail:
         return snippet_tokens(card.snippet)
-    return tokens(clean_text(card.paper.abstract))
+    abstract = card.paper.abstract
+    if len(abstract) <= ABSTRACT_READ:
+        return tokens(clean_text(abstract))
+    return [*tokens(clean_text(abstract[:ABSTRACT_READ])), " ", ELLIPSIS]
 
 
 def snippet_tokens(snippet: Snippet) -> list[str]:
