@@ -10,7 +10,14 @@ from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.atom import ArxivEntry
 from paperboy.sources.daily_papers import DailyPapers
-from paperboy.sources.errors import PaperNotFound, SourceError, SourceRejected, SourceUnavailable
+from paperboy.sources.errors import (
+    PaperNotFound,
+    SourceError,
+    SourceRedirected,
+    SourceRejected,
+    SourceUnavailable,
+    SourceUnreachable,
+)
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.jsonl import LineError, parse_jsonl
@@ -25,8 +32,10 @@ __all__ = [
     "PaperNotFound",
     "RetryPolicy",
     "SourceError",
+    "SourceRedirected",
     "SourceRejected",
     "SourceUnavailable",
+    "SourceUnreachable",
     "Timing",
     "is_arxiv_id",
     "parse_arxiv_ref",

@@ -167,8 +167,10 @@ class HttpFetcher:
     async def get(self, url: str, params: Mapping[str, str], parse: Callable[[bytes], T]) -> T:
         """GET `url` and return `parse(body)` of the first good 2xx answer.
 
-        Raises `SourceUnavailable` once the retry budget is spent, and
-        `SourceRejected` at once on a 4xx other than 429.
+        Raises `SourceUnavailable` once the retry budget is spent; at once,
+        `SourceRejected` on a 4xx other than 429, `SourceUnreachable` when the host
+        does not resolve or refuses the connection, `SourceRedirected` on a
+        redirect to another host, port or scheme.
         """
         attempts = self._retry.attempts
         failure = _Attempt("no attempt made")
