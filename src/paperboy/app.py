@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from paperboy.adapters.console import ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.adapters.slack import SlackAdapter
-from paperboy.config import Settings
+from paperboy.config import ConfigError, Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
@@ -39,6 +39,7 @@ from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import IngestService
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
+from paperboy.store.errors import BadStorePath
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,14 @@ class Core:
 
 @asynccontextmanager
 async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Core]:
-    """Open the store, load or build the index, seed the sample into an empty store."""
+    """Open the store, load or build the index, seed the sample into an empty store.
+
+    Raises ConfigError naming `store.path` when no store can live there."""
     store_path = settings.store_path
-    store = await Store.open(store_path)
+    try:
+        store = await Store.open(store_path)
+    except BadStorePath as error:
+        raise ConfigError(f"store.path: {error}") from None
     try:
         library = Library(store.papers, index_path=index_path(store_path))
         await library.open()

@@ -28,7 +28,7 @@ from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Platform, UserRef
-from paperboy.core.ports import SourceFailure, StoreUnavailable
+from paperboy.core.ports import SourceFailure, StoreBroken, StoreUnavailable, Unreachable
 from paperboy.core.query import QueryError, parse_query
 from paperboy.core.text import INVISIBLE_CATEGORIES, terminal_text
 from paperboy.progress import Progress
@@ -134,8 +134,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as error:
         _warn(f"paperboy: the store is unavailable ({error}); try again shortly")
         return 1
+    except (StoreBroken, Unreachable) as error:
+        print(f"paperboy: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # The last word: no traceback on the terminal, but -v shows where it came from.
+        log.debug("%s failed", args.command, exc_info=True)
+        print(
+            f"paperboy: {args.command} failed: {error!r}; run it again with -v for details",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _configure_logging(settings: Settings, *, verbose: bool, quiet: bool) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from paperboy.core.models import Paper
-from paperboy.core.ports import PaperRepository, UpsertCounts
+from paperboy.core.ports import PaperRepository, StoreUnavailable, UpsertCounts
 from paperboy.search import (
     DocFilter,
     IndexOptions,
@@ -79,6 +79,7 @@ class Library:
         self._write_lock = asyncio.Lock()
         self._search_slots = asyncio.Semaphore(SEARCH_THREADS)
         self._dirty = False
+        self._save_failing = False
 
     @property
     def index(self) -> SearchIndex:
@@ -138,15 +139,31 @@ class Library:
         return counts
 
     async def save_index(self) -> None:
-        """Write the index beside the store if it changed since the last save."""
+        """Write the index beside the store if it changed since the last save.
+
+        A failed save (disk full, read-only directory) is a warning, not an error:
+        searches go on from the index in memory, the next save tries again, and the
+        next start rebuilds what it cannot load."""
         if self._index_path is None or not self._dirty:
             return
         async with self._write_lock:
-            state = await self.papers.index_state()
-            await asyncio.to_thread(
-                self._index.save, self._index_path, fingerprint=state.fingerprint
-            )
-            self._dirty = False
+            try:
+                state = await self.papers.index_state()
+                await asyncio.to_thread(
+                    self._index.save, self._index_path, fingerprint=state.fingerprint
+                )
+            except (OSError, StoreUnavailable) as error:
+                # Said once, not at every save while the disk stays full.
+                log.log(
+                    logging.DEBUG if self._save_failing else logging.WARNING,
+                    "could not save the search index to %s (%s); searching goes on from "
+                    "memory, and the next start rebuilds it",
+                    self._index_path,
+                    error,
+                )
+                self._save_failing = True
+                return
+            self._dirty = self._save_failing = False
 
     async def search(
         self,

@@ -24,6 +24,11 @@ class StoreUnavailable(Exception):
     """
 
 
+class StoreBroken(Exception):
+    """The store's file cannot be used and waiting will not help: it is damaged, the
+    disk fails, or it became read-only. The message names the file and what to do."""
+
+
 @dataclass(frozen=True, slots=True)
 class UpsertCounts:
     inserted: int
@@ -121,6 +126,12 @@ class SourceFailure(Exception):
 
     The base of every error the source clients raise (see sources/errors.py);
     the user is told to try again later."""
+
+
+class Unreachable(Exception):
+    """A chat platform could not be reached at start-up (no DNS, refused, timed out,
+    a server error): a network failure, not a bad setting. The message names the URL
+    and the setting that holds it."""
 
 
 class PaperFetcher(Protocol):

@@ -9,10 +9,16 @@ makes the arrays views of it: no parsing, no copies.
 
 A file is only trusted when everything matches; otherwise `load` logs why and
 returns None so the caller rebuilds.
+
+A save writes a temporary file beside the target and renames it into place,
+holding an exclusive `flock` on it meanwhile. A save that was killed leaves its
+temporary file behind; `load` (the next start) removes those no process holds.
 """
 
 from __future__ import annotations
 
+import fcntl
+import glob
 import json
 import logging
 import os
@@ -44,6 +50,7 @@ _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
 _SEP = "\x00"
 _SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "bound")
+_TEMP_SUFFIX = ".tmp"
 
 
 class _BadFile(Exception):
@@ -97,9 +104,12 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
     body_start = _aligned(_PREFIX.size + len(head))
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=_TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:
+            # Held until the rename: another process starting meanwhile sees a save in
+            # progress, not a leftover to remove.
+            fcntl.flock(out.fileno(), fcntl.LOCK_EX)
             out.write(_PREFIX.pack(_MAGIC, len(head), zlib.crc32(head)))
             out.write(head)
             out.write(b"\x00" * (body_start - _PREFIX.size - len(head)))
@@ -108,16 +118,39 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
                 out.write(b"\x00" * (_aligned(arr.nbytes) - arr.nbytes))
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def remove_unfinished_saves(path: Path) -> list[Path]:
+    """Delete the temporary files that saves to `path` left when they were killed;
+    a file a running save holds (locked) is left alone. Returns what was removed."""
+    removed = []
+    for tmp in path.parent.glob(glob.escape(path.name) + ".*" + _TEMP_SUFFIX):
+        try:
+            with tmp.open("rb") as file:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                tmp.unlink()
+        except BlockingIOError:
+            continue  # a save in progress
+        except OSError as error:
+            log.warning("cannot remove %s, left by an interrupted save: %s", tmp, error)
+            continue
+        removed.append(tmp)
+    if removed:
+        log.info("removed %d file(s) left by an interrupted index save", len(removed))
+    return removed
+
+
 def load(
     path: Path, *, fingerprint: str, options: IndexOptions
 ) -> tuple[IndexState, list[str]] | None:
-    """(state, terms) saved at `path`, or None (logged) when it cannot be trusted."""
+    """(state, terms) saved at `path`, or None (logged) when it cannot be trusted.
+
+    First removes what interrupted saves left beside it (`remove_unfinished_saves`)."""
+    remove_unfinished_saves(path)
     try:
         return _load(path, fingerprint=fingerprint, options=options)
     except FileNotFoundError:

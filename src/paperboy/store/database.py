@@ -7,8 +7,15 @@ committed data and never waits for a writer, so a search under a burst of
 digest writes is not queued behind them (bench/load.py measured reads waiting
 ~1 s for the one shared lock). A read that starts after a transaction returned
 sees that transaction. SQLite errors that pass by themselves (locked, busy, disk
-full) surface as `StoreUnavailable`; a failed transaction is rolled back first.
-An in-memory database has no second connection: it reads through the writer.
+full) surface as `StoreUnavailable`, a damaged or failing file as `StoreBroken`
+(see errors.py); a failed transaction is rolled back first. An in-memory database
+has no second connection: it reads through the writer.
+
+`open` first checks, with one plain sqlite3 connection in a worker thread, that the
+path can hold a store this process can write (`BadStorePath` otherwise). A failed
+`aiosqlite.connect` leaves its worker thread calling back into the event loop, which
+after a one-shot command has already closed ("Event loop is closed" under the error);
+after the check, connecting does not fail.
 """
 
 from __future__ import annotations
@@ -16,22 +23,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from paperboy.core.ports import StoreUnavailable
+from paperboy.store.errors import BadStorePath, translate, translate_on_open
 from paperboy.store.migrations import MIGRATIONS, apply_migrations
 
 log = logging.getLogger(__name__)
 
 # How long SQLite itself waits on a lock held by another process before giving up.
 BUSY_TIMEOUT_MS = 5000
-
-_TRANSIENT_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL}
 
 
 class Database:
@@ -49,8 +54,13 @@ class Database:
         return str(self.path) == ":memory:"
 
     async def open(self) -> None:
+        """Open (creating the file and its directory if need be) and migrate.
+
+        Raises BadStorePath when the path cannot hold a store this process can
+        write, StoreBroken when the file is damaged, StoreUnavailable when another
+        process holds it locked for longer than the busy timeout."""
         if not self.in_memory:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            await asyncio.to_thread(check_writable, Path(self.path), self._busy_timeout_ms)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction
         # spans exactly the statements we put in it.
         conn = await self._connect()
@@ -62,6 +72,12 @@ class Database:
             reader = None if self.in_memory else await self._connect()
             if reader is not None:
                 await reader.execute("PRAGMA query_only = ON")
+        except sqlite3.Error as error:
+            await conn.close()
+            translated = translate_on_open(error, self.path)
+            if translated is error:
+                raise
+            raise translated from None
         except BaseException:
             await conn.close()
             raise
@@ -98,18 +114,14 @@ class Database:
         """BEGIN IMMEDIATE … COMMIT; rolled back if the block raises."""
         async with self._lock:
             conn = self.conn
-            try:
+            with _translating(self.path):
                 await conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise _translate(error) from error
-            try:
-                yield conn
-                await conn.execute("COMMIT")
-            except BaseException as error:
-                await _rollback(conn)
-                if isinstance(error, sqlite3.DatabaseError):
-                    raise _translate(error) from error
-                raise
+                try:
+                    yield conn
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    await _rollback(conn)
+                    raise
 
     async def fetchall(
         self, sql: str, params: Sequence[Any] = (), *, after_writes: bool = False
@@ -121,8 +133,8 @@ class Database:
         whose post is being recorded right now."""
         if self._reader is None or after_writes:
             async with self._lock:  # in memory: never in the middle of a transaction
-                return await _fetchall(self.conn, sql, params)
-        return await _fetchall(self._reader, sql, params)
+                return await _fetchall(self.conn, sql, params, self.path)
+        return await _fetchall(self._reader, sql, params, self.path)
 
     async def fetchone(
         self, sql: str, params: Sequence[Any] = (), *, after_writes: bool = False
@@ -136,12 +148,10 @@ class Database:
 
 
 async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: Sequence[Any]
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any], path: Path | str
 ) -> list[sqlite3.Row]:
-    try:
+    with _translating(path):
         return list(await conn.execute_fetchall(sql, params))  # one trip to its thread
-    except sqlite3.OperationalError as error:
-        raise _translate(error) from error
 
 
 async def _rollback(conn: aiosqlite.Connection) -> None:
@@ -153,10 +163,47 @@ async def _rollback(conn: aiosqlite.Connection) -> None:
         log.debug("rollback: %s", error)
 
 
-def _translate(error: sqlite3.DatabaseError) -> Exception:
-    code = getattr(error, "sqlite_errorcode", None)
-    text = str(error).lower()
-    if code in _TRANSIENT_CODES or "locked" in text or "busy" in text or "full" in text:
-        log.warning("store unavailable: %s", error)
-        return StoreUnavailable(str(error))
-    return error
+@contextmanager
+def _translating(path: Path | str) -> Iterator[None]:
+    """Raise a SQLite error from the block as `translate` says (itself if a bug)."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        translated = translate(error, path)
+        if translated is error:
+            raise
+        raise translated from error
+
+
+def check_writable(path: Path, busy_timeout_ms: int) -> None:
+    """Raise unless a store can live at `path` and this process can write it.
+
+    Creates the file's directory (and an empty file) if missing, then starts a write
+    and rolls it back: a directory, a file that is not SQLite, a read-only file or
+    directory each raise `BadStorePath` saying so; a damaged file `StoreBroken`; a
+    lock held past the busy timeout `StoreUnavailable`. Blocking: run it in a thread."""
+    if "\x00" in str(path):
+        raise BadStorePath(f"{str(path)!r} is not a file name (it holds a NUL character)")
+    if path.is_dir():
+        raise BadStorePath(f"{path} is a directory; name a file, e.g. {path / 'paperboy.sqlite3'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise BadStorePath(f"{path.parent} is not a directory; name a file in one") from None
+    except OSError as error:
+        raise BadStorePath(
+            f"cannot create the directory {path.parent} ({error.strerror}); create it, "
+            "or name a file elsewhere"
+        ) from None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        try:
+            # A table created and rolled back: SQLite refuses it on a read-only file or
+            # directory, where merely opening (or BEGIN) would succeed.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("CREATE TABLE paperboy_write_check (x)")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        raise translate_on_open(error, path) from None

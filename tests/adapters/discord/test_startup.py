@@ -10,6 +10,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from paperboy.config import ConfigError
 from paperboy.core.commands import COMMAND_NAMES
 from tests.adapters.discord.conftest import World, open_world
 from tests.fakes.discord import DiscordSimulator
@@ -83,8 +84,10 @@ async def test_configured_guilds_get_the_commands_instantly_and_the_log_says_so(
     assert f"synced 1 command (/papers with 14 subcommands) to guild {sim.guild.id}" in caplog.text
 
 
-async def test_a_bad_token_stops_start_with_the_login_failure(
+async def test_a_bad_token_stops_start_with_one_line_naming_discord_token(
     sim: DiscordSimulator, tmp_path: Path, clock: Callable[[], datetime]
 ) -> None:
-    with pytest.raises(discord.LoginFailure):
+    with pytest.raises(ConfigError) as refused:
         await open_world(sim, tmp_path, clock, DISCORD_TOKEN="not-the-token")
+    assert str(refused.value).startswith("DISCORD_TOKEN: Discord refused it")
+    assert isinstance(refused.value.__context__, discord.LoginFailure)

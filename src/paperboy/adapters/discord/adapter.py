@@ -2,9 +2,11 @@
 
 `start` points discord.py at the configured REST and gateway URLs (its two
 documented knobs, `Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`), logs in,
-connects as a task and returns once the client is READY. `wait_closed` ends when
-that task does, raising what killed it (a malformed gateway event, a revoked token).
-`post` is the digests' `ChannelPoster`. `aclose` disconnects and restores the URLs.
+connects as a task and returns once the client is READY; a refused token or an
+unreachable Discord stops it with one line (`ConfigError`, `Unreachable`).
+`wait_closed` ends when that task does, raising what killed it (a malformed
+gateway event, a revoked token). `post` is the digests' `ChannelPoster`. `aclose`
+disconnects and restores the URLs.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import aiohttp
 import discord
 import yarl
 
@@ -25,9 +28,10 @@ from paperboy.adapters.discord.pages import PageButtons, PageRefStore
 from paperboy.adapters.discord.render import render
 from paperboy.adapters.discord.sending import GuildMessageable, send_to_channel
 from paperboy.adapters.discord.suggestions import Suggestions
+from paperboy.config import ConfigError
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform
-from paperboy.core.ports import PostFailed
+from paperboy.core.ports import PostFailed, Unreachable
 from paperboy.core.replies import PaperList, Reply
 
 log = logging.getLogger(__name__)
@@ -80,8 +84,11 @@ class DiscordAdapter:
         return self._task
 
     async def start(self) -> None:
-        """Log in and connect; return once READY. Raises what stopped the client if it
-        stopped first (e.g. `discord.LoginFailure` for a bad token)."""
+        """Log in and connect; return once READY.
+
+        Raises ConfigError when Discord refuses the token, Unreachable when it cannot
+        be reached (naming the URL and its setting) or is not ready in time, and what
+        stopped the client if it stopped first for another reason."""
         if self._client is not None:
             raise RuntimeError("the Discord adapter was already started")
         self._point_at_configured_urls()
@@ -93,27 +100,74 @@ class DiscordAdapter:
             identify_wait=self.options.identify_wait,
         )
         self._client = client
-        self._task = asyncio.create_task(client.start(self._token), name="discord-client")
-        self._task.add_done_callback(_log_unexpected_end)
-        ready = asyncio.create_task(client.wait_until_ready(), name="discord-ready")
-        done, _ = await asyncio.wait(
-            {ready, self._task},
-            timeout=self.options.ready_timeout,
-            return_when=asyncio.FIRST_COMPLETED,
-        )
-        if ready not in done:
-            ready.cancel()
-            failure = self._task.exception() if self._task in done else None
+        try:
+            async with asyncio.timeout(self.options.ready_timeout):
+                await self._log_in(client)
+                await self._check_gateway()
+                task = await self._connect(client)
+        except TimeoutError:
             await self.aclose()
-            if failure is not None:
-                raise failure
-            raise TimeoutError(f"Discord was not ready after {self.options.ready_timeout:g} s")
+            raise Unreachable(
+                f"Discord was not ready after {self.options.ready_timeout:g} s; check the "
+                "network, discord.api_url and discord.gateway_url"
+            ) from None
+        except BaseException:
+            await self.aclose()
+            raise
+        task.add_done_callback(_log_unexpected_end)
         log.info(
             "discord connected as %s (id %s) to %d guilds",
             client.user,
             client.user.id if client.user else "?",
             len(client.guilds),
         )
+
+    async def _log_in(self, client: PaperboyClient) -> None:
+        try:
+            await client.login(self._token)
+        except discord.LoginFailure as error:
+            raise ConfigError(f"DISCORD_TOKEN: Discord refused it ({error})") from None
+        except discord.HTTPException as error:
+            raise Unreachable(
+                f"Discord answered HTTP {error.status} at {self._api_url}; try again later"
+            ) from None
+        except (aiohttp.ClientError, OSError) as error:
+            raise Unreachable(
+                f"cannot reach Discord at {self._api_url} ({error}); check the network "
+                "and discord.api_url"
+            ) from None
+
+    async def _check_gateway(self) -> None:
+        """One websocket handshake with the gateway, closed at once. discord.py retries
+        a gateway it cannot reach forever with a traceback each time (2.7 instead dies
+        of an AttributeError on the first failure); this makes it one line."""
+        try:
+            async with aiohttp.ClientSession() as session:
+                socket = await session.ws_connect(self._gateway_url)
+                await socket.close()
+        except (aiohttp.ClientError, OSError) as error:
+            raise Unreachable(
+                f"cannot reach the Discord gateway at {self._gateway_url} ({error}); check "
+                "the network and discord.gateway_url"
+            ) from None
+
+    async def _connect(self, client: PaperboyClient) -> asyncio.Task[None]:
+        """Run the client's connection as a task (`self.task`); return it once READY,
+        or raise what ended it first."""
+        task = self._task = asyncio.create_task(
+            client.connect(reconnect=True), name="discord-client"
+        )
+        ready = asyncio.create_task(client.wait_until_ready(), name="discord-ready")
+        try:
+            done, _ = await asyncio.wait({ready, task}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+        if ready in done:
+            return task
+        failure = None if task.cancelled() else task.exception()
+        if isinstance(failure, discord.ConnectionClosed) and failure.code == 4004:
+            raise ConfigError("DISCORD_TOKEN: the Discord gateway refused it") from None
+        raise failure or RuntimeError("the Discord client stopped before it was ready")
 
     async def wait_closed(self) -> None:
         """Return when the client stops (after `aclose`); raise what killed it otherwise."""

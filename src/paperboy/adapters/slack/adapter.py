@@ -27,6 +27,7 @@ from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
 from paperboy.config import ConfigError, Secrets, SlackSettings
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform
+from paperboy.core.ports import Unreachable
 from paperboy.core.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -137,16 +138,31 @@ class SlackAdapter:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
-            raise ConfigError(
-                f"SLACK_BOT_TOKEN: Slack refused it ({error.response.get('error')})"
+            raise self._refused(
+                error, f"SLACK_BOT_TOKEN: Slack refused it ({error.response.get('error')})"
             ) from None
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            raise ConfigError(
-                f"slack.api_url: cannot reach Slack at {self.settings.api_url} ({error})"
-            ) from None
+        except (aiohttp.ClientError, OSError) as error:
+            raise self._unreachable(error) from None
         user = auth.get("user")
         log.info("Slack: signed in to %s as @%s", auth.get("team"), user)
         return user if isinstance(user, str) and user else "paperboy"
+
+    def _refused(self, error: SlackApiError, why: str) -> Exception:
+        """A token Slack refused is a bad setting; a server error is Slack being down."""
+        status = error.response.status_code
+        if status >= 500:
+            return Unreachable(
+                f"Slack answered HTTP {status} at {self.settings.api_url}; try again later"
+            )
+        return ConfigError(why)
+
+    def _unreachable(self, error: Exception) -> Unreachable:
+        # TimeoutError is an OSError; aiohttp's timeouts are both.
+        reason = str(error) or type(error).__name__
+        return Unreachable(
+            f"cannot reach Slack at {self.settings.api_url} ({reason}); check the network "
+            "and slack.api_url"
+        )
 
     async def _connect(self) -> None:
         # slack_sdk's client retries a refused app token forever, every 10 s, so ask
@@ -154,10 +170,13 @@ class SlackAdapter:
         try:
             await self.client.apps_connections_open(app_token=self._app_token)
         except SlackApiError as error:
-            raise ConfigError(
+            raise self._refused(
+                error,
                 f"SLACK_APP_TOKEN: Slack refused it ({error.response.get('error')}); it must be "
-                "an app-level token with connections:write, and Socket Mode must be on"
+                "an app-level token with connections:write, and Socket Mode must be on",
             ) from None
+        except (aiohttp.ClientError, OSError) as error:
+            raise self._unreachable(error) from None
         socket = AsyncSocketModeHandler(self.app, self._app_token)
         await socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
         self._socket = socket
