@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from paperboy.core.models import Paper
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
 from tests.fakes.paper_sources import PaperSourceSimulator
+from tests.processes import paperboy_command
 
 NOW = datetime(2025, 3, 13, 9, 0, tzinfo=UTC)
 
@@ -85,10 +85,16 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def run(cli_env: dict[str, str], tmp_path: Path) -> Run:
     def invoke(
-        *args: str, stdin: str = "", timeout: float = 60
+        *args: str,
+        stdin: str = "",
+        timeout: float = 60,
+        as_a_user: bool = False,
+        max_file_bytes: int = 0,
     ) -> subprocess.CompletedProcess[str]:
+        """`paperboy ARGS`; `as_a_user`: file permissions apply even to root;
+        `max_file_bytes`: no file it writes may grow past that (see tests.processes)."""
         return subprocess.run(
-            [sys.executable, "-m", "paperboy", *args],
+            paperboy_command(*args, as_a_user=as_a_user, max_file_bytes=max_file_bytes),
             input=stdin,
             capture_output=True,
             text=True,

@@ -58,3 +58,29 @@ async def read_until(process: asyncio.subprocess.Process, marker: str, seconds: 
                 raise AssertionError(f"the process ended before printing {marker!r}")
             if marker in line:
                 return line
+
+
+# `python -c RESTRICTED AS_A_USER MAX_FILE_BYTES ARGS...` execs `python -m paperboy ARGS`
+# after: AS_A_USER "1": dropping (when root) the capabilities that let root ignore file
+# permissions, from the bounding set, so that paperboy meets them as any user does;
+# MAX_FILE_BYTES > 0: no file it writes may grow beyond that (a full disk, for big files).
+RESTRICTED = """
+import ctypes, os, resource, signal, sys
+as_a_user, max_file_bytes, args = sys.argv[1] == "1", int(sys.argv[2]), sys.argv[3:]
+if as_a_user and os.geteuid() == 0:
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "cannot drop root's file capabilities")
+if max_file_bytes:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+os.execv(sys.executable, [sys.executable, "-m", "paperboy", *args])
+"""
+
+
+def paperboy_command(*args: str, as_a_user: bool = False, max_file_bytes: int = 0) -> list[str]:
+    """The command line that runs `paperboy ARGS`, restricted as asked (see RESTRICTED)."""
+    if not as_a_user and not max_file_bytes:
+        return [sys.executable, "-m", "paperboy", *args]
+    return [sys.executable, "-c", RESTRICTED, "1" if as_a_user else "0", str(max_file_bytes), *args]
