@@ -187,3 +187,24 @@ def test_a_store_directory_this_user_cannot_create_is_one_line_naming_it(
         f"{tmp_path / 'shared' / 'paperboy'} (Permission denied); create it, or name a file "
         "elsewhere"
     )
+
+
+def test_a_search_whose_index_cannot_be_saved_answers_with_one_warning(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    make_store(run)
+    store = Path(cli_env["PAPERBOY_STORE_PATH"])
+    index = store.with_name(store.name + ".index")
+    full = index.stat().st_size // 2  # the disk fills up halfway through writing the index
+    index.unlink()  # so the search builds it and saves it (and writes nothing else)
+
+    result = run("search", "lora", max_file_bytes=full)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].lstrip().startswith("1. In-Context Meta LoRA Generation")
+    assert "Traceback" not in result.stderr
+    [warning] = result.stderr.splitlines()
+    assert f"WARNING paperboy.core.library: could not save the search index to {index} (" in (
+        warning
+    )
+    assert sorted(p.name for p in store.parent.iterdir()) == [store.name]

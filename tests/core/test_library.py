@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -53,3 +54,32 @@ async def test_a_saved_index_is_loaded_and_a_stale_or_corrupt_one_rebuilt(
     rebuilt = Library(store.papers, index_path=path)
     await rebuilt.open()
     assert len(rebuilt.index) == 75
+
+
+async def test_an_index_that_cannot_be_saved_is_one_warning_and_searches_go_on(
+    store: Store,
+    sample_papers: list[Paper],
+    now: datetime,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await store.papers.upsert(sample_papers, at=now)
+    path = tmp_path / "papers.index"
+    path.mkdir()  # the rename into place fails, as on a full disk or read-only directory
+    library = Library(store.papers, index_path=path)
+
+    with caplog.at_level(logging.DEBUG, logger="paperboy.core.library"):
+        await library.open()  # builds, and tries to save
+        hits = await library.search("parameter efficient fine-tuning", limit=1)
+        extra = Paper(id="2501.00001", title="Zeppelin logistics", abstract="Airships.")
+        await library.add_papers([extra], at=now)
+        await library.save_index()  # tries again, quietly
+
+    assert hits[0].paper_id == "2308.10462"
+    assert (await library.search("zeppelin", limit=1))[0].paper_id == extra.id
+    saves = [r for r in caplog.records if "could not save" in r.getMessage()]
+    assert [r.levelno for r in saves] == [logging.WARNING, logging.DEBUG]  # said once
+    warnings = [r.getMessage() for r in saves if r.levelno == logging.WARNING]
+    assert warnings[0].startswith(f"could not save the search index to {path} (")
+    assert warnings[0].endswith("searching goes on from memory, and the next start rebuilds it")
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import struct
+import subprocess
+import sys
 import zlib
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from paperboy.search import IndexOptions, SearchIndex
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 
 @pytest.fixture
@@ -114,3 +115,62 @@ def test_another_format_version_is_refused(saved: Path, caplog: pytest.LogCaptur
         prefix.pack(magic, head_len, zlib.crc32(head)) + head + data[prefix.size + head_len :]
     )
     _expect_none(saved, caplog, "format version")
+
+
+# A process saving an index to argv[1] that, at the rename into place, either dies (as if
+# killed) or says "renaming" and waits for a line on stdin before going on.
+SAVING_CHILD = """
+import os, sys
+from paperboy.search import SearchIndex
+path, at_rename = sys.argv[1], sys.argv[2]
+rename = os.replace
+def interrupted(source, target):
+    if at_rename == "die":
+        os._exit(9)
+    print("renaming", flush=True)
+    sys.stdin.readline()
+    rename(source, target)
+os.replace = interrupted
+SearchIndex.build([{"id": "1", "title": "Zeppelins", "abstract": "Airships."}]).save(
+    __import__("pathlib").Path(path), fingerprint="child"
+)
+"""
+
+
+def saving_child(path: Path, at_rename: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", SAVING_CHILD, str(path), at_rename],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+
+def test_a_save_killed_before_its_rename_leaves_nothing_after_the_next_load(
+    saved: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with saving_child(saved, "die") as child:
+        assert child.wait(timeout=60) == 9
+    assert len(list(saved.parent.iterdir())) == 2  # the index and the killed save's file
+
+    with caplog.at_level(logging.INFO, logger="paperboy.search"):
+        assert SearchIndex.load(saved, fingerprint="store-v1") is not None  # the old one
+
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+    assert "removed 1 file(s) left by an interrupted index save" in caplog.text
+
+
+def test_a_load_while_another_process_saves_leaves_that_save_alone(saved: Path) -> None:
+    with saving_child(saved, "wait") as child:
+        try:
+            assert child.stdout is not None
+            assert child.stdout.readline() == "renaming\n"
+            assert SearchIndex.load(saved, fingerprint="store-v1") is not None
+            assert len(list(saved.parent.iterdir())) == 2  # its file is still there
+        finally:
+            child.communicate("go on\n", timeout=60)
+
+    assert child.returncode == 0
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+    assert SearchIndex.load(saved, fingerprint="child") is not None
