@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -84,3 +86,15 @@ def paperboy_command(*args: str, as_a_user: bool = False, max_file_bytes: int = 
     if not as_a_user and not max_file_bytes:
         return [sys.executable, "-m", "paperboy", *args]
     return [sys.executable, "-c", RESTRICTED, "1" if as_a_user else "0", str(max_file_bytes), *args]
+
+
+def the_one_line(
+    result: subprocess.CompletedProcess[str], *, progress: tuple[str, ...] = ("INFO",)
+) -> str:
+    """What a failed command said on stderr: one line, after nothing but log records
+    at the `progress` levels (what `paperboy run` logs as it starts); no traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    record = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (" + "|".join(progress) + ") ")
+    lines = [line for line in result.stderr.splitlines() if not record.match(line)]
+    assert len(lines) == 1, result.stderr
+    return lines[0]

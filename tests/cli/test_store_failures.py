@@ -4,14 +4,13 @@ The real command line, in a separate process."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Run
+from tests.processes import the_one_line
 
 COMMANDS = [
     ("run",),
@@ -25,19 +24,6 @@ COMMANDS = [
 
 def point_store_at(cli_env: dict[str, str], path: Path) -> None:
     cli_env["PAPERBOY_STORE_PATH"] = str(path)
-
-
-# `paperboy run` logs its progress at INFO; nothing else may come before the one line.
-PROGRESS = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO ")
-
-
-def the_one_line(result: subprocess.CompletedProcess[str]) -> str:
-    """What the command said on stderr, which must be one line (after any INFO progress
-    records of `run`) and no traceback."""
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if not PROGRESS.match(line)]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def make_store(run: Run) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from paperboy.config import ConfigError
 from paperboy.core.commands import COMMAND_NAMES
+from paperboy.core.ports import Unreachable
 from tests.adapters.discord.conftest import World, open_world
 from tests.fakes.discord import DiscordSimulator
 
@@ -91,3 +92,31 @@ async def test_a_bad_token_stops_start_with_one_line_naming_discord_token(
         await open_world(sim, tmp_path, clock, DISCORD_TOKEN="not-the-token")
     assert str(refused.value).startswith("DISCORD_TOKEN: Discord refused it")
     assert isinstance(refused.value.__context__, discord.LoginFailure)
+
+
+async def test_a_gateway_that_cannot_be_reached_stops_start_with_one_line_naming_it(
+    sim: DiscordSimulator,
+    tmp_path: Path,
+    clock: Callable[[], datetime],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    closed = "ws://127.0.0.1:9/"
+    with pytest.raises(Unreachable) as unreachable:
+        await open_world(sim, tmp_path, clock, PAPERBOY_DISCORD_GATEWAY_URL=closed)
+    message = str(unreachable.value)
+    assert message.startswith(f"cannot reach the Discord gateway at {closed} (")
+    assert message.endswith("); check the network and discord.gateway_url")
+    assert "\n" not in message
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+    assert sim.identifies == []
+
+
+async def test_discord_answering_503_at_start_is_a_runtime_failure_not_a_bad_setting(
+    sim: DiscordSimulator, tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    sim.fail("GET", "/users/@me", status=503, code=0, message="Service Unavailable")
+    with pytest.raises(Unreachable) as unreachable:
+        await open_world(sim, tmp_path, clock)
+    assert str(unreachable.value) == (
+        f"Discord answered HTTP 503 at {sim.api_url}; try again later"
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from paperboy.adapters.slack import SlackAdapter
 from paperboy.app import Core, build_bot, open_library, slack_adapter
@@ -179,3 +180,22 @@ def paper_ids(message: Message, action_id: str = "paperboy_save") -> list[str]:
         for element in block["elements"]
         if element.get("action_id") == action_id
     ]
+
+
+@asynccontextmanager
+async def slack_down() -> AsyncIterator[str]:
+    """A Slack Web API that answers every method 503 (an outage); its base URL."""
+
+    async def unavailable(request: web.Request) -> web.Response:
+        return web.Response(status=503, text="upstream connect error")
+
+    app = web.Application()
+    app.router.add_route("*", "/{method:.*}", unavailable)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/api/"
+    finally:
+        await runner.cleanup()

@@ -8,7 +8,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
+from paperboy.adapters.slack.blocks import SlackMessage
+from paperboy.adapters.slack.pacing import ChannelPacer
+from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
 from paperboy.core.replies import Notice
 from tests.adapters.slack.conftest import (
     CHANNEL,
@@ -16,6 +20,7 @@ from tests.adapters.slack.conftest import (
     Workspace,
     running_workspace,
     section_texts,
+    slack_down,
     slack_settings,
 )
 from tests.fakes.slack import SlackSimulator
@@ -151,9 +156,17 @@ async def test_web_api_calls_share_one_connection_instead_of_one_each(
 ) -> None:
     """Every new connection to Slack costs a TLS handshake; a digest is many messages."""
     for n in range(5):
-        await workspace.adapter.post(
-            workspace.channel(), Notice(f"message {n}", ephemeral=False)
-        )
+        await workspace.adapter.post(workspace.channel(), Notice(f"message {n}", ephemeral=False))
     posts = workspace.slack.calls("chat.postMessage")
     assert len(posts) == 5
     assert len({call.peer for call in posts}) == 1
+
+
+async def test_a_slack_error_page_instead_of_json_is_a_transient_post_failure() -> None:
+    async with slack_down() as api_url:
+        client = AsyncWebClient(token="xoxb-1", base_url=api_url)
+        sender = SlackSender(client, ChannelPacer(0.0))
+        with pytest.raises(SlackPostFailed) as failed:
+            await sender.post(CHANNEL, SlackMessage(text="hello", blocks=[]))
+    assert failed.value.code == "http_503"
+    assert not failed.value.permanent

@@ -12,7 +12,14 @@ from paperboy.adapters.slack import SlackAdapter
 from paperboy.app import App, open_library
 from paperboy.cli import main
 from paperboy.config import ConfigError, Secrets, Settings, SlackSettings, SourcesSettings
-from tests.adapters.slack.conftest import build_slack, fixed_clock, paper_ids, slack_settings
+from paperboy.core.ports import Unreachable
+from tests.adapters.slack.conftest import (
+    build_slack,
+    fixed_clock,
+    paper_ids,
+    slack_down,
+    slack_settings,
+)
 from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.fakes.slack import SlackSimulator
 
@@ -125,3 +132,18 @@ async def test_paperboy_run_with_slack_tokens_answers_slash_commands_until_stopp
     assert answer.message is not None
     assert paper_ids(answer.message)[0] == "2501.17635"
     assert slack.socket_connections == 1
+
+
+async def test_slack_answering_503_at_start_is_a_runtime_failure_not_a_bad_token(
+    settings: Settings,
+) -> None:
+    async with slack_down() as api_url:
+        down = dataclasses.replace(
+            settings, slack=dataclasses.replace(settings.slack, api_url=api_url)
+        )
+        async with open_library(down, clock=fixed_clock()) as core:
+            adapter = build_slack(core)
+            with pytest.raises(Unreachable) as unreachable:
+                await adapter.start()
+            await adapter.aclose()
+    assert str(unreachable.value) == f"Slack answered HTTP 503 at {api_url}; try again later"

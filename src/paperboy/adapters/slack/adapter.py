@@ -138,23 +138,22 @@ class SlackAdapter:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
-            raise self._refused(
-                error, f"SLACK_BOT_TOKEN: Slack refused it ({error.response.get('error')})"
-            ) from None
+            raise self._refused(error, "SLACK_BOT_TOKEN") from None
         except (aiohttp.ClientError, OSError) as error:
             raise self._unreachable(error) from None
         user = auth.get("user")
         log.info("Slack: signed in to %s as @%s", auth.get("team"), user)
         return user if isinstance(user, str) and user else "paperboy"
 
-    def _refused(self, error: SlackApiError, why: str) -> Exception:
-        """A token Slack refused is a bad setting; a server error is Slack being down."""
-        status = error.response.status_code
-        if status >= 500:
+    def _refused(self, error: SlackApiError, token: str, advice: str = "") -> Exception:
+        """A token Slack refused is a bad setting; a server error is Slack being down.
+        (An error page instead of JSON is no refusal either: its body is a string.)"""
+        status, body = error.response.status_code, error.response.data
+        if status >= 500 or not isinstance(body, dict):
             return Unreachable(
                 f"Slack answered HTTP {status} at {self.settings.api_url}; try again later"
             )
-        return ConfigError(why)
+        return ConfigError(f"{token}: Slack refused it ({body.get('error')}){advice}")
 
     def _unreachable(self, error: Exception) -> Unreachable:
         # TimeoutError is an OSError; aiohttp's timeouts are both.
@@ -172,8 +171,9 @@ class SlackAdapter:
         except SlackApiError as error:
             raise self._refused(
                 error,
-                f"SLACK_APP_TOKEN: Slack refused it ({error.response.get('error')}); it must be "
-                "an app-level token with connections:write, and Socket Mode must be on",
+                "SLACK_APP_TOKEN",
+                "; it must be an app-level token with connections:write, and Socket Mode "
+                "must be on",
             ) from None
         except (aiohttp.ClientError, OSError) as error:
             raise self._unreachable(error) from None

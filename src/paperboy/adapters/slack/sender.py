@@ -67,7 +67,10 @@ class SlackPostFailed(PostFailed):
 
 def post_failed(error: SlackApiError | aiohttp.ClientError | TimeoutError) -> SlackPostFailed:
     if isinstance(error, SlackApiError):
-        code = str(error.response.get("error") or f"http_{error.response.status_code}")
+        # An error page from a proxy in front of Slack has a text body, not JSON.
+        body = error.response.data
+        slack_code = body.get("error") if isinstance(body, dict) else None
+        code = str(slack_code or f"http_{error.response.status_code}")
         permanent = code in PERMANENT_ERRORS and error.response.status_code != 429
         reason = _EXPLAINED.get(code, "Slack refused the message")
         return SlackPostFailed(f"{reason} ({code})", code=code, permanent=permanent)
