@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -10,6 +11,7 @@ from pathlib import Path
 import discord
 import pytest
 
+from paperboy.adapters.discord import DiscordOptions
 from paperboy.config import ConfigError
 from paperboy.core.commands import COMMAND_NAMES
 from paperboy.core.ports import Unreachable
@@ -119,4 +121,30 @@ async def test_discord_answering_503_at_start_is_a_runtime_failure_not_a_bad_set
         await open_world(sim, tmp_path, clock)
     assert str(unreachable.value) == (
         f"Discord answered HTTP 503 at {sim.api_url}; try again later"
+    )
+
+
+async def test_a_gateway_that_never_answers_stops_start_after_the_ready_timeout(
+    sim: DiscordSimulator, tmp_path: Path, clock: Callable[[], datetime]
+) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # accepts the connection, never answers the handshake
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    patient = DiscordOptions(guild_ready_timeout=0.05, identify_wait=0.0, ready_timeout=0.5)
+    async with server:
+        with pytest.raises(Unreachable) as unreachable:
+            await open_world(
+                sim,
+                tmp_path,
+                clock,
+                options=patient,
+                PAPERBOY_DISCORD_GATEWAY_URL=f"ws://127.0.0.1:{port}/",
+            )
+        server.close()
+    assert str(unreachable.value) == (
+        "Discord was not ready after 0.5 s; check the network, discord.api_url and "
+        "discord.gateway_url"
     )
