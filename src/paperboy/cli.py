@@ -135,17 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _warn(f"paperboy: the store is unavailable ({error}); try again shortly")
         return 1
     except (StoreBroken, Unreachable) as error:
-        print(f"paperboy: {error}", file=sys.stderr)
+        _warn(f"paperboy: {error}")
         return 1
     except KeyboardInterrupt:
         return 130
     except Exception as error:
         # The last word: no traceback on the terminal, but -v shows where it came from.
         log.debug("%s failed", args.command, exc_info=True)
-        print(
-            f"paperboy: {args.command} failed: {error!r}; run it again with -v for details",
-            file=sys.stderr,
-        )
+        _warn(f"paperboy: {args.command} failed: {error!r}; run it again with -v for details")
         return 1
 
 
