@@ -57,6 +57,16 @@ def test_the_config_file_can_come_from_the_environment(tmp_path: Path) -> None:
     assert load_settings(env={"PAPERBOY_CONFIG": str(path)}).search.page_size == 2
 
 
+def test_timezone_settings_take_zone_names_and_utc_offsets_as_subscribe_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"PAPERBOY_DIGEST_DEFAULT_TIMEZONE": "UTC+2", "PAPERBOY_SOURCES_INGEST_TIMEZONE": "CET"}
+    settings = load_settings(env=env)
+    assert settings.digest.default_timezone == "UTC+2"
+    assert settings.sources.ingest_timezone == "CET"
+
+
 @pytest.mark.parametrize(
     ("text", "env", "message"),
     [

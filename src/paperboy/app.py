@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TextIO
-from zoneinfo import ZoneInfo
 
 from paperboy.adapters.console import ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
@@ -30,6 +29,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
 from paperboy.core.ports import ChannelPoster, DigestCommands, PaperFetcher
 from paperboy.core.replies import Reply
+from paperboy.core.zones import zone_info
 from paperboy.digest.schedule import DailyTrigger, clock_time
 from paperboy.digest.service import DigestOptions, DigestService
 from paperboy.scheduler import DigestJobs, Scheduler
@@ -301,7 +301,7 @@ class App:
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
         trigger = DailyTrigger(
             clock_time(self.settings.sources.ingest_time),
-            ZoneInfo(self.settings.sources.ingest_timezone),
+            zone_info(self.settings.sources.ingest_timezone),
         )
         # catch_up, not just refresh_recent: days the source was down for are filled in
         # at the next daily run, not only at the next restart.

@@ -19,9 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
+
+from paperboy.core.zones import EXAMPLES, canonical_zone
 
 ENV_PREFIX = "PAPERBOY_"
 CONFIG_ENV = "PAPERBOY_CONFIG"
@@ -56,10 +57,8 @@ def _clock_time(value: str) -> str | None:
 
 
 def _timezone(value: str) -> str | None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        return f"unknown timezone {value!r} (use an IANA name such as Europe/Berlin)"
+    if canonical_zone(value) is None:
+        return f"unknown timezone {value!r} (use {EXAMPLES})"
     return None
 
 

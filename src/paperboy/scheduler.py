@@ -7,12 +7,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from paperboy.core.models import ChannelRef, Subscription
+from paperboy.core.zones import zone_info
 from paperboy.digest.schedule import DailyTrigger, clock_time
 from paperboy.digest.service import RunDigest
 
@@ -74,7 +74,7 @@ class DigestJobs:
     def schedule(self, subscription: Subscription, run: RunDigest) -> None:
         trigger = DailyTrigger(
             clock_time(subscription.time),
-            ZoneInfo(subscription.timezone),
+            zone_info(subscription.timezone),
             weekdays_only=subscription.weekdays_only,
         )
         job_id = digest_job_id(subscription.channel)

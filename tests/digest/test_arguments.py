@@ -45,3 +45,74 @@ def test_bad_arguments_name_what_was_wrong(text: str, message: str) -> None:
     result = parse(text)
     assert isinstance(result, ArgumentError)
     assert message in result.message
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "topics"),
+    [
+        ("09:30 CET", "CET", ""),
+        ("09:30 cet robotics", "CET", "robotics"),
+        ("09:30 EST", "EST", ""),
+        ("09:30 Japan agents", "Japan", "agents"),
+        ("09:30 UTC+2", "UTC+02:00", ""),
+        ("09:30 gmt-3 agents", "UTC-03:00", "agents"),
+        ("09:30 +05:30", "UTC+05:30", ""),
+        ("-0800 agents", "UTC-08:00", "agents"),
+        ("09:30 UTC+02:00", "UTC+02:00", ""),
+        ("09:30 +00:00", "UTC", ""),
+    ],
+)
+def test_zoneinfo_names_and_utc_offsets_are_zones_not_topics(
+    text: str, zone: str, topics: str
+) -> None:
+    spec = parse(text)
+    assert isinstance(spec, SubscriptionSpec), spec
+    assert (spec.timezone, spec.topics) == (zone, topics)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "09:30 japan robots",
+        "09:30 wet sensors",
+        "09:30 UTC ROC curves",
+        "09:30 UTC vision/language",
+    ],
+)
+def test_everyday_words_stay_topics(text: str) -> None:
+    spec = parse(text)
+    assert isinstance(spec, SubscriptionSpec), spec
+    assert spec.timezone == "UTC"
+    assert spec.topics == text.split(" ", 1)[1].removeprefix("UTC ")
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("09:30 UTC+25", "from UTC-12 to UTC+14"),
+        ("09:30 +5:75", "is not a UTC offset"),
+        ("09:30 PST", "America/Los_Angeles"),
+        ("09:30 CEST agents", "Europe/Berlin"),
+        ("09:30 Berlin", "Did you mean Europe/Berlin?"),
+        ("09:30 Europe/Berln", "Did you mean Europe/Berlin?"),
+        ("CET 09:30", "the time can only come first, e.g. `subscribe 09:30 CET"),
+        ("09:30 agents 10:00", "looks like a time"),
+        ("09:30 agents 7pm", "looks like a time"),
+        ("09:30 agents Europe/Berlin", "the timezone can only come right after the time"),
+        ("09:30 agents UTC+2", "looks like a timezone"),
+        ("09:30 UTC agents paper:3", "Did you mean `papers:`?"),
+        ("09:30 UTC agents vote:10", "Did you mean `votes:`?"),
+    ],
+)
+def test_what_looks_like_a_zone_or_time_but_is_none_is_refused_with_a_hint(
+    text: str, hint: str
+) -> None:
+    result = parse(text)
+    assert isinstance(result, ArgumentError), result
+    assert hint in result.message
+
+
+def test_a_default_timezone_setting_is_stored_in_its_canonical_spelling() -> None:
+    spec = parse_subscription("agents", default_time="09:00", default_timezone="utc+2")
+    assert isinstance(spec, SubscriptionSpec)
+    assert spec.timezone == "UTC+02:00"

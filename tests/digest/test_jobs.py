@@ -38,6 +38,16 @@ async def test_a_subscription_is_one_job_at_its_local_time(scheduler: Scheduler)
     assert nxt - datetime.now(UTC) <= timedelta(days=1)
 
 
+async def test_a_subscription_at_a_utc_offset_is_a_job_at_that_offsets_time(
+    scheduler: Scheduler,
+) -> None:
+    jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
+    jobs.schedule(Subscription(CHANNEL, "09:30", "UTC+05:30"), nothing)
+    nxt = scheduler.next_run(digest_job_id(CHANNEL)).astimezone(UTC)
+    assert (nxt.hour, nxt.minute) == (4, 0)
+    assert nxt - datetime.now(UTC) <= timedelta(days=1)
+
+
 async def test_changing_and_removing_a_subscription_changes_the_job_live(
     scheduler: Scheduler,
 ) -> None:

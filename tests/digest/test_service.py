@@ -156,6 +156,48 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
     assert (await store.subscriptions.get(CHANNEL)).time == "18:00"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("arguments", "zone", "upcoming"),
+    [
+        ("09:30 CET", "CET", "Fri 14 Mar 09:30"),  # 10:00 there now
+        ("09:30 UTC+2", "UTC+02:00", "Fri 14 Mar 09:30"),
+        ("09:30 +05:30", "UTC+05:30", "Fri 14 Mar 09:30"),
+        ("09:30 UTC-5", "UTC-05:00", "Thu 13 Mar 09:30"),  # 04:00 there now
+    ],
+)
+async def test_zone_names_and_utc_offsets_are_timezones_that_survive_the_store(
+    store: Store, library: Library, wall: Clock, arguments: str, zone: str, upcoming: str
+) -> None:
+    jobs = Jobs()
+    digests = service(store, library, Poster(), wall, jobs)
+    reply = await subscribe(digests, arguments)
+    assert isinstance(reply, Notice)
+    assert reply.text == (
+        f"This channel gets a daily digest every day at 09:30 {zone}, up to 5 papers, "
+        f"on any topic. Next: {upcoming} {zone}."
+    )
+    stored = await store.subscriptions.get(CHANNEL)
+    assert stored is not None
+    assert (stored.timezone, stored.topics) == (zone, "")
+    assert jobs.scheduled[CHANNEL] == stored
+
+
+async def test_a_digest_in_a_utc_offset_zone_is_posted_for_that_zones_day(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """At 23:00 UTC on the 12th it is already 04:30 on the 13th at UTC+05:30: the
+    04:00 digest missed during a restart is that day's, and is posted once."""
+    wall.now = datetime(2025, 3, 12, 23, 0, tzinfo=UTC)
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "04:00 UTC+05:30 papers:2")
+    await digests.catch_up()
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    run = await store.digests.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.finished
+
+
 async def test_unsubscribe_stops_it(store: Store, library: Library, wall: Clock) -> None:
     jobs = Jobs()
     digests = service(store, library, Poster(), wall, jobs)

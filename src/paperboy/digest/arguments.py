@@ -6,20 +6,31 @@ names what was wrong.
 
 from __future__ import annotations
 
-import functools
+import difflib
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from paperboy.core.text import inline_code
+from paperboy.core.zones import (
+    canonical_zone,
+    is_known_abbreviation,
+    looks_like_offset,
+    place_names,
+    zone_problem,
+)
 
 MAX_PAPERS = 10
 MAX_TOPICS_CHARS = 200
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
+# What may be meant as a time in the first word ("9.30", "9h", "9am")...
 _LOOKS_LIKE_TIME = re.compile(r"\d{1,2}[:.h]\d{0,2}|\d{1,2}(am|pm)", re.IGNORECASE)
+# ...and what can only be meant as one anywhere else.
+_SURELY_TIME = re.compile(r"\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?(am|pm)", re.IGNORECASE)
 _PAPERS = re.compile(r"papers:(\S*)", re.IGNORECASE)
 _VOTES = re.compile(r"votes:(?:>=)?(\S*)", re.IGNORECASE)
+_OPTION = re.compile(r"([a-z]+):\S*", re.IGNORECASE)
+_OPTIONS = ("papers", "votes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,27 +51,33 @@ class ArgumentError:
 def parse_subscription(
     arguments: str, *, default_time: str, default_timezone: str, default_papers: int = 5
 ) -> SubscriptionSpec | ArgumentError:
-    clock, zone, papers, votes, weekdays = default_time, default_timezone, default_papers, 0, False
-    topics: list[str] = []
+    """The settings `subscribe [HH:MM] [timezone] [topics…] [options]` asks for.
+
+    The time can only be the first word and the timezone only the word after
+    it (or the first, without a time). Anywhere else, a word that can only be
+    a time or a timezone ("10:00", "Europe/Berlin", "UTC+2") is refused with a
+    hint rather than taken as a topic; so is a mistyped option ("paper:3")."""
+    clock, papers, votes, weekdays = default_time, default_papers, 0, False
+    zone = canonical_zone(default_timezone) or default_timezone  # a setting may say "utc+2"
     words = arguments.split()
-    for position, word in enumerate(words):
+    position = 0
+    if words and _LOOKS_LIKE_TIME.fullmatch(words[0]):
+        parsed = _parse_time(words[0])
+        if parsed is None:
+            return ArgumentError(
+                f"{inline_code(words[0])} is not a time of day: use 24-hour HH:MM, e.g. 09:30."
+            )
+        clock, position = parsed, 1
+    if position < len(words) and _meant_as_zone(words[position]):
+        word = words[position]
+        canonical = canonical_zone(word)
+        if canonical is None:
+            return ArgumentError(_not_a_zone(word, clock))
+        zone, position = canonical, position + 1
+    topics: list[str] = []
+    for word in words[position:]:
         lowered = word.lower()
-        if position == 0 and _LOOKS_LIKE_TIME.fullmatch(word):
-            parsed = _parse_time(word)
-            if parsed is None:
-                return ArgumentError(
-                    f"{inline_code(word)} is not a time of day: use 24-hour HH:MM, e.g. 09:30."
-                )
-            clock = parsed
-        elif position <= 1 and _looks_like_zone(word):
-            canonical = _zone(word)
-            if canonical is None:
-                return ArgumentError(
-                    f"I don't know the timezone {inline_code(word)}: use an IANA name such as "
-                    "Europe/Berlin, America/New_York or UTC."
-                )
-            zone = canonical
-        elif match := _PAPERS.fullmatch(word):
+        if match := _PAPERS.fullmatch(word):
             if not match[1].isdigit() or not 1 <= int(match[1]) <= MAX_PAPERS:
                 return ArgumentError(f"`papers:` takes a number from 1 to {MAX_PAPERS}.")
             papers = int(match[1])
@@ -70,6 +87,8 @@ def parse_subscription(
             votes = int(match[1])
         elif lowered in ("weekdays", "weekdays-only"):
             weekdays = True
+        elif problem := _misplaced(word, clock=clock, zone=zone):
+            return ArgumentError(problem)
         else:
             topics.append(word)
     topic_text = " ".join(topics)
@@ -85,28 +104,50 @@ def _parse_time(text: str) -> str | None:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
-def _looks_like_zone(word: str) -> bool:
-    return "/" in word or word.upper() in ("UTC", "GMT", "Z")
+def _meant_as_zone(word: str) -> bool:
+    """Whether the word in the timezone's place is meant as one (right or wrong).
+
+    A place written as in a zone name ("Berlin") counts, so that it gets "did
+    you mean Europe/Berlin?" instead of becoming a topic."""
+    return (
+        canonical_zone(word) is not None
+        or "/" in word
+        or looks_like_offset(word)
+        or is_known_abbreviation(word)
+        or (word[:1].isupper() and bool(place_names(word)))
+    )
 
 
-@functools.cache
-def _zone_names() -> dict[str, str]:
-    """Lower-cased IANA names to their canonical spelling (read once: it scans tzdata)."""
-    return {name.lower(): name for name in available_timezones()}
+def _not_a_zone(word: str, clock: str) -> str:
+    problem = zone_problem(word)
+    if "/" in word or looks_like_offset(word):
+        return problem
+    # A bare word may have been meant as the first topic.
+    return (
+        f"{problem} To follow it as a topic, name the timezone first: "
+        f"`subscribe {clock} UTC {word[:40]}`."
+    )
 
 
-def _zone(word: str) -> str | None:
-    if word.upper() in ("UTC", "GMT", "Z"):
-        return "UTC"
-    # Accept any capitalisation ("europe/berlin") but answer with the canonical name.
-    name = _zone_names().get(word.lower())
-    if name is None:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+def _misplaced(word: str, *, clock: str, zone: str) -> str | None:
+    """Why a word among the topics cannot be one, or None when it can."""
+    if _SURELY_TIME.fullmatch(word):
+        return (
+            f"{inline_code(word)} looks like a time, and the time can only come first, "
+            f"e.g. `subscribe 09:30 {zone} robotics`."
+        )
+    if looks_like_offset(word) or ("/" in word and canonical_zone(word) is not None):
+        return (
+            f"{inline_code(word)} looks like a timezone, and the timezone can only come right "
+            f"after the time, e.g. `subscribe {clock} Europe/Berlin robotics`."
+        )
+    option = _OPTION.fullmatch(word)
+    if option is not None:
+        key = option[1].lower()
+        close = difflib.get_close_matches(key, _OPTIONS, n=1, cutoff=0.7)
+        if close and key not in _OPTIONS:
+            return f"I don't know the option {inline_code(word)}. Did you mean `{close[0]}:`?"
+    return None
 
 
 def describe(spec: SubscriptionSpec) -> str:

@@ -14,11 +14,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from paperboy.core.models import ChannelRef, Paper, Subscription
 from paperboy.core.ports import ChannelPoster, PostFailed
 from paperboy.core.replies import Notice, Reply
+from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
 from paperboy.digest.schedule import clock_time, last_fire_time, local_date_of
@@ -96,7 +96,7 @@ class DigestRunner:
             if fire is None:
                 continue
             channel = subscription.channel
-            day = local_date_of(fire, ZoneInfo(subscription.timezone))
+            day = local_date_of(fire, zone_info(subscription.timezone))
             run = await self.store.digests.run(channel, day)
             if run is not None and run.finished:
                 continue
@@ -134,7 +134,7 @@ class DigestRunner:
             return
         now = self.clock()
         fire = _last_fire(subscription, now) or now
-        await self.run_for_day(channel, local_date_of(fire, ZoneInfo(subscription.timezone)))
+        await self.run_for_day(channel, local_date_of(fire, zone_info(subscription.timezone)))
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
         task = asyncio.current_task()
@@ -284,7 +284,7 @@ def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
     return last_fire_time(
         now,
         clock_time(subscription.time),
-        ZoneInfo(subscription.timezone),
+        zone_info(subscription.timezone),
         weekdays_only=subscription.weekdays_only,
     )
 

@@ -9,15 +9,16 @@ autumn fall-back) fires once, at its first occurrence.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
+
+from paperboy.core.zones import zone_name
 
 _SATURDAY = 5
 
 
-def fire_time_on(day: date, at: time, zone: ZoneInfo) -> datetime:
+def fire_time_on(day: date, at: time, zone: tzinfo) -> datetime:
     """The UTC instant of `at` on local `day`.
 
     fold=0 picks the first of two instants when the time repeats; in a gap,
@@ -31,7 +32,7 @@ def runs_on(day: date, *, weekdays_only: bool) -> bool:
     return not weekdays_only or day.weekday() < _SATURDAY
 
 
-def next_fire_time(after: datetime, at: time, zone: ZoneInfo, *, weekdays_only: bool) -> datetime:
+def next_fire_time(after: datetime, at: time, zone: tzinfo, *, weekdays_only: bool) -> datetime:
     """The first fire time strictly after `after` (an aware datetime)."""
     local_day = after.astimezone(zone).date() - timedelta(days=1)
     for offset in range(10):
@@ -45,7 +46,7 @@ def next_fire_time(after: datetime, at: time, zone: ZoneInfo, *, weekdays_only: 
 
 
 def last_fire_time(
-    now: datetime, at: time, zone: ZoneInfo, *, weekdays_only: bool
+    now: datetime, at: time, zone: tzinfo, *, weekdays_only: bool
 ) -> datetime | None:
     """The latest fire time at or before `now`, looking back a week."""
     today = now.astimezone(zone).date()
@@ -59,7 +60,7 @@ def last_fire_time(
     return None
 
 
-def local_date_of(instant: datetime, zone: ZoneInfo) -> date:
+def local_date_of(instant: datetime, zone: tzinfo) -> date:
     return instant.astimezone(zone).date()
 
 
@@ -68,7 +69,7 @@ class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 is untyp
 
     __slots__ = ("at", "weekdays_only", "zone")
 
-    def __init__(self, at: time, zone: ZoneInfo, *, weekdays_only: bool = False) -> None:
+    def __init__(self, at: time, zone: tzinfo, *, weekdays_only: bool = False) -> None:
         self.at = at
         self.zone = zone
         self.weekdays_only = weekdays_only
@@ -81,7 +82,7 @@ class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 is untyp
 
     def __repr__(self) -> str:
         days = "weekdays" if self.weekdays_only else "daily"
-        return f"<DailyTrigger {days} at {self.at.isoformat('minutes')} {self.zone.key}>"
+        return f"<DailyTrigger {days} at {self.at.isoformat('minutes')} {zone_name(self.zone)}>"
 
 
 def clock_time(text: str) -> time:

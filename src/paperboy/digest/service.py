@@ -11,7 +11,6 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from paperboy.core.channel_rules import (
     digest_change_refused,
@@ -22,6 +21,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, PostRef, Subscription
 from paperboy.core.ports import ChannelPoster, PostFailed
 from paperboy.core.replies import Notice, Reply
+from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.arguments import ArgumentError, describe, parse_subscription
 from paperboy.digest.content import DigestContent, nothing_new
@@ -148,7 +148,7 @@ class DigestService:
                 timezone=self.options.default_timezone,
                 max_papers=self.options.default_papers,
             )
-            today = local_date_of(now, ZoneInfo(subscription.timezone))
+            today = local_date_of(now, zone_info(subscription.timezone))
             papers = await self.content.choose(subscription, today, exclude=set())
             if not papers:
                 return Notice(nothing_new(subscription))
@@ -188,7 +188,7 @@ class DigestService:
         await self.runner.run_for_day(channel, day)
 
     def _next_run(self, subscription: Subscription) -> datetime:
-        zone = ZoneInfo(subscription.timezone)
+        zone = zone_info(subscription.timezone)
         fire = next_fire_time(
             self.clock(),
             clock_time(subscription.time),

@@ -66,6 +66,31 @@ async def test_timezones_autocomplete_from_iana_names(world: World) -> None:
     assert choices[0] == {"name": "Europe/Berlin", "value": "Europe/Berlin"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone"), [("CET", "CET"), ("UTC+2", "UTC+02:00"), ("+05:30", "UTC+05:30")]
+)
+async def test_zone_names_and_utc_offsets_are_accepted_as_the_timezone_option(
+    world: World, typed: str, zone: str
+) -> None:
+    reply = await world.answer(
+        await world.command("subscribe", time="09:30", timezone=typed, topics="agents")
+    )
+    assert reply.content is not None
+    assert reply.content.startswith(f"This channel gets a daily digest every day at 09:30 {zone},")
+    stored = await world.core.store.subscriptions.get(world.channel_ref("papers"))
+    assert stored is not None
+    assert (stored.timezone, stored.topics) == (zone, "agents")
+
+
+async def test_timezones_autocomplete_offsets_and_abbreviations(world: World) -> None:
+    for typed, first in (("+05:30", "UTC+05:30"), ("cet", "CET"), ("PST", "America/Los_Angeles")):
+        interaction = await world.sim.send_autocomplete(
+            "papers", "subscribe", focused="timezone", options={"timezone": typed}
+        )
+        choices = (await world.sim.interaction_response(interaction)).choices
+        assert choices[0] == {"name": first, "value": first}
+
+
 async def test_subscribing_where_the_bot_cannot_post_adds_a_private_hint(world: World) -> None:
     interaction = await world.command("subscribe", channel="read-only")
     subscribed, hint = await world.sim.interaction_replies(interaction, 2)

@@ -3,7 +3,7 @@
 Each subcommand turns its options into the core's command line (the same grammar as
 Slack and the console, so the core does every check and gives every hint) and hands it
 to the interaction handlers. Paper options autocomplete from the store, `unsave` and
-`read` from the user's own list, `timezone` from the IANA names.
+`read` from the user's own list, `timezone` from the zone names and UTC offsets.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from paperboy.adapters.discord.interactions import Interactions, context_of
 from paperboy.adapters.discord.suggestions import Choices, Suggestions
 from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS
 from paperboy.core.replies import Notice
+from paperboy.core.zones import canonical_zone, zone_problem
 from paperboy.digest.arguments import MAX_PAPERS
 
 Interaction = discord.Interaction[Any]
@@ -47,11 +48,10 @@ def subscribe_arguments(
             return Notice("`time` takes a 24-hour time as HH:MM, e.g. 09:30.", error=True)
         words.append(time.strip())
     if timezone is not None:
-        zone = timezone.strip()
-        if "/" not in zone and zone.upper() not in ("UTC", "GMT", "Z"):
+        zone = canonical_zone(timezone)
+        if zone is None:
             return Notice(
-                "`timezone` takes an IANA name such as Europe/Berlin or America/New_York, "
-                "or UTC: pick one from the suggestions.",
+                f"{zone_problem(timezone)} Pick one from the suggestions as you type.",
                 error=True,
             )
         words.append(zone)
@@ -140,7 +140,7 @@ class PapersGroup(app_commands.Group):
     @app_commands.command(name="subscribe", description="A daily digest of papers in this channel")
     @app_commands.describe(
         time="When, as HH:MM (24-hour)",
-        timezone="In which timezone, e.g. Europe/Berlin",
+        timezone="In which timezone, e.g. Europe/Berlin, CET or UTC+2",
         topics="Only papers about these words",
         papers=f"At most this many papers a day (1 to {MAX_PAPERS})",
         min_upvotes="Only papers with at least this many upvotes",

@@ -1,4 +1,4 @@
-"""Autocomplete choices: papers from the store, the user's saved papers, IANA timezones.
+"""Autocomplete choices: papers from the store, the user's saved papers, timezones.
 
 Discord waits 3 s for choices and shows at most 25, each named in 1–100 characters.
 A failure gives no choices (and a log line), never an error for the user.
@@ -6,15 +6,14 @@ A failure gives no choices (and a log line), never an error for the user.
 
 from __future__ import annotations
 
-import functools
 import logging
-from zoneinfo import available_timezones
 
 from discord import app_commands
 
 from paperboy.core.bot import Bot
 from paperboy.core.models import UserRef
 from paperboy.core.text import clean_text, shorten
+from paperboy.core.zones import zone_suggestions
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +26,6 @@ Choices = list[app_commands.Choice[str]]
 def paper_choice(paper_id: str, title: str) -> app_commands.Choice[str]:
     name = shorten(f"{paper_id} · {clean_text(title)}", CHOICE_CHARS)
     return app_commands.Choice(name=name, value=paper_id)
-
-
-@functools.cache
-def _zone_names() -> tuple[str, ...]:
-    """Names `subscribe` understands: Area/Location ones, and UTC (read once: it scans tzdata)."""
-    return (*sorted(name for name in available_timezones() if "/" in name), "UTC")
 
 
 class Suggestions:
@@ -61,8 +54,6 @@ class Suggestions:
         return [paper_choice(paper_id, title) for paper_id, title in fitting[:MAX_CHOICES]]
 
     def timezones(self, typed: str) -> Choices:
-        """IANA names containing what was typed (any case), shortest first."""
-        needle = typed.strip().lower().replace(" ", "_")
-        names = [name for name in _zone_names() if needle in name.lower()]
-        names.sort(key=lambda name: (not name.lower().startswith(needle), len(name), name))
-        return [app_commands.Choice(name=name, value=name) for name in names[:MAX_CHOICES]]
+        """Timezones for what was typed: names, abbreviations and UTC offsets."""
+        names = zone_suggestions(typed[:CHOICE_CHARS], limit=MAX_CHOICES)
+        return [app_commands.Choice(name=name, value=name) for name in names]

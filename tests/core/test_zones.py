@@ -1,0 +1,58 @@
+"""Timezones as typed and as stored: every stored spelling reads back as the same zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from paperboy.core.zones import canonical_zone, zone_info, zone_names, zone_suggestions
+
+WINTER = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("typed", "offset"),
+    [
+        ("UTC+2", timedelta(hours=2)),
+        ("+05:30", timedelta(hours=5, minutes=30)),
+        ("GMT-0345", -timedelta(hours=3, minutes=45)),
+        ("UTC−8", -timedelta(hours=8)),  # a typographic minus
+        ("CET", timedelta(hours=1)),
+        ("est", -timedelta(hours=5)),
+        ("europe/berlin", timedelta(hours=1)),
+        ("z", timedelta(0)),
+    ],
+)
+def test_a_typed_zone_is_stored_in_a_spelling_that_reads_back_as_the_same_zone(
+    typed: str, offset: timedelta
+) -> None:
+    stored = canonical_zone(typed)
+    assert stored is not None
+    assert canonical_zone(stored) == stored
+    assert WINTER.astimezone(zone_info(stored)).utcoffset() == offset
+
+
+def test_every_zoneinfo_name_is_a_zone() -> None:
+    names = zone_names()
+    assert {"CET", "EST", "Japan", "Europe/Berlin", "UTC"} <= set(names)
+    assert all(canonical_zone(name) == name for name in names)
+    assert "localtime" not in names
+
+
+@pytest.mark.parametrize("typed", ["UTC+15", "-13", "+05:60", "Mars/Olympus", "PST", "", "x" * 80])
+def test_what_is_no_zone_is_refused(typed: str) -> None:
+    assert canonical_zone(typed) is None
+    if typed:
+        with pytest.raises(ValueError, match="unknown timezone"):
+            zone_info(typed)
+
+
+def test_suggestions_offer_offsets_abbreviations_and_names() -> None:
+    assert zone_suggestions("+05:30", limit=5)[0] == "UTC+05:30"
+    assert zone_suggestions("utc+5", limit=5)[0] == "UTC+05:00"
+    assert zone_suggestions("PST", limit=5)[0] == "America/Los_Angeles"
+    assert zone_suggestions("cet", limit=5)[0] == "CET"
+    assert zone_suggestions("berl", limit=5) == ["Europe/Berlin"]
+    assert zone_suggestions("", limit=3)[0] == "UTC"
+    assert len(zone_suggestions("a", limit=25)) == 25
