@@ -29,7 +29,7 @@ from paperboy.core.bibtex import to_bibtex
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Platform, UserRef
 from paperboy.core.ports import SourceFailure, StoreBroken, StoreUnavailable, Unreachable
-from paperboy.core.query import QueryError, parse_query
+from paperboy.core.searching import Refused, find
 from paperboy.core.text import INVISIBLE_CATEGORIES, terminal_text
 from paperboy.progress import Progress
 from paperboy.sources.errors import PaperNotFound
@@ -184,20 +184,24 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
     if not 1 <= limit <= 1000:
         raise UsageError("--limit must be between 1 and 1000")
-    parsed = parse_query(text, today=core.clock().date())
-    if isinstance(parsed, QueryError):
-        raise UsageError(parsed.message.replace("`", ""))
-    hits = await core.library.search(parsed.text, limit=limit, where=parsed.where)
+    found = await find(core.library, text, today=core.clock().date(), limit=limit)
+    if isinstance(found, Refused):
+        raise UsageError(found.message.replace("`", ""))
+    hits = found.hits
     papers = await core.store.papers.get_many([hit.paper_id for hit in hits])
     if not hits and not as_json:
-        _warn(f"No papers match {parsed.describe()}.")
+        _warn(found.nothing(0))
     for rank, hit in enumerate(hits, 1):
-        paper = papers[hit.paper_id]
+        paper = papers.get(hit.paper_id)
+        if paper is None:  # removed from the store since the search
+            continue
+        # A filter alone lists by date: there is no score to show.
+        score = None if found.newest_first else round(hit.score, 6)
         if as_json:
             row = {
                 "id": paper.id,
                 "title": paper.title,
-                "score": round(hit.score, 6),
+                "score": score,
                 "authors": list(paper.authors),
                 "date": paper.date.isoformat() if paper.date else None,
                 "upvotes": paper.upvotes,
@@ -206,14 +210,16 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
             }
             print(_json_line(row))  # already terminal-safe, and exactly the stored text
         else:
-            _say(f"{rank:>3}. {paper.title}  [{paper.id}]  {hit.score:.2f}")
+            shown = paper.date.isoformat() if paper.date else "no date"
+            last = shown if score is None else f"{score:.2f}"
+            _say(f"{rank:>3}. {paper.title}  [{paper.id}]  {last}")
     return 0
 
 
 async def _ingest(core: Core, args: argparse.Namespace) -> int:
     if args.sample:
         counts = await core.library.add_papers(load_sample_papers(), at=core.clock())
-        _say(f"sample papers: {counts.inserted} new, {counts.updated} updated")
+        _say(f"sample papers: {counts.describe()}")
         return 0
     if args.jsonl is not None:
         return await _ingest_jsonl(core, args.jsonl)
@@ -256,9 +262,7 @@ async def _ingest_jsonl(core: Core, path: Path) -> int:
     for problem in errors:
         _warn(f"{path}: {problem}")
     counts = await core.library.add_papers(papers, at=core.clock())
-    _say(
-        f"{path}: {counts.inserted} new, {counts.updated} updated, {len(errors)} bad lines skipped"
-    )
+    _say(f"{path}: {counts.describe()}, {len(errors)} bad lines skipped")
     return 1 if errors else 0
 
 

@@ -43,6 +43,56 @@ def test_bad_queries_and_arguments_exit_non_zero_with_one_line(run: Run) -> None
     assert run("frobnicate").returncode == 2
 
 
+@pytest.mark.parametrize(
+    ("query", "answer"),
+    [
+        ("", "Add some words to search for"),
+        ("since:7d", "Add some words to search for"),
+        ("the of and", "only very common or unsearchable words"),
+        ("lora vote:>=10", "Did you mean votes:?"),
+        ("autor:Durrett", "Did you mean author:?"),
+    ],
+)
+def test_a_query_chat_refuses_is_a_usage_error_with_chats_answer(
+    run: Run, query: str, answer: str
+) -> None:
+    result = run("search", query)
+    assert result.returncode == 2
+    assert answer in result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_author_alone_lists_their_papers_and_names_are_searchable(run: Run) -> None:
+    listed = run("search", 'author:"Greg Durrett"', "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(row["id"], row["score"]) for row in rows] == [("2406.01563", None)]
+    plain = run("search", 'author:"Greg Durrett"')
+    assert plain.stdout.rstrip().endswith("[2406.01563]  2024-06-03")
+    by_name = run("search", "Loïc", "Barrault", "--json")
+    assert json.loads(by_name.stdout.splitlines()[0])["id"] == "2412.08821"
+    nobody = run("search", "author:Nobody")
+    assert (nobody.returncode, nobody.stderr.strip()) == (
+        0,
+        "No papers by Nobody. Check the spelling of the name, or try fewer filters.",
+    )
+    missing = run("search", "xyzzyplugh")
+    assert missing.stderr.strip() == "No papers match “xyzzyplugh”. Try fewer or broader words."
+
+
+def test_importing_the_same_papers_again_counts_them_unchanged(run: Run, tmp_path: Path) -> None:
+    assert run("ingest", "--sample").stdout.strip().startswith("sample papers: ")
+    again = run("ingest", "--sample")
+    assert again.stdout.strip() == "sample papers: 0 new, 0 updated, 74 unchanged"
+    path = tmp_path / "papers.jsonl"
+    path.write_text(
+        json.dumps({"id": "team-001", "title": "Our report", "abstract": "Internal."}) + "\n"
+    )
+    assert "1 new, 0 updated, 0 unchanged" in run("ingest", "--jsonl", str(path)).stdout
+    assert "0 new, 0 updated, 1 unchanged" in run("ingest", "--jsonl", str(path)).stdout
+
+
 def test_a_broken_config_file_is_one_clear_line(run: Run, tmp_path: Path) -> None:
     (tmp_path / "bad.toml").write_text("[search]\npage_size = 'lots'\n")
     result = run("--config", str(tmp_path / "bad.toml"), "search", "lora")

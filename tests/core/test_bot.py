@@ -66,6 +66,10 @@ async def test_filters_narrow_the_results(bot: Bot) -> None:
     ("text", "answer"),
     [
         ("search since:7d", "Add some words to search for"),
+        ('search ""', "Add some words to search for"),
+        ("search lora vote:>=10", "Did you mean `votes:`?"),
+        ("search autor:Durrett", "Did you mean `author:`?"),
+        ("search lora sinse:7d", "Did you mean `since:`?"),
         ("search lora since:99999-99-99", "`since:` takes a date"),
         ("search lora votes:>=-1e309", "`votes:` takes a whole number"),
         ("search the of and", "only very common or unsearchable words"),
@@ -76,6 +80,42 @@ async def test_filters_narrow_the_results(bot: Bot) -> None:
 )
 async def test_bad_or_empty_searches_get_a_clear_answer(bot: Bot, text: str, answer: str) -> None:
     assert answer in notice(await bot.handle(text, ALICE)).text
+
+
+async def test_author_names_are_searchable_words(bot: Bot) -> None:
+    assert ids(await bot.handle("search Loïc Barrault", ALICE))[0] == "2412.08821"
+    assert ids(await bot.handle("search loic barrault", ALICE))[0] == "2412.08821"
+
+
+async def test_an_author_filter_alone_lists_their_papers_newest_first(
+    bot: Bot, library: Library, now: datetime
+) -> None:
+    newer = Paper(
+        id="2503.00042",
+        title="Reasoning traces",
+        abstract="Chains of thought, examined.",
+        authors=("Greg Durrett",),
+        published=date(2025, 3, 1),
+    )
+    await library.add_papers([newer], at=now)
+    reply = await bot.handle('search author:"Greg Durrett"', ALICE)
+    assert ids(reply) == ["2503.00042", "2406.01563"]
+    assert reply.title == "Papers by Greg Durrett, newest first (1–2)"  # type: ignore[union-attr]
+    assert ids(await bot.handle('search author:"Greg Durrett" since:2025-01-01', ALICE)) == [
+        "2503.00042"
+    ]
+    nobody = notice(await bot.handle('search author:"Nobody Atall"', ALICE))
+    assert nobody.text.startswith("No papers by Nobody Atall.")
+
+
+async def test_an_author_listing_pages_on(bot: Bot) -> None:
+    first = await bot.handle("search author:Yang", ALICE)
+    assert isinstance(first, PaperList)
+    assert first.more is not None
+    later = await bot.page(first.more, ALICE)
+    assert not set(ids(first)) & set(ids(later))
+    dates = [card.paper.date for card in [*first.cards, *later.cards]]  # type: ignore[union-attr]
+    assert dates == sorted(dates, key=lambda day: day or date.min, reverse=True)
 
 
 async def test_similar_excludes_the_paper_itself(bot: Bot) -> None:

@@ -102,6 +102,7 @@ def test_everyday_words_stay_topics(text: str) -> None:
         ("09:30 agents UTC+2", "looks like a timezone"),
         ("09:30 UTC agents paper:3", "Did you mean `papers:`?"),
         ("09:30 UTC agents vote:10", "Did you mean `votes:`?"),
+        ("09:30 UTC agents since:7d", "`since:` filters a search"),
     ],
 )
 def test_what_looks_like_a_zone_or_time_but_is_none_is_refused_with_a_hint(

@@ -23,14 +23,20 @@ NOISE = 1e-12
 class Reference:
     """BM25Okapi over the same token lists, documents in the index's insertion order.
 
-    A re-added document with new text moves to the end, as the index numbers it.
+    A document's tokens are its title's, `title_weight` times, then its
+    abstract's, then its authors' names' (each name once). A re-added document
+    with new text or authors moves to the end, as the index numbers it.
     """
 
     def __init__(self, index: SearchIndex, records: Sequence[Mapping[str, Any]]) -> None:
         latest: dict[str, Mapping[str, Any]] = {}
-        text: dict[str, tuple[str, str]] = {}
+        text: dict[str, tuple[str, str, tuple[str, ...]]] = {}
         for rec in records:
-            key = (str(rec.get("title") or ""), str(rec.get("abstract") or ""))
+            key = (
+                str(rec.get("title") or ""),
+                str(rec.get("abstract") or ""),
+                tuple(rec.get("authors") or ()),
+            )
             if rec["id"] in latest and text[rec["id"]] != key:
                 del latest[rec["id"]]
             latest[rec["id"]] = rec
@@ -41,6 +47,7 @@ class Reference:
         self.corpus = [
             tok.tokens(str(r.get("title") or "")) * weight
             + tok.tokens(str(r.get("abstract") or ""))
+            + [token for name in r.get("authors") or () for token in tok.tokens(name)]
             for r in latest.values()
         ]
         opts = index.options

@@ -79,14 +79,15 @@ _text = st.lists(st.one_of(_pieces, st.text(max_size=6)), max_size=30).map(" ".j
 def test_document_terms_equal_the_tokenizer_terms(texts: list[str], weight: int) -> None:
     tokenizer = Tokenizer()
     vocab = Vocabulary(tokenizer)
-    docs = [
-        read_record({"id": str(i), "title": texts[-1 - i], "abstract": text})
+    records = [
+        {"id": str(i), "title": texts[-1 - i], "abstract": text, "authors": texts[i : i + 2]}
         for i, text in enumerate(texts)
     ]
+    docs = [read_record(record) for record in records]
     # Twice: the second pass finds every token already known.
     for _ in range(2):
         matrix = vocab.encode_docs(docs, weight).blocks[0].tocsr()
-        for row, doc in enumerate(docs):
+        for row, record in enumerate(records):
             got = Counter(
                 {
                     vocab.terms[t]: int(n)
@@ -94,6 +95,8 @@ def test_document_terms_equal_the_tokenizer_terms(texts: list[str], weight: int)
                 }
             )
             expected = Counter(
-                tokenizer.tokens(doc.title) * weight + tokenizer.tokens(doc.abstract)
+                tokenizer.tokens(record["title"]) * weight
+                + tokenizer.tokens(record["abstract"])
+                + [token for name in record["authors"] for token in tokenizer.tokens(name)]
             )
             assert got == expected

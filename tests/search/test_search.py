@@ -130,6 +130,28 @@ def test_changed_authors_are_found_under_their_new_names(
     assert ids(index.search("graph", where=DocFilter(authors=("zhang",)))) == []
 
 
+def test_author_names_are_searchable_words(
+    index: SearchIndex, papers: list[dict[str, Any]]
+) -> None:
+    assert ids(index.search("Pérez")) == ["1"]
+    assert ids(index.search("ana maria perez")) == ["1"]
+    assert ids(index.search("yue zhang")) == ["2"]
+    index.add([dict(papers[1], authors=["Grace Hopper"])])
+    assert ids(index.search("hopper")) == ["2"]
+    assert ids(index.search("zhang")) == []
+
+
+def test_a_filter_alone_lists_the_matching_papers_newest_first(
+    index: SearchIndex, papers: list[dict[str, Any]]
+) -> None:
+    assert index.newest(DocFilter(authors=("yang",))) == ["3", "1"]
+    assert index.newest(DocFilter(authors=("yang",)), limit=1, offset=1) == ["1"]
+    assert index.newest(DocFilter(min_votes=0)) == ["3", "2", "1", "5", "4"]
+    index.add([dict(papers[0], abstract="Message passing, revised.")])  # replaces paper 1
+    assert index.newest(DocFilter(authors=("linyi yang",))) == ["1"]
+    assert index.newest(DocFilter(authors=("nobody",))) == []
+
+
 def test_changed_text_replaces_the_old_document(
     index: SearchIndex, papers: list[dict[str, Any]]
 ) -> None:

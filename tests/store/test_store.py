@@ -76,6 +76,33 @@ async def test_upsert_updates_upvotes_without_duplicating(store: Store, now: dat
     assert stored.upvotes == 42
 
 
+async def test_storing_the_same_papers_again_counts_them_unchanged_and_writes_nothing(
+    store: Store, now: datetime
+) -> None:
+    other = dataclasses.replace(PAPER, id="2403.00002", upvotes=1)
+    first = await store.papers.upsert([PAPER, other], at=now)
+    state = await store.papers.index_state()
+    later = now + timedelta(hours=1)
+    again = await store.papers.upsert([PAPER, other], at=later)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+    assert again.describe() == "0 new, 0 updated, 2 unchanged"
+    assert await store.papers.index_state() == state  # a saved index stays valid
+    # Fewer upvotes or a missing field merge into what is stored: still unchanged.
+    sparse = dataclasses.replace(PAPER, upvotes=0, github_url=None, authors=())
+    assert (await store.papers.upsert([sparse], at=later)).unchanged == 1
+    changed = await store.papers.upsert([dataclasses.replace(other, upvotes=2), PAPER], at=later)
+    assert (changed.inserted, changed.updated, changed.unchanged) == (0, 1, 1)
+    assert first.describe() == "2 new, 0 updated, 0 unchanged"
+
+
+async def test_a_change_of_authors_moves_the_index_state(store: Store, now: datetime) -> None:
+    await store.papers.upsert([PAPER], at=now)
+    before = await store.papers.index_state()
+    await store.papers.upsert([dataclasses.replace(PAPER, authors=("Grace Hopper",))], at=now)
+    after = await store.papers.index_state()
+    assert after.text_seq > before.text_seq
+
+
 async def test_upsert_never_loses_fields_or_lowers_upvotes(store: Store, now: datetime) -> None:
     await store.papers.upsert([PAPER], at=now)
     sparse = Paper(id=PAPER.id, title="A Paper, revised", abstract="", upvotes=3)

@@ -27,7 +27,6 @@ from paperboy.core.ports import (
     SourceFailure,
     StoreUnavailable,
 )
-from paperboy.core.query import ParsedQuery, QueryError, parse_query
 from paperboy.core.reading_list import ReadingListCommands, unknown_paper
 from paperboy.core.replies import (
     SOMETHING_WENT_WRONG,
@@ -39,6 +38,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
+from paperboy.core.searching import Refused, find
 from paperboy.core.text import quote_title
 from paperboy.search import SearchHit
 
@@ -178,30 +178,17 @@ class Bot:
         return help_text(prefix=self.options.command_prefix, save_emoji=emoji, topic=topic)
 
     async def _search(self, query: str, offset: int) -> Reply:
-        parsed = parse_query(query, today=self.clock().date())
-        if isinstance(parsed, QueryError):
-            return Notice(parsed.message, error=True)
-        if not parsed.text:
-            return Notice(
-                "Add some words to search for, e.g. `search diffusion since:7d`.", error=True
-            )
-        terms = self.library.index.query_terms(parsed.text)
-        if not terms:
-            return Notice(
-                f"No results: {parsed.describe()} has only very common or unsearchable words. "
-                "Try more specific words.",
-                error=True,
-            )
         size = self.options.page_size
-        hits = await self.library.search(
-            parsed.text, limit=size + 1, offset=offset, where=parsed.where
+        found = await find(
+            self.library, query, today=self.clock().date(), limit=size + 1, offset=offset
         )
-        if not hits:
-            return Notice(_no_results(parsed, offset), error=offset == 0)
-        cards = await self._cards(hits[:size], terms)
-        more = PageRef(ListKind.SEARCH, query, offset + size) if len(hits) > size else None
-        title = f"Papers for {parsed.describe()} ({offset + 1}–{offset + len(cards)})"
-        return PaperList(ListKind.SEARCH, title, cards, more)
+        if isinstance(found, Refused):
+            return Notice(found.message, error=True)
+        if not found.hits:
+            return Notice(found.nothing(offset), error=offset == 0)
+        cards = await self._cards(found.hits[:size], found.terms)
+        more = PageRef(ListKind.SEARCH, query, offset + size) if len(found.hits) > size else None
+        return PaperList(ListKind.SEARCH, found.title(offset, len(cards)), cards, more)
 
     async def _similar(self, paper_id: str, offset: int) -> Reply:
         paper = await self.library.papers.get(paper_id)
@@ -278,12 +265,6 @@ def normalize_emoji(name: str) -> str:
     """`:bookmark:`, `bookmark::skin-tone-2` and "🔖\ufe0f" all become one spelling."""
     name = name.strip().strip(":").split("::", 1)[0]
     return name.replace("\ufe0f", "").lower()
-
-
-def _no_results(parsed: ParsedQuery, offset: int) -> str:
-    if offset:
-        return f"No more papers for {parsed.describe()}."
-    return f"No papers match {parsed.describe()}. Try fewer or broader words."
 
 
 def _digests_off() -> Notice:

@@ -181,6 +181,12 @@ class Library:
                 index.search, query, limit=limit, offset=offset, where=where, exclude=exclude
             )
 
+    async def newest(self, where: DocFilter, *, limit: int, offset: int = 0) -> list[str]:
+        """Ids of the papers that satisfy `where`, newest first (`SearchIndex.newest`)."""
+        index = self._index
+        async with self._search_slots:
+            return await asyncio.to_thread(index.newest, where, limit=limit, offset=offset)
+
     async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]:
         """`make_snippet` of each text (matched `terms` marked), off the loop."""
         tokenizer = self._index.tokenizer

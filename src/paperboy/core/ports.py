@@ -31,8 +31,15 @@ class StoreBroken(Exception):
 
 @dataclass(frozen=True, slots=True)
 class UpsertCounts:
+    """Of the papers written: how many were new, changed, and already stored as they are."""
+
     inserted: int
     updated: int
+    unchanged: int = 0
+
+    def describe(self) -> str:
+        """ "3 new, 1 updated, 70 unchanged"."""
+        return f"{self.inserted} new, {self.updated} updated, {self.unchanged} unchanged"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,14 @@
     search diffusion since:7d author:"Linyi Yang" votes:>=10
 
 Pure: `today` is passed in. Unknown `word:value` tokens stay part of the
-query text (so `arXiv:2403.12345` is just words).
+query text (so `arXiv:2403.12345` is just words), except one that looks like
+a mistyped filter (`autor:`, `vote:`, `sinse:`, `upvotes:`): that is refused
+with "did you mean", since silently searching for it would answer wrongly.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +23,18 @@ MAX_VOTES = 1_000_000_000
 
 # key:"quoted value" (a missing closing quote runs to the end) or key:value
 _FILTER = re.compile(r'\b(since|until|author|votes):(?:"([^"]*)"?|(\S*))', re.IGNORECASE)
+# Any other key:value, to catch a mistyped filter (not a URL's "https://").
+_OTHER_KEY = re.compile(r"(?<![\w/])([A-Za-z]+):(?=[^\s/])")
+_FILTER_KEYS = ("since", "until", "author", "votes")
+# Other words people use for a filter.
+_SYNONYMS = {
+    "by": "author",
+    "authors": "author",
+    "upvotes": "votes",
+    "from": "since",
+    "after": "since",
+    "before": "until",
+}
 _AGE = re.compile(r"(\d{1,6})([dwmy])", re.IGNORECASE)
 _VOTES = re.compile(r"(>=|<=|>|<|=)?(\d{1,10})")
 _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
@@ -94,7 +109,15 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
     if min_votes is not None and max_votes is not None and min_votes > max_votes:
         return QueryError("The `votes:` bounds leave nothing to match.")
 
-    remaining = _FILTER.sub(" ", text).replace('"', " ")
+    remaining = _FILTER.sub(" ", text)
+    for other in _OTHER_KEY.finditer(remaining):
+        meant = _meant_filter(other[1])
+        if meant is not None:
+            return QueryError(
+                f"I don't know the filter {inline_code(other[1] + ':')}. Did you mean "
+                f"`{meant}:`? The filters are since:, until:, author: and votes:."
+            )
+    remaining = remaining.replace('"', " ")
     where = None
     if since or until or authors or min_votes is not None or max_votes is not None:
         where = DocFilter(
@@ -105,6 +128,15 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
             max_votes=max_votes,
         )
     return ParsedQuery(" ".join(remaining.split()), where)
+
+
+def _meant_filter(key: str) -> str | None:
+    """The filter a `key:` that is none probably meant, if any."""
+    lowered = key.lower()
+    if lowered in _SYNONYMS:
+        return _SYNONYMS[lowered]
+    close = difflib.get_close_matches(lowered, _FILTER_KEYS, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _parse_day(value: str, today: date) -> date | None:

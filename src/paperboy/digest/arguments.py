@@ -144,6 +144,11 @@ def _misplaced(word: str, *, clock: str, zone: str) -> str | None:
     option = _OPTION.fullmatch(word)
     if option is not None:
         key = option[1].lower()
+        if key in ("since", "until", "author"):
+            return (
+                f"`{key}:` filters a search; a digest takes `papers:N`, `votes:N` and "
+                "`weekdays` (its papers are always the latest featured ones)."
+            )
         close = difflib.get_close_matches(key, _OPTIONS, n=1, cutoff=0.7)
         if close and key not in _OPTIONS:
             return f"I don't know the option {inline_code(word)}. Did you mean `{close[0]}:`?"

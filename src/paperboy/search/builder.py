@@ -113,7 +113,7 @@ class _Batch:
             if doc is None:
                 doc = self.old.id_to_doc.get(rec.id)
             if doc is not None:
-                if self._text_key(doc) == text_key(rec.title, rec.abstract):
+                if self._text_key(doc) == text_key(rec.title, rec.body):
                     self.updates[doc] = rec
                     continue
                 self.dead.append(doc)

@@ -60,10 +60,10 @@ def clean(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass").translate(_BYTE_TABLE)
 
 
-def text_key(title: str, abstract: str) -> int:
+def text_key(title: str, body: str) -> int:
     """What decides a document's terms, as a 64-bit digest: two CRC-32s of the
     cleaned texts (the same `encode` gives for new documents)."""
-    return (zlib.crc32(clean(title)) << 32) | zlib.crc32(clean(abstract))
+    return (zlib.crc32(clean(title)) << 32) | zlib.crc32(clean(body))
 
 
 class TokenCodes:

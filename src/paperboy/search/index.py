@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from paperboy.search import builder, persist
-from paperboy.search.filters import DocFilter, filter_mask
+from paperboy.search.filters import NO_DATE, DocFilter, filter_mask
 from paperboy.search.options import IndexOptions
 from paperboy.search.query import analyse_query
 from paperboy.search.scorer import Scorer
@@ -39,7 +39,8 @@ class SearchIndex:
 
     Scores are exactly `rank_bm25.BM25Okapi(k1, b, epsilon)` over each
     paper's token list (title tokens repeated `title_weight` times, then the
-    abstract's tokens), and the top-k is exact.
+    abstract's tokens, then its authors' names' tokens), and the top-k is
+    exact.
 
     Thread safety: any number of threads may call `search`, `similar`,
     `query_terms`, `len`, `in` and `save` while one thread calls `add`
@@ -80,9 +81,9 @@ class SearchIndex:
         Each record has "id", "title", "abstract" and optionally "authors"
         (sequence of str), "date" (date or ISO "YYYY-MM-DD" or None) and
         "upvotes" (int); other keys are ignored. A new id is added; a known id
-        whose title or abstract changed replaces the old document; a known id
-        with the same text only has its authors, date and upvotes updated,
-        without touching the postings.
+        whose title, abstract or authors changed replaces the old document (the
+        authors' names are searchable words); a known id with the same text
+        only has its date and upvotes updated, without touching the postings.
         """
         with self._write_lock:
             self._state = builder.add_documents(self._state, self._vocab, records)
@@ -127,6 +128,23 @@ class SearchIndex:
         terms, tfs = state.doc_terms(doc)
         counts = dict(zip(terms.tolist(), tfs.tolist(), strict=True))
         return self._rank(state, counts, limit, offset, where, (paper_id,))
+
+    def newest(self, where: DocFilter, *, limit: int = 10, offset: int = 0) -> list[str]:
+        """Ids of the papers that satisfy `where`, newest first, skipping `offset`.
+
+        For a search with filters and no words (`author:"Greg Durrett"`).
+        Papers without a date come last; among equal dates the later added first.
+        """
+        if limit <= 0:
+            return []
+        state = self._state
+        allowed = self._allowed(state, where, ())
+        docs = np.flatnonzero(state.docs.live if allowed is None else allowed & state.docs.live)
+        dates = state.docs.dates[docs].astype(np.int64)
+        dates[dates == NO_DATE] = -1
+        order = np.lexsort((-docs, -dates))[offset : offset + limit]
+        ids = state.docs.ids
+        return [ids[doc] for doc in docs[order].tolist()]
 
     def analyse_query(self, query: str) -> list[str]:
         """The query's token list as it is scored (see `paperboy.search.query`)."""

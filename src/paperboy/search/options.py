@@ -14,7 +14,8 @@ class IndexOptions:
 
     Scoring is exactly `rank_bm25.BM25Okapi(k1, b, epsilon)` over each
     document's token list, which is its title's tokens repeated
-    `title_weight` times followed by its abstract's tokens. The defaults were
+    `title_weight` times followed by its abstract's tokens and its authors'
+    names' tokens. The defaults were
     chosen on the SciFact train split (see bench/quality.py).
 
     A saved index is only reused when it was built with equal options.

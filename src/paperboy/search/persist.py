@@ -42,9 +42,10 @@ log = logging.getLogger(__name__)
 
 # Raised whenever the file's arrays or the documents' tokens change (5: "t" is
 # no longer a stopword; 6: no per-segment list of tf != 1 positions; 7: words
-# mixing letters and digits also yield their runs, `alnum_parts`), so an index
-# saved by an older paperboy is rebuilt.
-FORMAT_VERSION = 7
+# mixing letters and digits also yield their runs, `alnum_parts`; 8: authors'
+# names are indexed after the abstract), so an index saved by an older
+# paperboy is rebuilt.
+FORMAT_VERSION = 8
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64

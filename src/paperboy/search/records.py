@@ -14,13 +14,16 @@ if TYPE_CHECKING:
 class DocRecord(NamedTuple):
     """One document as the index needs it.
 
+    `body` is what is indexed after the title: the abstract, then the
+    authors' names, so that a search for a name finds its papers. The
+    names' tokens are simply appended to the abstract's, once.
     `authors_key` is a digest that tells whether a known document's authors
     changed (`encoder.text_key` does the same for its text).
     """
 
     id: str
     title: str
-    abstract: str
+    body: str
     authors: tuple[str, ...]
     date: int
     votes: int
@@ -58,7 +61,7 @@ def read_record(record: Mapping[str, Any]) -> DocRecord:
     return DocRecord(
         paper_id,
         title,
-        abstract,
+        body_of(abstract, authors),
         authors,
         date_ordinal(get("date")),
         int(get("upvotes") or 0),
@@ -66,14 +69,21 @@ def read_record(record: Mapping[str, Any]) -> DocRecord:
     )
 
 
+def body_of(abstract: str, authors: tuple[str, ...]) -> str:
+    """The abstract and the authors' names as one text (a line break between them,
+    so no word or hyphenated compound runs across)."""
+    return abstract + "\n" + ", ".join(authors) if authors else abstract
+
+
 def read_records(records: Iterable[Mapping[str, Any]]) -> list[DocRecord]:
     """Every record once, as if added one after another: when an id repeats, its
-    last record wins, and it moves to the end only if its text changed."""
+    last record wins, and it moves to the end only if its text (title, abstract
+    or authors) changed."""
     latest: dict[str, DocRecord] = {}
     for record in records:
         doc = read_record(record)
         earlier = latest.get(doc.id)
-        if earlier is not None and (earlier.title, earlier.abstract) != (doc.title, doc.abstract):
+        if earlier is not None and (earlier.title, earlier.body) != (doc.title, doc.body):
             del latest[doc.id]
         latest[doc.id] = doc
     return list(latest.values())

@@ -57,8 +57,8 @@ class Vocabulary:
         """The documents' term frequencies, lengths and text keys (writer only).
 
         A document's token list is its title's tokens `title_weight` times,
-        then its abstract's tokens; only the counts matter, so a title token
-        simply counts `title_weight` times.
+        then its body's tokens (abstract, then authors); only the counts
+        matter, so a title token simply counts `title_weight` times.
         """
         blocks, lengths, keys = [], [], []
         for lo in range(0, len(docs), _MATRIX_ROWS):
@@ -66,8 +66,8 @@ class Vocabulary:
             rows, cols, data = [], [], []
             for start in range(0, len(chunk), _ENCODE_DOCS):
                 part = chunk[start : start + _ENCODE_DOCS]
-                # Abstract and title of each document side by side: text 2i and 2i+1.
-                texts = [text for d in part for text in (d.abstract, d.title)]
+                # Body and title of each document side by side: text 2i and 2i+1.
+                texts = [text for d in part for text in (d.body, d.title)]
                 ids, text_of, crcs = self._codes.encode(texts)
                 is_title = (text_of & 1).astype(np.bool_)
                 rows.append((text_of >> 1) + start)

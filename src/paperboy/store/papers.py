@@ -20,31 +20,42 @@ _COLUMNS = (
 
 # On conflict: new text wins unless empty; optional fields keep the stored value
 # when the new record lacks them; upvotes never go down; `featured` keeps the
-# first day the paper was featured. text_seq moves only when the text changes,
-# which is what tells the search index to re-read the paper.
+# first day the paper was featured.
+_MERGED = {
+    "title": "CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END",
+    "abstract": "CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END",
+    "authors": "CASE WHEN excluded.authors <> '[]' THEN excluded.authors ELSE authors END",
+    "published": "coalesce(excluded.published, published)",
+    "featured": "coalesce(featured, excluded.featured)",
+    "upvotes": "max(upvotes, excluded.upvotes)",
+    "github_url": "coalesce(excluded.github_url, github_url)",
+    "project_url": "coalesce(excluded.project_url, project_url)",
+    "thumbnail_url": "coalesce(excluded.thumbnail_url, thumbnail_url)",
+    "ai_summary": "coalesce(excluded.ai_summary, ai_summary)",
+    "keywords": "CASE WHEN excluded.keywords <> '[]' THEN excluded.keywords ELSE keywords END",
+    "categories": (
+        "CASE WHEN excluded.categories <> '[]' THEN excluded.categories ELSE categories END"
+    ),
+    "doi": "coalesce(excluded.doi, doi)",
+    "journal_ref": "coalesce(excluded.journal_ref, journal_ref)",
+}
+# text_seq moves only when the indexed text (title, abstract, authors) changes,
+# which is what tells the search index to re-read the paper. A row the merge
+# would leave as it is is not written at all (the WHERE), so re-importing the
+# same papers changes nothing, not even the store's fingerprint, and the count
+# of written rows tells updated papers from unchanged ones.
 _UPSERT = f"""
 INSERT INTO papers ({_COLUMNS}, text_seq, added_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
-    title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE title END,
-    abstract = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
-    authors = CASE WHEN excluded.authors <> '[]' THEN excluded.authors ELSE authors END,
-    published = coalesce(excluded.published, published),
-    featured = coalesce(featured, excluded.featured),
-    upvotes = max(upvotes, excluded.upvotes),
-    github_url = coalesce(excluded.github_url, github_url),
-    project_url = coalesce(excluded.project_url, project_url),
-    thumbnail_url = coalesce(excluded.thumbnail_url, thumbnail_url),
-    ai_summary = coalesce(excluded.ai_summary, ai_summary),
-    keywords = CASE WHEN excluded.keywords <> '[]' THEN excluded.keywords ELSE keywords END,
-    categories = CASE WHEN excluded.categories <> '[]' THEN excluded.categories ELSE categories END,
-    doi = coalesce(excluded.doi, doi),
-    journal_ref = coalesce(excluded.journal_ref, journal_ref),
+    {", ".join(f"{column} = {merged}" for column, merged in _MERGED.items())},
     text_seq = CASE
         WHEN (excluded.title <> '' AND excluded.title <> title)
           OR (excluded.abstract <> '' AND excluded.abstract <> abstract)
+          OR (excluded.authors <> '[]' AND excluded.authors <> authors)
         THEN excluded.text_seq ELSE text_seq END,
     updated_at = excluded.updated_at
+WHERE {" OR ".join(f"{column} IS NOT ({merged})" for column, merged in _MERGED.items())}
 """
 
 
@@ -53,7 +64,11 @@ class PaperRepository:
         self._db = db
 
     async def upsert(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts:
-        """Store the papers in one transaction; a later duplicate id in the batch wins."""
+        """Store the papers in one transaction; a later duplicate id in the batch wins.
+
+        Counts the papers that were new, that changed, and that were already
+        stored exactly as merged (upvotes never go down, a missing field keeps
+        the stored one)."""
         unique = list({paper.id: paper for paper in papers}.values())
         if not unique:
             return UpsertCounts(0, 0)
@@ -67,9 +82,11 @@ class PaperRepository:
             for paper in unique:
                 seq += 1
                 rows.append((*_to_row(paper), seq, stamp, stamp))
-            await conn.executemany(_UPSERT, rows)
+            cursor = await conn.executemany(_UPSERT, rows)
+            written = cursor.rowcount
         inserted = sum(1 for p in unique if p.id not in existing)
-        return UpsertCounts(inserted=inserted, updated=len(unique) - inserted)
+        updated = written - inserted
+        return UpsertCounts(inserted=inserted, updated=updated, unchanged=len(unique) - written)
 
     async def get(self, paper_id: str) -> Paper | None:
         row = await self._db.fetchone(f"SELECT {_COLUMNS} FROM papers WHERE id = ?", (paper_id,))
