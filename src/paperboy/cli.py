@@ -28,16 +28,26 @@ from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Platform, UserRef
-from paperboy.core.ports import SourceFailure, StoreBroken, StoreUnavailable, Unreachable
+from paperboy.core.ports import (
+    SourceFailure,
+    StoreBroken,
+    StoreUnavailable,
+    Unreachable,
+    UpsertCounts,
+)
 from paperboy.core.searching import Refused, find
-from paperboy.core.text import INVISIBLE_CATEGORIES, terminal_text
+from paperboy.core.text import INVISIBLE_CATEGORIES, clean_text, terminal_text
 from paperboy.progress import Progress
 from paperboy.sources.errors import PaperNotFound
-from paperboy.sources.ingest import IngestService
+from paperboy.sources.ingest import DayResult, IngestService
 from paperboy.sources.jsonl import parse_jsonl
 from paperboy.sources.sample import load_sample_papers
 
 log = logging.getLogger("paperboy")
+
+
+# A longer backfill is a lot of requests to Hugging Face: it needs --yes.
+MAX_UNASKED_DAYS = 31
 
 
 class UsageError(Exception):
@@ -88,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--until", type=_day, metavar="YYYY-MM-DD", help="last day to backfill (default today)"
     )
     ingest.add_argument("--refresh", action="store_true", help="fetch complete days again too")
+    ingest.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"go ahead with a backfill of more than {MAX_UNASKED_DAYS} days",
+    )
 
     add = commands.add_parser("add", help="fetch one paper from arXiv and store it")
     add.add_argument("paper", help="an arXiv id or link, e.g. 2106.09685 or arxiv.org/abs/…")
@@ -217,15 +232,46 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
 
 
 async def _ingest(core: Core, args: argparse.Namespace) -> int:
+    if args.since is None:
+        stray = [name for name in ("until", "refresh", "yes") if getattr(args, name)]
+        if stray:
+            named = ", ".join(f"--{name}" for name in stray)
+            raise UsageError(f"{named} only go{'es' if len(stray) == 1 else ''} with --since")
     if args.sample:
         counts = await core.library.add_papers(load_sample_papers(), at=core.clock())
         _say(f"sample papers: {counts.describe()}")
         return 0
     if args.jsonl is not None:
         return await _ingest_jsonl(core, args.jsonl)
-    until = args.until or core.clock().date()
-    if args.since > until:
-        raise UsageError("--since is after --until")
+    return await _backfill(core, args)
+
+
+async def _backfill(core: Core, args: argparse.Namespace) -> int:
+    since: date = args.since
+    today = core.clock().date()
+    if since > today:
+        raise UsageError(f"--since {since} is in the future (today is {today})")
+    until: date = args.until or today
+    if until > today:
+        raise UsageError(
+            f"--until {until} is in the future (today is {today}); leave it out to end today"
+        )
+    if since > until:
+        raise UsageError(f"--since {since} is after --until {until}")
+    days = (until - since).days + 1
+    done = set() if args.refresh else await core.store.ingest_log.done_days(since, until)
+    planned = days - len(done)
+    if not planned:
+        _say(
+            f"Nothing to fetch: every day from {since} to {until} is complete "
+            "(--refresh fetches them again)."
+        )
+        return 0
+    if planned > MAX_UNASKED_DAYS and not args.yes:
+        raise UsageError(
+            f"--since {since} plans {_days(planned)} of Daily Papers ({since} to {until}), "
+            "at least one request each; add --yes to go ahead, or pick a later --since"
+        )
     settings = core.settings
     async with huggingface_client(settings) as hf:
         ingest = IngestService(
@@ -239,18 +285,38 @@ async def _ingest(core: Core, args: argparse.Namespace) -> int:
                 concurrency=settings.sources.backfill_concurrency,
                 progress=progress.update,
             )
+    _say(_backfill_summary(results, skipped=len(done)))
     failed = [r for r in results if r.error]
-    stored = sum(r.stored for r in results)
-    skipped = sum(r.skipped_items for r in results)
-    _say(
-        f"{len(results)} days fetched, {stored} papers stored"
-        + (f", {skipped} unusable items skipped" if skipped else "")
-        + f", {len(failed)} failed"
-        + (" (run again to retry them)" if failed else "")
-    )
     for result in failed:
         _warn(f"  {result.day}: {result.error}")
     return 1 if failed else 0
+
+
+def _backfill_summary(results: Sequence[DayResult], *, skipped: int) -> str:
+    """ "2 of 3 days fetched: 40 papers (…), 1 failed (run again to retry them)"."""
+    fetched = [r for r in results if not r.error]
+    failed = len(results) - len(fetched)
+    line = f"{len(fetched)} of {_days(len(results))} fetched"
+    papers = sum(r.stored for r in fetched)
+    if fetched:
+        counts = UpsertCounts(
+            inserted=sum(r.new for r in fetched),
+            updated=sum(r.updated for r in fetched),
+            unchanged=sum(r.stored - r.new - r.updated for r in fetched),
+        )
+        line += f": {papers} papers ({counts.describe()})" if papers else ": no papers listed"
+    unusable = sum(r.skipped_items for r in results)
+    if unusable:
+        line += f", {unusable} unusable items skipped"
+    if failed:
+        line += f", {failed} failed (run again to retry them)"
+    if skipped:
+        line += f"; {_days(skipped)} already complete skipped"
+    return line
+
+
+def _days(count: int) -> str:
+    return f"{count:,} day" + ("" if count == 1 else "s")
 
 
 async def _ingest_jsonl(core: Core, path: Path) -> int:
@@ -270,6 +336,10 @@ async def _add(core: Core, ref: str) -> int:
     paper_id = parse_arxiv_ref(ref)
     if paper_id is None:
         raise UsageError(f"{ref!r} is not an arXiv id or link")
+    known = await core.store.papers.get(paper_id)
+    if known is not None:
+        _say(f"already stored {known.id}: {clean_text(known.title)}")
+        return 0
     async with arxiv_client(core.settings) as arxiv:
         try:
             paper = await arxiv.fetch_one(paper_id)
@@ -280,7 +350,7 @@ async def _add(core: Core, ref: str) -> int:
             _warn(f"paperboy: arXiv did not answer, try again later ({error})")
             return 1
     counts = await core.library.add_papers([paper], at=core.clock())
-    _say(f"{'added' if counts.inserted else 'updated'} {paper.id}: {paper.title}")
+    _say(f"{'added' if counts.inserted else 'updated'} {paper.id}: {clean_text(paper.title)}")
     return 0
 
 

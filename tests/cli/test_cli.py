@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import bibtexparser
@@ -11,6 +13,8 @@ import pytest
 
 from paperboy.cli import main
 from tests.conftest import Run
+from tests.fakes.paper_fixtures import sample_day
+from tests.fakes.paper_sources import PaperSourceSimulator
 
 
 def test_search_on_a_fresh_directory_finds_the_fine_tuning_papers(run: Run, tmp_path: Path) -> None:
@@ -137,7 +141,73 @@ def test_add_and_backfill_say_when_the_source_is_down(run: Run) -> None:
     assert run("add", "not-an-id").returncode == 2
     backfill = run("ingest", "--since", "2025-03-01", "--until", "2025-03-02")
     assert backfill.returncode == 1
-    assert "2 days fetched, 0 papers stored, 2 failed (run again to retry them)" in backfill.stdout
+    assert backfill.stdout.strip() == "0 of 2 days fetched, 2 failed (run again to retry them)"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "answer"),
+    [
+        (["--since", "2999-01-01"], "--since 2999-01-01 is in the future (today is "),
+        (["--since", "2025-03-01", "--until", "2999-01-01"], "--until 2999-01-01 is in the future"),
+        (["--since", "2025-03-02", "--until", "2025-03-01"], "is after --until 2025-03-01"),
+        (["--since", "2000-01-01"], "add --yes to go ahead"),
+        (["--since", "2024-01-01", "--until", "2024-02-01"], "plans 32 days of Daily Papers"),
+        (["--sample", "--until", "2025-03-01"], "--until only goes with --since"),
+        (["--sample", "--refresh", "--yes"], "--refresh, --yes only go with --since"),
+    ],
+)
+def test_an_unreasonable_backfill_is_refused_before_any_request(
+    run: Run, arguments: list[str], answer: str
+) -> None:
+    result = run("ingest", *arguments)
+    assert result.returncode == 2
+    assert answer in result.stderr
+    assert "fetched" not in result.stdout
+
+
+def test_a_long_backfill_says_how_many_days_it_plans(run: Run) -> None:
+    today = datetime.now(UTC).date()
+    result = run("ingest", "--since", "2000-01-01")
+    days = (today - date(2000, 1, 1)).days + 1
+    assert f"--since 2000-01-01 plans {days:,} days of Daily Papers" in result.stderr
+
+
+async def test_a_backfill_reports_new_updated_and_unchanged_papers_and_skips_complete_days(
+    run: Run, cli_env: dict[str, str], sources: PaperSourceSimulator
+) -> None:
+    day = date(2025, 3, 13)
+    sources.huggingface.set_day(day, sample_day(day))
+    cli_env["PAPERBOY_SOURCES_HUGGINGFACE_URL"] = sources.huggingface_url
+    ingest = ["ingest", "--since", "2025-03-13", "--until", "2025-03-13"]
+    first = await asyncio.to_thread(run, *ingest)
+    assert first.stdout.strip() == "1 of 1 day fetched: 5 papers (5 new, 0 updated, 0 unchanged)"
+    again = await asyncio.to_thread(run, *ingest)
+    assert again.stdout.strip() == (
+        "Nothing to fetch: every day from 2025-03-13 to 2025-03-13 is complete "
+        "(--refresh fetches them again)."
+    )
+    refreshed = await asyncio.to_thread(run, *ingest, "--refresh")
+    assert refreshed.stdout.strip() == (
+        "1 of 1 day fetched: 5 papers (0 new, 0 updated, 5 unchanged)"
+    )
+    wider = await asyncio.to_thread(
+        run, "ingest", "--since", "2025-03-12", "--until", "2025-03-13"
+    )
+    assert wider.stdout.strip() == (
+        "1 of 1 day fetched: no papers listed; 1 day already complete skipped"
+    )
+
+
+async def test_adding_a_stored_paper_answers_from_the_store_without_arxiv(
+    run: Run, cli_env: dict[str, str], sources: PaperSourceSimulator
+) -> None:
+    cli_env["PAPERBOY_SOURCES_ARXIV_URL"] = sources.arxiv_url
+    result = await asyncio.to_thread(run, "add", "https://arxiv.org/abs/2406.01563v2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "already stored 2406.01563: LoFiT: Localized Fine-tuning on LLM Representations"
+    )
+    assert sources.requests_to("arxiv") == []
 
 
 def test_export_prints_a_users_reading_list_as_bibtex(run: Run) -> None:

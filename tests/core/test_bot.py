@@ -148,6 +148,15 @@ async def test_show_is_only_for_the_asker_where_they_may_not_post(bot: Bot, who:
     assert reply.card.paper.id == LORA_PAPER
 
 
+@pytest.mark.parametrize("command", ["show 24", "similar team-7", "save 24", "read 24"])
+async def test_an_unknown_id_that_is_not_arxivs_is_not_offered_to_add(
+    bot: Bot, command: str
+) -> None:
+    answer = notice(await bot.handle(command, ALICE))
+    assert "it is not an arXiv id" in answer.text
+    assert "add" not in answer.text
+
+
 async def test_trending_ranks_recent_featured_papers_by_upvotes(
     bot: Bot, library: Library, now: datetime
 ) -> None:
@@ -196,7 +205,9 @@ async def test_saving_listing_reading_and_unsaving(bot: Bot) -> None:
 
 async def test_bad_ids_in_reading_list_commands_are_answered(bot: Bot) -> None:
     assert "I don't have 2401.99999" in notice(await bot.handle("save 2401.99999", ALICE)).text
-    assert "`save 2401.99999` adds it" in notice(await bot.handle("read 2401.99999", ALICE)).text
+    assert "I don't have 2401.99999" in notice(await bot.handle("read 2401.99999", ALICE)).text
+    not_saved = notice(await bot.handle(f"read {LORA_PAPER}", ALICE))
+    assert f"`save {LORA_PAPER}` adds it" in not_saved.text
     assert "is not a paper id" in notice(await bot.handle("unsave !!!", ALICE)).text
 
 

@@ -96,7 +96,7 @@ async def test_a_later_fetch_updates_upvotes_without_duplicating(
     later[1]["paper"]["upvotes"] = 99
     sources.huggingface.set_day(TODAY, later)
     again = await ingest.ingest_day(TODAY)
-    assert (again.stored, again.new) == (5, 0)
+    assert (again.stored, again.new, again.updated) == (5, 0, 1)
     assert await store.papers.count() == 5
     paper = await store.papers.get("2503.10002")
     assert paper is not None

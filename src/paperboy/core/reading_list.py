@@ -11,10 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from paperboy.core.bibtex import to_bibtex
+from paperboy.core.ids import is_arxiv_id
 from paperboy.core.models import UserRef
 from paperboy.core.ports import PaperRepository, ReadingListRepository
 from paperboy.core.replies import Card, FileReply, ListKind, Notice, PageRef, PaperList, Reply
-from paperboy.core.text import quote_title
+from paperboy.core.text import inline_code, quote_title
 
 EXPORT_LIMIT = 10_000
 
@@ -97,6 +98,8 @@ class ReadingListCommands:
             return Notice(f"Marked {name} as read.")
         if await self.lists.is_saved(user, paper_id):
             return Notice(f"{paper_id} is already marked read.")
+        if await self.papers.get(paper_id) is None:
+            return unknown_paper(paper_id)
         return Notice(
             f"{paper_id} is not on your reading list; `save {paper_id}` adds it.", error=True
         )
@@ -116,4 +119,13 @@ class ReadingListCommands:
 
 
 def unknown_paper(paper_id: str) -> Notice:
-    return Notice(f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True)
+    """No such paper here: `add` is offered only for an id arXiv could have."""
+    if is_arxiv_id(paper_id):
+        return Notice(
+            f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True
+        )
+    return Notice(
+        f"I don't have a paper {inline_code(paper_id)}, and it is not an arXiv id. "
+        "`search` finds papers by their words.",
+        error=True,
+    )

@@ -36,9 +36,10 @@ class DailySource(Protocol):
 @dataclass(frozen=True, slots=True)
 class DayResult:
     day: date
-    stored: int = 0  # papers written (new or updated)
+    stored: int = 0  # papers the day listed, all written: new, updated or unchanged
     new: int = 0
     skipped_items: int = 0
+    updated: int = 0
     error: str | None = None
     already_done: bool = False
 
@@ -100,7 +101,9 @@ class IngestService:
             counts.inserted,
             fetched.skipped,
         )
-        return DayResult(day, len(fetched.papers), counts.inserted, fetched.skipped)
+        return DayResult(
+            day, len(fetched.papers), counts.inserted, fetched.skipped, updated=counts.updated
+        )
 
     async def refresh_recent(self) -> list[DayResult]:
         """The daily job: today and the days just before it, fetched again for upvotes."""
