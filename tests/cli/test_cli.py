@@ -134,6 +134,40 @@ def test_ingest_jsonl_stores_good_lines_and_names_bad_ones(run: Run, tmp_path: P
     assert json.loads(found.stdout.splitlines()[0])["id"] == "team-001"
 
 
+def test_a_teams_own_papers_keep_their_links_in_searches_cards_and_bibtex(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "own.jsonl"
+    rows = [
+        {
+            "id": "acme-tr-17",
+            "title": "Quantum widget calibration",
+            "abstract": "Calibrating quantum widgets.",
+            "url": "https://intranet.example/tr/17",
+        },
+        {"id": "acme-tr-18", "title": "Quantum gadget survey", "abstract": "Surveying gadgets."},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert run("ingest", "--jsonl", str(path)).returncode == 0
+    found = run("search", "quantum", "--json")
+    urls = {row["id"]: row["url"] for row in map(json.loads, found.stdout.splitlines())}
+    assert urls == {"acme-tr-17": "https://intranet.example/tr/17", "acme-tr-18": None}
+    session = run("chat", stdin="search quantum\nreact 1\nreact 2\n")
+    assert "    https://intranet.example/tr/17" in session.stdout
+    assert "arxiv.org" not in session.stdout
+    exported = bibtexparser.parse_string(
+        run("export", "--platform", "console", "--user", "ada").stdout
+    )
+    fields = {entry.key: entry.fields_dict for entry in exported.entries}
+    assert len(fields) == 2
+    for entry in fields.values():
+        assert "eprint" not in entry
+        assert "archivePrefix" not in entry
+    assert sorted(entry["url"].value for entry in fields.values() if "url" in entry) == [
+        "https://intranet.example/tr/17"
+    ]
+
+
 def test_add_and_backfill_say_when_the_source_is_down(run: Run) -> None:
     added = run("add", "2106.09685")
     assert added.returncode == 1

@@ -33,6 +33,33 @@ def test_entries_are_arxiv_misc_entries_with_every_field(sample_papers: list[Pap
     assert paper.title in fields["title"].value
 
 
+def test_a_teams_own_paper_is_cited_by_its_page_not_as_an_arxiv_eprint() -> None:
+    own = Paper(
+        id="acme-tr-17",
+        title="Our Report",
+        abstract="",
+        authors=("Ada Lovelace",),
+        published=date(2024, 5, 1),
+        page_url="https://intranet.example/tr/17?a=b_c%20d#x",
+    )
+    bare = Paper(id="acme-tr-18", title="Another Report", abstract="")
+    linked = Paper(
+        id="2401.00001", title="On arXiv", abstract="", page_url="https://github.com/acme/x"
+    )
+    own_entry, bare_entry, linked_entry = parse(to_bibtex([own, bare, linked])).entries
+    assert set(own_entry.fields_dict) == {"title", "author", "year", "url"}
+    assert own_entry.fields_dict["url"].value == "https://intranet.example/tr/17?a=b_c%20d#x"
+    assert set(bare_entry.fields_dict) == {"title"}
+    assert linked_entry.fields_dict["eprint"].value == "2401.00001"
+    assert linked_entry.fields_dict["url"].value == "https://github.com/acme/x"
+
+
+def test_a_stored_url_cannot_break_the_entry() -> None:
+    paper = Paper(id="acme-1", title="T", abstract="", page_url="https://x.example/}{\\ a")
+    entry = parse(to_bibtex([paper])).entries[0]
+    assert entry.fields_dict["url"].value == "https://x.example/%7D%7B%5C%20a"
+
+
 def test_keys_are_unique_even_for_lookalike_papers() -> None:
     twins = [
         Paper(id=f"2401.0000{i}", title="Attention Is All", abstract="", authors=("A Vaswani",))

@@ -77,6 +77,44 @@ def test_a_teams_own_ids_are_kept_as_given() -> None:
     )
     assert errors == []
     assert [p.id for p in papers] == ["acme-tr-2024-017", "doi:10.1000/xyz123"]
+    assert [p.page_url for p in papers] == ["https://intranet.example/tr/17", None]
+    assert [p.arxiv_url for p in papers] == [None, None]
+    assert [p.url for p in papers] == ["https://intranet.example/tr/17", None]
+
+
+def test_a_url_is_kept_as_the_papers_page_unless_arxiv_has_the_page() -> None:
+    papers, errors = parse_jsonl(
+        [
+            line(id="2403.12345", url="https://github.com/acme/sparse", **GOOD),
+            line(url="https://arxiv.org/abs/2403.00002v2", **GOOD),
+            line(id="acme-9", url=" https://acme.example/papers/9?lang=en#top ", **GOOD),
+        ]
+    )
+    assert errors == []
+    assert [p.page_url for p in papers] == [
+        "https://github.com/acme/sparse",
+        None,
+        "https://acme.example/papers/9?lang=en#top",
+    ]
+    assert papers[1].url == "https://arxiv.org/abs/2403.00002"
+
+
+def test_a_url_that_is_no_http_link_is_refused() -> None:
+    bad = [
+        "javascript:alert(1)",
+        "ftp://files.example/p.pdf",
+        "intranet/tr/17",
+        "https://evil.example/a b",
+        "https://evil.example/}{",
+        "https://evil.example/<script>",
+        "https://evil.example/" + "a" * 2_000,
+        "https://evil.example/\u202e",
+    ]
+    lines = [line(id=f"team-{n}", url=url, **GOOD) for n, url in enumerate(bad)]
+    papers, errors = parse_jsonl(lines)
+    assert papers == []
+    assert [e.line for e in errors] == list(range(1, len(bad) + 1))
+    assert all("is not an http(s) link" in e.reason for e in errors)
 
 
 def test_bad_lines_are_reported_by_number_and_good_ones_kept() -> None:

@@ -191,7 +191,8 @@ def render_card(card: Card, number: int, *, detail: bool = False) -> str:
         lines.append("    " + _one_line(paper.abstract))
     elif card.snippet:
         lines.append("    " + render_snippet(card.snippet))
-    lines.append("    " + paper.url)
+    if paper.url:
+        lines.append("    " + _one_line(paper.url))
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,10 @@
-"""A reading list as BibTeX: one `@misc` arXiv entry per paper.
+"""A reading list as BibTeX: one `@misc` entry per paper.
 
-Field values are brace-delimited; characters special to (La)TeX are escaped
-and braces are always balanced, so every entry parses. Invisible characters
+An arXiv paper is cited as an arXiv e-print (`eprint`, `archivePrefix`,
+`primaryClass`); a team's own paper only by its page, if it has one. Field
+values are brace-delimited; characters special to (La)TeX are escaped (URLs,
+which LaTeX's url package reads verbatim, are percent-encoded instead) and
+braces are always balanced, so every entry parses. Invisible characters
 (control codes such as the ESC of a terminal escape sequence, bidi overrides)
 become spaces: the file is read in terminals and editors.
 """
@@ -27,6 +30,7 @@ _LATEX_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_URL_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", "\n": "%0A", "\t": "%09"}
 _STOP = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "is", "are"}
 
 
@@ -43,12 +47,15 @@ def _entry(paper: Paper, key: str) -> str:
     year = _year(paper)
     if year:
         fields.append(("year", year))
-    fields += [("eprint", escape(paper.id)), ("archivePrefix", "arXiv")]
-    if paper.categories:
-        fields.append(("primaryClass", escape(paper.categories[0])))
+    if paper.on_arxiv:
+        fields += [("eprint", escape(paper.id)), ("archivePrefix", "arXiv")]
+        if paper.categories:
+            fields.append(("primaryClass", escape(paper.categories[0])))
     if paper.doi:
         fields.append(("doi", escape(paper.doi)))
-    fields.append(("url", paper.arxiv_url))
+    url = paper.page_url or paper.arxiv_url
+    if url:
+        fields.append(("url", url_value(url)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}\n"
 
@@ -56,6 +63,11 @@ def _entry(paper: Paper, key: str) -> str:
 def escape(text: str) -> str:
     text = clean_text(text)
     return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def url_value(url: str) -> str:
+    """A URL as a field value: braces, backslashes and spaces percent-encoded."""
+    return "".join(_URL_UNSAFE.get(ch, ch) for ch in url.strip())
 
 
 def _names(paper: Paper) -> list[str]:
@@ -72,7 +84,7 @@ def _year(paper: Paper) -> str | None:
     day = paper.published or paper.featured
     if day:
         return str(day.year)
-    match = re.fullmatch(r"(\d{2})\d{2}\.\d{4,5}", paper.id)
+    match = re.fullmatch(r"(\d{2})\d{2}\.\d{4,5}", paper.id) if paper.on_arxiv else None
     return f"20{match[1]}" if match else None
 
 

@@ -10,15 +10,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from paperboy.core.ids import is_arxiv_id
+
 
 @dataclass(frozen=True, slots=True)
 class Paper:
     """One paper as the store keeps it.
 
     `id` is the arXiv identifier without a version suffix ("2403.12345",
-    "cs/0112017"). `published` is the first arXiv version's date; `featured`
-    is the day the Hugging Face Daily Papers page listed it (None when it
-    never was). Upvotes change during the day; everything else rarely does.
+    "cs/0112017"), or a team's own id for a paper imported from its list
+    ("team-001"): such a paper has no arXiv or Hugging Face page, only the
+    `page_url` the list gave, if any. `published` is the first arXiv
+    version's date; `featured` is the day the Hugging Face Daily Papers page
+    listed it (None when it never was). Upvotes change during the day;
+    everything else rarely does.
     """
 
     id: str
@@ -36,19 +41,27 @@ class Paper:
     categories: tuple[str, ...] = ()
     doi: str | None = None
     journal_ref: str | None = None
+    page_url: str | None = None  # the paper's own page, as an imported list gave it
 
     @property
-    def arxiv_url(self) -> str:
-        return f"https://arxiv.org/abs/{self.id}"
+    def on_arxiv(self) -> bool:
+        return is_arxiv_id(self.id)
 
     @property
-    def hf_url(self) -> str:
-        return f"https://huggingface.co/papers/{self.id}"
+    def arxiv_url(self) -> str | None:
+        return f"https://arxiv.org/abs/{self.id}" if self.on_arxiv else None
 
     @property
-    def url(self) -> str:
-        """The page a title links to: the Daily Papers page when it was featured there."""
-        return self.hf_url if self.featured is not None else self.arxiv_url
+    def hf_url(self) -> str | None:
+        """The Daily Papers page, which exists only for papers featured there."""
+        return f"https://huggingface.co/papers/{self.id}" if self.featured is not None else None
+
+    @property
+    def url(self) -> str | None:
+        """The page a title links to: the page the paper came with, else the Daily
+        Papers page when it was featured there, else arXiv's; None for a paper
+        that has none of them."""
+        return self.page_url or self.hf_url or self.arxiv_url
 
     @property
     def date(self) -> date | None:

@@ -39,6 +39,7 @@ TEXT_LIMITS: dict[str, int] = {
     "github_url": MAX_URL,
     "project_url": MAX_URL,
     "thumbnail_url": MAX_URL,
+    "page_url": MAX_URL,
     "doi": 300,
     "journal_ref": 1_000,
 }

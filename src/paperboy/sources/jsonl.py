@@ -7,8 +7,11 @@ Pure: lines in, papers and per-line problems out. Each line is an object with
   `parse_arxiv_ref` accepts is stored as the canonical arXiv id. An `id` that
   is not arXiv's is kept as given, for teams with their own papers, if it is a
   plain token (letters, digits and ``._:/+-``, at most 100 characters) that
-  does not look like a mistyped arXiv id. A `url` that names no arXiv paper is
-  ignored; one that names a different paper than `id` is an error;
+  does not look like a mistyped arXiv id. A `url` that names a different
+  arXiv paper than `id` is an error;
+- `url`, unless it is arXiv's or Hugging Face's page of the paper, is kept as
+  the paper's page: an http(s) link that cards link the title to and BibTeX
+  cites (so a team's own paper gets its own link, not a made-up arXiv one);
 - optional `authors`: a list of names or one comma-separated string;
 - optional `published`: "YYYY-MM-DD" or an ISO datetime (its date is kept);
 - optional `upvotes`: a whole number from 0 to 2**31 - 1.
@@ -28,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Paper
-from paperboy.sources.bounds import OutOfBounds, check_paper
+from paperboy.sources.bounds import MAX_URL, OutOfBounds, check_paper
 from paperboy.sources.text import clean_text, date_part
 
 if TYPE_CHECKING:
@@ -36,6 +39,11 @@ if TYPE_CHECKING:
     from datetime import date
 
 _OWN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/+-]{0,99}")
+# An http(s) link with a host, of the characters a URL may hold (RFC 3986):
+# nothing that could end a link or a BibTeX field early or hide in a message.
+_PAGE_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?"
+)
 _ARXIV_LOOKALIKE = re.compile(r"(?:arxiv:.*|\d{4}\.\d+(?:v\d+)?|.*arxiv\.org.*)", re.IGNORECASE)
 
 
@@ -96,6 +104,7 @@ def _paper(record: Mapping[str, Any]) -> Paper:
         authors=_authors(record.get("authors")),
         published=_published(record.get("published")),
         upvotes=_upvotes(record.get("upvotes")),
+        page_url=_page_url(record.get("url")),
     )
 
 
@@ -118,6 +127,17 @@ def _id(raw_id: object, raw_url: object) -> str:
     if from_url is not None and from_url != paper_id:
         raise _Invalid(f"id {paper_id} and url {from_url} name different papers")
     return paper_id
+
+
+def _page_url(value: object) -> str | None:
+    """The `url` to keep as the paper's page: any http(s) link but arXiv's and
+    Hugging Face's own pages of the paper, which follow from its id."""
+    if not isinstance(value, str) or not value.strip() or parse_arxiv_ref(value) is not None:
+        return None
+    url = value.strip()
+    if len(url) > MAX_URL or not _PAGE_URL.fullmatch(url):
+        raise _Invalid(f"url {url[:60]!r} is not an http(s) link")
+    return url
 
 
 def _text(record: Mapping[str, Any], key: str) -> str:

@@ -156,6 +156,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        4,
+        "a paper's own page",
+        """
+        -- The link an imported list gives for a paper, which cards and BibTeX use
+        -- (a team's own papers have no arXiv page).
+        ALTER TABLE papers ADD COLUMN page_url TEXT;
+        """,
+    ),
 )
 
 

@@ -15,7 +15,7 @@ from paperboy.store.database import Database
 
 _COLUMNS = (
     "id, title, abstract, authors, published, featured, upvotes, github_url, project_url,"
-    " thumbnail_url, ai_summary, keywords, categories, doi, journal_ref"
+    " thumbnail_url, ai_summary, keywords, categories, doi, journal_ref, page_url"
 )
 
 # On conflict: new text wins unless empty; optional fields keep the stored value
@@ -38,6 +38,7 @@ _MERGED = {
     ),
     "doi": "coalesce(excluded.doi, doi)",
     "journal_ref": "coalesce(excluded.journal_ref, journal_ref)",
+    "page_url": "coalesce(excluded.page_url, page_url)",
 }
 # text_seq moves only when the indexed text (title, abstract, authors) changes,
 # which is what tells the search index to re-read the paper. A row the merge
@@ -46,7 +47,7 @@ _MERGED = {
 # of written rows tells updated papers from unchanged ones.
 _UPSERT = f"""
 INSERT INTO papers ({_COLUMNS}, text_seq, added_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES ({", ".join("?" * (len(_COLUMNS.split(",")) + 3))})  -- and text_seq, added_at, updated_at
 ON CONFLICT (id) DO UPDATE SET
     {", ".join(f"{column} = {merged}" for column, merged in _MERGED.items())},
     text_seq = CASE
@@ -184,6 +185,7 @@ def _to_row(paper: Paper) -> tuple[object, ...]:
         json.dumps(list(paper.categories), ensure_ascii=False),
         paper.doi,
         paper.journal_ref,
+        paper.page_url,
     )
 
 
@@ -204,4 +206,5 @@ def _from_row(row: sqlite3.Row) -> Paper:
         categories=tuple(json.loads(row["categories"])),
         doi=row["doi"],
         journal_ref=row["journal_ref"],
+        page_url=row["page_url"],
     )

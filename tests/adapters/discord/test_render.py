@@ -122,6 +122,19 @@ def test_an_unsafe_thumbnail_or_link_is_left_out() -> None:
     assert "Code" not in str(embed.fields[0].value)
 
 
+def test_a_teams_own_paper_links_to_its_own_page_and_never_to_arxiv() -> None:
+    own = paper(id="acme-tr-17", page_url="https://intranet.example/tr/17")
+    embed = render(PaperPost(Card(own), detail=True)).embeds[0]
+    assert embed.url == "https://intranet.example/tr/17"
+    assert str(embed.fields[0].value) == "[Page](https://intranet.example/tr/17)"
+    bare = render(PaperPost(Card(paper(id="acme-tr-18")), detail=True))
+    assert bare.embeds[0].url is None
+    assert "arxiv.org" not in str(body_of(bare))
+    listed = render(PaperList(ListKind.SEARCH, "Papers", (Card(own), Card(paper(id="acme-1")))))
+    assert "arxiv.org" not in str(body_of(listed))
+    assert [e.url for e in listed.embeds] == ["https://intranet.example/tr/17", None]
+
+
 def test_an_export_is_a_private_file_with_its_comment() -> None:
     out = render(FileReply("reading-list.bib", b"@article{x}", "application/x-bibtex", "2 papers"))
     file = out.file()

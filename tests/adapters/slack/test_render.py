@@ -106,6 +106,21 @@ def test_a_stored_link_that_is_not_plain_http_is_left_out() -> None:
     assert "<https://huggingface.co/papers/2403.12345|Hugging Face>" in links
 
 
+def test_a_teams_own_paper_links_to_its_own_page_and_never_to_arxiv() -> None:
+    own = paper(id="acme-tr-17", page_url="https://intranet.example/tr/17")
+    message = render(PaperPost(Card(own), detail=True))
+    assert OUR_LINK.findall(message.blocks[0]["text"]["text"]) == [
+        "<https://intranet.example/tr/17|A Title>"
+    ]
+    assert "<https://intranet.example/tr/17|Page>" in str(message.blocks)
+    assert "arxiv.org" not in str(message.blocks)
+    assert_inert_and_within_limits(message)
+    bare = render(PaperPost(Card(paper(id="acme-tr-18")), detail=True))
+    assert "arxiv.org" not in str(bare.blocks)
+    assert OUR_LINK.findall(str(bare.blocks)) == []
+    assert_inert_and_within_limits(bare)
+
+
 def test_invisible_and_bidi_characters_are_removed_from_titles_and_snippets() -> None:
     sly = paper(title="Nor\u200bmal \u202eTitle\u202c\u2066", authors=("A\u200fB",))
     message = render(PaperPost(Card(sly, snippet=(("x\u202ey ", False), ("z\u200b", True)))))

@@ -233,10 +233,13 @@ def _facts(card: Card) -> str:
 
 def _links(card: Card) -> list[str]:
     paper = card.paper
-    candidates = [("arXiv", paper.arxiv_url), ("Code", paper.github_url)]
-    candidates.append(("Project page", paper.project_url))
-    if paper.featured is not None:
-        candidates.insert(1, ("Hugging Face", paper.hf_url))
+    candidates = [
+        ("Page", paper.page_url),
+        ("arXiv", paper.arxiv_url),
+        ("Hugging Face", paper.hf_url),
+        ("Code", paper.github_url),
+        ("Project page", paper.project_url),
+    ]
     safe = [(label, safe_url(url)) for label, url in candidates]
     links = [f"[{label}]({url})" for label, url in safe if url]
     return [" · ".join(links)] if links else []

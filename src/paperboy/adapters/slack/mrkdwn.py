@@ -130,7 +130,7 @@ def safe_url(url: str | None) -> str | None:
     return quote(url, safe=_URL_SAFE)
 
 
-def link(url: str, label: str, *, limit: int = 300) -> str:
+def link(url: str | None, label: str, *, limit: int = 300) -> str:
     """`<url|label>` with `label` escaped and cut; plain escaped label if `url` is unusable.
 
     `|` in the label becomes `¦` and `>` is escaped, so neither can end the link early."""

@@ -170,10 +170,11 @@ def card_buttons(card: Card) -> Block | None:
 
 def paper_links(paper: Paper) -> list[str]:
     """Links to the paper's pages; stored URLs only when they are plain http(s) ones."""
-    found = [link(paper.arxiv_url, "arXiv")]
-    if paper.featured is not None:
-        found.append(link(paper.hf_url, "Hugging Face"))
-    for url, label in ((paper.github_url, "Code"), (paper.project_url, "Project page")):
-        if safe_url(url) is not None and url is not None:
-            found.append(link(url, label))
-    return found
+    pages = (
+        (paper.page_url, "Page"),
+        (paper.arxiv_url, "arXiv"),
+        (paper.hf_url, "Hugging Face"),
+        (paper.github_url, "Code"),
+        (paper.project_url, "Project page"),
+    )
+    return [link(url, label) for url, label in pages if safe_url(url) is not None]
