@@ -118,7 +118,7 @@ class Subscription:
 
     channel: ChannelRef
     time: str  # "HH:MM"
-    timezone: str  # IANA name
+    timezone: str  # a zone name or UTC offset as `core.zones.canonical_zone` spells it
     topics: str = ""  # a search query; empty means every paper
     max_papers: int = 5
     min_upvotes: int = 0
