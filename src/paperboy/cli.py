@@ -17,7 +17,7 @@ import json
 import logging
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -371,7 +371,7 @@ def _warn(text: str) -> None:
     print(terminal_text(text), file=sys.stderr)
 
 
-def _json_line(row: dict[str, object]) -> str:
+def _json_line(row: Mapping[str, object]) -> str:
     """`row` as one line of JSON, every invisible character written as a \\u escape:
     the same data, and nothing a terminal would act on."""
     text = json.dumps(row, ensure_ascii=False)
