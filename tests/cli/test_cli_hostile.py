@@ -54,7 +54,7 @@ def test_a_jsonl_line_with_a_vote_count_past_any_integer_is_skipped_and_the_rest
     assert result.stderr.strip() == (
         f"{path}: line 2: upvotes must be a whole number from 0 to 2,147,483,647, got {2**63}"
     )
-    assert result.stdout.strip() == f"{path}: 2 new, 0 updated, 1 bad lines skipped"
+    assert result.stdout.strip() == f"{path}: 2 new, 0 updated, 0 unchanged, 1 bad lines skipped"
     found = run("search", "zyzzyva", "--json")
     assert sorted(json.loads(line)["id"] for line in found.stdout.splitlines()) == [
         "team-001",
