@@ -102,7 +102,9 @@ async def test_a_daily_papers_item_past_the_bounds_is_skipped_and_reported(
     code, out, err = await run_async(env, "ingest", "--since", str(DAY), "--until", str(DAY))
     assert "Traceback" not in err
     assert code == 0
-    assert out.strip() == "1 days fetched, 4 papers stored, 1 unusable items skipped, 0 failed"
+    assert out.strip() == (
+        "1 of 1 day fetched: 4 papers (4 new, 0 updated, 0 unchanged), 1 unusable items skipped"
+    )
 
 
 async def test_add_prints_a_title_with_control_codes_harmlessly_and_says_why_it_refuses(
@@ -115,7 +117,7 @@ async def test_add_prints_a_title_with_control_codes_harmlessly_and_says_why_it_
     env = {**cli_env, "PAPERBOY_SOURCES_ARXIV_URL": sources.arxiv_url}
     code, out, err = await run_async(env, "add", "2403.10001")
     assert (code, err) == (0, ""), err
-    assert out.strip() == "added 2403.10001: Evil  31mRed 0m Title  esrever"
+    assert out.strip() == "added 2403.10001: Evil 31mRed 0m Title esrever"
     code, out, err = await run_async(env, "add", "2403.10002")
     assert (code, out) == (1, "")
     assert err.strip() == (
