@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import bibtexparser
@@ -14,6 +15,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef
 from paperboy.core.ports import SourceFailure
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
+from paperboy.core.text import long_day
 from paperboy.store import Store
 from tests.people import ALICE, BOB
 
@@ -174,13 +176,33 @@ async def test_trending_ranks_recent_featured_papers_by_upvotes(
     assert "number of days" in notice(await bot.handle("trending 0", ALICE)).text
 
 
-async def test_trending_with_nothing_recent_points_to_the_latest_day(
-    bot: Bot, library: Library, now: datetime
+async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_names_it(
+    store: Store, clock: Callable[[], datetime], now: datetime
 ) -> None:
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
     assert "No featured papers yet" in notice(await bot.handle("trending", ALICE)).text
-    old = Paper(id="2503.00009", title="Old", abstract="x", featured=now.date() - timedelta(9))
-    await library.add_papers([old], at=now)
-    assert "try `trending 10`" in notice(await bot.handle("trending", ALICE)).text
+    latest = now.date() - timedelta(400)  # further back than `trending 365` reaches
+    old = [
+        Paper(id=f"2401.0000{n}", title=f"Old {n}", abstract="x", featured=latest, upvotes=n)
+        for n in range(1, 8)
+    ]
+    older = Paper(id="2401.00099", title="Older", abstract="x", featured=latest - timedelta(1))
+    await library.add_papers([*old, older], at=now)
+
+    first = await bot.handle("trending", ALICE)
+    assert isinstance(first, PaperList)
+    assert first.title == (
+        f"Trending papers from {long_day(latest)}, the latest featured day (1–5)"
+    )
+    assert ids(first) == ["2401.00007", "2401.00006", "2401.00005", "2401.00004", "2401.00003"]
+    assert first.more is not None
+    second = await bot.page(first.more, ALICE)
+    assert ids(second) == ["2401.00002", "2401.00001"]  # the same day, never the day before
+    week = await bot.handle("trending 7", ALICE)
+    assert isinstance(week, PaperList)
+    assert ids(week)[0] == "2401.00007"
 
 
 async def test_saving_listing_reading_and_unsaving(bot: Bot) -> None:

@@ -39,7 +39,7 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.searching import Refused, find
-from paperboy.core.text import quote_title
+from paperboy.core.text import long_day, quote_title
 from paperboy.search import SearchHit
 
 log = logging.getLogger(__name__)
@@ -220,26 +220,26 @@ class Bot:
 
     async def _trending(self, days: int, offset: int) -> Reply:
         today = self.clock().date()
-        since = today - timedelta(days=days - 1)
+        since, until = today - timedelta(days=days - 1), today
+        span = "today" if days == 1 else f"the last {days} days"
+        latest = await self.library.papers.latest_featured_day(on_or_before=today)
+        if latest is None:
+            return Notice(
+                "No featured papers yet: `trending` lists papers from the Hugging Face "
+                "Daily Papers feed, which arrive with the daily ingest."
+            )
+        if latest < since:
+            # Nothing featured in the span (the feed is late or unreachable, or the store
+            # holds only the bundled sample): the latest featured day, named, beats an
+            # empty answer, the way a digest draws on the latest featured day.
+            since = until = latest
+            span = f"{long_day(latest)}, the latest featured day"
         size = self.options.page_size
         papers = await self.library.papers.trending(
-            since=since, until=today, limit=size + 1, offset=offset
+            since=since, until=until, limit=size + 1, offset=offset
         )
-        span = "today" if days == 1 else f"the last {days} days"
         if not papers:
-            if offset:
-                return Notice(f"No more trending papers from {span}.")
-            latest = await self.library.papers.latest_featured_day(on_or_before=today)
-            if latest is None:
-                return Notice(
-                    "No featured papers yet: `trending` lists papers from the Hugging Face "
-                    "Daily Papers feed, which arrive with the daily ingest."
-                )
-            age = (today - latest).days + 1
-            return Notice(
-                f"No papers were featured {span}. The latest featured day is "
-                f"{latest.isoformat()}: try `trending {min(age, c.MAX_DAYS)}`."
-            )
+            return Notice(f"No more trending papers from {span}.")
         cards = tuple(Card(p) for p in papers[:size])
         more = PageRef(ListKind.TRENDING, str(days), offset + size) if len(papers) > size else None
         title = f"Trending papers from {span} ({offset + 1}–{offset + len(cards)})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 from paperboy.core.models import Paper
 
@@ -64,3 +65,8 @@ def short_authors(authors: tuple[str, ...], *, keep: int = 3) -> str:
     if len(authors) <= keep:
         return ", ".join(authors)
     return ", ".join(authors[:keep]) + " et al."
+
+
+def long_day(day: date) -> str:
+    """ "Thu 13 Mar 2025": a day named with its year, as it may lie in another."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -109,7 +109,7 @@ async def test_the_digest_service_posts_a_header_then_one_message_per_paper(
     await world.digests.run_for_day(papers_channel, world.core.clock().date())
     header, *posts = channel_posts(world, "papers")
     assert header.content is not None
-    assert header.content.startswith("Trending papers — Thu 13 Mar · 3 papers")
+    assert header.content.startswith("Trending papers — Thu 20 Mar · 3 papers")
     assert [str(p.embeds[0]["url"]).rsplit("/", 1)[-1] for p in posts] == [
         "2503.01001",
         "2503.02001",

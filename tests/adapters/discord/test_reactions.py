@@ -36,7 +36,7 @@ async def test_show_posts_the_paper_publicly_with_its_whole_abstract(world: Worl
     paper = await world.core.store.papers.get(PAPER)
     assert paper is not None
     (embed,) = message.embeds
-    assert embed["url"] == f"https://arxiv.org/abs/{PAPER}"
+    assert embed["url"] == f"https://huggingface.co/papers/{PAPER}"  # featured on Daily Papers
     assert len(embed["description"]) > 600  # the abstract, not a snippet
     assert embed["description"].startswith(paper.abstract[:40])
     assert message.custom_ids() == [f"pb:save:{PAPER}", f"pb:similar:{PAPER}"]

@@ -17,7 +17,7 @@ QUERY = "parameter efficient fine-tuning"
 
 def paper_ids(reply: InteractionReply) -> list[str]:
     """The arXiv ids the reply's embeds link to, in order."""
-    return [str(embed["url"]).rsplit("/abs/", 1)[-1] for embed in reply.embeds]
+    return [str(embed["url"]).rsplit("/", 1)[-1] for embed in reply.embeds]
 
 
 async def expected_search(world: World, query: str, *, offset: int = 0) -> list[Paper]:
@@ -146,6 +146,7 @@ async def test_where_the_bot_may_not_embed_results_come_as_plain_lines(world: Wo
     lines = reply.content.splitlines()
     assert lines[0].startswith("Papers for “parameter efficient fine-tuning” (1–5)")
     assert lines[1].startswith("1\\. **Exploring Parameter-Efficient Fine-Tuning")
-    assert lines[1].endswith("<https://arxiv.org/abs/2308.10462>")
+    # The sample papers were featured on Daily Papers: titles link to their page there.
+    assert lines[1].endswith("<https://huggingface.co/papers/2308.10462>")
     assert reply.message is not None
     assert reply.message.custom_ids()[0] == "pb:save:2308.10462"
