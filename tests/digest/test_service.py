@@ -140,7 +140,8 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
     assert not reply.ephemeral
     assert reply.text == (
         "This channel gets a daily digest weekdays at 07:30 Europe/Berlin, up to 3 papers, "
-        "with at least 20 upvotes, about “diffusion”. Next: Fri 14 Mar 07:30 Europe/Berlin."
+        "with at least 20 upvotes, about “diffusion”. Next: Fri 14 Mar 07:30 Europe/Berlin. "
+        "Today's would hold 2 papers; `digest` previews it here now."
     )
     stored = await store.subscriptions.get(CHANNEL)
     assert stored is not None
@@ -196,6 +197,59 @@ async def test_a_digest_in_a_utc_offset_zone_is_posted_for_that_zones_day(
     run = await store.digests.run(CHANNEL, DAY)
     assert run is not None
     assert run.finished
+
+
+async def test_subscribing_says_when_nothing_lately_matches(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    reply = await subscribe(digests, "09:00 UTC diffusion votes:1000")
+    assert isinstance(reply, Notice)
+    assert reply.text.endswith("No paper featured lately matches it yet.")
+
+
+async def only_the_sample(store: Store, sample_papers: list[Paper], wall: Clock) -> Library:
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    await library.add_papers(sample_papers, at=wall())
+    return library
+
+
+# A year after the bundled sample's Daily Papers day, as on a fresh install today.
+FRESH_INSTALL = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)
+
+
+async def test_on_the_bundled_sample_alone_subscribe_says_why_digests_stay_empty(
+    store: Store, sample_papers: list[Paper]
+) -> None:
+    wall = Clock(FRESH_INSTALL)
+    digests = service(store, await only_the_sample(store, sample_papers, wall), Poster(), wall)
+    reply = await subscribe(digests)
+    assert isinstance(reply, Notice)
+    assert "The latest papers I have were featured on Thu 13 Mar 2025." in reply.text
+    assert "stays empty until the Daily Papers feed brings newer ones" in reply.text
+    assert reply.text.endswith("`digest` shows what one looks like.")
+
+
+async def test_on_the_bundled_sample_alone_a_preview_shows_its_day_and_names_it(
+    store: Store, sample_papers: list[Paper]
+) -> None:
+    wall = Clock(FRESH_INSTALL)
+    poster = Poster()
+    digests = service(store, await only_the_sample(store, sample_papers, wall), poster, wall)
+    answer = await digests.preview(ADMIN)
+    assert isinstance(answer, Notice)
+    assert answer.text.startswith(
+        "Posted a preview digest of 5 papers from Thu 13 Mar 2025, the latest featured day I have."
+    )
+    assert poster.headers(CHANNEL) == ["Preview · Trending papers — Thu 13 Mar · 5 papers"]
+    sample_ids = {paper.id for paper in sample_papers}
+    assert len(poster.papers(CHANNEL)) == 5
+    assert set(poster.papers(CHANNEL)) <= sample_ids
+    # The scheduled digest stays as it was: nothing that old is posted as today's.
+    await subscribe(digests)
+    await digests.run_for_day(CHANNEL, FRESH_INSTALL.date())
+    assert len(poster.papers(CHANNEL)) == 5
 
 
 async def test_unsubscribe_stops_it(store: Store, library: Library, wall: Clock) -> None:

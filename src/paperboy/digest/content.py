@@ -52,6 +52,13 @@ class DigestContent:
         # many channels due at the same minute that would hold the event loop.
         return choose() if matches is None else await asyncio.to_thread(choose)
 
+    async def stale_day(self, day: date) -> date | None:
+        """The latest featured day when it is too old for a digest on `day`, else None."""
+        latest = await self.store.papers.latest_featured_day(on_or_before=day)
+        if latest is None or select.digest_window(latest, day) is not None:
+            return None
+        return latest
+
     async def paper_post(self, paper: Paper, subscription: Subscription) -> PaperPost:
         terms = (
             self.library.index.query_terms(subscription.topics)

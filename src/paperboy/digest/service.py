@@ -21,6 +21,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, PostRef, Subscription
 from paperboy.core.ports import ChannelPoster, PostFailed
 from paperboy.core.replies import Notice, Reply
+from paperboy.core.text import long_day
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.arguments import ArgumentError, describe, parse_subscription
@@ -36,6 +37,11 @@ from paperboy.digest.schedule import clock_time, local_date_of, next_fire_time
 from paperboy.store import Store
 
 __all__ = ["DigestJobs", "DigestOptions", "DigestService", "RunDigest"]
+
+_TOO_OLD = (
+    f"A daily digest posts only papers featured in the {select.LOOKBACK_DAYS} days before it, "
+    "so it stays empty until the Daily Papers feed brings newer ones."
+)
 
 
 class DigestService:
@@ -103,9 +109,10 @@ class DigestService:
         await self.store.subscriptions.put(subscription, at=self.clock())
         self.jobs.schedule(subscription, self.runner.run_scheduled)
         upcoming = self._next_run(subscription)
+        outlook = await self._outlook(subscription)
         return Notice(
             f"This channel gets a daily digest {describe(spec)}. "
-            f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}.",
+            f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}. {outlook}",
             ephemeral=not posts_publicly(context),
         )
 
@@ -150,9 +157,16 @@ class DigestService:
             )
             today = local_date_of(now, zone_info(subscription.timezone))
             papers = await self.content.choose(subscription, today, exclude=set())
+            day, stale = today, await self.content.stale_day(today)
+            if not papers and stale is not None:
+                # Nothing recent enough for a real digest (the feed is unreachable, or the
+                # store holds only the bundled sample): show what one looks like from the
+                # latest featured day, and say so.
+                day = stale
+                papers = await self.content.choose(subscription, stale, exclude=set())
             if not papers:
                 return Notice(nothing_new(subscription))
-            header = select.header_text(today, count=len(papers), topics=subscription.topics)
+            header = select.header_text(day, count=len(papers), topics=subscription.topics)
             await self.runner.post(poster, channel, Notice(f"Preview · {header}", ephemeral=False))
             posted += 1
             for paper in papers:
@@ -168,7 +182,31 @@ class DigestService:
         finally:
             if not posted:
                 await self.store.previews.release(channel, at=now)
+        if day != today:
+            return Notice(
+                f"Posted a preview digest of {len(papers)} papers from {long_day(day)}, the "
+                f"latest featured day I have. {_TOO_OLD}"
+            )
         return Notice(f"Posted a preview digest of {len(papers)} papers.")
+
+    async def _outlook(self, subscription: Subscription) -> str:
+        """What the digest would hold now, so a subscriber sees it is set up right (or
+        why it will stay empty) without waiting for tomorrow."""
+        today = local_date_of(self.clock(), ZoneInfo(subscription.timezone))
+        stale = await self.content.stale_day(today)
+        if stale is not None:
+            return (
+                f"The latest papers I have were featured on {long_day(stale)}. {_TOO_OLD} "
+                "`digest` shows what one looks like."
+            )
+        papers = await self.content.choose(subscription, today, exclude=set())
+        if papers:
+            count = f"{len(papers)} paper" + ("" if len(papers) == 1 else "s")
+            return f"Today's would hold {count}; `digest` previews it here now."
+        latest = await self.store.papers.latest_featured_day(on_or_before=today)
+        if latest is None:
+            return "I have no Daily Papers yet: digests start once the daily ingest brings some."
+        return "No paper featured lately matches it yet."
 
     # -- running (the runner's) ---------------------------------------------------------
 
