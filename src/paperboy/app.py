@@ -20,11 +20,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol, TextIO
 
-from paperboy.adapters.console import ConsoleAdapter
+from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.adapters.slack import SlackAdapter
 from paperboy.config import ConfigError, Settings
 from paperboy.core.bot import Bot, BotOptions
+from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
 from paperboy.core.ports import ChannelPoster, DigestCommands, PaperFetcher
@@ -96,6 +97,7 @@ def build_bot(
     fetcher: PaperFetcher | None = None,
     digests: DigestCommands | None = None,
     command_prefix: str = "",
+    platform_help: PlatformHelp | None = None,
 ) -> Bot:
     settings = core.settings
     return Bot(
@@ -110,6 +112,7 @@ def build_bot(
             max_query_chars=settings.search.max_query_chars,
             save_emoji=settings.chat.save_emoji,
             command_prefix=command_prefix,
+            platform_help=platform_help or PlatformHelp(),
         ),
     )
 
@@ -280,7 +283,7 @@ class App:
         self, name: str, core: Core, fetcher: PaperFetcher, digests: DigestCommands
     ) -> Adapter:
         if name == "console":
-            bot = build_bot(core, fetcher=fetcher, digests=digests)
+            bot = build_bot(core, fetcher=fetcher, digests=digests, platform_help=CONSOLE_HELP)
             return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
         if name == "slack":
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from paperboy import __version__
-from paperboy.adapters.console import ConsoleAdapter
+from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
 from paperboy.app import App, Core, arxiv_client, build_bot, huggingface_client, open_library
 from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
@@ -183,7 +183,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     async with open_library(settings) as core:
         if args.command == "chat":
             async with arxiv_client(settings) as arxiv:
-                await ConsoleAdapter(build_bot(core, fetcher=arxiv)).run()
+                bot = build_bot(core, fetcher=arxiv, platform_help=CONSOLE_HELP)
+                await ConsoleAdapter(bot).run()
             return 0
         if args.command == "search":
             return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)

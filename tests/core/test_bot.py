@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -10,7 +11,7 @@ import bibtexparser
 import pytest
 
 from paperboy.core import commands as c
-from paperboy.core.bot import Bot
+from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef
 from paperboy.core.ports import SourceFailure
@@ -281,6 +282,49 @@ async def test_help_lists_every_command_and_explains_one(bot: Bot) -> None:
     for name in c.COMMAND_NAMES:
         assert f"`{name}" in text
     assert "since:7d" in notice(await bot.handle("help search", ALICE)).text
+
+
+@pytest.mark.parametrize("name", c.COMMAND_NAMES)
+async def test_help_on_each_command_gives_examples_that_parse(bot: Bot, name: str) -> None:
+    text = notice(await bot.handle(f"help {name}", ALICE)).text
+    examples = re.findall(r"^• `([^`]+)`$", text, re.MULTILINE)
+    assert text.startswith(f"`{name}")
+    assert examples
+    for example in examples:
+        assert example.split()[0] == name
+        assert not isinstance(c.parse_command(example), c.ParseError), example
+
+
+async def test_help_subscribe_explains_the_options_with_examples(bot: Bot) -> None:
+    text = notice(await bot.handle("help subscribe", ALICE)).text
+    assert "weekdays skips Saturday and Sunday" in text
+    assert "• `subscribe 09:30 Europe/Berlin retrieval agents`" in text
+
+
+async def test_help_on_something_that_is_no_command_says_so(bot: Bot) -> None:
+    typo = notice(await bot.handle("help serch", ALICE))
+    assert typo.error
+    assert typo.text == (
+        "There is no command `serch`. Did you mean `help search`? `help` lists every command."
+    )
+    assert not notice(await bot.handle("help", ALICE)).text.startswith("There is no")
+    assert notice(await bot.handle("help xyzzy", ALICE)).text.startswith("There is no command")
+
+
+async def test_hints_name_the_configured_save_emoji(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    bot = Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=clock,
+        options=BotOptions(save_emoji=("star", "⭐")),
+    )
+    assert notice(await bot.handle("saved", ALICE)).text.startswith(
+        "Your reading list is empty. React with ⭐ to a paper I post"
+    )
+    assert "React with ⭐ to any paper I post" in notice(await bot.handle("help", ALICE)).text
 
 
 class FakeArxiv:

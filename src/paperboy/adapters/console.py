@@ -16,6 +16,7 @@ import threading
 from typing import TextIO
 
 from paperboy.core.bot import Bot
+from paperboy.core.help import HelpEntry, PlatformHelp
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
 from paperboy.core.replies import Card, FileReply, Notice, PageRef, PaperList, PaperPost, Reply
 from paperboy.core.text import clean_text, short_authors, terminal_text
@@ -26,6 +27,29 @@ log = logging.getLogger(__name__)
 WORKSPACE = "local"
 CHANNEL = ChannelRef(Platform.CONSOLE.value, WORKSPACE, "console")
 _QUIT = {"quit", "exit", ":q"}
+
+# The console's own verbs, for `help`: a reaction here is typed.
+CONSOLE_HELP = PlatformHelp(
+    heading="On this console, every paper printed is numbered [N]",
+    commands=(
+        HelpEntry(
+            "react",
+            "react N",
+            "save paper [N] to your reading list, as a {emoji} reaction would",
+            examples=("react 2",),
+        ),
+        HelpEntry(
+            "unreact",
+            "unreact N",
+            "take paper [N] off your reading list, as removing the reaction would",
+            examples=("unreact 2",),
+        ),
+        HelpEntry("more", "more", "the next page of the last list", examples=("more",)),
+        HelpEntry("quit", "quit", "leave (also `exit` or Ctrl-D)", examples=("quit",)),
+    ),
+    react="or `react N` here",
+    unreact="or `unreact N` here",
+)
 
 
 class ConsoleAdapter:

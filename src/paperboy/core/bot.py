@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
-from paperboy.core.help import help_text
+from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_topic
 from paperboy.core.library import Library
 from paperboy.core.models import Context, PostRef, UserRef
 from paperboy.core.ports import (
@@ -53,6 +53,8 @@ class BotOptions:
     max_query_chars: int = 500
     save_emoji: tuple[str, ...] = ("bookmark", "🔖")
     command_prefix: str = ""  # how the platform invokes commands, for help text
+    # The adapter's own verbs and its way to react, for help and hints.
+    platform_help: PlatformHelp = field(default_factory=PlatformHelp)
 
 
 class Bot:
@@ -79,6 +81,7 @@ class Bot:
             lists=reading_lists,
             clock=clock,
             page_size=self.options.page_size,
+            react_hint=reaction_hint(self.save_emoji_glyph, self.options.platform_help),
         )
 
     # -- entry points -----------------------------------------------------------------
@@ -171,11 +174,24 @@ class Bot:
             case c.DigestNow():
                 return await self.digests.preview(context) if self.digests else _digests_off()
             case c.Help(topic):
-                return Notice(self.help(topic))
+                return self.help(topic)
 
-    def help(self, topic: str = "") -> str:
-        emoji = next((e for e in self.options.save_emoji if not e.isascii()), "🔖")
-        return help_text(prefix=self.options.command_prefix, save_emoji=emoji, topic=topic)
+    @property
+    def save_emoji_glyph(self) -> str:
+        """The save emoji as people see it (the first configured one that is not a name)."""
+        return next((e for e in self.options.save_emoji if not e.isascii()), "🔖")
+
+    def help(self, topic: str = "") -> Notice:
+        platform = self.options.platform_help
+        text = help_text(
+            prefix=self.options.command_prefix,
+            save_emoji=self.save_emoji_glyph,
+            topic=topic,
+            platform=platform,
+        )
+        if text is None:
+            return Notice(unknown_topic(topic, platform), error=True)
+        return Notice(text)
 
     async def _search(self, query: str, offset: int) -> Reply:
         size = self.options.page_size

@@ -28,11 +28,14 @@ class ReadingListCommands:
         lists: ReadingListRepository,
         clock: Callable[[], datetime],
         page_size: int,
+        react_hint: str = "react with 🔖",
     ) -> None:
         self.papers = papers
         self.lists = lists
         self.clock = clock
         self.page_size = page_size
+        # How people save by reaction here ("react with 🔖 (or `react N` here)").
+        self.react_hint = react_hint
 
     async def react(self, user: UserRef, paper_id: str, *, added: bool) -> Notice | None:
         """A save-emoji reaction added (save) or removed (unsave) on a post of
@@ -73,9 +76,10 @@ class ReadingListCommands:
         if not items:
             if offset:
                 return Notice("That is the whole reading list.")
+            react = self.react_hint[:1].upper() + self.react_hint[1:]
             return Notice(
-                "Your reading list is empty. React with 🔖 to a paper I post, or "
-                "`save <id>`, to add one."
+                f"Your reading list is empty. {react} to a paper I post, "
+                "or `save <id>`, to add one."
             )
         total = await self.lists.count(user)
         cards = tuple(Card(item.paper, saved=item) for item in items[:size])
