@@ -24,7 +24,7 @@ from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.adapters.slack import SlackAdapter
 from paperboy.config import ConfigError, Settings
-from paperboy.core.bot import Bot, BotOptions
+from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions
 from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
@@ -98,6 +98,7 @@ def build_bot(
     digests: DigestCommands | None = None,
     command_prefix: str = "",
     platform_help: PlatformHelp | None = None,
+    digests_off: str = NO_DIGESTS,
 ) -> Bot:
     settings = core.settings
     return Bot(
@@ -113,6 +114,7 @@ def build_bot(
             save_emoji=settings.chat.save_emoji,
             command_prefix=command_prefix,
             platform_help=platform_help or PlatformHelp(),
+            digests_off=digests_off,
         ),
     )
 

@@ -183,7 +183,13 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     async with open_library(settings) as core:
         if args.command == "chat":
             async with arxiv_client(settings) as arxiv:
-                bot = build_bot(core, fetcher=arxiv, platform_help=CONSOLE_HELP)
+                bot = build_bot(
+                    core,
+                    fetcher=arxiv,
+                    platform_help=CONSOLE_HELP,
+                    digests_off="`paperboy chat` only answers commands: digests come with "
+                    "`paperboy run`, which with no chat tokens is this console with digests.",
+                )
                 await ConsoleAdapter(bot).run()
             return 0
         if args.command == "search":

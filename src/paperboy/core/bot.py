@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
+NO_DIGESTS = "Daily digests are not set up on this bot."
+
 
 @dataclass(frozen=True, slots=True)
 class BotOptions:
@@ -55,6 +57,8 @@ class BotOptions:
     command_prefix: str = ""  # how the platform invokes commands, for help text
     # The adapter's own verbs and its way to react, for help and hints.
     platform_help: PlatformHelp = field(default_factory=PlatformHelp)
+    # The answer to subscribe, unsubscribe and digest where no digest service runs.
+    digests_off: str = NO_DIGESTS
 
 
 class Bot:
@@ -167,12 +171,16 @@ class Bot:
                 return await self.reading_list.export(context.user)
             case c.Subscribe(arguments):
                 if self.digests is None:
-                    return _digests_off()
+                    return self._digests_off()
                 return await self.digests.subscribe(context, arguments)
             case c.Unsubscribe():
-                return await self.digests.unsubscribe(context) if self.digests else _digests_off()
+                if self.digests is None:
+                    return self._digests_off()
+                return await self.digests.unsubscribe(context)
             case c.DigestNow():
-                return await self.digests.preview(context) if self.digests else _digests_off()
+                if self.digests is None:
+                    return self._digests_off()
+                return await self.digests.preview(context)
             case c.Help(topic):
                 return self.help(topic)
 
@@ -192,6 +200,9 @@ class Bot:
         if text is None:
             return Notice(unknown_topic(topic, platform), error=True)
         return Notice(text)
+
+    def _digests_off(self) -> Notice:
+        return Notice(self.options.digests_off, error=True)
 
     async def _search(self, query: str, offset: int) -> Reply:
         size = self.options.page_size
@@ -281,7 +292,3 @@ def normalize_emoji(name: str) -> str:
     """`:bookmark:`, `bookmark::skin-tone-2` and "🔖\ufe0f" all become one spelling."""
     name = name.strip().strip(":").split("::", 1)[0]
     return name.replace("\ufe0f", "").lower()
-
-
-def _digests_off() -> Notice:
-    return Notice("Daily digests are not set up on this bot.", error=True)
