@@ -130,3 +130,23 @@ async def test_several_days_down_are_all_filled_in_at_the_next_run(
     await daily_run(ingest, wall, days[4])
     assert len(await stored(store)) == 10
     assert await store.ingest_log.done_days(days[0], days[4]) == set(days)
+
+
+async def test_a_catch_up_with_the_source_down_stops_at_the_first_failed_day(
+    sources: PaperSourceSimulator, ingest: IngestService, store: Store, wall: Wall
+) -> None:
+    """Offline, a start costs one day's tries, not eight days' (7 missed days + the recent
+    two): the days left are fetched by the next run, as above."""
+    sources.huggingface.fail_always(status(503))
+    results = await ingest.catch_up()
+    assert [result.day for result in results] == [FIRST - timedelta(days=7)]
+    assert results[0].error is not None
+    assert len(sources.requests_to("huggingface")) == 2  # that day's two attempts
+
+    sources.huggingface.clear_faults()
+    days = [FIRST - timedelta(days=n) for n in range(8)]
+    for day in days:
+        sources.huggingface.set_day(day, day_items(day))
+    wall.now += timedelta(hours=1)  # a restart, back online
+    await ingest.catch_up()
+    assert await store.ingest_log.done_days(days[-1], FIRST) == set(days)

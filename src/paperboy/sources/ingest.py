@@ -117,23 +117,34 @@ class IngestService:
             if self._last_refresh is None or self.clock() - self._last_refresh >= max_age:
                 await self._refresh()
 
-    async def _refresh(self) -> list[DayResult]:
+    async def _refresh(self, *, stop_at_failure: bool = False) -> list[DayResult]:
         today = self.clock().date()
-        results = [
-            await self.ingest_day(today - timedelta(days=offset))
-            for offset in range(self.recent_days - 1, -1, -1)
-        ]
+        results = []
+        for offset in range(self.recent_days - 1, -1, -1):
+            results.append(await self.ingest_day(today - timedelta(days=offset)))
+            if stop_at_failure and results[-1].error:
+                break
+        # Tried, even if it failed: digests due meanwhile do not try again at once.
         self._last_refresh = self.clock()
         return results
 
     async def catch_up(self) -> list[DayResult]:
         """At start-up and every day: the days missed while the bot or the source was down
         (within `catch_up_days`; days already done are not fetched again), then the recent
-        days again for their upvotes."""
+        days again for their upvotes.
+
+        One day at a time, and it stops at the first day that fails: a source that is
+        down (or a machine that is offline) costs one day's tries, not every day's; the
+        days left are fetched by the next run."""
         today = self.clock().date()
         start = today - timedelta(days=self.catch_up_days)
-        results = await self.backfill(start, today - timedelta(days=self.recent_days))
-        return results + await self.refresh_recent()
+        results = await self.backfill(
+            start, today - timedelta(days=self.recent_days), concurrency=1, stop_at_failure=True
+        )
+        if any(result.error for result in results):
+            return results
+        async with self._refresh_lock:
+            return results + await self._refresh(stop_at_failure=True)
 
     async def backfill(
         self,
@@ -143,10 +154,13 @@ class IngestService:
         refresh: bool = False,
         concurrency: int = 2,
         progress: Callable[[BackfillProgress], None] | None = None,
+        stop_at_failure: bool = False,
     ) -> list[DayResult]:
         """Every day from `since` to `until` (inclusive), `concurrency` at a time.
 
-        Resumable: days already done are skipped unless `refresh`."""
+        Resumable: days already done are skipped unless `refresh`. With
+        `stop_at_failure`, days not yet started when one fails are left for later
+        (they get no result)."""
         days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
         if not refresh:
             done = await self.ingest_log.done_days(since, until)
@@ -156,8 +170,10 @@ class IngestService:
 
         async def one(day: date) -> None:
             async with gate:
+                if stop_at_failure and any(r.error for r in results):
+                    return
                 result = await self.ingest_day(day, refresh=True)
-            results.append(result)
+                results.append(result)
             if progress is not None:
                 progress(
                     BackfillProgress(
