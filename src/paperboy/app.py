@@ -59,6 +59,30 @@ def index_path(store_path: Path) -> Path:
     return store_path.with_name(store_path.name + ".index")
 
 
+def log_path(settings: Settings) -> Path:
+    """Where the console sends the log (the data directory: beside the store), so that
+    log lines never scroll over the prompt."""
+    return settings.store_path.with_name("paperboy.log")
+
+
+def console_history_path(settings: Settings) -> Path:
+    """The console's line history, kept between sessions beside the store."""
+    return settings.store_path.with_name("console_history")
+
+
+def adapter_names(settings: Settings) -> tuple[list[str], str]:
+    """Which adapters `paperboy run` runs, and why, for the one start-up line."""
+    secrets = settings.secrets
+    names = []
+    if secrets.slack_bot_token:
+        names.append("slack")
+    if secrets.discord_token:
+        names.append("discord")
+    if names:
+        return names, "chat tokens are set"
+    return ["console"], "no SLACK_BOT_TOKEN or DISCORD_TOKEN is set"
+
+
 @dataclass(frozen=True, slots=True)
 class Core:
     settings: Settings
@@ -201,15 +225,7 @@ class App:
 
     def choose_adapters(self) -> tuple[list[str], str]:
         """Which adapters to run, and why, for the one start-up line."""
-        secrets = self.settings.secrets
-        names = []
-        if secrets.slack_bot_token:
-            names.append("slack")
-        if secrets.discord_token:
-            names.append("discord")
-        if names:
-            return names, "chat tokens are set"
-        return ["console"], "no SLACK_BOT_TOKEN or DISCORD_TOKEN is set"
+        return adapter_names(self.settings)
 
     async def run(self) -> None:
         names, why = self.choose_adapters()
@@ -249,8 +265,13 @@ class App:
                 options=digest_options,
                 before_run=ingest.refresh_if_stale,
             )
-            adapters = [self._build_adapter(name, core, arxiv, digests) for name in names]
+            papers = await core.store.papers.count()
+            adapters = [
+                self._build_adapter(name, core, arxiv, digests, why=why, papers=papers)
+                for name in names
+            ]
             posters.update({adapter.platform: adapter for adapter in adapters})
+            console = next((a for a in adapters if isinstance(a, ConsoleAdapter)), None)
 
             for adapter in adapters:
                 stack.push_async_callback(adapter.aclose)
@@ -260,7 +281,7 @@ class App:
                 " + ".join(names),
                 why,
                 settings.store_path,
-                await core.store.papers.count(),
+                papers,
             )
             # What start-up built lives as long as the process: out of the collector's
             # sight, full collections stop walking it again and again (under load they
@@ -272,7 +293,9 @@ class App:
             await digests.start()
             # Missed papers first, then missed digests (which refresh the papers again
             # only if the catch-up left them stale); both in the background.
-            catch_up = asyncio.create_task(self._catch_up(ingest, digests), name="catch-up")
+            catch_up = asyncio.create_task(
+                self._catch_up(ingest, digests, core=core, console=console), name="catch-up"
+            )
             try:
                 await self._wait_for_stop(adapters)
             finally:
@@ -282,11 +305,25 @@ class App:
                     await catch_up
 
     def _build_adapter(
-        self, name: str, core: Core, fetcher: PaperFetcher, digests: DigestCommands
+        self,
+        name: str,
+        core: Core,
+        fetcher: PaperFetcher,
+        digests: DigestCommands,
+        *,
+        why: str,
+        papers: int,
     ) -> Adapter:
         if name == "console":
             bot = build_bot(core, fetcher=fetcher, digests=digests, platform_help=CONSOLE_HELP)
-            return ConsoleAdapter(bot, stdin=self._stdin, stdout=self._stdout)
+            return ConsoleAdapter(
+                bot,
+                stdin=self._stdin,
+                stdout=self._stdout,
+                greeting=f"paperboy: this is the console, as {why}; {papers} papers stored. "
+                "Type `help` for commands, `quit` to leave.",
+                history=console_history_path(self.settings),
+            )
         if name == "slack":
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
             return slack_adapter(core, bot)
@@ -295,12 +332,32 @@ class App:
             return discord_adapter(core, bot)
         raise ValueError(f"the {name} adapter is not available in this build")
 
-    @staticmethod
-    async def _catch_up(ingest: IngestService, digests: DigestService) -> None:
+    async def _catch_up(
+        self,
+        ingest: IngestService,
+        digests: DigestService,
+        *,
+        core: Core,
+        console: ConsoleAdapter | None,
+    ) -> None:
         try:
-            await ingest.catch_up()
+            results = await ingest.catch_up()
         except Exception:
             log.exception("ingest catch-up failed; the daily job will try again")
+        else:
+            failed = next((result for result in results if result.error), None)
+            if failed is not None:
+                # One line, where a person is watching: the ingest has logged the details.
+                sources = self.settings.sources
+                line = (
+                    f"paperboy: could not fetch new papers ({failed.error}). The "
+                    f"{await core.store.papers.count()} papers stored are all searchable; "
+                    f"the daily ingest tries again at {sources.ingest_time} "
+                    f"{sources.ingest_timezone}."
+                )
+                log.info("catch-up stopped: %s", failed.error)
+                if console is not None:
+                    await console.announce(line)
         await digests.catch_up()
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:

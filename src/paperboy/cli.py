@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import logging
+import logging.handlers
 import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,17 @@ from pathlib import Path
 
 from paperboy import __version__
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
-from paperboy.app import App, Core, arxiv_client, build_bot, huggingface_client, open_library
+from paperboy.app import (
+    App,
+    Core,
+    adapter_names,
+    arxiv_client,
+    build_bot,
+    console_history_path,
+    huggingface_client,
+    log_path,
+    open_library,
+)
 from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
 from paperboy.core.ids import parse_arxiv_ref
@@ -44,6 +55,9 @@ from paperboy.sources.jsonl import parse_jsonl
 from paperboy.sources.sample import load_sample_papers
 
 log = logging.getLogger("paperboy")
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FILE_BYTES = 5 * 1024 * 1024  # then rotated, two old files kept
 
 
 # A longer backfill is a lot of requests to Hugging Face: it needs --yes.
@@ -138,7 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(example_toml())
             return 0
         settings = load_settings(args.config)
-        _configure_logging(settings, verbose=args.verbose, quiet=args.command != "run")
+        console = args.command == "chat" or (
+            args.command == "run" and "console" in adapter_names(settings)[0]
+        )
+        if console and not args.verbose:
+            _log_to_file(settings)
+        else:
+            _configure_logging(settings, verbose=args.verbose, quiet=args.command != "run")
         return asyncio.run(_dispatch(args, settings))
     except ConfigError as error:
         _warn(f"paperboy: configuration error: {error}")
@@ -165,11 +185,28 @@ def _configure_logging(settings: Settings, *, verbose: bool, quiet: bool) -> Non
     level = logging.DEBUG if verbose else getattr(logging, settings.log.level.upper())
     if quiet and not verbose:
         level = max(level, logging.WARNING)
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+
+
+def _log_to_file(settings: Settings) -> None:
+    """The console's log goes to a file, so that no log line scrolls over the prompt;
+    where it is is said once. A file that cannot be opened leaves the log on stderr."""
+    path = log_path(settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=LOG_FILE_BYTES, backupCount=2, encoding="utf-8"
+        )
+    except OSError as error:
+        print(
+            f"paperboy: cannot write the log to {path} ({error.strerror}); logging here instead",
+            file=sys.stderr,
+        )
+        _configure_logging(settings, verbose=False, quiet=False)
+        return
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    logging.basicConfig(level=getattr(logging, settings.log.level.upper()), handlers=[handler])
+    print(f"paperboy: the log is in {path} (-v shows it here instead)", file=sys.stderr)
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -190,7 +227,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                     digests_off="`paperboy chat` only answers commands: digests come with "
                     "`paperboy run`, which with no chat tokens is this console with digests.",
                 )
-                await ConsoleAdapter(bot).run()
+                await ConsoleAdapter(bot, history=console_history_path(settings)).run()
             return 0
         if args.command == "search":
             return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)

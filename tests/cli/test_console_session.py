@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import bibtexparser
 
@@ -56,5 +57,32 @@ def test_run_without_tokens_starts_the_console_and_says_why(run: Run) -> None:
     result = run("run", stdin="search lora\nquit\n")
     assert result.returncode == 0, result.stderr
     assert "In-Context Meta LoRA Generation" in result.stdout
-    assert "running console (no SLACK_BOT_TOKEN or DISCORD_TOKEN is set)" in result.stderr
-    assert "74 papers" in result.stderr
+    greeting = result.stdout.splitlines()[0]
+    assert "the console, as no SLACK_BOT_TOKEN or DISCORD_TOKEN is set" in greeting
+    assert "74 papers stored" in greeting
+
+
+def test_the_console_logs_to_a_file_in_the_data_directory_and_says_where_once(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    log_file = Path(cli_env["PAPERBOY_STORE_PATH"]).with_name("paperboy.log")
+    for command in ("run", "chat"):
+        result = run(command, stdin="search lora\nadd 2106.09685\nquit\n")
+        assert result.returncode == 0, result.stderr
+        # arXiv is unreachable (`add` logs its retries), and still the terminal gets
+        # one line from the log: where it is.
+        assert result.stderr.splitlines() == [
+            f"paperboy: the log is in {log_file} (-v shows it here instead)"
+        ]
+        assert "arXiv did not answer" in result.stdout
+    log = log_file.read_text("utf-8")
+    assert "paperboy running console (no SLACK_BOT_TOKEN or DISCORD_TOKEN is set)" in log
+    assert re.search(r" WARNING .*arXiv", log)
+
+
+def test_verbose_keeps_the_log_on_stderr(run: Run, cli_env: dict[str, str]) -> None:
+    result = run("-v", "run", stdin="quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "paperboy running console" in result.stderr
+    assert "the log is in" not in result.stderr
+    assert not Path(cli_env["PAPERBOY_STORE_PATH"]).with_name("paperboy.log").exists()

@@ -46,6 +46,7 @@ class Fault:
     """What to do to one request instead of (or on top of) answering it normally."""
 
     delay: float = 0.0  # seconds to wait before answering
+    hold: asyncio.Event | None = None  # wait until the test sets it before answering
     status: int | None = None  # answer with this status and `body` instead
     body: bytes = b""
     content_type: str = "text/plain"
@@ -275,6 +276,8 @@ class PaperSourceSimulator:
                 return fake.answer(query)
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.hold is not None:
+                await fault.hold.wait()
             if fault.disconnect:
                 assert request.transport is not None
                 request.transport.close()

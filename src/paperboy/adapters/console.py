@@ -2,8 +2,8 @@
 
 Every paper it prints is numbered like a chat message, so `react 2` saves the
 second one (as a 🔖 reaction would) and `unreact 2` unsaves it. `more` pages
-the last list. It reads stdin from a daemon thread, so it works the same with a
-terminal or a pipe and never holds up shutdown.
+the last list. Lines come through a `Terminal`: from a pipe as they come, from a
+person with line editing, history and a prompt that nothing is printed over.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import asyncio
 import logging
 import os
 import sys
-import threading
+from pathlib import Path
 from typing import TextIO
 
+from paperboy.adapters.terminal import Terminal
 from paperboy.core.bot import Bot
 from paperboy.core.help import HelpEntry, PlatformHelp
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 WORKSPACE = "local"
 CHANNEL = ChannelRef(Platform.CONSOLE.value, WORKSPACE, "console")
 _QUIT = {"quit", "exit", ":q"}
+GREETING = "paperboy: type `help` for commands, `quit` to leave."
 
 # The console's own verbs, for `help`: a reaction here is typed.
 CONSOLE_HELP = PlatformHelp(
@@ -64,10 +66,13 @@ class ConsoleAdapter:
         stdout: TextIO | None = None,
         user: str | None = None,
         session: str = "",
+        greeting: str = "",
+        history: Path | None = None,
     ) -> None:
         self.bot = bot
-        self._stdin = stdin or sys.stdin
-        self._out = stdout or sys.stdout
+        self._terminal = Terminal(
+            stdin=stdin or sys.stdin, stdout=stdout or sys.stdout, history=history
+        )
         self.user = UserRef(self.platform, WORKSPACE, user or os.environ.get("USER") or "you")
         # One local person at their own terminal: the console is theirs to post in and manage.
         self.context = Context(
@@ -75,6 +80,7 @@ class ConsoleAdapter:
         )
         # Message ids must not collide with an earlier session's in the store.
         self._session = session or str(os.getpid())
+        self._greeting = greeting or GREETING
         self._posts: list[PostRef] = []
         self._last_more: PageRef | None = None
         self._write_lock = asyncio.Lock()
@@ -82,20 +88,21 @@ class ConsoleAdapter:
 
     async def run(self) -> None:
         """Answer lines until end of input or `quit`."""
-        await self.start()
-        await self.wait_closed()
+        try:
+            await self.start()
+            await self.wait_closed()
+        finally:
+            await self.aclose()
 
     async def start(self) -> None:
-        """Start reading stdin (from a daemon thread) and answering each line."""
+        """Start reading lines (on a daemon thread) and answering each one."""
         lines: asyncio.Queue[str | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
-        def read() -> None:
-            for line in self._stdin:
-                loop.call_soon_threadsafe(lines.put_nowait, line)
-            loop.call_soon_threadsafe(lines.put_nowait, None)
+        def deliver(line: str | None) -> None:
+            loop.call_soon_threadsafe(lines.put_nowait, line)
 
-        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        self._terminal.start(deliver)
         self._task = asyncio.create_task(self._answer_lines(lines), name="console")
 
     async def wait_closed(self) -> None:
@@ -103,12 +110,9 @@ class ConsoleAdapter:
             await self._task
 
     async def _answer_lines(self, lines: asyncio.Queue[str | None]) -> None:
-        interactive = self._stdin.isatty()
-        await self._write("paperboy: type `help` for commands, `quit` to leave.")
+        await self._write(self._greeting)
         while True:
-            if interactive:
-                self._out.write("paperboy> ")
-                self._out.flush()
+            self._terminal.ready()
             line = await lines.get()
             if line is None or line.strip().lower() in _QUIT:
                 return
@@ -116,9 +120,15 @@ class ConsoleAdapter:
                 await self.answer(line)
 
     async def aclose(self) -> None:
-        """Stop answering; the stdin reader is a daemon thread and needs no closing."""
+        """Stop answering and give the terminal back as it was; the reading thread is
+        a daemon and needs no stopping. Safe to repeat."""
         if self._task is not None and not self._task.done():
             self._task.cancel()
+        self._terminal.close()
+
+    async def announce(self, text: str) -> None:
+        """A line from the bot itself (not an answer), e.g. that the feed is unreachable."""
+        await self._write(text)
 
     async def answer(self, line: str) -> None:
         """Run one line: a console verb (react, unreact, more) or a bot command."""
@@ -163,39 +173,41 @@ class ConsoleAdapter:
     async def _print(self, reply: Reply) -> str:
         async with self._write_lock:
             last = ""
+            parts: list[str] = []
             if isinstance(reply, PaperList):
-                self._emit(reply.title + "\n")
+                parts.append(reply.title + "\n")
                 for card in reply.cards:
-                    last = await self._print_card(card)
+                    number, last = await self._number(card)
+                    parts.append(render_card(card, number))
                 if reply.more is not None:
-                    self._emit("More: type `more`.\n")
+                    parts.append("More: type `more`.\n")
             elif isinstance(reply, PaperPost):
-                last = await self._print_card(reply.card, detail=reply.detail)
+                number, last = await self._number(reply.card)
+                parts.append(render_card(reply.card, number, detail=reply.detail))
             elif isinstance(reply, FileReply):
-                self._emit(f"{reply.comment} ({reply.filename}):\n")
-                self._emit(reply.content.decode("utf-8", "replace"))
+                parts.append(f"{reply.comment} ({reply.filename}):\n")
+                parts.append(reply.content.decode("utf-8", "replace"))
             elif isinstance(reply, Notice):
-                self._emit(reply.text + "\n")
-            self._out.flush()
+                parts.append(reply.text + "\n")
+            self._emit("".join(parts))
             return last
 
-    async def _print_card(self, card: Card, *, detail: bool = False) -> str:
+    async def _number(self, card: Card) -> tuple[int, str]:
+        """The next number on this console for the card's paper, and its message id."""
         number = len(self._posts) + 1
         post = PostRef(CHANNEL, f"{self._session}-{number}")
         self._posts.append(post)
         await self.bot.record_post(post, card.paper.id)
-        self._emit(render_card(card, number, detail=detail))
-        return post.message_id
+        return number, post.message_id
 
     async def _write(self, text: str) -> None:
         async with self._write_lock:
             self._emit(text + "\n")
-            self._out.flush()
 
     def _emit(self, text: str) -> None:
         # Stored text (an author's name, a title quoted in a notice, a BibTeX file) may
         # hold escape sequences or bidi overrides: never send them to a terminal.
-        self._out.write(terminal_text(text))
+        self._terminal.write(terminal_text(text))
 
 
 def render_card(card: Card, number: int, *, detail: bool = False) -> str:
