@@ -192,7 +192,7 @@ class DigestService:
     async def _outlook(self, subscription: Subscription) -> str:
         """What the digest would hold now, so a subscriber sees it is set up right (or
         why it will stay empty) without waiting for tomorrow."""
-        today = local_date_of(self.clock(), ZoneInfo(subscription.timezone))
+        today = local_date_of(self.clock(), zone_info(subscription.timezone))
         stale = await self.content.stale_day(today)
         if stale is not None:
             return (
