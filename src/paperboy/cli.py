@@ -191,6 +191,8 @@ def _configure_logging(settings: Settings, *, verbose: bool, quiet: bool) -> Non
 def _log_to_file(settings: Settings) -> None:
     """The console's log goes to a file, so that no log line scrolls over the prompt;
     where it is is said once. A file that cannot be opened leaves the log on stderr."""
+    if logging.getLogger().handlers:  # logging was set up by whoever runs us: theirs
+        return
     path = log_path(settings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
