@@ -200,15 +200,12 @@ def _log_to_file(settings: Settings) -> None:
             path, maxBytes=LOG_FILE_BYTES, backupCount=2, encoding="utf-8"
         )
     except OSError as error:
-        print(
-            f"paperboy: cannot write the log to {path} ({error.strerror}); logging here instead",
-            file=sys.stderr,
-        )
+        _warn(f"paperboy: cannot write the log to {path} ({error.strerror}); logging here instead")
         _configure_logging(settings, verbose=False, quiet=False)
         return
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     logging.basicConfig(level=getattr(logging, settings.log.level.upper()), handlers=[handler])
-    print(f"paperboy: the log is in {path} (-v shows it here instead)", file=sys.stderr)
+    _warn(f"paperboy: the log is in {path} (-v shows it here instead)")
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

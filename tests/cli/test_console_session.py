@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
 import bibtexparser
 
 from tests.conftest import Run
+from tests.fakes.paper_sources import PaperSourceSimulator, status
+from tests.processes import start_paperboy
 
 SCRIPT = """\
 search parameter efficient fine-tuning
@@ -62,22 +65,29 @@ def test_run_without_tokens_starts_the_console_and_says_why(run: Run) -> None:
     assert "74 papers stored" in greeting
 
 
-def test_the_console_logs_to_a_file_in_the_data_directory_and_says_where_once(
-    run: Run, cli_env: dict[str, str]
+async def test_the_console_logs_to_a_file_in_the_data_directory_and_says_where_once(
+    sources: PaperSourceSimulator, cli_env: dict[str, str]
 ) -> None:
+    sources.arxiv.fail_always(status(503))  # `add` logs a warning for each retry
+    env = {
+        **cli_env,
+        "PAPERBOY_SOURCES_ARXIV_URL": sources.arxiv_url,
+        "PAPERBOY_SOURCES_ARXIV_MIN_INTERVAL_SECONDS": "0",
+    }
     log_file = Path(cli_env["PAPERBOY_STORE_PATH"]).with_name("paperboy.log")
     for command in ("run", "chat"):
-        result = run(command, stdin="search lora\nadd 2106.09685\nquit\n")
-        assert result.returncode == 0, result.stderr
-        # arXiv is unreachable (`add` logs its retries), and still the terminal gets
-        # one line from the log: where it is.
-        assert result.stderr.splitlines() == [
+        process = await start_paperboy(env, command)
+        async with asyncio.timeout(60):
+            out, err = await process.communicate(b"search lora\nadd 2106.09685\nquit\n")
+        assert process.returncode == 0, err
+        assert "arXiv did not answer" in out.decode()
+        # The terminal gets one line from the log: where it is.
+        assert err.decode().splitlines() == [
             f"paperboy: the log is in {log_file} (-v shows it here instead)"
         ]
-        assert "arXiv did not answer" in result.stdout
     log = log_file.read_text("utf-8")
     assert "paperboy running console (no SLACK_BOT_TOKEN or DISCORD_TOKEN is set)" in log
-    assert re.search(r" WARNING .*arXiv", log)
+    assert len(re.findall(r" WARNING .*arXiv.*HTTP 503", log)) >= 2  # from each session
 
 
 def test_verbose_keeps_the_log_on_stderr(run: Run, cli_env: dict[str, str]) -> None:
