@@ -33,3 +33,15 @@ def test_chat_says_digests_come_with_paperboy_run(run: Run) -> None:
     assert result.returncode == 0, result.stderr
     answer = "`paperboy chat` only answers commands: digests come with `paperboy run`"
     assert result.stdout.count(answer) == 3
+
+
+def test_help_on_the_console_lists_its_own_verbs_and_how_to_react_here(run: Run) -> None:
+    result = run("chat", stdin="help\nhelp unreact\nhelp bogus\nsaved\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for verb in ("`react N`: save paper [N]", "`unreact N`:", "`more`:", "`quit`:"):
+        assert verb in out
+    assert "React with 🔖 (or `react N` here) to any paper I post to save it" in out
+    assert "• `unreact 2`" in out  # `help unreact` gives its example
+    assert "There is no command `bogus`." in out
+    assert "Your reading list is empty. React with 🔖 (or `react N` here) to a paper" in out
