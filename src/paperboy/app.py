@@ -213,11 +213,13 @@ class App:
         clock: Clock = utc_now,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
+        on_started: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self._stdin = stdin
         self._stdout = stdout
+        self._on_started = on_started  # once everything is up (a failed start stays one line)
         self._stop = asyncio.Event()
 
     def stop(self) -> None:
@@ -283,6 +285,8 @@ class App:
                 settings.store_path,
                 papers,
             )
+            if self._on_started is not None:
+                self._on_started()
             # What start-up built lives as long as the process: out of the collector's
             # sight, full collections stop walking it again and again (under load they
             # showed as loop stalls above 100 ms).

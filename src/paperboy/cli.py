@@ -18,7 +18,7 @@ import logging
 import logging.handlers
 import sys
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -155,11 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         console = args.command == "chat" or (
             args.command == "run" and "console" in adapter_names(settings)[0]
         )
+        announce_log = None
         if console and not args.verbose:
-            _log_to_file(settings)
+            announce_log = _log_to_file(settings)
         else:
             _configure_logging(settings, verbose=args.verbose, quiet=args.command != "run")
-        return asyncio.run(_dispatch(args, settings))
+        return asyncio.run(_dispatch(args, settings, on_started=announce_log))
     except ConfigError as error:
         _warn(f"paperboy: configuration error: {error}")
         return 2
@@ -188,11 +189,12 @@ def _configure_logging(settings: Settings, *, verbose: bool, quiet: bool) -> Non
     logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
 
 
-def _log_to_file(settings: Settings) -> None:
-    """The console's log goes to a file, so that no log line scrolls over the prompt;
-    where it is is said once. A file that cannot be opened leaves the log on stderr."""
+def _log_to_file(settings: Settings) -> Callable[[], None] | None:
+    """The console's log goes to a file, so that no log line scrolls over the prompt.
+    Returns what says where it is, once the console has started (a start that fails
+    stays one line). A file that cannot be opened leaves the log on stderr."""
     if logging.getLogger().handlers:  # logging was set up by whoever runs us: theirs
-        return
+        return None
     path = log_path(settings)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,17 +202,19 @@ def _log_to_file(settings: Settings) -> None:
             path, maxBytes=LOG_FILE_BYTES, backupCount=2, encoding="utf-8"
         )
     except OSError as error:
-        _warn(f"paperboy: cannot write the log to {path} ({error.strerror}); logging here instead")
         _configure_logging(settings, verbose=False, quiet=False)
-        return
+        reason = error.strerror
+        return lambda: _warn(f"paperboy: cannot write the log to {path} ({reason}); logging here")
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     logging.basicConfig(level=getattr(logging, settings.log.level.upper()), handlers=[handler])
-    _warn(f"paperboy: the log is in {path} (-v shows it here instead)")
+    return lambda: _warn(f"paperboy: the log is in {path} (-v shows it here instead)")
 
 
-async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+async def _dispatch(
+    args: argparse.Namespace, settings: Settings, *, on_started: Callable[[], None] | None = None
+) -> int:
     if args.command == "run":
-        await App(settings).run()
+        await App(settings, on_started=on_started).run()
         return 0
     if args.command == "config":
         _say(f"config file: {settings.source_file or '(none: defaults and environment)'}")
@@ -218,6 +222,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     async with open_library(settings) as core:
         if args.command == "chat":
+            if on_started is not None:
+                on_started()
             async with arxiv_client(settings) as arxiv:
                 bot = build_bot(
                     core,
