@@ -197,6 +197,12 @@ class Library:
         async with self._search_slots:
             return await asyncio.to_thread(make_all)
 
+    async def matching(self, topic: str) -> frozenset[str]:
+        """The ids of the papers `topic` matches (see `SearchIndex.matching`), off the loop."""
+        index = self._index
+        async with self._search_slots:
+            return await asyncio.to_thread(index.matching, topic)
+
     async def similar(
         self, paper_id: str, *, limit: int, offset: int = 0, where: DocFilter | None = None
     ) -> list[SearchHit]:

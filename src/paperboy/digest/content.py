@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from collections.abc import Callable
 from datetime import date
 
@@ -39,18 +37,14 @@ class DigestContent:
             if exclude is None
             else exclude
         )
-        matches = self._topic_matcher(subscription.topics)
-        choose = functools.partial(
-            select.choose_papers,
+        matches = await self._topic_matcher(subscription.topics)
+        return select.choose_papers(
             candidates,
             limit=subscription.max_papers,
             min_upvotes=subscription.min_upvotes,
             already_sent=sent,
             matches=matches,
         )
-        # Matching topics tokenizes every candidate's text, a few ms per channel; with
-        # many channels due at the same minute that would hold the event loop.
-        return choose() if matches is None else await asyncio.to_thread(choose)
 
     async def stale_day(self, day: date) -> date | None:
         """The latest featured day when it is too old for a digest on `day`, else None."""
@@ -69,14 +63,13 @@ class DigestContent:
         [snippet] = await self.library.snippets([paper.abstract], terms)
         return PaperPost(Card(paper, snippet))
 
-    def _topic_matcher(self, topics: str) -> Callable[[Paper], bool] | None:
+    async def _topic_matcher(self, topics: str) -> Callable[[Paper], bool] | None:
+        """A paper matches the topics when a search for them can return it (the
+        same matching as `trend`); read from the index, so no paper is re-tokenized."""
         if not topics:
             return None
-        terms = self.library.index.query_terms(topics)
-        tokenizer = self.library.index.tokenizer
-        return lambda paper: (
-            not terms.isdisjoint(tokenizer.tokens(f"{paper.title} {paper.abstract}"))
-        )
+        matched = await self.library.matching(topics)
+        return lambda paper: paper.id in matched
 
 
 def nothing_new(subscription: Subscription) -> str:

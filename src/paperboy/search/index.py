@@ -146,6 +146,26 @@ class SearchIndex:
         ids = state.docs.ids
         return [ids[doc] for doc in docs[order].tolist()]
 
+    def matching(self, query: str) -> frozenset[str]:
+        """The ids of every paper `search(query)` can return, unranked: those that
+        share a term with the query, i.e. whose BM25 score for it is above zero.
+
+        This is what "a paper matches a topic" means everywhere (digest topics,
+        trend charts). It reads the query terms' postings only, so it costs about
+        as much as one search, however many papers match."""
+        state = self._state
+        counts = self._vocab.query_counts(analyse_query(self._vocab, state, query), state.n_terms)
+        if not counts:
+            return frozenset()
+        hit = np.zeros(state.docs.n_docs, dtype=np.bool_)
+        for segment in state.segments:
+            for term in counts:
+                lo, hi = segment.span(term)
+                hit[segment.docs[lo:hi]] = True
+        hit &= state.docs.live
+        ids = state.docs.ids
+        return frozenset(ids[doc] for doc in np.flatnonzero(hit).tolist())
+
     def analyse_query(self, query: str) -> list[str]:
         """The query's token list as it is scored (see `paperboy.search.query`)."""
         return analyse_query(self._vocab, self._state, query)
