@@ -327,6 +327,7 @@ class App:
                 greeting=f"paperboy: this is the console, as {why}; {papers} papers stored. "
                 "Type `help` for commands, `quit` to leave.",
                 history=console_history_path(self.settings),
+                files_dir=core.settings.store_path.parent,
             )
         if name == "slack":
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")

@@ -232,7 +232,11 @@ async def _dispatch(
                     digests_off="`paperboy chat` only answers commands: digests come with "
                     "`paperboy run`, which with no chat tokens is this console with digests.",
                 )
-                await ConsoleAdapter(bot, history=console_history_path(settings)).run()
+                await ConsoleAdapter(
+                    bot,
+                    history=console_history_path(settings),
+                    files_dir=settings.store_path.parent,
+                ).run()
             return 0
         if args.command == "search":
             return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)

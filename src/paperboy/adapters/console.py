@@ -3,12 +3,15 @@
 Every paper it prints is numbered like a chat message, so `react 2` saves the
 second one (as a 🔖 reaction would) and `unreact 2` unsaves it. `more` pages
 the last list. Lines come through a `Terminal`: from a pipe as they come, from a
-person with line editing, history and a prompt that nothing is printed over.
+person with line editing, history and a prompt that nothing is printed over. A
+chart (`trend`) is written as a PNG into `files_dir` (the data directory, as the
+app builds it) and its path printed with its summary.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -19,7 +22,17 @@ from paperboy.adapters.terminal import Terminal
 from paperboy.core.bot import Bot
 from paperboy.core.help import HelpEntry, PlatformHelp
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
-from paperboy.core.replies import Card, FileReply, Notice, PageRef, PaperList, PaperPost, Reply
+from paperboy.core.replies import (
+    Card,
+    FileReply,
+    ImageReply,
+    Notice,
+    PageRef,
+    PaperList,
+    PaperPost,
+    Reply,
+)
+from paperboy.core.team_top import saves_label
 from paperboy.core.text import clean_text, short_authors, terminal_text
 from paperboy.search import Snippet
 
@@ -68,8 +81,10 @@ class ConsoleAdapter:
         session: str = "",
         greeting: str = "",
         history: Path | None = None,
+        files_dir: Path | None = None,
     ) -> None:
         self.bot = bot
+        self.files_dir = files_dir if files_dir is not None else Path.cwd()
         self._terminal = Terminal(
             stdin=stdin or sys.stdin, stdout=stdout or sys.stdout, history=history
         )
@@ -171,6 +186,9 @@ class ConsoleAdapter:
             await self._write("Nothing changed." if added else "It was not on your reading list.")
 
     async def _print(self, reply: Reply) -> str:
+        if isinstance(reply, ImageReply):
+            await self._write(await asyncio.to_thread(self._save_image, reply))
+            return ""
         async with self._write_lock:
             last = ""
             parts: list[str] = []
@@ -191,6 +209,23 @@ class ConsoleAdapter:
                 parts.append(reply.text + "\n")
             self._emit("".join(parts))
             return last
+
+    def _save_image(self, image: ImageReply) -> str:
+        """Write the picture into `files_dir` under a name not taken yet (an earlier chart
+        is never overwritten); returns the lines to print."""
+        stem, suffix = os.path.splitext(image.filename)
+        n = 1
+        try:
+            self.files_dir.mkdir(parents=True, exist_ok=True)
+            while True:
+                path = self.files_dir / (image.filename if n == 1 else f"{stem}-{n}{suffix}")
+                n += 1
+                with contextlib.suppress(FileExistsError), path.open("xb") as file:
+                    file.write(image.png)
+                    return f"{image.summary}\nChart: {path}"
+        except OSError as error:
+            where = self.files_dir
+            return f"{image.summary}\nCould not save the chart in {where}: {error.strerror}."
 
     async def _number(self, card: Card) -> tuple[int, str]:
         """The next number on this console for the card's paper, and its message id."""
@@ -222,6 +257,8 @@ def render_card(card: Card, number: int, *, detail: bool = False) -> str:
         facts.append(paper.date.isoformat())
     if paper.upvotes:
         facts.append(f"▲ {paper.upvotes}")
+    if card.saves is not None:
+        mark += f" (🔖 {saves_label(card.saves)})"
     lines = [f"[{number}] {_one_line(paper.title)}{mark}", "    " + " · ".join(facts)]
     if detail:
         lines.append("    " + _one_line(paper.abstract))

@@ -39,7 +39,9 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.searching import Refused, find
+from paperboy.core.team_top import TeamTop
 from paperboy.core.text import long_day, quote_title
+from paperboy.core.trend_charts import TrendCharts
 from paperboy.search import SearchHit
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,10 @@ class Bot:
             page_size=self.options.page_size,
             react_hint=reaction_hint(self.save_emoji_glyph, self.options.platform_help),
         )
+        self.trend_charts = TrendCharts(library=library, clock=clock)
+        self.team_top = TeamTop(
+            papers=library.papers, posts=posts, clock=clock, save_emoji=self.save_emoji_glyph
+        )
 
     # -- entry points -----------------------------------------------------------------
 
@@ -116,6 +122,9 @@ class Bot:
         if ref.kind is ListKind.TRENDING:
             days = int(ref.argument) if ref.argument.isdigit() else 1
             return await self.run(c.Trending(min(days, c.MAX_DAYS), offset), context)
+        if ref.kind is ListKind.TOP:
+            days = int(ref.argument) if ref.argument.isdigit() else c.TOP_DAYS
+            return await self.run(c.Top(min(days, c.MAX_DAYS)), context)
         return await self.run(c.Saved(offset), context)
 
     async def on_reaction(
@@ -157,6 +166,10 @@ class Bot:
                 return await self._show(paper_id, context)
             case c.Trending(days, offset):
                 return await self._trending(days, offset)
+            case c.Trend(topics, weeks):
+                return await self.trend_charts.trend(topics, weeks)
+            case c.Top(days):
+                return await self.team_top.top(context.channel, days)
             case c.Add(paper_id):
                 return await self._add(paper_id)
             case c.Save(paper_id):

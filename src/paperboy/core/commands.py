@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.text import clean_text, inline_code
+from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 
 MAX_DAYS = 365
+TOP_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,21 @@ class Show:
 class Trending:
     days: int = 1
     offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """Up to MAX_TOPICS topics (each a search's words), over the last `weeks` weeks."""
+
+    topics: tuple[str, ...]
+    weeks: int = DEFAULT_WEEKS
+
+
+@dataclass(frozen=True, slots=True)
+class Top:
+    """The papers this channel saved most from the bot's posts in the last `days`."""
+
+    days: int = TOP_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +114,8 @@ Command = (
     | Similar
     | Show
     | Trending
+    | Trend
+    | Top
     | Add
     | Save
     | Saved
@@ -120,6 +139,8 @@ COMMAND_NAMES = (
     "similar",
     "show",
     "trending",
+    "trend",
+    "top",
     "add",
     "save",
     "saved",
@@ -180,6 +201,10 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return Add(paper_id)
     if name == "trending":
         return _trending(rest)
+    if name == "trend":
+        return _trend(rest)
+    if name == "top":
+        return _top(rest)
     if name in _NO_ARGUMENT:
         if rest:
             return ParseError(f"`{name}` takes no arguments. Try `{name}`.")
@@ -215,6 +240,43 @@ def _trending(rest: str) -> Command | ParseError:
             f"`trending` takes a number of days from 1 to {MAX_DAYS}, e.g. `trending 7`."
         )
     return Trending(int(days))
+
+
+def _trend(rest: str) -> Command | ParseError:
+    """`trend diffusion, agents 52`: comma-separated topics, then optionally a number of
+    weeks (a last word of digits, or digits and "w")."""
+    example = "e.g. `trend diffusion, agents` or `trend diffusion 52`"
+    words = rest.rsplit(" ", 1)
+    weeks = DEFAULT_WEEKS
+    if len(words) == 2 and re.fullmatch(r"\d+w?", words[1].lower()):
+        count = words[1].lower().removesuffix("w")
+        if not count.isdigit() or not 1 <= int(count) <= MAX_WEEKS:
+            return ParseError(f"`trend` takes 1 to {MAX_WEEKS} weeks, {example}.")
+        rest, weeks = words[0], int(count)
+    elif re.fullmatch(r"\d+w?", rest.lower()):
+        return ParseError(f"Which topic? Name one before the weeks, {example}.")
+    topics: dict[str, str] = {}  # the first spelling of each, ignoring case
+    for part in rest.split(","):
+        topic = " ".join(part.split())
+        if topic:
+            topics.setdefault(topic.lower(), topic)
+    if not topics:
+        return ParseError(f"Which topics? Name up to {MAX_TOPICS}, {example}.")
+    if len(topics) > MAX_TOPICS:
+        return ParseError(
+            f"A chart shows at most {MAX_TOPICS} topics and you named {len(topics)}: "
+            "try `trend diffusion, agents, reasoning`."
+        )
+    return Trend(tuple(topics.values()), weeks)
+
+
+def _top(rest: str) -> Command | ParseError:
+    if not rest:
+        return Top()
+    days = rest.removesuffix("d") if rest.endswith("d") else rest
+    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+        return ParseError(f"`top` takes a number of days from 1 to {MAX_DAYS}, e.g. `top 30`.")
+    return Top(int(days))
 
 
 def _unknown(word: str) -> ParseError:

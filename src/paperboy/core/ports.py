@@ -56,6 +56,16 @@ class IndexState:
         return f"{self.count}:{self.text_seq}:{self.updated_at}"
 
 
+@dataclass(frozen=True, slots=True)
+class DatedPaper:
+    """What a trend counts of a paper: its day (featured on Daily Papers, else
+    published) and its upvotes."""
+
+    id: str
+    day: date
+    upvotes: int
+
+
 class PaperRepository(Protocol):
     """Papers by arXiv id. Upserts never duplicate a paper and never lose data:
     a missing optional field keeps the stored value; upvotes never go down.
@@ -74,6 +84,10 @@ class PaperRepository(Protocol):
     async def suggest(self, prefix: str, *, limit: int = 25) -> list[Paper]: ...
 
     async def latest_featured_day(self, *, on_or_before: date) -> date | None: ...
+
+    async def dated(self, *, since: date, until: date) -> list[DatedPaper]:
+        """Every paper whose day (featured, else published) is between the two, inclusive."""
+        ...
 
     async def count(self) -> int: ...
 
@@ -107,6 +121,14 @@ class PostLog(Protocol):
     async def record(self, post: PostRef, paper_id: str, *, at: datetime) -> None: ...
 
     async def paper_for(self, post: PostRef) -> str | None: ...
+
+    async def most_saved(
+        self, channel: ChannelRef, *, since: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        """(paper id, saves), most saved first: the papers the bot posted in `channel`
+        that people of its workspace saved at or after `since`, each save made after
+        the paper's first post there."""
+        ...
 
 
 class ChannelPoster(Protocol):

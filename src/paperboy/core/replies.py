@@ -18,6 +18,7 @@ class ListKind(StrEnum):
     SIMILAR = "similar"
     TRENDING = "trending"
     SAVED = "saved"
+    TOP = "top"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Card:
     paper: Paper
     snippet: Snippet | None = None
     saved: SavedPaper | None = None  # set in reading-list views (read/unread mark)
+    saves: int | None = None  # set in `top`: how many people here saved it
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,22 @@ class FileReply:
     ephemeral: bool = True
 
 
-Reply = PaperList | PaperPost | Notice | FileReply
+@dataclass(frozen=True, slots=True)
+class ImageReply:
+    """A picture (a `trend` chart) for the place the question was asked.
+
+    `summary` is the one line said beside it; `alt_text` says in words what it
+    shows, numbers included, for anyone who cannot see it; `title` names it."""
+
+    filename: str
+    png: bytes
+    title: str
+    summary: str
+    alt_text: str
+    ephemeral: bool = False
+
+
+Reply = PaperList | PaperPost | Notice | FileReply | ImageReply
 
 
 # What a user sees when a command fails in a way they could not have caused.

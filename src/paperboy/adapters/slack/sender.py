@@ -18,7 +18,7 @@ from paperboy.adapters.slack.blocks import SlackMessage
 from paperboy.adapters.slack.mrkdwn import escape
 from paperboy.adapters.slack.pacing import ChannelPacer
 from paperboy.core.ports import PostFailed
-from paperboy.core.replies import FileReply
+from paperboy.core.replies import FileReply, ImageReply
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,22 @@ class SlackSender:
                     filename=file.filename,
                     title=file.filename,
                     initial_comment=escape(file.comment),
+                )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            raise post_failed(error) from error
+
+    async def upload_image(self, channel_id: str, image: ImageReply) -> None:
+        """Upload a chart into a channel (paced), with its summary as the comment and its
+        alt text for screen readers. Raises SlackPostFailed."""
+        try:
+            async with self.pacer.turn(channel_id):
+                await self.client.files_upload_v2(
+                    channel=channel_id,
+                    content=image.png,
+                    filename=image.filename,
+                    title=image.title,
+                    alt_txt=image.alt_text,
+                    initial_comment=escape(image.summary),
                 )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             raise post_failed(error) from error
