@@ -1,0 +1,129 @@
+"""`trend`: the weekly counts from a known store, checked apart from the drawing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from paperboy.core.bot import Bot
+from paperboy.core.models import ChannelRef, Context, UserRef
+from paperboy.core.ports import DatedPaper
+from paperboy.core.replies import ImageReply, Notice
+from paperboy.core.trend_charts import TrendCharts, TrendData
+from paperboy.core.trends import summary_line, week_starts, weekly_trend
+from paperboy.store import Store
+from tests.conftest import NOW
+from tests.core.known_store import known_library
+
+# NOW is Thursday 13 March 2025: the last four weeks start on these Mondays.
+MONDAYS = (date(2025, 2, 17), date(2025, 2, 24), date(2025, 3, 3), date(2025, 3, 10))
+
+
+@pytest.fixture
+async def charts(store: Store, clock: Callable[[], datetime]) -> TrendCharts:
+    return TrendCharts(library=await known_library(store), clock=clock)
+
+
+def test_weeks_are_the_mondays_up_to_this_week() -> None:
+    assert week_starts(NOW.date(), 4) == MONDAYS
+    assert week_starts(date(2025, 3, 10), 1) == (date(2025, 3, 10),)  # a Monday is its own
+
+
+async def test_weekly_counts_from_a_known_store(charts: TrendCharts) -> None:
+    data = await charts.data(("diffusion", "agents"), 4)
+
+    assert isinstance(data, TrendData)
+    diffusion, agents = data.trends
+    assert [w.start for w in diffusion.weeks] == list(MONDAYS)
+    # Featured day wins over publication day; a paper dated after today, before the
+    # window or not at all is not counted; "protein folding" matches neither topic.
+    assert [w.papers for w in diffusion.weeks] == [1, 0, 2, 1]
+    assert [w.upvotes for w in diffusion.weeks] == [3, 0, 35, 12]
+    assert [w.papers for w in agents.weeks] == [0, 1, 0, 0]
+    assert [w.upvotes for w in agents.weeks] == [0, 7, 0, 0]
+    peak = diffusion.peak
+    assert peak is not None
+    assert peak.start == date(2025, 3, 3)
+    assert peak.top is not None
+    assert peak.top.id == "d1"
+    assert data.titles["d1"] == "Diffusion Transformers at Scale: A Study"
+    assert data.empty == ()
+
+
+async def test_a_topic_without_papers_is_named_not_drawn(charts: TrendCharts) -> None:
+    data = await charts.data(("diffusion", "protein folding", "quokka"), 4)
+
+    assert isinstance(data, TrendData)
+    assert [t.topic for t in data.trends] == ["diffusion", "protein folding"]
+    assert data.empty == ("quokka",)
+
+
+@pytest.mark.parametrize(
+    ("topics", "weeks", "answer"),
+    [
+        (("quokka",), 4, "No papers about “quokka” are dated in the last 4 weeks."),
+        (("quokka", "wombat"), 4, "No papers about “quokka” or “wombat” are dated"),
+        (("the of",), 4, "“the of” has only very common or unsearchable words"),
+        (("diffusion",), 1, None),
+    ],
+)
+async def test_nothing_to_draw_gets_a_sentence(
+    charts: TrendCharts, topics: tuple[str, ...], weeks: int, answer: str | None
+) -> None:
+    data = await charts.data(topics, weeks)
+    if answer is None:
+        assert isinstance(data, TrendData)
+    else:
+        assert isinstance(data, Notice)
+        assert answer in data.text
+
+
+async def test_a_window_without_dated_papers_gets_a_sentence(store: Store) -> None:
+    library = await known_library(store)
+    later = TrendCharts(library=library, clock=lambda: NOW + timedelta(weeks=60))
+
+    answer = await later.data(("diffusion",), 26)
+
+    assert isinstance(answer, Notice)
+    assert answer.text == (
+        "No stored paper is dated in the last 26 weeks. "
+        "Try a longer span, e.g. `trend diffusion 156`."
+    )
+
+
+def test_the_summary_line_names_the_peak_week() -> None:
+    papers = [DatedPaper(f"p{n}", date(2025, 3, 3), n) for n in range(7)]
+    papers += [DatedPaper("q", date(2024, 12, 2), 1)]
+    trend = weekly_trend("diffusion", papers, {p.id for p in papers}, today=NOW.date(), weeks=26)
+
+    assert summary_line(trend, 26) == (
+        "diffusion: 8 papers in the last 26 weeks, peak week of 3 Mar with 7"
+    )
+    assert trend.weeks[-2].top == DatedPaper("p6", date(2025, 3, 3), 6)
+    earlier = weekly_trend("x", papers[-1:], {"q"}, today=NOW.date(), weeks=26)
+    assert summary_line(earlier, 26).endswith("peak week of 2 Dec 2024 with 1")
+
+
+async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    library = await known_library(store)
+    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
+    here = Context(UserRef("console", "local", "ada"), ChannelRef("console", "local", "console"))
+
+    reply = await bot.handle("trend diffusion, agents, quokka 4", here)
+
+    assert isinstance(reply, ImageReply)
+    assert reply.png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert reply.filename == "trend-diffusion-agents.png"
+    assert reply.summary == (
+        "diffusion: 4 papers in the last 4 weeks, peak week of 3 Mar with 2; "
+        "agents: 1 paper in the last 4 weeks, peak week of 24 Feb with 1; "
+        "quokka: no papers in the last 4 weeks"
+    )
+    assert "diffusion weekly: 1, 0, 2, 1." in reply.alt_text
+    assert "agents weekly: 0, 1, 0, 0." in reply.alt_text
+    assert "top paper that week: Diffusion Transformers at Scale" in reply.alt_text
+    assert len(reply.alt_text) <= 1000
