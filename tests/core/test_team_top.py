@@ -1,0 +1,83 @@
+"""`top`: the papers this channel's people saved most from the bot's posts lately."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from paperboy.core.bot import Bot
+from paperboy.core.models import ChannelRef, Context, PostRef, UserRef
+from paperboy.core.replies import ListKind, Notice, PageRef, PaperList
+from paperboy.store import Store
+from tests.conftest import NOW
+from tests.people import ALICE
+
+HERE = ALICE.channel  # slack T1 C1
+ELSEWHERE = ChannelRef("slack", "T1", "C2")
+P1, P2, P3, P4 = "2407.06204", "2005.14165", "2104.08027", "2308.10462"
+
+
+def person(name: str, workspace: str = "T1") -> UserRef:
+    return UserRef("slack", workspace, name)
+
+
+@pytest.fixture
+async def saves(store: Store, bot: Bot) -> Store:
+    """Posts in two channels of one workspace, and saves made before and after them."""
+    days = lambda n: NOW - timedelta(days=n)  # noqa: E731
+    for channel, message, paper, at in (
+        (HERE, "m1", P1, days(3)),
+        (HERE, "m2", P2, days(2)),
+        (ELSEWHERE, "m3", P3, days(2)),
+        (HERE, "m4", P4, NOW - timedelta(hours=1)),
+        (HERE, "m5", P1, days(1)),  # posted again: still one paper
+    ):
+        await store.posts.record(PostRef(channel, message), paper, at=at)
+    lists = store.reading_lists
+    for name in ("u1", "u2", "u3"):
+        await lists.save(person(name), P1, at=days(2))
+    await lists.save(person("u1"), P2, at=days(1))
+    await lists.save(person("u2"), P2, at=days(10))  # before the window (and the post)
+    await lists.save(person("u1"), P3, at=days(1))  # posted in another channel only
+    await lists.save(person("u1"), P4, at=days(2))  # saved before the bot posted it here
+    await lists.save(person("u9", workspace="T2"), P1, at=days(1))  # another workspace
+    return store
+
+
+async def test_counts_saves_after_the_bot_posted_here_within_the_days(saves: Store) -> None:
+    assert await saves.posts.most_saved(HERE, since=NOW - timedelta(days=7), limit=10) == [
+        (P1, 3),
+        (P2, 1),
+    ]
+    assert await saves.posts.most_saved(HERE, since=NOW - timedelta(days=1), limit=10) == [(P2, 1)]
+    assert await saves.posts.most_saved(ELSEWHERE, since=NOW - timedelta(days=7), limit=10) == [
+        (P3, 1)
+    ]
+    assert await saves.posts.most_saved(HERE, since=NOW - timedelta(days=7), limit=1) == [(P1, 3)]
+
+
+async def test_top_shows_cards_with_their_save_counts(saves: Store, bot: Bot) -> None:
+    reply = await bot.handle("top", ALICE)
+
+    assert isinstance(reply, PaperList)
+    assert reply.kind is ListKind.TOP
+    assert reply.title == "Most saved here in the last 7 days"
+    assert [(card.paper.id, card.saves) for card in reply.cards] == [(P1, 3), (P2, 1)]
+    assert reply.more is None
+
+
+async def test_a_channel_where_nothing_was_saved_gets_a_sentence(saves: Store, bot: Bot) -> None:
+    quiet = Context(ALICE.user, ChannelRef("slack", "T1", "C3"))
+
+    reply = await bot.handle("top 30", quiet)
+
+    assert isinstance(reply, Notice)
+    assert reply.text.startswith("Nobody here saved a paper from my posts in the last 30 days.")
+
+
+async def test_a_forged_page_of_top_is_just_top(saves: Store, bot: Bot) -> None:
+    reply = await bot.page(PageRef(ListKind.TOP, "1", 5), ALICE)
+
+    assert isinstance(reply, PaperList)
+    assert [(card.paper.id, card.saves) for card in reply.cards] == [(P2, 1)]
