@@ -66,6 +66,22 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         ("trending", "trending 7"),
     ),
     HelpEntry(
+        "trend",
+        "trend <topic>[, <topic>, <topic>] [weeks]",
+        "a chart of papers per week on up to 3 topics, with their upvotes",
+        "Over the last 26 weeks (up to 156), by the day a paper was featured on Daily "
+        "Papers, else published; a paper counts for a topic when a search for it finds it.",
+        ("trend diffusion, agents, reasoning 156", "trend fine-tuning 52"),
+    ),
+    HelpEntry(
+        "top",
+        "top [days]",
+        "the papers people here saved most from my posts (default 7 days)",
+        "`subscribe top weekly [day] [HH:MM] [timezone]` posts the past week's list here "
+        "every week; `unsubscribe top` stops it.",
+        ("top", "top 30"),
+    ),
+    HelpEntry(
         "add",
         "add <arXiv id or link>",
         "fetch a paper from arXiv and keep it",
@@ -110,6 +126,7 @@ _EXAMPLES = (
     'search in-context learning author:"Linyi Yang"',
     "similar 2501.17635",
     "trending 7",
+    "trend diffusion, agents, reasoning 52",
     "add https://arxiv.org/abs/2106.09685",
     "subscribe 09:30 Europe/Berlin retrieval agents",
 )

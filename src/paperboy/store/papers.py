@@ -124,13 +124,14 @@ class PaperRepository:
 
     async def dated(self, *, since: date, until: date) -> list[DatedPaper]:
         """Every paper whose day (featured, else published) is between the two, inclusive:
-        only the three columns a trend counts, so 100k papers read in about 0.1 s."""
+        read from the index `papers_by_day` alone (the expression must stay the same)."""
         rows = await self._db.fetchall(
-            "SELECT id, coalesce(featured, published) AS day, upvotes FROM papers"
-            " WHERE day BETWEEN ? AND ?",
+            "SELECT id, coalesce(featured, published), upvotes FROM papers"
+            " WHERE coalesce(featured, published) BETWEEN ? AND ?",
             (since.isoformat(), until.isoformat()),
         )
-        return [DatedPaper(row[0], date.fromisoformat(row[1]), int(row[2])) for row in rows]
+        day = date.fromisoformat
+        return [DatedPaper(row[0], day(row[1]), row[2]) for row in rows]
 
     async def suggest(self, prefix: str, *, limit: int = 25) -> list[Paper]:
         """Papers whose id or title starts with the prefix (for autocomplete)."""

@@ -10,6 +10,7 @@ from paperboy.core.replies import ImageReply
 from paperboy.core.trend_charts import TrendCharts
 from tests.adapters.discord.conftest import World
 from tests.adapters.discord.test_reactions import post_paper, saved_ids
+from tests.adapters.discord.test_startup import options_of
 
 PAPER = "2308.10462"
 
@@ -75,3 +76,17 @@ async def test_top_lists_what_members_saved_from_the_bots_posts(world: World) ->
     (embed,) = reply.embeds
     assert embed["footer"]["text"].startswith("🔖 saved by 2 · ")
     assert embed["url"].endswith(PAPER)
+
+
+async def test_trend_and_top_are_typed_subcommands(world: World) -> None:
+    sync = await world.sim.wait_for_command_sync()
+    papers = options_of(sync.command("papers"))
+
+    assert papers["trend"]["topics"]["type"] == 3
+    assert papers["trend"]["topics"]["required"] is True
+    weeks = papers["trend"]["weeks"]
+    assert (weeks["type"], weeks["min_value"], weeks["max_value"]) == (4, 1, 156)
+    assert not weeks.get("required")
+    days = papers["top"]["days"]
+    assert (days["type"], days["min_value"], days["max_value"]) == (4, 1, 365)
+    assert not days.get("required")
