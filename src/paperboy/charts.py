@@ -51,13 +51,15 @@ def trend_figure(weeks: Sequence[date], series: Sequence[Series], *, title: str)
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    figure = Figure(
-        figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, facecolor=BACKGROUND, layout="constrained"
-    )
+    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, facecolor=BACKGROUND)
+    # Fixed margins: a layout engine would measure every label again at each draw,
+    # half as much work again as the drawing (bench/trend.py), for a chart whose
+    # parts always have the same size.
+    figure.subplots_adjust(left=0.11, right=0.975, top=0.84, bottom=0.11, hspace=0.12)
     papers_axes, votes_axes = figure.subplots(
         2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 2)}
     )
-    figure.suptitle(_fit(title, 70), color=INK, fontsize=15, fontweight="bold")
+    figure.suptitle(_fit(title, 70), y=0.975, color=INK, fontsize=15, fontweight="bold")
     # Dots on every week only while they stay apart.
     marker = "o" if len(weeks) <= 60 else None
     for n, one in enumerate(series):
@@ -74,7 +76,10 @@ def trend_figure(weeks: Sequence[date], series: Sequence[Series], *, title: str)
         # A leading underscore keeps the upvote line out of the legend: one entry a topic.
         votes_axes.plot(weeks, one.upvotes, color=colour, linewidth=2.2, label=f"_{one.label}")
         if one.peak is not None and one.note:
-            _annotate(papers_axes, weeks[one.peak], one.papers[one.peak], one.note, colour, n)
+            across = one.peak / max(1, len(weeks) - 1)
+            _annotate(
+                papers_axes, weeks[one.peak], one.papers[one.peak], one.note, colour, n, across
+            )
     most_papers = max((max(one.papers, default=0) for one in series), default=0)
     most_votes = max((max(one.upvotes, default=0) for one in series), default=0)
     for axes, name, most, room in (
@@ -89,8 +94,15 @@ def trend_figure(weeks: Sequence[date], series: Sequence[Series], *, title: str)
     votes_axes.xaxis.set_major_locator(locator)
     formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
     votes_axes.xaxis.set_major_formatter(formatter)
+    # Above the panel, in one row: never over a line or a note.
     legend = papers_axes.legend(
-        loc="upper left", fontsize=12, frameon=True, facecolor=BACKGROUND, edgecolor=GRID
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01),
+        ncol=max(1, len(series)),
+        fontsize=12,
+        frameon=False,
+        borderaxespad=0,
+        handlelength=1.5,
     )
     for text in legend.get_texts():
         text.set_color(INK)
@@ -118,14 +130,19 @@ def _style(axes: Axes, name: str) -> None:
         axes.spines[side].set_color(INK)
 
 
-def _annotate(axes: Axes, week: date, value: int, note: str, colour: str, n: int) -> None:
-    """The note above the peak, staggered per series so that notes do not overlap."""
+def _annotate(
+    axes: Axes, week: date, value: int, note: str, colour: str, n: int, across: float
+) -> None:
+    """The note above the peak, staggered per series so that notes do not overlap, and
+    aligned towards the middle near either edge (`across`: 0 left to 1 right) so that
+    it stays inside the picture."""
+    align = "left" if across < 0.25 else "right" if across > 0.75 else "center"
     axes.annotate(
         _fit(note, NOTE_CHARS),
         xy=(week, value),
         xytext=(0, 14 + 17 * n),
         textcoords="offset points",
-        ha="center",
+        ha=align,
         fontsize=10,
         color=colour,
         fontweight="bold",
