@@ -33,7 +33,7 @@ from paperboy.core.replies import Reply
 from paperboy.core.zones import zone_info
 from paperboy.digest.schedule import DailyTrigger, clock_time
 from paperboy.digest.service import DigestOptions, DigestService
-from paperboy.scheduler import DigestJobs, Scheduler
+from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
@@ -266,6 +266,7 @@ class App:
                 clock=self.clock,
                 options=digest_options,
                 before_run=ingest.refresh_if_stale,
+                weekly_jobs=WeeklyTopJobs(scheduler, grace=digest_options.grace),
             )
             papers = await core.store.papers.count()
             adapters = [

@@ -11,10 +11,11 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from paperboy.core.models import ChannelRef, Subscription
+from paperboy.core.models import ChannelRef, Subscription, WeeklyTop
 from paperboy.core.zones import zone_info
 from paperboy.digest.schedule import DailyTrigger, clock_time
 from paperboy.digest.service import RunDigest
+from paperboy.digest.weekly import WeeklyTrigger
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +88,24 @@ class DigestJobs:
 
 def digest_job_id(channel: ChannelRef) -> str:
     return f"digest:{channel.platform}:{channel.workspace}:{channel.channel}"
+
+
+class WeeklyTopJobs:
+    """One weekly job per channel's `top` list, in the channel's own timezone."""
+
+    def __init__(self, scheduler: Scheduler, *, grace: timedelta) -> None:
+        self._scheduler = scheduler
+        self._grace = grace
+
+    def schedule(self, weekly: WeeklyTop, run: RunDigest) -> None:
+        trigger = WeeklyTrigger(weekly.weekday, clock_time(weekly.time), zone_info(weekly.timezone))
+        job_id = weekly_top_job_id(weekly.channel)
+        self._scheduler.add(job_id, run, trigger, args=(weekly.channel,), grace=self._grace)
+        log.info("weekly list for %s scheduled %r", job_id, trigger)
+
+    def unschedule(self, channel: ChannelRef) -> None:
+        self._scheduler.remove(weekly_top_job_id(channel))
+
+
+def weekly_top_job_id(channel: ChannelRef) -> str:
+    return f"top:{channel.platform}:{channel.workspace}:{channel.channel}"

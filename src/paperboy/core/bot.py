@@ -186,10 +186,10 @@ class Bot:
                 if self.digests is None:
                     return self._digests_off()
                 return await self.digests.subscribe(context, arguments)
-            case c.Unsubscribe():
+            case c.Unsubscribe(what):
                 if self.digests is None:
                     return self._digests_off()
-                return await self.digests.unsubscribe(context)
+                return await self.digests.unsubscribe(context, what)
             case c.DigestNow():
                 if self.digests is None:
                     return self._digests_off()

@@ -96,7 +96,7 @@ class Subscribe:
 
 @dataclass(frozen=True, slots=True)
 class Unsubscribe:
-    pass
+    what: str = ""  # "" the daily digest, "top" the weekly list
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +164,6 @@ PAPER_COMMANDS: dict[str, Callable[[str], Command]] = {
 _NO_ARGUMENT: dict[str, Callable[[], Command]] = {
     "saved": Saved,
     "export": Export,
-    "unsubscribe": Unsubscribe,
     "digest": DigestNow,
 }
 
@@ -211,6 +210,12 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return _NO_ARGUMENT[name]()
     if name == "subscribe":
         return Subscribe(rest)
+    if name == "unsubscribe":
+        if rest and rest.lower() != "top":
+            return ParseError(
+                "`unsubscribe` stops the daily digest; `unsubscribe top` the weekly list."
+            )
+        return Unsubscribe(rest.lower())
     if name == "help":
         return Help(rest.lower())
     return _unknown(word)

@@ -115,7 +115,10 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         ),
     ),
     HelpEntry(
-        "unsubscribe", "unsubscribe", "stop this channel's daily digest", examples=("unsubscribe",)
+        "unsubscribe",
+        "unsubscribe [top]",
+        "stop this channel's daily digest (or, with top, its weekly list)",
+        examples=("unsubscribe", "unsubscribe top"),
     ),
     HelpEntry("digest", "digest", "post a digest here now (a preview)", "", ("digest",)),
     HelpEntry("help", "help [command]", "this text", "", ("help", "help subscribe")),

@@ -128,6 +128,17 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class WeeklyTop:
+    """A channel's weekly `top` list: on local `weekday` (0 Monday) at `time`."""
+
+    channel: ChannelRef
+    weekday: int
+    time: str  # "HH:MM"
+    timezone: str  # IANA name
+    created_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """Who asked, and where, with what the platform says they may do there.
 

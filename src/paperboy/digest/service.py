@@ -34,9 +34,10 @@ from paperboy.digest.runner import (
     RunDigest,
 )
 from paperboy.digest.schedule import clock_time, local_date_of, next_fire_time
+from paperboy.digest.weekly_top import WeeklyJobs, WeeklyTopLists
 from paperboy.store import Store
 
-__all__ = ["DigestJobs", "DigestOptions", "DigestService", "RunDigest"]
+__all__ = ["DigestJobs", "DigestOptions", "DigestService", "RunDigest", "WeeklyJobs"]
 
 _TOO_OLD = (
     f"A daily digest posts only papers featured in the {select.LOOKBACK_DAYS} days before it, "
@@ -56,7 +57,9 @@ class DigestService:
         options: DigestOptions | None = None,
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        weekly_jobs: WeeklyJobs | None = None,
     ) -> None:
+        """`weekly_jobs` turns on `subscribe top weekly` (see digest/weekly_top.py)."""
         self.store = store
         self.library = library
         self.posters = posters
@@ -74,10 +77,27 @@ class DigestService:
             before_run=before_run,
             sleep=sleep,
         )
+        self.weekly_top = (
+            None
+            if weekly_jobs is None
+            else WeeklyTopLists(
+                store=store,
+                posters=posters,
+                jobs=weekly_jobs,
+                clock=clock,
+                options=self.options,
+                post=self.runner.post,
+            )
+        )
 
     # -- commands (DigestCommands) ------------------------------------------------------
 
     async def subscribe(self, context: Context, arguments: str) -> Reply:
+        first, _, rest = arguments.strip().partition(" ")
+        if first.lower() == "top":
+            if self.weekly_top is None:
+                return _weekly_off()
+            return await self.weekly_top.subscribe(context, rest)
         if refused := digest_change_refused(context):
             return refused
         spec = parse_subscription(
@@ -116,7 +136,12 @@ class DigestService:
             ephemeral=not posts_publicly(context),
         )
 
-    async def unsubscribe(self, context: Context) -> Reply:
+    async def unsubscribe(self, context: Context, what: str = "") -> Reply:
+        """The daily digest, or (`what` "top") the weekly list."""
+        if what == "top":
+            if self.weekly_top is None:
+                return _weekly_off()
+            return await self.weekly_top.unsubscribe(context)
         if refused := digest_change_refused(context):
             return refused
         removed = await self.store.subscriptions.remove(context.channel)
@@ -211,15 +236,22 @@ class DigestService:
     # -- running (the runner's) ---------------------------------------------------------
 
     async def start(self) -> None:
-        """Schedule every active subscription."""
+        """Schedule every active subscription (and weekly list)."""
         await self.runner.start()
+        if self.weekly_top is not None:
+            await self.weekly_top.start()
 
     async def catch_up(self) -> None:
-        """Post the digests missed while the bot was down (within the grace period)."""
+        """Post the digests (and weekly lists) missed while the bot was down, within the
+        grace period."""
         await self.runner.catch_up()
+        if self.weekly_top is not None:
+            await self.weekly_top.catch_up()
 
     async def drain(self, seconds: float) -> None:
         """A graceful stop of the running digests; see `DigestRunner.drain`."""
+        if self.weekly_top is not None:
+            self.weekly_top.close()
         await self.runner.drain(seconds)
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
@@ -255,3 +287,7 @@ def duration(seconds: int) -> str:
     if seconds or not (hours or minutes):
         parts.append(f"{seconds} s")
     return " ".join(part for part in parts if part)
+
+
+def _weekly_off() -> Notice:
+    return Notice("Weekly lists are not set up on this bot.", error=True)

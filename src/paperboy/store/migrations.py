@@ -167,12 +167,40 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         5,
-        "papers by their trend day",
+        "papers by their trend day; weekly top lists",
         """
         -- `trend` reads every paper of a span of weeks by its day (featured, else
         -- published): this covering index answers that without reading the abstracts
         -- (26 weeks of a 100k-paper store: 0.03 s instead of a 185 MB table scan).
         CREATE INDEX papers_by_day ON papers (coalesce(featured, published), upvotes, id);
+
+        -- `subscribe top weekly`: a channel's weekly list of its most saved papers.
+        CREATE TABLE top_subscriptions (
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            channel    TEXT NOT NULL,
+            weekday    INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 Monday
+            time       TEXT NOT NULL,               -- HH:MM, local to timezone
+            timezone   TEXT NOT NULL,
+            created_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, channel)
+        );
+
+        -- One row per channel and local day a weekly list was due. It is 'posting'
+        -- before the message is sent and 'done' after, so a list is never sent twice.
+        CREATE TABLE top_runs (
+            platform    TEXT NOT NULL,
+            workspace   TEXT NOT NULL,
+            channel     TEXT NOT NULL,
+            local_date  TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('claimed', 'posting', 'done', 'skipped')),
+            message_id  TEXT,
+            claimed_at  TEXT NOT NULL,
+            finished_at TEXT,
+            PRIMARY KEY (platform, workspace, channel, local_date)
+        );
         """,
     ),
 )

@@ -14,6 +14,7 @@ from paperboy.store.posts import PostLog
 from paperboy.store.previews import PreviewLog
 from paperboy.store.reading_lists import ReadingListRepository
 from paperboy.store.subscriptions import SubscriptionRepository
+from paperboy.store.weekly_top import WeeklyTopLog
 
 
 class Store:
@@ -29,6 +30,7 @@ class Store:
         self.ingest_log = IngestLog(db)
         self.page_refs = PageRefRepository(db)
         self.previews = PreviewLog(db)
+        self.weekly_top = WeeklyTopLog(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -25,6 +25,7 @@ from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Paper, Subscription, UserRef
 from paperboy.core.ports import ChannelPoster, PaperFetcher
 from paperboy.digest.service import DigestOptions, DigestService, RunDigest
+from paperboy.scheduler import Scheduler, WeeklyTopJobs
 from tests.fakes.discord import DiscordSimulator, SimInteraction
 from tests.fakes.discord_client import discord_urls
 from tests.fakes.discord_records import InteractionReply
@@ -193,6 +194,7 @@ async def _fill_world(
         jobs=jobs,
         clock=clock,
         options=DigestOptions(pace_seconds=0.0, retry_seconds=0.0),
+        weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
     )
     bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
     adapter = await start_adapter(sim, core, bot, options=options)

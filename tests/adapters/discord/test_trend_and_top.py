@@ -90,3 +90,24 @@ async def test_trend_and_top_are_typed_subcommands(world: World) -> None:
     days = papers["top"]["days"]
     assert (days["type"], days["min_value"], days["max_value"]) == (4, 1, 365)
     assert not days.get("required")
+
+
+async def test_top_weekly_subscribes_the_channel_and_off_stops_it(world: World) -> None:
+    reply = await world.answer(
+        await world.command("top", weekly="friday", time="16:00", timezone="Europe/Berlin")
+    )
+
+    assert reply.content is not None
+    assert reply.content.startswith(
+        "This channel gets the papers saved most here in the past week every Friday at "
+        "16:00 Europe/Berlin."
+    )
+    assert not reply.ephemeral
+    weekly = await world.core.store.weekly_top.get(world.channel_ref("papers"))
+    assert weekly is not None
+    assert (weekly.weekday, weekly.time, weekly.timezone) == (4, "16:00", "Europe/Berlin")
+
+    stopped = await world.answer(await world.command("top", weekly="off"))
+
+    assert stopped.content == "This channel will no longer get a weekly list."
+    assert await world.core.store.weekly_top.get(world.channel_ref("papers")) is None

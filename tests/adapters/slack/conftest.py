@@ -19,7 +19,7 @@ from paperboy.config import DigestSettings, Secrets, Settings, SlackSettings, St
 from paperboy.core.models import ChannelRef, Paper, UserRef
 from paperboy.core.ports import ChannelPoster
 from paperboy.digest.service import DigestOptions, DigestService
-from paperboy.scheduler import DigestJobs, Scheduler
+from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from tests.conftest import NOW
 from tests.fakes.slack import Ack, Message, ResponsePost, SlackSimulator
 
@@ -143,6 +143,7 @@ async def running_workspace(
             jobs=DigestJobs(Scheduler(), grace=timedelta(hours=3)),
             clock=core.clock,
             options=DigestOptions(pace_seconds=settings.digest.pace_seconds),
+            weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
         )
         adapter = build_slack(core, digests)
         posters[adapter.platform] = adapter

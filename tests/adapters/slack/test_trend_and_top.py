@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from PIL import Image
 
 from paperboy.core.replies import ImageReply
 from paperboy.core.trend_charts import TrendCharts
 from tests.adapters.slack.conftest import CHANNEL, FEATURED, HUMAN, Workspace, section_texts
+
+FRIDAY = date(2025, 3, 14)
 
 
 async def expected_chart(workspace: Workspace, topics: tuple[str, ...], weeks: int) -> ImageReply:
@@ -83,3 +86,32 @@ async def test_top_lists_the_papers_saved_from_the_bots_posts_with_counts(
     assert "Most saved here in the last 7 days" in text
     assert "Diffusion Models Without Tears" in text
     assert ":bookmark: _saved by 2_" in text
+
+
+async def test_subscribe_top_weekly_posts_the_list_into_the_channel_once(
+    workspace: Workspace,
+) -> None:
+    slack = workspace.slack
+    await slack.send_command("show " + FEATURED[2].id)
+    await slack.wait_for_call("chat.postMessage")
+    [posted] = slack.messages(CHANNEL)
+    await slack.send_reaction(posted, "bookmark")
+    await slack.wait_until(lambda: slack.ephemerals() or None)
+
+    answer = await workspace.answer("subscribe top weekly friday 16:00 UTC")
+    weekly = workspace.digests.weekly_top
+    assert weekly is not None
+    await weekly.run_for_day(workspace.channel(), FRIDAY)
+    await weekly.run_for_day(workspace.channel(), FRIDAY)
+
+    assert answer.text.startswith("This channel gets the papers saved most here")
+    assert answer.visible_to is None  # said in the channel
+    # After the paper `show` posted: the answer to subscribe, then the one list.
+    said, *listed = slack.messages(CHANNEL)[1:]
+    assert said.text == answer.text
+    assert len(listed) == 1
+    assert listed[0].via == "chat.postMessage"
+    text = section_texts(listed[0])
+    assert "Most saved here in the last 7 days" in text
+    assert "Diffusion Models Without Tears" in text
+    assert ":bookmark: _saved by 1_" in text

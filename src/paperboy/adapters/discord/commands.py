@@ -21,6 +21,7 @@ from paperboy.core.replies import Notice
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 from paperboy.core.zones import canonical_zone, zone_problem
 from paperboy.digest.arguments import MAX_PAPERS
+from paperboy.digest.weekly import DAY_NAMES
 
 Interaction = discord.Interaction[Any]
 
@@ -121,11 +122,39 @@ class PapersGroup(app_commands.Group):
         await self.handlers.command(interaction, f"trend {topics} {weeks}", defer=True, public=True)
 
     @app_commands.command(name="top", description="The papers this channel saved most lately")
-    @app_commands.describe(days=f"How many days back, 1 to {MAX_DAYS} (default {TOP_DAYS})")
+    @app_commands.describe(
+        days=f"How many days back, 1 to {MAX_DAYS} (default {TOP_DAYS})",
+        weekly="Post the past week's list here every week on this day (off: stop)",
+        time="With weekly: when, as HH:MM (24-hour)",
+        timezone="With weekly: in which timezone, e.g. Europe/Berlin",
+    )
+    @app_commands.choices(
+        weekly=[app_commands.Choice(name=day.capitalize(), value=day) for day in DAY_NAMES]
+        + [app_commands.Choice(name="off", value="off")]
+    )
     async def top(
-        self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_DAYS] = TOP_DAYS
+        self,
+        interaction: Interaction,
+        days: app_commands.Range[int, 1, MAX_DAYS] = TOP_DAYS,
+        weekly: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
     ) -> None:
-        await self.handlers.command(interaction, f"top {days}", defer=True)
+        if weekly is None:
+            await self.handlers.command(interaction, f"top {days}", defer=True)
+            return
+        if weekly == "off":
+            await self.handlers.command(interaction, "unsubscribe top")
+            return
+        arguments = subscribe_arguments(time=time, timezone=timezone)
+        if isinstance(arguments, Notice):
+            await self.handlers.reply(interaction, arguments)
+            return
+        await self.handlers.command(
+            interaction,
+            f"subscribe top weekly {weekly} {arguments}".strip(),
+            check_permissions=True,
+        )
 
     @app_commands.command(name="add", description="Fetch a paper from arXiv and keep it")
     @app_commands.describe(paper="An arXiv id or link, e.g. 2403.12345 or arxiv.org/abs/2403.12345")
@@ -224,5 +253,6 @@ class PapersGroup(app_commands.Group):
         return [] if context is None else await self.suggestions.saved(context.user, typed)
 
     @subscribe.autocomplete("timezone")
+    @top.autocomplete("timezone")
     async def _timezone(self, interaction: Interaction, typed: str) -> Choices:
         return self.suggestions.timezones(typed)

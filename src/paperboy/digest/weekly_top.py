@@ -1,0 +1,174 @@
+"""`subscribe top weekly`: a channel's most saved papers, posted once a week.
+
+It rides on the digest machinery: the scheduler's jobs (a `WeeklyTrigger` in the
+channel's timezone), the runner's posting (spacing shared with every digest,
+retries), a claim in the store per channel and local day (`store/weekly_top.py`),
+and the same catch-up after a restart within the grace period. A week's list is
+posted at most once, by one replica, however often its job fires: the claim turns
+to 'posting' for exactly one caller before anything is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+from typing import Protocol
+
+from paperboy.core.channel_rules import digest_change_refused
+from paperboy.core.models import ChannelRef, Context, WeeklyTop
+from paperboy.core.ports import ChannelPoster, PostFailed
+from paperboy.core.replies import Notice, Reply
+from paperboy.core.team_top import TeamTop
+from paperboy.core.zones import zone_info
+from paperboy.digest.arguments import ArgumentError
+from paperboy.digest.runner import Clock, DigestOptions, RunDigest
+from paperboy.digest.schedule import clock_time
+from paperboy.digest.weekly import (
+    describe_weekly,
+    last_weekly_fire,
+    local_day,
+    next_weekly_fire,
+    parse_weekly,
+)
+from paperboy.store import Store
+
+log = logging.getLogger(__name__)
+
+WEEK_DAYS = 7
+PostReply = Callable[[ChannelPoster, ChannelRef, Reply], Awaitable[str]]
+
+
+class WeeklyJobs(Protocol):
+    """Where weekly lists become scheduled jobs (the APScheduler wiring)."""
+
+    def schedule(self, weekly: WeeklyTop, run: RunDigest) -> None: ...
+
+    def unschedule(self, channel: ChannelRef) -> None: ...
+
+
+class WeeklyTopLists:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        posters: Mapping[str, ChannelPoster],
+        jobs: WeeklyJobs,
+        clock: Clock,
+        options: DigestOptions,
+        post: PostReply,
+    ) -> None:
+        self.store = store
+        self.posters = posters
+        self.jobs = jobs
+        self.clock = clock
+        self.options = options
+        self._post = post
+        self.team_top = TeamTop(papers=store.papers, posts=store.posts, clock=clock)
+        self._closing = asyncio.Event()
+
+    # -- commands ---------------------------------------------------------------------
+
+    async def subscribe(self, context: Context, arguments: str) -> Reply:
+        if refused := digest_change_refused(context):
+            return refused
+        spec = parse_weekly(
+            arguments,
+            default_time=self.options.default_time,
+            default_timezone=self.options.default_timezone,
+        )
+        if isinstance(spec, ArgumentError):
+            return Notice(spec.message, error=True)
+        if context.channel.platform not in self.posters:
+            return Notice("Weekly lists cannot be posted from here.", error=True)
+        weekly = WeeklyTop(
+            context.channel, spec.weekday, spec.time, spec.timezone, created_by=context.user.user
+        )
+        await self.store.weekly_top.put(weekly, at=self.clock())
+        self.jobs.schedule(weekly, self.run_scheduled)
+        zone = zone_info(spec.timezone)
+        upcoming = next_weekly_fire(self.clock(), spec.weekday, clock_time(spec.time), zone)
+        return Notice(
+            "This channel gets the papers saved most here in the past week "
+            f"{describe_weekly(spec)}. Next: {upcoming.astimezone(zone):%a %d %b %H:%M} "
+            f"{spec.timezone}.",
+            ephemeral=False,
+        )
+
+    async def unsubscribe(self, context: Context) -> Reply:
+        if refused := digest_change_refused(context):
+            return refused
+        removed = await self.store.weekly_top.remove(context.channel)
+        self.jobs.unschedule(context.channel)
+        if not removed:
+            return Notice("This channel has no weekly list.")
+        return Notice("This channel will no longer get a weekly list.", ephemeral=False)
+
+    # -- running ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Schedule every channel's weekly list."""
+        for weekly in await self.store.weekly_top.active():
+            self.jobs.schedule(weekly, self.run_scheduled)
+
+    async def catch_up(self) -> None:
+        """Post the lists whose time passed while the bot was down, if still within the
+        grace period; record the others as skipped."""
+        now = self.clock()
+        due = []
+        for weekly in await self.store.weekly_top.active():
+            zone = zone_info(weekly.timezone)
+            fire = last_weekly_fire(now, weekly.weekday, clock_time(weekly.time), zone)
+            if fire is None:
+                continue
+            day = local_day(fire, zone)
+            if await self.store.weekly_top.status(weekly.channel, day) not in (None, "claimed"):
+                continue
+            if now - fire <= self.options.grace:
+                due.append(self.run_for_day(weekly.channel, day))
+            else:
+                await self.store.weekly_top.skip(weekly.channel, day, at=now)
+                log.info("weekly list for %s on %s skipped: due at %s", weekly.channel, day, fire)
+        await asyncio.gather(*due)
+
+    def close(self) -> None:
+        """Start no new list (a graceful stop); one being posted is one message."""
+        self._closing.set()
+
+    async def run_scheduled(self, channel: ChannelRef) -> None:
+        """The job body: post the list of the local day whose time just came."""
+        weekly = await self.store.weekly_top.get(channel)
+        if weekly is None:
+            return
+        zone = zone_info(weekly.timezone)
+        now = self.clock()
+        fire = last_weekly_fire(now, weekly.weekday, clock_time(weekly.time), zone) or now
+        await self.run_for_day(channel, local_day(fire, zone))
+
+    async def run_for_day(self, channel: ChannelRef, day: date) -> None:
+        try:
+            await self._run(channel, day)
+        except Exception:
+            log.exception("weekly list for %s on %s failed", channel, day)
+
+    async def _run(self, channel: ChannelRef, day: date) -> None:
+        weekly = await self.store.weekly_top.get(channel)
+        poster = self.posters.get(channel.platform)
+        if weekly is None or poster is None or self._closing.is_set():
+            return
+        if not await self.store.weekly_top.begin(channel, day, at=self.clock()):
+            log.info("weekly list for %s on %s already posted", channel, day)
+            return
+        reply = await self.team_top.top(channel, WEEK_DAYS, ephemeral=False)
+        if isinstance(reply, Notice) and not self.options.announce_empty:
+            await self.store.weekly_top.finish(channel, day, "", at=self.clock())
+            return
+        try:
+            message_id = await self._post(poster, channel, reply)
+        except PostFailed as error:
+            await self.store.weekly_top.release(channel, day)
+            log.warning("weekly list for %s on %s not posted: %s", channel, day, error)
+            return
+        await self.store.weekly_top.finish(channel, day, message_id, at=self.clock())
+        log.info("weekly list for %s on %s posted", channel, day)

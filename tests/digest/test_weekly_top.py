@@ -1,0 +1,268 @@
+"""`subscribe top weekly`: its grammar, its schedule, and a list posted exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from paperboy.core.bot import Bot
+from paperboy.core.library import Library
+from paperboy.core.models import ChannelRef, Context, PostRef, UserRef, WeeklyTop
+from paperboy.core.ports import PostFailed
+from paperboy.core.replies import Notice, PaperList, Reply
+from paperboy.digest.arguments import ArgumentError
+from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.digest.weekly import (
+    WeeklySpec,
+    WeeklyTrigger,
+    last_weekly_fire,
+    next_weekly_fire,
+    parse_weekly,
+)
+from paperboy.store import Store
+from tests.digest.test_service import Clock, Jobs, Poster
+
+CHANNEL = ChannelRef("slack", "T1", "C1")
+ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL)
+FRIDAY = date(2025, 3, 14)
+SAVED = "2407.06204"  # a sample paper
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ("", WeeklySpec(0, "09:00", "UTC")),
+        ("weekly", WeeklySpec(0, "09:00", "UTC")),
+        ("weekly friday 16:00 Europe/Berlin", WeeklySpec(4, "16:00", "Europe/Berlin")),
+        ("weekly Fri 7:05", WeeklySpec(4, "07:05", "UTC")),
+        ("sunday america/new_york", WeeklySpec(6, "09:00", "America/New_York")),
+    ],
+)
+def test_the_weekly_grammar(arguments: str, expected: WeeklySpec) -> None:
+    assert parse_weekly(arguments, default_time="09:00", default_timezone="UTC") == expected
+
+
+@pytest.mark.parametrize(
+    ("arguments", "answer"),
+    [
+        ("weekly friday 25:00", "is not a time of day"),
+        ("weekly friday 16:00 Mars/Olympus", "I don't know the timezone"),
+        ("weekly someday", "I did not understand `someday`"),
+        ("weekly 16:00 friday", "I did not understand `friday`"),
+    ],
+)
+def test_bad_weekly_arguments_get_a_short_answer(arguments: str, answer: str) -> None:
+    result = parse_weekly(arguments, default_time="09:00", default_timezone="UTC")
+    assert isinstance(result, ArgumentError)
+    assert answer in result.message
+
+
+def test_a_weekly_list_fires_once_a_week_on_its_local_day_across_dst() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # Sunday 30 March 2025, 02:30 does not exist in Berlin: it fires just after the gap.
+    before = datetime(2025, 3, 29, 12, 0, tzinfo=UTC)
+    fire = next_weekly_fire(before, 6, time(2, 30), berlin)
+    assert fire == datetime(2025, 3, 30, 1, 30, tzinfo=UTC)
+    assert next_weekly_fire(fire, 6, time(2, 30), berlin) == datetime(2025, 4, 6, 0, 30, tzinfo=UTC)
+    assert last_weekly_fire(fire, 6, time(2, 30), berlin) == fire
+    assert last_weekly_fire(fire - timedelta(seconds=1), 6, time(2, 30), berlin) == datetime(
+        2025, 3, 23, 1, 30, tzinfo=UTC
+    )
+    trigger = WeeklyTrigger(4, time(16, 0), berlin)
+    first = trigger.get_next_fire_time(None, datetime(2025, 3, 13, 9, 0, tzinfo=UTC))
+    assert first == datetime(2025, 3, 14, 16, 0, tzinfo=berlin)
+    assert trigger.get_next_fire_time(first, first) == datetime(2025, 3, 21, 16, 0, tzinfo=berlin)
+
+
+@dataclass
+class WeeklyJobs:
+    scheduled: dict[ChannelRef, WeeklyTop] = field(default_factory=dict)
+    runs: dict[ChannelRef, Callable[[ChannelRef], Awaitable[None]]] = field(default_factory=dict)
+
+    def schedule(self, weekly: WeeklyTop, run: Callable[[ChannelRef], Awaitable[None]]) -> None:
+        self.scheduled[weekly.channel] = weekly
+        self.runs[weekly.channel] = run
+
+    def unschedule(self, channel: ChannelRef) -> None:
+        self.scheduled.pop(channel, None)
+
+
+@pytest.fixture
+def wall() -> Clock:
+    return Clock(datetime(2025, 3, 13, 9, 0, tzinfo=UTC))  # a Thursday
+
+
+@pytest.fixture
+async def library(store: Store, sample_papers: list[object], wall: Clock) -> Library:
+    library = Library(store.papers, index_path=None)
+    await library.open()
+    await library.add_papers(sample_papers, at=wall())  # type: ignore[arg-type]
+    return library
+
+
+def weekly_service(
+    store: Store, library: Library, poster: Poster, wall: Clock, jobs: WeeklyJobs
+) -> DigestService:
+    return DigestService(
+        store=store,
+        library=library,
+        posters={"slack": poster},
+        jobs=Jobs(),
+        clock=wall,
+        options=DigestOptions(pace_seconds=0, retry_seconds=0, posts_per_second=0),
+        weekly_jobs=jobs,
+    )
+
+
+async def a_save_from_a_post(store: Store, wall: Clock) -> None:
+    await store.posts.record(PostRef(CHANNEL, "m0"), SAVED, at=wall() - timedelta(days=2))
+    for user in ("U1", "U2"):
+        await store.reading_lists.save(UserRef("slack", "T1", user), SAVED, at=wall())
+
+
+async def test_subscribing_schedules_the_weekly_list_and_says_when(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = WeeklyJobs()
+    digests = weekly_service(store, library, Poster(), wall, jobs)
+
+    reply = await digests.subscribe(ADMIN, "top weekly friday 16:00 Europe/Berlin")
+
+    assert isinstance(reply, Notice)
+    assert not reply.ephemeral
+    assert reply.text == (
+        "This channel gets the papers saved most here in the past week every Friday at "
+        "16:00 Europe/Berlin. Next: Fri 14 Mar 16:00 Europe/Berlin."
+    )
+    assert jobs.scheduled[CHANNEL] == WeeklyTop(CHANNEL, 4, "16:00", "Europe/Berlin", "U1")
+    assert await store.weekly_top.get(CHANNEL) == jobs.scheduled[CHANNEL]
+    assert await store.subscriptions.get(CHANNEL) is None  # not a daily digest
+
+
+async def test_the_weekly_list_is_posted_once_however_often_its_job_fires(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = weekly_service(store, library, poster, wall, jobs)
+    await a_save_from_a_post(store, wall)
+    await digests.subscribe(ADMIN, "top weekly friday 16:00 UTC")
+    wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
+
+    run = jobs.runs[CHANNEL]
+    await asyncio.gather(run(CHANNEL), run(CHANNEL))  # e.g. two replicas at once
+    await run(CHANNEL)  # and again later
+    again = weekly_service(store, library, poster, wall, WeeklyJobs())  # after a restart
+    await again.start()
+    await again.catch_up()
+
+    (posted,) = poster.sent[CHANNEL]
+    assert isinstance(posted, PaperList)
+    assert not posted.ephemeral
+    assert [(card.paper.id, card.saves) for card in posted.cards] == [(SAVED, 2)]
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) == "done"
+
+
+async def test_a_list_that_failed_to_post_is_caught_up_after_a_restart(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = weekly_service(store, library, poster, wall, jobs)
+    await a_save_from_a_post(store, wall)
+    await digests.subscribe(ADMIN, "top weekly friday 16:00 UTC")
+    wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
+    poster.fail[CHANNEL] = PostFailed("Slack is down")
+    await jobs.runs[CHANNEL](CHANNEL)
+    assert poster.sent == {}
+
+    del poster.fail[CHANNEL]
+    wall.now += timedelta(hours=1)  # within the 3-hour grace
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).catch_up()
+
+    assert len(poster.sent[CHANNEL]) == 1
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) == "done"
+
+
+async def test_a_list_missed_beyond_the_grace_period_is_skipped(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).subscribe(
+        ADMIN, "top weekly friday 16:00 UTC"
+    )
+    wall.now = datetime(2025, 3, 14, 23, 0, tzinfo=UTC)  # 7 hours late
+
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).catch_up()
+
+    assert poster.sent == {}
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) == "skipped"
+
+
+async def test_a_week_without_saves_says_so_in_the_channel(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = weekly_service(store, library, poster, wall, jobs)
+    await digests.subscribe(ADMIN, "top weekly")
+
+    await digests.weekly_top.run_for_day(CHANNEL, date(2025, 3, 17))  # type: ignore[union-attr]
+
+    assert poster.headers(CHANNEL) == [
+        "Nobody here saved a paper from my posts in the last 7 days. React with 🔖 to a "
+        "paper I post (or press Save) to save it."
+    ]
+
+
+async def test_unsubscribe_top_stops_only_the_weekly_list(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = WeeklyJobs()
+    digests = weekly_service(store, library, Poster(), wall, jobs)
+    bot = Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=wall,
+        digests=digests,
+    )
+    await bot.handle("subscribe 09:00 UTC", ADMIN)
+    await bot.handle("subscribe top weekly", ADMIN)
+
+    stopped = await bot.handle("unsubscribe top", ADMIN)
+
+    assert isinstance(stopped, Notice)
+    assert stopped.text == "This channel will no longer get a weekly list."
+    assert CHANNEL not in jobs.scheduled
+    assert await store.weekly_top.get(CHANNEL) is None
+    assert await store.subscriptions.get(CHANNEL) is not None
+    again = await bot.handle("unsubscribe top", ADMIN)
+    assert isinstance(again, Notice)
+    assert again.text == "This channel has no weekly list."
+
+
+async def test_only_channel_managers_change_the_weekly_list(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = weekly_service(store, library, Poster(), wall, WeeklyJobs())
+    member = Context(UserRef("slack", "T1", "U2"), CHANNEL, can_manage_channel=False)
+
+    reply = await digests.subscribe(member, "top weekly")
+
+    assert isinstance(reply, Notice)
+    assert reply.error
+    assert await store.weekly_top.get(CHANNEL) is None
+
+
+async def test_a_bot_without_weekly_jobs_says_so(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = DigestService(store=store, library=library, posters={}, jobs=Jobs(), clock=wall)
+
+    reply: Reply = await digests.subscribe(ADMIN, "top weekly")
+
+    assert isinstance(reply, Notice)
+    assert reply.text == "Weekly lists are not set up on this bot."
