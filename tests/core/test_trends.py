@@ -111,7 +111,9 @@ async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
 ) -> None:
     library = await known_library(store)
     bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
-    here = Context(UserRef("console", "local", "ada"), ChannelRef("console", "local", "console"))
+    here = Context(
+        UserRef("console", "local", "ada"), ChannelRef("console", "local", "console"), can_post=True
+    )
 
     reply = await bot.handle("trend diffusion, agents, quokka 4", here)
 
@@ -127,3 +129,17 @@ async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
     assert "agents weekly: 0, 1, 0, 0." in reply.alt_text
     assert "top paper that week: Diffusion Transformers at Scale" in reply.alt_text
     assert len(reply.alt_text) <= 1000
+    assert not reply.ephemeral  # for the channel, where the question was asked
+
+
+async def test_a_chart_for_someone_who_may_not_post_in_the_channel_is_for_them_alone(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    library = await known_library(store)
+    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
+    reader = Context(UserRef("slack", "T1", "U2"), ChannelRef("slack", "T1", "C1"), can_post=False)
+
+    reply = await bot.handle("trend diffusion 4", reader)
+
+    assert isinstance(reply, ImageReply)
+    assert reply.ephemeral

@@ -28,7 +28,7 @@ from paperboy.store import Store
 from tests.digest.test_service import Clock, Jobs, Poster
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
-ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL)
+ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL, can_post=True, can_manage_channel=True)
 FRIDAY = date(2025, 3, 14)
 SAVED = "2407.06204"  # a sample paper
 
@@ -266,3 +266,17 @@ async def test_a_bot_without_weekly_jobs_says_so(
 
     assert isinstance(reply, Notice)
     assert reply.text == "Weekly lists are not set up on this bot."
+
+
+async def test_a_manager_who_may_not_post_here_is_told_privately(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = WeeklyJobs()
+    digests = weekly_service(store, library, Poster(), wall, jobs)
+    quiet = Context(UserRef("slack", "T1", "U3"), CHANNEL, can_manage_channel=True)
+
+    reply = await digests.subscribe(quiet, "top weekly")
+
+    assert isinstance(reply, Notice)
+    assert reply.ephemeral
+    assert CHANNEL in jobs.scheduled

@@ -167,7 +167,8 @@ class Bot:
             case c.Trending(days, offset):
                 return await self._trending(days, offset)
             case c.Trend(topics, weeks):
-                return await self.trend_charts.trend(topics, weeks)
+                public = posts_publicly(context)
+                return await self.trend_charts.trend(topics, weeks, ephemeral=not public)
             case c.Top(days):
                 return await self.team_top.top(context.channel, days)
             case c.Add(paper_id):

@@ -50,11 +50,13 @@ class TrendCharts:
         self.clock = clock
         self._drawing = asyncio.Semaphore(DRAWING_THREADS)
 
-    async def trend(self, topics: Sequence[str], weeks: int) -> Reply:
+    async def trend(self, topics: Sequence[str], weeks: int, *, ephemeral: bool = False) -> Reply:
+        """The chart, for the channel unless `ephemeral` (for the asker alone: someone
+        who may not post there themselves)."""
         found = await self.data(topics, weeks)
         if isinstance(found, Notice):
             return found
-        return await self.chart(found)
+        return await self.chart(found, ephemeral=ephemeral)
 
     async def data(self, topics: Sequence[str], weeks: int) -> TrendData | Notice:
         """The weekly counts of each topic over the last `weeks` weeks, or a sentence
@@ -94,7 +96,7 @@ class TrendCharts:
         titles = {paper_id: clean_text(paper.title) for paper_id, paper in found.items()}
         return TrendData(weeks, trends, empty, titles)
 
-    async def chart(self, data: TrendData) -> ImageReply:
+    async def chart(self, data: TrendData, *, ephemeral: bool = False) -> ImageReply:
         """The chart of `data`, drawn off the event loop, with its summary and alt text."""
         topics = [trend.topic for trend in data.trends]
         title = "Papers per week: " + ", ".join(topics)
@@ -114,6 +116,7 @@ class TrendCharts:
             title=title,
             summary="; ".join(lines),
             alt_text=alt_text(data.trends, data.weeks, titles=data.titles),
+            ephemeral=ephemeral,
         )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import Protocol
 
-from paperboy.core.channel_rules import digest_change_refused
+from paperboy.core.channel_rules import digest_change_refused, posts_publicly
 from paperboy.core.models import ChannelRef, Context, WeeklyTop
 from paperboy.core.ports import ChannelPoster, PostFailed
 from paperboy.core.replies import Notice, Reply
@@ -93,7 +93,7 @@ class WeeklyTopLists:
             "This channel gets the papers saved most here in the past week "
             f"{describe_weekly(spec)}. Next: {upcoming.astimezone(zone):%a %d %b %H:%M} "
             f"{spec.timezone}.",
-            ephemeral=False,
+            ephemeral=not posts_publicly(context),
         )
 
     async def unsubscribe(self, context: Context) -> Reply:
@@ -103,7 +103,10 @@ class WeeklyTopLists:
         self.jobs.unschedule(context.channel)
         if not removed:
             return Notice("This channel has no weekly list.")
-        return Notice("This channel will no longer get a weekly list.", ephemeral=False)
+        return Notice(
+            "This channel will no longer get a weekly list.",
+            ephemeral=not posts_publicly(context),
+        )
 
     # -- running ------------------------------------------------------------------------
 

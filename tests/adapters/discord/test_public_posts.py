@@ -212,3 +212,19 @@ async def test_paperboy_run_takes_the_preview_cooldown_from_its_settings(
         "Posted a preview digest of 3 papers.",
         "A preview was posted here 0 s ago; try again in 1 min 30 s.",
     ]
+
+
+async def test_a_trend_chart_where_the_member_may_not_send_messages_is_shown_only_to_them(
+    moderated: World,
+) -> None:
+    interaction = await moderated.command(
+        "trend", topics="fine-tuning", weeks=52, user="bob", channel="announcements"
+    )
+    deferred = await moderated.sim.interaction_response(interaction)
+    private = await moderated.answer(interaction)
+
+    assert deferred.ephemeral
+    assert private.ephemeral
+    (attachment,) = private.attachments
+    assert attachment.filename == "trend-fine-tuning.png"
+    assert channel_posts(moderated, "announcements") == []

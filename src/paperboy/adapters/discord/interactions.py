@@ -19,6 +19,7 @@ from paperboy.adapters.discord.render import render
 from paperboy.adapters.discord.sending import answer
 from paperboy.core import commands as c
 from paperboy.core.bot import Bot
+from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
 from paperboy.core.replies import SOMETHING_WENT_WRONG, Notice, PaperList, Reply
 
@@ -99,7 +100,9 @@ class Interactions:
                 await self.send(interaction, GUILDS_ONLY)
                 return
             if defer:
-                await interaction.response.defer(ephemeral=not public, thinking=True)
+                # Public only for someone who may post here (the core decides the same).
+                private = not (public and posts_publicly(context))
+                await interaction.response.defer(ephemeral=private, thinking=True)
             reply = await self.bot.handle(text, context)
             await self.send(interaction, reply, context)
             if check_permissions and not (isinstance(reply, Notice) and reply.error):

@@ -127,9 +127,13 @@ class Answers:
     async def _upload_image(
         self, reply: ImageReply, context: Context, respond: AsyncRespond
     ) -> None:
-        """The chart goes into the channel; if it cannot, the asker gets its summary."""
+        """The chart goes into the channel (or, when it is for the asker alone, into
+        their direct messages); if it cannot, the asker gets its summary."""
         try:
-            await self.sender.upload_image(context.channel.channel, reply)
+            where = context.channel.channel
+            if reply.ephemeral:
+                where = await self.sender.direct_channel(context.user.user)
+            await self.sender.upload_image(where, reply)
         except SlackPostFailed as error:
             log.warning("uploading %s to %s failed: %s", reply.filename, context.channel, error)
             if error.code in NOT_A_MEMBER:

@@ -121,14 +121,8 @@ class SlackSender:
         """Upload `file` into the bot's direct messages with `user_id` (private to them).
 
         Raises SlackPostFailed."""
+        channel_id = await self.direct_channel(user_id)
         try:
-            opened = await self.client.conversations_open(users=user_id)
-            channel = opened.get("channel")
-            channel_id = channel.get("id") if isinstance(channel, dict) else None
-            if not isinstance(channel_id, str):
-                raise SlackPostFailed(
-                    "Slack opened no direct message", code="no_channel", permanent=False
-                )
             async with self.pacer.turn(channel_id):
                 await self.client.files_upload_v2(
                     channel=channel_id,
@@ -139,6 +133,20 @@ class SlackSender:
                 )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             raise post_failed(error) from error
+
+    async def direct_channel(self, user_id: str) -> str:
+        """The id of the bot's direct messages with `user_id`. Raises SlackPostFailed."""
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            raise post_failed(error) from error
+        channel = opened.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, dict) else None
+        if not isinstance(channel_id, str):
+            raise SlackPostFailed(
+                "Slack opened no direct message", code="no_channel", permanent=False
+            )
+        return channel_id
 
     async def upload_image(self, channel_id: str, image: ImageReply) -> None:
         """Upload a chart into a channel (paced), with its summary as the comment and its
