@@ -14,7 +14,7 @@ from paperboy.core.bot import Bot
 from paperboy.core.commands import COMMAND_NAMES
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
-from paperboy.core.replies import Card, FileReply, Notice, PaperList, PaperPost, Reply
+from paperboy.core.replies import Card, FileReply, ImageReply, Notice, PaperList, PaperPost, Reply
 from paperboy.search import make_snippet
 from paperboy.store import Store
 from tests.people import ALICE
@@ -68,6 +68,11 @@ def check_answer(reply: Reply) -> None:
         assert reply.text
         assert "Traceback" not in reply.text
         assert len(reply.text) <= MAX_ANSWER_CHARS or reply.text.startswith("Commands:")
+    elif isinstance(reply, ImageReply):  # a `trend` chart: a picture and its words
+        assert reply.png.startswith(b"\x89PNG\r\n\x1a\n")
+        assert reply.summary
+        assert all(ch.isprintable() for ch in reply.summary + reply.alt_text)
+        assert len(reply.alt_text) <= 1000
     else:
         assert isinstance(reply, PaperList | PaperPost | FileReply)
 
