@@ -32,6 +32,8 @@ USER paperboy
 # user's own, in the image, written only by the process that loads it; compiling it here
 # spares the first search after each start the wait for the compiler.
 RUN python -c "from paperboy.search import warm_up; warm_up()"
+# matplotlib's font list (for `trend` charts) likewise, into ~/.cache/matplotlib.
+RUN python -c "import matplotlib.font_manager"
 
 VOLUME ["/data"]
 # Slack HTTP mode listens here when configured (PAPERBOY_SLACK_MODE=http). Inside a
