@@ -64,3 +64,24 @@ def test_titles_with_dollar_signs_and_long_labels_are_drawn_as_typed() -> None:
     assert png.startswith(b"\x89PNG")
     (note,) = figure.axes[0].texts
     assert note.get_text() == r"Save \$5 on \$x^2\$ inference: a stu…"
+
+
+def test_characters_the_font_lacks_are_drawn_as_boxes_without_a_warning() -> None:
+    # DejaVu Sans has no CJK nor this emoji; matplotlib warned once per glyph (an error here).
+    odd = series("扩散 models 🧪", 2, note="扩散模型")
+    figure = trend_figure(WEEKS, [odd], title="Papers per week: 扩散 models 🧪")
+
+    png = png_bytes(figure)
+
+    assert png.startswith(b"\x89PNG")
+    assert figure.axes[0].get_legend().get_texts()[0].get_text() == "□□ models □"
+    assert figure.axes[0].texts[0].get_text() == "□□□□"
+
+
+def test_a_chart_of_one_week_is_drawn_without_a_warning() -> None:
+    one = Series("diffusion", [3], [5], peak=0, note="A Paper")
+
+    png = png_bytes(trend_figure([date(2025, 3, 10)], [one], title="Papers this week"))
+
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.size == (1200, 750)

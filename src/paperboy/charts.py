@@ -13,6 +13,7 @@ palette, which stay apart for colour-blind readers and contrast with the backgro
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ GRID = "#D0D0D0"
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 8.0, 5.0, 150  # 1200 x 750 pixels
 LABEL_CHARS = 40
 NOTE_CHARS = 34
+NOT_DRAWABLE = "\u25a1"  # □, what matplotlib itself draws for a character its font lacks
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,23 @@ def _annotate(
 
 def _fit(text: str, limit: int) -> str:
     """One line of at most `limit` characters, drawn as typed: a "$" would otherwise
-    start matplotlib's math notation (and an unpaired one fail the whole chart)."""
+    start matplotlib's math notation (and an unpaired one fail the whole chart), and a
+    character the font cannot draw is a box (as matplotlib would draw it, but without
+    the warning it would print for every such chart)."""
     text = " ".join(text.split())
     text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    drawable = _drawable()
+    text = "".join(ch if ord(ch) in drawable else NOT_DRAWABLE for ch in text)
     return text.replace("$", r"\$")
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """The characters both the regular and the bold default font (DejaVu Sans) have."""
+    from matplotlib import font_manager
+
+    regular, bold = (
+        font_manager.get_font(font_manager.findfont(font_manager.FontProperties(weight=w)))
+        for w in ("normal", "bold")
+    )
+    return frozenset(regular.get_charmap()).intersection(bold.get_charmap())
