@@ -15,6 +15,7 @@ from paperboy.core.commands import COMMAND_NAMES
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.core.replies import Card, FileReply, ImageReply, Notice, PaperList, PaperPost, Reply
+from paperboy.core.text import clean_text
 from paperboy.search import make_snippet
 from paperboy.store import Store
 from tests.people import ALICE
@@ -71,7 +72,8 @@ def check_answer(reply: Reply) -> None:
     elif isinstance(reply, ImageReply):  # a `trend` chart: a picture and its words
         assert reply.png.startswith(b"\x89PNG\r\n\x1a\n")
         assert reply.summary
-        assert all(ch.isprintable() for ch in reply.summary + reply.alt_text)
+        assert clean_text(reply.summary) == reply.summary  # one line, nothing invisible
+        assert clean_text(reply.alt_text) == reply.alt_text
         assert len(reply.alt_text) <= 1000
     else:
         assert isinstance(reply, PaperList | PaperPost | FileReply)
