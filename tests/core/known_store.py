@@ -1,13 +1,15 @@
-"""A store whose papers' days are known, for the trend tests (NOW is Thu 13 Mar 2025)."""
+"""A store whose papers' days are known, for the trend tests, which run on Thursday
+13 March 2025 (`TODAY`) whatever the other tests' clock says."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.store import Store
-from tests.conftest import NOW
+
+TODAY = datetime(2025, 3, 13, 9, 0, tzinfo=UTC)
 
 
 def paper(paper_id: str, title: str, **fields: object) -> Paper:
@@ -37,5 +39,5 @@ KNOWN_PAPERS = (
 async def known_library(store: Store) -> Library:
     library = Library(store.papers, index_path=None)
     await library.open()
-    await library.add_papers(list(KNOWN_PAPERS), at=NOW)
+    await library.add_papers(list(KNOWN_PAPERS), at=TODAY)
     return library

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -14,7 +13,7 @@ from paperboy.core.replies import ImageReply, Notice
 from paperboy.core.trend_charts import TrendCharts, TrendData
 from paperboy.core.trends import summary_line, week_starts, weekly_trend
 from paperboy.store import Store
-from tests.conftest import NOW
+from tests.core.known_store import TODAY as NOW
 from tests.core.known_store import known_library
 
 # NOW is Thursday 13 March 2025: the last four weeks start on these Mondays.
@@ -22,8 +21,8 @@ MONDAYS = (date(2025, 2, 17), date(2025, 2, 24), date(2025, 3, 3), date(2025, 3,
 
 
 @pytest.fixture
-async def charts(store: Store, clock: Callable[[], datetime]) -> TrendCharts:
-    return TrendCharts(library=await known_library(store), clock=clock)
+async def charts(store: Store) -> TrendCharts:
+    return TrendCharts(library=await known_library(store), clock=lambda: NOW)
 
 
 def test_weeks_are_the_mondays_up_to_this_week() -> None:
@@ -107,10 +106,12 @@ def test_the_summary_line_names_the_peak_week() -> None:
 
 
 async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
-    store: Store, clock: Callable[[], datetime]
+    store: Store,
 ) -> None:
     library = await known_library(store)
-    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
+    bot = Bot(
+        library=library, reading_lists=store.reading_lists, posts=store.posts, clock=lambda: NOW
+    )
     here = Context(
         UserRef("console", "local", "ada"), ChannelRef("console", "local", "console"), can_post=True
     )
@@ -133,10 +134,12 @@ async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
 
 
 async def test_a_chart_for_someone_who_may_not_post_in_the_channel_is_for_them_alone(
-    store: Store, clock: Callable[[], datetime]
+    store: Store,
 ) -> None:
     library = await known_library(store)
-    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
+    bot = Bot(
+        library=library, reading_lists=store.reading_lists, posts=store.posts, clock=lambda: NOW
+    )
     reader = Context(UserRef("slack", "T1", "U2"), ChannelRef("slack", "T1", "C1"), can_post=False)
 
     reply = await bot.handle("trend diffusion 4", reader)
