@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from paperboy.app import bot_options
+from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
@@ -60,7 +64,7 @@ def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,
-        options=BotOptions(page_size=5),
+        options=bot_options_for_tests(page_size=5),
     )
 
 
@@ -114,3 +118,8 @@ async def sources() -> AsyncIterator[PaperSourceSimulator]:
     """The Hugging Face and arXiv APIs, simulated on a loopback port."""
     async with PaperSourceSimulator() as simulator:
         yield simulator
+
+
+def bot_options_for_tests(**changes: Any) -> BotOptions:
+    """The options `paperboy run` gives the bot with default settings, with `changes`."""
+    return dataclasses.replace(bot_options(Settings()), **changes)

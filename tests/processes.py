@@ -6,7 +6,7 @@ import asyncio
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from tests.fakes.paper_fixtures import sample_day
 from tests.fakes.paper_sources import PaperSourceSimulator
@@ -38,8 +38,8 @@ async def _start(
     )
 
 
-async def digest_just_missed(sources: PaperSourceSimulator) -> tuple[datetime, str]:
-    """(now, "HH:MM" two minutes ago): a digest time that passed while the bot was down,
+async def digest_just_missed(sources: PaperSourceSimulator) -> tuple[datetime, time]:
+    """(now, the minute two minutes ago): a digest time that passed while the bot was down,
     so the bot posts it as it starts, with today's sample papers in the feed. Just after
     midnight UTC it first waits, so that the digest falls on today, not yesterday."""
     now = datetime.now(UTC)
@@ -47,7 +47,7 @@ async def digest_just_missed(sources: PaperSourceSimulator) -> tuple[datetime, s
         await asyncio.sleep(180 - now.minute * 60 - now.second)
         now = datetime.now(UTC)
     sources.huggingface.set_day(now.date(), sample_day(now.date()))
-    return now, (now - timedelta(minutes=2)).strftime("%H:%M")
+    return now, (now - timedelta(minutes=2)).time().replace(second=0, microsecond=0)
 
 
 async def read_until(process: asyncio.subprocess.Process, marker: str, seconds: float = 20) -> str:

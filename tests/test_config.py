@@ -80,6 +80,22 @@ def test_timezone_settings_take_zone_names_and_utc_offsets_as_subscribe_does(
         ("", {"PAPERBOY_SOURCES_ARXIV_URL": "ftp://x"}, "must be an http(s):// URL"),
         ("", {"PAPERBOY_STORE_PATHH": "x"}, "PAPERBOY_STORE_PATHH: unknown setting"),
         ("", {"PAPERBOY_SOURCES_LOAD_SAMPLE": "perhaps"}, "expected true or false"),
+        # The three paces of channel posts became one (chat.*): an old key says where to.
+        (
+            "[digest]\npace_seconds = 1\n",
+            {},
+            "digest.pace_seconds is now chat.channel_pace_seconds",
+        ),
+        (
+            "",
+            {"PAPERBOY_SLACK_CHANNEL_PACE_SECONDS": "1"},
+            "slack.channel_pace_seconds is now chat.channel_pace_seconds",
+        ),
+        (
+            "",
+            {"PAPERBOY_DIGEST_POSTS_PER_SECOND": "5"},
+            "digest.posts_per_second is now chat.posts_per_second",
+        ),
     ],
 )
 def test_a_bad_value_gives_one_line_naming_it(

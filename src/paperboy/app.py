@@ -13,12 +13,12 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
@@ -28,11 +28,15 @@ from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions
 from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
-from paperboy.core.ports import ChannelPoster, DigestCommands, PaperFetcher
+from paperboy.core.pacing import PostPacing
+from paperboy.core.ports import Clock, DigestCommands, PaperFetcher
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Reply
+from paperboy.core.times import checked_time_of_day
 from paperboy.core.zones import zone_info
-from paperboy.digest.schedule import DailyTrigger, clock_time
-from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.digest.runner import DigestJobs as Jobs
+from paperboy.digest.schedule import DailyTrigger
+from paperboy.digest.service import DigestOptions, DigestService, DigestStore, WeeklyJobs
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
@@ -43,8 +47,6 @@ from paperboy.store import Store
 from paperboy.store.errors import BadStorePath
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 # How long a stopping bot lets a digest finish the message it is posting.
 DRAIN_SECONDS = 10.0
@@ -124,7 +126,6 @@ def build_bot(
     platform_help: PlatformHelp | None = None,
     digests_off: str = NO_DIGESTS,
 ) -> Bot:
-    settings = core.settings
     return Bot(
         library=core.library,
         reading_lists=core.store.reading_lists,
@@ -132,14 +133,82 @@ def build_bot(
         clock=core.clock,
         fetcher=fetcher,
         digests=digests,
-        options=BotOptions(
-            page_size=settings.search.page_size,
-            max_query_chars=settings.search.max_query_chars,
-            save_emoji=settings.chat.save_emoji,
+        options=bot_options(
+            core.settings,
             command_prefix=command_prefix,
             platform_help=platform_help or PlatformHelp(),
             digests_off=digests_off,
         ),
+    )
+
+
+def bot_options(
+    settings: Settings,
+    *,
+    command_prefix: str = "",
+    platform_help: PlatformHelp | None = None,
+    digests_off: str = NO_DIGESTS,
+) -> BotOptions:
+    return BotOptions(
+        page_size=settings.search.page_size,
+        max_query_chars=settings.search.max_query_chars,
+        save_emoji=settings.chat.save_emoji,
+        command_prefix=command_prefix,
+        platform_help=platform_help or PlatformHelp(),
+        digests_off=digests_off,
+    )
+
+
+def build_publisher(core: Core) -> Publisher:
+    """The one way into channels: paced as `chat.*` says, recording what each post shows."""
+    chat = core.settings.chat
+    pacing = PostPacing(channel_interval=chat.channel_pace_seconds, rate=chat.posts_per_second)
+    return Publisher(posts=core.store.posts, clock=core.clock, pacing=pacing)
+
+
+def digest_options(settings: Settings) -> DigestOptions:
+    digest = settings.digest
+    return DigestOptions(
+        default_time=checked_time_of_day(digest.default_time),
+        default_timezone=digest.default_timezone,
+        default_papers=digest.default_papers,
+        grace=timedelta(hours=digest.grace_hours),
+        announce_empty=digest.announce_empty,
+        preview_cooldown=timedelta(seconds=digest.preview_cooldown_seconds),
+    )
+
+
+def digest_store(store: Store) -> DigestStore:
+    return DigestStore(
+        subscriptions=store.subscriptions,
+        runs=store.digest_runs,
+        items=store.digest_items,
+        previews=store.previews,
+        papers=store.papers,
+        weekly=store.weekly_top,
+        lookup=store.papers,
+        posts=store.posts,
+    )
+
+
+def build_digests(
+    core: Core,
+    publisher: Publisher,
+    jobs: Jobs,
+    *,
+    before_run: Callable[[], Awaitable[None]] | None = None,
+    options: DigestOptions | None = None,
+    weekly_jobs: WeeklyJobs | None = None,
+) -> DigestService:
+    return DigestService(
+        store=digest_store(core.store),
+        topics=core.library,
+        publisher=publisher,
+        jobs=jobs,
+        clock=core.clock,
+        options=options or digest_options(core.settings),
+        before_run=before_run,
+        weekly_jobs=weekly_jobs,
     )
 
 
@@ -161,14 +230,16 @@ def arxiv_client(settings: Settings) -> ArxivClient:
     )
 
 
-def slack_adapter(core: Core, bot: Bot) -> SlackAdapter:
+def slack_adapter(core: Core, bot: Bot, publisher: Publisher) -> SlackAdapter:
     """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a secret
     the configured mode needs is missing."""
-    return SlackAdapter(bot, settings=core.settings.slack, secrets=core.settings.secrets)
+    return SlackAdapter(
+        bot, settings=core.settings.slack, secrets=core.settings.secrets, publisher=publisher
+    )
 
 
 def discord_adapter(
-    core: Core, bot: Bot, *, options: DiscordOptions | None = None
+    core: Core, bot: Bot, publisher: Publisher, *, options: DiscordOptions | None = None
 ) -> DiscordAdapter:
     settings = core.settings
     return DiscordAdapter(
@@ -178,18 +249,27 @@ def discord_adapter(
         gateway_url=settings.discord.gateway_url,
         sync_guilds=settings.discord.sync_guilds,
         page_refs=core.store.page_refs,
+        publisher=publisher,
         clock=core.clock,
         options=options,
     )
+
+
+def console_adapter(core: Core, bot: Bot, **options: Any) -> ConsoleAdapter:
+    """A console on its own (`paperboy chat`), posting through its own publisher."""
+    publisher = build_publisher(core)
+    console = ConsoleAdapter(bot, publisher=publisher, **options)
+    publisher.connect(console, paced=False)  # a terminal has no rate limit
+    return console
 
 
 class Adapter(Protocol):
     """A chat platform connection, started and stopped by the App.
 
     `start` connects and returns once messages can be posted; `post` is the
-    `ChannelPoster` digests use; `wait_closed` returns when the adapter stops by
-    itself (the console at end of input, a client that died); `aclose`
-    disconnects cleanly and is safe to repeat."""
+    `ChannelPoster` the publisher posts through (every post into a channel);
+    `wait_closed` returns when the adapter stops by itself (the console at end of
+    input, a client that died); `aclose` disconnects cleanly and is safe to repeat."""
 
     name: str
     platform: str
@@ -231,73 +311,33 @@ class App:
 
     async def run(self) -> None:
         names, why = self.choose_adapters()
-        settings = self.settings
         async with AsyncExitStack() as stack:
-            core = await stack.enter_async_context(open_library(settings, clock=self.clock))
-            hf = await stack.enter_async_context(huggingface_client(settings))
-            arxiv = await stack.enter_async_context(arxiv_client(settings))
+            core = await stack.enter_async_context(open_library(self.settings, clock=self.clock))
+            hf = await stack.enter_async_context(huggingface_client(self.settings))
+            arxiv = await stack.enter_async_context(arxiv_client(self.settings))
             scheduler = Scheduler()
             stack.push_async_callback(scheduler.aclose)
-
-            ingest = IngestService(
-                source=hf,
-                library=core.library,
-                ingest_log=core.store.ingest_log,
-                clock=self.clock,
-                catch_up_days=settings.sources.catch_up_days,
-            )
-            # Filled below, once the adapters exist: digests post through them, and
-            # they answer commands through the bot that holds the digest service.
-            posters: dict[str, ChannelPoster] = {}
-            digest_options = DigestOptions(
-                default_time=settings.digest.default_time,
-                default_timezone=settings.digest.default_timezone,
-                grace=timedelta(hours=settings.digest.grace_hours),
-                announce_empty=settings.digest.announce_empty,
-                pace_seconds=settings.digest.pace_seconds,
-                posts_per_second=settings.digest.posts_per_second,
-                preview_cooldown=timedelta(seconds=settings.digest.preview_cooldown_seconds),
-            )
-            digests = DigestService(
-                store=core.store,
-                library=core.library,
-                posters=posters,
-                jobs=DigestJobs(scheduler, grace=digest_options.grace),
-                clock=self.clock,
-                options=digest_options,
+            ingest = self._ingest(core, hf)
+            publisher = build_publisher(core)
+            options = digest_options(self.settings)
+            digests = build_digests(
+                core,
+                publisher,
+                DigestJobs(scheduler, grace=options.grace),
                 before_run=ingest.refresh_if_stale,
-                weekly_jobs=WeeklyTopJobs(scheduler, grace=digest_options.grace),
+                options=options,
+                weekly_jobs=WeeklyTopJobs(scheduler, grace=options.grace),
             )
             papers = await core.store.papers.count()
             adapters = [
-                self._build_adapter(name, core, arxiv, digests, why=why, papers=papers)
+                self._build_adapter(name, core, arxiv, digests, publisher, why=why, papers=papers)
                 for name in names
             ]
-            posters.update({adapter.platform: adapter for adapter in adapters})
-            console = next((a for a in adapters if isinstance(a, ConsoleAdapter)), None)
-
-            for adapter in adapters:
-                stack.push_async_callback(adapter.aclose)
-                await adapter.start()
-            log.info(
-                "paperboy running %s (%s); store %s with %d papers",
-                " + ".join(names),
-                why,
-                settings.store_path,
-                papers,
-            )
-            if self._on_started is not None:
-                self._on_started()
-            # What start-up built lives as long as the process: out of the collector's
-            # sight, full collections stop walking it again and again (under load they
-            # showed as loop stalls above 100 ms).
-            gc.collect()
-            gc.freeze()
-            scheduler.start()
-            self._schedule_ingest(scheduler, ingest)
-            await digests.start()
+            await self._start_adapters(stack, adapters, names=names, why=why, papers=papers)
+            await self._start_jobs(scheduler, ingest, digests)
             # Missed papers first, then missed digests (which refresh the papers again
             # only if the catch-up left them stale); both in the background.
+            console = next((a for a in adapters if isinstance(a, ConsoleAdapter)), None)
             catch_up = asyncio.create_task(
                 self._catch_up(ingest, digests, core=core, console=console), name="catch-up"
             )
@@ -309,12 +349,72 @@ class App:
                 with suppress(asyncio.CancelledError):
                     await catch_up
 
+    def _ingest(self, core: Core, source: HuggingFaceClient) -> IngestService:
+        return IngestService(
+            source=source,
+            library=core.library,
+            ingest_log=core.store.ingest_log,
+            clock=self.clock,
+            catch_up_days=self.settings.sources.catch_up_days,
+        )
+
+    async def _start_adapters(
+        self,
+        stack: AsyncExitStack,
+        adapters: list[Adapter],
+        *,
+        names: list[str],
+        why: str,
+        papers: int,
+    ) -> None:
+        for adapter in adapters:
+            stack.push_async_callback(adapter.aclose)
+            await adapter.start()
+        log.info(
+            "paperboy running %s (%s); store %s with %d papers",
+            " + ".join(names),
+            why,
+            self.settings.store_path,
+            papers,
+        )
+        if self._on_started is not None:
+            self._on_started()
+        # What start-up built lives as long as the process: out of the collector's
+        # sight, full collections stop walking it again and again (under load they
+        # showed as loop stalls above 100 ms).
+        gc.collect()
+        gc.freeze()
+
+    async def _start_jobs(
+        self, scheduler: Scheduler, ingest: IngestService, digests: DigestService
+    ) -> None:
+        scheduler.start()
+        self._schedule_ingest(scheduler, ingest)
+        await digests.start()
+
     def _build_adapter(
         self,
         name: str,
         core: Core,
         fetcher: PaperFetcher,
         digests: DigestCommands,
+        publisher: Publisher,
+        *,
+        why: str,
+        papers: int,
+    ) -> Adapter:
+        """Build the adapter and connect it to the publisher, before anything starts."""
+        adapter = self._adapter(name, core, fetcher, digests, publisher, why=why, papers=papers)
+        publisher.connect(adapter, paced=name != "console")  # a terminal has no rate limit
+        return adapter
+
+    def _adapter(
+        self,
+        name: str,
+        core: Core,
+        fetcher: PaperFetcher,
+        digests: DigestCommands,
+        publisher: Publisher,
         *,
         why: str,
         papers: int,
@@ -323,6 +423,7 @@ class App:
             bot = build_bot(core, fetcher=fetcher, digests=digests, platform_help=CONSOLE_HELP)
             return ConsoleAdapter(
                 bot,
+                publisher=publisher,
                 stdin=self._stdin,
                 stdout=self._stdout,
                 greeting=f"paperboy: this is the console, as {why}; {papers} papers stored. "
@@ -332,10 +433,10 @@ class App:
             )
         if name == "slack":
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
-            return slack_adapter(core, bot)
+            return slack_adapter(core, bot, publisher)
         if name == "discord":
             bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
-            return discord_adapter(core, bot)
+            return discord_adapter(core, bot, publisher)
         raise ValueError(f"the {name} adapter is not available in this build")
 
     async def _catch_up(
@@ -368,7 +469,7 @@ class App:
 
     def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
         trigger = DailyTrigger(
-            clock_time(self.settings.sources.ingest_time),
+            checked_time_of_day(self.settings.sources.ingest_time),
             zone_info(self.settings.sources.ingest_timezone),
         )
         # catch_up, not just refresh_recent: days the source was down for are filled in

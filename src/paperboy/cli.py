@@ -23,13 +23,14 @@ from datetime import date
 from pathlib import Path
 
 from paperboy import __version__
-from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
+from paperboy.adapters.console import CONSOLE_HELP
 from paperboy.app import (
     App,
     Core,
     adapter_names,
     arxiv_client,
     build_bot,
+    console_adapter,
     console_history_path,
     huggingface_client,
     log_path,
@@ -232,7 +233,8 @@ async def _dispatch(
                     digests_off="`paperboy chat` only answers commands: digests come with "
                     "`paperboy run`, which with no chat tokens is this console with digests.",
                 )
-                await ConsoleAdapter(
+                await console_adapter(
+                    core,
                     bot,
                     history=console_history_path(settings),
                     files_dir=settings.store_path.parent,

@@ -22,6 +22,7 @@ from typing import Any, get_type_hints
 
 import platformdirs
 
+from paperboy.core.times import HH_MM_PROBLEM, time_of_day
 from paperboy.core.zones import EXAMPLES, canonical_zone
 
 ENV_PREFIX = "PAPERBOY_"
@@ -50,10 +51,7 @@ def _http_url(value: str) -> str | None:
 
 
 def _clock_time(value: str) -> str | None:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-    if match and int(match[1]) < 24 and int(match[2]) < 60:
-        return None
-    return "must be a time of day as HH:MM (24-hour)"
+    return None if time_of_day(value) is not None else HH_MM_PROBLEM
 
 
 def _timezone(value: str) -> str | None:
@@ -152,6 +150,19 @@ class ChatSettings:
         "Reactions that save a paper (Slack emoji names, Unicode emoji, Discord custom emoji "
         "names or ids).",
     )
+    channel_pace_seconds: float = setting(
+        1.0,
+        "At most one message into a channel this often, whatever posts it: a digest, a "
+        "preview, a `show` (Slack allows about one a second per channel).",
+        _between(0, 10),
+    )
+    posts_per_second: float = setting(
+        10.0,
+        "Messages (and digest starts) a second across all channels, evenly spaced "
+        "(0: no limit); keeps a crowded digest minute from slowing searches and within "
+        "platform limits (Slack: several hundred messages a minute; Discord: 50 requests/s).",
+        _between(0, 50),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +217,6 @@ class SlackSettings:
         "users:read scope).",
         _one_of("anyone", "admins"),
     )
-    channel_pace_seconds: float = setting(
-        1.0,
-        "At most one message into a channel this often, whatever posts it "
-        "(Slack allows about one a second per channel).",
-        _between(0, 10),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +236,9 @@ class DiscordSettings:
 class DigestSettings:
     default_time: str = setting("09:00", "Digest time when `subscribe` names none.", _clock_time)
     default_timezone: str = setting("UTC", "Timezone when `subscribe` names none.", _timezone)
+    default_papers: int = setting(
+        5, "Papers a digest holds at most when `subscribe` names no papers:N.", _between(1, 10)
+    )
     grace_hours: float = setting(
         3.0,
         "A digest missed while the bot was down is still posted this long after its time.",
@@ -238,18 +246,6 @@ class DigestSettings:
     )
     announce_empty: bool = setting(
         True, 'Post "no new papers today" when nothing qualifies (false: stay silent).'
-    )
-    pace_seconds: float = setting(
-        1.0,
-        "Pause between a digest's messages in one channel (platform rate limits).",
-        _between(0, 10),
-    )
-    posts_per_second: float = setting(
-        10.0,
-        "Digest messages (and digest starts) a second across all channels, evenly spaced "
-        "(0: no limit); keeps a crowded digest minute from slowing searches and within "
-        "platform limits (Slack: several hundred messages a minute; Discord: 50 requests/s).",
-        _between(0, 50),
     )
     preview_cooldown_seconds: float = setting(
         300.0,
@@ -362,11 +358,21 @@ def _split_env_name(name: str) -> tuple[str, str]:
     raise ConfigError(f"{name}: unknown setting (sections: {', '.join(SECTIONS)})")
 
 
+# Settings that were merged into one: one pace for every post into a channel.
+_MOVED = {
+    "slack.channel_pace_seconds": "chat.channel_pace_seconds",
+    "digest.pace_seconds": "chat.channel_pace_seconds",
+    "digest.posts_per_second": "chat.posts_per_second",
+}
+
+
 def _build_section(cls: type[Any], section: str, given: dict[str, tuple[str, Any]]) -> Any:
     hints = get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, (origin, value) in given.items():
+        if (moved := _MOVED.get(f"{section}.{key}")) is not None:
+            raise ConfigError(f"{origin}: {section}.{key} is now {moved}; rename it")
         if key not in known:
             raise ConfigError(f"{origin}: unknown setting {section}.{key}")
         converted = _convert(value, hints[key], origin)

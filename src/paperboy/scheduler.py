@@ -13,7 +13,7 @@ from apscheduler.triggers.base import BaseTrigger
 
 from paperboy.core.models import ChannelRef, Subscription, WeeklyTop
 from paperboy.core.zones import zone_info
-from paperboy.digest.schedule import DailyTrigger, clock_time
+from paperboy.digest.schedule import DailyTrigger
 from paperboy.digest.service import RunDigest
 from paperboy.digest.weekly import WeeklyTrigger
 
@@ -74,7 +74,7 @@ class DigestJobs:
 
     def schedule(self, subscription: Subscription, run: RunDigest) -> None:
         trigger = DailyTrigger(
-            clock_time(subscription.time),
+            subscription.time,
             zone_info(subscription.timezone),
             weekdays_only=subscription.weekdays_only,
         )
@@ -98,7 +98,7 @@ class WeeklyTopJobs:
         self._grace = grace
 
     def schedule(self, weekly: WeeklyTop, run: RunDigest) -> None:
-        trigger = WeeklyTrigger(weekly.weekday, clock_time(weekly.time), zone_info(weekly.timezone))
+        trigger = WeeklyTrigger(weekly.weekday, weekly.time, zone_info(weekly.timezone))
         job_id = weekly_top_job_id(weekly.channel)
         self._scheduler.add(job_id, run, trigger, args=(weekly.channel,), grace=self._grace)
         log.info("weekly list for %s scheduled %r", job_id, trigger)

@@ -26,7 +26,7 @@ async def test_the_console_gets_its_digest_at_its_time_and_a_reaction_saves_a_pa
         **cli_env,
         "PAPERBOY_SOURCES_HUGGINGFACE_URL": sources.huggingface_url,
         "PAPERBOY_SOURCES_CATCH_UP_DAYS": "1",
-        "PAPERBOY_DIGEST_PACE_SECONDS": "0",
+        "PAPERBOY_CHAT_CHANNEL_PACE_SECONDS": "0",
     }
     process = await start_paperboy(env, "run")
     assert process.stdin is not None

@@ -4,21 +4,34 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
 from paperboy.adapters.console import ConsoleAdapter
 from paperboy.core.bot import Bot
+from paperboy.core.pacing import PostPacing
+from paperboy.core.publishing import Publisher
+
+
+def console(bot: Bot, **options: Any) -> ConsoleAdapter:
+    """A console as `paperboy chat` builds it, posting through its own publisher."""
+    publisher = Publisher(
+        posts=bot.posts, clock=bot.clock, pacing=PostPacing(channel_interval=0, rate=0)
+    )
+    adapter = ConsoleAdapter(bot, publisher=publisher, **options)
+    publisher.connect(adapter, paced=False)
+    return adapter
 
 
 async def test_trend_writes_the_chart_and_prints_its_summary_and_path(
     bot: Bot, tmp_path: Path
 ) -> None:
     out = io.StringIO()
-    console = ConsoleAdapter(bot, stdout=out, files_dir=tmp_path / "data")
+    terminal = console(bot, stdout=out, files_dir=tmp_path / "data")
 
-    await console.answer("trend fine-tuning, language")
-    await console.answer("trend fine-tuning, language")  # never over the first one
+    await terminal.answer("trend fine-tuning, language")
+    await terminal.answer("trend fine-tuning, language")  # never over the first one
 
     first = tmp_path / "data" / "trend-fine-tuning-language.png"
     second = tmp_path / "data" / "trend-fine-tuning-language-2.png"
@@ -36,9 +49,9 @@ async def test_a_chart_that_cannot_be_written_is_said_in_one_line(bot: Bot, tmp_
     blocked = tmp_path / "a-file"
     blocked.write_text("not a directory")
     out = io.StringIO()
-    console = ConsoleAdapter(bot, stdout=out, files_dir=blocked)
+    terminal = console(bot, stdout=out, files_dir=blocked)
 
-    await console.answer("trend fine-tuning")
+    await terminal.answer("trend fine-tuning")
 
     summary, problem = out.getvalue().splitlines()
     assert summary.startswith("fine-tuning: ")

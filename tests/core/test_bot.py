@@ -11,13 +11,14 @@ import bibtexparser
 import pytest
 
 from paperboy.core import commands as c
-from paperboy.core.bot import Bot, BotOptions
+from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef
 from paperboy.core.ports import SourceFailure
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
 from paperboy.core.text import long_day
 from paperboy.store import Store
+from tests.conftest import bot_options_for_tests
 from tests.people import ALICE, BOB
 
 LORA_PAPER = "2308.10462"  # Exploring Parameter-Efficient Fine-Tuning Techniques for Code…
@@ -182,7 +183,13 @@ async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_na
 ) -> None:
     library = Library(store.papers, index_path=None)
     await library.open()
-    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
+    bot = Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=clock,
+        options=bot_options_for_tests(),
+    )
     assert "No featured papers yet" in notice(await bot.handle("trending", ALICE)).text
     latest = now.date() - timedelta(400)  # further back than `trending 365` reaches
     old = [
@@ -256,7 +263,7 @@ async def test_export_is_bibtex_that_parses(bot: Bot) -> None:
 
 async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(bot: Bot) -> None:
     post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
-    await bot.record_post(post, LORA_PAPER)
+    await bot.posts.record(post, LORA_PAPER, at=bot.clock())
     added = await bot.on_reaction(post, ALICE.user, [":bookmark:"], added=True)
     assert added is not None
     assert "Saved" in added.text
@@ -270,7 +277,7 @@ async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(bot: Bot
 
 async def test_other_reactions_and_other_messages_are_ignored(bot: Bot) -> None:
     post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
-    await bot.record_post(post, LORA_PAPER)
+    await bot.posts.record(post, LORA_PAPER, at=bot.clock())
     assert await bot.on_reaction(post, ALICE.user, ["thumbsup"], added=True) is None
     elsewhere = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.999999")
     assert await bot.on_reaction(elsewhere, ALICE.user, ["bookmark"], added=True) is None
@@ -319,7 +326,7 @@ async def test_hints_name_the_configured_save_emoji(
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,
-        options=BotOptions(save_emoji=("star", "⭐")),
+        options=bot_options_for_tests(save_emoji=("star", "⭐")),
     )
     assert notice(await bot.handle("saved", ALICE)).text.startswith(
         "Your reading list is empty. React with ⭐ to a paper I post"

@@ -13,6 +13,7 @@ from paperboy.core.replies import ImageReply, Notice
 from paperboy.core.trend_charts import TrendCharts, TrendData
 from paperboy.core.trends import summary_line, week_starts, weekly_trend
 from paperboy.store import Store
+from tests.conftest import bot_options_for_tests
 from tests.core.known_store import TODAY as NOW
 from tests.core.known_store import known_library
 
@@ -110,7 +111,11 @@ async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
 ) -> None:
     library = await known_library(store)
     bot = Bot(
-        library=library, reading_lists=store.reading_lists, posts=store.posts, clock=lambda: NOW
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=lambda: NOW,
+        options=bot_options_for_tests(),
     )
     here = Context(
         UserRef("console", "local", "ada"), ChannelRef("console", "local", "console"), can_post=True
@@ -138,7 +143,11 @@ async def test_a_chart_for_someone_who_may_not_post_in_the_channel_is_for_them_a
 ) -> None:
     library = await known_library(store)
     bot = Bot(
-        library=library, reading_lists=store.reading_lists, posts=store.posts, clock=lambda: NOW
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=lambda: NOW,
+        options=bot_options_for_tests(),
     )
     reader = Context(UserRef("slack", "T1", "U2"), ChannelRef("slack", "T1", "C1"), can_post=False)
 

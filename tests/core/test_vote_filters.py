@@ -7,11 +7,12 @@ from datetime import date, datetime
 
 import pytest
 
-from paperboy.core.bot import Bot, BotOptions
+from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.core.replies import PaperList
 from paperboy.store import Store
+from tests.conftest import bot_options_for_tests
 from tests.people import ALICE
 
 # Three papers on one topic whose upvotes sit just below, at and just above 20.
@@ -38,7 +39,7 @@ async def bot(store: Store, now: datetime, clock: Callable[[], datetime]) -> Bot
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,
-        options=BotOptions(page_size=10),
+        options=bot_options_for_tests(page_size=10),
     )
 
 

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from paperboy.digest.arguments import ArgumentError, SubscriptionSpec, parse_subscription
 
 
 def parse(text: str) -> SubscriptionSpec | ArgumentError:
-    return parse_subscription(text, default_time="09:00", default_timezone="UTC")
+    return parse_subscription(
+        text, default_time=time(9, 0), default_timezone="UTC", default_papers=5
+    )
 
 
 def test_no_arguments_give_the_defaults() -> None:
-    assert parse("") == SubscriptionSpec("09:00", "UTC", "", 5, 0, False)
+    assert parse("") == SubscriptionSpec(time(9, 0), "UTC", "", 5, 0, False)
 
 
 def test_every_part_is_read() -> None:
     spec = parse("7:30 europe/berlin retrieval agents papers:8 votes:>=10 weekdays")
-    assert spec == SubscriptionSpec("07:30", "Europe/Berlin", "retrieval agents", 8, 10, True)
+    assert spec == SubscriptionSpec(time(7, 30), "Europe/Berlin", "retrieval agents", 8, 10, True)
 
 
 def test_a_timezone_without_a_time_and_topics_alone_work() -> None:
     assert parse("America/New_York") == SubscriptionSpec(
-        "09:00", "America/New_York", "", 5, 0, False
+        time(9, 0), "America/New_York", "", 5, 0, False
     )
     assert parse("diffusion models") == SubscriptionSpec(
-        "09:00", "UTC", "diffusion models", 5, 0, False
+        time(9, 0), "UTC", "diffusion models", 5, 0, False
     )
 
 
@@ -114,6 +118,8 @@ def test_what_looks_like_a_zone_or_time_but_is_none_is_refused_with_a_hint(
 
 
 def test_a_default_timezone_setting_is_stored_in_its_canonical_spelling() -> None:
-    spec = parse_subscription("agents", default_time="09:00", default_timezone="utc+2")
+    spec = parse_subscription(
+        "agents", default_time=time(9, 0), default_timezone="utc+2", default_papers=5
+    )
     assert isinstance(spec, SubscriptionSpec)
     assert spec.timezone == "UTC+02:00"

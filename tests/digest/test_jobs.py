@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +30,7 @@ async def nothing(channel: ChannelRef) -> None:
 
 async def test_a_subscription_is_one_job_at_its_local_time(scheduler: Scheduler) -> None:
     jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
-    jobs.schedule(Subscription(CHANNEL, "09:30", "America/New_York"), nothing)
+    jobs.schedule(Subscription(CHANNEL, time(9, 30), "America/New_York"), nothing)
     nxt = scheduler.next_run(digest_job_id(CHANNEL))
     local = nxt.astimezone(ZoneInfo("America/New_York"))
     assert (local.hour, local.minute) == (9, 30)
@@ -42,7 +42,7 @@ async def test_a_subscription_at_a_utc_offset_is_a_job_at_that_offsets_time(
     scheduler: Scheduler,
 ) -> None:
     jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
-    jobs.schedule(Subscription(CHANNEL, "09:30", "UTC+05:30"), nothing)
+    jobs.schedule(Subscription(CHANNEL, time(9, 30), "UTC+05:30"), nothing)
     nxt = scheduler.next_run(digest_job_id(CHANNEL)).astimezone(UTC)
     assert (nxt.hour, nxt.minute) == (4, 0)
     assert nxt - datetime.now(UTC) <= timedelta(days=1)
@@ -52,8 +52,8 @@ async def test_changing_and_removing_a_subscription_changes_the_job_live(
     scheduler: Scheduler,
 ) -> None:
     jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
-    jobs.schedule(Subscription(CHANNEL, "09:30", "UTC"), nothing)
-    jobs.schedule(Subscription(CHANNEL, "17:45", "Asia/Tokyo"), nothing)
+    jobs.schedule(Subscription(CHANNEL, time(9, 30), "UTC"), nothing)
+    jobs.schedule(Subscription(CHANNEL, time(17, 45), "Asia/Tokyo"), nothing)
     local = scheduler.next_run(digest_job_id(CHANNEL)).astimezone(ZoneInfo("Asia/Tokyo"))
     assert (local.hour, local.minute) == (17, 45)
     jobs.unschedule(CHANNEL)

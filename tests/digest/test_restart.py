@@ -64,7 +64,7 @@ async def test_a_digest_killed_half_way_finishes_once_after_a_restart(
         "PAPERBOY_DISCORD_API_URL": discord_sim.api_url,
         "PAPERBOY_DISCORD_GATEWAY_URL": discord_sim.gateway_url,
         "PAPERBOY_SOURCES_HUGGINGFACE_URL": sources.huggingface_url,
-        "PAPERBOY_DIGEST_PACE_SECONDS": "0.5",
+        "PAPERBOY_CHAT_CHANNEL_PACE_SECONDS": "0.5",
     }
     papers_channel = discord_sim.guild.channel("papers").id
     alice = discord_sim.guild.member("alice").id

@@ -30,11 +30,6 @@ def test_a_paper_the_channel_already_got_is_never_sent_again() -> None:
     assert [p.id for p in chosen] == ["d", "a"]
 
 
-def test_topics_keep_only_matching_papers() -> None:
-    chosen = choose_papers(CANDIDATES, limit=10, matches=lambda p: "Diffusion" in p.title)
-    assert [p.id for p in chosen] == ["b"]
-
-
 def test_an_empty_day_gives_nothing() -> None:
     assert choose_papers([], limit=5) == []
     assert digest_window(None, date(2025, 3, 13)) is None

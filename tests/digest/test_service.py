@@ -8,17 +8,22 @@ import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from paperboy.app import digest_options, digest_store
+from paperboy.config import Settings
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef, Subscription, UserRef
+from paperboy.core.pacing import PostPacing
 from paperboy.core.ports import PostFailed
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PaperPost, Reply
-from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.digest.service import DigestService, WeeklyJobs
 from paperboy.store import Store
+from tests.conftest import bot_options_for_tests
 
 DAY = date(2025, 3, 13)  # a Thursday
 CHANNEL = ChannelRef("slack", "T1", "C1")
@@ -109,18 +114,29 @@ def service(
     jobs: Jobs | None = None,
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    weekly_jobs: WeeklyJobs | None = None,
     **options: object,
 ) -> DigestService:
+    pace = float(options.pop("pace_seconds", 0))  # type: ignore[arg-type]
+    rate = float(options.pop("posts_per_second", 0))  # type: ignore[arg-type]
+    publisher = Publisher(
+        posts=store.posts,
+        clock=wall,
+        pacing=PostPacing(channel_interval=pace, rate=rate, sleep=sleep),
+    )
+    publisher.connect(poster)
     return DigestService(
-        store=store,
-        library=library,
-        posters={"slack": poster},
+        store=digest_store(store),
+        topics=library,
+        publisher=publisher,
         jobs=jobs or Jobs(),
         clock=wall,
-        options=DigestOptions(
-            **{"pace_seconds": 0, "retry_seconds": 0, "posts_per_second": 0, **options}  # type: ignore[arg-type]
+        options=dataclasses.replace(
+            digest_options(Settings()),
+            **{"retry_seconds": 0, **options},  # type: ignore[arg-type]
         ),
         sleep=sleep,
+        weekly_jobs=weekly_jobs,
     )
 
 
@@ -146,7 +162,7 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
     stored = await store.subscriptions.get(CHANNEL)
     assert stored is not None
     assert (stored.time, stored.timezone, stored.topics, stored.max_papers) == (
-        "07:30",
+        time(7, 30),
         "Europe/Berlin",
         "diffusion",
         3,
@@ -154,7 +170,7 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
     assert jobs.scheduled[CHANNEL] == stored
     again = await subscribe(digests, "18:00")
     assert "every day at 18:00 UTC" in again.text  # type: ignore[union-attr]
-    assert (await store.subscriptions.get(CHANNEL)).time == "18:00"  # type: ignore[union-attr]
+    assert (await store.subscriptions.get(CHANNEL)).time == time(18, 0)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -194,7 +210,7 @@ async def test_a_digest_in_a_utc_offset_zone_is_posted_for_that_zones_day(
     await subscribe(digests, "04:00 UTC+05:30 papers:2")
     await digests.catch_up()
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
-    run = await store.digests.run(CHANNEL, DAY)
+    run = await store.digest_runs.run(CHANNEL, DAY)
     assert run is not None
     assert run.finished
 
@@ -320,7 +336,13 @@ async def test_a_reaction_on_a_digest_paper_saves_it(
     digests = service(store, library, poster, wall)
     await subscribe(digests, "09:00 UTC papers:2")
     await digests.run_for_day(CHANNEL, DAY)
-    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=wall)
+    bot = Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=wall,
+        options=bot_options_for_tests(),
+    )
     reply = await bot.on_reaction(PostRef(CHANNEL, "m3"), ADMIN.user, ["bookmark"], added=True)
     assert reply is not None
     assert [s.paper.id for s in await store.reading_lists.list(ADMIN.user, limit=5)] == [
@@ -390,15 +412,16 @@ async def test_an_interrupted_digest_finishes_the_rest_without_repeats(
             raise asyncio.CancelledError
 
     first = Poster()
-    digests = service(store, library, first, wall, sleep=killed_on_the_second_pause)
+    digests = service(store, library, first, wall, sleep=killed_on_the_second_pause, pace_seconds=1)
     await subscribe(digests)
     with pytest.raises(asyncio.CancelledError):
         await digests.run_for_day(CHANNEL, DAY)
-    assert first.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    # The channel's pace holds after the header too: killed before the second paper.
+    assert first.papers(CHANNEL) == ["2503.00001"]
     second = Poster()
     await service(store, library, second, wall).run_for_day(CHANNEL, DAY)
     assert second.headers(CHANNEL) == []  # the header was already posted
-    assert second.papers(CHANNEL) == ["2503.00003", "2503.00004", "2503.00005"]
+    assert second.papers(CHANNEL) == ["2503.00002", "2503.00003", "2503.00004", "2503.00005"]
 
 
 async def test_a_paper_in_flight_when_the_process_dies_is_never_sent_twice(
@@ -440,7 +463,7 @@ async def test_a_digest_missed_beyond_the_grace_period_is_skipped_with_a_log_lin
         await digests.catch_up()
     assert poster.sent == {}
     assert "skipped" in caplog.text
-    run = await store.digests.run(CHANNEL, DAY)
+    run = await store.digest_runs.run(CHANNEL, DAY)
     assert run is not None
     assert run.status == "skipped"
 
@@ -584,7 +607,7 @@ async def test_a_digest_missed_across_the_utc_date_line_is_caught_up_for_its_loc
     await restarted.start()
     await restarted.catch_up()
     assert len(poster.headers(CHANNEL)) == 1
-    run = await store.digests.run(CHANNEL, local_day)
+    run = await store.digest_runs.run(CHANNEL, local_day)
     assert run is not None
     assert run.finished
     await restarted.catch_up()  # a second look changes nothing

@@ -16,7 +16,7 @@ from paperboy.core.models import ChannelRef, Context, PostRef, UserRef, WeeklyTo
 from paperboy.core.ports import PostFailed
 from paperboy.core.replies import Notice, PaperList, Reply
 from paperboy.digest.arguments import ArgumentError
-from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.digest.service import DigestService
 from paperboy.digest.weekly import (
     WeeklySpec,
     WeeklyTrigger,
@@ -25,7 +25,8 @@ from paperboy.digest.weekly import (
     parse_weekly,
 )
 from paperboy.store import Store
-from tests.digest.test_service import Clock, Jobs, Poster
+from tests.conftest import bot_options_for_tests
+from tests.digest.test_service import Clock, Poster, service
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
 ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL, can_post=True, can_manage_channel=True)
@@ -36,15 +37,15 @@ SAVED = "2407.06204"  # a sample paper
 @pytest.mark.parametrize(
     ("arguments", "expected"),
     [
-        ("", WeeklySpec(0, "09:00", "UTC")),
-        ("weekly", WeeklySpec(0, "09:00", "UTC")),
-        ("weekly friday 16:00 Europe/Berlin", WeeklySpec(4, "16:00", "Europe/Berlin")),
-        ("weekly Fri 7:05", WeeklySpec(4, "07:05", "UTC")),
-        ("sunday america/new_york", WeeklySpec(6, "09:00", "America/New_York")),
+        ("", WeeklySpec(0, time(9, 0), "UTC")),
+        ("weekly", WeeklySpec(0, time(9, 0), "UTC")),
+        ("weekly friday 16:00 Europe/Berlin", WeeklySpec(4, time(16, 0), "Europe/Berlin")),
+        ("weekly Fri 7:05", WeeklySpec(4, time(7, 5), "UTC")),
+        ("sunday america/new_york", WeeklySpec(6, time(9, 0), "America/New_York")),
     ],
 )
 def test_the_weekly_grammar(arguments: str, expected: WeeklySpec) -> None:
-    assert parse_weekly(arguments, default_time="09:00", default_timezone="UTC") == expected
+    assert parse_weekly(arguments, default_time=time(9, 0), default_timezone="UTC") == expected
 
 
 @pytest.mark.parametrize(
@@ -57,7 +58,7 @@ def test_the_weekly_grammar(arguments: str, expected: WeeklySpec) -> None:
     ],
 )
 def test_bad_weekly_arguments_get_a_short_answer(arguments: str, answer: str) -> None:
-    result = parse_weekly(arguments, default_time="09:00", default_timezone="UTC")
+    result = parse_weekly(arguments, default_time=time(9, 0), default_timezone="UTC")
     assert isinstance(result, ArgumentError)
     assert answer in result.message
 
@@ -108,15 +109,7 @@ async def library(store: Store, sample_papers: list[object], wall: Clock) -> Lib
 def weekly_service(
     store: Store, library: Library, poster: Poster, wall: Clock, jobs: WeeklyJobs
 ) -> DigestService:
-    return DigestService(
-        store=store,
-        library=library,
-        posters={"slack": poster},
-        jobs=Jobs(),
-        clock=wall,
-        options=DigestOptions(pace_seconds=0, retry_seconds=0, posts_per_second=0),
-        weekly_jobs=jobs,
-    )
+    return service(store, library, poster, wall, weekly_jobs=jobs)
 
 
 async def a_save_from_a_post(store: Store, wall: Clock) -> None:
@@ -139,7 +132,7 @@ async def test_subscribing_schedules_the_weekly_list_and_says_when(
         "This channel gets the papers saved most here in the past week every Friday at "
         "16:00 Europe/Berlin. Next: Fri 14 Mar 16:00 Europe/Berlin."
     )
-    assert jobs.scheduled[CHANNEL] == WeeklyTop(CHANNEL, 4, "16:00", "Europe/Berlin", "U1")
+    assert jobs.scheduled[CHANNEL] == WeeklyTop(CHANNEL, 4, time(16, 0), "Europe/Berlin", "U1")
     assert await store.weekly_top.get(CHANNEL) == jobs.scheduled[CHANNEL]
     assert await store.subscriptions.get(CHANNEL) is None  # not a daily digest
 
@@ -228,6 +221,7 @@ async def test_unsubscribe_top_stops_only_the_weekly_list(
         posts=store.posts,
         clock=wall,
         digests=digests,
+        options=bot_options_for_tests(),
     )
     await bot.handle("subscribe 09:00 UTC", ADMIN)
     await bot.handle("subscribe top weekly", ADMIN)
@@ -260,7 +254,7 @@ async def test_only_channel_managers_change_the_weekly_list(
 async def test_a_bot_without_weekly_jobs_says_so(
     store: Store, library: Library, wall: Clock
 ) -> None:
-    digests = DigestService(store=store, library=library, posters={}, jobs=Jobs(), clock=wall)
+    digests = service(store, library, Poster(), wall)
 
     reply: Reply = await digests.subscribe(ADMIN, "top weekly")
 

@@ -14,6 +14,7 @@ from paperboy.core.replies import Notice, PaperList
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.store import Store
+from tests.conftest import bot_options_for_tests
 from tests.fakes.paper_fixtures import ArxivRecord
 from tests.fakes.paper_sources import PaperSourceSimulator, status
 from tests.fakes.source_clock import FakeClock
@@ -54,6 +55,7 @@ async def bot(
                     posts=store.posts,
                     clock=clock,
                     fetcher=client,
+                    options=bot_options_for_tests(),
                 ),
                 sim,
             )

@@ -70,8 +70,7 @@ async def test_sigterm_mid_digest_finishes_it_disconnects_exits_0_and_a_restart_
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_APP_TOKEN": slack.app_token,
         "PAPERBOY_SLACK_API_URL": slack.api_url,
-        "PAPERBOY_SLACK_CHANNEL_PACE_SECONDS": PACE,
-        "PAPERBOY_DIGEST_PACE_SECONDS": PACE,
+        "PAPERBOY_CHAT_CHANNEL_PACE_SECONDS": PACE,
         "PAPERBOY_SOURCES_HUGGINGFACE_URL": sources.huggingface_url,
     }
 

@@ -13,6 +13,7 @@ from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.replies import Notice, PaperList
 from paperboy.store import Database, Store
+from tests.conftest import bot_options_for_tests
 from tests.people import ALICE
 
 PAPER = "2308.10462"
@@ -27,7 +28,13 @@ async def open_bot(
     library = Library(store.papers, index_path=None)
     await library.open()
     await library.add_papers(sample, at=clock())
-    bot = Bot(library=library, reading_lists=store.reading_lists, posts=store.posts, clock=clock)
+    bot = Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=clock,
+        options=bot_options_for_tests(),
+    )
     return bot, store
 
 

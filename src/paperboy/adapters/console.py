@@ -22,6 +22,7 @@ from paperboy.adapters.terminal import Terminal
 from paperboy.core.bot import Bot
 from paperboy.core.help import HelpEntry, PlatformHelp
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import (
     Card,
     FileReply,
@@ -75,6 +76,7 @@ class ConsoleAdapter:
         self,
         bot: Bot,
         *,
+        publisher: Publisher,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         user: str | None = None,
@@ -85,6 +87,7 @@ class ConsoleAdapter:
     ) -> None:
         self.bot = bot
         self.files_dir = files_dir if files_dir is not None else Path.cwd()
+        self.publisher = publisher
         self._terminal = Terminal(
             stdin=stdin or sys.stdin, stdout=stdout or sys.stdout, history=history
         )
@@ -166,7 +169,11 @@ class ConsoleAdapter:
     async def show(self, reply: Reply) -> None:
         if isinstance(reply, PaperList):
             self._last_more = reply.more
-        await self._print(reply)
+        if isinstance(reply, PaperPost) and not reply.ephemeral:
+            # Posted in the console's one channel, as a `show` is on a chat platform.
+            await self.publisher.publish(CHANNEL, reply)
+        else:
+            await self._print(reply)
 
     async def _react(self, rest: str, *, added: bool) -> None:
         number, _, emoji = rest.strip().partition(" ")
@@ -195,12 +202,14 @@ class ConsoleAdapter:
             if isinstance(reply, PaperList):
                 parts.append(reply.title + "\n")
                 for card in reply.cards:
-                    number, last = await self._number(card)
+                    # Each card of a list is a message of its own here: `react N` names it.
+                    number, last = self._number()
+                    await self.publisher.shown(PostRef(CHANNEL, last), card.paper.id)
                     parts.append(render_card(card, number))
                 if reply.more is not None:
                     parts.append("More: type `more`.\n")
             elif isinstance(reply, PaperPost):
-                number, last = await self._number(reply.card)
+                number, last = self._number()  # recorded by the publisher
                 parts.append(render_card(reply.card, number, detail=reply.detail))
             elif isinstance(reply, FileReply):
                 parts.append(f"{reply.comment} ({reply.filename}):\n")
@@ -227,12 +236,11 @@ class ConsoleAdapter:
             where = self.files_dir
             return f"{image.summary}\nCould not save the chart in {where}: {error.strerror}."
 
-    async def _number(self, card: Card) -> tuple[int, str]:
-        """The next number on this console for the card's paper, and its message id."""
+    def _number(self) -> tuple[int, str]:
+        """The next number on this console, and the message id it stands for."""
         number = len(self._posts) + 1
         post = PostRef(CHANNEL, f"{self._session}-{number}")
         self._posts.append(post)
-        await self.bot.record_post(post, card.paper.id)
         return number, post.message_id
 
     async def _write(self, text: str) -> None:

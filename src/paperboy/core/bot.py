@@ -10,9 +10,9 @@ shortly", and an unexpected failure is logged and answered politely.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
@@ -20,6 +20,7 @@ from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_t
 from paperboy.core.library import Library
 from paperboy.core.models import Context, PostRef, UserRef
 from paperboy.core.ports import (
+    Clock,
     DigestCommands,
     PaperFetcher,
     PostLog,
@@ -46,16 +47,16 @@ from paperboy.search import SearchHit
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
 NO_DIGESTS = "Daily digests are not set up on this bot."
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BotOptions:
-    page_size: int = 5
-    max_query_chars: int = 500
-    save_emoji: tuple[str, ...] = ("bookmark", "🔖")
+    """Built from the settings by the composition root (their defaults live in config.py)."""
+
+    page_size: int
+    max_query_chars: int
+    save_emoji: tuple[str, ...]
     command_prefix: str = ""  # how the platform invokes commands, for help text
     # The adapter's own verbs and its way to react, for help and hints.
     platform_help: PlatformHelp = field(default_factory=PlatformHelp)
@@ -72,15 +73,15 @@ class Bot:
         posts: PostLog,
         clock: Clock,
         fetcher: PaperFetcher | None = None,
+        options: BotOptions,
         digests: DigestCommands | None = None,
-        options: BotOptions | None = None,
     ) -> None:
         self.library = library
         self.posts = posts
         self.clock = clock
         self.fetcher = fetcher
         self.digests = digests
-        self.options = options or BotOptions()
+        self.options = options
         self._save_emoji = frozenset(normalize_emoji(e) for e in self.options.save_emoji)
         self.reading_list = ReadingListCommands(
             papers=library.papers,
@@ -149,10 +150,6 @@ class Bot:
     def is_save_emoji(self, names: Collection[str]) -> bool:
         """Whether any of an emoji's names (however spelled) is a save emoji."""
         return not self._save_emoji.isdisjoint(normalize_emoji(e) for e in names)
-
-    async def record_post(self, post: PostRef, paper_id: str) -> None:
-        """Remember that a message shows a paper, so reactions on it are understood."""
-        await self.posts.record(post, paper_id, at=self.clock())
 
     # -- commands ---------------------------------------------------------------------
 

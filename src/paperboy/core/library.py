@@ -187,6 +187,11 @@ class Library:
         async with self._search_slots:
             return await asyncio.to_thread(index.newest, where, limit=limit, offset=offset)
 
+    def query_terms(self, text: str) -> frozenset[str]:
+        """The index terms a query (or a digest's topics) searches for; empty when it
+        has no searchable words."""
+        return self._index.query_terms(text)
+
     async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]:
         """`make_snippet` of each text (matched `terms` marked), off the loop."""
         tokenizer = self._index.tokenizer

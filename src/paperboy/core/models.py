@@ -7,7 +7,7 @@ frozen so they can be shared freely between the event loop and worker threads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from paperboy.core.ids import is_arxiv_id
@@ -117,7 +117,7 @@ class Subscription:
     """A channel's daily digest settings; `time` is local to `timezone`."""
 
     channel: ChannelRef
-    time: str  # "HH:MM"
+    time: time  # local to `timezone`
     timezone: str  # a zone name or UTC offset as `core.zones.canonical_zone` spells it
     topics: str = ""  # a search query; empty means every paper
     max_papers: int = 5
@@ -133,7 +133,7 @@ class WeeklyTop:
 
     channel: ChannelRef
     weekday: int
-    time: str  # "HH:MM"
+    time: time  # local to `timezone`
     timezone: str  # IANA name
     created_by: str = ""
 

@@ -6,15 +6,28 @@ store can later be swapped for PostgreSQL, and tests can see what is promised.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from paperboy.core.models import ChannelRef, Context, Paper, PostRef, SavedPaper, UserRef
+from paperboy.core.models import (
+    ChannelRef,
+    Context,
+    Paper,
+    PostRef,
+    SavedPaper,
+    Subscription,
+    UserRef,
+    WeeklyTop,
+)
 
 if TYPE_CHECKING:
     from paperboy.core.replies import Reply
+    from paperboy.search import Snippet
+
+# What time it is now (an aware datetime); injected everywhere so tests can move it.
+Clock = Callable[[], datetime]
 
 
 class StoreUnavailable(Exception):
@@ -65,22 +78,29 @@ class DatedPaper(NamedTuple):
     upvotes: int
 
 
-class PaperRepository(Protocol):
-    """Papers by arXiv id. Upserts never duplicate a paper and never lose data:
-    a missing optional field keeps the stored value; upvotes never go down.
-    `iter_all(after_seq=n)` yields every paper whose text changed after n."""
-
-    async def upsert(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts: ...
+class PaperLookup(Protocol):
+    """Stored papers by arXiv id."""
 
     async def get(self, paper_id: str) -> Paper | None: ...
 
     async def get_many(self, paper_ids: Sequence[str]) -> dict[str, Paper]: ...
 
+    async def suggest(self, prefix: str, *, limit: int = 25) -> list[Paper]: ...
+
+
+class PaperWriter(Protocol):
+    """Upserts never duplicate a paper and never lose data: a missing optional field
+    keeps the stored value; upvotes never go down."""
+
+    async def upsert(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts: ...
+
+
+class FeaturedPapers(Protocol):
+    """The Daily Papers feed as stored: what trended when."""
+
     async def trending(
         self, *, since: date, until: date, limit: int, offset: int = 0
     ) -> list[Paper]: ...
-
-    async def suggest(self, prefix: str, *, limit: int = 25) -> list[Paper]: ...
 
     async def latest_featured_day(self, *, on_or_before: date) -> date | None: ...
 
@@ -88,11 +108,20 @@ class PaperRepository(Protocol):
         """Every paper whose day (featured, else published) is between the two, inclusive."""
         ...
 
+
+class IndexFeed(Protocol):
+    """What the search index is built from. `iter_all(after_seq=n)` yields every
+    paper whose text changed after n."""
+
     async def count(self) -> int: ...
 
     async def index_state(self) -> IndexState: ...
 
     def iter_all(self, *, after_seq: int = 0) -> AsyncIterator[Paper]: ...
+
+
+class PaperRepository(PaperLookup, PaperWriter, FeaturedPapers, IndexFeed, Protocol):
+    """Everything the store keeps about papers (what the library is built on)."""
 
 
 class ReadingListRepository(Protocol):
@@ -130,8 +159,157 @@ class PostLog(Protocol):
         ...
 
 
+class PaperSink(Protocol):
+    """Where fetched papers go: stored, and searchable when the call returns."""
+
+    async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts: ...
+
+
+class IngestLog(Protocol):
+    """Which Daily Papers days were fetched whole, and which failed (and why)."""
+
+    async def mark_done(self, day: date, *, papers: int, at: datetime) -> None: ...
+
+    async def mark_failed(self, day: date, *, error: str, at: datetime) -> None: ...
+
+    async def done_days(self, since: date, until: date) -> set[date]: ...
+
+
+class TopicIndex(Protocol):
+    """The search's view of a digest's topics: the words they search for, the papers a
+    search for them can return, and snippets marking them. Index work runs in worker
+    threads, off the event loop."""
+
+    def query_terms(self, text: str) -> frozenset[str]: ...
+
+    async def matching(self, topic: str) -> frozenset[str]: ...
+
+    async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]: ...
+
+
+class SubscriptionBook(Protocol):
+    """Each channel's digest subscription (at most one); `active` leaves out paused ones."""
+
+    async def put(self, subscription: Subscription, *, at: datetime) -> None: ...
+
+    async def remove(self, channel: ChannelRef) -> bool: ...
+
+    async def get(self, channel: ChannelRef) -> Subscription | None: ...
+
+    async def active(self) -> list[Subscription]: ...
+
+
+class DigestHealth(Protocol):
+    """Failed runs in a row per channel; `record_failure` pauses the subscription at
+    `pause_after` and returns the count."""
+
+    async def record_failure(
+        self, channel: ChannelRef, *, pause_after: int, at: datetime
+    ) -> int: ...
+
+    async def record_success(self, channel: ChannelRef) -> None: ...
+
+
+class Subscriptions(SubscriptionBook, DigestHealth, Protocol):
+    """Both faces of the subscriptions, as the digest runner needs them."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRun:
+    channel: ChannelRef
+    local_date: date
+    status: str  # claimed | done | skipped | failed
+    header_id: str | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "skipped")
+
+
+class DigestRuns(Protocol):
+    """One run per channel per local day, claimed before anything is posted, so a run
+    done is never repeated; a claim of an unfinished run counts one more attempt."""
+
+    async def claim(self, channel: ChannelRef, local_date: date, *, at: datetime) -> DigestRun: ...
+
+    async def run(self, channel: ChannelRef, local_date: date) -> DigestRun | None: ...
+
+    async def skip(self, channel: ChannelRef, local_date: date, *, at: datetime) -> None: ...
+
+    async def set_header(self, channel: ChannelRef, local_date: date, message_id: str) -> None: ...
+
+    async def finish(
+        self, channel: ChannelRef, local_date: date, *, status: str, at: datetime
+    ) -> None: ...
+
+
+class DigestItems(Protocol):
+    """The papers each channel was sent in digests, exactly once: `begin` marks a paper
+    as being posted (False if the channel already has it), `sent` once its message is
+    out, `forget` when the post failed for certain. A paper being posted counts as sent."""
+
+    async def sent_papers(self, channel: ChannelRef) -> set[str]: ...
+
+    async def items(self, channel: ChannelRef, local_date: date) -> list[tuple[str, str]]: ...
+
+    async def begin(
+        self, channel: ChannelRef, local_date: date, paper_id: str, *, position: int, at: datetime
+    ) -> bool: ...
+
+    async def sent(
+        self, channel: ChannelRef, paper_id: str, message_id: str, *, at: datetime
+    ) -> None: ...
+
+    async def forget(self, channel: ChannelRef, paper_id: str) -> None: ...
+
+
+class WeeklyTopBook(Protocol):
+    """Each channel's weekly `top` list (at most one)."""
+
+    async def put(self, weekly: WeeklyTop, *, at: datetime) -> None: ...
+
+    async def remove(self, channel: ChannelRef) -> bool: ...
+
+    async def get(self, channel: ChannelRef) -> WeeklyTop | None: ...
+
+    async def active(self) -> list[WeeklyTop]: ...
+
+
+class WeeklyTopRuns(Protocol):
+    """One weekly list per channel and local day: `begin` turns the day's claim to
+    'posting' for exactly one caller; `release` gives it back when the post failed."""
+
+    async def status(self, channel: ChannelRef, day: date) -> str | None: ...
+
+    async def begin(self, channel: ChannelRef, day: date, *, at: datetime) -> bool: ...
+
+    async def release(self, channel: ChannelRef, day: date) -> None: ...
+
+    async def finish(
+        self, channel: ChannelRef, day: date, message_id: str, *, at: datetime
+    ) -> None: ...
+
+    async def skip(self, channel: ChannelRef, day: date, *, at: datetime) -> None: ...
+
+
+class WeeklyTops(WeeklyTopBook, WeeklyTopRuns, Protocol):
+    """Both faces of the weekly lists, as the weekly runner needs them."""
+
+
+class PreviewCooldowns(Protocol):
+    """When each channel last got a `digest` preview; a claim within `cooldown` of the
+    last one changes nothing and returns that time."""
+
+    async def claim(
+        self, channel: ChannelRef, *, at: datetime, cooldown: timedelta
+    ) -> datetime | None: ...
+
+    async def release(self, channel: ChannelRef, *, at: datetime) -> None: ...
+
+
 class ChannelPoster(Protocol):
-    """An adapter's way to post one message into a channel (used by the digest).
+    """An adapter's way to post one message into a channel (used by the Publisher,
+    core/publishing.py, which paces the posts and records what they show).
 
     Returns the platform's message id. Raises `PostFailed` when the channel
     cannot be posted to (gone, archived, no permission)."""

@@ -7,13 +7,10 @@ redelivered reaction changes nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from paperboy.core.bibtex import to_bibtex
 from paperboy.core.ids import is_arxiv_id
 from paperboy.core.models import UserRef
-from paperboy.core.ports import PaperRepository, ReadingListRepository
+from paperboy.core.ports import Clock, PaperLookup, ReadingListRepository
 from paperboy.core.replies import Card, FileReply, ListKind, Notice, PageRef, PaperList, Reply
 from paperboy.core.text import inline_code, quote_title
 
@@ -24,9 +21,9 @@ class ReadingListCommands:
     def __init__(
         self,
         *,
-        papers: PaperRepository,
+        papers: PaperLookup,
         lists: ReadingListRepository,
-        clock: Callable[[], datetime],
+        clock: Clock,
         page_size: int,
         react_hint: str = "react with 🔖",
     ) -> None:

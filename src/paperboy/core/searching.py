@@ -70,7 +70,7 @@ async def find(
             return Refused(NO_WORDS)
         ids = await library.newest(where, limit=limit, offset=offset)
         return Found(parsed, [SearchHit(paper_id, 0.0) for paper_id in ids], frozenset(), True)
-    terms = library.index.query_terms(parsed.text)
+    terms = library.query_terms(parsed.text)
     if not terms:
         return Refused(
             f"No results: {parsed.describe()} has only very common or unsearchable words. "

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from paperboy.core.models import ChannelRef
-from paperboy.core.ports import PaperRepository, PostLog
+from paperboy.core.ports import Clock, PaperLookup, PostLog
 from paperboy.core.replies import Card, ListKind, Notice, PaperList, Reply
 
 # One page: a top list is short by nature, and Discord shows at most 10 cards a message.
@@ -17,9 +16,9 @@ class TeamTop:
     def __init__(
         self,
         *,
-        papers: PaperRepository,
+        papers: PaperLookup,
         posts: PostLog,
-        clock: Callable[[], datetime],
+        clock: Clock,
         save_emoji: str = "🔖",
     ) -> None:
         self.papers = papers

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from paperboy import charts
 from paperboy.core.library import Library
+from paperboy.core.ports import Clock
 from paperboy.core.replies import ImageReply, Notice, Reply
 from paperboy.core.text import clean_text
 from paperboy.core.trends import (
@@ -45,7 +45,7 @@ class TrendData:
 
 
 class TrendCharts:
-    def __init__(self, *, library: Library, clock: Callable[[], datetime]) -> None:
+    def __init__(self, *, library: Library, clock: Clock) -> None:
         self.library = library
         self.clock = clock
         self._drawing = asyncio.Semaphore(DRAWING_THREADS)
@@ -62,7 +62,7 @@ class TrendCharts:
         """The weekly counts of each topic over the last `weeks` weeks, or a sentence
         saying why there is nothing to draw."""
         for topic in topics:
-            if not self.library.index.query_terms(topic):
+            if not self.library.query_terms(topic):
                 return Notice(
                     f"“{topic}” has only very common or unsearchable words; name a subject, "
                     "e.g. `trend diffusion, agents`.",

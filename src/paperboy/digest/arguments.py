@@ -9,8 +9,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import time
 
 from paperboy.core.text import inline_code
+from paperboy.core.times import hh_mm, time_of_day
 from paperboy.core.zones import (
     canonical_zone,
     is_known_abbreviation,
@@ -22,7 +24,6 @@ from paperboy.core.zones import (
 MAX_PAPERS = 10
 MAX_TOPICS_CHARS = 200
 
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
 # What may be meant as a time in the first word ("9.30", "9h", "9am")...
 _LOOKS_LIKE_TIME = re.compile(r"\d{1,2}[:.h]\d{0,2}|\d{1,2}(am|pm)", re.IGNORECASE)
 # ...and what can only be meant as one anywhere else.
@@ -35,7 +36,7 @@ _OPTIONS = ("papers", "votes")
 
 @dataclass(frozen=True, slots=True)
 class SubscriptionSpec:
-    time: str
+    time: time
     timezone: str
     topics: str
     max_papers: int
@@ -49,7 +50,7 @@ class ArgumentError:
 
 
 def parse_subscription(
-    arguments: str, *, default_time: str, default_timezone: str, default_papers: int = 5
+    arguments: str, *, default_time: time, default_timezone: str, default_papers: int
 ) -> SubscriptionSpec | ArgumentError:
     """The settings `subscribe [HH:MM] [timezone] [topics…] [options]` asks for.
 
@@ -62,7 +63,7 @@ def parse_subscription(
     words = arguments.split()
     position = 0
     if words and _LOOKS_LIKE_TIME.fullmatch(words[0]):
-        parsed = _parse_time(words[0])
+        parsed = time_of_day(words[0])
         if parsed is None:
             return ArgumentError(
                 f"{inline_code(words[0])} is not a time of day: use 24-hour HH:MM, e.g. 09:30."
@@ -97,13 +98,6 @@ def parse_subscription(
     return SubscriptionSpec(clock, zone, topic_text, papers, votes, weekdays)
 
 
-def _parse_time(text: str) -> str | None:
-    match = _TIME.fullmatch(text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        return None
-    return f"{int(match[1]):02d}:{match[2]}"
-
-
 def _meant_as_zone(word: str) -> bool:
     """Whether the word in the timezone's place is meant as one (right or wrong).
 
@@ -118,18 +112,18 @@ def _meant_as_zone(word: str) -> bool:
     )
 
 
-def _not_a_zone(word: str, clock: str) -> str:
+def _not_a_zone(word: str, clock: time) -> str:
     problem = zone_problem(word)
     if "/" in word or looks_like_offset(word):
         return problem
     # A bare word may have been meant as the first topic.
     return (
         f"{problem} To follow it as a topic, name the timezone first: "
-        f"`subscribe {clock} UTC {word[:40]}`."
+        f"`subscribe {hh_mm(clock)} UTC {word[:40]}`."
     )
 
 
-def _misplaced(word: str, *, clock: str, zone: str) -> str | None:
+def _misplaced(word: str, *, clock: time, zone: str) -> str | None:
     """Why a word among the topics cannot be one, or None when it can."""
     if _SURELY_TIME.fullmatch(word):
         return (
@@ -139,7 +133,7 @@ def _misplaced(word: str, *, clock: str, zone: str) -> str | None:
     if looks_like_offset(word) or ("/" in word and canonical_zone(word) is not None):
         return (
             f"{inline_code(word)} looks like a timezone, and the timezone can only come right "
-            f"after the time, e.g. `subscribe {clock} Europe/Berlin robotics`."
+            f"after the time, e.g. `subscribe {hh_mm(clock)} Europe/Berlin robotics`."
         )
     option = _OPTION.fullmatch(word)
     if option is not None:
@@ -157,7 +151,7 @@ def _misplaced(word: str, *, clock: str, zone: str) -> str | None:
 
 def describe(spec: SubscriptionSpec) -> str:
     days = "weekdays" if spec.weekdays_only else "every day"
-    parts = [f"{days} at {spec.time} {spec.timezone}", f"up to {spec.max_papers} papers"]
+    parts = [f"{days} at {hh_mm(spec.time)} {spec.timezone}", f"up to {spec.max_papers} papers"]
     if spec.min_upvotes:
         parts.append(f"with at least {spec.min_upvotes} upvotes")
     parts.append(f"about “{spec.topics}”" if spec.topics else "on any topic")

@@ -10,24 +10,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from paperboy.core.models import ChannelRef, Paper, Subscription
-from paperboy.core.ports import ChannelPoster, PostFailed
+from paperboy.core.ports import (
+    Clock,
+    DigestItems,
+    DigestRuns,
+    FeaturedPapers,
+    PaperLookup,
+    PostFailed,
+    PostLog,
+    PreviewCooldowns,
+    Subscriptions,
+    WeeklyTops,
+)
+from paperboy.core.publishing import Publisher, Stopped
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
-from paperboy.digest.schedule import clock_time, last_fire_time, local_date_of
-from paperboy.digest.spacing import PostSpacing
-from paperboy.store import Store
+from paperboy.digest.schedule import last_fire_time, local_date_of
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 RunDigest = Callable[[ChannelRef], Awaitable[None]]
 
 
@@ -40,27 +49,41 @@ class DigestJobs(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class DigestStore:
+    """The store as the digest sees it: one port per fact it keeps."""
+
+    subscriptions: Subscriptions
+    runs: DigestRuns
+    items: DigestItems
+    previews: PreviewCooldowns
+    papers: FeaturedPapers
+    weekly: WeeklyTops
+    lookup: PaperLookup
+    posts: PostLog
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DigestOptions:
-    default_time: str = "09:00"
-    default_timezone: str = "UTC"
-    default_papers: int = 5
-    grace: timedelta = timedelta(hours=3)
-    announce_empty: bool = True
-    pace_seconds: float = 1.0  # about one message a second per channel
-    posts_per_second: float = 10.0  # across all channels (0: no limit); see spacing.py
+    """Built from `DigestSettings` by the composition root (defaults live there)."""
+
+    default_time: time
+    default_timezone: str
+    default_papers: int
+    grace: timedelta
+    announce_empty: bool
+    preview_cooldown: timedelta  # per channel, between two previews
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
-    preview_cooldown: timedelta = timedelta(minutes=5)  # per channel, between two previews
 
 
 class DigestRunner:
     def __init__(
         self,
         *,
-        store: Store,
+        store: DigestStore,
         content: DigestContent,
-        posters: Mapping[str, ChannelPoster],
+        publisher: Publisher,
         jobs: DigestJobs,
         clock: Clock,
         options: DigestOptions,
@@ -69,13 +92,12 @@ class DigestRunner:
     ) -> None:
         self.store = store
         self.content = content
-        self.posters = posters
+        self.publisher = publisher
         self.jobs = jobs
         self.clock = clock
         self.options = options
         self._before_run = before_run
         self._sleep = sleep
-        self._spacing = PostSpacing(options.posts_per_second, sleep=sleep)
         self._locks: dict[ChannelRef, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()  # no new runs start
@@ -97,7 +119,7 @@ class DigestRunner:
                 continue
             channel = subscription.channel
             day = local_date_of(fire, zone_info(subscription.timezone))
-            run = await self.store.digests.run(channel, day)
+            run = await self.store.runs.run(channel, day)
             if run is not None and run.finished:
                 continue
             if now - fire <= self.options.grace:
@@ -106,7 +128,7 @@ class DigestRunner:
                 )
                 due.append(self.run_for_day(channel, day))
             else:
-                await self.store.digests.skip(channel, day, at=now)
+                await self.store.runs.skip(channel, day, at=now)
                 log.info(
                     "digest for %s on %s skipped: due at %s, beyond the %s grace period",
                     _name(channel),
@@ -151,23 +173,23 @@ class DigestRunner:
 
     async def _run(self, channel: ChannelRef, day: date) -> None:
         # Starting a run (reading the subscription's papers, choosing) is its busiest
-        # step, so it takes a turn of the shared spacing too: channels due at the same
+        # step, so it takes a shared turn of the pacing too: channels due at the same
         # minute then start one after another instead of all in its first second. The
         # checks below come after the turn, which may be seconds away: by then the
         # channel may have unsubscribed or the bot begun to stop.
-        await self._spacing.wait()
+        async with self.publisher.pacing.turn():
+            pass
         subscription = await self.store.subscriptions.get(channel)
-        poster = self.posters.get(channel.platform)
         if subscription is None or self._closing.is_set():
             return
-        if poster is None:
+        if not self.publisher.reaches(channel.platform):
             log.warning(
                 "digest for %s not posted: the %s adapter is not running",
                 _name(channel),
                 channel.platform,
             )
             return
-        run = await self.store.digests.claim(channel, day, at=self.clock())
+        run = await self.store.runs.claim(channel, day, at=self.clock())
         if run.finished:
             log.info("digest for %s on %s already done", _name(channel), day)
             return
@@ -176,30 +198,25 @@ class DigestRunner:
                 await self._before_run()
             except Exception:
                 log.exception("refreshing papers before the digest failed; using what is stored")
-        done_today = [paper_id for paper_id, _ in await self.store.digests.items(channel, day)]
+        done_today = [paper_id for paper_id, _ in await self.store.items.items(channel, day)]
         room = max(0, subscription.max_papers - len(done_today))
         papers = (await self.content.choose(subscription, day))[:room]
         try:
             if run.header_id is None:
                 if not papers and not done_today:
                     if self.options.announce_empty:
-                        await self.post(
-                            poster, channel, Notice(nothing_new(subscription), ephemeral=False)
-                        )
-                    await self.store.digests.finish(channel, day, status="done", at=self.clock())
+                        await self.post(channel, Notice(nothing_new(subscription), ephemeral=False))
+                    await self.store.runs.finish(channel, day, status="done", at=self.clock())
                     return
                 header = select.header_text(
                     day, count=len(done_today) + len(papers), topics=subscription.topics
                 )
-                header_id = await self.post(poster, channel, Notice(header, ephemeral=False))
-                await self.store.digests.set_header(channel, day, header_id)
+                header_id = await self.post(channel, Notice(header, ephemeral=False))
+                await self.store.runs.set_header(channel, day, header_id)
             for position, paper in enumerate(papers, start=len(done_today)):
-                if position > len(done_today):
-                    await self._pace()
-                if self._stopping.is_set():
-                    return
-                await self._post_paper(poster, subscription, day, paper, position)
-            await self.store.digests.finish(channel, day, status="done", at=self.clock())
+                if not await self._post_paper(subscription, day, paper, position):
+                    return  # stopping: the rest comes at the next start
+            await self.store.runs.finish(channel, day, status="done", at=self.clock())
             await self.store.subscriptions.record_success(channel)
             log.info(
                 "digest for %s on %s posted: %d papers",
@@ -211,48 +228,39 @@ class DigestRunner:
             await self._failed(subscription, day, error)
 
     async def _post_paper(
-        self,
-        poster: ChannelPoster,
-        subscription: Subscription,
-        day: date,
-        paper: Paper,
-        position: int,
-    ) -> None:
+        self, subscription: Subscription, day: date, paper: Paper, position: int
+    ) -> bool:
+        """Post one paper of the digest, exactly once; False when a stop came first."""
         channel = subscription.channel
-        if not await self.store.digests.begin_item(
-            channel, day, paper.id, position=position, at=self.clock()
-        ):
-            return
+        if self._stopping.is_set():
+            return False
+        reply = await self.content.paper_post(paper, subscription)
         try:
-            message_id = await self.post(
-                poster, channel, await self.content.paper_post(paper, subscription)
-            )
-        except PostFailed:
-            await self.store.digests.forget_item(channel, paper.id)
-            raise
-        await self.store.digests.finish_item(channel, paper.id, message_id, at=self.clock())
+            # The paper is marked as being posted only once the channel's turn has come:
+            # a process killed while waiting leaves it unsent, to be posted at the restart.
+            async with self.publisher.turn(channel, stop=self._stopping) as send:
+                if not await self.store.items.begin(
+                    channel, day, paper.id, position=position, at=self.clock()
+                ):
+                    return True
+                try:
+                    message_id = await self._retrying(channel, lambda: send(reply))
+                except PostFailed:
+                    await self.store.items.forget(channel, paper.id)
+                    raise
+        except Stopped:
+            return False
+        await self.store.items.sent(channel, paper.id, message_id, at=self.clock())
+        return True
 
-    async def _pace(self) -> None:
-        """The pause between a digest's messages; a stop request cuts it short."""
-        pause = asyncio.ensure_future(self._sleep(self.options.pace_seconds))
-        stop = asyncio.ensure_future(self._stopping.wait())
-        try:
-            await asyncio.wait({pause, stop}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stop.cancel()
-            if not pause.done() and not stop.done():  # we ourselves were cancelled
-                pause.cancel()
-        if pause.done():
-            pause.result()  # re-raise what the sleep raised (a cancellation included)
-        else:
-            pause.cancel()
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        """Publish, retrying failures that may pass; a permanent one raises at once."""
+        return await self._retrying(channel, lambda: self.publisher.publish(channel, reply))
 
-    async def post(self, poster: ChannelPoster, channel: ChannelRef, reply: Reply) -> str:
-        """Post, retrying failures that may pass; a permanent one raises at once."""
+    async def _retrying(self, channel: ChannelRef, post: Callable[[], Awaitable[str]]) -> str:
         for attempt in range(1, self.options.post_attempts + 1):
-            await self._spacing.wait()
             try:
-                return await poster.post(channel, reply)
+                return await post()
             except PostFailed as error:
                 if error.permanent or attempt == self.options.post_attempts:
                     raise
@@ -283,7 +291,7 @@ class DigestRunner:
 def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
     return last_fire_time(
         now,
-        clock_time(subscription.time),
+        subscription.time,
         zone_info(subscription.timezone),
         weekdays_only=subscription.weekdays_only,
     )

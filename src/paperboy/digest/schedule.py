@@ -83,9 +83,3 @@ class DailyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 is untyp
     def __repr__(self) -> str:
         days = "weekdays" if self.weekdays_only else "daily"
         return f"<DailyTrigger {days} at {self.at.isoformat('minutes')} {zone_name(self.zone)}>"
-
-
-def clock_time(text: str) -> time:
-    """ "HH:MM" (already validated) as a time of day."""
-    hours, minutes = text.split(":")
-    return time(int(hours), int(minutes))

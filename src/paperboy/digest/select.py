@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from paperboy.core.models import Paper
@@ -27,16 +27,14 @@ def choose_papers(
     limit: int,
     min_upvotes: int = 0,
     already_sent: Collection[str] = (),
-    matches: Callable[[Paper], bool] | None = None,
 ) -> list[Paper]:
-    """The most-upvoted candidates that match the topics, reach the threshold and
-    were never sent to this channel; ties broken by id so the choice is stable."""
+    """The most-upvoted candidates that reach the threshold and were never sent to
+    this channel; ties broken by id so the choice is stable. (The candidates are
+    already those about the channel's topics: `TopicIndex.mentioning`.)"""
     eligible = [
         paper
         for paper in candidates
-        if paper.id not in already_sent
-        and paper.upvotes >= min_upvotes
-        and (matches is None or matches(paper))
+        if paper.id not in already_sent and paper.upvotes >= min_upvotes
     ]
     eligible.sort(key=lambda paper: (-paper.upvotes, paper.id))
     return eligible[:limit]

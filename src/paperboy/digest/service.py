@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 from paperboy.core.channel_rules import (
@@ -17,27 +17,34 @@ from paperboy.core.channel_rules import (
     digest_post_refused,
     posts_publicly,
 )
-from paperboy.core.library import Library
-from paperboy.core.models import ChannelRef, Context, PostRef, Subscription
-from paperboy.core.ports import ChannelPoster, PostFailed
+from paperboy.core.models import ChannelRef, Context, Subscription
+from paperboy.core.ports import Clock, PostFailed, TopicIndex
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
+from paperboy.core.team_top import TeamTop
 from paperboy.core.text import long_day
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.arguments import ArgumentError, describe, parse_subscription
 from paperboy.digest.content import DigestContent, nothing_new
 from paperboy.digest.runner import (
-    Clock,
     DigestJobs,
     DigestOptions,
     DigestRunner,
+    DigestStore,
     RunDigest,
 )
-from paperboy.digest.schedule import clock_time, local_date_of, next_fire_time
+from paperboy.digest.schedule import local_date_of, next_fire_time
 from paperboy.digest.weekly_top import WeeklyJobs, WeeklyTopLists
-from paperboy.store import Store
 
-__all__ = ["DigestJobs", "DigestOptions", "DigestService", "RunDigest", "WeeklyJobs"]
+__all__ = [
+    "DigestJobs",
+    "DigestOptions",
+    "DigestService",
+    "DigestStore",
+    "RunDigest",
+    "WeeklyJobs",
+]
 
 _TOO_OLD = (
     f"A daily digest posts only papers featured in the {select.LOOKBACK_DAYS} days before it, "
@@ -49,31 +56,31 @@ class DigestService:
     def __init__(
         self,
         *,
-        store: Store,
-        library: Library,
-        posters: Mapping[str, ChannelPoster],
+        store: DigestStore,
+        topics: TopicIndex,
+        publisher: Publisher,
         jobs: DigestJobs,
         clock: Clock,
-        options: DigestOptions | None = None,
+        options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         weekly_jobs: WeeklyJobs | None = None,
     ) -> None:
         """`weekly_jobs` turns on `subscribe top weekly` (see digest/weekly_top.py)."""
         self.store = store
-        self.library = library
-        self.posters = posters
+        self.topics = topics
+        self.publisher = publisher
         self.jobs = jobs
         self.clock = clock
-        self.options = options or DigestOptions()
-        self.content = DigestContent(store, library)
+        self.options = options
+        self.content = DigestContent(papers=store.papers, items=store.items, topics=topics)
         self.runner = DigestRunner(
             store=store,
             content=self.content,
-            posters=posters,
+            publisher=publisher,
             jobs=jobs,
             clock=clock,
-            options=self.options,
+            options=options,
             before_run=before_run,
             sleep=sleep,
         )
@@ -81,8 +88,9 @@ class DigestService:
             None
             if weekly_jobs is None
             else WeeklyTopLists(
-                store=store,
-                posters=posters,
+                store=store.weekly,
+                team_top=TeamTop(papers=store.lookup, posts=store.posts, clock=clock),
+                publisher=publisher,
                 jobs=weekly_jobs,
                 clock=clock,
                 options=self.options,
@@ -108,13 +116,13 @@ class DigestService:
         )
         if isinstance(spec, ArgumentError):
             return Notice(spec.message, error=True)
-        if spec.topics and not self.library.index.query_terms(spec.topics):
+        if spec.topics and not self.topics.query_terms(spec.topics):
             return Notice(
                 f"The topics “{spec.topics}” have no searchable words; name a subject, "
                 "e.g. `subscribe 09:00 UTC retrieval agents`.",
                 error=True,
             )
-        if context.channel.platform not in self.posters:
+        if not self.publisher.reaches(context.channel.platform):
             return Notice("Digests cannot be posted from here.", error=True)
         subscription = Subscription(
             channel=context.channel,
@@ -159,12 +167,11 @@ class DigestService:
 
         Only for people who manage the channel and may post in it, and at most one
         per channel per `preview_cooldown`: its messages take turns with every
-        channel's scheduled digests (see spacing.py). A preview that posts nothing
+        channel's scheduled digests (see core/pacing.py). A preview that posts nothing
         does not start the cooldown."""
         if refused := digest_post_refused(context):
             return refused
-        poster = self.posters.get(context.channel.platform)
-        if poster is None:
+        if not self.publisher.reaches(context.channel.platform):
             return Notice("Digests cannot be posted from here.", error=True)
         channel = context.channel
         now = self.clock()
@@ -192,16 +199,11 @@ class DigestService:
             if not papers:
                 return Notice(nothing_new(subscription))
             header = select.header_text(day, count=len(papers), topics=subscription.topics)
-            await self.runner.post(poster, channel, Notice(f"Preview · {header}", ephemeral=False))
+            await self.runner.post(channel, Notice(f"Preview · {header}", ephemeral=False))
             posted += 1
             for paper in papers:
-                message_id = await self.runner.post(
-                    poster, channel, await self.content.paper_post(paper, subscription)
-                )
+                await self.runner.post(channel, await self.content.paper_post(paper, subscription))
                 posted += 1
-                await self.store.posts.record(
-                    PostRef(channel, message_id), paper.id, at=self.clock()
-                )
         except PostFailed as error:
             return Notice(f"I could not post here: {error}", error=True)
         finally:
@@ -261,7 +263,7 @@ class DigestService:
         zone = zone_info(subscription.timezone)
         fire = next_fire_time(
             self.clock(),
-            clock_time(subscription.time),
+            subscription.time,
             zone,
             weekdays_only=subscription.weekdays_only,
         )

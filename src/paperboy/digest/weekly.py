@@ -13,10 +13,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from apscheduler.triggers.base import BaseTrigger
 
 from paperboy.core.text import inline_code
+from paperboy.core.times import hh_mm, time_of_day
 from paperboy.core.zones import canonical_zone, zone_name, zone_problem
 
 # The daily digest's own readers of a time and a timezone, so both answer alike.
-from paperboy.digest.arguments import _LOOKS_LIKE_TIME, ArgumentError, _meant_as_zone, _parse_time
+from paperboy.digest.arguments import _LOOKS_LIKE_TIME, ArgumentError, _meant_as_zone
 from paperboy.digest.schedule import fire_time_on
 
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -26,12 +27,12 @@ DEFAULT_DAY = 0  # Monday: last week's list as this week begins
 @dataclass(frozen=True, slots=True)
 class WeeklySpec:
     weekday: int  # 0 Monday … 6 Sunday
-    time: str  # "HH:MM"
+    time: time
     timezone: str
 
 
 def parse_weekly(
-    arguments: str, *, default_time: str, default_timezone: str
+    arguments: str, *, default_time: time, default_timezone: str
 ) -> WeeklySpec | ArgumentError:
     """`[weekly] [day] [HH:MM] [timezone]`, in that order, each optional."""
     words = arguments.split()
@@ -42,7 +43,7 @@ def parse_weekly(
     if words and (day := weekday_of(words[0])) is not None:
         weekday, words = day, words[1:]
     if words and _LOOKS_LIKE_TIME.fullmatch(words[0]):
-        parsed = _parse_time(words[0])
+        parsed = time_of_day(words[0])
         if parsed is None:
             return ArgumentError(
                 f"{inline_code(words[0])} is not a time of day: use 24-hour HH:MM, e.g. 09:30."
@@ -72,7 +73,7 @@ def weekday_of(word: str) -> int | None:
 
 
 def describe_weekly(spec: WeeklySpec) -> str:
-    return f"every {DAY_NAMES[spec.weekday].capitalize()} at {spec.time} {spec.timezone}"
+    return f"every {DAY_NAMES[spec.weekday].capitalize()} at {hh_mm(spec.time)} {spec.timezone}"
 
 
 def next_weekly_fire(after: datetime, weekday: int, at: time, zone: tzinfo) -> datetime:

@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Protocol
 
 from paperboy.core.channel_rules import digest_change_refused, posts_publicly
 from paperboy.core.models import ChannelRef, Context, WeeklyTop
-from paperboy.core.ports import ChannelPoster, PostFailed
+from paperboy.core.ports import Clock, PostFailed, WeeklyTops
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.team_top import TeamTop
 from paperboy.core.zones import zone_info
 from paperboy.digest.arguments import ArgumentError
-from paperboy.digest.runner import Clock, DigestOptions, RunDigest
-from paperboy.digest.schedule import clock_time
+from paperboy.digest.runner import DigestOptions, RunDigest
 from paperboy.digest.weekly import (
     describe_weekly,
     last_weekly_fire,
@@ -32,12 +32,12 @@ from paperboy.digest.weekly import (
     next_weekly_fire,
     parse_weekly,
 )
-from paperboy.store import Store
 
 log = logging.getLogger(__name__)
 
 WEEK_DAYS = 7
-PostReply = Callable[[ChannelPoster, ChannelRef, Reply], Awaitable[str]]
+# Posts into a channel through the publisher, retrying (the digest runner's `post`).
+PostReply = Callable[[ChannelRef, Reply], Awaitable[str]]
 
 
 class WeeklyJobs(Protocol):
@@ -52,20 +52,21 @@ class WeeklyTopLists:
     def __init__(
         self,
         *,
-        store: Store,
-        posters: Mapping[str, ChannelPoster],
+        store: WeeklyTops,
+        team_top: TeamTop,
+        publisher: Publisher,
         jobs: WeeklyJobs,
         clock: Clock,
         options: DigestOptions,
         post: PostReply,
     ) -> None:
         self.store = store
-        self.posters = posters
+        self.publisher = publisher
         self.jobs = jobs
         self.clock = clock
         self.options = options
         self._post = post
-        self.team_top = TeamTop(papers=store.papers, posts=store.posts, clock=clock)
+        self.team_top = team_top
         self._closing = asyncio.Event()
 
     # -- commands ---------------------------------------------------------------------
@@ -80,15 +81,15 @@ class WeeklyTopLists:
         )
         if isinstance(spec, ArgumentError):
             return Notice(spec.message, error=True)
-        if context.channel.platform not in self.posters:
+        if not self.publisher.reaches(context.channel.platform):
             return Notice("Weekly lists cannot be posted from here.", error=True)
         weekly = WeeklyTop(
             context.channel, spec.weekday, spec.time, spec.timezone, created_by=context.user.user
         )
-        await self.store.weekly_top.put(weekly, at=self.clock())
+        await self.store.put(weekly, at=self.clock())
         self.jobs.schedule(weekly, self.run_scheduled)
         zone = zone_info(spec.timezone)
-        upcoming = next_weekly_fire(self.clock(), spec.weekday, clock_time(spec.time), zone)
+        upcoming = next_weekly_fire(self.clock(), spec.weekday, spec.time, zone)
         return Notice(
             "This channel gets the papers saved most here in the past week "
             f"{describe_weekly(spec)}. Next: {upcoming.astimezone(zone):%a %d %b %H:%M} "
@@ -99,7 +100,7 @@ class WeeklyTopLists:
     async def unsubscribe(self, context: Context) -> Reply:
         if refused := digest_change_refused(context):
             return refused
-        removed = await self.store.weekly_top.remove(context.channel)
+        removed = await self.store.remove(context.channel)
         self.jobs.unschedule(context.channel)
         if not removed:
             return Notice("This channel has no weekly list.")
@@ -112,7 +113,7 @@ class WeeklyTopLists:
 
     async def start(self) -> None:
         """Schedule every channel's weekly list."""
-        for weekly in await self.store.weekly_top.active():
+        for weekly in await self.store.active():
             self.jobs.schedule(weekly, self.run_scheduled)
 
     async def catch_up(self) -> None:
@@ -120,18 +121,18 @@ class WeeklyTopLists:
         grace period; record the others as skipped."""
         now = self.clock()
         due = []
-        for weekly in await self.store.weekly_top.active():
+        for weekly in await self.store.active():
             zone = zone_info(weekly.timezone)
-            fire = last_weekly_fire(now, weekly.weekday, clock_time(weekly.time), zone)
+            fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone)
             if fire is None:
                 continue
             day = local_day(fire, zone)
-            if await self.store.weekly_top.status(weekly.channel, day) not in (None, "claimed"):
+            if await self.store.status(weekly.channel, day) not in (None, "claimed"):
                 continue
             if now - fire <= self.options.grace:
                 due.append(self.run_for_day(weekly.channel, day))
             else:
-                await self.store.weekly_top.skip(weekly.channel, day, at=now)
+                await self.store.skip(weekly.channel, day, at=now)
                 log.info("weekly list for %s on %s skipped: due at %s", weekly.channel, day, fire)
         await asyncio.gather(*due)
 
@@ -141,12 +142,12 @@ class WeeklyTopLists:
 
     async def run_scheduled(self, channel: ChannelRef) -> None:
         """The job body: post the list of the local day whose time just came."""
-        weekly = await self.store.weekly_top.get(channel)
+        weekly = await self.store.get(channel)
         if weekly is None:
             return
         zone = zone_info(weekly.timezone)
         now = self.clock()
-        fire = last_weekly_fire(now, weekly.weekday, clock_time(weekly.time), zone) or now
+        fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone) or now
         await self.run_for_day(channel, local_day(fire, zone))
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
@@ -156,22 +157,24 @@ class WeeklyTopLists:
             log.exception("weekly list for %s on %s failed", channel, day)
 
     async def _run(self, channel: ChannelRef, day: date) -> None:
-        weekly = await self.store.weekly_top.get(channel)
-        poster = self.posters.get(channel.platform)
-        if weekly is None or poster is None or self._closing.is_set():
+        weekly = await self.store.get(channel)
+        if weekly is None or self._closing.is_set():
             return
-        if not await self.store.weekly_top.begin(channel, day, at=self.clock()):
+        if not self.publisher.reaches(channel.platform):
+            log.warning("weekly list for %s not posted: its adapter is not running", channel)
+            return
+        if not await self.store.begin(channel, day, at=self.clock()):
             log.info("weekly list for %s on %s already posted", channel, day)
             return
         reply = await self.team_top.top(channel, WEEK_DAYS, ephemeral=False)
         if isinstance(reply, Notice) and not self.options.announce_empty:
-            await self.store.weekly_top.finish(channel, day, "", at=self.clock())
+            await self.store.finish(channel, day, "", at=self.clock())
             return
         try:
-            message_id = await self._post(poster, channel, reply)
+            message_id = await self._post(channel, reply)
         except PostFailed as error:
-            await self.store.weekly_top.release(channel, day)
+            await self.store.release(channel, day)
             log.warning("weekly list for %s on %s not posted: %s", channel, day, error)
             return
-        await self.store.weekly_top.finish(channel, day, message_id, at=self.clock())
+        await self.store.finish(channel, day, message_id, at=self.clock())
         log.info("weekly list for %s on %s posted", channel, day)

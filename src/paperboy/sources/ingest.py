@@ -18,15 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from paperboy.core.library import Library
-from paperboy.core.ports import StoreUnavailable
+from paperboy.core.ports import Clock, IngestLog, PaperSink, StoreUnavailable
 from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.errors import SourceError
-from paperboy.store.ingest_log import IngestLog
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
 
 
 class DailySource(Protocol):
@@ -57,7 +53,7 @@ class IngestService:
         self,
         *,
         source: DailySource,
-        library: Library,
+        library: PaperSink,
         ingest_log: IngestLog,
         clock: Clock,
         catch_up_days: int = 7,

@@ -1,33 +1,24 @@
 """Digest runs (one per channel per local day) and the papers each channel was sent.
 
 The run is claimed before anything is posted; each paper is written as
-'posting' before its message goes out and as 'sent' (with the message id, and
-the post recorded for reactions) after, in one transaction. So a restart knows
-exactly what a channel already has, and never sends a paper twice.
+'posting' before its message goes out and as 'sent' (with the message id) after.
+So a restart knows exactly what a channel already has, and never sends a paper
+twice. Which paper a message shows (for reactions) is another fact, recorded by
+the publisher in the posts table like every other post (store/posts.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from paperboy.core.models import ChannelRef
+from paperboy.core.ports import DigestRun
 from paperboy.store.database import Database
 
 
-@dataclass(frozen=True, slots=True)
-class DigestRun:
-    channel: ChannelRef
-    local_date: date
-    status: str  # claimed | done | skipped | failed
-    header_id: str | None
+class DigestRunLog:
+    """The `DigestRuns` port."""
 
-    @property
-    def finished(self) -> bool:
-        return self.status in ("done", "skipped")
-
-
-class DigestLog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -96,6 +87,13 @@ class DigestLog:
                 (status, at.isoformat(), *_key(channel), local_date.isoformat()),
             )
 
+
+class DigestItemLog:
+    """The `DigestItems` port."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
     async def sent_papers(self, channel: ChannelRef) -> set[str]:
         """Every paper the channel was sent (or was being sent) in any digest."""
         rows = await self._db.fetchall(
@@ -115,7 +113,7 @@ class DigestLog:
         )
         return [(row[0], row[1]) for row in rows]
 
-    async def begin_item(
+    async def begin(
         self, channel: ChannelRef, local_date: date, paper_id: str, *, position: int, at: datetime
     ) -> bool:
         """Mark the paper as being posted; False if the channel already has it."""
@@ -127,24 +125,18 @@ class DigestLog:
             )
             return cursor.rowcount > 0
 
-    async def finish_item(
+    async def sent(
         self, channel: ChannelRef, paper_id: str, message_id: str, *, at: datetime
     ) -> None:
-        """The paper's message is out: mark it sent and remember the post for reactions."""
+        """The paper's message is out: mark it sent."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE digest_items SET status = 'sent', message_id = ?, sent_at = ?"
                 " WHERE platform = ? AND workspace = ? AND channel = ? AND paper_id = ?",
                 (message_id, at.isoformat(), *_key(channel), paper_id),
             )
-            await conn.execute(
-                "INSERT OR REPLACE INTO posts"
-                " (platform, workspace, channel, message_id, paper_id, posted_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (*_key(channel), message_id, paper_id, at.isoformat()),
-            )
 
-    async def forget_item(self, channel: ChannelRef, paper_id: str) -> None:
+    async def forget(self, channel: ChannelRef, paper_id: str) -> None:
         """The post failed for certain (the platform refused it): the paper was not sent."""
         async with self._db.transaction() as conn:
             await conn.execute(

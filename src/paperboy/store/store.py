@@ -6,7 +6,7 @@ from pathlib import Path
 from types import TracebackType
 
 from paperboy.store.database import Database
-from paperboy.store.digests import DigestLog
+from paperboy.store.digests import DigestItemLog, DigestRunLog
 from paperboy.store.ingest_log import IngestLog
 from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
@@ -26,7 +26,8 @@ class Store:
         self.reading_lists = ReadingListRepository(db)
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
-        self.digests = DigestLog(db)
+        self.digest_runs = DigestRunLog(db)
+        self.digest_items = DigestItemLog(db)
         self.ingest_log = IngestLog(db)
         self.page_refs = PageRefRepository(db)
         self.previews = PreviewLog(db)

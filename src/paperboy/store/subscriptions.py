@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 
 from paperboy.core.models import ChannelRef, Subscription
+from paperboy.core.times import checked_time_of_day, hh_mm
 from paperboy.store.database import Database
 
 _COLUMNS = (
@@ -34,7 +35,7 @@ class SubscriptionRepository:
                     c.platform,
                     c.workspace,
                     c.channel,
-                    s.time,
+                    hh_mm(s.time),  # stored as text: "09:30"
                     s.timezone,
                     s.topics,
                     s.max_papers,
@@ -100,7 +101,7 @@ def _key(channel: ChannelRef) -> tuple[str, str, str]:
 def _from_row(row: sqlite3.Row) -> Subscription:
     return Subscription(
         channel=ChannelRef(row["platform"], row["workspace"], row["channel"]),
-        time=row["time"],
+        time=checked_time_of_day(row["time"]),
         timezone=row["timezone"],
         topics=row["topics"],
         max_papers=int(row["max_papers"]),

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, datetime
 
 from paperboy.core.models import ChannelRef, WeeklyTop
+from paperboy.core.times import checked_time_of_day, hh_mm
 from paperboy.store.database import Database
 
 _WHERE = "platform = ? AND workspace = ? AND channel = ?"
@@ -27,7 +28,7 @@ class WeeklyTopLog:
                 (
                     *_key(weekly.channel),
                     weekly.weekday,
-                    weekly.time,
+                    hh_mm(weekly.time),  # stored as text: "09:30"
                     weekly.timezone,
                     weekly.created_by,
                     at.isoformat(),
@@ -119,7 +120,7 @@ def _weekly(row: sqlite3.Row) -> WeeklyTop:
     return WeeklyTop(
         channel=ChannelRef(row["platform"], row["workspace"], row["channel"]),
         weekday=int(row["weekday"]),
-        time=row["time"],
+        time=checked_time_of_day(row["time"]),
         timezone=row["timezone"],
         created_by=row["created_by"],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,21 @@ from typing import Any
 import pytest
 
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
-from paperboy.app import Core, build_bot, discord_adapter, open_library
+from paperboy.app import (
+    Core,
+    build_bot,
+    build_digests,
+    build_publisher,
+    digest_options,
+    discord_adapter,
+    open_library,
+)
 from paperboy.config import Settings, load_settings
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Paper, Subscription, UserRef
-from paperboy.core.ports import ChannelPoster, PaperFetcher
-from paperboy.digest.service import DigestOptions, DigestService, RunDigest
+from paperboy.core.ports import PaperFetcher
+from paperboy.core.publishing import Publisher
+from paperboy.digest.service import DigestService, RunDigest
 from paperboy.scheduler import Scheduler, WeeklyTopJobs
 from tests.fakes.discord import DiscordSimulator, SimInteraction
 from tests.fakes.discord_client import discord_urls
@@ -58,7 +67,7 @@ class World:
     jobs: RecordingJobs
     adapter: DiscordAdapter
     stack: AsyncExitStack
-    posters: dict[str, ChannelPoster] = field(default_factory=dict)
+    publisher: Publisher
 
     def channel_id(self, name: str) -> int:
         return self.sim.guild.channel(name).id
@@ -97,8 +106,9 @@ class World:
         """Stop the adapter and start a new one (a new client) on the same store."""
         await self.adapter.aclose()
         self.sim.unwatch_client(_task(self.adapter))
-        self.adapter = await start_adapter(self.sim, self.core, self.bot, options=options)
-        self.posters["discord"] = self.adapter
+        self.adapter = await start_adapter(
+            self.sim, self.core, self.bot, self.publisher, options=options
+        )
         self.stack.push_async_callback(self.adapter.aclose)
         return self.adapter
 
@@ -115,15 +125,22 @@ def settings_for(sim: DiscordSimulator, store_path: Path, **env: str) -> Setting
             "PAPERBOY_STORE_PATH": str(store_path),
             "PAPERBOY_DISCORD_API_URL": sim.api_url,
             "PAPERBOY_DISCORD_GATEWAY_URL": sim.gateway_url,
+            "PAPERBOY_CHAT_CHANNEL_PACE_SECONDS": "0",  # fast tests; pacing has its own
             **env,
         }
     )
 
 
 async def start_adapter(
-    sim: DiscordSimulator, core: Core, bot: Bot, *, options: DiscordOptions = FAST
+    sim: DiscordSimulator,
+    core: Core,
+    bot: Bot,
+    publisher: Publisher,
+    *,
+    options: DiscordOptions = FAST,
 ) -> DiscordAdapter:
-    adapter = discord_adapter(core, bot, options=options)
+    adapter = discord_adapter(core, bot, publisher, options=options)
+    publisher.connect(adapter)
     await adapter.start()
     sim.watch_client(_task(adapter))
     return adapter
@@ -185,22 +202,19 @@ async def _fill_world(
     settings = settings_for(sim, tmp_path / "paperboy.sqlite3", **env)
     core = await stack.enter_async_context(open_library(settings, clock=clock))
     await core.library.add_papers(featured_papers(clock()), at=clock())
-    posters: dict[str, ChannelPoster] = {}
     jobs = RecordingJobs()
-    digests = DigestService(
-        store=core.store,
-        library=core.library,
-        posters=posters,
-        jobs=jobs,
-        clock=clock,
-        options=DigestOptions(pace_seconds=0.0, retry_seconds=0.0),
+    publisher = build_publisher(core)
+    digests = build_digests(
+        core,
+        publisher,
+        jobs,
+        options=replace(digest_options(settings), retry_seconds=0.0),
         weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
     )
     bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
-    adapter = await start_adapter(sim, core, bot, options=options)
+    adapter = await start_adapter(sim, core, bot, publisher, options=options)
     stack.push_async_callback(adapter.aclose)
-    posters["discord"] = adapter
-    world = World(sim, settings, core, bot, digests, jobs, adapter, stack, posters)
+    world = World(sim, settings, core, bot, digests, jobs, adapter, stack, publisher)
     return world, stack
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from paperboy.core.ports import PostFailed
@@ -32,7 +34,7 @@ async def test_subscribe_sets_the_channels_digest_from_typed_options(world: Worl
     assert reply.content is not None
     assert reply.content.startswith("This channel gets a daily digest weekdays at 08:15")
     subscription = world.jobs.scheduled[world.channel_ref("papers")]
-    assert (subscription.time, subscription.timezone) == ("08:15", "Europe/Berlin")
+    assert (subscription.time, subscription.timezone) == (time(8, 15), "Europe/Berlin")
     assert (subscription.topics, subscription.max_papers) == ("retrieval agents", 3)
     assert (subscription.min_upvotes, subscription.weekdays_only) == (5, True)
     assert subscription.created_by == str(world.member_id("alice"))

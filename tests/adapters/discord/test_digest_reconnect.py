@@ -7,7 +7,6 @@ import asyncio
 
 import pytest
 
-from paperboy.digest.service import DigestOptions, DigestService
 from tests.adapters.discord.conftest import World
 from tests.fakes.discord import SentMessage
 
@@ -23,17 +22,11 @@ def channel_posts(world: World, channel: str) -> list[SentMessage]:
 async def test_a_reconnect_in_the_middle_of_a_digest_loses_and_repeats_nothing(
     world: World, kind: str
 ) -> None:
-    digests = DigestService(  # paced, so the reconnect falls between two papers
-        store=world.core.store,
-        library=world.core.library,
-        posters=world.posters,
-        jobs=world.jobs,
-        clock=world.core.clock,
-        options=DigestOptions(pace_seconds=0.5, retry_seconds=0.0),
-    )
+    # Paced, so the reconnect falls between two papers.
+    world.publisher.pacing.channel_interval = 0.5
     await world.answer(await world.command("subscribe", time="09:00", timezone="UTC"))
     run = asyncio.create_task(
-        digests.run_for_day(world.channel_ref("papers"), world.core.clock().date())
+        world.digests.run_for_day(world.channel_ref("papers"), world.core.clock().date())
     )
     await world.sim.wait_for(
         lambda: len(channel_posts(world, "papers")) >= 2 or None, what="the header and a paper"

@@ -186,7 +186,7 @@ async def test_paperboy_run_takes_the_preview_cooldown_from_its_settings(
         sim,
         tmp_path / "paperboy.sqlite3",
         PAPERBOY_DIGEST_PREVIEW_COOLDOWN_SECONDS="90",
-        PAPERBOY_DIGEST_PACE_SECONDS="0",
+        PAPERBOY_CHAT_CHANNEL_PACE_SECONDS="0",
         PAPERBOY_SOURCES_HUGGINGFACE_URL="http://127.0.0.1:9",
         PAPERBOY_SOURCES_ARXIV_URL="http://127.0.0.1:9",
         PAPERBOY_SOURCES_CATCH_UP_DAYS="0",

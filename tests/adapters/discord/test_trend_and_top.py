@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import time
 
 from PIL import Image
 
@@ -106,7 +107,7 @@ async def test_top_weekly_subscribes_the_channel_and_off_stops_it(world: World) 
     assert not reply.ephemeral
     weekly = await world.core.store.weekly_top.get(world.channel_ref("papers"))
     assert weekly is not None
-    assert (weekly.weekday, weekly.time, weekly.timezone) == (4, "16:00", "Europe/Berlin")
+    assert (weekly.weekday, weekly.time, weekly.timezone) == (4, time(16, 0), "Europe/Berlin")
 
     stopped = await world.answer(await world.command("top", weekly="off"))
 

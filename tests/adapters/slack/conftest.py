@@ -14,11 +14,18 @@ import pytest
 from aiohttp import web
 
 from paperboy.adapters.slack import SlackAdapter
-from paperboy.app import Core, build_bot, open_library, slack_adapter
-from paperboy.config import DigestSettings, Secrets, Settings, SlackSettings, StoreSettings
+from paperboy.app import (
+    Core,
+    build_bot,
+    build_digests,
+    build_publisher,
+    open_library,
+    slack_adapter,
+)
+from paperboy.config import ChatSettings, Secrets, Settings, SlackSettings, StoreSettings
 from paperboy.core.models import ChannelRef, Paper, UserRef
-from paperboy.core.ports import ChannelPoster
-from paperboy.digest.service import DigestOptions, DigestService
+from paperboy.core.publishing import Publisher
+from paperboy.digest.service import DigestService
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from tests.conftest import NOW
 from tests.fakes.slack import Ack, Message, ResponsePost, SlackSimulator
@@ -59,18 +66,23 @@ FEATURED = (
 )
 
 
-def slack_settings(slack: SlackSimulator, tmp_path: Path, **slack_overrides: Any) -> Settings:
+def slack_settings(
+    slack: SlackSimulator,
+    tmp_path: Path,
+    *,
+    channel_pace_seconds: float = PACE,
+    **slack_overrides: Any,
+) -> Settings:
     values: dict[str, Any] = {
         "api_url": slack.api_url,
         "http_host": "127.0.0.1",
         "http_port": 0,
-        "channel_pace_seconds": PACE,
         **slack_overrides,
     }
     return Settings(
         store=StoreSettings(path=tmp_path / "paperboy.sqlite3"),
         slack=SlackSettings(**values),
-        digest=DigestSettings(pace_seconds=0.0),
+        chat=ChatSettings(channel_pace_seconds=channel_pace_seconds, posts_per_second=0.0),
         secrets=Secrets(
             slack_bot_token=slack.bot_token,
             slack_app_token=slack.app_token,
@@ -87,6 +99,7 @@ class Workspace:
     adapter: SlackAdapter
     core: Core
     digests: DigestService
+    publisher: Publisher
 
     async def command(self, text: str, **kwargs: Any) -> tuple[Ack, ResponsePost]:
         """Type `/papers text`; the ack and the first answer at the response URL."""
@@ -108,10 +121,15 @@ class Workspace:
         return ChannelRef("slack", team, channel)
 
 
-def build_slack(core: Core, digests: DigestService | None = None) -> SlackAdapter:
+def build_slack(
+    core: Core, publisher: Publisher | None = None, digests: DigestService | None = None
+) -> SlackAdapter:
     """The bot and its Slack adapter, built as `App._build_adapter("slack", …)` builds them."""
+    publisher = publisher or build_publisher(core)
     bot = build_bot(core, digests=digests, command_prefix="/papers ")
-    return slack_adapter(core, bot)
+    adapter = slack_adapter(core, bot, publisher)
+    publisher.connect(adapter)
+    return adapter
 
 
 def fixed_clock() -> Callable[[], datetime]:
@@ -135,21 +153,17 @@ async def running_workspace(
 ) -> AsyncIterator[Workspace]:
     async with open_library(settings, clock=clock or fixed_clock()) as core:
         await core.library.add_papers(list(FEATURED), at=NOW - timedelta(hours=1))
-        posters: dict[str, ChannelPoster] = {}
-        digests = DigestService(
-            store=core.store,
-            library=core.library,
-            posters=posters,
-            jobs=DigestJobs(Scheduler(), grace=timedelta(hours=3)),
-            clock=core.clock,
-            options=DigestOptions(pace_seconds=settings.digest.pace_seconds),
+        publisher = build_publisher(core)
+        digests = build_digests(
+            core,
+            publisher,
+            DigestJobs(Scheduler(), grace=timedelta(hours=3)),
             weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
         )
-        adapter = build_slack(core, digests)
-        posters[adapter.platform] = adapter
+        adapter = build_slack(core, publisher, digests)
         await adapter.start()
         try:
-            yield Workspace(slack, adapter, core, digests)
+            yield Workspace(slack, adapter, core, digests, publisher)
         finally:
             await adapter.aclose()
 

@@ -67,7 +67,7 @@ async def test_a_button_from_an_old_message_still_works_after_a_restart(
 ) -> None:
     results = await workspace.answer("search lora")
     await workspace.adapter.aclose()
-    restarted = build_slack(workspace.core, workspace.digests)
+    restarted = build_slack(workspace.core, digests=workspace.digests)
     await restarted.start()
     try:
         pressed = await slack.press_button(results, "paperboy_more")

@@ -4,10 +4,11 @@ once, in order (slack_sdk retries after Retry-After; past its budget, the digest
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
+from paperboy.app import build_digests, digest_options
 from paperboy.core.models import Context, UserRef
-from paperboy.digest.service import DigestOptions, DigestService
 from paperboy.scheduler import DigestJobs, Scheduler
 from tests.adapters.slack.conftest import FEATURED, HUMAN, TEAM, Workspace, paper_ids
 from tests.conftest import NOW
@@ -19,13 +20,11 @@ async def test_a_429_burst_during_a_digest_delays_it_but_every_message_arrives_o
     workspace: Workspace,
 ) -> None:
     slack = workspace.slack
-    digests = DigestService(
-        store=workspace.core.store,
-        library=workspace.core.library,
-        posters={"slack": workspace.adapter},
-        jobs=DigestJobs(Scheduler(), grace=timedelta(hours=3)),
-        clock=workspace.core.clock,
-        options=DigestOptions(pace_seconds=0.0, retry_seconds=0.0),
+    digests = build_digests(
+        workspace.core,
+        workspace.publisher,
+        DigestJobs(Scheduler(), grace=timedelta(hours=3)),
+        options=replace(digest_options(workspace.core.settings), retry_seconds=0.0),
     )
     member = Context(
         UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
@@ -45,6 +44,6 @@ async def test_a_429_burst_during_a_digest_delays_it_but_every_message_arrives_o
     assert [paper_ids(m) for m in papers] == [[p.id] for p in FEATURED]
     statuses = [call.status for call in slack.calls("chat.postMessage")]
     assert statuses == [200, *[429] * BURST, 200, 200, 200]
-    run = await workspace.core.store.digests.run(workspace.channel(), NOW.date())
+    run = await workspace.core.store.digest_runs.run(workspace.channel(), NOW.date())
     assert run is not None
     assert run.finished

@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import AsyncIterator
+from datetime import time
 from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.blocks import SlackMessage
-from paperboy.adapters.slack.pacing import ChannelPacer
 from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
 from paperboy.core.replies import Notice
 from tests.adapters.slack.conftest import (
@@ -98,14 +98,40 @@ async def test_a_digest_preview_is_paced_to_one_message_per_interval_in_a_channe
     assert min(gaps) >= 0.19
 
 
+async def test_a_show_and_a_digest_preview_in_a_channel_share_its_one_pace(
+    slack: SlackSimulator, tmp_path: Path
+) -> None:
+    """Whatever posts into a channel (a `show`, a digest preview) takes the same turns,
+    and each paper posted, either way, is recorded so a reaction on it saves it."""
+    settings = slack_settings(slack, tmp_path, channel_pace_seconds=0.2)
+    async with running_workspace(slack, settings) as workspace:
+        await slack.send_command("show 2407.06204")
+        await slack.wait_for_call("chat.postMessage")
+        answer = await workspace.answer("digest")
+        posts = slack.calls("chat.postMessage")
+        for message in slack.messages():
+            await slack.send_reaction(message, "bookmark")
+        await slack.wait_until(
+            lambda: sum("Saved" in e.text for e in slack.ephemerals(user_id=HUMAN)) >= 4 or None
+        )
+        saved = await workspace.saved_ids()
+
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(posts)]
+    assert "Posted a preview digest of 3 papers" in answer.text
+    assert len(posts) == 5  # the show, the preview's header and its three papers
+    assert min(gaps) >= 0.19
+    assert len(saved) == 4
+    assert "2407.06204" in saved
+
+
 async def test_channels_are_paced_separately(workspace: Workspace) -> None:
     slack = workspace.slack
     slack.add_channel("C0OTHER")
-    pace = workspace.adapter.settings.channel_pace_seconds
+    pace = workspace.core.settings.chat.channel_pace_seconds
 
-    await workspace.adapter.post(workspace.channel(), Notice("one", ephemeral=False))
-    await workspace.adapter.post(workspace.channel("C0OTHER"), Notice("two", ephemeral=False))
-    await workspace.adapter.post(workspace.channel(), Notice("three", ephemeral=False))
+    await workspace.publisher.publish(workspace.channel(), Notice("one", ephemeral=False))
+    await workspace.publisher.publish(workspace.channel("C0OTHER"), Notice("two", ephemeral=False))
+    await workspace.publisher.publish(workspace.channel(), Notice("three", ephemeral=False))
     first, other, third = slack.calls("chat.postMessage")
 
     assert other.at - first.at < pace  # another channel did not wait
@@ -148,7 +174,7 @@ async def test_by_default_anyone_in_the_channel_may_subscribe_it(workspace: Work
     assert workspace.slack.calls("users.info") == []
     subscription = await workspace.core.store.subscriptions.get(workspace.channel(CHANNEL))
     assert subscription is not None
-    assert (subscription.time, subscription.timezone) == ("08:30", "Europe/Berlin")
+    assert (subscription.time, subscription.timezone) == (time(8, 30), "Europe/Berlin")
 
 
 async def test_web_api_calls_share_one_connection_instead_of_one_each(
@@ -165,7 +191,7 @@ async def test_web_api_calls_share_one_connection_instead_of_one_each(
 async def test_a_slack_error_page_instead_of_json_is_a_transient_post_failure() -> None:
     async with slack_down() as api_url:
         client = AsyncWebClient(token="xoxb-1", base_url=api_url)
-        sender = SlackSender(client, ChannelPacer(0.0))
+        sender = SlackSender(client)
         with pytest.raises(SlackPostFailed) as failed:
             await sender.post(CHANNEL, SlackMessage(text="hello", blocks=[]))
     assert failed.value.code == "http_503"

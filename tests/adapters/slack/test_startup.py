@@ -11,7 +11,14 @@ import pytest
 from paperboy.adapters.slack import SlackAdapter
 from paperboy.app import App, open_library
 from paperboy.cli import main
-from paperboy.config import ConfigError, Secrets, Settings, SlackSettings, SourcesSettings
+from paperboy.config import (
+    ChatSettings,
+    ConfigError,
+    Secrets,
+    Settings,
+    SlackSettings,
+    SourcesSettings,
+)
 from paperboy.core.ports import Unreachable
 from tests.adapters.slack.conftest import (
     build_slack,
@@ -116,7 +123,8 @@ async def test_paperboy_run_with_slack_tokens_answers_slash_commands_until_stopp
                 catch_up_days=0,
                 retries=0,
             ),
-            slack=SlackSettings(api_url=slack.api_url, channel_pace_seconds=0.0),
+            slack=SlackSettings(api_url=slack.api_url),
+            chat=ChatSettings(channel_pace_seconds=0.0),
             secrets=Secrets(slack_bot_token=slack.bot_token, slack_app_token=slack.app_token),
         )
         app = App(settings, clock=fixed_clock())

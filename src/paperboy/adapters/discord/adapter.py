@@ -14,9 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import aiohttp
 import discord
@@ -31,7 +30,8 @@ from paperboy.adapters.discord.suggestions import Suggestions
 from paperboy.config import ConfigError
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform
-from paperboy.core.ports import PostFailed, Unreachable
+from paperboy.core.ports import Clock, PostFailed, Unreachable
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import PaperList, Reply
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ class DiscordAdapter:
         api_url: str,
         gateway_url: str,
         page_refs: PageRefStore,
-        clock: Callable[[], datetime],
+        publisher: Publisher,
+        clock: Clock,
         sync_guilds: Sequence[str] = (),
         options: DiscordOptions | None = None,
     ) -> None:
@@ -70,6 +71,7 @@ class DiscordAdapter:
         self._sync_guilds = tuple(int(guild) for guild in sync_guilds)
         self.options = options or DiscordOptions()
         self.pages = PageButtons(page_refs, clock=clock)
+        self.publisher = publisher
         self._client: PaperboyClient | None = None
         self._task: asyncio.Task[None] | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
@@ -93,7 +95,7 @@ class DiscordAdapter:
             raise RuntimeError("the Discord adapter was already started")
         self._point_at_configured_urls()
         client = PaperboyClient(
-            handlers=Interactions(self.bot, self.pages),
+            handlers=Interactions(self.bot, self.pages, self.publisher),
             suggestions=Suggestions(self.bot),
             sync_guilds=self._sync_guilds,
             guild_ready_timeout=self.options.guild_ready_timeout,

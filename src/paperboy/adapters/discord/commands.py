@@ -8,7 +8,6 @@ to the interaction handlers. Paper options autocomplete from the store, `unsave`
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -18,6 +17,7 @@ from paperboy.adapters.discord.interactions import Interactions, context_of
 from paperboy.adapters.discord.suggestions import Choices, Suggestions
 from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS, TOP_DAYS
 from paperboy.core.replies import Notice
+from paperboy.core.times import time_of_day
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 from paperboy.core.zones import canonical_zone, zone_problem
 from paperboy.digest.arguments import MAX_PAPERS
@@ -26,7 +26,6 @@ from paperboy.digest.weekly import DAY_NAMES
 Interaction = discord.Interaction[Any]
 
 MAX_MIN_UPVOTES = 1_000_000
-_CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _PAPER = "An arXiv id such as 2403.12345 (start typing to pick one)"
 _SAVED = "A paper on your reading list (start typing to pick one)"
 
@@ -46,7 +45,7 @@ def subscribe_arguments(
     options are put in that order and checked enough that none is taken for another."""
     words: list[str] = []
     if time is not None:
-        if not _CLOCK.fullmatch(time.strip()):
+        if time_of_day(time) is None:
             return Notice("`time` takes a 24-hour time as HH:MM, e.g. 09:30.", error=True)
         words.append(time.strip())
     if timezone is not None:

@@ -21,6 +21,7 @@ from paperboy.core import commands as c
 from paperboy.core.bot import Bot
 from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import SOMETHING_WENT_WRONG, Notice, PaperList, Reply
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,10 @@ def missing_permissions_hint(permissions: discord.Permissions) -> str | None:
 
 
 class Interactions:
-    def __init__(self, bot: Bot, pages: PageButtons) -> None:
+    def __init__(self, bot: Bot, pages: PageButtons, publisher: Publisher) -> None:
         self.bot = bot
         self.pages = pages
+        self.publisher = publisher
 
     async def command(
         self,
@@ -143,14 +145,15 @@ class Interactions:
     async def send(
         self, interaction: Interaction, reply: Reply, context: Context | None = None
     ) -> None:
-        """Render and send a reply; a public post of one paper is recorded for reactions."""
+        """Render and send a reply; a public post of one paper is recorded for reactions
+        (an interaction's answer is a message in the channel, not a `ChannelPoster` post)."""
         more_id = None
         if isinstance(reply, PaperList) and reply.more is not None:
             more_id = await self.pages.custom_id_for(reply.more)
         out = render(reply, more_id=more_id, embeds=interaction.app_permissions.embed_links)
         message_id = await answer(interaction, out)
         if out.paper_id and not out.ephemeral and message_id is not None and context:
-            await self.bot.record_post(PostRef(context.channel, str(message_id)), out.paper_id)
+            await self.publisher.shown(PostRef(context.channel, str(message_id)), out.paper_id)
 
     async def reply(self, interaction: Interaction, reply: Reply) -> None:
         """Send a reply the adapter made itself (e.g. a hint about an option); never raises."""

@@ -7,11 +7,11 @@ Both survive a restart, so "More" on an old message keeps working.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
 from paperboy.adapters.discord.custom_ids import Action, Pressed, custom_id
+from paperboy.core.ports import Clock
 from paperboy.core.replies import PageRef
 
 
@@ -24,7 +24,7 @@ class PageRefStore(Protocol):
 
 
 class PageButtons:
-    def __init__(self, refs: PageRefStore, *, clock: Callable[[], datetime]) -> None:
+    def __init__(self, refs: PageRefStore, *, clock: Clock) -> None:
         self._refs = refs
         self._clock = clock
 

@@ -20,7 +20,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.handlers import SlackHandlers
 from paperboy.adapters.slack.http_server import HttpLimits, SlackHttpServer
-from paperboy.adapters.slack.pacing import ChannelPacer
 from paperboy.adapters.slack.permissions import ChannelManagers
 from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
@@ -28,6 +27,7 @@ from paperboy.config import ConfigError, Secrets, SlackSettings
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform
 from paperboy.core.ports import Unreachable
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,9 @@ class SlackAdapter:
     name = "slack"
     platform = Platform.SLACK.value
 
-    def __init__(self, bot: Bot, *, settings: SlackSettings, secrets: Secrets) -> None:
+    def __init__(
+        self, bot: Bot, *, settings: SlackSettings, secrets: Secrets, publisher: Publisher
+    ) -> None:
         check_credentials(settings, secrets)
         self.bot = bot
         self.settings = settings
@@ -64,7 +66,7 @@ class SlackAdapter:
         self.client.retry_handlers.append(
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
         )
-        self.sender = SlackSender(self.client, ChannelPacer(settings.channel_pace_seconds))
+        self.sender = SlackSender(self.client)
         self._signing_secret = secrets.slack_signing_secret
         self.app = AsyncApp(
             name="paperboy",
@@ -78,6 +80,7 @@ class SlackAdapter:
             bot,
             self.sender,
             ChannelManagers(self.client, who=settings.digest_managers),
+            publisher=publisher,
             bot_mention="@paperboy",
         )
         self.handlers.register(self.app)
@@ -104,7 +107,7 @@ class SlackAdapter:
             raise
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
-        """ChannelPoster: one message into a channel (paced); returns its ts.
+        """ChannelPoster: one message into a channel; returns its ts (the publisher paces).
 
         Raises PostFailed, permanent when the channel is gone or closed to the bot."""
         if channel.platform != self.platform:

@@ -2,7 +2,7 @@
 
 Most answers go to the command's (or button's) response URL, ephemeral unless
 the core says otherwise. A public `show` is posted with chat.postMessage, so its
-ts is known and recorded: reactions on it then save the paper. If the bot is not
+ts is known; the publisher records it, so reactions on it save the paper. If the bot is not
 in the channel, the user gets the paper ephemerally with a hint to invite it. An
 export is uploaded into the user's direct messages, never into the channel; a
 `trend` chart is uploaded into the channel, where the question was asked.
@@ -21,8 +21,8 @@ from paperboy.adapters.slack.blocks import MAX_BLOCKS, SlackMessage, context
 from paperboy.adapters.slack.mrkdwn import escape
 from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.sender import NOT_A_MEMBER, SlackPostFailed, SlackSender
-from paperboy.core.bot import Bot
-from paperboy.core.models import Context, PostRef
+from paperboy.core.models import Context
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import (
     SOMETHING_WENT_WRONG,
     FileReply,
@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 
 
 class Answers:
-    def __init__(self, bot: Bot, sender: SlackSender, *, bot_mention: str) -> None:
-        self.bot = bot
+    def __init__(self, publisher: Publisher, sender: SlackSender, *, bot_mention: str) -> None:
+        self.publisher = publisher
         self.sender = sender
         self.bot_mention = bot_mention  # "@paperboy", for the "invite me" hint
 
@@ -98,10 +98,10 @@ class Answers:
     async def _post_in_channel(
         self, reply: PaperPost, context: Context, respond: AsyncRespond
     ) -> None:
-        message = render(reply)
         try:
-            ts = await self.sender.post(context.channel.channel, message)
+            await self.publisher.publish(context.channel, reply)
         except SlackPostFailed as error:
+            message = render(reply)
             if error.code in NOT_A_MEMBER:
                 note = (
                     "I am not in this channel, so only you see this. "
@@ -110,8 +110,6 @@ class Answers:
             else:
                 note = f"I could not post this here ({error}), so only you see it."
             await self.respond(respond, with_note(message, note))
-            return
-        await self.bot.record_post(PostRef(context.channel, ts), reply.card.paper.id)
 
     async def _send_file(self, reply: FileReply, context: Context, respond: AsyncRespond) -> None:
         try:
@@ -130,10 +128,13 @@ class Answers:
         """The chart goes into the channel (or, when it is for the asker alone, into
         their direct messages); if it cannot, the asker gets its summary."""
         try:
-            where = context.channel.channel
             if reply.ephemeral:
                 where = await self.sender.direct_channel(context.user.user)
-            await self.sender.upload_image(where, reply)
+                await self.sender.upload_image(where, reply)
+            else:
+                # A post into the channel like any other: it takes the channel's turn.
+                async with self.publisher.turn(context.channel):
+                    await self.sender.upload_image(context.channel.channel, reply)
         except SlackPostFailed as error:
             log.warning("uploading %s to %s failed: %s", reply.filename, context.channel, error)
             if error.code in NOT_A_MEMBER:

@@ -24,6 +24,7 @@ from paperboy.adapters.slack.permissions import ChannelManagers
 from paperboy.adapters.slack.render import ACTION_PREFIX, render
 from paperboy.adapters.slack.sender import SlackSender
 from paperboy.core.bot import Bot
+from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PageRef, Reply
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,18 @@ _RECENT_EVENTS = 5000
 
 class SlackHandlers:
     def __init__(
-        self, bot: Bot, sender: SlackSender, managers: ChannelManagers, *, bot_mention: str
+        self,
+        bot: Bot,
+        sender: SlackSender,
+        managers: ChannelManagers,
+        *,
+        publisher: Publisher,
+        bot_mention: str,
     ) -> None:
         self.bot = bot
         self.sender = sender
         self.managers = managers
-        self.answers = Answers(bot, sender, bot_mention=bot_mention)
+        self.answers = Answers(publisher, sender, bot_mention=bot_mention)
         self._recent_events: OrderedDict[str, None] = OrderedDict()
         self._running: set[asyncio.Task[Any]] = set()
 

@@ -1,4 +1,4 @@
-"""Sending to Slack through the Web API: channel messages (paced), ephemeral notes, files.
+"""Sending to Slack through the Web API: channel messages, ephemeral notes, files.
 
 Slack's error codes become `PostFailed`: permanent when retrying cannot help (the
 bot was removed, the channel archived, a scope or the token is missing), transient
@@ -16,7 +16,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.blocks import SlackMessage
 from paperboy.adapters.slack.mrkdwn import escape
-from paperboy.adapters.slack.pacing import ChannelPacer
 from paperboy.core.ports import PostFailed
 from paperboy.core.replies import FileReply, ImageReply
 
@@ -80,23 +79,22 @@ def post_failed(error: SlackApiError | aiohttp.ClientError | TimeoutError) -> Sl
 
 
 class SlackSender:
-    def __init__(self, client: AsyncWebClient, pacer: ChannelPacer) -> None:
+    def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
-        self.pacer = pacer
 
     async def post(self, channel_id: str, message: SlackMessage) -> str:
-        """Post into a channel, waiting for the channel's turn; returns the message ts.
+        """Post into a channel; returns the message ts. Callers take the channel's turn
+        first (core/publishing.py).
 
         Raises SlackPostFailed."""
         try:
-            async with self.pacer.turn(channel_id):
-                response = await self.client.chat_postMessage(
-                    channel=channel_id,
-                    text=message.text,
-                    blocks=message.blocks,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
+            response = await self.client.chat_postMessage(
+                channel=channel_id,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             raise post_failed(error) from error
         ts = response.get("ts")
@@ -123,14 +121,14 @@ class SlackSender:
         Raises SlackPostFailed."""
         channel_id = await self.direct_channel(user_id)
         try:
-            async with self.pacer.turn(channel_id):
-                await self.client.files_upload_v2(
-                    channel=channel_id,
-                    content=file.content,
-                    filename=file.filename,
-                    title=file.filename,
-                    initial_comment=escape(file.comment),
-                )
+            # Into the person's own direct messages: one file per command, nothing to pace.
+            await self.client.files_upload_v2(
+                channel=channel_id,
+                content=file.content,
+                filename=file.filename,
+                title=file.filename,
+                initial_comment=escape(file.comment),
+            )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             raise post_failed(error) from error
 
@@ -149,17 +147,17 @@ class SlackSender:
         return channel_id
 
     async def upload_image(self, channel_id: str, image: ImageReply) -> None:
-        """Upload a chart into a channel (paced), with its summary as the comment and its
-        alt text for screen readers. Raises SlackPostFailed."""
+        """Upload a chart into a channel, with its summary as the comment and its alt
+        text for screen readers (the caller takes the channel's turn). Raises
+        SlackPostFailed."""
         try:
-            async with self.pacer.turn(channel_id):
-                await self.client.files_upload_v2(
-                    channel=channel_id,
-                    content=image.png,
-                    filename=image.filename,
-                    title=image.title,
-                    alt_txt=image.alt_text,
-                    initial_comment=escape(image.summary),
-                )
+            await self.client.files_upload_v2(
+                channel=channel_id,
+                content=image.png,
+                filename=image.filename,
+                title=image.title,
+                alt_txt=image.alt_text,
+                initial_comment=escape(image.summary),
+            )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             raise post_failed(error) from error

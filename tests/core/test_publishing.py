@@ -1,0 +1,77 @@
+"""The Publisher: every post into a channel, paced, and recorded when it shows a paper."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+
+from paperboy.core.models import ChannelRef, Paper, PostRef
+from paperboy.core.pacing import PostPacing
+from paperboy.core.ports import PostFailed
+from paperboy.core.publishing import Publisher, Stopped
+from paperboy.core.replies import Card, Notice, PaperPost, Reply
+from paperboy.store import Store
+
+CHANNEL = ChannelRef("discord", "1", "2")
+PAPER = Paper(id="2503.00001", title="A paper", abstract="About things.")
+
+
+class Poster:
+    platform = "discord"
+
+    def __init__(self) -> None:
+        self.sent: list[Reply] = []
+
+    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        self.sent.append(reply)
+        return f"m{len(self.sent)}"
+
+
+def publisher(store: Store, clock: Callable[[], datetime], **pacing: float) -> Publisher:
+    paces = PostPacing(channel_interval=pacing.get("interval", 0.0), rate=pacing.get("rate", 0.0))
+    return Publisher(posts=store.posts, clock=clock, pacing=paces)
+
+
+async def test_a_paper_posted_is_recorded_so_a_reaction_names_it_and_a_notice_is_not(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    await store.papers.upsert([PAPER], at=clock())
+    poster = Poster()
+    out = publisher(store, clock)
+    out.connect(poster)
+
+    header = await out.publish(CHANNEL, Notice("Trending papers", ephemeral=False))
+    paper = await out.publish(CHANNEL, PaperPost(Card(PAPER)))
+
+    assert await store.posts.paper_for(PostRef(CHANNEL, paper)) == PAPER.id
+    assert await store.posts.paper_for(PostRef(CHANNEL, header)) is None
+    assert len(poster.sent) == 2
+
+
+async def test_a_platform_not_connected_is_a_permanent_failure(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    out = publisher(store, clock)
+    assert not out.reaches("discord")
+    with pytest.raises(PostFailed) as failed:
+        await out.publish(CHANNEL, Notice("hello", ephemeral=False))
+    assert failed.value.permanent
+
+
+async def test_a_stop_while_waiting_for_the_channels_turn_posts_nothing(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    poster = Poster()
+    out = publisher(store, clock, interval=60.0)
+    out.connect(poster)
+    await out.publish(CHANNEL, Notice("first", ephemeral=False))
+    stop = asyncio.Event()
+    waiting = asyncio.create_task(out.publish(CHANNEL, PaperPost(Card(PAPER)), stop=stop))
+    await asyncio.sleep(0)
+    stop.set()
+    with pytest.raises(Stopped):
+        await waiting
+    assert len(poster.sent) == 1
