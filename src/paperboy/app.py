@@ -24,7 +24,7 @@ from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.adapters.slack import SlackAdapter
 from paperboy.config import ConfigError, Settings
-from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions
+from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
 from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef
@@ -32,6 +32,7 @@ from paperboy.core.pacing import PostPacing
 from paperboy.core.ports import Clock, DigestCommands, PaperFetcher
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Reply
+from paperboy.core.rich import Rich, code, text
 from paperboy.core.times import checked_time_of_day
 from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestJobs as Jobs
@@ -124,7 +125,7 @@ def build_bot(
     digests: DigestCommands | None = None,
     command_prefix: str = "",
     platform_help: PlatformHelp | None = None,
-    digests_off: str = NO_DIGESTS,
+    digests_off: str | Rich = NO_DIGESTS,
 ) -> Bot:
     return Bot(
         library=core.library,
@@ -147,7 +148,7 @@ def bot_options(
     *,
     command_prefix: str = "",
     platform_help: PlatformHelp | None = None,
-    digests_off: str = NO_DIGESTS,
+    digests_off: str | Rich = NO_DIGESTS,
 ) -> BotOptions:
     return BotOptions(
         page_size=settings.search.page_size,
@@ -175,6 +176,7 @@ def digest_options(settings: Settings) -> DigestOptions:
         grace=timedelta(hours=digest.grace_hours),
         announce_empty=digest.announce_empty,
         preview_cooldown=timedelta(seconds=digest.preview_cooldown_seconds),
+        save_emoji=emoji_glyph(settings.chat.save_emoji),
     )
 
 
@@ -426,8 +428,13 @@ class App:
                 publisher=publisher,
                 stdin=self._stdin,
                 stdout=self._stdout,
-                greeting=f"paperboy: this is the console, as {why}; {papers} papers stored. "
-                "Type `help` for commands, `quit` to leave.",
+                greeting=text(
+                    f"paperboy: this is the console, as {why}; {papers} papers stored. Type ",
+                    code("help"),
+                    " for commands, ",
+                    code("quit"),
+                    " to leave.",
+                ),
                 history=console_history_path(self.settings),
                 files_dir=core.settings.store_path.parent,
             )

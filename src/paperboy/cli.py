@@ -47,6 +47,7 @@ from paperboy.core.ports import (
     Unreachable,
     UpsertCounts,
 )
+from paperboy.core.rich import code, text
 from paperboy.core.searching import Refused, find
 from paperboy.core.text import INVISIBLE_CATEGORIES, clean_text, terminal_text
 from paperboy.progress import Progress
@@ -230,8 +231,12 @@ async def _dispatch(
                     core,
                     fetcher=arxiv,
                     platform_help=CONSOLE_HELP,
-                    digests_off="`paperboy chat` only answers commands: digests come with "
-                    "`paperboy run`, which with no chat tokens is this console with digests.",
+                    digests_off=text(
+                        code("paperboy chat"),
+                        " only answers commands: digests come with ",
+                        code("paperboy run"),
+                        ", which with no chat tokens is this console with digests.",
+                    ),
                 )
                 await console_adapter(
                     core,
@@ -256,7 +261,7 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
         raise UsageError("--limit must be between 1 and 1000")
     found = await find(core.library, text, today=core.clock().date(), limit=limit)
     if isinstance(found, Refused):
-        raise UsageError(found.message.replace("`", ""))
+        raise UsageError(str(found.message))  # the words as typed, code marks and all
     hits = found.hits
     papers = await core.store.papers.get_many([hit.paper_id for hit in hits])
     if not hits and not as_json:

@@ -55,6 +55,8 @@ def test_bad_queries_and_arguments_exit_non_zero_with_one_line(run: Run) -> None
         ("the of and", "only very common or unsearchable words"),
         ("lora vote:>=10", "Did you mean votes:?"),
         ("autor:Durrett", "Did you mean author:?"),
+        # What was typed is shown as typed, its own backticks too; no markup around it.
+        ("lora since:`7d`", "(got `7d`)."),
     ],
 )
 def test_a_query_chat_refuses_is_a_usage_error_with_chats_answer(
@@ -224,9 +226,7 @@ async def test_a_backfill_reports_new_updated_and_unchanged_papers_and_skips_com
     assert refreshed.stdout.strip() == (
         "1 of 1 day fetched: 5 papers (0 new, 0 updated, 5 unchanged)"
     )
-    wider = await asyncio.to_thread(
-        run, "ingest", "--since", "2025-03-12", "--until", "2025-03-13"
-    )
+    wider = await asyncio.to_thread(run, "ingest", "--since", "2025-03-12", "--until", "2025-03-13")
     assert wider.stdout.strip() == (
         "1 of 1 day fetched: no papers listed; 1 day already complete skipped"
     )

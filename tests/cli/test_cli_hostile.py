@@ -83,7 +83,7 @@ def test_search_show_and_export_print_stored_control_codes_harmlessly(
 
     chat = run("chat", stdin="search sneaky\nshow team-666\nreact 1\n")
     assert chat.returncode == 0
-    assert "Mallory  ]0;pwned Jones" in chat.stdout
+    assert "Mallory ]0;pwned Jones" in chat.stdout
     assert not any(code in chat.stdout for code in CONTROL)
 
     exported = run("export", "--platform", "console", "--user", "ada")

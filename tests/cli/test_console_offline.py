@@ -31,7 +31,7 @@ def test_offline_on_the_sample_trending_digest_and_subscribe_show_its_papers(run
 def test_chat_says_digests_come_with_paperboy_run(run: Run) -> None:
     result = run("chat", stdin="subscribe\ndigest\nunsubscribe\n")
     assert result.returncode == 0, result.stderr
-    answer = "`paperboy chat` only answers commands: digests come with `paperboy run`"
+    answer = "paperboy chat only answers commands: digests come with paperboy run,"
     assert result.stdout.count(answer) == 3
 
 
@@ -39,9 +39,15 @@ def test_help_on_the_console_lists_its_own_verbs_and_how_to_react_here(run: Run)
     result = run("chat", stdin="help\nhelp unreact\nhelp bogus\nsaved\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for verb in ("`react N`: save paper [N]", "`unreact N`:", "`more`:", "`quit`:"):
+    for verb in (
+        "• react N: save paper [N]",
+        "• unreact N:",
+        "• more:",
+        "• quit: leave (also exit",
+    ):
         assert verb in out
-    assert "React with 🔖 (or `react N` here) to any paper I post to save it" in out
-    assert "• `unreact 2`" in out  # `help unreact` gives its example
-    assert "There is no command `bogus`." in out
-    assert "Your reading list is empty. React with 🔖 (or `react N` here) to a paper" in out
+    assert "React with 🔖 (or react N here) to any paper I post to save it" in out
+    assert "• unreact 2" in out  # `help unreact` gives its example
+    assert "There is no command bogus." in out
+    assert "Your reading list is empty. React with 🔖 (or react N here) to a paper" in out
+    assert "`" not in out  # code is shown as the words to type, never with markdown marks

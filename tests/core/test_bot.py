@@ -19,6 +19,7 @@ from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperP
 from paperboy.core.text import long_day
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests
+from tests.marked import marked
 from tests.people import ALICE, BOB
 
 LORA_PAPER = "2308.10462"  # Exploring Parameter-Efficient Fine-Tuning Techniques for Code…
@@ -32,6 +33,11 @@ def ids(reply: Reply) -> list[str]:
 def notice(reply: Reply) -> Notice:
     assert isinstance(reply, Notice), reply
     return reply
+
+
+async def said(bot: Bot, line: str) -> str:
+    """The notice `line` gets, as `marked` shows it."""
+    return marked(notice(await bot.handle(line, ALICE)).text)
 
 
 async def test_search_returns_the_best_page_and_a_more_control(bot: Bot) -> None:
@@ -83,7 +89,7 @@ async def test_filters_narrow_the_results(bot: Bot) -> None:
     ],
 )
 async def test_bad_or_empty_searches_get_a_clear_answer(bot: Bot, text: str, answer: str) -> None:
-    assert answer in notice(await bot.handle(text, ALICE)).text
+    assert answer in await said(bot, text)
 
 
 async def test_author_names_are_searchable_words(bot: Bot) -> None:
@@ -109,7 +115,7 @@ async def test_an_author_filter_alone_lists_their_papers_newest_first(
         "2503.00042"
     ]
     nobody = notice(await bot.handle('search author:"Nobody Atall"', ALICE))
-    assert nobody.text.startswith("No papers by Nobody Atall.")
+    assert marked(nobody.text).startswith("No papers by Nobody Atall.")
 
 
 async def test_an_author_listing_pages_on(bot: Bot) -> None:
@@ -126,7 +132,9 @@ async def test_similar_excludes_the_paper_itself(bot: Bot) -> None:
     reply = await bot.handle(f"similar {LORA_PAPER}", ALICE)
     assert LORA_PAPER not in ids(reply)
     assert len(ids(reply)) == 5
-    assert "I don't have 2401.99999" in notice(await bot.handle("similar 2401.99999", ALICE)).text
+    assert "I don't have 2401.99999" in marked(
+        notice(await bot.handle("similar 2401.99999", ALICE)).text
+    )
 
 
 async def test_show_posts_the_whole_abstract_and_offers_to_add_unknown_ids(bot: Bot) -> None:
@@ -135,7 +143,7 @@ async def test_show_posts_the_whole_abstract_and_offers_to_add_unknown_ids(bot: 
     assert reply.detail
     assert not reply.ephemeral
     assert reply.card.paper.id == LORA_PAPER
-    assert "`add 2401.99999`" in notice(await bot.handle("show 2401.99999", ALICE)).text
+    assert "`add 2401.99999`" in await said(bot, "show 2401.99999")
 
 
 @pytest.mark.parametrize(
@@ -157,8 +165,8 @@ async def test_an_unknown_id_that_is_not_arxivs_is_not_offered_to_add(
     bot: Bot, command: str
 ) -> None:
     answer = notice(await bot.handle(command, ALICE))
-    assert "it is not an arXiv id" in answer.text
-    assert "add" not in answer.text
+    assert "it is not an arXiv id" in marked(answer.text)
+    assert "add" not in marked(answer.text)
 
 
 async def test_trending_ranks_recent_featured_papers_by_upvotes(
@@ -175,7 +183,7 @@ async def test_trending_ranks_recent_featured_papers_by_upvotes(
     await library.add_papers(featured, at=now)
     assert ids(await bot.handle("trending", ALICE)) == ["2503.00001", "2503.00002"]
     assert ids(await bot.handle("trending 7", ALICE))[0] == "2503.00003"
-    assert "number of days" in notice(await bot.handle("trending 0", ALICE)).text
+    assert "number of days" in await said(bot, "trending 0")
 
 
 async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_names_it(
@@ -190,7 +198,7 @@ async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_na
         clock=clock,
         options=bot_options_for_tests(),
     )
-    assert "No featured papers yet" in notice(await bot.handle("trending", ALICE)).text
+    assert "No featured papers yet" in await said(bot, "trending")
     latest = now.date() - timedelta(400)  # further back than `trending 365` reaches
     old = [
         Paper(id=f"2401.0000{n}", title=f"Old {n}", abstract="x", featured=latest, upvotes=n)
@@ -214,8 +222,8 @@ async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_na
 
 
 async def test_saving_listing_reading_and_unsaving(bot: Bot) -> None:
-    assert "Saved" in notice(await bot.handle(f"save {LORA_PAPER}", ALICE)).text
-    assert "already" in notice(await bot.handle(f"save {LORA_PAPER}", ALICE)).text
+    assert "Saved" in await said(bot, f"save {LORA_PAPER}")
+    assert "already" in await said(bot, f"save {LORA_PAPER}")
     saved = await bot.handle("saved", ALICE)
     assert isinstance(saved, PaperList)
     assert saved.kind is ListKind.SAVED
@@ -223,31 +231,36 @@ async def test_saving_listing_reading_and_unsaving(bot: Bot) -> None:
     assert [(card.paper.id, card.saved.unread) for card in saved.cards if card.saved] == [
         (LORA_PAPER, True)
     ]
-    assert "Marked" in notice(await bot.handle(f"read {LORA_PAPER}", ALICE)).text
-    assert "already marked read" in notice(await bot.handle(f"read {LORA_PAPER}", ALICE)).text
-    assert "Removed" in notice(await bot.handle(f"unsave {LORA_PAPER}", ALICE)).text
-    assert (
-        "is not on your reading list"
-        in notice(await bot.handle(f"unsave {LORA_PAPER}", ALICE)).text
+    assert "Marked" in await said(bot, f"read {LORA_PAPER}")
+    assert "already marked read" in marked(
+        notice(await bot.handle(f"read {LORA_PAPER}", ALICE)).text
     )
-    assert "empty" in notice(await bot.handle("saved", ALICE)).text
+    assert "Removed" in await said(bot, f"unsave {LORA_PAPER}")
+    assert "is not on your reading list" in marked(
+        notice(await bot.handle(f"unsave {LORA_PAPER}", ALICE)).text
+    )
+    assert "empty" in await said(bot, "saved")
 
 
 async def test_bad_ids_in_reading_list_commands_are_answered(bot: Bot) -> None:
-    assert "I don't have 2401.99999" in notice(await bot.handle("save 2401.99999", ALICE)).text
-    assert "I don't have 2401.99999" in notice(await bot.handle("read 2401.99999", ALICE)).text
+    assert "I don't have 2401.99999" in marked(
+        notice(await bot.handle("save 2401.99999", ALICE)).text
+    )
+    assert "I don't have 2401.99999" in marked(
+        notice(await bot.handle("read 2401.99999", ALICE)).text
+    )
     not_saved = notice(await bot.handle(f"read {LORA_PAPER}", ALICE))
-    assert f"`save {LORA_PAPER}` adds it" in not_saved.text
-    assert "is not a paper id" in notice(await bot.handle("unsave !!!", ALICE)).text
+    assert f"`save {LORA_PAPER}` adds it" in marked(not_saved.text)
+    assert "is not a paper id" in await said(bot, "unsave !!!")
 
 
 async def test_each_person_has_their_own_list(bot: Bot) -> None:
     await bot.handle(f"save {LORA_PAPER}", ALICE)
-    assert "empty" in notice(await bot.handle("saved", BOB)).text
+    assert "empty" in marked(notice(await bot.handle("saved", BOB)).text)
 
 
 async def test_export_is_bibtex_that_parses(bot: Bot) -> None:
-    assert "nothing to export" in notice(await bot.handle("export", ALICE)).text
+    assert "nothing to export" in await said(bot, "export")
     await bot.handle(f"save {LORA_PAPER}", ALICE)
     await bot.handle("save 2005.14165", ALICE)
     reply = await bot.handle("export", ALICE)
@@ -266,13 +279,13 @@ async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(bot: Bot
     await bot.posts.record(post, LORA_PAPER, at=bot.clock())
     added = await bot.on_reaction(post, ALICE.user, [":bookmark:"], added=True)
     assert added is not None
-    assert "Saved" in added.text
+    assert "Saved" in marked(added.text)
     assert await bot.on_reaction(post, ALICE.user, ["bookmark"], added=True) is None  # redelivered
     assert ids(await bot.handle("saved", ALICE)) == [LORA_PAPER]
     removed = await bot.on_reaction(post, ALICE.user, ["🔖"], added=False)
     assert removed is not None
-    assert "Removed" in removed.text
-    assert "empty" in notice(await bot.handle("saved", ALICE)).text
+    assert "Removed" in marked(removed.text)
+    assert "empty" in await said(bot, "saved")
 
 
 async def test_other_reactions_and_other_messages_are_ignored(bot: Bot) -> None:
@@ -281,19 +294,19 @@ async def test_other_reactions_and_other_messages_are_ignored(bot: Bot) -> None:
     assert await bot.on_reaction(post, ALICE.user, ["thumbsup"], added=True) is None
     elsewhere = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.999999")
     assert await bot.on_reaction(elsewhere, ALICE.user, ["bookmark"], added=True) is None
-    assert "empty" in notice(await bot.handle("saved", ALICE)).text
+    assert "empty" in await said(bot, "saved")
 
 
 async def test_help_lists_every_command_and_explains_one(bot: Bot) -> None:
-    text = notice(await bot.handle("help", ALICE)).text
+    text = await said(bot, "help")
     for name in c.COMMAND_NAMES:
         assert f"`{name}" in text
-    assert "since:7d" in notice(await bot.handle("help search", ALICE)).text
+    assert "since:7d" in await said(bot, "help search")
 
 
 @pytest.mark.parametrize("name", c.COMMAND_NAMES)
 async def test_help_on_each_command_gives_examples_that_parse(bot: Bot, name: str) -> None:
-    text = notice(await bot.handle(f"help {name}", ALICE)).text
+    text = await said(bot, f"help {name}")
     examples = re.findall(r"^• `([^`]+)`$", text, re.MULTILINE)
     assert text.startswith(f"`{name}")
     assert examples
@@ -303,7 +316,7 @@ async def test_help_on_each_command_gives_examples_that_parse(bot: Bot, name: st
 
 
 async def test_help_subscribe_explains_the_options_with_examples(bot: Bot) -> None:
-    text = notice(await bot.handle("help subscribe", ALICE)).text
+    text = await said(bot, "help subscribe")
     assert "weekdays skips Saturday and Sunday" in text
     assert "• `subscribe 09:30 Europe/Berlin retrieval agents`" in text
 
@@ -311,11 +324,11 @@ async def test_help_subscribe_explains_the_options_with_examples(bot: Bot) -> No
 async def test_help_on_something_that_is_no_command_says_so(bot: Bot) -> None:
     typo = notice(await bot.handle("help serch", ALICE))
     assert typo.error
-    assert typo.text == (
+    assert marked(typo.text) == (
         "There is no command `serch`. Did you mean `help search`? `help` lists every command."
     )
-    assert not notice(await bot.handle("help", ALICE)).text.startswith("There is no")
-    assert notice(await bot.handle("help xyzzy", ALICE)).text.startswith("There is no command")
+    assert not (await said(bot, "help")).startswith("There is no")
+    assert (await said(bot, "help xyzzy")).startswith("There is no command")
 
 
 async def test_hints_name_the_configured_save_emoji(
@@ -328,10 +341,12 @@ async def test_hints_name_the_configured_save_emoji(
         clock=clock,
         options=bot_options_for_tests(save_emoji=("star", "⭐")),
     )
-    assert notice(await bot.handle("saved", ALICE)).text.startswith(
+    assert (await said(bot, "saved")).startswith(
         "Your reading list is empty. React with ⭐ to a paper I post"
     )
-    assert "React with ⭐ to any paper I post" in notice(await bot.handle("help", ALICE)).text
+    assert "React with ⭐ to any paper I post" in marked(
+        notice(await bot.handle("help", ALICE)).text
+    )
 
 
 class FakeArxiv:
@@ -350,22 +365,26 @@ class FakeArxiv:
 async def test_add_fetches_stores_and_makes_the_paper_searchable(bot: Bot) -> None:
     paper = Paper(id="2106.09685", title="LoRA: Low-Rank Adaptation", abstract="Low-rank adapters.")
     bot.fetcher = FakeArxiv({paper.id: paper})
-    assert "Added" in notice(await bot.handle("add https://arxiv.org/abs/2106.09685v2", ALICE)).text
+    assert "Added" in marked(
+        notice(await bot.handle("add https://arxiv.org/abs/2106.09685v2", ALICE)).text
+    )
     assert ids(await bot.handle("search low-rank adapters", ALICE))[0] == paper.id
-    assert "already have" in notice(await bot.handle("add 2106.09685", ALICE)).text
+    assert "already have" in await said(bot, "add 2106.09685")
 
 
 async def test_add_reports_unknown_papers_and_an_arxiv_outage(bot: Bot) -> None:
     bot.fetcher = FakeArxiv({})
-    assert "arXiv has no paper 2401.99999" in notice(await bot.handle("add 2401.99999", ALICE)).text
+    assert "arXiv has no paper 2401.99999" in marked(
+        notice(await bot.handle("add 2401.99999", ALICE)).text
+    )
     bot.fetcher = FakeArxiv({}, down=True)
     answer = notice(await bot.handle("add 2401.99999", ALICE))
-    assert answer.text == "arXiv did not answer, try again later."
-    assert "not an arXiv id" in notice(await bot.handle("add not-a-paper", ALICE)).text
+    assert marked(answer.text) == "arXiv did not answer, try again later."
+    assert "not an arXiv id" in await said(bot, "add not-a-paper")
 
 
 async def test_digest_commands_say_when_digests_are_off(bot: Bot) -> None:
-    assert "not set up" in notice(await bot.handle("subscribe", ALICE)).text
+    assert "not set up" in await said(bot, "subscribe")
 
 
 async def test_an_unexpected_failure_is_answered_politely_never_raised(
@@ -374,7 +393,7 @@ async def test_an_unexpected_failure_is_answered_politely_never_raised(
     await store.aclose()  # every store call now fails
     answer = notice(await bot.handle("saved", ALICE))
     assert answer.error
-    assert "Traceback" not in answer.text
+    assert "Traceback" not in marked(answer.text)
 
 
 async def test_upvote_changes_reach_the_votes_filter(
@@ -383,3 +402,19 @@ async def test_upvote_changes_reach_the_votes_filter(
     papers = await library.papers.get_many([LORA_PAPER])
     await library.add_papers([dataclasses.replace(papers[LORA_PAPER], upvotes=77)], at=now)
     assert ids(await bot.handle("search code generation votes:>=50", ALICE)) == [LORA_PAPER]
+
+
+async def test_a_save_emoji_configured_by_name_only_is_named_in_hints_never_a_bookmark(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    bot = Bot(
+        library=library,
+        reading_lists=store.reading_lists,
+        posts=store.posts,
+        clock=clock,
+        options=bot_options_for_tests(save_emoji=("star",)),
+    )
+    help_text = await said(bot, "help")
+    assert "React with :star: to any paper I post" in help_text
+    assert "React with :star: to a paper I post" in await said(bot, "saved")
+    assert "🔖" not in help_text + await said(bot, "saved")

@@ -11,6 +11,7 @@ from paperboy.core.models import ChannelRef, Context, PostRef, UserRef
 from paperboy.core.replies import ListKind, Notice, PageRef, PaperList
 from paperboy.store import Store
 from tests.conftest import NOW
+from tests.marked import marked
 from tests.people import ALICE
 
 HERE = ALICE.channel  # slack T1 C1
@@ -73,7 +74,9 @@ async def test_a_channel_where_nothing_was_saved_gets_a_sentence(saves: Store, b
     reply = await bot.handle("top 30", quiet)
 
     assert isinstance(reply, Notice)
-    assert reply.text.startswith("Nobody here saved a paper from my posts in the last 30 days.")
+    assert marked(reply.text).startswith(
+        "Nobody here saved a paper from my posts in the last 30 days."
+    )
 
 
 async def test_a_forged_page_of_top_is_just_top(saves: Store, bot: Bot) -> None:

@@ -16,6 +16,7 @@ from paperboy.store import Store
 from tests.conftest import bot_options_for_tests
 from tests.core.known_store import TODAY as NOW
 from tests.core.known_store import known_library
+from tests.marked import marked
 
 # NOW is Thursday 13 March 2025: the last four weeks start on these Mondays.
 MONDAYS = (date(2025, 2, 17), date(2025, 2, 24), date(2025, 3, 3), date(2025, 3, 10))
@@ -77,7 +78,7 @@ async def test_nothing_to_draw_gets_a_sentence(
         assert isinstance(data, TrendData)
     else:
         assert isinstance(data, Notice)
-        assert answer in data.text
+        assert answer in marked(data.text)
 
 
 async def test_a_window_without_dated_papers_gets_a_sentence(store: Store) -> None:
@@ -87,7 +88,7 @@ async def test_a_window_without_dated_papers_gets_a_sentence(store: Store) -> No
     answer = await later.data(("diffusion",), 26)
 
     assert isinstance(answer, Notice)
-    assert answer.text == (
+    assert marked(answer.text) == (
         "No stored paper is dated in the last 26 weeks. "
         "Try a longer span, e.g. `trend diffusion 156`."
     )

@@ -7,6 +7,7 @@ from datetime import time
 import pytest
 
 from paperboy.digest.arguments import ArgumentError, SubscriptionSpec, parse_subscription
+from tests.marked import marked
 
 
 def parse(text: str) -> SubscriptionSpec | ArgumentError:
@@ -48,7 +49,7 @@ def test_a_timezone_without_a_time_and_topics_alone_work() -> None:
 def test_bad_arguments_name_what_was_wrong(text: str, message: str) -> None:
     result = parse(text)
     assert isinstance(result, ArgumentError)
-    assert message in result.message
+    assert message in marked(result.message)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +115,7 @@ def test_what_looks_like_a_zone_or_time_but_is_none_is_refused_with_a_hint(
 ) -> None:
     result = parse(text)
     assert isinstance(result, ArgumentError), result
-    assert hint in result.message
+    assert hint in marked(result.message)
 
 
 def test_a_default_timezone_setting_is_stored_in_its_canonical_spelling() -> None:

@@ -13,6 +13,7 @@ from paperboy.core.ports import PostFailed
 from paperboy.core.replies import Notice, Reply
 from paperboy.store import Store
 from tests.digest.test_service import ADMIN, CHANNEL, OTHER, PAPERS, Clock, Poster, service
+from tests.marked import marked
 
 MEMBER = Context(UserRef("discord", "G1", "U2"), CHANNEL, can_post=True)  # not a manager
 MUTED_MANAGER = dataclasses.replace(ADMIN, can_post=False)  # manages, may not post here
@@ -34,7 +35,7 @@ async def library(store: Store, sample_papers: list[Paper], wall: Clock) -> Libr
 
 def text(reply: Reply) -> str:
     assert isinstance(reply, Notice), reply
-    return reply.text
+    return marked(reply.text)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +55,7 @@ async def test_a_preview_is_refused_to_anyone_who_does_not_manage_or_may_not_pos
     assert isinstance(reply, Notice)
     assert reply.error
     assert reply.ephemeral
-    assert reply.text.startswith(answer)
+    assert marked(reply.text).startswith(answer)
     assert poster.sent == {}
 
 

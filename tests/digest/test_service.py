@@ -24,6 +24,7 @@ from paperboy.core.replies import Notice, PaperPost, Reply
 from paperboy.digest.service import DigestService, WeeklyJobs
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests
+from tests.marked import marked
 
 DAY = date(2025, 3, 13)  # a Thursday
 CHANNEL = ChannelRef("slack", "T1", "C1")
@@ -60,7 +61,7 @@ class Poster:
         return [r.card.paper.id for r in self.sent.get(channel, []) if isinstance(r, PaperPost)]
 
     def headers(self, channel: ChannelRef) -> list[str]:
-        return [r.text for r in self.sent.get(channel, []) if isinstance(r, Notice)]
+        return [marked(r.text) for r in self.sent.get(channel, []) if isinstance(r, Notice)]
 
 
 @dataclass
@@ -154,7 +155,7 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
     reply = await subscribe(digests, "07:30 Europe/Berlin diffusion papers:3 votes:20 weekdays")
     assert isinstance(reply, Notice)
     assert not reply.ephemeral
-    assert reply.text == (
+    assert marked(reply.text) == (
         "This channel gets a daily digest weekdays at 07:30 Europe/Berlin, up to 3 papers, "
         "with at least 20 upvotes, about “diffusion”. Next: Fri 14 Mar 07:30 Europe/Berlin. "
         "Today's would hold 2 papers; `digest` previews it here now."
@@ -169,7 +170,7 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
     )
     assert jobs.scheduled[CHANNEL] == stored
     again = await subscribe(digests, "18:00")
-    assert "every day at 18:00 UTC" in again.text  # type: ignore[union-attr]
+    assert "every day at 18:00 UTC" in marked(again.text)  # type: ignore[union-attr]
     assert (await store.subscriptions.get(CHANNEL)).time == time(18, 0)  # type: ignore[union-attr]
 
 
@@ -189,7 +190,7 @@ async def test_zone_names_and_utc_offsets_are_timezones_that_survive_the_store(
     digests = service(store, library, Poster(), wall, jobs)
     reply = await subscribe(digests, arguments)
     assert isinstance(reply, Notice)
-    assert reply.text.startswith(
+    assert marked(reply.text).startswith(
         f"This channel gets a daily digest every day at 09:30 {zone}, up to 5 papers, "
         f"on any topic. Next: {upcoming} {zone}."
     )
@@ -221,7 +222,7 @@ async def test_subscribing_says_when_nothing_lately_matches(
     digests = service(store, library, Poster(), wall)
     reply = await subscribe(digests, "09:00 UTC diffusion votes:1000")
     assert isinstance(reply, Notice)
-    assert reply.text.endswith("No paper featured lately matches it yet.")
+    assert marked(reply.text).endswith("No paper featured lately matches it yet.")
 
 
 async def only_the_sample(store: Store, sample_papers: list[Paper], wall: Clock) -> Library:
@@ -242,9 +243,9 @@ async def test_on_the_bundled_sample_alone_subscribe_says_why_digests_stay_empty
     digests = service(store, await only_the_sample(store, sample_papers, wall), Poster(), wall)
     reply = await subscribe(digests)
     assert isinstance(reply, Notice)
-    assert "The latest papers I have were featured on Thu 13 Mar 2025." in reply.text
-    assert "stays empty until the Daily Papers feed brings newer ones" in reply.text
-    assert reply.text.endswith("`digest` shows what one looks like.")
+    assert "The latest papers I have were featured on Thu 13 Mar 2025." in marked(reply.text)
+    assert "stays empty until the Daily Papers feed brings newer ones" in marked(reply.text)
+    assert marked(reply.text).endswith("`digest` shows what one looks like.")
 
 
 async def test_on_the_bundled_sample_alone_a_preview_shows_its_day_and_names_it(
@@ -255,7 +256,7 @@ async def test_on_the_bundled_sample_alone_a_preview_shows_its_day_and_names_it(
     digests = service(store, await only_the_sample(store, sample_papers, wall), poster, wall)
     answer = await digests.preview(ADMIN)
     assert isinstance(answer, Notice)
-    assert answer.text.startswith(
+    assert marked(answer.text).startswith(
         "Posted a preview digest of 5 papers from Thu 13 Mar 2025, the latest featured day I have."
     )
     assert poster.headers(CHANNEL) == ["Preview · Trending papers — Thu 13 Mar · 5 papers"]
@@ -272,10 +273,10 @@ async def test_unsubscribe_stops_it(store: Store, library: Library, wall: Clock)
     jobs = Jobs()
     digests = service(store, library, Poster(), wall, jobs)
     await subscribe(digests)
-    assert "no longer" in (await digests.unsubscribe(ADMIN)).text  # type: ignore[union-attr]
+    assert "no longer" in marked((await digests.unsubscribe(ADMIN)).text)  # type: ignore[union-attr]
     assert await store.subscriptions.get(CHANNEL) is None
     assert CHANNEL not in jobs.scheduled
-    assert "has no daily digest" in (await digests.unsubscribe(ADMIN)).text  # type: ignore[union-attr]
+    assert "has no daily digest" in marked((await digests.unsubscribe(ADMIN)).text)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -293,7 +294,7 @@ async def test_bad_subscriptions_are_answered_and_change_nothing(
     reply = await subscribe(digests, arguments)
     assert isinstance(reply, Notice)
     assert reply.error
-    assert answer in reply.text
+    assert answer in marked(reply.text)
     assert await store.subscriptions.get(CHANNEL) is None
 
 
@@ -302,7 +303,7 @@ async def test_only_channel_managers_may_change_the_digest_when_the_platform_say
 ) -> None:
     digests = service(store, library, Poster(), wall)
     guest = Context(UserRef("discord", "G1", "U2"), CHANNEL, can_manage_channel=False)
-    assert "Only people who can manage" in (await digests.subscribe(guest, "")).text  # type: ignore[union-attr]
+    assert "Only people who can manage" in marked((await digests.subscribe(guest, "")).text)  # type: ignore[union-attr]
     assert await store.subscriptions.get(CHANNEL) is None
 
 
@@ -529,7 +530,7 @@ async def test_a_preview_does_not_count_as_the_days_digest(
     digests = service(store, library, poster, wall)
     await subscribe(digests, "09:00 UTC papers:2")
     answer = await digests.preview(ADMIN)
-    assert "Posted a preview digest of 2 papers" in answer.text  # type: ignore[union-attr]
+    assert "Posted a preview digest of 2 papers" in marked(answer.text)  # type: ignore[union-attr]
     await digests.run_for_day(CHANNEL, DAY)
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"] * 2
 

@@ -27,6 +27,7 @@ from paperboy.digest.weekly import (
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests
 from tests.digest.test_service import Clock, Poster, service
+from tests.marked import marked
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
 ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL, can_post=True, can_manage_channel=True)
@@ -60,7 +61,7 @@ def test_the_weekly_grammar(arguments: str, expected: WeeklySpec) -> None:
 def test_bad_weekly_arguments_get_a_short_answer(arguments: str, answer: str) -> None:
     result = parse_weekly(arguments, default_time=time(9, 0), default_timezone="UTC")
     assert isinstance(result, ArgumentError)
-    assert answer in result.message
+    assert answer in marked(result.message)
 
 
 def test_a_weekly_list_fires_once_a_week_on_its_local_day_across_dst() -> None:
@@ -109,7 +110,7 @@ async def library(store: Store, sample_papers: list[object], wall: Clock) -> Lib
 def weekly_service(
     store: Store, library: Library, poster: Poster, wall: Clock, jobs: WeeklyJobs
 ) -> DigestService:
-    return service(store, library, poster, wall, weekly_jobs=jobs)
+    return service(store, library, poster, wall, weekly_jobs=jobs, save_emoji="⭐")
 
 
 async def a_save_from_a_post(store: Store, wall: Clock) -> None:
@@ -128,7 +129,7 @@ async def test_subscribing_schedules_the_weekly_list_and_says_when(
 
     assert isinstance(reply, Notice)
     assert not reply.ephemeral
-    assert reply.text == (
+    assert marked(reply.text) == (
         "This channel gets the papers saved most here in the past week every Friday at "
         "16:00 Europe/Berlin. Next: Fri 14 Mar 16:00 Europe/Berlin."
     )
@@ -205,7 +206,8 @@ async def test_a_week_without_saves_says_so_in_the_channel(
     await digests.weekly_top.run_for_day(CHANNEL, date(2025, 3, 17))  # type: ignore[union-attr]
 
     assert poster.headers(CHANNEL) == [
-        "Nobody here saved a paper from my posts in the last 7 days. React with 🔖 to a "
+        # The configured save emoji, never a hard-coded one.
+        "Nobody here saved a paper from my posts in the last 7 days. React with ⭐ to a "
         "paper I post (or press Save) to save it."
     ]
 
@@ -229,13 +231,13 @@ async def test_unsubscribe_top_stops_only_the_weekly_list(
     stopped = await bot.handle("unsubscribe top", ADMIN)
 
     assert isinstance(stopped, Notice)
-    assert stopped.text == "This channel will no longer get a weekly list."
+    assert marked(stopped.text) == "This channel will no longer get a weekly list."
     assert CHANNEL not in jobs.scheduled
     assert await store.weekly_top.get(CHANNEL) is None
     assert await store.subscriptions.get(CHANNEL) is not None
     again = await bot.handle("unsubscribe top", ADMIN)
     assert isinstance(again, Notice)
-    assert again.text == "This channel has no weekly list."
+    assert marked(again.text) == "This channel has no weekly list."
 
 
 async def test_only_channel_managers_change_the_weekly_list(
@@ -259,7 +261,7 @@ async def test_a_bot_without_weekly_jobs_says_so(
     reply: Reply = await digests.subscribe(ADMIN, "top weekly")
 
     assert isinstance(reply, Notice)
-    assert reply.text == "Weekly lists are not set up on this bot."
+    assert marked(reply.text) == "Weekly lists are not set up on this bot."
 
 
 async def test_a_manager_who_may_not_post_here_is_told_privately(

@@ -18,6 +18,7 @@ from tests.conftest import bot_options_for_tests
 from tests.fakes.paper_fixtures import ArxivRecord
 from tests.fakes.paper_sources import PaperSourceSimulator, status
 from tests.fakes.source_clock import FakeClock
+from tests.marked import marked
 
 ME = Context(
     UserRef("console", "local", "me"), ChannelRef("console", "local", "console"), can_post=True
@@ -79,7 +80,9 @@ async def test_add_accepts_every_reference_form(
     the_bot, _ = bot
     reply = await the_bot.handle(f"add {ref}", ME)
     assert isinstance(reply, Notice)
-    assert reply.text.startswith("Added “LoRA: Low-Rank Adaptation of Large Language Models”")
+    assert marked(reply.text).startswith(
+        "Added “LoRA: Low-Rank Adaptation of Large Language Models”"
+    )
     found = await the_bot.handle("search low-rank adaptation", ME)
     assert isinstance(found, PaperList)
     assert found.cards[0].paper.authors == ("Edward J. Hu", "Yelong Shen")
@@ -89,7 +92,7 @@ async def test_add_takes_old_style_ids(bot: tuple[Bot, PaperSourceSimulator]) ->
     the_bot, _ = bot
     reply = await the_bot.handle("add https://arxiv.org/abs/cs/0112017", ME)
     assert isinstance(reply, Notice)
-    assert "cs/0112017" in reply.text
+    assert "cs/0112017" in marked(reply.text)
 
 
 async def test_an_unknown_or_malformed_paper_is_no_such_paper(
@@ -100,7 +103,7 @@ async def test_an_unknown_or_malformed_paper_is_no_such_paper(
     for ref in ("2401.99999", "2401.00001"):
         reply = await the_bot.handle(f"add {ref}", ME)
         assert isinstance(reply, Notice)
-        assert reply.text == f"arXiv has no paper {ref}."
+        assert marked(reply.text) == f"arXiv has no paper {ref}."
 
 
 async def test_arxiv_down_gets_a_one_line_try_again_later(
@@ -110,5 +113,5 @@ async def test_arxiv_down_gets_a_one_line_try_again_later(
     sim.arxiv.fail_always(status(503))
     reply = await the_bot.handle("add 2106.09685", ME)
     assert isinstance(reply, Notice)
-    assert reply.text == "arXiv did not answer, try again later."
+    assert marked(reply.text) == "arXiv did not answer, try again later."
     assert await store.papers.get("2106.09685") is None

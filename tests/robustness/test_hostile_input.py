@@ -18,6 +18,7 @@ from paperboy.core.replies import Card, FileReply, ImageReply, Notice, PaperList
 from paperboy.core.text import clean_text
 from paperboy.search import make_snippet
 from paperboy.store import Store
+from tests.marked import marked
 from tests.people import ALICE
 
 MAX_ANSWER_CHARS = 600
@@ -66,9 +67,11 @@ def quiet_bot(bot: Bot) -> Bot:
 
 def check_answer(reply: Reply) -> None:
     if isinstance(reply, Notice):
-        assert reply.text
-        assert "Traceback" not in reply.text
-        assert len(reply.text) <= MAX_ANSWER_CHARS or reply.text.startswith("Commands:")
+        assert marked(reply.text)
+        assert "Traceback" not in marked(reply.text)
+        assert len(marked(reply.text)) <= MAX_ANSWER_CHARS or marked(reply.text).startswith(
+            "Commands:"
+        )
     elif isinstance(reply, ImageReply):  # a `trend` chart: a picture and its words
         assert reply.png.startswith(b"\x89PNG\r\n\x1a\n")
         assert reply.summary
@@ -97,7 +100,7 @@ async def test_any_command_text_gets_an_answer_never_an_exception(
 async def test_huge_input_is_refused_quickly_with_its_size(bot: Bot, size: int) -> None:
     reply = await bot.handle("search " + "a" * size, ALICE)
     assert isinstance(reply, Notice)
-    assert "too long" in reply.text
+    assert "too long" in marked(reply.text)
 
 
 async def test_sql_in_a_query_is_just_words(bot: Bot, store: Store) -> None:

@@ -36,7 +36,7 @@ async def test_sigkill_at_random_points_keeps_every_acknowledged_save(
     for _round in range(4):
         process = await start_paperboy(cli_env, "chat")
         assert process.stdin is not None
-        await read_until(process, "type `help`")
+        await read_until(process, "type help for commands")
         for paper_id in rng.sample(SAMPLE_IDS, rng.randint(1, 5)):
             process.stdin.write(f"save {paper_id}\n".encode())
             await process.stdin.drain()

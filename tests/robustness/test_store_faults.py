@@ -14,6 +14,7 @@ from paperboy.core.library import Library
 from paperboy.core.replies import Notice, PaperList
 from paperboy.store import Database, Store
 from tests.conftest import bot_options_for_tests
+from tests.marked import marked
 from tests.people import ALICE
 
 PAPER = "2308.10462"
@@ -47,9 +48,9 @@ async def test_a_locked_database_gets_try_again_shortly_and_then_works(
         other.execute("BEGIN EXCLUSIVE")
         answer = await bot.handle(f"save {PAPER}", ALICE)
         assert isinstance(answer, Notice)
-        assert answer.text == "My database is unavailable right now; try again shortly."
+        assert marked(answer.text) == "My database is unavailable right now; try again shortly."
         other.execute("ROLLBACK")
-        assert "Saved" in (await bot.handle(f"save {PAPER}", ALICE)).text  # type: ignore[union-attr]
+        assert "Saved" in marked((await bot.handle(f"save {PAPER}", ALICE)).text)  # type: ignore[union-attr]
     finally:
         other.close()
         await store.aclose()
@@ -65,7 +66,7 @@ async def test_a_lock_shorter_than_the_busy_timeout_is_simply_waited_out(
         release = asyncio.get_running_loop().call_later(0.5, other.execute, "ROLLBACK")
         answer = await bot.handle(f"save {PAPER}", ALICE)
         release.cancel()
-        assert "Saved" in answer.text  # type: ignore[union-attr]
+        assert "Saved" in marked(answer.text)  # type: ignore[union-attr]
     finally:
         other.close()
         await store.aclose()
@@ -86,14 +87,14 @@ async def test_a_full_disk_writes_nothing_and_recovers(
         await set_max_pages(store, pages)  # no room to grow
         for n in range(len(sample_papers)):  # fill the free space left on the last pages
             answer = await bot.handle(f"save {sample_papers[n].id}", ALICE)
-            if "unavailable" in answer.text:  # type: ignore[union-attr]
+            if "unavailable" in marked(answer.text):  # type: ignore[union-attr]
                 break
         else:
             raise AssertionError("the database never filled up")
         saved_before = await store.reading_lists.count(ALICE.user)
         assert saved_before == n
         await set_max_pages(store, 1073741823)
-        assert "Saved" in (await bot.handle(f"save {sample_papers[n].id}", ALICE)).text  # type: ignore[union-attr]
+        assert "Saved" in marked((await bot.handle(f"save {sample_papers[n].id}", ALICE)).text)  # type: ignore[union-attr]
         listed = await bot.handle("saved", ALICE)
         assert isinstance(listed, PaperList)
         assert await store.db.integrity_ok()

@@ -1,7 +1,7 @@
 """The console adapter: the bot on stdin/stdout, for a fresh machine, demos, scripts.
 
 Every paper it prints is numbered like a chat message, so `react 2` saves the
-second one (as a 🔖 reaction would) and `unreact 2` unsaves it. `more` pages
+second one (as a reaction with the save emoji would) and `unreact 2` unsaves it. `more` pages
 the last list. Lines come through a `Terminal`: from a pipe as they come, from a
 person with line editing, history and a prompt that nothing is printed over. A
 chart (`trend`) is written as a PNG into `files_dir` (the data directory, as the
@@ -33,8 +33,8 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
-from paperboy.core.team_top import saves_label
-from paperboy.core.text import clean_text, short_authors, terminal_text
+from paperboy.core.rich import Rich, code, text
+from paperboy.core.text import clean_text, terminal_text
 from paperboy.search import Snippet
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 WORKSPACE = "local"
 CHANNEL = ChannelRef(Platform.CONSOLE.value, WORKSPACE, "console")
 _QUIT = {"quit", "exit", ":q"}
-GREETING = "paperboy: type `help` for commands, `quit` to leave."
+GREETING = text("paperboy: type ", code("help"), " for commands, ", code("quit"), " to leave.")
 
 # The console's own verbs, for `help`: a reaction here is typed.
 CONSOLE_HELP = PlatformHelp(
@@ -61,10 +61,15 @@ CONSOLE_HELP = PlatformHelp(
             examples=("unreact 2",),
         ),
         HelpEntry("more", "more", "the next page of the last list", examples=("more",)),
-        HelpEntry("quit", "quit", "leave (also `exit` or Ctrl-D)", examples=("quit",)),
+        HelpEntry(
+            "quit",
+            "quit",
+            text("leave (also ", code("exit"), " or Ctrl-D)"),
+            examples=("quit",),
+        ),
     ),
-    react="or `react N` here",
-    unreact="or `unreact N` here",
+    react=text("or ", code("react N"), " here"),
+    unreact=text("or ", code("unreact N"), " here"),
 )
 
 
@@ -81,7 +86,7 @@ class ConsoleAdapter:
         stdout: TextIO | None = None,
         user: str | None = None,
         session: str = "",
-        greeting: str = "",
+        greeting: str | Rich = "",
         history: Path | None = None,
         files_dir: Path | None = None,
     ) -> None:
@@ -128,7 +133,7 @@ class ConsoleAdapter:
             await self._task
 
     async def _answer_lines(self, lines: asyncio.Queue[str | None]) -> None:
-        await self._write(self._greeting)
+        await self._write(plain_text(self._greeting))
         while True:
             self._terminal.ready()
             line = await lines.get()
@@ -207,7 +212,7 @@ class ConsoleAdapter:
                     await self.publisher.shown(PostRef(CHANNEL, last), card.paper.id)
                     parts.append(render_card(card, number))
                 if reply.more is not None:
-                    parts.append("More: type `more`.\n")
+                    parts.append(plain_text(text("More: type ", code("more"), ".\n")))
             elif isinstance(reply, PaperPost):
                 number, last = self._number()  # recorded by the publisher
                 parts.append(render_card(reply.card, number, detail=reply.detail))
@@ -215,7 +220,7 @@ class ConsoleAdapter:
                 parts.append(f"{reply.comment} ({reply.filename}):\n")
                 parts.append(reply.content.decode("utf-8", "replace"))
             elif isinstance(reply, Notice):
-                parts.append(reply.text + "\n")
+                parts.append(plain_text(reply.text) + "\n")
             self._emit("".join(parts))
             return last
 
@@ -253,27 +258,22 @@ class ConsoleAdapter:
         self._terminal.write(terminal_text(text))
 
 
+def plain_text(value: str | Rich) -> str:
+    """Typed text for a terminal: the words as they are, code without marks (a
+    person types what it shows), no other platform's syntax."""
+    return str(value)
+
+
 def render_card(card: Card, number: int, *, detail: bool = False) -> str:
     paper = card.paper
-    mark = ""
-    if card.saved is not None:
-        mark = " (unread)" if card.saved.unread else " (read)"
-    facts = [paper.id]
-    if paper.authors:
-        facts.append(short_authors(paper.authors))
-    if paper.date:
-        facts.append(paper.date.isoformat())
-    if paper.upvotes:
-        facts.append(f"▲ {paper.upvotes}")
-    if card.saves is not None:
-        mark += f" (🔖 {saves_label(card.saves)})"
-    lines = [f"[{number}] {_one_line(paper.title)}{mark}", "    " + " · ".join(facts)]
+    mark = f" ({card.status})" if card.status else ""
+    lines = [f"[{number}] {card.title}{mark}", "    " + _one_line(plain_text(card.facts))]
     if detail:
         lines.append("    " + _one_line(paper.abstract))
     elif card.snippet:
         lines.append("    " + render_snippet(card.snippet))
-    if paper.url:
-        lines.append("    " + _one_line(paper.url))
+    if card.url:
+        lines.append("    " + _one_line(card.url))
     return "\n".join(lines) + "\n"
 
 

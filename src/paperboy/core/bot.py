@@ -39,6 +39,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
+from paperboy.core.rich import Rich, code, text
 from paperboy.core.searching import Refused, find
 from paperboy.core.team_top import TeamTop
 from paperboy.core.text import long_day, quote_title
@@ -61,7 +62,7 @@ class BotOptions:
     # The adapter's own verbs and its way to react, for help and hints.
     platform_help: PlatformHelp = field(default_factory=PlatformHelp)
     # The answer to subscribe, unsubscribe and digest where no digest service runs.
-    digests_off: str = NO_DIGESTS
+    digests_off: str | Rich = NO_DIGESTS
 
 
 class Bot:
@@ -197,20 +198,20 @@ class Bot:
 
     @property
     def save_emoji_glyph(self) -> str:
-        """The save emoji as people see it (the first configured one that is not a name)."""
-        return next((e for e in self.options.save_emoji if not e.isascii()), "🔖")
+        """The save emoji as people see it (see `emoji_glyph`)."""
+        return emoji_glyph(self.options.save_emoji)
 
     def help(self, topic: str = "") -> Notice:
         platform = self.options.platform_help
-        text = help_text(
+        answer = help_text(
             prefix=self.options.command_prefix,
             save_emoji=self.save_emoji_glyph,
             topic=topic,
             platform=platform,
         )
-        if text is None:
+        if answer is None:
             return Notice(unknown_topic(topic, platform), error=True)
-        return Notice(text)
+        return Notice(answer)
 
     def _digests_off(self) -> Notice:
         return Notice(self.options.digests_off, error=True)
@@ -263,8 +264,12 @@ class Bot:
         latest = await self.library.papers.latest_featured_day(on_or_before=today)
         if latest is None:
             return Notice(
-                "No featured papers yet: `trending` lists papers from the Hugging Face "
-                "Daily Papers feed, which arrive with the daily ingest."
+                text(
+                    "No featured papers yet: ",
+                    code("trending"),
+                    " lists papers from the Hugging Face Daily Papers feed, which arrive "
+                    "with the daily ingest.",
+                )
             )
         if latest < since:
             # Nothing featured in the span (the feed is late or unreachable, or the store
@@ -286,7 +291,11 @@ class Bot:
     async def _add(self, paper_id: str) -> Reply:
         known = await self.library.papers.get(paper_id)
         if known is not None:
-            return Notice(f"I already have {quote_title(known)}. `show {paper_id}` shows it.")
+            return Notice(
+                text(
+                    f"I already have {quote_title(known)}. ", code(f"show {paper_id}"), " shows it."
+                )
+            )
         if self.fetcher is None:
             return Notice("Adding papers from arXiv is not set up on this bot.", error=True)
         try:
@@ -296,7 +305,18 @@ class Bot:
         if paper is None:
             return Notice(f"arXiv has no paper {paper_id}.", error=True)
         await self.library.add_papers([paper], at=self.clock())
-        return Notice(f"Added {quote_title(paper)} ({paper.id}). `show {paper.id}` shows it.")
+        return Notice(
+            text(
+                f"Added {quote_title(paper)} ({paper.id}). ", code(f"show {paper.id}"), " shows it."
+            )
+        )
+
+
+def emoji_glyph(names: tuple[str, ...]) -> str:
+    """The first configured emoji that is not a name ("🔖"), else the first name as
+    chat platforms write it (":bookmark:")."""
+    glyph = next((e for e in names if not e.isascii()), None)
+    return glyph or next((f":{e.strip(':')}:" for e in names if e.strip(":")), "")
 
 
 def normalize_emoji(name: str) -> str:

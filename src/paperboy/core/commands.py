@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from paperboy.core import rich
 from paperboy.core.ids import parse_arxiv_ref
-from paperboy.core.text import clean_text, inline_code
+from paperboy.core.text import clean_text
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 
 MAX_DAYS = 365
@@ -131,7 +132,7 @@ Command = (
 
 @dataclass(frozen=True, slots=True)
 class ParseError:
-    message: str
+    message: rich.Rich
 
 
 COMMAND_NAMES = (
@@ -184,18 +185,32 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return (
             Search(rest)
             if rest
-            else ParseError("What should I search for? Try `search lora fine-tuning`.")
+            else ParseError(
+                rich.text(
+                    "What should I search for? Try ", rich.code("search lora fine-tuning"), "."
+                )
+            )
         )
     if name in PAPER_COMMANDS:
         return _with_paper_id(name, rest)
     if name == "add":
         if not rest:
-            return ParseError("Which paper? Try `add 2403.12345` or an arxiv.org link.")
+            return ParseError(
+                rich.text(
+                    "Which paper? Try ", rich.code("add 2403.12345"), " or an arxiv.org link."
+                )
+            )
         paper_id = parse_arxiv_ref(rest)
         if paper_id is None:
             return ParseError(
-                f"{inline_code(rest)} is not an arXiv id or link. Try `add 2403.12345` or "
-                "`add https://arxiv.org/abs/2403.12345`."
+                rich.text(
+                    rich.code(rest),
+                    " is not an arXiv id or link. Try ",
+                    rich.code("add 2403.12345"),
+                    " or ",
+                    rich.code("add https://arxiv.org/abs/2403.12345"),
+                    ".",
+                )
             )
         return Add(paper_id)
     if name == "trending":
@@ -206,14 +221,21 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return _top(rest)
     if name in _NO_ARGUMENT:
         if rest:
-            return ParseError(f"`{name}` takes no arguments. Try `{name}`.")
+            return ParseError(
+                rich.text(rich.code(name), " takes no arguments. Try ", rich.code(name), ".")
+            )
         return _NO_ARGUMENT[name]()
     if name == "subscribe":
         return Subscribe(rest)
     if name == "unsubscribe":
         if rest and rest.lower() != "top":
             return ParseError(
-                "`unsubscribe` stops the daily digest; `unsubscribe top` the weekly list."
+                rich.text(
+                    rich.code("unsubscribe"),
+                    " stops the daily digest; ",
+                    rich.code("unsubscribe top"),
+                    " the weekly list.",
+                )
             )
         return Unsubscribe(rest.lower())
     if name == "help":
@@ -223,10 +245,14 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
 
 def _with_paper_id(name: str, rest: str) -> Command | ParseError:
     if not rest:
-        return ParseError(f"Which paper? Try `{name} 2403.12345`.")
+        return ParseError(rich.text("Which paper? Try ", rich.code(f"{name} 2403.12345"), "."))
     paper_id = parse_arxiv_ref(rest) or (rest if _looks_like_local_id(rest) else None)
     if paper_id is None:
-        return ParseError(f"{inline_code(rest)} is not a paper id. Try `{name} 2403.12345`.")
+        return ParseError(
+            rich.text(
+                rich.code(rest), " is not a paper id. Try ", rich.code(f"{name} 2403.12345"), "."
+            )
+        )
     command: Command = PAPER_COMMANDS[name](paper_id)
     return command
 
@@ -242,7 +268,12 @@ def _trending(rest: str) -> Command | ParseError:
     days = rest.removesuffix("d") if rest.endswith("d") else rest
     if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
         return ParseError(
-            f"`trending` takes a number of days from 1 to {MAX_DAYS}, e.g. `trending 7`."
+            rich.text(
+                rich.code("trending"),
+                f" takes a number of days from 1 to {MAX_DAYS}, e.g. ",
+                rich.code("trending 7"),
+                ".",
+            )
         )
     return Trending(int(days))
 
@@ -250,27 +281,34 @@ def _trending(rest: str) -> Command | ParseError:
 def _trend(rest: str) -> Command | ParseError:
     """`trend diffusion, agents 52`: comma-separated topics, then optionally a number of
     weeks (a last word of digits, or digits and "w")."""
-    example = "e.g. `trend diffusion, agents` or `trend diffusion 52`"
+    example = rich.text(
+        "e.g. ", rich.code("trend diffusion, agents"), " or ", rich.code("trend diffusion 52")
+    )
     words = rest.rsplit(" ", 1)
     weeks = DEFAULT_WEEKS
     if len(words) == 2 and re.fullmatch(r"\d+w?", words[1].lower()):
         count = words[1].lower().removesuffix("w")
         if not count.isdigit() or not 1 <= int(count) <= MAX_WEEKS:
-            return ParseError(f"`trend` takes 1 to {MAX_WEEKS} weeks, {example}.")
+            return ParseError(
+                rich.text(rich.code("trend"), f" takes 1 to {MAX_WEEKS} weeks, ", example, ".")
+            )
         rest, weeks = words[0], int(count)
     elif re.fullmatch(r"\d+w?", rest.lower()):
-        return ParseError(f"Which topic? Name one before the weeks, {example}.")
+        return ParseError(rich.text("Which topic? Name one before the weeks, ", example, "."))
     topics: dict[str, str] = {}  # the first spelling of each, ignoring case
     for part in rest.split(","):
         topic = " ".join(part.split())
         if topic:
             topics.setdefault(topic.lower(), topic)
     if not topics:
-        return ParseError(f"Which topics? Name up to {MAX_TOPICS}, {example}.")
+        return ParseError(rich.text(f"Which topics? Name up to {MAX_TOPICS}, ", example, "."))
     if len(topics) > MAX_TOPICS:
         return ParseError(
-            f"A chart shows at most {MAX_TOPICS} topics and you named {len(topics)}: "
-            "try `trend diffusion, agents, reasoning`."
+            rich.text(
+                f"A chart shows at most {MAX_TOPICS} topics and you named {len(topics)}: try ",
+                rich.code("trend diffusion, agents, reasoning"),
+                ".",
+            )
         )
     return Trend(tuple(topics.values()), weeks)
 
@@ -280,18 +318,36 @@ def _top(rest: str) -> Command | ParseError:
         return Top()
     days = rest.removesuffix("d") if rest.endswith("d") else rest
     if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
-        return ParseError(f"`top` takes a number of days from 1 to {MAX_DAYS}, e.g. `top 30`.")
+        return ParseError(
+            rich.text(
+                rich.code("top"),
+                f" takes a number of days from 1 to {MAX_DAYS}, e.g. ",
+                rich.code("top 30"),
+                ".",
+            )
+        )
     return Top(int(days))
 
 
 def _unknown(word: str) -> ParseError:
     close = difflib.get_close_matches(word.lower(), COMMAND_NAMES, n=1)
-    hint = f" Did you mean `{close[0]}`?" if close else ""
+    hint = rich.text(" Did you mean ", rich.code(close[0]), "?") if close else rich.text()
     return ParseError(
-        f"I don't know the command {inline_code(word, 40)}.{hint} "
-        "To search, type `search` and your words; `help` lists everything."
+        rich.text(
+            "I don't know the command ",
+            rich.code(word, 40),
+            ".",
+            hint,
+            " To search, type ",
+            rich.code("search"),
+            " and your words; ",
+            rich.code("help"),
+            " lists everything.",
+        )
     )
 
 
 def _too_long(length: int, limit: int) -> ParseError:
-    return ParseError(f"That is too long ({length:,} characters; the limit is {limit:,}).")
+    return ParseError(
+        rich.text(f"That is too long ({length:,} characters; the limit is {limit:,}).")
+    )

@@ -10,7 +10,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from paperboy.core.text import inline_code
+from paperboy.core.rich import EMPTY, Rich, code, join, sentence_start, text
+
+# A usage line is the grammar, never cut.
+USAGE_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +23,8 @@ class HelpEntry:
 
     name: str
     usage: str
-    does: str
-    detail: str = ""
+    does: str | Rich
+    detail: str | Rich = ""
     examples: tuple[str, ...] = ()
 
 
@@ -33,8 +36,8 @@ class PlatformHelp:
 
     heading: str = ""
     commands: tuple[HelpEntry, ...] = ()
-    react: str = ""
-    unreact: str = ""
+    react: Rich = EMPTY
+    unreact: Rich = EMPTY
 
 
 _COMMANDS: tuple[HelpEntry, ...] = (
@@ -77,8 +80,12 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         "top",
         "top [days]",
         "the papers people here saved most from my posts (default 7 days)",
-        "`subscribe top weekly [day] [HH:MM] [timezone]` posts the past week's list here "
-        "every week; `unsubscribe top` stops it.",
+        text(
+            code("subscribe top weekly [day] [HH:MM] [timezone]"),
+            " posts the past week's list here every week; ",
+            code("unsubscribe top"),
+            " stops it.",
+        ),
         ("top", "top 30"),
     ),
     HelpEntry(
@@ -105,9 +112,13 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         "subscribe",
         "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [weekdays]",
         "a daily digest of trending papers in this channel",
-        "HH:MM (24-hour) and an IANA timezone say when; topics keep only papers about those "
-        "words; papers:N posts up to N (1 to 10); votes:N only papers with at least N "
-        "upvotes; weekdays skips Saturday and Sunday. `subscribe` again changes it.",
+        text(
+            "HH:MM (24-hour) and an IANA timezone say when; topics keep only papers about those "
+            "words; papers:N posts up to N (1 to 10); votes:N only papers with at least N "
+            "upvotes; weekdays skips Saturday and Sunday. ",
+            code("subscribe"),
+            " again changes it.",
+        ),
         (
             "subscribe",
             "subscribe 09:30 Europe/Berlin retrieval agents",
@@ -135,18 +146,19 @@ _EXAMPLES = (
 )
 
 
-def reaction_hint(save_emoji: str, platform: PlatformHelp) -> str:
+def reaction_hint(save_emoji: str, platform: PlatformHelp) -> Rich:
     """ "react with 🔖", or on the console "react with 🔖 (or `react N` here)"."""
-    return f"react with {save_emoji}" + (f" ({platform.react})" if platform.react else "")
+    own = text(" (", platform.react, ")") if platform.react else text()
+    return text(f"react with {save_emoji}", own)
 
 
 def help_text(
     *,
     prefix: str = "",
-    save_emoji: str = "🔖",
+    save_emoji: str,
     topic: str = "",
     platform: PlatformHelp | None = None,
-) -> str | None:
+) -> Rich | None:
     """The whole grammar, or one command's help when `topic` names one; None when
     `topic` names no command.
 
@@ -154,9 +166,13 @@ def help_text(
     platform = platform or PlatformHelp()
     react = reaction_hint(save_emoji, platform)
 
-    def line(entry: HelpEntry, *, own: bool = False) -> str:
+    def line(entry: HelpEntry, *, own: bool = False) -> Rich:
         usage = entry.usage if own else prefix + entry.usage
-        return f"`{usage}`: {entry.does.format(emoji=save_emoji)}"
+        does = entry.does.format(emoji=save_emoji) if isinstance(entry.does, str) else entry.does
+        return text(code(usage, USAGE_CHARS), ": ", does)
+
+    def example(typed: str) -> Rich:
+        return text("• ", code(typed, USAGE_CHARS))
 
     if topic:
         topic = topic.strip().lstrip("/").lower()
@@ -164,32 +180,46 @@ def help_text(
         entry = own.get(topic) or next((e for e in _COMMANDS if e.name == topic), None)
         if entry is None:
             return None
-        lines = [line(entry, own=topic in own) + "."]
+        lines = [text(line(entry, own=topic in own), ".")]
         if entry.detail:
-            lines.append(entry.detail)
+            lines.append(text(entry.detail))
         if entry.examples:
-            lines += ["", "Examples:"]
-            lines += [f"• `{'' if topic in own else prefix}{e}`" for e in entry.examples]
-        return "\n".join(lines)
+            lines += [text(), text("Examples:")]
+            lines += [example(f"{'' if topic in own else prefix}{e}") for e in entry.examples]
+        return join("\n", lines)
 
-    lines = ["Commands:", *(f"• {line(entry)}" for entry in _COMMANDS)]
+    lines = [text("Commands:"), *(text("• ", line(entry)) for entry in _COMMANDS)]
     if platform.commands:
-        lines += ["", f"{platform.heading or 'Here'}:"]
-        lines += [f"• {line(entry, own=True)}" for entry in platform.commands]
-    lines += ["", _COMMANDS[0].detail, "", "Examples:"]
-    lines += [f"• `{prefix}{example}`" for example in _EXAMPLES]
-    unreact = f" ({platform.unreact})" if platform.unreact else ""
+        lines += [text(), text(f"{platform.heading or 'Here'}:")]
+        lines += [text("• ", line(entry, own=True)) for entry in platform.commands]
+    lines += [text(), text(_COMMANDS[0].detail), text(), text("Examples:")]
+    lines += [example(f"{prefix}{typed}") for typed in _EXAMPLES]
+    unreact = text(" (", platform.unreact, ")") if platform.unreact else text()
     lines += [
-        "",
-        f"{react[0].upper()}{react[1:]} to any paper I post to save it; "
-        f"remove the reaction{unreact} to unsave. `help <command>` says more about one.",
+        text(),
+        text(
+            sentence_start(react),
+            " to any paper I post to save it; remove the reaction",
+            unreact,
+            " to unsave. ",
+            code("help <command>"),
+            " says more about one.",
+        ),
     ]
-    return "\n".join(lines)
+    return join("\n", lines)
 
 
-def unknown_topic(topic: str, platform: PlatformHelp | None = None) -> str:
+def unknown_topic(topic: str, platform: PlatformHelp | None = None) -> Rich:
     """The answer to `help <something that is not a command>`."""
     names = [e.name for e in _COMMANDS] + [e.name for e in (platform or PlatformHelp()).commands]
     close = difflib.get_close_matches(topic.lower(), names, n=1)
-    hint = f" Did you mean `help {close[0]}`?" if close else ""
-    return f"There is no command {inline_code(topic, 40)}.{hint} `help` lists every command."
+    hint = text(" Did you mean ", code(f"help {close[0]}"), "?") if close else text()
+    return text(
+        "There is no command ",
+        code(topic, 40),
+        ".",
+        hint,
+        " ",
+        code("help"),
+        " lists every command.",
+    )

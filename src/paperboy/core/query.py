@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from paperboy.core.text import inline_code
+from paperboy.core import rich
 from paperboy.search import DocFilter
 
 MAX_AGE_DAYS = 36_500
@@ -64,7 +64,7 @@ class ParsedQuery:
 
 @dataclass(frozen=True, slots=True)
 class QueryError:
-    message: str
+    message: rich.Rich
 
 
 def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
@@ -81,8 +81,12 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
             day = _parse_day(value, today)
             if day is None:
                 return QueryError(
-                    f"`{key}:` takes a date like 2025-03-01 or an age like 7d, 2w, 3m, 1y "
-                    f"(got {inline_code(value)})."
+                    rich.text(
+                        rich.code(f"{key}:"),
+                        " takes a date like 2025-03-01 or an age like 7d, 2w, 3m, 1y (got ",
+                        rich.code(value),
+                        ").",
+                    )
                 )
             if key == "since":
                 since = day
@@ -91,31 +95,46 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
         elif key == "author":
             name = " ".join(value.split())
             if not name:
-                return QueryError('`author:` needs a name, e.g. author:"Linyi Yang".')
+                return QueryError(
+                    rich.text(rich.code("author:"), ' needs a name, e.g. author:"Linyi Yang".')
+                )
             authors.append(name)
         else:
             bounds = _parse_votes(value)
             if bounds is None:
                 return QueryError(
-                    f"`votes:` takes a whole number with >=, >, <=, < or =, e.g. votes:>=10 "
-                    f"(got {inline_code(value)})."
+                    rich.text(
+                        rich.code("votes:"),
+                        " takes a whole number with >=, >, <=, < or =, e.g. votes:>=10 (got ",
+                        rich.code(value),
+                        ").",
+                    )
                 )
             low, high = bounds
             min_votes = low if low is not None else min_votes
             max_votes = high if high is not None else max_votes
 
     if since and until and since > until:
-        return QueryError("`since:` is after `until:`, so nothing can match.")
+        return QueryError(
+            rich.text(
+                rich.code("since:"), " is after ", rich.code("until:"), ", so nothing can match."
+            )
+        )
     if min_votes is not None and max_votes is not None and min_votes > max_votes:
-        return QueryError("The `votes:` bounds leave nothing to match.")
+        return QueryError(rich.text("The ", rich.code("votes:"), " bounds leave nothing to match."))
 
     remaining = _FILTER.sub(" ", text)
     for other in _OTHER_KEY.finditer(remaining):
         meant = _meant_filter(other[1])
         if meant is not None:
             return QueryError(
-                f"I don't know the filter {inline_code(other[1] + ':')}. Did you mean "
-                f"`{meant}:`? The filters are since:, until:, author: and votes:."
+                rich.text(
+                    "I don't know the filter ",
+                    rich.code(other[1] + ":"),
+                    ". Did you mean ",
+                    rich.code(f"{meant}:"),
+                    "? The filters are since:, until:, author: and votes:.",
+                )
             )
     remaining = remaining.replace('"', " ")
     where = None

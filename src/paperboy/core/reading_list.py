@@ -12,7 +12,8 @@ from paperboy.core.ids import is_arxiv_id
 from paperboy.core.models import UserRef
 from paperboy.core.ports import Clock, PaperLookup, ReadingListRepository
 from paperboy.core.replies import Card, FileReply, ListKind, Notice, PageRef, PaperList, Reply
-from paperboy.core.text import inline_code, quote_title
+from paperboy.core.rich import Rich, code, sentence_start, text
+from paperboy.core.text import quote_title
 
 EXPORT_LIMIT = 10_000
 
@@ -25,13 +26,14 @@ class ReadingListCommands:
         lists: ReadingListRepository,
         clock: Clock,
         page_size: int,
-        react_hint: str = "react with 🔖",
+        react_hint: Rich,
     ) -> None:
         self.papers = papers
         self.lists = lists
         self.clock = clock
         self.page_size = page_size
-        # How people save by reaction here ("react with 🔖 (or `react N` here)").
+        # How people save by reaction here ("react with 🔖 (or `react N` here)"), with
+        # the configured save emoji.
         self.react_hint = react_hint
 
     async def react(self, user: UserRef, paper_id: str, *, added: bool) -> Notice | None:
@@ -42,11 +44,11 @@ class ReadingListCommands:
             return None
         if added:
             changed = await self.lists.save(user, paper_id, at=self.clock())
-            text = f"Saved {quote_title(paper)} to your reading list."
+            said = f"Saved {quote_title(paper)} to your reading list."
         else:
             changed = await self.lists.unsave(user, paper_id)
-            text = f"Removed {quote_title(paper)} from your reading list."
-        return Notice(text) if changed else None
+            said = f"Removed {quote_title(paper)} from your reading list."
+        return Notice(said) if changed else None
 
     async def save(self, user: UserRef, paper_id: str) -> Reply:
         paper = await self.papers.get(paper_id)
@@ -73,10 +75,14 @@ class ReadingListCommands:
         if not items:
             if offset:
                 return Notice("That is the whole reading list.")
-            react = self.react_hint[:1].upper() + self.react_hint[1:]
             return Notice(
-                f"Your reading list is empty. {react} to a paper I post, "
-                "or `save <id>`, to add one."
+                text(
+                    "Your reading list is empty. ",
+                    sentence_start(self.react_hint),
+                    " to a paper I post, or ",
+                    code("save <id>"),
+                    ", to add one.",
+                )
             )
         total = await self.lists.count(user)
         cards = tuple(Card(item.paper, saved=item) for item in items[:size])
@@ -102,7 +108,10 @@ class ReadingListCommands:
         if await self.papers.get(paper_id) is None:
             return unknown_paper(paper_id)
         return Notice(
-            f"{paper_id} is not on your reading list; `save {paper_id}` adds it.", error=True
+            text(
+                f"{paper_id} is not on your reading list; ", code(f"save {paper_id}"), " adds it."
+            ),
+            error=True,
         )
 
     async def export(self, user: UserRef) -> Reply:
@@ -123,10 +132,16 @@ def unknown_paper(paper_id: str) -> Notice:
     """No such paper here: `add` is offered only for an id arXiv could have."""
     if is_arxiv_id(paper_id):
         return Notice(
-            f"I don't have {paper_id}. `add {paper_id}` fetches it from arXiv.", error=True
+            text(f"I don't have {paper_id}. ", code(f"add {paper_id}"), " fetches it from arXiv."),
+            error=True,
         )
     return Notice(
-        f"I don't have a paper {inline_code(paper_id)}, and it is not an arXiv id. "
-        "`search` finds papers by their words.",
+        text(
+            "I don't have a paper ",
+            code(paper_id),
+            ", and it is not an arXiv id. ",
+            code("search"),
+            " finds papers by their words.",
+        ),
         error=True,
     )

@@ -1,15 +1,19 @@
 """Platform-neutral replies. Each adapter renders these its own way.
 
-Text in replies is plain: adapters escape it for their markup. Matched words in
-snippets are marked structurally (`Snippet` segments), never with markup.
+Text in replies is plain: adapters escape it for their markup. Inline markup
+(code, emphasis) is typed (`core/rich.py`), and matched words in snippets are
+marked structurally (`Snippet` segments), never with a platform's syntax.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from paperboy.core.models import Paper, SavedPaper
+from paperboy.core.rich import Code, Rich, as_rich, join
+from paperboy.core.text import clean_text, short_authors, shorten
 from paperboy.search import Snippet
 
 
@@ -21,14 +25,108 @@ class ListKind(StrEnum):
     TOP = "top"
 
 
+class CardAction(StrEnum):
+    """What a button under a card does. Which a card gets is decided here, once."""
+
+    SAVE = "save"
+    READ = "read"
+    UNSAVE = "unsave"
+    SIMILAR = "similar"
+
+    @property
+    def label(self) -> str:
+        return _ACTION_LABELS[self]
+
+
+_ACTION_LABELS = {
+    CardAction.SAVE: "Save",
+    CardAction.READ: "Mark read",
+    CardAction.UNSAVE: "Unsave",
+    CardAction.SIMILAR: "Similar",
+}
+
+AUTHORS_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A page about a paper. `url` is as stored: each adapter checks it for its markup."""
+
+    label: str
+    url: str
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One paper in a list or a post: what to show and how it matched."""
+    """One paper in a list or a post: what to show and how it matched.
+
+    The neutral card every front end lays out its own way: `title`, `url`,
+    `facts` (the same facts in the same order everywhere), the snippet with its
+    matched words marked, `links`, `status` in a reading list, and `actions`."""
 
     paper: Paper
     snippet: Snippet | None = None
     saved: SavedPaper | None = None  # set in reading-list views (read/unread mark)
     saves: int | None = None  # set in `top`: how many people here saved it
+
+    @property
+    def title(self) -> str:
+        """The title on one line; the id for a paper without one."""
+        return clean_text(self.paper.title) or self.paper.id
+
+    @property
+    def url(self) -> str | None:
+        return self.paper.url
+
+    @property
+    def status(self) -> str | None:
+        """ "unread" or "read" in a reading list, else None."""
+        if self.saved is None:
+            return None
+        return "unread" if self.saved.unread else "read"
+
+    @property
+    def facts(self) -> Rich:
+        """In `top` how many saved it, then authors (shortened) · date · ▲ upvotes · id,
+        each only when known."""
+        paper = self.paper
+        items: list[str | Rich | Code] = []
+        if self.saves is not None:
+            items.append(f"saved by {self.saves}")
+        if authors := clean_text(short_authors(paper.authors)):
+            items.append(shorten(authors, AUTHORS_CHARS))
+        if paper.date is not None:
+            items.append(paper.date.isoformat())
+        if paper.upvotes:
+            items.append(f"▲ {paper.upvotes}")
+        items.append(Code(clean_text(paper.id)))
+        return join(" · ", items)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """The paper's pages, in one order: its page, arXiv, Hugging Face, code, project."""
+        paper = self.paper
+        pages = (
+            ("Page", paper.page_url),
+            ("arXiv", paper.arxiv_url),
+            ("Hugging Face", paper.hf_url),
+            ("Code", paper.github_url),
+            ("Project page", paper.project_url),
+        )
+        return tuple(Link(label, url) for label, url in pages if url)
+
+    @property
+    def actions(self) -> tuple[CardAction, ...]:
+        """Save and Similar; in a reading list Mark read (when unread), Unsave, Similar."""
+        if self.saved is None:
+            return (CardAction.SAVE, CardAction.SIMILAR)
+        read = (CardAction.READ,) if self.saved.unread else ()
+        return (*read, CardAction.UNSAVE, CardAction.SIMILAR)
+
+
+def list_actions(cards: Sequence[Card]) -> tuple[CardAction, ...]:
+    """The actions any of `cards` has, in the order a list offers them."""
+    return tuple(a for a in CardAction if any(a in card.actions for card in cards))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +177,20 @@ class PaperPost:
     ephemeral: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Notice:
-    """A short text answer: a confirmation, a hint, an error, the help."""
+    """A short text answer: a confirmation, a hint, an error, the help.
 
-    text: str
-    ephemeral: bool = True
-    error: bool = False
+    Given a `str`, the text is plain; given a `Rich`, it keeps its code spans."""
+
+    text: Rich
+    ephemeral: bool
+    error: bool
+
+    def __init__(self, text: str | Rich, *, ephemeral: bool = True, error: bool = False) -> None:
+        object.__setattr__(self, "text", as_rich(text))
+        object.__setattr__(self, "ephemeral", ephemeral)
+        object.__setattr__(self, "error", error)
 
 
 @dataclass(frozen=True, slots=True)

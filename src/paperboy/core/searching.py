@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from paperboy.core.query import ParsedQuery, QueryError, parse_query
+from paperboy.core.rich import Rich, code, text
 from paperboy.search import SearchHit
 
 if TYPE_CHECKING:
@@ -19,9 +20,12 @@ if TYPE_CHECKING:
 
     from paperboy.core.library import Library
 
-NO_WORDS = (
-    "Add some words to search for, e.g. `search diffusion since:7d`, or an author alone: "
-    '`search author:"Linyi Yang"` lists their papers, newest first.'
+NO_WORDS = text(
+    "Add some words to search for, e.g. ",
+    code("search diffusion since:7d"),
+    ", or an author alone: ",
+    code('search author:"Linyi Yang"'),
+    " lists their papers, newest first.",
 )
 
 
@@ -54,7 +58,7 @@ class Found:
 class Refused:
     """The query cannot be run as it is; `message` says why and what to type instead."""
 
-    message: str
+    message: Rich
 
 
 async def find(
@@ -73,8 +77,10 @@ async def find(
     terms = library.query_terms(parsed.text)
     if not terms:
         return Refused(
-            f"No results: {parsed.describe()} has only very common or unsearchable words. "
-            "Try more specific words."
+            text(
+                f"No results: {parsed.describe()} has only very common or unsearchable words. "
+                "Try more specific words."
+            )
         )
     hits = await library.search(parsed.text, limit=limit, offset=offset, where=where)
     return Found(parsed, hits, terms)

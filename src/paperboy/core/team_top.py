@@ -19,7 +19,7 @@ class TeamTop:
         papers: PaperLookup,
         posts: PostLog,
         clock: Clock,
-        save_emoji: str = "🔖",
+        save_emoji: str,
     ) -> None:
         self.papers = papers
         self.posts = posts
@@ -39,13 +39,9 @@ class TeamTop:
         if not cards:
             return Notice(
                 f"Nobody here saved a paper from my posts in {span}. React with "
-                f"{self.save_emoji} to a paper I post (or press Save) to save it.",
+                f"{self.save_emoji or 'the save emoji'} to a paper I post (or press Save) "
+                "to save it.",
                 ephemeral=ephemeral,
             )
         title = f"Most saved here in {span}"
         return PaperList(ListKind.TOP, title, cards, ephemeral=ephemeral)
-
-
-def saves_label(saves: int) -> str:
-    """How a card in `top` says its count: "saved by 3"."""
-    return f"saved by {saves}"

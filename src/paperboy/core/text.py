@@ -51,11 +51,6 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
 
 
-def inline_code(text: str, limit: int = 60) -> str:
-    """User input shown back inside `code` marks: backticks cannot close the span."""
-    return "`" + shorten(text.replace("`", "'"), limit) + "`"
-
-
 def quote_title(paper: Paper, limit: int = 80) -> str:
     return f"“{shorten(paper.title, limit)}”"
 

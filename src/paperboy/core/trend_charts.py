@@ -18,6 +18,7 @@ from paperboy import charts
 from paperboy.core.library import Library
 from paperboy.core.ports import Clock
 from paperboy.core.replies import ImageReply, Notice, Reply
+from paperboy.core.rich import code, text
 from paperboy.core.text import clean_text
 from paperboy.core.trends import (
     MAX_WEEKS,
@@ -64,18 +65,24 @@ class TrendCharts:
         for topic in topics:
             if not self.library.query_terms(topic):
                 return Notice(
-                    f"“{topic}” has only very common or unsearchable words; name a subject, "
-                    "e.g. `trend diffusion, agents`.",
+                    text(
+                        f"“{topic}” has only very common or unsearchable words; name a subject, "
+                        "e.g. ",
+                        code("trend diffusion, agents"),
+                        ".",
+                    ),
                     error=True,
                 )
         today = self.clock().date()
         since, until = trend_window(today, weeks)
         dated = await self.library.papers.dated(since=since, until=until)
         if not dated:
-            longer = f" Try a longer span, e.g. `trend {topics[0]} {MAX_WEEKS}`."
+            longer = text(" Try a longer span, e.g. ", code(f"trend {topics[0]} {MAX_WEEKS}"), ".")
             return Notice(
-                f"No stored paper is dated in {span_words(weeks)}."
-                + (longer if weeks < MAX_WEEKS else "")
+                text(
+                    f"No stored paper is dated in {span_words(weeks)}.",
+                    longer if weeks < MAX_WEEKS else "",
+                )
             )
         matched = [await self.library.matching(topic) for topic in topics]
 

@@ -24,7 +24,7 @@ import re
 from datetime import timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from paperboy.core.text import inline_code
+from paperboy.core.rich import Rich, code, text
 
 EXAMPLES = "a name such as Europe/Berlin, America/New_York, CET or UTC, or an offset such as UTC+2"
 MAX_OFFSET_EAST = timedelta(hours=14)
@@ -183,26 +183,27 @@ def _common_offsets() -> tuple[str, ...]:
     return (*hours, *(f"UTC{offset}" for offset in odd))
 
 
-def zone_problem(word: str) -> str:
+def zone_problem(word: str) -> Rich:
     """Why `word` is not a timezone, with the zone the user probably meant."""
-    shown = inline_code(word, 40)
+    shown = code(word, 40)
     word = word.strip()
     if word in _ABBREVIATIONS:
-        return (
-            f"{shown} is not a timezone I can use (abbreviations are ambiguous and change "
-            f"with daylight saving): try {_ABBREVIATIONS[word]}, or an offset such as UTC+2."
+        return text(
+            shown,
+            " is not a timezone I can use (abbreviations are ambiguous and change "
+            f"with daylight saving): try {_ABBREVIATIONS[word]}, or an offset such as UTC+2.",
         )
     if looks_like_offset(word):
-        return (
-            f"{shown} is not a UTC offset: use one from UTC-12 to UTC+14, "
-            "e.g. UTC+2, UTC-05:00 or +05:30."
+        return text(
+            shown,
+            " is not a UTC offset: use one from UTC-12 to UTC+14, e.g. UTC+2, UTC-05:00 or +05:30.",
         )
     places = place_names(word)
     if not places:
         close = difflib.get_close_matches(word.lower(), _names().keys(), n=1, cutoff=0.8)
         places = [_names()[close[0]]] if close else []
     hint = f" Did you mean {places[0]}?" if places else ""
-    return f"I don't know the timezone {shown}.{hint} Use {EXAMPLES}."
+    return text("I don't know the timezone ", shown, f".{hint} Use {EXAMPLES}.")
 
 
 def _offset(word: str) -> str | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from paperboy.core.text import inline_code
+from paperboy.core.rich import Rich, code, text
 from paperboy.core.times import hh_mm, time_of_day
 from paperboy.core.zones import (
     canonical_zone,
@@ -46,7 +46,7 @@ class SubscriptionSpec:
 
 @dataclass(frozen=True, slots=True)
 class ArgumentError:
-    message: str
+    message: Rich
 
 
 def parse_subscription(
@@ -66,7 +66,7 @@ def parse_subscription(
         parsed = time_of_day(words[0])
         if parsed is None:
             return ArgumentError(
-                f"{inline_code(words[0])} is not a time of day: use 24-hour HH:MM, e.g. 09:30."
+                text(code(words[0]), " is not a time of day: use 24-hour HH:MM, e.g. 09:30.")
             )
         clock, position = parsed, 1
     if position < len(words) and _meant_as_zone(words[position]):
@@ -80,11 +80,15 @@ def parse_subscription(
         lowered = word.lower()
         if match := _PAPERS.fullmatch(word):
             if not match[1].isdigit() or not 1 <= int(match[1]) <= MAX_PAPERS:
-                return ArgumentError(f"`papers:` takes a number from 1 to {MAX_PAPERS}.")
+                return ArgumentError(
+                    text(code("papers:"), f" takes a number from 1 to {MAX_PAPERS}.")
+                )
             papers = int(match[1])
         elif match := _VOTES.fullmatch(word):
             if not match[1].isdigit() or int(match[1]) > 1_000_000:
-                return ArgumentError("`votes:` takes the minimum number of upvotes, e.g. votes:10.")
+                return ArgumentError(
+                    text(code("votes:"), " takes the minimum number of upvotes, e.g. votes:10.")
+                )
             votes = int(match[1])
         elif lowered in ("weekdays", "weekdays-only"):
             weekdays = True
@@ -94,7 +98,7 @@ def parse_subscription(
             topics.append(word)
     topic_text = " ".join(topics)
     if len(topic_text) > MAX_TOPICS_CHARS:
-        return ArgumentError(f"Topics are limited to {MAX_TOPICS_CHARS} characters.")
+        return ArgumentError(text(f"Topics are limited to {MAX_TOPICS_CHARS} characters."))
     return SubscriptionSpec(clock, zone, topic_text, papers, votes, weekdays)
 
 
@@ -112,40 +116,54 @@ def _meant_as_zone(word: str) -> bool:
     )
 
 
-def _not_a_zone(word: str, clock: time) -> str:
+def _not_a_zone(word: str, clock: time) -> Rich:
     problem = zone_problem(word)
     if "/" in word or looks_like_offset(word):
         return problem
     # A bare word may have been meant as the first topic.
-    return (
-        f"{problem} To follow it as a topic, name the timezone first: "
-        f"`subscribe {hh_mm(clock)} UTC {word[:40]}`."
+    return text(
+        problem,
+        " To follow it as a topic, name the timezone first: ",
+        code(f"subscribe {hh_mm(clock)} UTC {word[:40]}"),
+        ".",
     )
 
 
-def _misplaced(word: str, *, clock: time, zone: str) -> str | None:
+def _misplaced(word: str, *, clock: time, zone: str) -> Rich | None:
     """Why a word among the topics cannot be one, or None when it can."""
     if _SURELY_TIME.fullmatch(word):
-        return (
-            f"{inline_code(word)} looks like a time, and the time can only come first, "
-            f"e.g. `subscribe 09:30 {zone} robotics`."
+        return text(
+            code(word),
+            " looks like a time, and the time can only come first, e.g. ",
+            code(f"subscribe 09:30 {zone} robotics"),
+            ".",
         )
     if looks_like_offset(word) or ("/" in word and canonical_zone(word) is not None):
-        return (
-            f"{inline_code(word)} looks like a timezone, and the timezone can only come right "
-            f"after the time, e.g. `subscribe {hh_mm(clock)} Europe/Berlin robotics`."
+        return text(
+            code(word),
+            " looks like a timezone, and the timezone can only come right after the time, e.g. ",
+            code(f"subscribe {hh_mm(clock)} Europe/Berlin robotics"),
+            ".",
         )
     option = _OPTION.fullmatch(word)
     if option is not None:
         key = option[1].lower()
         if key in ("since", "until", "author"):
-            return (
-                f"`{key}:` filters a search; a digest takes `papers:N`, `votes:N` and "
-                "`weekdays` (its papers are always the latest featured ones)."
+            return text(
+                code(f"{key}:"),
+                " filters a search; a digest takes ",
+                code("papers:N"),
+                ", ",
+                code("votes:N"),
+                " and ",
+                code("weekdays"),
+                " (its papers are always the latest featured ones).",
             )
         close = difflib.get_close_matches(key, _OPTIONS, n=1, cutoff=0.7)
         if close and key not in _OPTIONS:
-            return f"I don't know the option {inline_code(word)}. Did you mean `{close[0]}:`?"
+            return text(
+                "I don't know the option ", code(word), ". Did you mean ", code(f"{close[0]}:"), "?"
+            )
     return None
 
 

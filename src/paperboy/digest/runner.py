@@ -75,6 +75,7 @@ class DigestOptions:
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
+    save_emoji: str = ""  # as people see it, for hints; app.py passes the configured one
 
 
 class DigestRunner:

@@ -21,6 +21,7 @@ from paperboy.core.models import ChannelRef, Context, Subscription
 from paperboy.core.ports import Clock, PostFailed, TopicIndex
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
+from paperboy.core.rich import Rich, code, text
 from paperboy.core.team_top import TeamTop
 from paperboy.core.text import long_day
 from paperboy.core.zones import zone_info
@@ -89,7 +90,12 @@ class DigestService:
             if weekly_jobs is None
             else WeeklyTopLists(
                 store=store.weekly,
-                team_top=TeamTop(papers=store.lookup, posts=store.posts, clock=clock),
+                team_top=TeamTop(
+                    papers=store.lookup,
+                    posts=store.posts,
+                    clock=clock,
+                    save_emoji=self.options.save_emoji,
+                ),
                 publisher=publisher,
                 jobs=weekly_jobs,
                 clock=clock,
@@ -118,8 +124,11 @@ class DigestService:
             return Notice(spec.message, error=True)
         if spec.topics and not self.topics.query_terms(spec.topics):
             return Notice(
-                f"The topics “{spec.topics}” have no searchable words; name a subject, "
-                "e.g. `subscribe 09:00 UTC retrieval agents`.",
+                text(
+                    f"The topics “{spec.topics}” have no searchable words; name a subject, e.g. ",
+                    code("subscribe 09:00 UTC retrieval agents"),
+                    ".",
+                ),
                 error=True,
             )
         if not self.publisher.reaches(context.channel.platform):
@@ -139,8 +148,11 @@ class DigestService:
         upcoming = self._next_run(subscription)
         outlook = await self._outlook(subscription)
         return Notice(
-            f"This channel gets a daily digest {describe(spec)}. "
-            f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}. {outlook}",
+            text(
+                f"This channel gets a daily digest {describe(spec)}. "
+                f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}. ",
+                outlook,
+            ),
             ephemeral=not posts_publicly(context),
         )
 
@@ -216,24 +228,27 @@ class DigestService:
             )
         return Notice(f"Posted a preview digest of {len(papers)} papers.")
 
-    async def _outlook(self, subscription: Subscription) -> str:
+    async def _outlook(self, subscription: Subscription) -> Rich:
         """What the digest would hold now, so a subscriber sees it is set up right (or
         why it will stay empty) without waiting for tomorrow."""
         today = local_date_of(self.clock(), zone_info(subscription.timezone))
         stale = await self.content.stale_day(today)
         if stale is not None:
-            return (
-                f"The latest papers I have were featured on {long_day(stale)}. {_TOO_OLD} "
-                "`digest` shows what one looks like."
+            return text(
+                f"The latest papers I have were featured on {long_day(stale)}. {_TOO_OLD} ",
+                code("digest"),
+                " shows what one looks like.",
             )
         papers = await self.content.choose(subscription, today, exclude=set())
         if papers:
             count = f"{len(papers)} paper" + ("" if len(papers) == 1 else "s")
-            return f"Today's would hold {count}; `digest` previews it here now."
+            return text(f"Today's would hold {count}; ", code("digest"), " previews it here now.")
         latest = await self.store.papers.latest_featured_day(on_or_before=today)
         if latest is None:
-            return "I have no Daily Papers yet: digests start once the daily ingest brings some."
-        return "No paper featured lately matches it yet."
+            return text(
+                "I have no Daily Papers yet: digests start once the daily ingest brings some."
+            )
+        return text("No paper featured lately matches it yet.")
 
     # -- running (the runner's) ---------------------------------------------------------
 

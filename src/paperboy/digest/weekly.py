@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from paperboy.core.text import inline_code
+from paperboy.core.rich import code, text
 from paperboy.core.times import hh_mm, time_of_day
 from paperboy.core.zones import canonical_zone, zone_name, zone_problem
 
@@ -46,7 +46,7 @@ def parse_weekly(
         parsed = time_of_day(words[0])
         if parsed is None:
             return ArgumentError(
-                f"{inline_code(words[0])} is not a time of day: use 24-hour HH:MM, e.g. 09:30."
+                text(code(words[0]), " is not a time of day: use 24-hour HH:MM, e.g. 09:30.")
             )
         clock, words = parsed, words[1:]
     if words and _meant_as_zone(words[0]):
@@ -56,9 +56,13 @@ def parse_weekly(
         zone, words = canonical, words[1:]
     if words:
         return ArgumentError(
-            f"I did not understand {inline_code(' '.join(words), 40)}. Try "
-            "`subscribe top weekly friday 16:00 Europe/Berlin` (day, time and timezone "
-            "are optional, in that order)."
+            text(
+                "I did not understand ",
+                code(" ".join(words), 40),
+                ". Try ",
+                code("subscribe top weekly friday 16:00 Europe/Berlin"),
+                " (day, time and timezone are optional, in that order).",
+            )
         )
     return WeeklySpec(weekday, clock, zone)
 

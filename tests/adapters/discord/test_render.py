@@ -7,12 +7,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperboy.adapters.discord.custom_ids import Action, Pressed, custom_id, parse_custom_id
 from paperboy.adapters.discord.escape import escape, fit
 from paperboy.adapters.discord.render import Outgoing, render
+from paperboy.core import rich
 from paperboy.core.models import Paper, SavedPaper
 from paperboy.core.replies import (
     Card,
@@ -24,6 +26,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
+from paperboy.core.rich import Code, code, emphasis
 from tests.fakes.discord_limits import message_problems
 from tests.fakes.discord_records import mentions_in
 
@@ -144,10 +147,45 @@ def test_an_export_is_a_private_file_with_its_comment() -> None:
 
 
 def test_a_notice_keeps_code_spans_and_escapes_the_rest() -> None:
-    out = render(Notice("Try `search <@1> x*` or **bold** @everyone\n- a list"))
+    out = render(
+        Notice(rich.text("Try ", code("search <@1> x*"), " or **bold** @everyone\n- a list"))
+    )
     assert out.content == (
         "Try `search <\u200b@1> x*` or \\*\\*bold\\*\\* @\u200beveryone\n\\- a list"
     )
+
+
+def test_backticks_in_plain_notice_text_are_shown_not_taken_as_code() -> None:
+    out = render(Notice("a title with `ticks` in it"))
+    assert out.content == "a title with \\`ticks\\` in it"
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("x` **bold** `y", "`` x` **bold** `y ``"),
+        ("``@everyone``", "`ˋˋ@\u200beveryoneˋˋ`"),
+        ("plain", "`plain`"),
+    ],
+)
+def test_a_backtick_typed_inside_a_code_span_cannot_close_it(typed: str, shown: str) -> None:
+    out = render(Notice(rich.text(code(typed), " is not a paper id.")))
+    assert out.content == f"{shown} is not a paper id."
+
+
+def test_emphasis_is_discord_italics_with_its_content_escaped() -> None:
+    out = render(Notice(rich.text("this is ", emphasis("*very*"), " important")))
+    assert out.content == "this is *\\*very\\** important"
+
+
+def test_the_save_button_shows_the_configured_save_emoji() -> None:
+    post = render(PaperPost(Card(paper())), save_emoji="⭐")
+    listed = render(PaperList(ListKind.SEARCH, "Papers", (Card(paper()),)), save_emoji="⭐")
+    named = render(PaperPost(Card(paper())), save_emoji=":star:")
+
+    assert [b.emoji for b in post.rows[0]] == ["⭐", None]
+    assert [b.emoji for b in listed.rows[0]] == ["⭐"]
+    assert named.rows[0][0].emoji is None  # a button takes a glyph, not a name
 
 
 def test_paper_ids_too_long_for_a_custom_id_get_no_button() -> None:
@@ -185,6 +223,9 @@ HOSTILE = (
 fragments = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30), st.text(min_size=100))
 texts = st.lists(fragments, max_size=12).map("".join)
 long_texts = st.lists(st.text(min_size=200, max_size=600), min_size=1, max_size=8).map("".join)
+rich_texts = st.lists(
+    st.one_of(texts, texts.map(code), texts.map(Code), texts.map(emphasis)), max_size=30
+).map(lambda parts: rich.text(*parts))
 ids = st.one_of(
     st.from_regex(r"\d{4}\.\d{4,5}", fullmatch=True),
     st.text(st.characters(codec="ascii", categories=["L", "N", "P"]), min_size=1, max_size=120),
@@ -249,7 +290,8 @@ def replies(draw: st.DrawFn) -> tuple[Reply, str | None]:
     if kind == "post":
         return PaperPost(draw(cards()), draw(st.booleans()), draw(st.booleans())), None
     if kind == "notice":
-        return Notice(draw(st.one_of(texts, long_texts)), draw(st.booleans())), None
+        words = draw(st.one_of(texts, long_texts, rich_texts))
+        return Notice(words, ephemeral=draw(st.booleans())), None
     return FileReply("list.bib", b"@misc{x}", "application/x-bibtex", draw(texts)), None
 
 

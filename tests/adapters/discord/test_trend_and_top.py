@@ -76,7 +76,7 @@ async def test_top_lists_what_members_saved_from_the_bots_posts(world: World) ->
     assert reply.ephemeral
     assert reply.content == "Most saved here in the last 30 days"
     (embed,) = reply.embeds
-    assert embed["footer"]["text"].startswith("🔖 saved by 2 · ")
+    assert embed["footer"]["text"].startswith("saved by 2 · ")
     assert embed["url"].endswith(PAPER)
 
 

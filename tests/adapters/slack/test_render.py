@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from paperboy.adapters.slack.blocks import SlackMessage
 from paperboy.adapters.slack.mrkdwn import chunks, escape, fit, link, slack_len
 from paperboy.adapters.slack.render import render
+from paperboy.core import rich
 from paperboy.core.models import Paper, SavedPaper
 from paperboy.core.replies import (
     Card,
@@ -23,6 +24,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
+from paperboy.core.rich import Code, Rich, code, emphasis
 from tests.fakes.slack import block_kit_errors
 
 # A link we build: <http(s)://…|label>, where neither the URL nor the label holds < > or |.
@@ -179,9 +181,34 @@ def test_buttons_whose_value_would_not_fit_are_left_out() -> None:
 
 
 def test_a_notice_keeps_code_spans_and_line_breaks_and_escapes_the_rest() -> None:
-    message = render(Notice("Try `search <words>`\n• & more", error=True))
+    message = render(Notice(rich.text("Try ", code("search <words>"), "\n• & more"), error=True))
 
     assert message.blocks[0]["text"]["text"] == ":warning: Try `search &lt;words&gt;`\n• &amp; more"
+
+
+def test_a_backtick_typed_inside_a_code_span_cannot_close_it() -> None:
+    message = render(Notice(rich.text(code("x` <!channel> `y"), " is not a paper id.")))
+
+    shown = message.blocks[0]["text"]["text"]
+    assert shown == "`x' &lt;!channel&gt; 'y` is not a paper id."
+    assert shown.count("`") == 2
+
+
+def test_a_long_notice_is_split_between_spans_never_inside_a_code_span() -> None:
+    words = ["word " * 40 + "\n"] * 30
+    notice = Notice(rich.text(*(piece for w in words for piece in (w, code("search lora x"), " "))))
+    message = render(notice)
+
+    sections = [b["text"]["text"] for b in message.blocks]
+    assert len(sections) > 1
+    assert all(len(t) <= 3000 for t in sections)
+    assert all(t.count("`") % 2 == 0 for t in sections)
+
+
+def test_emphasis_is_slack_italics() -> None:
+    message = render(Notice(rich.text("this is ", emphasis("important"), " & plain")))
+
+    assert message.blocks[0]["text"]["text"] == "this is _important_ &amp; plain"
 
 
 def test_a_reading_list_card_shows_read_state_and_its_own_buttons() -> None:
@@ -218,6 +245,11 @@ def texts(max_repeat: int = 300) -> st.SearchStrategy[str]:
     return st.builds(lambda s, n: s * n, fragments, st.integers(1, max_repeat))
 
 
+def rich_texts() -> st.SearchStrategy[Rich]:
+    spans = st.one_of(texts(20), texts(20).map(code), texts(5).map(Code), texts(5).map(emphasis))
+    return st.lists(spans, max_size=30).map(lambda parts: rich.text(*parts))
+
+
 urls = st.none() | texts(3) | st.just("https://github.com/a/b")
 papers = st.builds(
     Paper,
@@ -244,7 +276,12 @@ replies: st.SearchStrategy[Reply] = st.one_of(
         pages,
     ),
     st.builds(PaperPost, cards, st.booleans()),
-    st.builds(Notice, texts(), st.booleans(), st.booleans()),
+    st.builds(
+        lambda t, ephemeral, error: Notice(t, ephemeral=ephemeral, error=error),
+        texts() | rich_texts(),
+        st.booleans(),
+        st.booleans(),
+    ),
     st.builds(FileReply, st.just("a.bib"), st.just(b"x"), st.just("text/plain"), texts()),
 )
 

@@ -85,7 +85,7 @@ async def test_top_lists_the_papers_saved_from_the_bots_posts_with_counts(
     assert answer.visible_to == HUMAN
     assert "Most saved here in the last 7 days" in text
     assert "Diffusion Models Without Tears" in text
-    assert ":bookmark: _saved by 2_" in text
+    assert "\nsaved by 2 · " in text  # the first of the card's facts
 
 
 async def test_subscribe_top_weekly_posts_the_list_into_the_channel_once(
@@ -114,4 +114,4 @@ async def test_subscribe_top_weekly_posts_the_list_into_the_channel_once(
     text = section_texts(listed[0])
     assert "Most saved here in the last 7 days" in text
     assert "Diffusion Models Without Tears" in text
-    assert ":bookmark: _saved by 1_" in text
+    assert "\nsaved by 1 · " in text

@@ -199,7 +199,8 @@ class DiscordAdapter:
         more_id = None
         if isinstance(reply, PaperList) and reply.more is not None:
             more_id = await self.pages.custom_id_for(reply.more)
-        message = await send_to_channel(target, render(reply, more_id=more_id, embeds=embeds))
+        out = render(reply, more_id=more_id, embeds=embeds, save_emoji=self.bot.save_emoji_glyph)
+        message = await send_to_channel(target, out)
         return str(message.id)
 
     async def _channel(self, ref: ChannelRef) -> GuildMessageable:

@@ -1,8 +1,8 @@
 """Buttons under paper messages, laid out within Discord's 5 rows of 5.
 
-A paper post gets **Save** and **Similar**; a list gets one row (or two) per action,
-numbered like its cards — Save/Similar, or for a reading list Mark read/Unsave/Similar —
-and **More** in the last row. Actions that do not fit are left out, last first.
+A card's actions are the core's (`Card.actions`): one button each under a paper post;
+a list gets one row (or two) per action, numbered like its cards, and **More** in the
+last row. Save shows the configured save emoji. Actions that do not fit are left out, last first.
 Every button carries its meaning in its custom id (custom_ids.py).
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import discord
 
 from paperboy.adapters.discord.custom_ids import Action, custom_id
-from paperboy.core.replies import Card, ListKind
+from paperboy.core.replies import Card, CardAction, list_actions
 
 MAX_ROWS = 5
 ROW_WIDTH = 5
@@ -28,57 +28,48 @@ class Button:
     emoji: str | None = None
 
 
-def paper_buttons(card: Card) -> tuple[tuple[Button, ...], ...]:
-    """Save and Similar for one paper (none whose custom id would not fit)."""
-    buttons = [
-        b
-        for b in (
-            _button(Action.SAVE, card, "Save", discord.ButtonStyle.primary, "🔖"),
-            _button(Action.SIMILAR, card, "Similar"),
-        )
-        if b is not None
-    ]
+def paper_buttons(card: Card, save_emoji: str | None) -> tuple[tuple[Button, ...], ...]:
+    """The card's actions for one paper (none whose custom id would not fit)."""
+    found = (_button(action, card, action.label, save_emoji) for action in card.actions)
+    buttons = [b for b in found if b is not None]
     return (tuple(buttons),) if buttons else ()
 
 
-_GROUPS = {
-    ListKind.SAVED: (Action.READ, Action.UNSAVE, Action.SIMILAR),
-}
-_DEFAULT_GROUPS = (Action.SAVE, Action.SIMILAR)
-_LABELS = {
-    Action.SAVE: ("Save", discord.ButtonStyle.primary, "🔖"),
-    Action.SIMILAR: ("Similar", discord.ButtonStyle.secondary, None),
-    Action.READ: ("Mark read", discord.ButtonStyle.success, None),
-    Action.UNSAVE: ("Unsave", discord.ButtonStyle.danger, None),
+_STYLES = {
+    CardAction.SAVE: discord.ButtonStyle.primary,
+    CardAction.SIMILAR: discord.ButtonStyle.secondary,
+    CardAction.READ: discord.ButtonStyle.success,
+    CardAction.UNSAVE: discord.ButtonStyle.danger,
 }
 
 
-def _button(
-    action: Action,
-    card: Card,
-    label: str,
-    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-    emoji: str | None = None,
-) -> Button | None:
-    found = custom_id(action, card.paper.id)
-    return None if found is None else Button(label, found, style, emoji)
+def _button(action: CardAction, card: Card, label: str, save_emoji: str | None) -> Button | None:
+    found = custom_id(Action(action.value), card.paper.id)
+    if found is None:
+        return None
+    # A button takes a Unicode emoji, not a name: a configured ":bookmark:" shows none.
+    emoji = (
+        save_emoji
+        if action is CardAction.SAVE and save_emoji and not save_emoji.isascii()
+        else None
+    )
+    return Button(label, found, _STYLES[action], emoji)
 
 
 def list_buttons(
-    kind: ListKind, cards: Sequence[Card], more_id: str | None
+    cards: Sequence[Card], more_id: str | None, save_emoji: str | None
 ) -> tuple[tuple[Button, ...], ...]:
     """A row (or two) per action, numbered like the cards; groups that do not fit in
     the 5 rows are left out, last first. "More" gets the last row."""
     seen: set[str] = set()
     rows: list[tuple[Button, ...]] = []
     reserved = 1 if more_id else 0
-    for action in _GROUPS.get(kind, _DEFAULT_GROUPS):
-        label, style, emoji = _LABELS[action]
+    for action in list_actions(cards):
         group = []
         for number, card in enumerate(cards, start=1):
-            if action is Action.READ and (card.saved is None or not card.saved.unread):
+            if action not in card.actions:
                 continue
-            button = _button(action, card, f"{label} {number}", style, emoji)
+            button = _button(action, card, f"{action.label} {number}", save_emoji)
             if button is not None and button.custom_id not in seen:
                 seen.add(button.custom_id)
                 group.append(button)

@@ -17,6 +17,7 @@ from paperboy.adapters.discord.interactions import Interactions, context_of
 from paperboy.adapters.discord.suggestions import Choices, Suggestions
 from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS, TOP_DAYS
 from paperboy.core.replies import Notice
+from paperboy.core.rich import code, text
 from paperboy.core.times import time_of_day
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 from paperboy.core.zones import canonical_zone, zone_problem
@@ -46,13 +47,15 @@ def subscribe_arguments(
     words: list[str] = []
     if time is not None:
         if time_of_day(time) is None:
-            return Notice("`time` takes a 24-hour time as HH:MM, e.g. 09:30.", error=True)
+            return Notice(
+                text(code("time"), " takes a 24-hour time as HH:MM, e.g. 09:30."), error=True
+            )
         words.append(time.strip())
     if timezone is not None:
         zone = canonical_zone(timezone)
         if zone is None:
             return Notice(
-                f"{zone_problem(timezone)} Pick one from the suggestions as you type.",
+                text(zone_problem(timezone), " Pick one from the suggestions as you type."),
                 error=True,
             )
         words.append(zone)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from paperboy.core.text import clean_text
+from paperboy.core.rich import Code, Emphasis, Plain, Rich
+from paperboy.core.text import clean_text, without_invisibles
 
 ELLIPSIS = "…"
 
@@ -23,7 +24,6 @@ _ALWAYS = frozenset("\\*_~|`[]<>")
 _LINE_START = frozenset("#-+>")
 _ORDERED_LIST = re.compile(r"\d+\.")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"`[^`\n]{1,200}`")
 _MENTION_SYNTAX = re.compile(r"<(@[!&]?\d)")
 
 
@@ -90,22 +90,47 @@ def fit(text: str, limit: int) -> str:
     return fit_tokens(tokens(text), limit)
 
 
-def notice_tokens(text: str) -> list[str]:
-    """A core Notice: `code spans` kept (they are inert already), everything else escaped.
+CODE_CHARS = 200
 
-    Line breaks are kept: the help text is a list of lines."""
+
+def rich_tokens(value: Rich) -> list[str]:
+    """Typed inline text as Discord markdown tokens: plain text escaped, each code or
+    emphasis span one token. Line breaks are kept: the help text is a list of lines."""
     found: list[str] = []
-    position = 0
     line_start = True
-    for span in _CODE_SPAN.finditer(text):
-        before = text[position : span.start()]
-        found += tokens(before, line_start=line_start)
-        # Code shows text literally; a zero-width space still keeps mention syntax inert.
-        found.append(_MENTION_SYNTAX.sub("<\u200b\\1", break_mass_mentions(span.group())))
-        line_start = False
-        position = span.end()
-    found += tokens(text[position:], line_start=line_start)
+    for span in value.spans:
+        match span:
+            case Plain(text):
+                shown = "\n".join(without_invisibles(line) for line in text.split("\n"))
+                found += tokens(shown, line_start=line_start)
+                line_start = text.endswith("\n") or (line_start and not text.strip())
+                continue
+            case Code(text):
+                piece = code_span(text)
+            case Emphasis(text):
+                inner = escape(clean_text(text), line_start=False)
+                piece = f"*{inner}*" if inner else ""
+        if piece:
+            found.append(piece)
+            line_start = False
     return found
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code that its own backticks cannot close: a backtick inside is
+    fenced with double backticks (or, beside another, made a look-alike ˋ)."""
+    text = clean_text(text)
+    if len(text) > CODE_CHARS:
+        text = text[: CODE_CHARS - 1].rstrip() + ELLIPSIS
+    if not text:
+        return ""
+    # Code shows text literally; a zero-width space still keeps mention syntax inert.
+    text = _MENTION_SYNTAX.sub("<\u200b\\1", break_mass_mentions(text))
+    if "`" not in text:
+        return f"`{text}`"
+    if "``" not in text:
+        return f"`` {text} ``"
+    return "`" + text.replace("`", "ˋ") + "`"
 
 
 def plain(text: str, limit: int) -> str:

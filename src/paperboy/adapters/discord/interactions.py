@@ -18,6 +18,7 @@ from paperboy.adapters.discord.pages import PageButtons
 from paperboy.adapters.discord.render import render
 from paperboy.adapters.discord.sending import answer
 from paperboy.core import commands as c
+from paperboy.core import rich
 from paperboy.core.bot import Bot
 from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.models import ChannelRef, Context, Platform, PostRef, UserRef
@@ -28,7 +29,10 @@ log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
 
-GUILDS_ONLY = Notice("paperboy works in server channels: use `/papers` there.", error=True)
+GUILDS_ONLY = Notice(
+    rich.text("paperboy works in server channels: use ", rich.code("/papers"), " there."),
+    error=True,
+)
 EXPIRED = Notice("That list is no longer available; run the command again.", error=True)
 _THREADS = frozenset(
     {
@@ -150,7 +154,12 @@ class Interactions:
         more_id = None
         if isinstance(reply, PaperList) and reply.more is not None:
             more_id = await self.pages.custom_id_for(reply.more)
-        out = render(reply, more_id=more_id, embeds=interaction.app_permissions.embed_links)
+        out = render(
+            reply,
+            more_id=more_id,
+            embeds=interaction.app_permissions.embed_links,
+            save_emoji=self.bot.save_emoji_glyph,
+        )
         message_id = await answer(interaction, out)
         if out.paper_id and not out.ephemeral and message_id is not None and context:
             await self.publisher.shown(PostRef(context.channel, str(message_id)), out.paper_id)

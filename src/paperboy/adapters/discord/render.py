@@ -22,10 +22,11 @@ from paperboy.adapters.discord.escape import (
     escape,
     fit,
     fit_tokens,
-    notice_tokens,
     plain,
+    rich_tokens,
     tokens,
 )
+from paperboy.core import rich
 from paperboy.core.replies import (
     Card,
     FileReply,
@@ -35,8 +36,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
-from paperboy.core.team_top import saves_label
-from paperboy.core.text import clean_text, short_authors, visible_text
+from paperboy.core.text import clean_text, visible_text
 from paperboy.search import Snippet
 
 EMBED_TITLE = 256
@@ -110,19 +110,26 @@ class Outgoing:
         )
 
 
-def render(reply: Reply, *, more_id: str | None = None, embeds: bool = True) -> Outgoing:
+def render(
+    reply: Reply,
+    *,
+    more_id: str | None = None,
+    embeds: bool = True,
+    save_emoji: str | None = None,
+) -> Outgoing:
     """`reply` as a Discord message.
 
     `more_id` is the custom id of the "More" button when the reply is a list with a
     next page (the caller stores long page references first). Without `embeds` (the
-    bot lacks Embed Links in the channel) papers are rendered as plain lines."""
+    bot lacks Embed Links in the channel) papers are rendered as plain lines.
+    `save_emoji` (the configured one) is shown on Save buttons."""
     match reply:
         case PaperList():
-            return _paper_list(reply, more_id, embeds=embeds)
+            return _paper_list(reply, more_id, embeds=embeds, save_emoji=save_emoji)
         case PaperPost():
-            return _paper_post(reply, embeds=embeds)
+            return _paper_post(reply, embeds=embeds, save_emoji=save_emoji)
         case Notice():
-            return Outgoing(content=_content(notice_tokens(reply.text)), ephemeral=reply.ephemeral)
+            return Outgoing(content=_content(rich_tokens(reply.text)), ephemeral=reply.ephemeral)
         case FileReply():
             return Outgoing(
                 content=_content(tokens(reply.comment)),
@@ -162,9 +169,11 @@ def _content(parts: Sequence[str]) -> str:
 # -- lists and posts ----------------------------------------------------------------------
 
 
-def _paper_list(reply: PaperList, more_id: str | None, *, embeds: bool) -> Outgoing:
+def _paper_list(
+    reply: PaperList, more_id: str | None, *, embeds: bool, save_emoji: str | None
+) -> Outgoing:
     cards = reply.cards[:MAX_EMBEDS]
-    rows = list_buttons(reply.kind, cards, more_id)
+    rows = list_buttons(cards, more_id, save_emoji)
     if not embeds:
         return Outgoing(
             content=_text_list(reply.title, cards), rows=rows, ephemeral=reply.ephemeral
@@ -180,9 +189,9 @@ def _paper_list(reply: PaperList, more_id: str | None, *, embeds: bool) -> Outgo
     )
 
 
-def _paper_post(reply: PaperPost, *, embeds: bool) -> Outgoing:
+def _paper_post(reply: PaperPost, *, embeds: bool, save_emoji: str | None) -> Outgoing:
     card = reply.card
-    rows = paper_buttons(card)
+    rows = paper_buttons(card, save_emoji)
     if not embeds:
         return Outgoing(
             content=_text_card(card, None, CONTENT, detail=reply.detail),
@@ -199,16 +208,16 @@ def card_embed(
 ) -> discord.Embed:
     """One paper as an embed using at most `budget` of the message's 6000 embed characters."""
     paper = card.paper
-    name = clean_text(paper.title) or paper.id
+    name = card.title
     title = fit(f"{number}. {name}" if number else name, min(EMBED_TITLE, budget // 3))
-    footer = plain(_facts(card), min(FOOTER, budget // 4))
+    footer = plain(str(_facts(card)), min(FOOTER, budget // 4))
     links = fit_tokens(_links(card), FIELD_VALUE) if detail else ""
     used = len(title) + len(footer) + (len("Links") + len(links) if links else 0)
     room = min(_description_limit(card, detail=detail), budget - used)
     description = fit_tokens(_description(card, detail=detail), room)
     embed = discord.Embed(
         title=title,
-        url=safe_url(paper.url),
+        url=safe_url(card.url),
         description=description or None,
         color=COLOR_READ if card.saved is not None and not card.saved.unread else COLOR_PAPER,
     )
@@ -255,33 +264,15 @@ def snippet_tokens(snippet: Snippet) -> list[str]:
     return found
 
 
-def _facts(card: Card) -> str:
-    paper = card.paper
-    facts = []
-    if card.saves is not None:
-        facts.append("🔖 " + saves_label(card.saves))
-    if card.saved is not None:
-        facts.append("Unread" if card.saved.unread else "Read")
-    if paper.authors:
-        facts.append(short_authors(paper.authors))
-    if paper.date:
-        facts.append(paper.date.isoformat())
-    if paper.upvotes:
-        facts.append(f"▲ {paper.upvotes}")
-    facts.append(paper.id)
-    return " · ".join(facts)
+def _facts(card: Card) -> rich.Rich:
+    """The card's facts, after its reading-list status ("Unread · …")."""
+    if card.status is None:
+        return card.facts
+    return rich.text(card.status.capitalize(), " · ", card.facts)
 
 
 def _links(card: Card) -> list[str]:
-    paper = card.paper
-    candidates = [
-        ("Page", paper.page_url),
-        ("arXiv", paper.arxiv_url),
-        ("Hugging Face", paper.hf_url),
-        ("Code", paper.github_url),
-        ("Project page", paper.project_url),
-    ]
-    safe = [(label, safe_url(url)) for label, url in candidates]
+    safe = [(page.label, safe_url(page.url)) for page in card.links]
     links = [f"[{label}]({url})" for label, url in safe if url]
     return [" · ".join(links)] if links else []
 
@@ -303,12 +294,12 @@ def _text_list(title: str, cards: Sequence[Card]) -> str:
 
 def _text_card(card: Card, number: int | None, room: int, *, detail: bool = False) -> str:
     paper = card.paper
-    url = safe_url(paper.url)
+    url = safe_url(card.url)
     link = f" <{url}>" if url and len(url) < room // 3 else ""
     mark = f"{number}\\. " if number else ""
-    title = fit(clean_text(paper.title) or paper.id, max(0, room // 3 - len(mark)))
+    title = fit(card.title, max(0, room // 3 - len(mark)))
     first = f"{mark}**{title}**{link}" if title else f"{mark}{link}".strip()
-    facts = escape(plain(_facts(card), max(0, min(FOOTER, room // 4))), line_start=False)
+    facts = fit_tokens(rich_tokens(_facts(card)), max(0, min(FOOTER, room // 4)))
     left = room - len(first) - len(facts) - 2
     left = min(left, _description_limit(card, detail=detail))
     body = fit_tokens(_description(card, detail=detail), left) if left > 0 else ""

@@ -18,7 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from slack_sdk.webhook.webhook_response import WebhookResponse
 
 from paperboy.adapters.slack.blocks import MAX_BLOCKS, SlackMessage, context
-from paperboy.adapters.slack.mrkdwn import escape
+from paperboy.adapters.slack.mrkdwn import rich
 from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.sender import NOT_A_MEMBER, SlackPostFailed, SlackSender
 from paperboy.core.models import Context
@@ -31,6 +31,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
+from paperboy.core.rich import Rich, code, text
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +104,13 @@ class Answers:
         except SlackPostFailed as error:
             message = render(reply)
             if error.code in NOT_A_MEMBER:
-                note = (
-                    "I am not in this channel, so only you see this. "
-                    f"Invite me with `/invite {self.bot_mention}`."
+                note = text(
+                    "I am not in this channel, so only you see this. Invite me with ",
+                    code(f"/invite {self.bot_mention}"),
+                    ".",
                 )
             else:
-                note = f"I could not post this here ({error}), so only you see it."
+                note = text(f"I could not post this here ({error}), so only you see it.")
             await self.respond(respond, with_note(message, note))
 
     async def _send_file(self, reply: FileReply, context: Context, respond: AsyncRespond) -> None:
@@ -138,14 +140,17 @@ class Answers:
         except SlackPostFailed as error:
             log.warning("uploading %s to %s failed: %s", reply.filename, context.channel, error)
             if error.code in NOT_A_MEMBER:
-                why = f"I am not in this channel; invite me with `/invite {self.bot_mention}`"
+                why = text(
+                    "I am not in this channel; invite me with ",
+                    code(f"/invite {self.bot_mention}"),
+                )
             else:
-                why = f"Slack refused it ({error.code})"
-            note = Notice(f"{reply.summary}\nI could not post the chart here: {why}.")
+                why = text(f"Slack refused it ({error.code})")
+            note = Notice(text(f"{reply.summary}\nI could not post the chart here: ", why, "."))
             await self.respond(respond, render(note))
 
 
-def with_note(message: SlackMessage, note: str) -> SlackMessage:
+def with_note(message: SlackMessage, note: Rich) -> SlackMessage:
     """`message` with a context line at the end (dropping a block if it was full)."""
     blocks = message.blocks[: MAX_BLOCKS - 1]
-    return SlackMessage(message.text, [*blocks, context(escape(note))])
+    return SlackMessage(message.text, [*blocks, context(rich(note))])

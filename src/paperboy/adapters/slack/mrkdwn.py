@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from paperboy.core.text import clean_text, without_invisibles
+from paperboy.core.rich import Code, Emphasis, Plain, Rich, Span
+from paperboy.core.text import clean_text, visible_text, without_invisibles
 
 ELLIPSIS = "…"
 DISPLAY_MAX = 40_000  # more than any message can show (Slack's own text limit)
@@ -145,5 +146,76 @@ def bold(mrkdwn: str) -> str:
 
 
 def code(text: str, limit: int = 100) -> str:
-    """Inline code with backticks in `text` replaced, so the span cannot close early."""
-    return "`" + fit(one_line(text).replace("`", "'"), limit) + "`"
+    """Inline code with backticks in `text` replaced, so the span cannot close early
+    (Slack has no escape for a backtick inside code); empty stays empty."""
+    inside = fit(one_line(text).replace("`", "'"), limit)
+    return f"`{inside}`" if inside.strip() else ""
+
+
+def italic(mrkdwn: str) -> str:
+    """`_text_`; empty stays empty."""
+    return f"_{mrkdwn}_" if mrkdwn.strip() else mrkdwn
+
+
+CODE_CHARS = 200
+
+
+def rich(value: Rich) -> str:
+    """Typed inline text as mrkdwn on one line: plain text escaped, code as code."""
+    return "".join(_span(span) for span in value.spans).strip()
+
+
+def _span(span: Span) -> str:
+    match span:
+        case Code(text):
+            return code(text, CODE_CHARS)
+        case Emphasis(text):
+            return italic(escape(one_line(text)))
+        case Plain(text):
+            return escape(visible_text(text[:DISPLAY_MAX]))
+
+
+def rich_chunks(value: Rich, limit: int, *, max_chunks: int) -> list[str]:
+    """Like `chunks`, for typed text: line breaks kept, and never a cut inside a code
+    or emphasis span (each is one piece, far shorter than `limit`)."""
+    pieces: list[str] = []
+    for span in value.spans:
+        if not isinstance(span, Plain):
+            pieces.append(_span(span))
+            continue
+        text = span.text[: limit * max_chunks + 1]
+        for token in re.findall(r"\n|[^\S\n]+|\S+", text):
+            token = "\n" if token == "\n" else without_invisibles(token)
+            while escaped_len(token) > limit:
+                head = escaped_prefix(token, limit) or token[:1]
+                pieces.append(escape(head))
+                token = token[len(head) :]
+            pieces.append(escape(token))
+    return _pack(pieces, limit, max_chunks=max_chunks)
+
+
+def _pack(tokens: list[str], limit: int, *, max_chunks: int) -> list[str]:
+    """Rendered tokens joined into at most `max_chunks` pieces of at most `limit`,
+    broken between tokens; the last piece ends in "…" when some did not fit."""
+    pieces: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for token in tokens:
+        token_size = slack_len(token)
+        if size + token_size > limit:
+            if "".join(current).strip():
+                pieces.append(current)
+            current, size = [], 0
+            if not token.strip():
+                continue
+        current.append(token)
+        size += token_size
+    if "".join(current).strip():
+        pieces.append(current)
+    if len(pieces) > max_chunks:
+        last = pieces[max_chunks - 1]
+        while last and slack_len("".join(last).rstrip()) + 2 > limit:
+            last.pop()
+        pieces = [*pieces[: max_chunks - 1], [*last, " ", ELLIPSIS]]
+    found = ["\n".join(line.rstrip() for line in "".join(p).split("\n")) for p in pieces]
+    return [piece.strip("\n") for piece in found if piece.strip()]

@@ -23,19 +23,20 @@ from paperboy.adapters.slack.mrkdwn import (
     ELLIPSIS,
     bold,
     chunks,
-    code,
     escape,
     escaped_prefix,
     fit,
-    lines,
+    italic,
     link,
     one_line,
+    rich,
+    rich_chunks,
     safe_url,
     slack_len,
 )
-from paperboy.core.models import Paper
 from paperboy.core.replies import (
     Card,
+    CardAction,
     FileReply,
     ImageReply,
     Notice,
@@ -43,8 +44,7 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
-from paperboy.core.team_top import saves_label
-from paperboy.core.text import short_authors, visible_text
+from paperboy.core.text import visible_text
 from paperboy.search import Snippet
 
 ACTION_SAVE = "paperboy_save"
@@ -55,7 +55,6 @@ ACTION_UNSAVE = "paperboy_unsave"
 ACTION_PREFIX = "paperboy_"
 
 TITLE_CHARS = 500
-AUTHORS_CHARS = 300
 ABSTRACT_SECTIONS = 4  # `show`: up to 12,000 characters of abstract
 NOTICE_SECTIONS = 10
 
@@ -89,7 +88,7 @@ def render_list(reply: PaperList) -> SlackMessage:
     if reply.more is not None:
         more = actions(button("More", ACTION_MORE, reply.more.encode()))
         blocks.append(more if more is not None else context("Narrow the search to see more."))
-    titles = [f"• {fit(one_line(card.paper.title), 200)}" for card in reply.cards[:10]]
+    titles = [f"• {fit(card.title, 200)}" for card in reply.cards[:10]]
     return SlackMessage(fallback("\n".join([fit(one_line(reply.title), 300), *titles])), blocks)
 
 
@@ -103,16 +102,16 @@ def render_post(reply: PaperPost) -> SlackMessage:
             section(piece)
             for piece in chunks(one_line(abstract), MAX_TEXT, max_chunks=ABSTRACT_SECTIONS)
         ]
-        blocks.append(context(" · ".join(paper_links(card.paper))))
+        blocks.append(context(" · ".join(paper_links(card))))
     buttons = card_buttons(card)
     if buttons is not None:
         blocks.append(buttons)
-    return SlackMessage(fallback(fit(one_line(card.paper.title), 300)), blocks)
+    return SlackMessage(fallback(fit(card.title, 300)), blocks)
 
 
 def render_notice(notice: Notice) -> SlackMessage:
     prefix = ":warning: " if notice.error else ""
-    pieces = chunks(lines(notice.text), MAX_TEXT - len(prefix), max_chunks=NOTICE_SECTIONS)
+    pieces = rich_chunks(notice.text, MAX_TEXT - len(prefix), max_chunks=NOTICE_SECTIONS)
     pieces = pieces or [ELLIPSIS]
     pieces[0] = prefix + pieces[0]
     return SlackMessage(fallback(pieces[0]), [section(piece) for piece in pieces])
@@ -120,29 +119,14 @@ def render_notice(notice: Notice) -> SlackMessage:
 
 def card_text(card: Card, *, snippet: bool) -> str:
     """Title line, facts line, and (when asked) the snippet; at most MAX_TEXT long."""
-    paper = card.paper
-    title = bold(link(paper.url, paper.title, limit=TITLE_CHARS))
-    if card.saved is not None:
-        title += "  _unread_" if card.saved.unread else "  _read_"
-    if card.saves is not None:
-        title += f"  :bookmark: _{saves_label(card.saves)}_"
-    parts = [title, facts(paper)]
+    title = bold(link(card.url, card.title, limit=TITLE_CHARS))
+    if card.status is not None:
+        title += "  " + italic(card.status)
+    parts = [title, rich(card.facts)]
     if snippet and card.snippet:
         room = MAX_TEXT - sum(slack_len(p) + 1 for p in parts)
         parts.append(snippet_text(card.snippet, room))
     return "\n".join(p for p in parts if p)
-
-
-def facts(paper: Paper) -> str:
-    items = []
-    if paper.authors:
-        items.append(fit(one_line(short_authors(paper.authors)), AUTHORS_CHARS))
-    if paper.date is not None:
-        items.append(paper.date.isoformat())
-    if paper.upvotes:
-        items.append(f"▲ {paper.upvotes}")
-    items.append(code(paper.id))
-    return " · ".join(items)
 
 
 def snippet_text(snippet: Snippet, limit: int) -> str:
@@ -168,27 +152,29 @@ def snippet_text(snippet: Snippet, limit: int) -> str:
     return out.strip()
 
 
+_ACTION_IDS = {
+    CardAction.SAVE: ACTION_SAVE,
+    CardAction.READ: ACTION_READ,
+    CardAction.UNSAVE: ACTION_UNSAVE,
+    CardAction.SIMILAR: ACTION_SIMILAR,
+}
+
+
 def card_buttons(card: Card) -> Block | None:
-    paper_id = card.paper.id
-    if card.saved is None:
-        return actions(
-            button("Save", ACTION_SAVE, paper_id, style="primary"),
-            button("Similar", ACTION_SIMILAR, paper_id),
-        )
+    """The card's actions as buttons, Save in the primary style."""
     return actions(
-        button("Mark read", ACTION_READ, paper_id) if card.saved.unread else None,
-        button("Unsave", ACTION_UNSAVE, paper_id),
-        button("Similar", ACTION_SIMILAR, paper_id),
+        *(
+            button(
+                action.label,
+                _ACTION_IDS[action],
+                card.paper.id,
+                style="primary" if action is CardAction.SAVE else None,
+            )
+            for action in card.actions
+        )
     )
 
 
-def paper_links(paper: Paper) -> list[str]:
+def paper_links(card: Card) -> list[str]:
     """Links to the paper's pages; stored URLs only when they are plain http(s) ones."""
-    pages = (
-        (paper.page_url, "Page"),
-        (paper.arxiv_url, "arXiv"),
-        (paper.hf_url, "Hugging Face"),
-        (paper.github_url, "Code"),
-        (paper.project_url, "Project page"),
-    )
-    return [link(url, label) for url, label in pages if safe_url(url) is not None]
+    return [link(page.url, page.label) for page in card.links if safe_url(page.url) is not None]
