@@ -12,11 +12,14 @@ from typing import Any
 
 import pytest
 
+from paperboy.adapters.console import ConsoleAdapter
 from paperboy.app import bot_options
 from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
+from paperboy.core.pacing import PostPacing
+from paperboy.core.publishing import Publisher
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
 from tests.fakes.paper_sources import PaperSourceSimulator
@@ -123,3 +126,13 @@ async def sources() -> AsyncIterator[PaperSourceSimulator]:
 def bot_options_for_tests(**changes: Any) -> BotOptions:
     """The options `paperboy run` gives the bot with default settings, with `changes`."""
     return dataclasses.replace(bot_options(Settings()), **changes)
+
+
+def console_for(bot: Bot, **options: Any) -> ConsoleAdapter:
+    """A console as `paperboy chat` builds it, posting through its own publisher."""
+    publisher = Publisher(
+        posts=bot.posts, clock=bot.clock, pacing=PostPacing(channel_interval=0, rate=0)
+    )
+    adapter = ConsoleAdapter(bot, publisher=publisher, **options)
+    publisher.connect(adapter, paced=False)
+    return adapter

@@ -6,13 +6,14 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from paperboy.adapters.console import ConsoleAdapter, render_card
+from paperboy.adapters.console import render_card
 from paperboy.adapters.discord.render import render as discord_render
 from paperboy.adapters.slack.render import render as slack_render
 from paperboy.core.bot import Bot
 from paperboy.core.models import Paper
 from paperboy.core.replies import Card, Notice, PaperPost
 from paperboy.core.rich import code, text
+from tests.conftest import console_for
 
 PAPER = Paper(
     id="2501.00001",
@@ -58,7 +59,7 @@ async def test_a_code_span_is_code_on_slack_and_discord_and_the_words_to_type_on
     slack = slack_render(HINT).blocks[0]["text"]["text"]
     discord = discord_render(HINT).content
     out = io.StringIO()
-    console = ConsoleAdapter(bot, stdin=io.StringIO(), stdout=out)
+    console = console_for(bot, stdin=io.StringIO(), stdout=out)
     await console.show(HINT)
 
     assert slack == "Try `search lora since:7d` or `help`."

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 from PIL import Image
 
-from paperboy.adapters.console import ConsoleAdapter
 from paperboy.core.bot import Bot
-from paperboy.core.pacing import PostPacing
-from paperboy.core.publishing import Publisher
+from tests.conftest import console_for
 
-
-def console(bot: Bot, **options: Any) -> ConsoleAdapter:
-    """A console as `paperboy chat` builds it, posting through its own publisher."""
-    publisher = Publisher(
-        posts=bot.posts, clock=bot.clock, pacing=PostPacing(channel_interval=0, rate=0)
-    )
-    adapter = ConsoleAdapter(bot, publisher=publisher, **options)
-    publisher.connect(adapter, paced=False)
-    return adapter
+console = console_for
 
 
 async def test_trend_writes_the_chart_and_prints_its_summary_and_path(
