@@ -128,10 +128,10 @@ def bot_options_for_tests(**changes: Any) -> BotOptions:
     return dataclasses.replace(bot_options(Settings()), **changes)
 
 
-def console_for(bot: Bot, **options: Any) -> ConsoleAdapter:
+def console_for(bot: Bot, store: Store, **options: Any) -> ConsoleAdapter:
     """A console as `paperboy chat` builds it, posting through its own publisher."""
     publisher = Publisher(
-        posts=bot.posts, clock=bot.clock, pacing=PostPacing(channel_interval=0, rate=0)
+        posts=store.posts, clock=bot.clock, pacing=PostPacing(channel_interval=0, rate=0)
     )
     adapter = ConsoleAdapter(bot, publisher=publisher, **options)
     publisher.connect(adapter, paced=False)

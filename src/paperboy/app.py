@@ -23,7 +23,8 @@ from typing import Any, Protocol, TextIO
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.adapters.slack import SlackAdapter
-from paperboy.config import ConfigError, Settings
+from paperboy.adapters.slack.http_server import HttpLimits, HttpListen
+from paperboy.config import ConfigError, Secrets, Settings, SlackSettings
 from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
 from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
@@ -35,9 +36,10 @@ from paperboy.core.replies import Reply
 from paperboy.core.rich import Rich, code, text
 from paperboy.core.times import checked_time_of_day
 from paperboy.core.zones import zone_info
-from paperboy.digest.runner import DigestJobs as Jobs
+from paperboy.digest.runner import DigestSchedule
 from paperboy.digest.schedule import DailyTrigger
 from paperboy.digest.service import DigestOptions, DigestService, DigestStore, WeeklyJobs
+from paperboy.memory import return_freed_memory
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
@@ -87,7 +89,10 @@ def adapter_names(settings: Settings) -> tuple[list[str], str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Core:
+class Services:
+    """What `open_library` opened, for the composition root to build the bot and its
+    adapters from (named so, not "Services", so as not to be taken for the `core/` package)."""
+
     settings: Settings
     store: Store
     library: Library
@@ -95,7 +100,7 @@ class Core:
 
 
 @asynccontextmanager
-async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Core]:
+async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Services]:
     """Open the store, load or build the index, seed the sample into an empty store.
 
     Raises ConfigError naming `store.path` when no store can live there."""
@@ -105,13 +110,15 @@ async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIt
     except BadStorePath as error:
         raise ConfigError(f"store.path: {error}") from None
     try:
-        library = Library(store.papers, index_path=index_path(store_path))
+        library = Library(
+            store.papers, index_path=index_path(store_path), after_build=return_freed_memory
+        )
         await library.open()
         if settings.sources.load_sample and await store.papers.count() == 0:
             counts = await library.add_papers(load_sample_papers(), at=clock())
             log.info("the store was empty: loaded %d sample papers", counts.inserted)
         try:
-            yield Core(settings, store, library, clock)
+            yield Services(settings, store, library, clock)
         finally:
             await library.save_index()
     finally:
@@ -119,7 +126,7 @@ async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIt
 
 
 def build_bot(
-    core: Core,
+    core: Services,
     *,
     fetcher: PaperFetcher | None = None,
     digests: DigestCommands | None = None,
@@ -160,7 +167,7 @@ def bot_options(
     )
 
 
-def build_publisher(core: Core) -> Publisher:
+def build_publisher(core: Services) -> Publisher:
     """The one way into channels: paced as `chat.*` says, recording what each post shows."""
     chat = core.settings.chat
     pacing = PostPacing(channel_interval=chat.channel_pace_seconds, rate=chat.posts_per_second)
@@ -194,9 +201,9 @@ def digest_store(store: Store) -> DigestStore:
 
 
 def build_digests(
-    core: Core,
+    core: Services,
     publisher: Publisher,
-    jobs: Jobs,
+    jobs: DigestSchedule,
     *,
     before_run: Callable[[], Awaitable[None]] | None = None,
     options: DigestOptions | None = None,
@@ -232,16 +239,49 @@ def arxiv_client(settings: Settings) -> ArxivClient:
     )
 
 
-def slack_adapter(core: Core, bot: Bot, publisher: Publisher) -> SlackAdapter:
+def slack_adapter(core: Services, bot: Bot, publisher: Publisher) -> SlackAdapter:
     """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a secret
     the configured mode needs is missing."""
+    slack, secrets = core.settings.slack, core.settings.secrets
+    check_slack_credentials(slack, secrets)
+    listen = HttpListen(
+        host=slack.http_host,
+        port=slack.http_port,
+        path=slack.http_path,
+        limits=HttpLimits(
+            header_timeout=slack.http_header_timeout_seconds,
+            body_timeout=slack.http_body_timeout_seconds,
+            idle_timeout=slack.http_idle_timeout_seconds,
+            max_connections=slack.http_max_connections,
+        ),
+    )
     return SlackAdapter(
-        bot, settings=core.settings.slack, secrets=core.settings.secrets, publisher=publisher
+        bot,
+        publisher=publisher,
+        bot_token=secrets.slack_bot_token,
+        api_url=slack.api_url,
+        app_token=secrets.slack_app_token,
+        listen=listen if slack.mode == "http" else None,
+        signing_secret=secrets.slack_signing_secret,
+        digest_managers=slack.digest_managers,
     )
 
 
+def check_slack_credentials(settings: SlackSettings, secrets: Secrets) -> None:
+    """Raise ConfigError (one line naming the variable) when the mode lacks a secret."""
+    if not secrets.slack_bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN: must be the app's bot token (xoxb-…)")
+    if settings.mode == "socket" and not secrets.slack_app_token.startswith("xapp-"):
+        raise ConfigError(
+            "SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…) with "
+            'connections:write; or set slack.mode = "http"'
+        )
+    if settings.mode == "http" and not secrets.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET: HTTP mode needs the app's signing secret")
+
+
 def discord_adapter(
-    core: Core, bot: Bot, publisher: Publisher, *, options: DiscordOptions | None = None
+    core: Services, bot: Bot, publisher: Publisher, *, options: DiscordOptions | None = None
 ) -> DiscordAdapter:
     settings = core.settings
     return DiscordAdapter(
@@ -257,7 +297,7 @@ def discord_adapter(
     )
 
 
-def console_adapter(core: Core, bot: Bot, **options: Any) -> ConsoleAdapter:
+def console_adapter(core: Services, bot: Bot, **options: Any) -> ConsoleAdapter:
     """A console on its own (`paperboy chat`), posting through its own publisher."""
     publisher = build_publisher(core)
     console = ConsoleAdapter(bot, publisher=publisher, **options)
@@ -351,7 +391,7 @@ class App:
                 with suppress(asyncio.CancelledError):
                     await catch_up
 
-    def _ingest(self, core: Core, source: HuggingFaceClient) -> IngestService:
+    def _ingest(self, core: Services, source: HuggingFaceClient) -> IngestService:
         return IngestService(
             source=source,
             library=core.library,
@@ -397,7 +437,7 @@ class App:
     def _build_adapter(
         self,
         name: str,
-        core: Core,
+        core: Services,
         fetcher: PaperFetcher,
         digests: DigestCommands,
         publisher: Publisher,
@@ -413,7 +453,7 @@ class App:
     def _adapter(
         self,
         name: str,
-        core: Core,
+        core: Services,
         fetcher: PaperFetcher,
         digests: DigestCommands,
         publisher: Publisher,
@@ -451,7 +491,7 @@ class App:
         ingest: IngestService,
         digests: DigestService,
         *,
-        core: Core,
+        core: Services,
         console: ConsoleAdapter | None,
     ) -> None:
         try:

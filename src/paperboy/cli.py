@@ -26,7 +26,7 @@ from paperboy import __version__
 from paperboy.adapters.console import CONSOLE_HELP
 from paperboy.app import (
     App,
-    Core,
+    Services,
     adapter_names,
     arxiv_client,
     build_bot,
@@ -256,7 +256,7 @@ async def _dispatch(
     raise UsageError(f"unknown command {args.command}")
 
 
-async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
+async def _search(core: Services, text: str, *, limit: int, as_json: bool) -> int:
     if not 1 <= limit <= 1000:
         raise UsageError("--limit must be between 1 and 1000")
     found = await find(core.library, text, today=core.clock().date(), limit=limit)
@@ -291,7 +291,7 @@ async def _search(core: Core, text: str, *, limit: int, as_json: bool) -> int:
     return 0
 
 
-async def _ingest(core: Core, args: argparse.Namespace) -> int:
+async def _ingest(core: Services, args: argparse.Namespace) -> int:
     if args.since is None:
         stray = [name for name in ("until", "refresh", "yes") if getattr(args, name)]
         if stray:
@@ -306,7 +306,7 @@ async def _ingest(core: Core, args: argparse.Namespace) -> int:
     return await _backfill(core, args)
 
 
-async def _backfill(core: Core, args: argparse.Namespace) -> int:
+async def _backfill(core: Services, args: argparse.Namespace) -> int:
     since: date = args.since
     today = core.clock().date()
     if since > today:
@@ -379,7 +379,7 @@ def _days(count: int) -> str:
     return f"{count:,} day" + ("" if count == 1 else "s")
 
 
-async def _ingest_jsonl(core: Core, path: Path) -> int:
+async def _ingest_jsonl(core: Services, path: Path) -> int:
     try:
         with path.open(encoding="utf-8", errors="replace") as file:
             papers, errors = parse_jsonl(file)
@@ -392,7 +392,7 @@ async def _ingest_jsonl(core: Core, path: Path) -> int:
     return 1 if errors else 0
 
 
-async def _add(core: Core, ref: str) -> int:
+async def _add(core: Services, ref: str) -> int:
     paper_id = parse_arxiv_ref(ref)
     if paper_id is None:
         raise UsageError(f"{ref!r} is not an arXiv id or link")
@@ -414,7 +414,7 @@ async def _add(core: Core, ref: str) -> int:
     return 0
 
 
-async def _export(core: Core, user: UserRef) -> int:
+async def _export(core: Services, user: UserRef) -> int:
     items = await core.store.reading_lists.list(user, limit=100_000)
     if not items:
         _warn(f"{user.user} has no saved papers on {user.platform}/{user.workspace}")

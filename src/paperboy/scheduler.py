@@ -60,10 +60,6 @@ class Scheduler:
         if self._aps.get_job(job_id) is not None:
             self._aps.remove_job(job_id)
 
-    def next_run(self, job_id: str) -> Any:
-        job = self._aps.get_job(job_id)
-        return None if job is None else job.next_run_time
-
 
 class DigestJobs:
     """One daily job per subscription, in the channel's own timezone."""

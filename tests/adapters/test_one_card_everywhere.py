@@ -13,6 +13,7 @@ from paperboy.core.bot import Bot
 from paperboy.core.models import Paper
 from paperboy.core.replies import Card, Notice, PaperPost
 from paperboy.core.rich import code, text
+from paperboy.store import Store
 from tests.conftest import console_for
 
 PAPER = Paper(
@@ -54,12 +55,12 @@ def test_the_paper_id_is_code_where_the_platform_has_code() -> None:
 
 
 async def test_a_code_span_is_code_on_slack_and_discord_and_the_words_to_type_on_the_console(
-    bot: Bot,
+    bot: Bot, store: Store
 ) -> None:
     slack = slack_render(HINT).blocks[0]["text"]["text"]
     discord = discord_render(HINT).content
     out = io.StringIO()
-    console = console_for(bot, stdin=io.StringIO(), stdout=out)
+    console = console_for(bot, store, stdin=io.StringIO(), stdout=out)
     await console.show(HINT)
 
     assert slack == "Try `search lora since:7d` or `help`."

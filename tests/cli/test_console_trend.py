@@ -8,16 +8,17 @@ from pathlib import Path
 from PIL import Image
 
 from paperboy.core.bot import Bot
+from paperboy.store import Store
 from tests.conftest import console_for
 
 console = console_for
 
 
 async def test_trend_writes_the_chart_and_prints_its_summary_and_path(
-    bot: Bot, tmp_path: Path
+    bot: Bot, store: Store, tmp_path: Path
 ) -> None:
     out = io.StringIO()
-    terminal = console(bot, stdout=out, files_dir=tmp_path / "data")
+    terminal = console(bot, store, stdout=out, files_dir=tmp_path / "data")
 
     await terminal.answer("trend fine-tuning, language")
     await terminal.answer("trend fine-tuning, language")  # never over the first one
@@ -34,11 +35,13 @@ async def test_trend_writes_the_chart_and_prints_its_summary_and_path(
             assert (image.format, image.size) == ("PNG", (1200, 750))
 
 
-async def test_a_chart_that_cannot_be_written_is_said_in_one_line(bot: Bot, tmp_path: Path) -> None:
+async def test_a_chart_that_cannot_be_written_is_said_in_one_line(
+    bot: Bot, store: Store, tmp_path: Path
+) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a directory")
     out = io.StringIO()
-    terminal = console(bot, stdout=out, files_dir=blocked)
+    terminal = console(bot, store, stdout=out, files_dir=blocked)
 
     await terminal.answer("trend fine-tuning")
 

@@ -274,9 +274,11 @@ async def test_export_is_bibtex_that_parses(bot: Bot) -> None:
     ]
 
 
-async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(bot: Bot) -> None:
+async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(
+    bot: Bot, store: Store
+) -> None:
     post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
-    await bot.posts.record(post, LORA_PAPER, at=bot.clock())
+    await store.posts.record(post, LORA_PAPER, at=bot.clock())
     added = await bot.on_reaction(post, ALICE.user, [":bookmark:"], added=True)
     assert added is not None
     assert "Saved" in marked(added.text)
@@ -288,9 +290,9 @@ async def test_a_reaction_on_a_paper_post_saves_and_its_removal_unsaves(bot: Bot
     assert "empty" in await said(bot, "saved")
 
 
-async def test_other_reactions_and_other_messages_are_ignored(bot: Bot) -> None:
+async def test_other_reactions_and_other_messages_are_ignored(bot: Bot, store: Store) -> None:
     post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
-    await bot.posts.record(post, LORA_PAPER, at=bot.clock())
+    await store.posts.record(post, LORA_PAPER, at=bot.clock())
     assert await bot.on_reaction(post, ALICE.user, ["thumbsup"], added=True) is None
     elsewhere = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.999999")
     assert await bot.on_reaction(elsewhere, ALICE.user, ["bookmark"], added=True) is None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from paperboy.core import commands as c
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.rich import Code
+from paperboy.core.weekly_spec import WeeklySpec, parse_weekly_spec, weekly_spec
 from tests.marked import marked
 
 
@@ -39,10 +42,13 @@ from tests.marked import marked
         ("unsave 2106.09685", c.Unsave("2106.09685")),
         ("read 2106.09685", c.Read("2106.09685")),
         ("export", c.Export()),
-        ("subscribe 09:30 Europe/Berlin agents", c.Subscribe("09:30 Europe/Berlin agents")),
+        (
+            "subscribe 09:30 Europe/Berlin agents",
+            c.Subscribe(c.DigestSpec(time(9, 30), "Europe/Berlin", "agents")),
+        ),
         ("unsubscribe", c.Unsubscribe()),
         ("unsubscribe TOP", c.Unsubscribe("top")),
-        ("subscribe top weekly friday", c.Subscribe("top weekly friday")),
+        ("subscribe top weekly friday", c.SubscribeWeekly(WeeklySpec(4))),
         ("digest", c.DigestNow()),
         ("help", c.Help()),
         ("help search", c.Help("search")),
@@ -132,3 +138,27 @@ def test_every_arxiv_reference_form_gives_the_bare_id(ref: str, expected: str) -
 )
 def test_anything_else_is_not_an_arxiv_reference(ref: str) -> None:
     assert parse_arxiv_ref(ref) is None
+
+
+def test_typed_builders_check_what_the_grammar_checks() -> None:
+    """Discord's typed options become commands through these, never through text."""
+    assert c.trend_command("diffusion, Diffusion ,agents", 12) == c.Trend(
+        ("diffusion", "agents"), 12
+    )
+    assert c.trend_command("gpt 4") == c.parse_command("trend gpt 4,")
+    assert isinstance(c.trend_command("agents", 0), c.ParseError)
+    assert isinstance(c.trend_command(" , "), c.ParseError)
+    assert c.top_command(30) == c.Top(30)
+    assert isinstance(c.top_command(0), c.ParseError)
+    assert c.paper_command("show", "arXiv:2106.09685v2") == c.Show("2106.09685")
+    assert isinstance(c.add_command("not a paper"), c.ParseError)
+    assert isinstance(c.search_command("  "), c.ParseError)
+
+
+def test_typed_weekly_options_are_checked_as_the_words_are() -> None:
+    typed = weekly_spec(day="Fri", time="7:05", zone="europe/berlin")
+    assert typed == parse_weekly_spec("weekly friday 07:05 Europe/Berlin")
+    bad_time = weekly_spec(day="friday", time="25:00")
+    assert isinstance(bad_time, c.ParseError)
+    assert "is not a time of day" in bad_time.message
+    assert isinstance(weekly_spec(day="someday"), c.ParseError)

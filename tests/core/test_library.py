@@ -83,3 +83,18 @@ async def test_an_index_that_cannot_be_saved_is_one_warning_and_searches_go_on(
     assert warnings[0].startswith(f"could not save the search index to {path} (")
     assert warnings[0].endswith("searching goes on from memory, and the next start rebuilds it")
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+
+
+async def test_the_after_build_hook_runs_after_a_build_from_the_store_not_after_a_load(
+    store: Store, sample_papers: list[Paper], now: datetime, tmp_path: Path
+) -> None:
+    """The composition root gives the memory a build freed back to the system there."""
+    await store.papers.upsert(sample_papers, at=now)
+    builds: list[int] = []
+    path = tmp_path / "papers.index"
+    built = Library(store.papers, index_path=path, after_build=lambda: builds.append(1))
+    await built.open()
+    assert builds == [1]
+    loaded = Library(store.papers, index_path=path, after_build=lambda: builds.append(2))
+    await loaded.open()
+    assert builds == [1]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.triggers.base import BaseTrigger
 
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.digest.schedule import DailyTrigger
@@ -16,9 +18,32 @@ from paperboy.scheduler import DigestJobs, Scheduler, digest_job_id
 CHANNEL = ChannelRef("discord", "G1", "C1")
 
 
+class RecordingScheduler(Scheduler):
+    """The real Scheduler, also remembering each job's trigger, to ask it when it fires."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.triggers: dict[str, BaseTrigger] = {}
+
+    def add(self, job_id: str, func: Any, trigger: BaseTrigger, **kwargs: Any) -> None:
+        super().add(job_id, func, trigger, **kwargs)
+        self.triggers[job_id] = trigger
+
+    def remove(self, job_id: str) -> None:
+        super().remove(job_id)
+        self.triggers.pop(job_id, None)
+
+    def next_run(self, job_id: str) -> datetime | None:
+        trigger = self.triggers.get(job_id)
+        if trigger is None:
+            return None
+        fire: datetime = trigger.get_next_fire_time(None, datetime.now(UTC))
+        return fire
+
+
 @pytest.fixture
-async def scheduler() -> AsyncIterator[Scheduler]:
-    scheduler = Scheduler()
+async def scheduler() -> AsyncIterator[RecordingScheduler]:
+    scheduler = RecordingScheduler()
     scheduler.start()
     yield scheduler
     await scheduler.aclose()
@@ -28,7 +53,7 @@ async def nothing(channel: ChannelRef) -> None:
     return None
 
 
-async def test_a_subscription_is_one_job_at_its_local_time(scheduler: Scheduler) -> None:
+async def test_a_subscription_is_one_job_at_its_local_time(scheduler: RecordingScheduler) -> None:
     jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
     jobs.schedule(Subscription(CHANNEL, time(9, 30), "America/New_York"), nothing)
     nxt = scheduler.next_run(digest_job_id(CHANNEL))
@@ -39,7 +64,7 @@ async def test_a_subscription_is_one_job_at_its_local_time(scheduler: Scheduler)
 
 
 async def test_a_subscription_at_a_utc_offset_is_a_job_at_that_offsets_time(
-    scheduler: Scheduler,
+    scheduler: RecordingScheduler,
 ) -> None:
     jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
     jobs.schedule(Subscription(CHANNEL, time(9, 30), "UTC+05:30"), nothing)
@@ -49,7 +74,7 @@ async def test_a_subscription_at_a_utc_offset_is_a_job_at_that_offsets_time(
 
 
 async def test_changing_and_removing_a_subscription_changes_the_job_live(
-    scheduler: Scheduler,
+    scheduler: RecordingScheduler,
 ) -> None:
     jobs = DigestJobs(scheduler, grace=timedelta(hours=3))
     jobs.schedule(Subscription(CHANNEL, time(9, 30), "UTC"), nothing)
@@ -61,7 +86,7 @@ async def test_changing_and_removing_a_subscription_changes_the_job_live(
     jobs.unschedule(CHANNEL)  # twice is fine
 
 
-async def test_a_due_job_runs_the_digest_for_its_channel(scheduler: Scheduler) -> None:
+async def test_a_due_job_runs_the_digest_for_its_channel(scheduler: RecordingScheduler) -> None:
     ran: list[ChannelRef] = []
 
     async def run(channel: ChannelRef) -> None:

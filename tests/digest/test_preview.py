@@ -14,6 +14,7 @@ from paperboy.core.replies import Notice, Reply
 from paperboy.store import Store
 from tests.digest.test_service import ADMIN, CHANNEL, OTHER, PAPERS, Clock, Poster, service
 from tests.marked import marked
+from tests.specs import spec
 
 MEMBER = Context(UserRef("discord", "G1", "U2"), CHANNEL, can_post=True)  # not a manager
 MUTED_MANAGER = dataclasses.replace(ADMIN, can_post=False)  # manages, may not post here
@@ -64,7 +65,7 @@ async def test_without_word_from_the_adapter_nobody_changes_a_digest(
 ) -> None:
     digests = service(store, library, Poster(), wall)
 
-    refused = await digests.subscribe(UNKNOWN, "09:00 UTC")
+    refused = await digests.subscribe(UNKNOWN, spec("09:00 UTC"))
 
     assert text(refused) == "Only people who can manage this channel can change its digest."
     assert await store.subscriptions.get(CHANNEL) is None
@@ -75,14 +76,14 @@ async def test_a_manager_who_may_not_post_here_is_answered_privately_not_in_the_
 ) -> None:
     digests = service(store, library, Poster(), wall)
 
-    subscribed = await digests.subscribe(MUTED_MANAGER, "09:00 UTC")
+    subscribed = await digests.subscribe(MUTED_MANAGER, spec("09:00 UTC"))
     unsubscribed = await digests.unsubscribe(MUTED_MANAGER)
 
     assert text(subscribed).startswith("This channel gets a daily digest")
     assert subscribed.ephemeral
     assert text(unsubscribed) == "This channel will no longer get a daily digest."
     assert unsubscribed.ephemeral
-    assert not (await digests.subscribe(ADMIN, "09:00 UTC")).ephemeral  # may post: for all
+    assert not (await digests.subscribe(ADMIN, spec("09:00 UTC"))).ephemeral  # may post: for all
 
 
 async def test_a_second_preview_within_the_cooldown_is_refused_and_allowed_after_it(
@@ -129,11 +130,11 @@ async def test_a_preview_that_posted_nothing_does_not_start_the_cooldown(
     digests = service(store, library, poster, wall)
     failed = await digests.preview(ADMIN)
     quiet = dataclasses.replace(ADMIN, channel=OTHER)
-    await digests.subscribe(quiet, "09:00 UTC quantum chromodynamics")
+    await digests.subscribe(quiet, spec("09:00 UTC quantum chromodynamics"))
     nothing = await digests.preview(quiet)
 
     poster.fail.clear()  # the bot was invited; the topics were changed
-    await digests.subscribe(quiet, "09:00 UTC diffusion")
+    await digests.subscribe(quiet, spec("09:00 UTC diffusion"))
 
     assert text(failed).startswith("I could not post here: I am not in this channel")
     assert text(nothing) == "No new papers matching “quantum chromodynamics” today."

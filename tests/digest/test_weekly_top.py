@@ -15,19 +15,18 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, PostRef, UserRef, WeeklyTop
 from paperboy.core.ports import PostFailed
 from paperboy.core.replies import Notice, PaperList, Reply
-from paperboy.digest.arguments import ArgumentError
+from paperboy.core.weekly_spec import ParseError, WeeklySpec, parse_weekly_spec
 from paperboy.digest.service import DigestService
 from paperboy.digest.weekly import (
-    WeeklySpec,
     WeeklyTrigger,
     last_weekly_fire,
     next_weekly_fire,
-    parse_weekly,
 )
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests
 from tests.digest.test_service import Clock, Poster, service
 from tests.marked import marked
+from tests.specs import weekly
 
 CHANNEL = ChannelRef("slack", "T1", "C1")
 ADMIN = Context(UserRef("slack", "T1", "U1"), CHANNEL, can_post=True, can_manage_channel=True)
@@ -46,7 +45,9 @@ SAVED = "2407.06204"  # a sample paper
     ],
 )
 def test_the_weekly_grammar(arguments: str, expected: WeeklySpec) -> None:
-    assert parse_weekly(arguments, default_time=time(9, 0), default_timezone="UTC") == expected
+    spec = parse_weekly_spec(arguments)
+    assert isinstance(spec, WeeklySpec)
+    assert spec.with_defaults(time=time(9, 0), zone="UTC") == expected
 
 
 @pytest.mark.parametrize(
@@ -59,8 +60,8 @@ def test_the_weekly_grammar(arguments: str, expected: WeeklySpec) -> None:
     ],
 )
 def test_bad_weekly_arguments_get_a_short_answer(arguments: str, answer: str) -> None:
-    result = parse_weekly(arguments, default_time=time(9, 0), default_timezone="UTC")
-    assert isinstance(result, ArgumentError)
+    result = parse_weekly_spec(arguments)
+    assert isinstance(result, ParseError)
     assert answer in marked(result.message)
 
 
@@ -125,7 +126,7 @@ async def test_subscribing_schedules_the_weekly_list_and_says_when(
     jobs = WeeklyJobs()
     digests = weekly_service(store, library, Poster(), wall, jobs)
 
-    reply = await digests.subscribe(ADMIN, "top weekly friday 16:00 Europe/Berlin")
+    reply = await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 Europe/Berlin"))
 
     assert isinstance(reply, Notice)
     assert not reply.ephemeral
@@ -144,7 +145,7 @@ async def test_the_weekly_list_is_posted_once_however_often_its_job_fires(
     poster, jobs = Poster(), WeeklyJobs()
     digests = weekly_service(store, library, poster, wall, jobs)
     await a_save_from_a_post(store, wall)
-    await digests.subscribe(ADMIN, "top weekly friday 16:00 UTC")
+    await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
     wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
 
     run = jobs.runs[CHANNEL]
@@ -167,7 +168,7 @@ async def test_a_list_that_failed_to_post_is_caught_up_after_a_restart(
     poster, jobs = Poster(), WeeklyJobs()
     digests = weekly_service(store, library, poster, wall, jobs)
     await a_save_from_a_post(store, wall)
-    await digests.subscribe(ADMIN, "top weekly friday 16:00 UTC")
+    await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
     wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
     poster.fail[CHANNEL] = PostFailed("Slack is down")
     await jobs.runs[CHANNEL](CHANNEL)
@@ -185,8 +186,8 @@ async def test_a_list_missed_beyond_the_grace_period_is_skipped(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    await weekly_service(store, library, poster, wall, WeeklyJobs()).subscribe(
-        ADMIN, "top weekly friday 16:00 UTC"
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).subscribe_weekly(
+        ADMIN, weekly("weekly friday 16:00 UTC")
     )
     wall.now = datetime(2025, 3, 14, 23, 0, tzinfo=UTC)  # 7 hours late
 
@@ -201,7 +202,7 @@ async def test_a_week_without_saves_says_so_in_the_channel(
 ) -> None:
     poster, jobs = Poster(), WeeklyJobs()
     digests = weekly_service(store, library, poster, wall, jobs)
-    await digests.subscribe(ADMIN, "top weekly")
+    await digests.subscribe_weekly(ADMIN, weekly("weekly"))
 
     await digests.weekly_top.run_for_day(CHANNEL, date(2025, 3, 17))  # type: ignore[union-attr]
 
@@ -246,7 +247,7 @@ async def test_only_channel_managers_change_the_weekly_list(
     digests = weekly_service(store, library, Poster(), wall, WeeklyJobs())
     member = Context(UserRef("slack", "T1", "U2"), CHANNEL, can_manage_channel=False)
 
-    reply = await digests.subscribe(member, "top weekly")
+    reply = await digests.subscribe_weekly(member, weekly("weekly"))
 
     assert isinstance(reply, Notice)
     assert reply.error
@@ -258,7 +259,7 @@ async def test_a_bot_without_weekly_jobs_says_so(
 ) -> None:
     digests = service(store, library, Poster(), wall)
 
-    reply: Reply = await digests.subscribe(ADMIN, "top weekly")
+    reply: Reply = await digests.subscribe_weekly(ADMIN, weekly("weekly"))
 
     assert isinstance(reply, Notice)
     assert marked(reply.text) == "Weekly lists are not set up on this bot."
@@ -271,7 +272,7 @@ async def test_a_manager_who_may_not_post_here_is_told_privately(
     digests = weekly_service(store, library, Poster(), wall, jobs)
     quiet = Context(UserRef("slack", "T1", "U3"), CHANNEL, can_manage_channel=True)
 
-    reply = await digests.subscribe(quiet, "top weekly")
+    reply = await digests.subscribe_weekly(quiet, weekly("weekly"))
 
     assert isinstance(reply, Notice)
     assert reply.ephemeral

@@ -11,10 +11,20 @@ from hypothesis import strategies as st
 
 from paperboy.adapters.console import render_card
 from paperboy.core.bot import Bot
-from paperboy.core.commands import COMMAND_NAMES
+from paperboy.core.commands import COMMAND_NAMES, Subscribe
+from paperboy.core.digest_spec import ParseError, digest_spec
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
-from paperboy.core.replies import Card, FileReply, ImageReply, Notice, PaperList, PaperPost, Reply
+from paperboy.core.replies import (
+    SOMETHING_WENT_WRONG,
+    Card,
+    FileReply,
+    ImageReply,
+    Notice,
+    PaperList,
+    PaperPost,
+    Reply,
+)
 from paperboy.core.text import clean_text
 from paperboy.search import make_snippet
 from paperboy.store import Store
@@ -66,6 +76,8 @@ def quiet_bot(bot: Bot) -> Bot:
 
 
 def check_answer(reply: Reply) -> None:
+    # The bot answers an internal crash politely; here that is a failure, not an answer.
+    assert reply != SOMETHING_WENT_WRONG, "an internal error (see the log)"
     if isinstance(reply, Notice):
         assert marked(reply.text)
         assert "Traceback" not in marked(reply.text)
@@ -94,6 +106,30 @@ async def test_any_command_text_gets_an_answer_never_an_exception(
 ) -> None:
     reply = await quiet_bot.handle(" ".join([command, *parts]), ALICE)
     check_answer(reply)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    time=st.one_of(st.none(), st.text(max_size=12)),
+    zone=st.one_of(st.none(), st.text(max_size=40), NASTY),
+    topics=st.one_of(st.none(), st.text(max_size=300), NASTY, FILTERS),
+    papers=st.one_of(st.none(), st.integers()),
+    min_upvotes=st.one_of(st.none(), st.integers()),
+)
+async def test_any_typed_subscribe_options_get_an_answer_never_an_exception(
+    quiet_bot: Bot,
+    time: str | None,
+    zone: str | None,
+    topics: str | None,
+    papers: int | None,
+    min_upvotes: int | None,
+) -> None:
+    """Discord's options, built into a command by the core's typed constructor."""
+    spec = digest_spec(time=time, zone=zone, topics=topics, papers=papers, min_upvotes=min_upvotes)
+    command = spec if isinstance(spec, ParseError) else Subscribe(spec)
+    check_answer(await quiet_bot.run(command, ALICE))
 
 
 @pytest.mark.parametrize("size", [10_000, 100_000, 1_000_000])

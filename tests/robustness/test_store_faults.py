@@ -97,6 +97,8 @@ async def test_a_full_disk_writes_nothing_and_recovers(
         assert "Saved" in marked((await bot.handle(f"save {sample_papers[n].id}", ALICE)).text)  # type: ignore[union-attr]
         listed = await bot.handle("saved", ALICE)
         assert isinstance(listed, PaperList)
-        assert await store.db.integrity_ok()
+        integrity = await store.db.fetchone("PRAGMA integrity_check")
+        assert integrity is not None
+        assert integrity[0] == "ok"
     finally:
         await store.aclose()

@@ -81,12 +81,12 @@ async def test_storing_the_same_papers_again_counts_them_unchanged_and_writes_no
 ) -> None:
     other = dataclasses.replace(PAPER, id="2403.00002", upvotes=1)
     first = await store.papers.upsert([PAPER, other], at=now)
-    state = await store.papers.index_state()
+    state = await store.papers.version()
     later = now + timedelta(hours=1)
     again = await store.papers.upsert([PAPER, other], at=later)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
     assert again.describe() == "0 new, 0 updated, 2 unchanged"
-    assert await store.papers.index_state() == state  # a saved index stays valid
+    assert await store.papers.version() == state  # a saved index stays valid
     # Fewer upvotes or a missing field merge into what is stored: still unchanged.
     sparse = dataclasses.replace(PAPER, upvotes=0, github_url=None, authors=())
     assert (await store.papers.upsert([sparse], at=later)).unchanged == 1
@@ -95,11 +95,11 @@ async def test_storing_the_same_papers_again_counts_them_unchanged_and_writes_no
     assert first.describe() == "2 new, 0 updated, 0 unchanged"
 
 
-async def test_a_change_of_authors_moves_the_index_state(store: Store, now: datetime) -> None:
+async def test_a_change_of_authors_moves_the_papers_version(store: Store, now: datetime) -> None:
     await store.papers.upsert([PAPER], at=now)
-    before = await store.papers.index_state()
+    before = await store.papers.version()
     await store.papers.upsert([dataclasses.replace(PAPER, authors=("Grace Hopper",))], at=now)
-    after = await store.papers.index_state()
+    after = await store.papers.version()
     assert after.text_seq > before.text_seq
 
 
@@ -117,13 +117,13 @@ async def test_upsert_never_loses_fields_or_lowers_upvotes(store: Store, now: da
     assert stored.featured == PAPER.featured
 
 
-async def test_only_a_text_change_moves_the_index_state(store: Store, now: datetime) -> None:
+async def test_only_a_text_change_moves_the_papers_version(store: Store, now: datetime) -> None:
     await store.papers.upsert([PAPER], at=now)
-    before = await store.papers.index_state()
+    before = await store.papers.version()
     await store.papers.upsert([dataclasses.replace(PAPER, upvotes=50)], at=now)
-    votes_only = await store.papers.index_state()
+    votes_only = await store.papers.version()
     await store.papers.upsert([dataclasses.replace(PAPER, abstract="New words.")], at=now)
-    after = await store.papers.index_state()
+    after = await store.papers.version()
     assert votes_only.text_seq == before.text_seq
     assert after.text_seq > before.text_seq
     changed = [p.id async for p in store.papers.iter_all(after_seq=before.text_seq)]

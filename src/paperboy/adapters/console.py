@@ -190,7 +190,7 @@ class ConsoleAdapter:
             )
             return
         post = self._posts[int(number) - 1]
-        names = [emoji.strip()] if emoji.strip() else list(self.bot.options.save_emoji[:1])
+        names = [emoji.strip()] if emoji.strip() else [self.bot.save_emoji]
         reply = await self.bot.on_reaction(post, self.user, names, added=added)
         if reply is not None:
             await self._print(reply)

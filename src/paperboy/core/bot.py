@@ -1,10 +1,13 @@
 """The Bot: executes commands and reactions, returns platform-neutral replies.
 
-Adapters call `handle` with the raw command text (or `run` with a parsed
-command), `page` for a "More" press, and `on_reaction` for a reaction on one
-of the bot's messages. None of them raises for anything a user can do: bad
-input gets a short answer, a store that is briefly unavailable gets "try again
-shortly", and an unexpected failure is logged and answered politely.
+Adapters call `run` with a command they built from their platform's typed
+input (`commands.py`'s builders, or `parse` for a line of text; `handle` does
+both), `page` for a "More" press, and `on_reaction` for a reaction on one of the
+bot's messages. None of them raises for anything a user can do: bad input gets a
+short answer, a store that is briefly unavailable gets "try again shortly", and
+an unexpected failure is logged and answered politely. The few questions an
+adapter may ask besides (autocomplete, the save emoji, help) are methods here
+too: adapters never reach through the Bot into what it is built from.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_topic
 from paperboy.core.library import Library
-from paperboy.core.models import Context, PostRef, UserRef
+from paperboy.core.models import Context, Paper, PostRef, UserRef
 from paperboy.core.ports import (
     Clock,
     DigestCommands,
@@ -77,19 +80,19 @@ class Bot:
         options: BotOptions,
         digests: DigestCommands | None = None,
     ) -> None:
-        self.library = library
-        self.posts = posts
+        self._library = library
+        self._posts = posts
         self.clock = clock
         self.fetcher = fetcher
-        self.digests = digests
-        self.options = options
-        self._save_emoji = frozenset(normalize_emoji(e) for e in self.options.save_emoji)
-        self.reading_list = ReadingListCommands(
+        self._digests = digests
+        self._options = options
+        self._save_emoji = frozenset(normalize_emoji(e) for e in self._options.save_emoji)
+        self._reading_list = ReadingListCommands(
             papers=library.papers,
             lists=reading_lists,
             clock=clock,
-            page_size=self.options.page_size,
-            react_hint=reaction_hint(self.save_emoji_glyph, self.options.platform_help),
+            page_size=self._options.page_size,
+            react_hint=reaction_hint(self.save_emoji_glyph, self._options.platform_help),
         )
         self.trend_charts = TrendCharts(library=library, clock=clock)
         self.team_top = TeamTop(
@@ -98,14 +101,18 @@ class Bot:
 
     # -- entry points -----------------------------------------------------------------
 
+    def parse(self, text: str) -> c.Command | c.ParseError:
+        """One command line ("search lora since:7d") through the one grammar."""
+        return c.parse_command(text, max_chars=self._options.max_query_chars)
+
     async def handle(self, text: str, context: Context) -> Reply:
         """Parse and run one command line, e.g. "search lora since:7d"."""
-        parsed = c.parse_command(text, max_chars=self.options.max_query_chars)
-        if isinstance(parsed, c.ParseError):
-            return Notice(parsed.message, error=True)
-        return await self.run(parsed, context)
+        return await self.run(self.parse(text), context)
 
-    async def run(self, command: c.Command, context: Context) -> Reply:
+    async def run(self, command: c.Command | c.ParseError, context: Context) -> Reply:
+        """The answer to a command (a `ParseError` is answered with its message)."""
+        if isinstance(command, c.ParseError):
+            return Notice(command.message, error=True)
         try:
             return await self._dispatch(command, context)
         except StoreUnavailable:
@@ -141,16 +148,26 @@ class Bot:
         if not self.is_save_emoji(emoji):
             return None
         try:
-            paper_id = await self.posts.paper_for(post)
+            paper_id = await self._posts.paper_for(post)
             if paper_id is None:
                 return None
-            return await self.reading_list.react(user, paper_id, added=added)
+            return await self._reading_list.react(user, paper_id, added=added)
         except StoreUnavailable:
             return Notice("My database is unavailable right now; react again shortly.", error=True)
 
     def is_save_emoji(self, names: Collection[str]) -> bool:
         """Whether any of an emoji's names (however spelled) is a save emoji."""
         return not self._save_emoji.isdisjoint(normalize_emoji(e) for e in names)
+
+    # -- questions adapters may ask ----------------------------------------------------
+
+    async def suggest_papers(self, typed: str, *, limit: int) -> list[Paper]:
+        """Papers whose id or title starts with what was typed (for autocomplete)."""
+        return await self._library.papers.suggest(typed.strip(), limit=limit)
+
+    async def saved_matching(self, user: UserRef, typed: str) -> list[tuple[str, str]]:
+        """(id, title) of the user's saved papers matching what was typed, newest first."""
+        return await self._reading_list.matching(user, typed)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -172,39 +189,48 @@ class Bot:
             case c.Add(paper_id):
                 return await self._add(paper_id)
             case c.Save(paper_id):
-                return await self.reading_list.save(context.user, paper_id)
+                return await self._reading_list.save(context.user, paper_id)
             case c.Saved(offset):
-                return await self.reading_list.saved(context.user, offset)
+                return await self._reading_list.saved(context.user, offset)
             case c.Unsave(paper_id):
-                return await self.reading_list.unsave(context.user, paper_id)
+                return await self._reading_list.unsave(context.user, paper_id)
             case c.Read(paper_id):
-                return await self.reading_list.read(context.user, paper_id)
+                return await self._reading_list.read(context.user, paper_id)
             case c.Export():
-                return await self.reading_list.export(context.user)
-            case c.Subscribe(arguments):
-                if self.digests is None:
+                return await self._reading_list.export(context.user)
+            case c.Subscribe(spec):
+                if self._digests is None:
                     return self._digests_off()
-                return await self.digests.subscribe(context, arguments)
+                return await self._digests.subscribe(context, spec)
+            case c.SubscribeWeekly(weekly):
+                if self._digests is None:
+                    return self._digests_off()
+                return await self._digests.subscribe_weekly(context, weekly)
             case c.Unsubscribe(what):
-                if self.digests is None:
+                if self._digests is None:
                     return self._digests_off()
-                return await self.digests.unsubscribe(context, what)
+                return await self._digests.unsubscribe(context, what)
             case c.DigestNow():
-                if self.digests is None:
+                if self._digests is None:
                     return self._digests_off()
-                return await self.digests.preview(context)
+                return await self._digests.preview(context)
             case c.Help(topic):
                 return self.help(topic)
 
     @property
+    def save_emoji(self) -> str:
+        """The first configured save emoji, as configured (a name or a glyph)."""
+        return self._options.save_emoji[0] if self._options.save_emoji else "🔖"
+
+    @property
     def save_emoji_glyph(self) -> str:
         """The save emoji as people see it (see `emoji_glyph`)."""
-        return emoji_glyph(self.options.save_emoji)
+        return emoji_glyph(self._options.save_emoji)
 
     def help(self, topic: str = "") -> Notice:
-        platform = self.options.platform_help
+        platform = self._options.platform_help
         answer = help_text(
-            prefix=self.options.command_prefix,
+            prefix=self._options.command_prefix,
             save_emoji=self.save_emoji_glyph,
             topic=topic,
             platform=platform,
@@ -214,12 +240,18 @@ class Bot:
         return Notice(answer)
 
     def _digests_off(self) -> Notice:
-        return Notice(self.options.digests_off, error=True)
+        return Notice(self._options.digests_off, error=True)
 
     async def _search(self, query: str, offset: int) -> Reply:
-        size = self.options.page_size
+        limit = self._options.max_query_chars
+        if len(query) > limit:  # a typed option is not measured by the grammar
+            return Notice(
+                f"That is too long ({len(query):,} characters; the limit is {limit:,}).",
+                error=True,
+            )
+        size = self._options.page_size
         found = await find(
-            self.library, query, today=self.clock().date(), limit=size + 1, offset=offset
+            self._library, query, today=self.clock().date(), limit=size + 1, offset=offset
         )
         if isinstance(found, Refused):
             return Notice(found.message, error=True)
@@ -230,11 +262,11 @@ class Bot:
         return PaperList(ListKind.SEARCH, found.title(offset, len(cards)), cards, more)
 
     async def _similar(self, paper_id: str, offset: int) -> Reply:
-        paper = await self.library.papers.get(paper_id)
+        paper = await self._library.papers.get(paper_id)
         if paper is None:
             return unknown_paper(paper_id)
-        size = self.options.page_size
-        hits = await self.library.similar(paper_id, limit=size + 1, offset=offset)
+        size = self._options.page_size
+        hits = await self._library.similar(paper_id, limit=size + 1, offset=offset)
         if not hits:
             return Notice(f"No papers like {quote_title(paper)} yet.")
         cards = await self._cards(hits[:size], frozenset())
@@ -244,13 +276,13 @@ class Bot:
 
     async def _cards(self, hits: list[SearchHit], terms: frozenset[str]) -> tuple[Card, ...]:
         """The hits' papers, in order, each with its snippet (matched `terms` marked)."""
-        found = await self.library.papers.get_many([h.paper_id for h in hits])
+        found = await self._library.papers.get_many([h.paper_id for h in hits])
         papers = [p for p in (found.get(h.paper_id) for h in hits) if p is not None]
-        snippets = await self.library.snippets([p.abstract for p in papers], terms)
+        snippets = await self._library.snippets([p.abstract for p in papers], terms)
         return tuple(Card(p, s) for p, s in zip(papers, snippets, strict=True))
 
     async def _show(self, paper_id: str, context: Context) -> Reply:
-        paper = await self.library.papers.get(paper_id)
+        paper = await self._library.papers.get(paper_id)
         if paper is None:
             return unknown_paper(paper_id)
         # In the channel for everyone, unless the person may not post there: then
@@ -261,7 +293,7 @@ class Bot:
         today = self.clock().date()
         since, until = today - timedelta(days=days - 1), today
         span = "today" if days == 1 else f"the last {days} days"
-        latest = await self.library.papers.latest_featured_day(on_or_before=today)
+        latest = await self._library.papers.latest_featured_day(on_or_before=today)
         if latest is None:
             return Notice(
                 text(
@@ -277,8 +309,8 @@ class Bot:
             # empty answer, the way a digest draws on the latest featured day.
             since = until = latest
             span = f"{long_day(latest)}, the latest featured day"
-        size = self.options.page_size
-        papers = await self.library.papers.trending(
+        size = self._options.page_size
+        papers = await self._library.papers.trending(
             since=since, until=until, limit=size + 1, offset=offset
         )
         if not papers:
@@ -289,7 +321,7 @@ class Bot:
         return PaperList(ListKind.TRENDING, title, cards, more)
 
     async def _add(self, paper_id: str) -> Reply:
-        known = await self.library.papers.get(paper_id)
+        known = await self._library.papers.get(paper_id)
         if known is not None:
             return Notice(
                 text(
@@ -304,7 +336,7 @@ class Bot:
             return Notice("arXiv did not answer, try again later.", error=True)
         if paper is None:
             return Notice(f"arXiv has no paper {paper_id}.", error=True)
-        await self.library.add_papers([paper], at=self.clock())
+        await self._library.add_papers([paper], at=self.clock())
         return Notice(
             text(
                 f"Added {quote_title(paper)} ({paper.id}). ", code(f"show {paper.id}"), " shows it."

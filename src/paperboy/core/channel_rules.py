@@ -20,7 +20,7 @@ from paperboy.core.replies import Notice
 
 # The commands whose answer depends on whether the person manages the channel: an
 # adapter for which that fact costs a request (Slack's users.info) asks only for these.
-_MANAGER_COMMANDS = (c.Subscribe, c.Unsubscribe, c.DigestNow)
+_MANAGER_COMMANDS = (c.Subscribe, c.SubscribeWeekly, c.Unsubscribe, c.DigestNow)
 
 
 def needs_manager_check(command: c.Command | c.ParseError) -> bool:

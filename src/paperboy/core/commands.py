@@ -1,7 +1,11 @@
-"""The command grammar, shared by every adapter: text in, a typed command out.
+"""The commands, as values, and the two ways to build them: from text or from typed options.
 
-Parsing is pure and total: any text gives either a command or a `ParseError`
-whose message is a short, helpful answer for the user.
+`parse_command` is the grammar every text front end shares (Slack, the console):
+text in, a typed command out. The builders below it (`paper_command`,
+`add_command`, `trending_command`, …) take a platform's typed options (Discord's)
+and run the same checks, so every front end gets the same answers. Both are pure
+and total: any input gives either a command or a `ParseError` whose message is a
+short, helpful answer for the user. No adapter builds command text.
 """
 
 from __future__ import annotations
@@ -9,12 +13,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from paperboy.core import rich
+from paperboy.core.digest_spec import DigestSpec, ParseError, parse_digest_spec
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.text import clean_text
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
+from paperboy.core.weekly_spec import WeeklySpec, parse_weekly_spec
+
+__all__ = ["DigestSpec", "ParseError"]
 
 MAX_DAYS = 365
 TOP_DAYS = 7
@@ -90,9 +98,16 @@ class Export:
 
 @dataclass(frozen=True, slots=True)
 class Subscribe:
-    """Arguments as typed; validated (time, zone, bounds) when executed."""
+    """This channel's daily digest, as asked for (checked when the spec was built)."""
 
-    arguments: str = ""
+    spec: DigestSpec = field(default_factory=DigestSpec)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeWeekly:
+    """This channel's weekly list of its most saved papers, as asked for."""
+
+    spec: WeeklySpec = field(default_factory=WeeklySpec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,15 +139,11 @@ Command = (
     | Read
     | Export
     | Subscribe
+    | SubscribeWeekly
     | Unsubscribe
     | DigestNow
     | Help
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ParseError:
-    message: rich.Rich
 
 
 COMMAND_NAMES = (
@@ -182,37 +193,11 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
     rest = rest.strip()
 
     if name == "search":
-        return (
-            Search(rest)
-            if rest
-            else ParseError(
-                rich.text(
-                    "What should I search for? Try ", rich.code("search lora fine-tuning"), "."
-                )
-            )
-        )
+        return search_command(rest)
     if name in PAPER_COMMANDS:
-        return _with_paper_id(name, rest)
+        return paper_command(name, rest)
     if name == "add":
-        if not rest:
-            return ParseError(
-                rich.text(
-                    "Which paper? Try ", rich.code("add 2403.12345"), " or an arxiv.org link."
-                )
-            )
-        paper_id = parse_arxiv_ref(rest)
-        if paper_id is None:
-            return ParseError(
-                rich.text(
-                    rich.code(rest),
-                    " is not an arXiv id or link. Try ",
-                    rich.code("add 2403.12345"),
-                    " or ",
-                    rich.code("add https://arxiv.org/abs/2403.12345"),
-                    ".",
-                )
-            )
-        return Add(paper_id)
+        return add_command(rest)
     if name == "trending":
         return _trending(rest)
     if name == "trend":
@@ -226,7 +211,12 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
             )
         return _NO_ARGUMENT[name]()
     if name == "subscribe":
-        return Subscribe(rest)
+        first, _, after = rest.partition(" ")
+        if first.lower() == "top":
+            weekly = parse_weekly_spec(after)
+            return weekly if isinstance(weekly, ParseError) else SubscribeWeekly(weekly)
+        spec = parse_digest_spec(rest)
+        return spec if isinstance(spec, ParseError) else Subscribe(spec)
     if name == "unsubscribe":
         if rest and rest.lower() != "top":
             return ParseError(
@@ -239,22 +229,77 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
             )
         return Unsubscribe(rest.lower())
     if name == "help":
-        return Help(rest.lower())
+        return help_command(rest)
     return _unknown(word)
 
 
-def _with_paper_id(name: str, rest: str) -> Command | ParseError:
-    if not rest:
+# -- typed options to commands (the same checks as the grammar) -------------------------
+
+
+def search_command(query: str) -> Search | ParseError:
+    """A search for `query`: words and filters, read by the query grammar when it runs."""
+    query = clean_text(query)
+    if not query:
+        return ParseError(
+            rich.text("What should I search for? Try ", rich.code("search lora fine-tuning"), ".")
+        )
+    return Search(query)
+
+
+def paper_command(name: str, ref: str) -> Command | ParseError:
+    """The paper command `name` ("show", "save", … of PAPER_COMMANDS) for a typed paper:
+    an arXiv id or link, or a local id from a team's own list."""
+    ref = clean_text(ref)
+    if not ref:
         return ParseError(rich.text("Which paper? Try ", rich.code(f"{name} 2403.12345"), "."))
-    paper_id = parse_arxiv_ref(rest) or (rest if _looks_like_local_id(rest) else None)
+    paper_id = parse_arxiv_ref(ref) or (ref if _looks_like_local_id(ref) else None)
     if paper_id is None:
         return ParseError(
             rich.text(
-                rich.code(rest), " is not a paper id. Try ", rich.code(f"{name} 2403.12345"), "."
+                rich.code(ref), " is not a paper id. Try ", rich.code(f"{name} 2403.12345"), "."
             )
         )
     command: Command = PAPER_COMMANDS[name](paper_id)
     return command
+
+
+def add_command(ref: str) -> Add | ParseError:
+    """`add` for an arXiv id or link (only arXiv papers can be fetched)."""
+    ref = clean_text(ref)
+    if not ref:
+        return ParseError(
+            rich.text("Which paper? Try ", rich.code("add 2403.12345"), " or an arxiv.org link.")
+        )
+    paper_id = parse_arxiv_ref(ref)
+    if paper_id is None:
+        return ParseError(
+            rich.text(
+                rich.code(ref),
+                " is not an arXiv id or link. Try ",
+                rich.code("add 2403.12345"),
+                " or ",
+                rich.code("add https://arxiv.org/abs/2403.12345"),
+                ".",
+            )
+        )
+    return Add(paper_id)
+
+
+def trending_command(days: int = 1) -> Trending | ParseError:
+    if not 1 <= days <= MAX_DAYS:
+        return ParseError(
+            rich.text(
+                rich.code("trending"),
+                f" takes a number of days from 1 to {MAX_DAYS}, e.g. ",
+                rich.code("trending 7"),
+                ".",
+            )
+        )
+    return Trending(days)
+
+
+def help_command(topic: str = "") -> Help:
+    return Help(clean_text(topic).lower())
 
 
 def _looks_like_local_id(text: str) -> bool:
@@ -266,58 +311,69 @@ def _trending(rest: str) -> Command | ParseError:
     if not rest:
         return Trending()
     days = rest.removesuffix("d") if rest.endswith("d") else rest
-    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
-        return ParseError(
-            rich.text(
-                rich.code("trending"),
-                f" takes a number of days from 1 to {MAX_DAYS}, e.g. ",
-                rich.code("trending 7"),
-                ".",
-            )
-        )
-    return Trending(int(days))
+    if not days.isdigit() or len(days) > 6:
+        return trending_command(0)  # its answer names the range
+    return trending_command(int(days))
 
 
 def _trend(rest: str) -> Command | ParseError:
     """`trend diffusion, agents 52`: comma-separated topics, then optionally a number of
     weeks (a last word of digits, or digits and "w")."""
-    example = rich.text(
-        "e.g. ", rich.code("trend diffusion, agents"), " or ", rich.code("trend diffusion 52")
-    )
     words = rest.rsplit(" ", 1)
-    weeks = DEFAULT_WEEKS
     if len(words) == 2 and re.fullmatch(r"\d+w?", words[1].lower()):
         count = words[1].lower().removesuffix("w")
-        if not count.isdigit() or not 1 <= int(count) <= MAX_WEEKS:
-            return ParseError(
-                rich.text(rich.code("trend"), f" takes 1 to {MAX_WEEKS} weeks, ", example, ".")
-            )
-        rest, weeks = words[0], int(count)
-    elif re.fullmatch(r"\d+w?", rest.lower()):
-        return ParseError(rich.text("Which topic? Name one before the weeks, ", example, "."))
-    topics: dict[str, str] = {}  # the first spelling of each, ignoring case
-    for part in rest.split(","):
+        if not count.isdigit() or len(count) > 6:
+            return trend_command(words[0], 0)  # its answer names the range
+        return trend_command(words[0], int(count))
+    if re.fullmatch(r"\d+w?", rest.lower()):
+        return ParseError(
+            rich.text("Which topic? Name one before the weeks, ", _TREND_EXAMPLE, ".")
+        )
+    return trend_command(rest)
+
+
+_TREND_EXAMPLE = rich.text(
+    "e.g. ", rich.code("trend diffusion, agents"), " or ", rich.code("trend diffusion 52")
+)
+
+
+def trend_command(topics: str, weeks: int = DEFAULT_WEEKS) -> Trend | ParseError:
+    """A chart of comma-separated `topics` over the last `weeks` weeks."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        return ParseError(
+            rich.text(rich.code("trend"), f" takes 1 to {MAX_WEEKS} weeks, ", _TREND_EXAMPLE, ".")
+        )
+    named: dict[str, str] = {}  # the first spelling of each, ignoring case
+    for part in clean_text(topics).split(","):
         topic = " ".join(part.split())
         if topic:
-            topics.setdefault(topic.lower(), topic)
-    if not topics:
-        return ParseError(rich.text(f"Which topics? Name up to {MAX_TOPICS}, ", example, "."))
-    if len(topics) > MAX_TOPICS:
+            named.setdefault(topic.lower(), topic)
+    if not named:
+        return ParseError(
+            rich.text(f"Which topics? Name up to {MAX_TOPICS}, ", _TREND_EXAMPLE, ".")
+        )
+    if len(named) > MAX_TOPICS:
         return ParseError(
             rich.text(
-                f"A chart shows at most {MAX_TOPICS} topics and you named {len(topics)}: try ",
+                f"A chart shows at most {MAX_TOPICS} topics and you named {len(named)}: try ",
                 rich.code("trend diffusion, agents, reasoning"),
                 ".",
             )
         )
-    return Trend(tuple(topics.values()), weeks)
+    return Trend(tuple(named.values()), weeks)
 
 
 def _top(rest: str) -> Command | ParseError:
     if not rest:
         return Top()
     days = rest.removesuffix("d") if rest.endswith("d") else rest
-    if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+    if not days.isdigit() or len(days) > 6:
+        return top_command(0)  # its answer names the range
+    return top_command(int(days))
+
+
+def top_command(days: int = TOP_DAYS) -> Top | ParseError:
+    if not 1 <= days <= MAX_DAYS:
         return ParseError(
             rich.text(
                 rich.code("top"),
@@ -326,7 +382,7 @@ def _top(rest: str) -> Command | ParseError:
                 ".",
             )
         )
-    return Top(int(days))
+    return Top(days)
 
 
 def _unknown(word: str) -> ParseError:

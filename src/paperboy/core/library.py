@@ -12,11 +12,8 @@ saved beside the store and trusted at start-up only when it matches the store.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import logging
-import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -52,18 +49,6 @@ def index_record(paper: Paper) -> Mapping[str, Any]:
     }
 
 
-def return_freed_memory() -> None:
-    """Give the memory a build freed back to the system.
-
-    glibc keeps freed heap pages mapped for reuse: after building a 1M-paper index
-    the process stayed at 2.5 GB resident although the index needs 1.5 GB.
-    `malloc_trim` returns them. Elsewhere (macOS, musl) there is nothing to do."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc
-        ctypes.CDLL(None).malloc_trim(0)
-
-
 class Library:
     def __init__(
         self,
@@ -71,8 +56,12 @@ class Library:
         *,
         index_path: Path | None,
         options: IndexOptions | None = None,
+        after_build: Callable[[], None] = lambda: None,
     ) -> None:
+        """`after_build` runs once a build from the store is done (the composition root
+        gives the memory the build freed back to the system there)."""
         self.papers = papers
+        self._after_build = after_build
         self._index_path = index_path
         self._options = options
         self._index = SearchIndex.build([], options=options)
@@ -85,10 +74,14 @@ class Library:
     def index(self) -> SearchIndex:
         return self._index
 
+    def query_terms(self, text: str) -> frozenset[str]:
+        """The searchable terms of `text` (none: only very common or unsearchable words)."""
+        return self._index.query_terms(text)
+
     async def open(self) -> None:
         """Load the saved index if it matches the store, else build it from the store."""
         await asyncio.to_thread(warm_up)  # compiled scoring loops, off the event loop
-        state = await self.papers.index_state()
+        state = await self.papers.version()
         if self._index_path is not None:
             loaded = await asyncio.to_thread(
                 SearchIndex.load,
@@ -105,7 +98,7 @@ class Library:
         if len(self._index):
             self._dirty = True
             await self.save_index()
-        return_freed_memory()
+        self._after_build()
 
     async def _build_from_store(self) -> SearchIndex:
         """Build in a worker thread that pulls papers from the store in batches, so a
@@ -148,7 +141,7 @@ class Library:
             return
         async with self._write_lock:
             try:
-                state = await self.papers.index_state()
+                state = await self.papers.version()
                 await asyncio.to_thread(
                     self._index.save, self._index_path, fingerprint=state.fingerprint
                 )
@@ -186,11 +179,6 @@ class Library:
         index = self._index
         async with self._search_slots:
             return await asyncio.to_thread(index.newest, where, limit=limit, offset=offset)
-
-    def query_terms(self, text: str) -> frozenset[str]:
-        """The index terms a query (or a digest's topics) searches for; empty when it
-        has no searchable words."""
-        return self._index.query_terms(text)
 
     async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]:
         """`make_snippet` of each text (matched `terms` marked), off the loop."""

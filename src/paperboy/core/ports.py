@@ -23,7 +23,9 @@ from paperboy.core.models import (
 )
 
 if TYPE_CHECKING:
+    from paperboy.core.digest_spec import DigestSpec
     from paperboy.core.replies import Reply
+    from paperboy.core.weekly_spec import WeeklySpec
     from paperboy.search import Snippet
 
 # What time it is now (an aware datetime); injected everywhere so tests can move it.
@@ -56,9 +58,11 @@ class UpsertCounts:
 
 
 @dataclass(frozen=True, slots=True)
-class IndexState:
-    """What the search index must reflect: how many papers, the last text change,
-    the last change of any kind (upvotes are index metadata too)."""
+class PapersVersion:
+    """Which version of the store's papers a search index must reflect: how many
+    papers, the last text change, the last change of any kind (upvotes are index
+    metadata too). A saved index is valid while its fingerprint equals this one's.
+    (Not to be confused with `search.state.IndexState`, the index's own arrays.)"""
 
     count: int
     text_seq: int
@@ -115,7 +119,7 @@ class IndexFeed(Protocol):
 
     async def count(self) -> int: ...
 
-    async def index_state(self) -> IndexState: ...
+    async def version(self) -> PapersVersion: ...
 
     def iter_all(self, *, after_seq: int = 0) -> AsyncIterator[Paper]: ...
 
@@ -353,7 +357,13 @@ class PaperFetcher(Protocol):
 class DigestCommands(Protocol):
     """The channel-digest commands, implemented by the digest service."""
 
-    async def subscribe(self, context: Context, arguments: str) -> Reply: ...
+    async def subscribe(self, context: Context, spec: DigestSpec) -> Reply:
+        """Set the channel's digest to `spec` (its blanks filled with the defaults)."""
+        ...
+
+    async def subscribe_weekly(self, context: Context, spec: WeeklySpec) -> Reply:
+        """Post the channel's most saved papers of the past week once a week, as `spec` says."""
+        ...
 
     async def unsubscribe(self, context: Context, what: str = "") -> Reply:
         """Stop the daily digest, or (`what` "top") the weekly list."""

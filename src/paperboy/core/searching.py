@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from paperboy.core.query import ParsedQuery, QueryError, parse_query
 from paperboy.core.rich import Rich, code, text
+from paperboy.core.search_query import ParsedQuery, QueryError, parse_query
 from paperboy.search import SearchHit
 
 if TYPE_CHECKING:

@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 RunDigest = Callable[[ChannelRef], Awaitable[None]]
 
 
-class DigestJobs(Protocol):
-    """Where subscriptions become scheduled jobs (the APScheduler wiring)."""
+class DigestSchedule(Protocol):
+    """Where subscriptions become scheduled jobs (`scheduler.DigestJobs` over APScheduler)."""
 
     def schedule(self, subscription: Subscription, run: RunDigest) -> None: ...
 
@@ -85,7 +85,7 @@ class DigestRunner:
         store: DigestStore,
         content: DigestContent,
         publisher: Publisher,
-        jobs: DigestJobs,
+        jobs: DigestSchedule,
         clock: Clock,
         options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,

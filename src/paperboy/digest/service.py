@@ -17,6 +17,7 @@ from paperboy.core.channel_rules import (
     digest_post_refused,
     posts_publicly,
 )
+from paperboy.core.digest_spec import DigestSpec, describe
 from paperboy.core.models import ChannelRef, Context, Subscription
 from paperboy.core.ports import Clock, PostFailed, TopicIndex
 from paperboy.core.publishing import Publisher
@@ -24,14 +25,14 @@ from paperboy.core.replies import Notice, Reply
 from paperboy.core.rich import Rich, code, text
 from paperboy.core.team_top import TeamTop
 from paperboy.core.text import long_day
+from paperboy.core.weekly_spec import WeeklySpec
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
-from paperboy.digest.arguments import ArgumentError, describe, parse_subscription
 from paperboy.digest.content import DigestContent, nothing_new
 from paperboy.digest.runner import (
-    DigestJobs,
     DigestOptions,
     DigestRunner,
+    DigestSchedule,
     DigestStore,
     RunDigest,
 )
@@ -39,8 +40,8 @@ from paperboy.digest.schedule import local_date_of, next_fire_time
 from paperboy.digest.weekly_top import WeeklyJobs, WeeklyTopLists
 
 __all__ = [
-    "DigestJobs",
     "DigestOptions",
+    "DigestSchedule",
     "DigestService",
     "DigestStore",
     "RunDigest",
@@ -60,7 +61,7 @@ class DigestService:
         store: DigestStore,
         topics: TopicIndex,
         publisher: Publisher,
-        jobs: DigestJobs,
+        jobs: DigestSchedule,
         clock: Clock,
         options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,
@@ -106,22 +107,14 @@ class DigestService:
 
     # -- commands (DigestCommands) ------------------------------------------------------
 
-    async def subscribe(self, context: Context, arguments: str) -> Reply:
-        first, _, rest = arguments.strip().partition(" ")
-        if first.lower() == "top":
-            if self.weekly_top is None:
-                return _weekly_off()
-            return await self.weekly_top.subscribe(context, rest)
+    async def subscribe(self, context: Context, asked: DigestSpec) -> Reply:
         if refused := digest_change_refused(context):
             return refused
-        spec = parse_subscription(
-            arguments,
-            default_time=self.options.default_time,
-            default_timezone=self.options.default_timezone,
-            default_papers=self.options.default_papers,
+        spec = asked.with_defaults(
+            time=self.options.default_time,
+            zone=self.options.default_timezone,
+            papers=self.options.default_papers,
         )
-        if isinstance(spec, ArgumentError):
-            return Notice(spec.message, error=True)
         if spec.topics and not self.topics.query_terms(spec.topics):
             return Notice(
                 text(
@@ -135,12 +128,12 @@ class DigestService:
             return Notice("Digests cannot be posted from here.", error=True)
         subscription = Subscription(
             channel=context.channel,
-            time=spec.time,
-            timezone=spec.timezone,
+            time=spec.time or self.options.default_time,
+            timezone=spec.zone or self.options.default_timezone,
             topics=spec.topics,
-            max_papers=spec.max_papers,
+            max_papers=spec.papers or self.options.default_papers,
             min_upvotes=spec.min_upvotes,
-            weekdays_only=spec.weekdays_only,
+            weekdays_only=spec.weekdays,
             created_by=context.user.user,
         )
         await self.store.subscriptions.put(subscription, at=self.clock())
@@ -150,11 +143,17 @@ class DigestService:
         return Notice(
             text(
                 f"This channel gets a daily digest {describe(spec)}. "
-                f"Next: {upcoming:%a %d %b %H:%M} {spec.timezone}. ",
+                f"Next: {upcoming:%a %d %b %H:%M} {subscription.timezone}. ",
                 outlook,
             ),
             ephemeral=not posts_publicly(context),
         )
+
+    async def subscribe_weekly(self, context: Context, spec: WeeklySpec) -> Reply:
+        """The channel's weekly list of its most saved papers (see digest/weekly_top.py)."""
+        if self.weekly_top is None:
+            return _weekly_off()
+        return await self.weekly_top.subscribe(context, spec)
 
     async def unsubscribe(self, context: Context, what: str = "") -> Reply:
         """The daily digest, or (`what` "top") the weekly list."""

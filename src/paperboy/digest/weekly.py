@@ -1,4 +1,4 @@
-"""`subscribe top weekly [day] [HH:MM] [timezone]`: its grammar and its schedule. Pure.
+"""`subscribe top weekly`'s schedule (its grammar is `core/weekly_spec.py`). Pure.
 
 A weekly list fires once a week, on one local weekday at one local time in the
 channel's timezone. The fire time of a day is the daily digest's (`fire_time_on`),
@@ -7,77 +7,13 @@ so daylight-saving changes neither skip nor double it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from paperboy.core.rich import code, text
-from paperboy.core.times import hh_mm, time_of_day
-from paperboy.core.zones import canonical_zone, zone_name, zone_problem
-
-# The daily digest's own readers of a time and a timezone, so both answer alike.
-from paperboy.digest.arguments import _LOOKS_LIKE_TIME, ArgumentError, _meant_as_zone
+from paperboy.core.weekly_spec import DAY_NAMES
+from paperboy.core.zones import zone_name
 from paperboy.digest.schedule import fire_time_on
-
-DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DEFAULT_DAY = 0  # Monday: last week's list as this week begins
-
-
-@dataclass(frozen=True, slots=True)
-class WeeklySpec:
-    weekday: int  # 0 Monday … 6 Sunday
-    time: time
-    timezone: str
-
-
-def parse_weekly(
-    arguments: str, *, default_time: time, default_timezone: str
-) -> WeeklySpec | ArgumentError:
-    """`[weekly] [day] [HH:MM] [timezone]`, in that order, each optional."""
-    words = arguments.split()
-    if words and words[0].lower() == "weekly":
-        words = words[1:]
-    weekday, clock = DEFAULT_DAY, default_time
-    zone = canonical_zone(default_timezone) or default_timezone  # a setting may say "utc+2"
-    if words and (day := weekday_of(words[0])) is not None:
-        weekday, words = day, words[1:]
-    if words and _LOOKS_LIKE_TIME.fullmatch(words[0]):
-        parsed = time_of_day(words[0])
-        if parsed is None:
-            return ArgumentError(
-                text(code(words[0]), " is not a time of day: use 24-hour HH:MM, e.g. 09:30.")
-            )
-        clock, words = parsed, words[1:]
-    if words and _meant_as_zone(words[0]):
-        canonical = canonical_zone(words[0])
-        if canonical is None:
-            return ArgumentError(zone_problem(words[0]))
-        zone, words = canonical, words[1:]
-    if words:
-        return ArgumentError(
-            text(
-                "I did not understand ",
-                code(" ".join(words), 40),
-                ". Try ",
-                code("subscribe top weekly friday 16:00 Europe/Berlin"),
-                " (day, time and timezone are optional, in that order).",
-            )
-        )
-    return WeeklySpec(weekday, clock, zone)
-
-
-def weekday_of(word: str) -> int | None:
-    """0–6 for a day name or its first three letters ("fri", "Friday"), else None."""
-    word = word.lower()
-    for number, name in enumerate(DAY_NAMES):
-        if word == name or word == name[:3]:
-            return number
-    return None
-
-
-def describe_weekly(spec: WeeklySpec) -> str:
-    return f"every {DAY_NAMES[spec.weekday].capitalize()} at {hh_mm(spec.time)} {spec.timezone}"
 
 
 def next_weekly_fire(after: datetime, weekday: int, at: time, zone: tzinfo) -> datetime:

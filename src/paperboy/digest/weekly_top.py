@@ -22,15 +22,13 @@ from paperboy.core.ports import Clock, PostFailed, WeeklyTops
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.team_top import TeamTop
+from paperboy.core.weekly_spec import WeeklySpec, describe_weekly
 from paperboy.core.zones import zone_info
-from paperboy.digest.arguments import ArgumentError
 from paperboy.digest.runner import DigestOptions, RunDigest
 from paperboy.digest.weekly import (
-    describe_weekly,
     last_weekly_fire,
     local_day,
     next_weekly_fire,
-    parse_weekly,
 )
 
 log = logging.getLogger(__name__)
@@ -71,29 +69,27 @@ class WeeklyTopLists:
 
     # -- commands ---------------------------------------------------------------------
 
-    async def subscribe(self, context: Context, arguments: str) -> Reply:
+    async def subscribe(self, context: Context, asked: WeeklySpec) -> Reply:
         if refused := digest_change_refused(context):
             return refused
-        spec = parse_weekly(
-            arguments,
-            default_time=self.options.default_time,
-            default_timezone=self.options.default_timezone,
+        spec = asked.with_defaults(
+            time=self.options.default_time, zone=self.options.default_timezone
         )
-        if isinstance(spec, ArgumentError):
-            return Notice(spec.message, error=True)
         if not self.publisher.reaches(context.channel.platform):
             return Notice("Weekly lists cannot be posted from here.", error=True)
+        at = spec.time or self.options.default_time
+        timezone = spec.zone or self.options.default_timezone
         weekly = WeeklyTop(
-            context.channel, spec.weekday, spec.time, spec.timezone, created_by=context.user.user
+            context.channel, spec.weekday, at, timezone, created_by=context.user.user
         )
         await self.store.put(weekly, at=self.clock())
         self.jobs.schedule(weekly, self.run_scheduled)
-        zone = zone_info(spec.timezone)
-        upcoming = next_weekly_fire(self.clock(), spec.weekday, spec.time, zone)
+        zone = zone_info(timezone)
+        upcoming = next_weekly_fire(self.clock(), spec.weekday, at, zone)
         return Notice(
             "This channel gets the papers saved most here in the past week "
             f"{describe_weekly(spec)}. Next: {upcoming.astimezone(zone):%a %d %b %H:%M} "
-            f"{spec.timezone}.",
+            f"{timezone}.",
             ephemeral=not posts_publicly(context),
         )
 

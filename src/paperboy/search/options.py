@@ -33,8 +33,3 @@ class IndexOptions:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> IndexOptions:
-        tokenizer = TokenizerOptions(**data.pop("tokenizer"))
-        return cls(tokenizer=tokenizer, **data)

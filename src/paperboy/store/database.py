@@ -142,10 +142,6 @@ class Database:
         rows = await self.fetchall(sql, params, after_writes=after_writes)
         return rows[0] if rows else None
 
-    async def integrity_ok(self) -> bool:
-        row = await self.fetchone("PRAGMA integrity_check")
-        return row is not None and row[0] == "ok"
-
 
 async def _fetchall(
     conn: aiosqlite.Connection, sql: str, params: Sequence[Any], path: Path | str

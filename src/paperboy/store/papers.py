@@ -10,7 +10,7 @@ from datetime import date, datetime
 import aiosqlite
 
 from paperboy.core.models import Paper
-from paperboy.core.ports import DatedPaper, IndexState, UpsertCounts
+from paperboy.core.ports import DatedPaper, PapersVersion, UpsertCounts
 from paperboy.store.database import Database
 
 _COLUMNS = (
@@ -147,11 +147,13 @@ class PaperRepository:
         row = await self._db.fetchone("SELECT count(*) FROM papers")
         return int(row[0]) if row else 0
 
-    async def index_state(self) -> IndexState:
+    async def version(self) -> PapersVersion:
         row = await self._db.fetchone(
             "SELECT count(*), coalesce(max(text_seq), 0), coalesce(max(updated_at), '') FROM papers"
         )
-        return IndexState(int(row[0]), int(row[1]), str(row[2])) if row else IndexState(0, 0, "")
+        return (
+            PapersVersion(int(row[0]), int(row[1]), str(row[2])) if row else PapersVersion(0, 0, "")
+        )
 
     async def iter_all(self, *, after_seq: int = 0, batch: int = 5000) -> AsyncIterator[Paper]:
         """Every paper whose text changed after `after_seq`, in text_seq order."""

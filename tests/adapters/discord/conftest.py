@@ -20,7 +20,7 @@ import pytest
 
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
 from paperboy.app import (
-    Core,
+    Services,
     build_bot,
     build_digests,
     build_publisher,
@@ -61,7 +61,7 @@ class World:
 
     sim: DiscordSimulator
     settings: Settings
-    core: Core
+    core: Services
     bot: Bot
     digests: DigestService
     jobs: RecordingJobs
@@ -133,7 +133,7 @@ def settings_for(sim: DiscordSimulator, store_path: Path, **env: str) -> Setting
 
 async def start_adapter(
     sim: DiscordSimulator,
-    core: Core,
+    core: Services,
     bot: Bot,
     publisher: Publisher,
     *,

@@ -35,9 +35,27 @@ async def test_subscribe_sets_the_channels_digest_from_typed_options(world: Worl
     assert reply.content.startswith("This channel gets a daily digest weekdays at 08:15")
     subscription = world.jobs.scheduled[world.channel_ref("papers")]
     assert (subscription.time, subscription.timezone) == (time(8, 15), "Europe/Berlin")
-    assert (subscription.topics, subscription.max_papers) == ("retrieval agents", 3)
+    # Typed topics are taken as typed: an option has no word position to misread.
+    assert (subscription.topics, subscription.max_papers) == ("retrieval/agents", 3)
     assert (subscription.min_upvotes, subscription.weekdays_only) == (5, True)
     assert subscription.created_by == str(world.member_id("alice"))
+
+
+async def test_topics_typed_in_their_option_stay_topics(world: World) -> None:
+    """An option has no word position: topics that read like a timezone, a time or an
+    option are still the topics (built as text, "CET" became the timezone)."""
+    reply = await world.answer(
+        await world.command("subscribe", time="09:30", topics="CET agents papers:9 10:00")
+    )
+    assert reply.content is not None
+    assert reply.content.startswith("This channel gets a daily digest every day at 09:30 UTC,")
+    stored = await world.core.store.subscriptions.get(world.channel_ref("papers"))
+    assert stored is not None
+    assert (stored.timezone, stored.topics, stored.max_papers) == (
+        "UTC",
+        "CET agents papers:9 10:00",
+        5,
+    )
 
 
 async def test_subscribe_without_manage_channel_is_refused(world: World) -> None:
@@ -52,7 +70,8 @@ async def test_a_bad_time_or_timezone_option_gets_a_hint(world: World) -> None:
     time = await world.answer(await world.command("subscribe", time="9am"))
     assert time.ephemeral
     assert time.content is not None
-    assert time.content.startswith("`time` takes a 24-hour time as HH:MM")
+    # The same answer as `subscribe 9am` typed as text gets (one set of checks).
+    assert time.content.startswith("`9am` is not a time of day: use 24-hour HH:MM")
     zone = await world.answer(await world.command("subscribe", timezone="Berlin"))
     assert zone.ephemeral
     assert zone.content is not None

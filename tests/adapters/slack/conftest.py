@@ -15,7 +15,7 @@ from aiohttp import web
 
 from paperboy.adapters.slack import SlackAdapter
 from paperboy.app import (
-    Core,
+    Services,
     build_bot,
     build_digests,
     build_publisher,
@@ -24,6 +24,7 @@ from paperboy.app import (
 )
 from paperboy.config import ChatSettings, Secrets, Settings, SlackSettings, StoreSettings
 from paperboy.core.models import ChannelRef, Paper, UserRef
+from paperboy.core.ports import PaperFetcher
 from paperboy.core.publishing import Publisher
 from paperboy.digest.service import DigestService
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
@@ -97,7 +98,7 @@ class Workspace:
 
     slack: SlackSimulator
     adapter: SlackAdapter
-    core: Core
+    core: Services
     digests: DigestService
     publisher: Publisher
 
@@ -122,11 +123,14 @@ class Workspace:
 
 
 def build_slack(
-    core: Core, publisher: Publisher | None = None, digests: DigestService | None = None
+    core: Services,
+    publisher: Publisher | None = None,
+    digests: DigestService | None = None,
+    fetcher: PaperFetcher | None = None,
 ) -> SlackAdapter:
     """The bot and its Slack adapter, built as `App._build_adapter("slack", …)` builds them."""
     publisher = publisher or build_publisher(core)
-    bot = build_bot(core, digests=digests, command_prefix="/papers ")
+    bot = build_bot(core, digests=digests, fetcher=fetcher, command_prefix="/papers ")
     adapter = slack_adapter(core, bot, publisher)
     publisher.connect(adapter)
     return adapter
@@ -149,7 +153,11 @@ def settings(slack: SlackSimulator, tmp_path: Path) -> Settings:
 
 @asynccontextmanager
 async def running_workspace(
-    slack: SlackSimulator, settings: Settings, *, clock: Callable[[], datetime] | None = None
+    slack: SlackSimulator,
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    fetcher: PaperFetcher | None = None,
 ) -> AsyncIterator[Workspace]:
     async with open_library(settings, clock=clock or fixed_clock()) as core:
         await core.library.add_papers(list(FEATURED), at=NOW - timedelta(hours=1))
@@ -160,7 +168,7 @@ async def running_workspace(
             DigestJobs(Scheduler(), grace=timedelta(hours=3)),
             weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
         )
-        adapter = build_slack(core, publisher, digests)
+        adapter = build_slack(core, publisher, digests, fetcher)
         await adapter.start()
         try:
             yield Workspace(slack, adapter, core, digests, publisher)

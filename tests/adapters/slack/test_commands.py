@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
-from paperboy.core.models import Context
-from paperboy.core.replies import Reply
-from tests.adapters.slack.conftest import HUMAN, Workspace, paper_ids, section_texts
+from paperboy.config import Settings
+from paperboy.sources.arxiv import ArxivClient
+from paperboy.sources.http import RetryPolicy
+from tests.adapters.slack.conftest import (
+    HUMAN,
+    Workspace,
+    paper_ids,
+    running_workspace,
+    section_texts,
+)
+from tests.fakes.paper_fixtures import ArxivRecord
+from tests.fakes.paper_sources import Fault, PaperSourceSimulator
+from tests.fakes.slack.simulator import SlackSimulator
 
 
 async def test_a_search_is_acked_within_three_seconds_and_answered_with_paper_cards(
@@ -91,22 +99,21 @@ async def test_show_posts_the_paper_in_the_channel_and_a_reaction_on_it_saves_it
     assert "Saved “A Survey on Mixture of Experts” to your reading list." in confirmation[0].text
 
 
-async def test_the_ack_does_not_wait_for_a_slow_search(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+async def test_the_ack_does_not_wait_for_slow_work(
+    slack: SlackSimulator, settings: Settings
 ) -> None:
-    release = asyncio.Event()
-    real_handle = workspace.adapter.bot.handle
-
-    async def slow_handle(text: str, context: Context) -> Reply:
-        await release.wait()  # a search over a million abstracts, say
-        return await real_handle(text, context)
-
-    monkeypatch.setattr(workspace.adapter.bot, "handle", slow_handle)
-    ack = await workspace.slack.send_command("search lora", timeout=1)
-    answered_before_ack = list(workspace.slack.responses())
-    release.set()
-    answer = await workspace.slack.next_response(ack)
+    """`add` waits for arXiv; Slack's 3-second ack must not."""
+    async with PaperSourceSimulator() as sources:
+        sources.arxiv.add(ArxivRecord(paper_id="2106.09685", title="LoRA", summary="Low-rank."))
+        arxiv_answers = asyncio.Event()
+        sources.arxiv.fail_next(Fault(hold=arxiv_answers))
+        fetcher = ArxivClient(sources.arxiv_url, min_interval=0.0, retry=RetryPolicy(attempts=1))
+        async with fetcher, running_workspace(slack, settings, fetcher=fetcher) as workspace:
+            ack = await workspace.slack.send_command("add 2106.09685", timeout=1)
+            answered_before_ack = list(workspace.slack.responses())
+            arxiv_answers.set()
+            answer = await workspace.slack.next_response(ack)
 
     assert answered_before_ack == []
     assert answer.message is not None
-    assert paper_ids(answer.message)[0] == "2501.17635"
+    assert answer.message.text.startswith("Added “LoRA” (2106.09685).")

@@ -12,6 +12,7 @@ from paperboy.core.models import Context, UserRef
 from paperboy.scheduler import DigestJobs, Scheduler
 from tests.adapters.slack.conftest import FEATURED, HUMAN, TEAM, Workspace, paper_ids
 from tests.conftest import NOW
+from tests.specs import spec
 
 BURST = 5  # past slack_sdk's own three retries, so the digest's retry is needed too
 
@@ -29,7 +30,7 @@ async def test_a_429_burst_during_a_digest_delays_it_but_every_message_arrives_o
     member = Context(
         UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
     )
-    await digests.subscribe(member, "")
+    await digests.subscribe(member, spec(""))
 
     async def burst_after_the_header() -> None:
         await slack.wait_for_call("chat.postMessage")

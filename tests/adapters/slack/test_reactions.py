@@ -10,6 +10,7 @@ from paperboy.core.replies import Notice
 from tests.adapters.slack.conftest import CHANNEL, FEATURED, HUMAN, TEAM, Workspace, paper_ids
 from tests.conftest import NOW
 from tests.fakes.slack import Message
+from tests.specs import spec
 
 
 async def post_digest(workspace: Workspace) -> list[Message]:
@@ -17,7 +18,7 @@ async def post_digest(workspace: Workspace) -> list[Message]:
     context = Context(
         UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
     )
-    await workspace.digests.subscribe(context, "09:00 UTC")
+    await workspace.digests.subscribe(context, spec("09:00 UTC"))
     await workspace.digests.run_for_day(workspace.channel(), NOW.date())
     return workspace.slack.messages()
 
@@ -159,7 +160,7 @@ async def test_a_digest_into_a_channel_the_bot_left_is_recorded_as_a_failure(
     context = Context(
         UserRef("slack", TEAM, HUMAN), workspace.channel(), can_post=True, can_manage_channel=True
     )
-    await workspace.digests.subscribe(context, "09:00 UTC")
+    await workspace.digests.subscribe(context, spec("09:00 UTC"))
     workspace.slack.add_channel(CHANNEL, is_member=False)
 
     await workspace.digests.run_for_day(workspace.channel(), NOW.date())

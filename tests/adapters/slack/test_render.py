@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperboy.adapters.slack.blocks import SlackMessage
-from paperboy.adapters.slack.mrkdwn import chunks, escape, fit, link, slack_len
+from paperboy.adapters.slack.escape import chunks, escape, fit, link, slack_len
 from paperboy.adapters.slack.render import render
 from paperboy.core import rich
 from paperboy.core.models import Paper, SavedPaper

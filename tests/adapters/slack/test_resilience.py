@@ -12,7 +12,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.blocks import SlackMessage
-from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
+from paperboy.adapters.slack.send import SlackPostFailed, SlackSender
 from paperboy.core.replies import Notice
 from tests.adapters.slack.conftest import (
     CHANNEL,
@@ -70,18 +70,19 @@ async def test_show_where_the_bot_is_not_a_member_answers_privately_with_an_invi
 
 
 async def test_a_crash_while_answering_gets_a_short_apology_and_no_traceback(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    workspace: Workspace, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(*args: object, **kwargs: object) -> Notice:
-        raise RuntimeError("the index caught fire")
-
-    monkeypatch.setattr(workspace.adapter.bot, "handle", broken)
-    with caplog.at_level(logging.ERROR, logger="paperboy.adapters.slack"):
-        message = await workspace.answer("search lora")
+    database = workspace.core.store.db
+    await database.close()  # the database is gone from under the bot
+    try:
+        with caplog.at_level(logging.ERROR, logger="paperboy"):
+            message = await workspace.answer("search lora")
+    finally:
+        await database.open()  # for the workspace's own orderly close
 
     assert message.text == ":warning: Something went wrong on my side; it has been logged."
     assert "Traceback" not in message.text
-    assert "the index caught fire" in caplog.text
+    assert "database is not open" in caplog.text
 
 
 async def test_a_digest_preview_is_paced_to_one_message_per_interval_in_a_channel(

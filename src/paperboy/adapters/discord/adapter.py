@@ -22,11 +22,12 @@ import discord
 import yarl
 
 from paperboy.adapters.discord.client import PaperboyClient
-from paperboy.adapters.discord.interactions import Interactions
+from paperboy.adapters.discord.handlers import Interactions
 from paperboy.adapters.discord.pages import PageButtons, PageRefStore
 from paperboy.adapters.discord.render import render
-from paperboy.adapters.discord.sending import GuildMessageable, send_to_channel
+from paperboy.adapters.discord.send import GuildMessageable, send_to_channel
 from paperboy.adapters.discord.suggestions import Suggestions
+from paperboy.adapters.in_flight import InFlight
 from paperboy.config import ConfigError
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform
@@ -45,6 +46,7 @@ class DiscordOptions:
     identify_wait: float = 5.0  # Discord's pause before a re-IDENTIFY
     ready_timeout: float = 120.0  # give up starting after this long
     close_timeout: float = 10.0
+    drain_seconds: float = 5.0  # answers in progress may finish this long at a stop
 
 
 class DiscordAdapter:
@@ -72,6 +74,7 @@ class DiscordAdapter:
         self.options = options or DiscordOptions()
         self.pages = PageButtons(page_refs, clock=clock)
         self.publisher = publisher
+        self._in_flight = InFlight()
         self._client: PaperboyClient | None = None
         self._task: asyncio.Task[None] | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
@@ -95,7 +98,7 @@ class DiscordAdapter:
             raise RuntimeError("the Discord adapter was already started")
         self._point_at_configured_urls()
         client = PaperboyClient(
-            handlers=Interactions(self.bot, self.pages, self.publisher),
+            handlers=Interactions(self.bot, self.pages, self.publisher, self._in_flight),
             suggestions=Suggestions(self.bot),
             sync_guilds=self._sync_guilds,
             guild_ready_timeout=self.options.guild_ready_timeout,
@@ -177,9 +180,12 @@ class DiscordAdapter:
             await asyncio.shield(self._task)
 
     async def aclose(self) -> None:
-        """Disconnect; safe to repeat. Restores discord.py's URLs."""
+        """Let answers in progress finish (briefly), then disconnect; safe to repeat.
+        Restores discord.py's URLs."""
         client, task = self._client, self._task
         if client is not None and not client.is_closed():
+            # Answers go out on the client's HTTP session, which closing it ends.
+            await self._in_flight.drain(self.options.drain_seconds)
             await client.close()
         if task is not None and not task.done():
             done, _ = await asyncio.wait({task}, timeout=self.options.close_timeout)

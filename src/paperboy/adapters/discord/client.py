@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from paperboy.adapters.discord.commands import PapersGroup
-from paperboy.adapters.discord.interactions import Interactions, apologize
+from paperboy.adapters.discord.handlers import Interactions, apologise
 from paperboy.adapters.discord.reactions import Reactions
 from paperboy.adapters.discord.suggestions import Suggestions
 
@@ -37,7 +37,7 @@ class PapersTree(app_commands.CommandTree[discord.Client]):
     ) -> None:
         """Errors our handlers did not catch (e.g. an option discord.py could not convert)."""
         log.error("/papers failed: %s", error, exc_info=error)
-        await apologize(interaction)
+        await apologise(interaction)
 
 
 class PaperboyClient(discord.Client):
@@ -57,7 +57,10 @@ class PaperboyClient(discord.Client):
         )
         self.handlers = handlers
         self.reactions = Reactions(
-            handlers.bot, bot_user_id=self._bot_user_id, open_dm=self._open_dm
+            handlers.bot,
+            bot_user_id=self._bot_user_id,
+            open_dm=self._open_dm,
+            in_flight=handlers.in_flight,
         )
         self.sync_guilds = tuple(sync_guilds)
         self.identify_wait = identify_wait

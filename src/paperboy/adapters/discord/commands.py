@@ -1,9 +1,11 @@
 """The `/papers` app-command group: one subcommand per core command, typed and described.
 
-Each subcommand turns its options into the core's command line (the same grammar as
-Slack and the console, so the core does every check and gives every hint) and hands it
-to the interaction handlers. Paper options autocomplete from the store, `unsave` and
-`read` from the user's own list, `timezone` from the zone names and UTC offsets.
+Each subcommand builds the core's command from its typed options with the core's
+builders (`core/commands.py`, `core/digest_spec.py`), which check them as the text
+grammar checks its words and answer alike, and hands it to the interaction
+handlers. No command text is built here. Paper options autocomplete from the
+store, `unsave` and `read` from the user's own list, `timezone` from the zone names
+and UTC offsets.
 """
 
 from __future__ import annotations
@@ -13,62 +15,17 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from paperboy.adapters.discord.interactions import Interactions, context_of
+from paperboy.adapters.discord.handlers import Interactions, context_of
 from paperboy.adapters.discord.suggestions import Choices, Suggestions
-from paperboy.core.commands import COMMAND_NAMES, MAX_DAYS, TOP_DAYS
-from paperboy.core.replies import Notice
-from paperboy.core.rich import code, text
-from paperboy.core.times import time_of_day
+from paperboy.core import commands as c
+from paperboy.core.digest_spec import MAX_MIN_UPVOTES, MAX_PAPERS, digest_spec
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
-from paperboy.core.zones import canonical_zone, zone_problem
-from paperboy.digest.arguments import MAX_PAPERS
-from paperboy.digest.weekly import DAY_NAMES
+from paperboy.core.weekly_spec import DAY_NAMES, weekly_spec
 
 Interaction = discord.Interaction[Any]
 
-MAX_MIN_UPVOTES = 1_000_000
 _PAPER = "An arXiv id such as 2403.12345 (start typing to pick one)"
 _SAVED = "A paper on your reading list (start typing to pick one)"
-
-
-def subscribe_arguments(
-    *,
-    time: str | None = None,
-    timezone: str | None = None,
-    topics: str | None = None,
-    papers: int | None = None,
-    min_upvotes: int | None = None,
-    weekdays_only: bool | None = None,
-) -> str | Notice:
-    """The core's `subscribe` arguments from the typed options, or a hint about a bad one.
-
-    The core reads its words by position (a time first, then a timezone), so the
-    options are put in that order and checked enough that none is taken for another."""
-    words: list[str] = []
-    if time is not None:
-        if time_of_day(time) is None:
-            return Notice(
-                text(code("time"), " takes a 24-hour time as HH:MM, e.g. 09:30."), error=True
-            )
-        words.append(time.strip())
-    if timezone is not None:
-        zone = canonical_zone(timezone)
-        if zone is None:
-            return Notice(
-                text(zone_problem(timezone), " Pick one from the suggestions as you type."),
-                error=True,
-            )
-        words.append(zone)
-    if topics:
-        # A word with a slash would be read as a timezone; for a search it is a space.
-        words.append(" ".join(topics.replace("/", " ").split()))
-    if papers is not None:
-        words.append(f"papers:{papers}")
-    if min_upvotes is not None:
-        words.append(f"votes:{min_upvotes}")
-    if weekdays_only:
-        words.append("weekdays")
-    return " ".join(word for word in words if word)
 
 
 class PapersGroup(app_commands.Group):
@@ -90,24 +47,24 @@ class PapersGroup(app_commands.Group):
         query='Words to find; filters: since:7d until:2025-03-01 author:"Name" votes:>=10'
     )
     async def search(self, interaction: Interaction, query: str) -> None:
-        await self.handlers.command(interaction, f"search {query}", defer=True)
+        await self.handlers.run(interaction, c.search_command(query), defer=True)
 
     @app_commands.command(name="similar", description="Papers most like one paper")
     @app_commands.describe(paper=_PAPER)
     async def similar(self, interaction: Interaction, paper: str) -> None:
-        await self.handlers.command(interaction, f"similar {paper}", defer=True)
+        await self.handlers.run(interaction, c.paper_command("similar", paper), defer=True)
 
     @app_commands.command(name="show", description="Post one paper here with its whole abstract")
     @app_commands.describe(paper=_PAPER)
     async def show(self, interaction: Interaction, paper: str) -> None:
-        await self.handlers.command(interaction, f"show {paper}")
+        await self.handlers.run(interaction, c.paper_command("show", paper))
 
     @app_commands.command(name="trending", description="The most-upvoted papers of the last days")
-    @app_commands.describe(days=f"How many days back, 1 to {MAX_DAYS} (default 1: today)")
+    @app_commands.describe(days=f"How many days back, 1 to {c.MAX_DAYS} (default 1: today)")
     async def trending(
-        self, interaction: Interaction, days: app_commands.Range[int, 1, MAX_DAYS] = 1
+        self, interaction: Interaction, days: app_commands.Range[int, 1, c.MAX_DAYS] = 1
     ) -> None:
-        await self.handlers.command(interaction, f"trending {days}")
+        await self.handlers.run(interaction, c.trending_command(days))
 
     @app_commands.command(name="trend", description="A chart of papers per week on some topics")
     @app_commands.describe(
@@ -120,12 +77,13 @@ class PapersGroup(app_commands.Group):
         topics: str,
         weeks: app_commands.Range[int, 1, MAX_WEEKS] = DEFAULT_WEEKS,
     ) -> None:
-        # The weeks always go last, so topics ending in a number ("gpt 4") stay topics.
-        await self.handlers.command(interaction, f"trend {topics} {weeks}", defer=True, public=True)
+        await self.handlers.run(
+            interaction, c.trend_command(topics, weeks), defer=True, public=True
+        )
 
     @app_commands.command(name="top", description="The papers this channel saved most lately")
     @app_commands.describe(
-        days=f"How many days back, 1 to {MAX_DAYS} (default {TOP_DAYS})",
+        days=f"How many days back, 1 to {c.MAX_DAYS} (default {c.TOP_DAYS})",
         weekly="Post the past week's list here every week on this day (off: stop)",
         time="With weekly: when, as HH:MM (24-hour)",
         timezone="With weekly: in which timezone, e.g. Europe/Berlin",
@@ -137,56 +95,50 @@ class PapersGroup(app_commands.Group):
     async def top(
         self,
         interaction: Interaction,
-        days: app_commands.Range[int, 1, MAX_DAYS] = TOP_DAYS,
+        days: app_commands.Range[int, 1, c.MAX_DAYS] = c.TOP_DAYS,
         weekly: str | None = None,
         time: str | None = None,
         timezone: str | None = None,
     ) -> None:
         if weekly is None:
-            await self.handlers.command(interaction, f"top {days}", defer=True)
+            await self.handlers.run(interaction, c.top_command(days), defer=True)
             return
         if weekly == "off":
-            await self.handlers.command(interaction, "unsubscribe top")
+            await self.handlers.run(interaction, c.Unsubscribe("top"))
             return
-        arguments = subscribe_arguments(time=time, timezone=timezone)
-        if isinstance(arguments, Notice):
-            await self.handlers.reply(interaction, arguments)
-            return
-        await self.handlers.command(
-            interaction,
-            f"subscribe top weekly {weekly} {arguments}".strip(),
-            check_permissions=True,
-        )
+        spec = weekly_spec(day=weekly, time=time, zone=timezone)
+        command = spec if isinstance(spec, c.ParseError) else c.SubscribeWeekly(spec)
+        await self.handlers.run(interaction, command, check_permissions=True)
 
     @app_commands.command(name="add", description="Fetch a paper from arXiv and keep it")
     @app_commands.describe(paper="An arXiv id or link, e.g. 2403.12345 or arxiv.org/abs/2403.12345")
     async def add(self, interaction: Interaction, paper: str) -> None:
-        await self.handlers.command(interaction, f"add {paper}", defer=True)
+        await self.handlers.run(interaction, c.add_command(paper), defer=True)
 
     # -- the reading list -------------------------------------------------------------------
 
     @app_commands.command(name="save", description="Put a paper on your reading list")
     @app_commands.describe(paper=_PAPER)
     async def save(self, interaction: Interaction, paper: str) -> None:
-        await self.handlers.command(interaction, f"save {paper}")
+        await self.handlers.run(interaction, c.paper_command("save", paper))
 
     @app_commands.command(name="saved", description="Your reading list, newest first")
     async def saved(self, interaction: Interaction) -> None:
-        await self.handlers.command(interaction, "saved")
+        await self.handlers.run(interaction, c.Saved())
 
     @app_commands.command(name="unsave", description="Take a paper off your reading list")
     @app_commands.describe(paper=_SAVED)
     async def unsave(self, interaction: Interaction, paper: str) -> None:
-        await self.handlers.command(interaction, f"unsave {paper}")
+        await self.handlers.run(interaction, c.paper_command("unsave", paper))
 
     @app_commands.command(name="read", description="Mark a saved paper as read")
     @app_commands.describe(paper=_SAVED)
     async def read(self, interaction: Interaction, paper: str) -> None:
-        await self.handlers.command(interaction, f"read {paper}")
+        await self.handlers.run(interaction, c.paper_command("read", paper))
 
     @app_commands.command(name="export", description="Your reading list as a BibTeX file")
     async def export(self, interaction: Interaction) -> None:
-        await self.handlers.command(interaction, "export", defer=True)
+        await self.handlers.run(interaction, c.Export(), defer=True)
 
     # -- the channel's digest ---------------------------------------------------------------
 
@@ -209,36 +161,32 @@ class PapersGroup(app_commands.Group):
         min_upvotes: app_commands.Range[int, 0, MAX_MIN_UPVOTES] | None = None,
         weekdays_only: bool | None = None,
     ) -> None:
-        arguments = subscribe_arguments(
+        spec = digest_spec(
             time=time,
-            timezone=timezone,
+            zone=timezone,
             topics=topics,
             papers=papers,
             min_upvotes=min_upvotes,
-            weekdays_only=weekdays_only,
+            weekdays=bool(weekdays_only),
         )
-        if isinstance(arguments, Notice):
-            await self.handlers.reply(interaction, arguments)
-            return
-        await self.handlers.command(
-            interaction, f"subscribe {arguments}".strip(), check_permissions=True
-        )
+        command = spec if isinstance(spec, c.ParseError) else c.Subscribe(spec)
+        await self.handlers.run(interaction, command, check_permissions=True)
 
     @app_commands.command(name="unsubscribe", description="Stop this channel's daily digest")
     async def unsubscribe(self, interaction: Interaction) -> None:
-        await self.handlers.command(interaction, "unsubscribe")
+        await self.handlers.run(interaction, c.Unsubscribe())
 
     @app_commands.command(name="digest", description="Post a digest here now (a preview)")
     async def digest(self, interaction: Interaction) -> None:
-        await self.handlers.command(interaction, "digest", defer=True)
+        await self.handlers.run(interaction, c.DigestNow(), defer=True)
 
     @app_commands.command(name="help", description="What paperboy can do, with examples")
     @app_commands.describe(command="Explain just this command")
     @app_commands.choices(
-        command=[app_commands.Choice(name=name, value=name) for name in COMMAND_NAMES]
+        command=[app_commands.Choice(name=name, value=name) for name in c.COMMAND_NAMES]
     )
     async def help(self, interaction: Interaction, command: str | None = None) -> None:
-        await self.handlers.command(interaction, f"help {command or ''}".strip())
+        await self.handlers.run(interaction, c.help_command(command or ""))
 
     # -- autocomplete -----------------------------------------------------------------------
 

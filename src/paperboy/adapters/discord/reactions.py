@@ -15,7 +15,8 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from paperboy.adapters.discord.render import render
-from paperboy.adapters.discord.sending import NO_MENTIONS
+from paperboy.adapters.discord.send import NO_MENTIONS
+from paperboy.adapters.in_flight import InFlight
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform, PostRef, UserRef
 from paperboy.core.replies import Notice
@@ -35,13 +36,25 @@ def emoji_names(emoji: discord.PartialEmoji) -> list[str]:
 
 
 class Reactions:
-    def __init__(self, bot: Bot, *, bot_user_id: Callable[[], int | None], open_dm: OpenDM) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        bot_user_id: Callable[[], int | None],
+        open_dm: OpenDM,
+        in_flight: InFlight,
+    ) -> None:
         self.bot = bot
+        self._in_flight = in_flight
         self._bot_user_id = bot_user_id
         self._open_dm = open_dm
 
     async def on_reaction(self, event: discord.RawReactionActionEvent, *, added: bool) -> None:
         """Save or unsave for the member who reacted; never raises."""
+        with self._in_flight.track():
+            await self._on_reaction(event, added=added)
+
+    async def _on_reaction(self, event: discord.RawReactionActionEvent, *, added: bool) -> None:
         try:
             if event.guild_id is None or event.user_id == self._bot_user_id():
                 return

@@ -35,7 +35,7 @@ class Suggestions:
     async def papers(self, typed: str) -> Choices:
         """Papers whose id or title starts with what was typed."""
         try:
-            found = await self.bot.library.papers.suggest(typed.strip(), limit=MAX_CHOICES)
+            found = await self.bot.suggest_papers(typed, limit=MAX_CHOICES)
         except Exception:
             log.exception("paper suggestions for %r failed", typed)
             return []
@@ -44,7 +44,7 @@ class Suggestions:
     async def saved(self, user: UserRef, typed: str) -> Choices:
         """The user's saved papers whose id or title contains what was typed, newest first."""
         try:
-            matches = await self.bot.reading_list.matching(user, typed)
+            matches = await self.bot.saved_matching(user, typed)
         except Exception:
             log.exception("saved-paper suggestions failed")
             return []

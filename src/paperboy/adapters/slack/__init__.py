@@ -1,6 +1,6 @@
 """The Slack adapter: slack-bolt AsyncApp (Socket Mode or HTTP), Block Kit rendering."""
 
-from paperboy.adapters.slack.adapter import SlackAdapter, check_credentials
+from paperboy.adapters.slack.adapter import SlackAdapter
 from paperboy.adapters.slack.render import render
 
-__all__ = ["SlackAdapter", "check_credentials", "render"]
+__all__ = ["SlackAdapter", "render"]

@@ -19,11 +19,11 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.handlers import SlackHandlers
-from paperboy.adapters.slack.http_server import HttpLimits, SlackHttpServer
-from paperboy.adapters.slack.permissions import ChannelManagers
+from paperboy.adapters.slack.http_server import HttpListen, SlackHttpServer
+from paperboy.adapters.slack.permissions import ANYONE, ChannelManagers
 from paperboy.adapters.slack.render import render
-from paperboy.adapters.slack.sender import SlackPostFailed, SlackSender
-from paperboy.config import ConfigError, Secrets, SlackSettings
+from paperboy.adapters.slack.send import SlackPostFailed, SlackSender
+from paperboy.config import ConfigError
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Platform
 from paperboy.core.ports import Unreachable
@@ -36,38 +36,38 @@ RATE_LIMIT_RETRIES = 3
 DRAIN_SECONDS = 5.0
 
 
-def check_credentials(settings: SlackSettings, secrets: Secrets) -> None:
-    """Raise ConfigError (one line naming the variable) when the mode lacks a secret."""
-    if not secrets.slack_bot_token.startswith("xoxb-"):
-        raise ConfigError("SLACK_BOT_TOKEN: must be the app's bot token (xoxb-…)")
-    if settings.mode == "socket" and not secrets.slack_app_token.startswith("xapp-"):
-        raise ConfigError(
-            "SLACK_APP_TOKEN: Socket Mode needs an app-level token (xapp-…) with "
-            'connections:write; or set slack.mode = "http"'
-        )
-    if settings.mode == "http" and not secrets.slack_signing_secret:
-        raise ConfigError("SLACK_SIGNING_SECRET: HTTP mode needs the app's signing secret")
-
-
 class SlackAdapter:
     name = "slack"
     platform = Platform.SLACK.value
 
     def __init__(
-        self, bot: Bot, *, settings: SlackSettings, secrets: Secrets, publisher: Publisher
+        self,
+        bot: Bot,
+        *,
+        publisher: Publisher,
+        bot_token: str,
+        api_url: str,
+        app_token: str = "",
+        listen: HttpListen | None = None,
+        signing_secret: str = "",
+        digest_managers: str = ANYONE,
     ) -> None:
-        check_credentials(settings, secrets)
+        """Socket Mode with `app_token`, or HTTP mode (signed with `signing_secret`)
+        when `listen` says where. Every post into a channel goes through `publisher`."""
+        self.publisher = publisher
         self.bot = bot
-        self.settings = settings
-        self._app_token = secrets.slack_app_token
+        self._api_url = api_url
+        self._app_token = app_token
+        self._listen_at = listen
+        self._signing_secret = signing_secret
+        self._digest_managers = digest_managers
         # slack_sdk joins method names onto the base URL, which must end in "/".
-        base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
-        self.client = AsyncWebClient(token=secrets.slack_bot_token, base_url=base_url)
+        base_url = api_url if api_url.endswith("/") else api_url + "/"
+        self.client = AsyncWebClient(token=bot_token, base_url=base_url)
         self.client.retry_handlers.append(
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
         )
         self.sender = SlackSender(self.client)
-        self._signing_secret = secrets.slack_signing_secret
         self.app = AsyncApp(
             name="paperboy",
             client=self.client,
@@ -76,14 +76,7 @@ class SlackAdapter:
             request_verification_enabled=False,
             logger=logging.getLogger(f"{__name__}.bolt"),
         )
-        self.handlers = SlackHandlers(
-            bot,
-            self.sender,
-            ChannelManagers(self.client, who=settings.digest_managers),
-            publisher=publisher,
-            bot_mention="@paperboy",
-        )
-        self.handlers.register(self.app)
+        self.handlers: SlackHandlers | None = None  # built in `start`, once we know our name
         self._socket: AsyncSocketModeHandler | None = None
         self.http: SlackHttpServer | None = None
         self._closed = asyncio.Event()
@@ -97,9 +90,16 @@ class SlackAdapter:
         )
         try:
             identity = await self._who_am_i()
-            self.handlers.answers.bot_mention = f"@{identity}"
-            if self.settings.mode == "http":
-                await self._listen()
+            self.handlers = SlackHandlers(
+                self.bot,
+                self.sender,
+                ChannelManagers(self.client, who=self._digest_managers),
+                publisher=self.publisher,
+                bot_mention=f"@{identity}",
+            )
+            self.handlers.register(self.app)
+            if self._listen_at is not None:
+                await self._listen(self._listen_at)
             else:
                 await self._connect()
         except BaseException:
@@ -129,7 +129,8 @@ class SlackAdapter:
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
-        await self.handlers.drain(DRAIN_SECONDS)
+        if self.handlers is not None:
+            await self.handlers.drain(DRAIN_SECONDS)
         await self._close_session()
 
     async def _close_session(self) -> None:
@@ -153,17 +154,14 @@ class SlackAdapter:
         (An error page instead of JSON is no refusal either: its body is a string.)"""
         status, body = error.response.status_code, error.response.data
         if status >= 500 or not isinstance(body, dict):
-            return Unreachable(
-                f"Slack answered HTTP {status} at {self.settings.api_url}; try again later"
-            )
+            return Unreachable(f"Slack answered HTTP {status} at {self._api_url}; try again later")
         return ConfigError(f"{token}: Slack refused it ({body.get('error')}){advice}")
 
     def _unreachable(self, error: Exception) -> Unreachable:
         # TimeoutError is an OSError; aiohttp's timeouts are both.
         reason = str(error) or type(error).__name__
         return Unreachable(
-            f"cannot reach Slack at {self.settings.api_url} ({reason}); check the network "
-            "and slack.api_url"
+            f"cannot reach Slack at {self._api_url} ({reason}); check the network and slack.api_url"
         )
 
     async def _connect(self) -> None:
@@ -185,26 +183,19 @@ class SlackAdapter:
         self._socket = socket
         log.info("Slack: connected in Socket Mode")
 
-    async def _listen(self) -> None:
-        settings = self.settings
+    async def _listen(self, at: HttpListen) -> None:
         server = SlackHttpServer(
             self.app,
             signing_secret=self._signing_secret,
-            host=settings.http_host,
-            port=settings.http_port,
-            path=settings.http_path,
-            limits=HttpLimits(
-                header_timeout=settings.http_header_timeout_seconds,
-                body_timeout=settings.http_body_timeout_seconds,
-                idle_timeout=settings.http_idle_timeout_seconds,
-                max_connections=settings.http_max_connections,
-            ),
+            host=at.host,
+            port=at.port,
+            path=at.path,
+            limits=at.limits,
         )
         try:
             await server.start()
         except OSError as error:
             raise ConfigError(
-                f"slack.http_port: cannot listen on {self.settings.http_host}:"
-                f"{self.settings.http_port} ({error.strerror or error})"
+                f"slack.http_port: cannot listen on {at.host}:{at.port} ({error.strerror or error})"
             ) from None
         self.http = server

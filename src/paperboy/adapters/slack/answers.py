@@ -18,9 +18,9 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from slack_sdk.webhook.webhook_response import WebhookResponse
 
 from paperboy.adapters.slack.blocks import MAX_BLOCKS, SlackMessage, context
-from paperboy.adapters.slack.mrkdwn import rich
+from paperboy.adapters.slack.escape import rich
 from paperboy.adapters.slack.render import render
-from paperboy.adapters.slack.sender import NOT_A_MEMBER, SlackPostFailed, SlackSender
+from paperboy.adapters.slack.send import NOT_A_MEMBER, SlackPostFailed, SlackSender
 from paperboy.core.models import Context
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperboy.adapters.slack.mrkdwn import ELLIPSIS, slack_len
+from paperboy.adapters.slack.escape import ELLIPSIS, slack_len
 
 MAX_BLOCKS = 50
 MAX_TEXT = 3000  # section text, context element text

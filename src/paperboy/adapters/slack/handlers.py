@@ -7,7 +7,6 @@ and the user gets a short "something went wrong".
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections import OrderedDict
@@ -18,12 +17,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
+from paperboy.adapters.in_flight import InFlight
 from paperboy.adapters.slack import translate
 from paperboy.adapters.slack.answers import Answers
 from paperboy.adapters.slack.permissions import ChannelManagers
 from paperboy.adapters.slack.render import ACTION_PREFIX, render
-from paperboy.adapters.slack.sender import SlackSender
+from paperboy.adapters.slack.send import SlackSender
 from paperboy.core.bot import Bot
+from paperboy.core.channel_rules import needs_manager_check
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PageRef, Reply
 
@@ -49,7 +50,7 @@ class SlackHandlers:
         self.managers = managers
         self.answers = Answers(publisher, sender, bot_mention=bot_mention)
         self._recent_events: OrderedDict[str, None] = OrderedDict()
-        self._running: set[asyncio.Task[Any]] = set()
+        self._in_flight = InFlight()
 
     def register(self, app: AsyncApp) -> None:
         app.command(COMMAND)(self.on_command)
@@ -59,8 +60,7 @@ class SlackHandlers:
 
     async def drain(self, seconds: float) -> None:
         """Let answers in progress finish (bounded), e.g. before the store closes."""
-        if self._running:
-            await asyncio.wait(set(self._running), timeout=seconds)
+        await self._in_flight.drain(seconds)
 
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
@@ -71,11 +71,13 @@ class SlackHandlers:
             if context is None:
                 log.warning("a slash command without team, user or channel: ignored")
                 return
-            text = translate.command_text(command)
-            if self.managers.matters_for(text):
+            # Parsed once, by the core's grammar; the core says whether the answer
+            # depends on who manages the channel, which costs Slack a request to know.
+            parsed = self.bot.parse(translate.command_text(command))
+            if needs_manager_check(parsed):
                 allowed = await self.managers.can_manage(context.user)
                 context = replace(context, can_manage_channel=allowed)
-            await self.answers.send(await self.bot.handle(text, context), context, respond)
+            await self.answers.send(await self.bot.run(parsed, context), context, respond)
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
@@ -125,15 +127,10 @@ class SlackHandlers:
 
     @asynccontextmanager
     async def _work(self, what: str, respond: AsyncRespond | None) -> AsyncIterator[None]:
-        task = asyncio.current_task()
-        if task is not None:
-            self._running.add(task)
-        try:
-            yield
-        except Exception:
-            log.exception("answering a %s failed", what)
-            if respond is not None:
-                await self.answers.apologise(respond)
-        finally:
-            if task is not None:
-                self._running.discard(task)
+        with self._in_flight.track():
+            try:
+                yield
+            except Exception:
+                log.exception("answering a %s failed", what)
+                if respond is not None:
+                    await self.answers.apologise(respond)

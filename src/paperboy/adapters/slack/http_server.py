@@ -49,6 +49,16 @@ class HttpLimits:
     max_body_bytes: int = MAX_BODY_BYTES
 
 
+@dataclass(frozen=True, slots=True)
+class HttpListen:
+    """Where HTTP mode listens for Slack's signed requests, and its limits."""
+
+    host: str
+    port: int
+    path: str
+    limits: HttpLimits
+
+
 class SlackHttpServer:
     def __init__(
         self,

@@ -18,8 +18,6 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from paperboy.core import commands as c
-from paperboy.core.channel_rules import needs_manager_check
 from paperboy.core.models import UserRef
 
 log = logging.getLogger(__name__)
@@ -43,13 +41,6 @@ class ChannelManagers:
         self._client = client
         self._clock = clock
         self._known: dict[UserRef, tuple[bool, float]] = {}
-
-    @staticmethod
-    def matters_for(text: str) -> bool:
-        """Whether the command line's answer depends on who manages the channel (the
-        core says which do), so permission is asked."""
-        # No length limit here: a line too long for us is too long for the bot as well.
-        return needs_manager_check(c.parse_command(text, max_chars=max(len(text), 1)))
 
     async def can_manage(self, user: UserRef) -> bool:
         if self.who == ANYONE:

@@ -19,7 +19,7 @@ from paperboy.adapters.slack.blocks import (
     fallback,
     section,
 )
-from paperboy.adapters.slack.mrkdwn import (
+from paperboy.adapters.slack.escape import (
     ELLIPSIS,
     bold,
     chunks,

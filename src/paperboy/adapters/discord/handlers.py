@@ -16,7 +16,8 @@ import discord
 from paperboy.adapters.discord.custom_ids import Action, Pressed, parse_custom_id
 from paperboy.adapters.discord.pages import PageButtons
 from paperboy.adapters.discord.render import render
-from paperboy.adapters.discord.sending import answer
+from paperboy.adapters.discord.send import answer
+from paperboy.adapters.in_flight import InFlight
 from paperboy.core import commands as c
 from paperboy.core import rich
 from paperboy.core.bot import Bot
@@ -81,25 +82,46 @@ def missing_permissions_hint(permissions: discord.Permissions) -> str | None:
 
 
 class Interactions:
-    def __init__(self, bot: Bot, pages: PageButtons, publisher: Publisher) -> None:
+    def __init__(
+        self, bot: Bot, pages: PageButtons, publisher: Publisher, in_flight: InFlight
+    ) -> None:
         self.bot = bot
         self.pages = pages
         self.publisher = publisher
+        self.in_flight = in_flight
 
-    async def command(
+    async def run(
         self,
         interaction: Interaction,
-        text: str,
+        command: c.Command | c.ParseError,
         *,
         defer: bool = False,
         public: bool = False,
         check_permissions: bool = False,
     ) -> None:
-        """Run one command line ("search lora") for the user and answer.
+        """Run one command (built from the interaction's options) for the user and answer.
 
         `defer` for slow work (the answer is then private, unless `public`: a chart is
         for the channel); `check_permissions` adds a private hint when the bot could
         not post digests in this channel."""
+        with self.in_flight.track():
+            await self._run(
+                interaction,
+                command,
+                defer=defer,
+                public=public,
+                check_permissions=check_permissions,
+            )
+
+    async def _run(
+        self,
+        interaction: Interaction,
+        command: c.Command | c.ParseError,
+        *,
+        defer: bool,
+        public: bool,
+        check_permissions: bool,
+    ) -> None:
         try:
             context = context_of(interaction)
             if context is None:
@@ -109,15 +131,15 @@ class Interactions:
                 # Public only for someone who may post here (the core decides the same).
                 private = not (public and posts_publicly(context))
                 await interaction.response.defer(ephemeral=private, thinking=True)
-            reply = await self.bot.handle(text, context)
+            reply = await self.bot.run(command, context)
             await self.send(interaction, reply, context)
             if check_permissions and not (isinstance(reply, Notice) and reply.error):
                 hint = missing_permissions_hint(interaction.app_permissions)
                 if hint is not None:
                     await self.send(interaction, Notice(hint))
         except Exception:
-            log.exception("/papers %s failed", text.partition(" ")[0])
-            await apologize(interaction)
+            log.exception("/papers %s failed", type(command).__name__.lower())
+            await apologise(interaction)
 
     async def press(self, interaction: Interaction) -> None:
         """A press on a button; presses on anything not ours are left alone."""
@@ -126,6 +148,10 @@ class Interactions:
         pressed = parse_custom_id(raw) if isinstance(raw, str) else None
         if pressed is None:
             return
+        with self.in_flight.track():
+            await self._press(interaction, pressed)
+
+    async def _press(self, interaction: Interaction, pressed: Pressed) -> None:
         try:
             context = context_of(interaction)
             if context is None:
@@ -137,7 +163,7 @@ class Interactions:
             await self.send(interaction, reply, context)
         except Exception:
             log.exception("button %s failed", pressed.action)
-            await apologize(interaction)
+            await apologise(interaction)
 
     async def _pressed(self, pressed: Pressed, context: Context) -> Reply:
         if pressed.action in (Action.MORE, Action.PAGE):
@@ -164,16 +190,8 @@ class Interactions:
         if out.paper_id and not out.ephemeral and message_id is not None and context:
             await self.publisher.shown(PostRef(context.channel, str(message_id)), out.paper_id)
 
-    async def reply(self, interaction: Interaction, reply: Reply) -> None:
-        """Send a reply the adapter made itself (e.g. a hint about an option); never raises."""
-        try:
-            await self.send(interaction, reply)
-        except Exception:
-            log.exception("answering an interaction failed")
-            await apologize(interaction)
 
-
-async def apologize(interaction: Interaction) -> None:
+async def apologise(interaction: Interaction) -> None:
     """Tell the user, privately, that something failed; never raises."""
     try:
         await answer(interaction, render(SOMETHING_WENT_WRONG))

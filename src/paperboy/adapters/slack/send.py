@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.blocks import SlackMessage
-from paperboy.adapters.slack.mrkdwn import escape
+from paperboy.adapters.slack.escape import escape
 from paperboy.core.ports import PostFailed
 from paperboy.core.replies import FileReply, ImageReply
 

@@ -1,7 +1,7 @@
 """Sending rendered messages: as an interaction's answer, or into a channel (digests).
 
 Every send passes `AllowedMentions.none()`. Buttons travel in a View that is stopped
-right after sending: presses are routed by custom id (see interactions.py), so no
+right after sending: presses are routed by custom id (see handlers.py), so no
 per-message state is kept, and old messages work after a restart just the same.
 Channel failures become `PostFailed`: permanent when Discord refuses for a reason a
 retry cannot fix (no access, no permission, unknown channel, a refused body).

@@ -1,4 +1,5 @@
-"""`subscribe` arguments: times, zones, topics, options, and clear errors."""
+"""`subscribe`'s digest spec: times, zones, topics, options, and clear errors, whether
+typed as text (Slack, the console) or as options (Discord)."""
 
 from __future__ import annotations
 
@@ -6,32 +7,40 @@ from datetime import time
 
 import pytest
 
-from paperboy.digest.arguments import ArgumentError, SubscriptionSpec, parse_subscription
+from paperboy.core.digest_spec import DigestSpec, ParseError, digest_spec, parse_digest_spec
 from tests.marked import marked
 
+ArgumentError = ParseError
 
-def parse(text: str) -> SubscriptionSpec | ArgumentError:
-    return parse_subscription(
-        text, default_time=time(9, 0), default_timezone="UTC", default_papers=5
-    )
+
+def parse(text: str) -> DigestSpec | ParseError:
+    spec = parse_digest_spec(text)
+    if isinstance(spec, ParseError):
+        return spec
+    return spec.with_defaults(time=time(9, 0), zone="UTC", papers=5)
+
+
+def spec_of(at: str, zone: str, topics: str, papers: int, votes: int, weekdays: bool) -> DigestSpec:
+    hours, minutes = at.split(":")
+    return DigestSpec(time(int(hours), int(minutes)), zone, topics, papers, votes, weekdays)
 
 
 def test_no_arguments_give_the_defaults() -> None:
-    assert parse("") == SubscriptionSpec(time(9, 0), "UTC", "", 5, 0, False)
+    assert parse("") == spec_of("09:00", "UTC", "", 5, 0, False)
+
+
+def test_what_is_left_out_stays_unset_until_the_defaults_fill_it() -> None:
+    assert parse_digest_spec("") == DigestSpec()
 
 
 def test_every_part_is_read() -> None:
     spec = parse("7:30 europe/berlin retrieval agents papers:8 votes:>=10 weekdays")
-    assert spec == SubscriptionSpec(time(7, 30), "Europe/Berlin", "retrieval agents", 8, 10, True)
+    assert spec == spec_of("07:30", "Europe/Berlin", "retrieval agents", 8, 10, True)
 
 
 def test_a_timezone_without_a_time_and_topics_alone_work() -> None:
-    assert parse("America/New_York") == SubscriptionSpec(
-        time(9, 0), "America/New_York", "", 5, 0, False
-    )
-    assert parse("diffusion models") == SubscriptionSpec(
-        time(9, 0), "UTC", "diffusion models", 5, 0, False
-    )
+    assert parse("America/New_York") == spec_of("09:00", "America/New_York", "", 5, 0, False)
+    assert parse("diffusion models") == spec_of("09:00", "UTC", "diffusion models", 5, 0, False)
 
 
 @pytest.mark.parametrize(
@@ -71,8 +80,8 @@ def test_zoneinfo_names_and_utc_offsets_are_zones_not_topics(
     text: str, zone: str, topics: str
 ) -> None:
     spec = parse(text)
-    assert isinstance(spec, SubscriptionSpec), spec
-    assert (spec.timezone, spec.topics) == (zone, topics)
+    assert isinstance(spec, DigestSpec), spec
+    assert (spec.zone, spec.topics) == (zone, topics)
 
 
 @pytest.mark.parametrize(
@@ -86,8 +95,8 @@ def test_zoneinfo_names_and_utc_offsets_are_zones_not_topics(
 )
 def test_everyday_words_stay_topics(text: str) -> None:
     spec = parse(text)
-    assert isinstance(spec, SubscriptionSpec), spec
-    assert spec.timezone == "UTC"
+    assert isinstance(spec, DigestSpec), spec
+    assert spec.zone == "UTC"
     assert spec.topics == text.split(" ", 1)[1].removeprefix("UTC ")
 
 
@@ -119,8 +128,47 @@ def test_what_looks_like_a_zone_or_time_but_is_none_is_refused_with_a_hint(
 
 
 def test_a_default_timezone_setting_is_stored_in_its_canonical_spelling() -> None:
-    spec = parse_subscription(
-        "agents", default_time=time(9, 0), default_timezone="utc+2", default_papers=5
+    spec = parse_digest_spec("agents")
+    assert isinstance(spec, DigestSpec)
+    assert spec.with_defaults(time=time(9, 0), zone="utc+2", papers=5).zone == "UTC+02:00"
+
+
+def test_typed_options_give_the_same_spec_as_the_words() -> None:
+    typed = digest_spec(
+        time="7:30",
+        zone="europe/berlin",
+        topics="retrieval agents",
+        papers=8,
+        min_upvotes=10,
+        weekdays=True,
     )
-    assert isinstance(spec, SubscriptionSpec)
-    assert spec.timezone == "UTC+02:00"
+    assert typed == parse_digest_spec(
+        "7:30 europe/berlin retrieval agents papers:8 votes:10 weekdays"
+    )
+
+
+def test_typed_topics_are_taken_as_typed_without_word_positions() -> None:
+    """An option has no position to misread: a slash or a time in the topics is a topic."""
+    spec = digest_spec(topics="vision/language  10:00")
+    assert isinstance(spec, DigestSpec)
+    assert spec.topics == "vision/language 10:00"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"time": "9am"}, "`9am` is not a time of day"),
+        ({"time": "24:00"}, "is not a time of day"),
+        ({"zone": "Berlin"}, "Europe/Berlin"),
+        ({"zone": "Mars/Olympus"}, "I don't know the timezone"),
+        ({"papers": 11}, "`papers:` takes a number from 1 to 10"),
+        ({"min_upvotes": -1}, "`votes:` takes the minimum"),
+        ({"topics": "x" * 300}, "Topics are limited"),
+    ],
+)
+def test_bad_typed_options_get_the_grammars_answers(
+    options: dict[str, object], message: str
+) -> None:
+    result = digest_spec(**options)  # type: ignore[arg-type]
+    assert isinstance(result, ParseError)
+    assert message in marked(result.message)

@@ -1,0 +1,19 @@
+"""Giving freed memory back to the operating system, where the C library allows it."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import sys
+
+
+def return_freed_memory() -> None:
+    """Give the memory a build freed back to the system.
+
+    glibc keeps freed heap pages mapped for reuse: after building a 1M-paper index
+    the process stayed at 2.5 GB resident although the index needs 1.5 GB.
+    `malloc_trim` returns them. Elsewhere (macOS, musl) there is nothing to do."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):  # AttributeError: not glibc
+        ctypes.CDLL(None).malloc_trim(0)
