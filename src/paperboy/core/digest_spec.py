@@ -128,6 +128,19 @@ def digest_spec(
 
     Options need no word positions, so topics are taken as typed (a "/" or a
     "10:00" in them is a topic word, not a misplaced timezone or time)."""
+    when = typed_time_and_zone(time, zone)
+    if isinstance(when, ParseError):
+        return when
+    clock, canonical = when
+    words = " ".join(clean_text(topics or "").split())
+    return _checked(DigestSpec(clock, canonical, words, papers, min_upvotes or 0, weekdays))
+
+
+def typed_time_and_zone(
+    time: str | None, zone: str | None
+) -> tuple[TimeOfDay | None, str | None] | ParseError:
+    """A typed time and timezone option (each may be left out), checked as the words are;
+    the weekly list's options share it."""
     clock = None
     if time is not None and time.strip():
         clock = _parse_time(time.strip())
@@ -138,8 +151,7 @@ def digest_spec(
         canonical = canonical_zone(zone.strip())
         if canonical is None:
             return ParseError(zone_problem(zone.strip()))
-    words = " ".join(clean_text(topics or "").split())
-    return _checked(DigestSpec(clock, canonical, words, papers, min_upvotes or 0, weekdays))
+    return clock, canonical
 
 
 def describe(spec: DigestSpec) -> str:

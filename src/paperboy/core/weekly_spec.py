@@ -18,6 +18,7 @@ from paperboy.core.digest_spec import (
     _meant_as_zone,
     _not_a_time,
     _parse_time,
+    typed_time_and_zone,
 )
 from paperboy.core.rich import code, text
 from paperboy.core.times import hh_mm
@@ -76,17 +77,10 @@ def weekly_spec(
     weekday = weekday_of(day)
     if weekday is None:
         return ParseError(text(code(day, 40), " is not a day of the week, e.g. friday."))
-    clock = None
-    if time is not None and time.strip():
-        clock = _parse_time(time.strip())
-        if clock is None:
-            return _not_a_time(time.strip())
-    canonical = None
-    if zone is not None and zone.strip():
-        canonical = canonical_zone(zone.strip())
-        if canonical is None:
-            return ParseError(zone_problem(zone.strip()))
-    return WeeklySpec(weekday, clock, canonical)
+    when = typed_time_and_zone(time, zone)
+    if isinstance(when, ParseError):
+        return when
+    return WeeklySpec(weekday, *when)
 
 
 def weekday_of(word: str) -> int | None:
