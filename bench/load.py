@@ -262,7 +262,7 @@ async def run_platform(
 
 
 async def slack_driver(stack: AsyncExitStack, args: argparse.Namespace) -> Any:
-    from tests.fakes.slack import SlackSimulator
+    from tests.simulators.slack import SlackSimulator
 
     from bench.load_slack import SlackDriver
 

@@ -13,7 +13,7 @@ import asyncio
 import time
 from typing import Any
 
-from tests.fakes.discord import (
+from tests.simulators.discord.simulator import (
     DiscordSimulator,
     SentMessage,
     SimChannel,

@@ -12,7 +12,7 @@ import asyncio
 import time
 from typing import Any
 
-from tests.fakes.slack import Message, SlackSimulator
+from tests.simulators.slack import Message, SlackSimulator
 
 from bench.load_workload import ACK_LIMIT, REACTION_PAUSE, Outcome
 

@@ -22,8 +22,8 @@ from paperboy.core.pacing import PostPacing
 from paperboy.core.publishing import Publisher
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
-from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.processes import paperboy_command
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 # A week after the bundled sample's Daily Papers day (2025-03-13): "today's" papers in a test
 # are the ones it features, not the sample's.

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, time, timedelta
 
-from tests.fakes.paper_fixtures import sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator
+from tests.simulators.sources.fixtures import sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 
 async def start_paperboy_run(env: dict[str, str]) -> asyncio.subprocess.Process:

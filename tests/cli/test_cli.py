@@ -13,8 +13,8 @@ import pytest
 
 from paperboy.cli import main
 from tests.conftest import Run
-from tests.fakes.paper_fixtures import sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator
+from tests.simulators.sources.fixtures import sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 
 def test_search_on_a_fresh_directory_finds_the_fine_tuning_papers(run: Run, tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from tests.conftest import Run
-from tests.fakes.paper_fixtures import ArxivRecord, sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.processes import start_paperboy
+from tests.simulators.sources.fixtures import ArxivRecord, sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 DAY = date(2025, 3, 10)
 # A title that recolours the terminal and turns the rest of the line around, and an

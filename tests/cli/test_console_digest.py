@@ -10,9 +10,9 @@ from pathlib import Path
 from paperboy.adapters.console import CHANNEL
 from paperboy.core.models import Subscription
 from paperboy.store import Store
-from tests.fakes.paper_fixtures import sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.processes import digest_just_missed, read_until, start_paperboy
+from tests.simulators.sources.fixtures import sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 
 async def test_the_console_gets_its_digest_at_its_time_and_a_reaction_saves_a_paper(

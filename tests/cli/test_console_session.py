@@ -9,8 +9,8 @@ from pathlib import Path
 import bibtexparser
 
 from tests.conftest import Run
-from tests.fakes.paper_sources import PaperSourceSimulator, status
 from tests.processes import start_paperboy
+from tests.simulators.sources.servers import PaperSourceSimulator, status
 
 SCRIPT = """\
 search parameter efficient fine-tuning

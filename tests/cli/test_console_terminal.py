@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.fakes.paper_sources import Fault, PaperSourceSimulator
+from tests.simulators.sources.servers import Fault, PaperSourceSimulator
 from tests.terminal import ENTER, LEFT, UP, paperboy_on_a_terminal
 
 PROMPT = "paperboy> "

@@ -14,11 +14,11 @@ import pytest
 
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.store import Store
-from tests.fakes.discord import DiscordSimulator
-from tests.fakes.discord_records import SentMessage
-from tests.fakes.paper_fixtures import sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator
 from tests.processes import digest_just_missed, start_paperboy_run
+from tests.simulators.discord.records import SentMessage
+from tests.simulators.discord.simulator import DiscordSimulator
+from tests.simulators.sources.fixtures import sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 CHANNELS = ("papers", "general")
 

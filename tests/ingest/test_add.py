@@ -15,10 +15,10 @@ from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests
-from tests.fakes.paper_fixtures import ArxivRecord
-from tests.fakes.paper_sources import PaperSourceSimulator, status
-from tests.fakes.source_clock import FakeClock
 from tests.marked import marked
+from tests.simulators.sources.clock import FakeClock
+from tests.simulators.sources.fixtures import ArxivRecord
+from tests.simulators.sources.servers import PaperSourceSimulator, status
 
 ME = Context(
     UserRef("console", "local", "me"), ChannelRef("console", "local", "console"), can_post=True

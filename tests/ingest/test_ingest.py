@@ -19,9 +19,9 @@ from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import BackfillProgress, IngestService
 from paperboy.store import Store
-from tests.fakes.paper_fixtures import hf_item, sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator, html_page, status, truncated
-from tests.fakes.source_clock import FakeClock
+from tests.simulators.sources.clock import FakeClock
+from tests.simulators.sources.fixtures import hf_item, sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator, html_page, status, truncated
 
 TODAY = date(2025, 3, 13)
 

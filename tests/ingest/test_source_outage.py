@@ -13,9 +13,9 @@ from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import IngestService
 from paperboy.store import Store
-from tests.fakes.paper_fixtures import hf_item
-from tests.fakes.paper_sources import PaperSourceSimulator, status
-from tests.fakes.source_clock import FakeClock
+from tests.simulators.sources.clock import FakeClock
+from tests.simulators.sources.fixtures import hf_item
+from tests.simulators.sources.servers import PaperSourceSimulator, status
 
 FIRST = date(2025, 3, 10)
 

@@ -16,9 +16,9 @@ import pytest
 from paperboy.app import DRAIN_SECONDS
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.store import Store
-from tests.fakes.paper_sources import PaperSourceSimulator
-from tests.fakes.slack import Message, SlackSimulator
 from tests.processes import digest_just_missed, start_paperboy_run
+from tests.simulators.slack import Message, SlackSimulator
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 CHANNEL = "C0GENERAL"
 PACE = "0.4"  # seconds between a digest's messages: six messages take about two seconds

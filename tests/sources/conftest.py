@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from paperboy.sources.http import RetryPolicy
-from tests.fakes.source_clock import FakeClock
+from tests.simulators.sources.clock import FakeClock
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ import pytest
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.errors import PaperNotFound, SourceUnavailable
 from paperboy.sources.http import RetryPolicy
-from tests.fakes.paper_fixtures import ArxivRecord
-from tests.fakes.paper_sources import status
+from tests.simulators.sources.fixtures import ArxivRecord
+from tests.simulators.sources.servers import status
 
 if TYPE_CHECKING:
-    from tests.fakes.paper_sources import PaperSourceSimulator
-    from tests.fakes.source_clock import FakeClock
+    from tests.simulators.sources.clock import FakeClock
+    from tests.simulators.sources.servers import PaperSourceSimulator
 
 ATTENTION = ArxivRecord(
     "1706.03762",

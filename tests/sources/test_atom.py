@@ -6,8 +6,8 @@ import pytest
 
 from paperboy.sources.atom import parse_feed
 from paperboy.sources.http import BadBody
-from tests.fakes.paper_fixtures import ArxivRecord, atom_entry, atom_error_entry, atom_feed
-from tests.fakes.paper_sources import HTML_ERROR_PAGE
+from tests.simulators.sources.fixtures import ArxivRecord, atom_entry, atom_error_entry, atom_feed
+from tests.simulators.sources.servers import HTML_ERROR_PAGE
 
 
 def feed(*entries: str) -> bytes:

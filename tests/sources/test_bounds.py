@@ -16,7 +16,7 @@ from paperboy.sources import bounds
 from paperboy.sources.atom import parse_feed
 from paperboy.sources.daily_papers import InvalidItem, paper_from_item
 from paperboy.sources.jsonl import parse_jsonl
-from tests.fakes.paper_fixtures import ArxivRecord, atom_entry, atom_feed, hf_item
+from tests.simulators.sources.fixtures import ArxivRecord, atom_entry, atom_feed, hf_item
 
 DAY = date(2024, 3, 20)
 PAPER_ID = "2403.10001"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from paperboy.sources.daily_papers import InvalidItem, paper_from_item, parse_page
 from paperboy.sources.http import BadBody
-from tests.fakes.paper_fixtures import hf_item, sample_day
+from tests.simulators.sources.fixtures import hf_item, sample_day
 
 DAY = date(2024, 3, 20)
 

@@ -14,9 +14,9 @@ from paperboy.sources.errors import (
 )
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
-from tests.fakes.paper_fixtures import ArxivRecord, sample_day
-from tests.fakes.paper_sources import PaperSourceSimulator, body, ok, redirect, status
-from tests.fakes.source_clock import FakeClock
+from tests.simulators.sources.clock import FakeClock
+from tests.simulators.sources.fixtures import ArxivRecord, sample_day
+from tests.simulators.sources.servers import PaperSourceSimulator, body, ok, redirect, status
 from tests.sources.test_source_faults import DAY
 
 PAPER = "2403.10001"

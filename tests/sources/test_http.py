@@ -13,11 +13,11 @@ from paperboy.sources.errors import SourceUnavailable
 from paperboy.sources.http import HttpFetcher, RetryPolicy, endpoint, parse_retry_after
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.pacing import RateLimiter
-from tests.fakes.paper_fixtures import sample_day
-from tests.fakes.source_clock import FakeClock
+from tests.simulators.sources.clock import FakeClock
+from tests.simulators.sources.fixtures import sample_day
 
 if TYPE_CHECKING:
-    from tests.fakes.paper_sources import PaperSourceSimulator
+    from tests.simulators.sources.servers import PaperSourceSimulator
 
 DAY = date(2024, 3, 20)
 

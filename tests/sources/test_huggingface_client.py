@@ -10,11 +10,11 @@ import pytest
 
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
-from tests.fakes.paper_fixtures import hf_item, sample_day
+from tests.simulators.sources.fixtures import hf_item, sample_day
 
 if TYPE_CHECKING:
-    from tests.fakes.paper_sources import PaperSourceSimulator
-    from tests.fakes.source_clock import FakeClock
+    from tests.simulators.sources.clock import FakeClock
+    from tests.simulators.sources.servers import PaperSourceSimulator
 
 DAY = date(2024, 3, 20)
 

@@ -16,8 +16,9 @@ import pytest
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.errors import SourceRejected, SourceUnavailable, SourceUnreachable
 from paperboy.sources.huggingface import HuggingFaceClient
-from tests.fakes.paper_fixtures import ArxivRecord, sample_day
-from tests.fakes.paper_sources import (
+from tests.simulators.sources.clock import FakeClock
+from tests.simulators.sources.fixtures import ArxivRecord, sample_day
+from tests.simulators.sources.servers import (
     Fault,
     PaperSourceSimulator,
     body,
@@ -29,7 +30,6 @@ from tests.fakes.paper_sources import (
     status,
     truncated,
 )
-from tests.fakes.source_clock import FakeClock
 
 if TYPE_CHECKING:
     from paperboy.sources.http import RetryPolicy

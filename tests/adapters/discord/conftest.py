@@ -35,9 +35,9 @@ from paperboy.core.ports import PaperFetcher
 from paperboy.core.publishing import Publisher
 from paperboy.digest.service import DigestService, RunDigest
 from paperboy.scheduler import Scheduler, WeeklyTopJobs
-from tests.fakes.discord import DiscordSimulator, SimInteraction
-from tests.fakes.discord_client import discord_urls
-from tests.fakes.discord_records import InteractionReply
+from tests.simulators.discord.client import discord_urls
+from tests.simulators.discord.records import InteractionReply
+from tests.simulators.discord.simulator import DiscordSimulator, SimInteraction
 
 FAST = DiscordOptions(guild_ready_timeout=0.05, identify_wait=0.0, ready_timeout=5.0)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from paperboy.app import App
 from tests.adapters.discord.conftest import settings_for
-from tests.fakes.discord import DiscordSimulator
-from tests.fakes.paper_fixtures import ArxivRecord
-from tests.fakes.paper_sources import PaperSourceSimulator
+from tests.simulators.discord.simulator import DiscordSimulator
+from tests.simulators.sources.fixtures import ArxivRecord
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 
 async def test_paperboy_run_serves_papers_on_discord_and_adds_from_arxiv(

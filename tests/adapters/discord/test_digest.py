@@ -9,7 +9,7 @@ import pytest
 from paperboy.core.ports import PostFailed
 from paperboy.core.replies import Notice
 from tests.adapters.discord.conftest import World
-from tests.fakes.discord import SentMessage
+from tests.simulators.discord.simulator import SentMessage
 
 
 def channel_posts(world: World, channel: str) -> list[SentMessage]:

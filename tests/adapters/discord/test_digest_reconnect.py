@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from tests.adapters.discord.conftest import World
-from tests.fakes.discord import SentMessage
+from tests.simulators.discord.simulator import SentMessage
 
 EXPECTED = ["2503.01001", "2503.02001", "2503.03001"]  # by upvotes
 

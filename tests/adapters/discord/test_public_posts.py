@@ -16,9 +16,9 @@ import pytest
 from paperboy.app import App, open_library
 from tests.adapters.discord.conftest import World, featured_papers, open_world, settings_for
 from tests.conftest import NOW
-from tests.fakes.discord import DiscordSimulator, SentMessage
-from tests.fakes.discord_client import discord_urls
-from tests.fakes.discord_world import (
+from tests.simulators.discord.client import discord_urls
+from tests.simulators.discord.simulator import DiscordSimulator, SentMessage
+from tests.simulators.discord.world import (
     EVERYONE_PERMISSIONS,
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,

@@ -11,7 +11,7 @@ import discord
 from paperboy.core.models import UserRef
 from paperboy.core.replies import Notice
 from tests.adapters.discord.conftest import World, open_world
-from tests.fakes.discord import DiscordSimulator, SentMessage
+from tests.simulators.discord.simulator import DiscordSimulator, SentMessage
 
 PAPER = "2308.10462"
 TITLE = "Exploring Parameter-Efficient Fine-Tuning Techniques"

@@ -9,8 +9,14 @@ from pathlib import Path
 import bibtexparser
 
 from tests.adapters.discord.conftest import World, open_world
-from tests.fakes.discord import DiscordSimulator, SimChannel, SimGuild, SimUser, default_guild
-from tests.fakes.discord_client import discord_urls
+from tests.simulators.discord.client import discord_urls
+from tests.simulators.discord.simulator import (
+    DiscordSimulator,
+    SimChannel,
+    SimGuild,
+    SimUser,
+    default_guild,
+)
 
 QUERY = "retrieval augmented generation"
 

@@ -27,8 +27,8 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.rich import Code, code, emphasis
-from tests.fakes.discord_limits import message_problems
-from tests.fakes.discord_records import mentions_in
+from tests.simulators.discord.limits import message_problems
+from tests.simulators.discord.records import mentions_in
 
 SAVED_AT = datetime(2025, 3, 1, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ import pytest
 
 from paperboy.core.replies import Notice
 from tests.adapters.discord.conftest import World
-from tests.fakes.discord import ClientTaskEnded
+from tests.simulators.discord.simulator import ClientTaskEnded
 
 QUERY = "parameter efficient fine-tuning"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from paperboy.core.models import Paper
 from tests.adapters.discord.conftest import World, open_world
-from tests.fakes.discord import DiscordSimulator
-from tests.fakes.discord_records import InteractionReply
+from tests.simulators.discord.records import InteractionReply
+from tests.simulators.discord.simulator import DiscordSimulator
 
 QUERY = "parameter efficient fine-tuning"
 
@@ -124,7 +124,7 @@ async def test_slow_work_is_deferred_in_time_and_the_followup_arrives_later(
     tmp_path: Path, clock: Callable[[], datetime]
 ) -> None:
     async with DiscordSimulator(interaction_deadline=0.3) as sim:
-        from tests.fakes.discord_client import discord_urls
+        from tests.simulators.discord.client import discord_urls
 
         with discord_urls(sim):
             world, stack = await open_world(sim, tmp_path, clock, fetcher=SlowArxiv(0.6))

@@ -16,7 +16,7 @@ from paperboy.config import ConfigError
 from paperboy.core.commands import COMMAND_NAMES
 from paperboy.core.ports import Unreachable
 from tests.adapters.discord.conftest import World, open_world
-from tests.fakes.discord import DiscordSimulator
+from tests.simulators.discord.simulator import DiscordSimulator
 
 
 def options_of(sync_command: dict[str, object]) -> dict[str, dict[str, dict[str, object]]]:

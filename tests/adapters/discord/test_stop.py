@@ -9,8 +9,8 @@ from pathlib import Path
 
 from paperboy.core.models import Paper
 from tests.adapters.discord.conftest import open_world
-from tests.fakes.discord import DiscordSimulator
-from tests.fakes.discord_client import discord_urls
+from tests.simulators.discord.client import discord_urls
+from tests.simulators.discord.simulator import DiscordSimulator
 
 
 class ArxivAnsweringAtTheStop:

@@ -29,7 +29,7 @@ from paperboy.core.publishing import Publisher
 from paperboy.digest.service import DigestService
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from tests.conftest import NOW
-from tests.fakes.slack import Ack, Message, ResponsePost, SlackSimulator
+from tests.simulators.slack import Ack, Message, ResponsePost, SlackSimulator
 
 TEAM = "T0SIM"
 CHANNEL = "C0GENERAL"

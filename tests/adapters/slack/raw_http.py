@@ -7,7 +7,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from tests.fakes.slack import slack_signature
+from tests.simulators.slack import slack_signature
 
 HOST = "127.0.0.1"
 

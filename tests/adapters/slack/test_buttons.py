@@ -5,7 +5,7 @@ from __future__ import annotations
 import bibtexparser
 
 from tests.adapters.slack.conftest import HUMAN, Workspace, build_slack, paper_ids, section_texts
-from tests.fakes.slack import SlackSimulator
+from tests.simulators.slack import SlackSimulator
 
 
 async def test_the_save_button_saves_the_paper_for_whoever_presses_it(

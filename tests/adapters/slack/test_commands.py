@@ -14,9 +14,9 @@ from tests.adapters.slack.conftest import (
     running_workspace,
     section_texts,
 )
-from tests.fakes.paper_fixtures import ArxivRecord
-from tests.fakes.paper_sources import Fault, PaperSourceSimulator
-from tests.fakes.slack.simulator import SlackSimulator
+from tests.simulators.slack.simulator import SlackSimulator
+from tests.simulators.sources.fixtures import ArxivRecord
+from tests.simulators.sources.servers import Fault, PaperSourceSimulator
 
 
 async def test_a_search_is_acked_within_three_seconds_and_answered_with_paper_cards(

@@ -12,7 +12,7 @@ from typing import Any
 
 from tests.adapters.slack.conftest import Workspace, running_workspace, slack_settings
 from tests.adapters.slack.raw_http import connect, server_took_in_what_was_sent, status
-from tests.fakes.slack import SlackSimulator
+from tests.simulators.slack import SlackSimulator
 
 SHORT = 0.2  # seconds: the timeout under test
 LONG = 60.0  # seconds: the timeouts not under test, out of the way

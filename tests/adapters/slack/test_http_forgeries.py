@@ -24,7 +24,7 @@ from tests.adapters.slack.raw_http import (
     signed_headers,
     status,
 )
-from tests.fakes.slack import SlackSimulator, signed_command
+from tests.simulators.slack import SlackSimulator, signed_command
 
 PAPER = "2407.06204"
 PATH = "/slack/events"

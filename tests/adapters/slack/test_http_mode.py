@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 
 from tests.adapters.slack.conftest import Workspace, paper_ids, running_workspace, slack_settings
-from tests.fakes.slack import SlackSimulator, signed_command, signed_interaction
+from tests.simulators.slack import SlackSimulator, signed_command, signed_interaction
 
 
 @pytest.fixture

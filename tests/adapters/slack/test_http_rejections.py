@@ -13,7 +13,7 @@ import pytest
 
 from paperboy.adapters.slack.http_server import MAX_BODY_BYTES
 from tests.adapters.slack.conftest import Workspace, running_workspace, slack_settings
-from tests.fakes.slack import SignedRequest, SlackSimulator, signed_command
+from tests.simulators.slack import SignedRequest, SlackSimulator, signed_command
 
 PAPER = "2407.06204"
 Tamper = Callable[[SignedRequest], SignedRequest]

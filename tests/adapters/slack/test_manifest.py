@@ -11,7 +11,7 @@ import yaml
 
 from paperboy.adapters.slack.handlers import COMMAND
 from tests.adapters.slack.conftest import Workspace, running_workspace, slack_settings
-from tests.fakes.slack import SlackSimulator
+from tests.simulators.slack import SlackSimulator
 
 MANIFEST = Path(__file__).parents[3] / "slack-manifest.yml"
 

@@ -16,7 +16,7 @@ from tests.adapters.slack.conftest import (
     slack_settings,
 )
 from tests.conftest import NOW
-from tests.fakes.slack import SlackSimulator
+from tests.simulators.slack import SlackSimulator
 
 
 class Clock:

@@ -9,7 +9,7 @@ from paperboy.core.ports import PostFailed
 from paperboy.core.replies import Notice
 from tests.adapters.slack.conftest import CHANNEL, FEATURED, HUMAN, TEAM, Workspace, paper_ids
 from tests.conftest import NOW
-from tests.fakes.slack import Message
+from tests.simulators.slack import Message
 from tests.specs import spec
 
 

@@ -25,7 +25,7 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.rich import Code, Rich, code, emphasis
-from tests.fakes.slack import block_kit_errors
+from tests.simulators.slack import block_kit_errors
 
 # A link we build: <http(s)://…|label>, where neither the URL nor the label holds < > or |.
 OUR_LINK = re.compile(r"<https?://[^\s<>|]+\|[^<>|]*>")

@@ -23,7 +23,7 @@ from tests.adapters.slack.conftest import (
     slack_down,
     slack_settings,
 )
-from tests.fakes.slack import SlackSimulator
+from tests.simulators.slack import SlackSimulator
 
 
 async def test_a_rate_limited_post_is_retried_after_retry_after_and_arrives_once(

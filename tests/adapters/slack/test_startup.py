@@ -27,8 +27,8 @@ from tests.adapters.slack.conftest import (
     slack_down,
     slack_settings,
 )
-from tests.fakes.paper_sources import PaperSourceSimulator
-from tests.fakes.slack import SlackSimulator
+from tests.simulators.slack import SlackSimulator
+from tests.simulators.sources.servers import PaperSourceSimulator
 
 
 def with_secrets(settings: Settings, **secrets: str) -> Settings:

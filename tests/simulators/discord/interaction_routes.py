@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tests.fakes.discord_http import attachments_from, error_response, json_response, read_body
-from tests.fakes.discord_limits import autocomplete_problems, errors_body, message_problems
-from tests.fakes.discord_records import (
+from tests.simulators.discord.http import attachments_from, error_response, json_response, read_body
+from tests.simulators.discord.limits import autocomplete_problems, errors_body, message_problems
+from tests.simulators.discord.records import (
     EPHEMERAL,
     LOADING,
     InteractionReply,
@@ -29,7 +29,7 @@ from tests.fakes.discord_records import (
 )
 
 if TYPE_CHECKING:
-    from tests.fakes.discord_state import SimState
+    from tests.simulators.discord.state import SimState
 
 JsonDict = dict[str, Any]
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.discord_http import error_response, json_response
-from tests.fakes.discord_limits import command_problems, errors_body
-from tests.fakes.discord_records import CommandSync
+from tests.simulators.discord.http import error_response, json_response
+from tests.simulators.discord.limits import command_problems, errors_body
+from tests.simulators.discord.records import CommandSync
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from tests.fakes.discord_state import SimState
+    from tests.simulators.discord.state import SimState
 
 JsonDict = dict[str, Any]
 

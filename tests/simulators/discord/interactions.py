@@ -18,12 +18,12 @@ import asyncio
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.discord_records import SentMessage, SimInteraction
+from tests.simulators.discord.records import SentMessage, SimInteraction
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from tests.fakes.discord_state import SimState
+    from tests.simulators.discord.state import SimState
 
 JsonDict = dict[str, Any]
 OptionValue = str | int | float | bool

@@ -10,9 +10,9 @@ import discord
 import pytest
 from discord import app_commands
 
-from tests.fakes.discord import DiscordSimulator
-from tests.fakes.discord_client import discord_urls, running_client
-from tests.fakes.discord_waiting import ClientTaskEnded
+from tests.simulators.discord.client import discord_urls, running_client
+from tests.simulators.discord.simulator import DiscordSimulator
+from tests.simulators.discord.waiting import ClientTaskEnded
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
-from tests.fakes.discord_records import SentAttachment
+from tests.simulators.discord.records import SentAttachment
 
 if TYPE_CHECKING:
     from collections.abc import Callable

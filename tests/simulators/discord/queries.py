@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tests.fakes.discord_records import (
+from tests.simulators.discord.records import (
     CommandSync,
     DispatchRecord,
     IdentifyRecord,
@@ -26,10 +26,10 @@ if TYPE_CHECKING:
     import asyncio
     from collections.abc import Awaitable, Callable
 
-    from tests.fakes.discord_gateway import Gateway
-    from tests.fakes.discord_http import Fault
-    from tests.fakes.discord_state import SimState
-    from tests.fakes.discord_waiting import ChangeFeed
+    from tests.simulators.discord.gateway import Gateway
+    from tests.simulators.discord.http import Fault
+    from tests.simulators.discord.state import SimState
+    from tests.simulators.discord.waiting import ChangeFeed
 
 T = TypeVar("T")
 JsonDict = dict[str, Any]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tests.fakes.discord_http import Fault
+from tests.simulators.discord.http import Fault
 
 if TYPE_CHECKING:
-    from tests.fakes.discord_state import SimState
+    from tests.simulators.discord.state import SimState
 
 
 class SimulatorFaults:

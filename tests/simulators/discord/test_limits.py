@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.discord_limits import (
+from tests.simulators.discord.limits import (
     autocomplete_problems,
     command_problems,
     errors_body,

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 from aiohttp import WSMsgType, web
 
-from tests.fakes.discord_records import DispatchRecord, IdentifyRecord, ResumeRecord
+from tests.simulators.discord.records import DispatchRecord, IdentifyRecord, ResumeRecord
 
 if TYPE_CHECKING:
-    from tests.fakes.discord_waiting import ChangeFeed
-    from tests.fakes.discord_world import World
+    from tests.simulators.discord.waiting import ChangeFeed
+    from tests.simulators.discord.world import World
 
 log = logging.getLogger(__name__)
 

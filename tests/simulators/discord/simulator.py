@@ -2,7 +2,7 @@
 
 Usage::
 
-    async with DiscordSimulator() as sim, discord_urls(sim):      # see discord_client.py
+    async with DiscordSimulator() as sim, discord_urls(sim):      # see client.py
         client = MyClient(intents=..., guild_ready_timeout=0.05)
         async with running_client(client, sim):                     # fails fast if it dies
             interaction = await sim.send_slash_command("papers", "search", options={"query": "x"})
@@ -13,10 +13,10 @@ The server binds 127.0.0.1 on a free port. discord.py reaches it through its two
 ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sim.gateway_url)``.
 What real Discord refuses, the simulator refuses the same way and records as a violation.
 
-The class is assembled from parts, each documented in its module: records and waits
-(discord_queries), gateway events sent to the client (discord_actions), injected failures
-(discord_faults), the gateway (discord_gateway), REST routes (discord_*_routes), request
-limits (discord_limits), the guilds and payloads (discord_world).
+The class is assembled from parts, each documented in its module of this package: records
+and waits (queries), gateway events sent to the client (actions), injected failures
+(faults), the gateway (gateway), REST routes (*_routes), request limits (limits), the
+guilds and payloads (world).
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tests.fakes.discord_actions import SimulatorActions
-from tests.fakes.discord_app_routes import AppRoutes
-from tests.fakes.discord_faults import SimulatorFaults
-from tests.fakes.discord_gateway import Gateway
-from tests.fakes.discord_http import error_response
-from tests.fakes.discord_interaction_routes import InteractionRoutes
-from tests.fakes.discord_interactions import InteractionFactory
-from tests.fakes.discord_message_routes import MessageRoutes
-from tests.fakes.discord_records import (
+from tests.simulators.discord.actions import SimulatorActions
+from tests.simulators.discord.app_routes import AppRoutes
+from tests.simulators.discord.faults import SimulatorFaults
+from tests.simulators.discord.gateway import Gateway
+from tests.simulators.discord.http import error_response
+from tests.simulators.discord.interaction_routes import InteractionRoutes
+from tests.simulators.discord.interactions import InteractionFactory
+from tests.simulators.discord.message_routes import MessageRoutes
+from tests.simulators.discord.records import (
     CommandSync,
     DispatchRecord,
     IdentifyRecord,
@@ -46,14 +46,14 @@ from tests.fakes.discord_records import (
     SimInteraction,
     Violation,
 )
-from tests.fakes.discord_state import SimState
-from tests.fakes.discord_waiting import (
+from tests.simulators.discord.state import SimState
+from tests.simulators.discord.waiting import (
     ChangeFeed,
     ClientTaskEnded,
     SimulatorError,
     SimulatorTimeout,
 )
-from tests.fakes.discord_world import (
+from tests.simulators.discord.world import (
     BOT_PERMISSIONS,
     EMBED_LINKS,
     EVERYONE_PERMISSIONS,

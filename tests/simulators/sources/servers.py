@@ -9,7 +9,7 @@
         [r.query for r in src.requests_to("huggingface")]
 
 Each source listens on its own 127.0.0.1 port and answers in the real
-response shape (see `paper_fixtures`). Faults are queued per source and
+response shape (see `fixtures`). Faults are queued per source and
 consumed one per request, in order; `fail_always` applies until `clear_faults`.
 Every request is recorded (source, path, query, monotonic arrival time)
 before any fault applies.
@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from tests.fakes.paper_fixtures import ArxivRecord, atom_entry, atom_error_entry, atom_feed
+from tests.simulators.sources.fixtures import ArxivRecord, atom_entry, atom_error_entry, atom_feed
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping

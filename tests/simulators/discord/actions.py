@@ -8,27 +8,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.discord_interactions import (
+from tests.simulators.discord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
     MESSAGE_COMPONENT,
     InteractionFactory,
     OptionValue,
 )
-from tests.fakes.discord_message_routes import DM_REACTIONS, GUILD_REACTIONS
-from tests.fakes.discord_queries import SimulatorQueries
-from tests.fakes.discord_state import parse_emoji
+from tests.simulators.discord.message_routes import DM_REACTIONS, GUILD_REACTIONS
+from tests.simulators.discord.queries import SimulatorQueries
+from tests.simulators.discord.state import parse_emoji
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-    from tests.fakes.discord_records import (
+    from tests.simulators.discord.records import (
         DispatchRecord,
         IdentifyRecord,
         ResumeRecord,
         SimInteraction,
     )
-    from tests.fakes.discord_world import SimGuild
+    from tests.simulators.discord.world import SimGuild
 
 JsonDict = dict[str, Any]
 

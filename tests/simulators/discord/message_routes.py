@@ -14,10 +14,10 @@ from urllib.parse import unquote
 import discord
 from aiohttp import web
 
-from tests.fakes.discord_http import attachments_from, error_response, json_response, read_body
-from tests.fakes.discord_limits import errors_body, message_problems
-from tests.fakes.discord_state import SimState, parse_emoji
-from tests.fakes.discord_world import (
+from tests.simulators.discord.http import attachments_from, error_response, json_response, read_body
+from tests.simulators.discord.limits import errors_body, message_problems
+from tests.simulators.discord.state import SimState, parse_emoji
+from tests.simulators.discord.world import (
     ATTACH_FILES,
     SEND_MESSAGES,
     SEND_MESSAGES_IN_THREADS,

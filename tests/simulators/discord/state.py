@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.discord_http import FaultPlan
-from tests.fakes.discord_records import (
+from tests.simulators.discord.http import FaultPlan
+from tests.simulators.discord.records import (
     LOADING,
     CommandSync,
     RecordedRequest,
@@ -15,12 +15,12 @@ from tests.fakes.discord_records import (
     SimInteraction,
     Violation,
 )
-from tests.fakes.discord_world import EMBED_LINKS, Snowflakes, World
+from tests.simulators.discord.world import EMBED_LINKS, Snowflakes, World
 
 if TYPE_CHECKING:
-    from tests.fakes.discord_gateway import Gateway
-    from tests.fakes.discord_limits import Problem
-    from tests.fakes.discord_waiting import ChangeFeed
+    from tests.simulators.discord.gateway import Gateway
+    from tests.simulators.discord.limits import Problem
+    from tests.simulators.discord.waiting import ChangeFeed
 
 JsonDict = dict[str, Any]
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 import discord
 import yarl
 
-from tests.fakes.discord_waiting import ClientTaskEnded
+from tests.simulators.discord.waiting import ClientTaskEnded
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
-    from tests.fakes.discord import DiscordSimulator
+    from tests.simulators.discord.simulator import DiscordSimulator
 
 STOP_TIMEOUT = 5.0
 
