@@ -49,6 +49,7 @@ class Poster:
     sent: dict[ChannelRef, list[Reply]] = field(default_factory=dict)
     fail: dict[ChannelRef, PostFailed] = field(default_factory=dict)
     crash_after: int | None = None  # raise CancelledError (a kill) after this many posts
+    changed: asyncio.Event = field(default_factory=asyncio.Event)  # set at every post
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
         if channel in self.fail:
@@ -56,13 +57,46 @@ class Poster:
         if self.crash_after is not None and sum(map(len, self.sent.values())) >= self.crash_after:
             raise asyncio.CancelledError
         self.sent.setdefault(channel, []).append(reply)
+        self.changed.set()
         return f"m{sum(map(len, self.sent.values()))}"
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        """Wait, posts or pauses at a time (see `Pauses`), until `condition` holds."""
+        async with asyncio.timeout(10):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
 
     def papers(self, channel: ChannelRef) -> list[str]:
         return [r.card.paper.id for r in self.sent.get(channel, []) if isinstance(r, PaperPost)]
 
     def headers(self, channel: ChannelRef) -> list[str]:
         return [marked(r.text) for r in self.sent.get(channel, []) if isinstance(r, Notice)]
+
+
+class Pauses:
+    """The pacing's sleep, counting (and telling `poster`) the pauses under way; the
+    first `free` pauses last no time, the others until the test lets them go."""
+
+    def __init__(self, poster: Poster, *, free: int) -> None:
+        self.poster = poster
+        self.free = free
+        self.pausing = 0
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    async def __call__(self, seconds: float) -> None:
+        if self.free > 0:
+            self.free -= 1
+            return
+        self.pausing += 1
+        self.poster.changed.set()
+        try:
+            await self._released.wait()
+        finally:
+            self.pausing -= 1
 
 
 @dataclass
@@ -535,11 +569,16 @@ async def test_a_graceful_stop_lets_a_running_digest_finish(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    digests = service(store, library, poster, wall, pace_seconds=0.05)
+    pauses = Pauses(poster, free=1)
+    digests = service(store, library, poster, wall, sleep=pauses, pace_seconds=60)
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
-    await asyncio.sleep(0.06)  # header and a paper or two are out
-    await digests.drain(5)
+    await poster.until(lambda: pauses.pausing == 1)  # header and a paper are out
+    assert len(poster.papers(CHANNEL)) == 1
+    draining = asyncio.create_task(digests.drain(5))
+    await asyncio.sleep(0)  # the stop has begun ...
+    pauses.release()  # ... and the rest of the digest comes in time
+    await draining
     assert running.done()
     assert len(poster.papers(CHANNEL)) == 5
     await digests.run_for_day(OTHER, DAY)  # nothing new starts once stopping
@@ -550,14 +589,14 @@ async def test_a_digest_too_slow_for_the_stop_stops_between_papers_and_resumes(
     store: Store, library: Library, wall: Clock
 ) -> None:
     poster = Poster()
-    digests = service(store, library, poster, wall, pace_seconds=0.2)
+    pauses = Pauses(poster, free=1)  # the pause after the first paper never ends
+    digests = service(store, library, poster, wall, sleep=pauses, pace_seconds=60)
     await subscribe(digests)
     running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
-    await asyncio.sleep(0.1)
+    await poster.until(lambda: pauses.pausing == 1)
     await digests.drain(0.2)
     assert running.done()
-    posted = poster.papers(CHANNEL)
-    assert 1 <= len(posted) < 5
+    assert poster.papers(CHANNEL) == ["2503.00001"]
     await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
     assert len(poster.papers(CHANNEL)) == len(set(poster.papers(CHANNEL))) == 5
 
@@ -567,14 +606,19 @@ async def test_a_digest_still_waiting_for_its_turn_when_the_stop_begins_never_st
 ) -> None:
     """Channels due together wait their turn; a stop meanwhile means no half digest."""
     poster = Poster()
-    digests = service(store, library, poster, wall, sleep=asyncio.sleep, posts_per_second=4)
+    pauses = Pauses(poster, free=2)  # the first channel's header and first paper
+    digests = service(store, library, poster, wall, sleep=pauses, posts_per_second=4)
     for channel in (CHANNEL, OTHER):
         await subscribe(digests, channel=channel)
     first = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
-    await asyncio.sleep(0.05)  # the first channel has started; the second waits its turn
+    await poster.until(lambda: pauses.pausing == 1)  # the first channel has started
+    assert poster.headers(CHANNEL)
     second = asyncio.create_task(digests.run_for_day(OTHER, DAY))
-    await asyncio.sleep(0.05)
-    await digests.drain(10)
+    await poster.until(lambda: pauses.pausing == 2)  # the second waits its turn
+    draining = asyncio.create_task(digests.drain(10))
+    await asyncio.sleep(0)  # the stop has begun ...
+    pauses.release()  # ... before the second channel's turn comes
+    await draining
     await asyncio.gather(first, second)
     assert poster.headers(CHANNEL)
     assert OTHER not in poster.sent
