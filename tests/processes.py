@@ -62,6 +62,24 @@ async def read_until(process: asyncio.subprocess.Process, marker: str, seconds: 
                 return line
 
 
+async def read_log_until(
+    process: asyncio.subprocess.Process, marker: str, seconds: float = 60
+) -> str:
+    """The process's log (stderr) up to and including the first line containing `marker`."""
+    assert process.stderr is not None
+    lines: list[str] = []
+    async with asyncio.timeout(seconds):
+        while True:
+            line = (await process.stderr.readline()).decode()
+            if not line:
+                raise AssertionError(
+                    f"the process ended before logging {marker!r}:\n{''.join(lines)}"
+                )
+            lines.append(line)
+            if marker in line:
+                return "".join(lines)
+
+
 # `python -c RESTRICTED AS_A_USER MAX_FILE_BYTES ARGS...` execs `python -m paperboy ARGS`
 # after: AS_A_USER "1": dropping (when root) the capabilities that let root ignore file
 # permissions, from the bounding set, so that paperboy meets them as any user does;

@@ -14,7 +14,7 @@ import pytest
 
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.store import Store
-from tests.processes import digest_just_missed, start_paperboy_run
+from tests.processes import digest_just_missed, read_log_until, start_paperboy_run
 from tests.simulators.discord.records import SentMessage
 from tests.simulators.discord.simulator import DiscordSimulator
 from tests.simulators.sources.fixtures import sample_day
@@ -89,7 +89,8 @@ async def test_a_digest_killed_half_way_finishes_once_after_a_restart(
     try:
         for name in CHANNELS:
             await discord_sim.wait_for_messages(discord_sim.guild.channel(name).id, 6, timeout=30)
-        await asyncio.sleep(1.0)  # nothing more may arrive
+        # Every digest catch-up started has finished: nothing more is on its way.
+        await read_log_until(second, "digest catch-up done")
     finally:
         second.send_signal(signal.SIGTERM)
         async with asyncio.timeout(15):

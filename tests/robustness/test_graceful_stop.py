@@ -16,7 +16,7 @@ import pytest
 from paperboy.app import DRAIN_SECONDS
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.store import Store
-from tests.processes import digest_just_missed, start_paperboy_run
+from tests.processes import digest_just_missed, read_log_until, start_paperboy_run
 from tests.simulators.slack import Message, SlackSimulator
 from tests.simulators.sources.servers import PaperSourceSimulator
 
@@ -95,7 +95,8 @@ async def test_sigterm_mid_digest_finishes_it_disconnects_exits_0_and_a_restart_
     second = await start_paperboy_run(env)
     try:
         await slack.wait_for_connection(timeout=30)
-        await asyncio.sleep(1.5)  # time enough to post anything it wrongly thought due
+        # Anything it wrongly thought due would have been posted by now.
+        await read_log_until(second, "digest catch-up done")
     finally:
         code, _, log = await terminate(second)
     assert code == 0, log

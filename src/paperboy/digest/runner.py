@@ -138,6 +138,7 @@ class DigestRunner:
                     self.options.grace,
                 )
         await asyncio.gather(*due)
+        log.info("digest catch-up done: %d posted or resumed", len(due))
 
     async def drain(self, seconds: float) -> None:
         """For a graceful stop, within about `seconds`: start no new digest, let the
