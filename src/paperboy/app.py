@@ -375,6 +375,9 @@ class App:
                 self._build_adapter(name, core, arxiv, digests, publisher, why=why, papers=papers)
                 for name in names
             ]
+            # Connected before anything starts; a terminal has no rate limit.
+            for adapter in adapters:
+                publisher.connect(adapter, paced=adapter.name != "console")
             await self._start_adapters(stack, adapters, names=names, why=why, papers=papers)
             await self._start_jobs(scheduler, ingest, digests)
             # Missed papers first, then missed digests (which refresh the papers again
@@ -435,22 +438,6 @@ class App:
         await digests.start()
 
     def _build_adapter(
-        self,
-        name: str,
-        core: Services,
-        fetcher: PaperFetcher,
-        digests: DigestCommands,
-        publisher: Publisher,
-        *,
-        why: str,
-        papers: int,
-    ) -> Adapter:
-        """Build the adapter and connect it to the publisher, before anything starts."""
-        adapter = self._adapter(name, core, fetcher, digests, publisher, why=why, papers=papers)
-        publisher.connect(adapter, paced=name != "console")  # a terminal has no rate limit
-        return adapter
-
-    def _adapter(
         self,
         name: str,
         core: Services,
