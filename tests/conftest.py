@@ -60,10 +60,15 @@ async def library(store: Store, sample_papers: list[Paper], now: datetime) -> Li
     return library
 
 
+def library_ports(library: Library) -> dict[str, Any]:
+    """The Bot's paper ports, all served by one library (as the composition root does)."""
+    return {"papers": library.papers, "search": library, "sink": library}
+
+
 @pytest.fixture
 def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
     return Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,

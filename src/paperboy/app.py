@@ -135,7 +135,9 @@ def build_bot(
     digests_off: str | Rich = NO_DIGESTS,
 ) -> Bot:
     return Bot(
-        library=core.library,
+        papers=core.store.papers,
+        search=core.library,
+        sink=core.library,
         reading_lists=core.store.reading_lists,
         posts=core.store.posts,
         clock=core.clock,

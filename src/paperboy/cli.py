@@ -48,6 +48,7 @@ from paperboy.core.ports import (
     UpsertCounts,
 )
 from paperboy.core.rich import code, text
+from paperboy.core.search_query import QueryError, parse_query
 from paperboy.core.searching import Refused, find
 from paperboy.core.text import INVISIBLE_CATEGORIES, clean_text, terminal_text
 from paperboy.progress import Progress
@@ -259,7 +260,10 @@ async def _dispatch(
 async def _search(core: Services, text: str, *, limit: int, as_json: bool) -> int:
     if not 1 <= limit <= 1000:
         raise UsageError("--limit must be between 1 and 1000")
-    found = await find(core.library, text, today=core.clock().date(), limit=limit)
+    query = parse_query(text)
+    if isinstance(query, QueryError):
+        raise UsageError(str(query.message))
+    found = await find(core.library, query, today=core.clock().date(), limit=limit)
     if isinstance(found, Refused):
         raise UsageError(str(found.message))  # the words as typed, code marks and all
     hits = found.hits

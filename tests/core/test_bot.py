@@ -18,7 +18,7 @@ from paperboy.core.ports import SourceFailure
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
 from paperboy.core.text import long_day
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -192,7 +192,7 @@ async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_na
     library = Library(store.papers, index_path=None)
     await library.open()
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,
@@ -337,7 +337,7 @@ async def test_hints_name_the_configured_save_emoji(
     store: Store, library: Library, clock: Callable[[], datetime]
 ) -> None:
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,
@@ -410,7 +410,7 @@ async def test_a_save_emoji_configured_by_name_only_is_named_in_hints_never_a_bo
     store: Store, library: Library, clock: Callable[[], datetime]
 ) -> None:
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,

@@ -9,6 +9,7 @@ import pytest
 from paperboy.core import commands as c
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.rich import Code
+from paperboy.core.search_query import Day, SearchFilters, SearchQuery
 from paperboy.core.weekly_spec import WeeklySpec, parse_weekly_spec, weekly_spec
 from tests.marked import marked
 
@@ -16,9 +17,12 @@ from tests.marked import marked
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("search lora fine-tuning", c.Search("lora fine-tuning")),
-        ("SEARCH   lora\tsince:7d", c.Search("lora since:7d")),
-        ("/search lora", c.Search("lora")),
+        ("search lora fine-tuning", c.Search(SearchQuery("lora fine-tuning", "lora fine-tuning"))),
+        (
+            "SEARCH   lora\tsince:7d",
+            c.Search(SearchQuery("lora since:7d", "lora", SearchFilters(since=Day(days_back=7)))),
+        ),
+        ("/search lora", c.Search(SearchQuery("lora", "lora"))),
         ("similar 2106.09685", c.Similar("2106.09685")),
         ("show arXiv:2106.09685v2", c.Show("2106.09685")),
         ("show https://arxiv.org/abs/2106.09685", c.Show("2106.09685")),
@@ -99,7 +103,7 @@ def test_bad_input_gets_a_short_helpful_answer(text: str, answer: str) -> None:
 def test_control_and_invisible_characters_never_reach_a_command() -> None:
     result = c.parse_command("search lo\u202era\x00 \u200bdiffusion\x1b[31m")
     assert isinstance(result, c.Search)
-    assert all(ch.isprintable() for ch in result.query)
+    assert all(ch.isprintable() for ch in result.query.typed + result.query.words)
 
 
 def test_echoed_input_is_one_code_span_holding_exactly_what_was_typed() -> None:

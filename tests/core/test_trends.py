@@ -7,16 +7,22 @@ from datetime import date, timedelta
 import pytest
 
 from paperboy.core.bot import Bot
+from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, UserRef
-from paperboy.core.ports import DatedPaper
+from paperboy.core.ports import Clock, DatedPaper
 from paperboy.core.replies import ImageReply, Notice
 from paperboy.core.trend_charts import TrendCharts, TrendData
 from paperboy.core.trends import summary_line, week_starts, weekly_trend
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.core.known_store import TODAY as NOW
 from tests.core.known_store import known_library
 from tests.marked import marked
+
+
+def trend_charts(library: Library, *, clock: Clock) -> TrendCharts:
+    return TrendCharts(papers=library.papers, topics=library, clock=clock)
+
 
 # NOW is Thursday 13 March 2025: the last four weeks start on these Mondays.
 MONDAYS = (date(2025, 2, 17), date(2025, 2, 24), date(2025, 3, 3), date(2025, 3, 10))
@@ -24,7 +30,7 @@ MONDAYS = (date(2025, 2, 17), date(2025, 2, 24), date(2025, 3, 3), date(2025, 3,
 
 @pytest.fixture
 async def charts(store: Store) -> TrendCharts:
-    return TrendCharts(library=await known_library(store), clock=lambda: NOW)
+    return trend_charts(await known_library(store), clock=lambda: NOW)
 
 
 def test_weeks_are_the_mondays_up_to_this_week() -> None:
@@ -83,7 +89,7 @@ async def test_nothing_to_draw_gets_a_sentence(
 
 async def test_a_window_without_dated_papers_gets_a_sentence(store: Store) -> None:
     library = await known_library(store)
-    later = TrendCharts(library=library, clock=lambda: NOW + timedelta(weeks=60))
+    later = trend_charts(library, clock=lambda: NOW + timedelta(weeks=60))
 
     answer = await later.data(("diffusion",), 26)
 
@@ -112,7 +118,7 @@ async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
 ) -> None:
     library = await known_library(store)
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=lambda: NOW,
@@ -144,7 +150,7 @@ async def test_a_chart_for_someone_who_may_not_post_in_the_channel_is_for_them_a
 ) -> None:
     library = await known_library(store)
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=lambda: NOW,

@@ -12,7 +12,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.core.replies import PaperList
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.people import ALICE
 
 # Three papers on one topic whose upvotes sit just below, at and just above 20.
@@ -35,7 +35,7 @@ async def bot(store: Store, now: datetime, clock: Callable[[], datetime]) -> Bot
     ]
     await library.add_papers(papers, at=now)
     return Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,

@@ -23,7 +23,7 @@ from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PaperPost, Reply
 from paperboy.digest.service import DigestService, WeeklyJobs
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.marked import marked
 from tests.specs import spec
 
@@ -368,7 +368,7 @@ async def test_a_reaction_on_a_digest_paper_saves_it(
     await subscribe(digests, "09:00 UTC papers:2")
     await digests.run_for_day(CHANNEL, DAY)
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=wall,

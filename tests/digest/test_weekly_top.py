@@ -23,7 +23,7 @@ from paperboy.digest.weekly import (
     next_weekly_fire,
 )
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.digest.test_service import Clock, Poster, service
 from tests.marked import marked
 from tests.specs import weekly
@@ -219,7 +219,7 @@ async def test_unsubscribe_top_stops_only_the_weekly_list(
     jobs = WeeklyJobs()
     digests = weekly_service(store, library, Poster(), wall, jobs)
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=wall,

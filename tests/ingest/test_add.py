@@ -14,7 +14,7 @@ from paperboy.core.replies import Notice, PaperList
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.marked import marked
 from tests.simulators.sources.clock import FakeClock
 from tests.simulators.sources.fixtures import ArxivRecord
@@ -51,7 +51,7 @@ async def bot(
         async with client:
             yield (
                 Bot(
-                    library=library,
+                    **library_ports(library),
                     reading_lists=store.reading_lists,
                     posts=store.posts,
                     clock=clock,

@@ -13,7 +13,7 @@ from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.replies import Notice, PaperList
 from paperboy.store import Database, Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 from tests.marked import marked
 from tests.people import ALICE
 
@@ -30,7 +30,7 @@ async def open_bot(
     await library.open()
     await library.add_papers(sample, at=clock())
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,

@@ -20,12 +20,14 @@ from datetime import timedelta
 from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_topic
-from paperboy.core.library import Library
 from paperboy.core.models import Context, Paper, PostRef, UserRef
 from paperboy.core.ports import (
     Clock,
     DigestCommands,
+    PaperCatalogue,
     PaperFetcher,
+    PaperSearch,
+    PaperSink,
     PostLog,
     ReadingListRepository,
     SourceFailure,
@@ -43,6 +45,7 @@ from paperboy.core.replies import (
     Reply,
 )
 from paperboy.core.rich import Rich, code, text
+from paperboy.core.search_query import SearchQuery
 from paperboy.core.searching import Refused, find
 from paperboy.core.team_top import TeamTop
 from paperboy.core.text import long_day, quote_title
@@ -72,7 +75,9 @@ class Bot:
     def __init__(
         self,
         *,
-        library: Library,
+        papers: PaperCatalogue,
+        search: PaperSearch,
+        sink: PaperSink,
         reading_lists: ReadingListRepository,
         posts: PostLog,
         clock: Clock,
@@ -80,7 +85,9 @@ class Bot:
         options: BotOptions,
         digests: DigestCommands | None = None,
     ) -> None:
-        self._library = library
+        self._papers = papers
+        self._search_index = search
+        self._sink = sink
         self._posts = posts
         self.clock = clock
         self.fetcher = fetcher
@@ -88,15 +95,15 @@ class Bot:
         self._options = options
         self._save_emoji = frozenset(normalize_emoji(e) for e in self._options.save_emoji)
         self._reading_list = ReadingListCommands(
-            papers=library.papers,
+            papers=papers,
             lists=reading_lists,
             clock=clock,
             page_size=self._options.page_size,
             react_hint=reaction_hint(self.save_emoji_glyph, self._options.platform_help),
         )
-        self.trend_charts = TrendCharts(library=library, clock=clock)
+        self.trend_charts = TrendCharts(papers=papers, topics=search, clock=clock)
         self.team_top = TeamTop(
-            papers=library.papers, posts=posts, clock=clock, save_emoji=self.save_emoji_glyph
+            papers=papers, posts=posts, clock=clock, save_emoji=self.save_emoji_glyph
         )
 
     # -- entry points -----------------------------------------------------------------
@@ -125,7 +132,10 @@ class Bot:
         """The page a "More" control points at."""
         offset = max(0, ref.offset)
         if ref.kind is ListKind.SEARCH:
-            return await self.run(c.Search(ref.argument, offset), context)
+            command = c.search_command(ref.argument)
+            if isinstance(command, c.Search):
+                command = c.Search(command.query, offset)
+            return await self.run(command, context)
         if ref.kind is ListKind.SIMILAR:
             return await self.run(c.Similar(ref.argument, offset), context)
         if ref.kind is ListKind.TRENDING:
@@ -163,7 +173,7 @@ class Bot:
 
     async def suggest_papers(self, typed: str, *, limit: int) -> list[Paper]:
         """Papers whose id or title starts with what was typed (for autocomplete)."""
-        return await self._library.papers.suggest(typed.strip(), limit=limit)
+        return await self._papers.suggest(typed.strip(), limit=limit)
 
     async def saved_matching(self, user: UserRef, typed: str) -> list[tuple[str, str]]:
         """(id, title) of the user's saved papers matching what was typed, newest first."""
@@ -242,31 +252,31 @@ class Bot:
     def _digests_off(self) -> Notice:
         return Notice(self._options.digests_off, error=True)
 
-    async def _search(self, query: str, offset: int) -> Reply:
-        limit = self._options.max_query_chars
-        if len(query) > limit:  # a typed option is not measured by the grammar
+    async def _search(self, query: SearchQuery, offset: int) -> Reply:
+        limit, typed = self._options.max_query_chars, query.typed
+        if len(typed) > limit:  # a typed option is not measured by the grammar
             return Notice(
-                f"That is too long ({len(query):,} characters; the limit is {limit:,}).",
+                f"That is too long ({len(typed):,} characters; the limit is {limit:,}).",
                 error=True,
             )
         size = self._options.page_size
         found = await find(
-            self._library, query, today=self.clock().date(), limit=size + 1, offset=offset
+            self._search_index, query, today=self.clock().date(), limit=size + 1, offset=offset
         )
         if isinstance(found, Refused):
             return Notice(found.message, error=True)
         if not found.hits:
             return Notice(found.nothing(offset), error=offset == 0)
         cards = await self._cards(found.hits[:size], found.terms)
-        more = PageRef(ListKind.SEARCH, query, offset + size) if len(found.hits) > size else None
+        more = PageRef(ListKind.SEARCH, typed, offset + size) if len(found.hits) > size else None
         return PaperList(ListKind.SEARCH, found.title(offset, len(cards)), cards, more)
 
     async def _similar(self, paper_id: str, offset: int) -> Reply:
-        paper = await self._library.papers.get(paper_id)
+        paper = await self._papers.get(paper_id)
         if paper is None:
             return unknown_paper(paper_id)
         size = self._options.page_size
-        hits = await self._library.similar(paper_id, limit=size + 1, offset=offset)
+        hits = await self._search_index.similar(paper_id, limit=size + 1, offset=offset)
         if not hits:
             return Notice(f"No papers like {quote_title(paper)} yet.")
         cards = await self._cards(hits[:size], frozenset())
@@ -276,13 +286,13 @@ class Bot:
 
     async def _cards(self, hits: list[SearchHit], terms: frozenset[str]) -> tuple[Card, ...]:
         """The hits' papers, in order, each with its snippet (matched `terms` marked)."""
-        found = await self._library.papers.get_many([h.paper_id for h in hits])
+        found = await self._papers.get_many([h.paper_id for h in hits])
         papers = [p for p in (found.get(h.paper_id) for h in hits) if p is not None]
-        snippets = await self._library.snippets([p.abstract for p in papers], terms)
+        snippets = await self._search_index.snippets([p.abstract for p in papers], terms)
         return tuple(Card(p, s) for p, s in zip(papers, snippets, strict=True))
 
     async def _show(self, paper_id: str, context: Context) -> Reply:
-        paper = await self._library.papers.get(paper_id)
+        paper = await self._papers.get(paper_id)
         if paper is None:
             return unknown_paper(paper_id)
         # In the channel for everyone, unless the person may not post there: then
@@ -293,7 +303,7 @@ class Bot:
         today = self.clock().date()
         since, until = today - timedelta(days=days - 1), today
         span = "today" if days == 1 else f"the last {days} days"
-        latest = await self._library.papers.latest_featured_day(on_or_before=today)
+        latest = await self._papers.latest_featured_day(on_or_before=today)
         if latest is None:
             return Notice(
                 text(
@@ -310,7 +320,7 @@ class Bot:
             since = until = latest
             span = f"{long_day(latest)}, the latest featured day"
         size = self._options.page_size
-        papers = await self._library.papers.trending(
+        papers = await self._papers.trending(
             since=since, until=until, limit=size + 1, offset=offset
         )
         if not papers:
@@ -321,7 +331,7 @@ class Bot:
         return PaperList(ListKind.TRENDING, title, cards, more)
 
     async def _add(self, paper_id: str) -> Reply:
-        known = await self._library.papers.get(paper_id)
+        known = await self._papers.get(paper_id)
         if known is not None:
             return Notice(
                 text(
@@ -336,7 +346,7 @@ class Bot:
             return Notice("arXiv did not answer, try again later.", error=True)
         if paper is None:
             return Notice(f"arXiv has no paper {paper_id}.", error=True)
-        await self._library.add_papers([paper], at=self.clock())
+        await self._sink.add_papers([paper], at=self.clock())
         return Notice(
             text(
                 f"Added {quote_title(paper)} ({paper.id}). ", code(f"show {paper.id}"), " shows it."

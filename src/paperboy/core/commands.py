@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from paperboy.core import rich
 from paperboy.core.digest_spec import DigestSpec, ParseError, parse_digest_spec
 from paperboy.core.ids import parse_arxiv_ref
+from paperboy.core.search_query import QueryError, SearchQuery, parse_query
 from paperboy.core.text import clean_text
 from paperboy.core.trends import DEFAULT_WEEKS, MAX_TOPICS, MAX_WEEKS
 from paperboy.core.weekly_spec import WeeklySpec, parse_weekly_spec
@@ -30,7 +31,7 @@ TOP_DAYS = 7
 
 @dataclass(frozen=True, slots=True)
 class Search:
-    query: str
+    query: SearchQuery
     offset: int = 0
 
 
@@ -237,13 +238,14 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
 
 
 def search_command(query: str) -> Search | ParseError:
-    """A search for `query`: words and filters, read by the query grammar when it runs."""
+    """A search for `query`: its words and filters (`search_query`'s grammar)."""
     query = clean_text(query)
     if not query:
         return ParseError(
             rich.text("What should I search for? Try ", rich.code("search lora fine-tuning"), ".")
         )
-    return Search(query)
+    parsed = parse_query(query)
+    return ParseError(parsed.message) if isinstance(parsed, QueryError) else Search(parsed)
 
 
 def paper_command(name: str, ref: str) -> Command | ParseError:

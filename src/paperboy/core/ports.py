@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from paperboy.core.digest_spec import DigestSpec
     from paperboy.core.replies import Reply
     from paperboy.core.weekly_spec import WeeklySpec
-    from paperboy.search import Snippet
+    from paperboy.search import DocFilter, SearchHit, Snippet
 
 # What time it is now (an aware datetime); injected everywhere so tests can move it.
 Clock = Callable[[], datetime]
@@ -189,6 +189,23 @@ class TopicIndex(Protocol):
     async def matching(self, topic: str) -> frozenset[str]: ...
 
     async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]: ...
+
+
+class PaperSearch(TopicIndex, Protocol):
+    """Ranked retrieval over every stored paper (the library's index): what `search`,
+    `similar` and the trend charts need. Ranking runs off the event loop."""
+
+    async def search(
+        self, query: str, *, limit: int, offset: int = 0, where: DocFilter | None = None
+    ) -> list[SearchHit]: ...
+
+    async def newest(self, where: DocFilter, *, limit: int, offset: int = 0) -> list[str]: ...
+
+    async def similar(self, paper_id: str, *, limit: int, offset: int = 0) -> list[SearchHit]: ...
+
+
+class PaperCatalogue(PaperLookup, FeaturedPapers, Protocol):
+    """The stored papers as the chat commands read them: by id, by prefix, by day."""
 
 
 class SubscriptionBook(Protocol):

@@ -2,7 +2,10 @@
 
     search diffusion since:7d author:"Linyi Yang" votes:>=10
 
-Pure: `today` is passed in. Unknown `word:value` tokens stay part of the
+Read once, where the command is built (`parse_query`), into a typed `SearchQuery`;
+an age like `since:7d` stays an age until the search runs and `resolve` counts it
+back from that day, so a "More" press tomorrow still means the last seven days.
+Unknown `word:value` tokens stay part of the
 query text (so `arXiv:2403.12345` is just words), except one that looks like
 a mistyped filter (`autor:`, `vote:`, `sinse:`, `upvotes:`): that is refused
 with "did you mean", since silently searching for it would answer wrongly.
@@ -41,7 +44,61 @@ _UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
 @dataclass(frozen=True, slots=True)
+class Day:
+    """A `since:`/`until:` bound as typed: a date, or a number of days before the day
+    the search runs (`today` is 0)."""
+
+    fixed: date | None = None
+    days_back: int = 0
+
+    def on(self, today: date) -> date:
+        return self.fixed if self.fixed is not None else today - timedelta(days=self.days_back)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    since: Day | None = None
+    until: Day | None = None
+    authors: tuple[str, ...] = ()
+    min_votes: int | None = None
+    max_votes: int | None = None
+
+    def doc_filter(self, today: date) -> DocFilter | None:
+        """The filter as the index applies it on `today`; None when nothing filters."""
+        if self == _NO_FILTERS:
+            return None
+        return DocFilter(
+            since=self.since.on(today) if self.since else None,
+            until=self.until.on(today) if self.until else None,
+            authors=self.authors,
+            min_votes=self.min_votes,
+            max_votes=self.max_votes,
+        )
+
+
+_NO_FILTERS = SearchFilters()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A search as typed (`typed`, kept for "More" pages), read into its words and filters."""
+
+    typed: str
+    words: str
+    filters: SearchFilters = _NO_FILTERS
+
+    def resolve(self, today: date) -> ParsedQuery | QueryError:
+        """The query with its day bounds counted from `today`."""
+        where = self.filters.doc_filter(today)
+        if where is not None and where.since and where.until and where.since > where.until:
+            return _SINCE_AFTER_UNTIL
+        return ParsedQuery(self.words, where)
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedQuery:
+    """A query ready to run: its words, and the filter on the day it runs."""
+
     text: str
     where: DocFilter | None
 
@@ -67,9 +124,15 @@ class QueryError:
     message: rich.Rich
 
 
-def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
-    since: date | None = None
-    until: date | None = None
+_SINCE_AFTER_UNTIL = QueryError(
+    rich.text(rich.code("since:"), " is after ", rich.code("until:"), ", so nothing can match.")
+)
+
+
+def parse_query(text: str) -> SearchQuery | QueryError:
+    """`text`'s words and filters; a QueryError saying what to type for a bad filter."""
+    since: Day | None = None
+    until: Day | None = None
     authors: list[str] = []
     min_votes: int | None = None
     max_votes: int | None = None
@@ -78,7 +141,7 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
         key = match[1].lower()
         value = (match[2] if match[2] is not None else match[3]).strip()
         if key in ("since", "until"):
-            day = _parse_day(value, today)
+            day = _parse_day(value)
             if day is None:
                 return QueryError(
                     rich.text(
@@ -114,12 +177,6 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
             min_votes = low if low is not None else min_votes
             max_votes = high if high is not None else max_votes
 
-    if since and until and since > until:
-        return QueryError(
-            rich.text(
-                rich.code("since:"), " is after ", rich.code("until:"), ", so nothing can match."
-            )
-        )
     if min_votes is not None and max_votes is not None and min_votes > max_votes:
         return QueryError(rich.text("The ", rich.code("votes:"), " bounds leave nothing to match."))
 
@@ -136,17 +193,21 @@ def parse_query(text: str, *, today: date) -> ParsedQuery | QueryError:
                     "? The filters are since:, until:, author: and votes:.",
                 )
             )
-    remaining = remaining.replace('"', " ")
-    where = None
-    if since or until or authors or min_votes is not None or max_votes is not None:
-        where = DocFilter(
-            since=since,
-            until=until,
-            authors=tuple(authors),
-            min_votes=min_votes,
-            max_votes=max_votes,
-        )
-    return ParsedQuery(" ".join(remaining.split()), where)
+    words = " ".join(remaining.replace('"', " ").split())
+    filters = SearchFilters(since, until, tuple(authors), min_votes, max_votes)
+    if _contradict(since, until):
+        return _SINCE_AFTER_UNTIL
+    return SearchQuery(text, words, filters)
+
+
+def _contradict(since: Day | None, until: Day | None) -> bool:
+    """Whether `since` is after `until` whatever day the search runs (two dates, or two
+    ages); a date against an age is checked on the day it runs (`resolve`)."""
+    if since is None or until is None:
+        return False
+    if since.fixed is not None and until.fixed is not None:
+        return since.fixed > until.fixed
+    return since.fixed is None and until.fixed is None and since.days_back < until.days_back
 
 
 def _meant_filter(key: str) -> str | None:
@@ -158,20 +219,21 @@ def _meant_filter(key: str) -> str | None:
     return close[0] if close else None
 
 
-def _parse_day(value: str, today: date) -> date | None:
+def _parse_day(value: str) -> Day | None:
     lowered = value.lower()
     if lowered == "today":
-        return today
+        return Day(days_back=0)
     if lowered == "yesterday":
-        return today - timedelta(days=1)
+        return Day(days_back=1)
     age = _AGE.fullmatch(lowered)
     if age:
         days = int(age[1]) * _UNIT_DAYS[age[2]]
-        return today - timedelta(days=days) if days <= MAX_AGE_DAYS else None
+        return Day(days_back=days) if days <= MAX_AGE_DAYS else None
     try:
-        return date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+        fixed = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
     except ValueError:
         return None
+    return Day(fixed=fixed) if fixed is not None else None
 
 
 def _parse_votes(value: str) -> tuple[int | None, int | None] | None:

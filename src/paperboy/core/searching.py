@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from paperboy.core.rich import Rich, code, text
-from paperboy.core.search_query import ParsedQuery, QueryError, parse_query
+from paperboy.core.search_query import ParsedQuery, QueryError, SearchQuery
 from paperboy.search import SearchHit
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from paperboy.core.library import Library
+    from paperboy.core.ports import PaperSearch
 
 NO_WORDS = text(
     "Add some words to search for, e.g. ",
@@ -62,10 +62,11 @@ class Refused:
 
 
 async def find(
-    library: Library, query: str, *, today: date, limit: int, offset: int = 0
+    library: PaperSearch, query: SearchQuery, *, today: date, limit: int, offset: int = 0
 ) -> Found | Refused:
-    """The papers for `query` (words and filters), `limit` of them from `offset` on."""
-    parsed = parse_query(query, today=today)
+    """The papers for `query` (words and filters, its ages counted back from `today`),
+    `limit` of them from `offset` on."""
+    parsed = query.resolve(today)
     if isinstance(parsed, QueryError):
         return Refused(parsed.message)
     where = parsed.where

@@ -1,7 +1,7 @@
 """The `trend` command: a chart of how often topics came up, week by week.
 
 `data` reads the dated papers of the window from the store, asks the index which
-papers each topic matches (the digest's matching, `Library.matching`) and counts
+papers each topic matches (the digest's matching, `TopicIndex.matching`) and counts
 them per week (`core/trends.py`, pure); `chart` draws those counts as a PNG in a
 worker thread and returns it as an `ImageReply` with its summary and alt text.
 A topic that matches nothing, or a window without dated papers, gets a sentence.
@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from paperboy import charts
-from paperboy.core.library import Library
-from paperboy.core.ports import Clock
+from paperboy.core.ports import Clock, PaperCatalogue, TopicIndex
 from paperboy.core.replies import ImageReply, Notice, Reply
 from paperboy.core.rich import code, text
 from paperboy.core.text import clean_text
@@ -46,8 +45,9 @@ class TrendData:
 
 
 class TrendCharts:
-    def __init__(self, *, library: Library, clock: Clock) -> None:
-        self.library = library
+    def __init__(self, *, papers: PaperCatalogue, topics: TopicIndex, clock: Clock) -> None:
+        self.papers = papers
+        self.topics = topics
         self.clock = clock
         self._drawing = asyncio.Semaphore(DRAWING_THREADS)
 
@@ -63,7 +63,7 @@ class TrendCharts:
         """The weekly counts of each topic over the last `weeks` weeks, or a sentence
         saying why there is nothing to draw."""
         for topic in topics:
-            if not self.library.query_terms(topic):
+            if not self.topics.query_terms(topic):
                 return Notice(
                     text(
                         f"“{topic}” has only very common or unsearchable words; name a subject, "
@@ -75,7 +75,7 @@ class TrendCharts:
                 )
         today = self.clock().date()
         since, until = trend_window(today, weeks)
-        dated = await self.library.papers.dated(since=since, until=until)
+        dated = await self.papers.dated(since=since, until=until)
         if not dated:
             longer = text(" Try a longer span, e.g. ", code(f"trend {topics[0]} {MAX_WEEKS}"), ".")
             return Notice(
@@ -84,7 +84,7 @@ class TrendCharts:
                     longer if weeks < MAX_WEEKS else "",
                 )
             )
-        matched = [await self.library.matching(topic) for topic in topics]
+        matched = [await self.topics.matching(topic) for topic in topics]
 
         def count() -> list[TopicTrend]:
             return [
@@ -99,7 +99,7 @@ class TrendCharts:
             about = " or ".join(f"“{topic}”" for topic in topics)
             return Notice(f"No papers about {about} are dated in {span_words(weeks)}.")
         tops = [peak.top.id for t in trends if (peak := t.peak) and peak.top is not None]
-        found = await self.library.papers.get_many(tops)
+        found = await self.papers.get_many(tops)
         titles = {paper_id: clean_text(paper.title) for paper_id, paper in found.items()}
         return TrendData(weeks, trends, empty, titles)
 
