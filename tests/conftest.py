@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from paperboy.adapters.console import ConsoleAdapter
+from paperboy.adapters.console import ConsoleAdapter, ConsoleScreen
 from paperboy.app import bot_options
 from paperboy.config import Settings
 from paperboy.core.bot import Bot, BotOptions
@@ -133,11 +133,14 @@ def bot_options_for_tests(**changes: Any) -> BotOptions:
     return dataclasses.replace(bot_options(Settings()), **changes)
 
 
-def console_for(bot: Bot, store: Store, **options: Any) -> ConsoleAdapter:
-    """A console as `paperboy chat` builds it, posting through its own publisher."""
+def console_for(bot: Bot, store: Store, **terminal: Any) -> ConsoleAdapter:
+    """A console as `paperboy chat` builds it, posting through its own publisher, on a
+    terminal made with `terminal` (stdin, stdout, files_dir, …)."""
+    screen = ConsoleScreen(**terminal)
     publisher = Publisher(
-        posts=store.posts, clock=bot.clock, pacing=PostPacing(channel_interval=0, rate=0)
+        posts=store.posts,
+        clock=bot.clock,
+        pacing=PostPacing(channel_interval=0, rate=0),
+        posters=[screen],
     )
-    adapter = ConsoleAdapter(bot, publisher=publisher, **options)
-    publisher.connect(adapter, paced=False)
-    return adapter
+    return ConsoleAdapter(bot, screen=screen, publisher=publisher)

@@ -13,26 +13,22 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
-from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter
-from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
-from paperboy.adapters.slack import SlackAdapter
-from paperboy.adapters.slack.http_server import HttpLimits, HttpListen
+from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter, ConsoleScreen
 from paperboy.config import ConfigError, Secrets, Settings, SlackSettings
 from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
 from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
-from paperboy.core.models import ChannelRef
+from paperboy.core.models import Platform
 from paperboy.core.pacing import PostPacing
-from paperboy.core.ports import Clock, DigestCommands, PaperFetcher
+from paperboy.core.ports import ChannelPoster, Clock, DigestCommands, PaperFetcher
 from paperboy.core.publishing import Publisher
-from paperboy.core.replies import Reply
 from paperboy.core.rich import Rich, code, text
 from paperboy.core.times import checked_time_of_day
 from paperboy.core.zones import zone_info
@@ -48,6 +44,12 @@ from paperboy.sources.ingest import IngestService
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
 from paperboy.store.errors import BadStorePath
+
+if TYPE_CHECKING:
+    from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
+    from paperboy.adapters.discord.poster import DiscordPoster
+    from paperboy.adapters.slack import SlackAdapter
+    from paperboy.adapters.slack.poster import SlackPoster
 
 log = logging.getLogger(__name__)
 
@@ -169,11 +171,12 @@ def bot_options(
     )
 
 
-def build_publisher(core: Services) -> Publisher:
-    """The one way into channels: paced as `chat.*` says, recording what each post shows."""
+def build_publisher(core: Services, posters: Iterable[ChannelPoster]) -> Publisher:
+    """The one way into channels: through `posters` (each platform's send side), paced
+    as `chat.*` says, recording what each post shows."""
     chat = core.settings.chat
     pacing = PostPacing(channel_interval=chat.channel_pace_seconds, rate=chat.posts_per_second)
-    return Publisher(posts=core.store.posts, clock=core.clock, pacing=pacing)
+    return Publisher(posts=core.store.posts, clock=core.clock, pacing=pacing, posters=posters)
 
 
 def digest_options(settings: Settings) -> DigestOptions:
@@ -241,11 +244,29 @@ def arxiv_client(settings: Settings) -> ArxivClient:
     )
 
 
-def slack_adapter(core: Services, bot: Bot, publisher: Publisher) -> SlackAdapter:
-    """The Slack adapter as `paperboy run` builds it. Raises ConfigError when a secret
-    the configured mode needs is missing."""
+# The Slack and Discord adapters are imported where they are built: slack-bolt and
+# discord.py take about half a second to load, which the one-shot commands (search,
+# add, ingest, export) would pay for nothing.
+
+
+def slack_poster(settings: Settings) -> SlackPoster:
+    """Slack's send side (the Web API client). Raises ConfigError when a secret the
+    configured mode needs is missing."""
+    from paperboy.adapters.slack.poster import SlackPoster, web_client
+
+    check_slack_credentials(settings.slack, settings.secrets)
+    client = web_client(token=settings.secrets.slack_bot_token, api_url=settings.slack.api_url)
+    return SlackPoster(client)
+
+
+def slack_adapter(
+    core: Services, bot: Bot, publisher: Publisher, poster: SlackPoster
+) -> SlackAdapter:
+    """The Slack adapter as `paperboy run` builds it, on `poster`'s client."""
+    from paperboy.adapters.slack import SlackAdapter
+    from paperboy.adapters.slack.http_server import HttpLimits, HttpListen
+
     slack, secrets = core.settings.slack, core.settings.secrets
-    check_slack_credentials(slack, secrets)
     listen = HttpListen(
         host=slack.http_host,
         port=slack.http_port,
@@ -259,9 +280,8 @@ def slack_adapter(core: Services, bot: Bot, publisher: Publisher) -> SlackAdapte
     )
     return SlackAdapter(
         bot,
+        client=poster.client,
         publisher=publisher,
-        bot_token=secrets.slack_bot_token,
-        api_url=slack.api_url,
         app_token=secrets.slack_app_token,
         listen=listen if slack.mode == "http" else None,
         signing_secret=secrets.slack_signing_secret,
@@ -282,29 +302,60 @@ def check_slack_credentials(settings: SlackSettings, secrets: Secrets) -> None:
         raise ConfigError("SLACK_SIGNING_SECRET: HTTP mode needs the app's signing secret")
 
 
+def discord_poster(core: Services, *, options: DiscordOptions | None = None) -> DiscordPoster:
+    """Discord's send side: the client (not yet logged in) and the poster on it."""
+    from paperboy.adapters.discord import DiscordOptions
+    from paperboy.adapters.discord.client import PaperboyClient
+    from paperboy.adapters.discord.pages import PageButtons
+    from paperboy.adapters.discord.poster import DiscordPoster
+
+    options = options or DiscordOptions()
+    client = PaperboyClient(
+        sync_guilds=[int(guild) for guild in core.settings.discord.sync_guilds],
+        guild_ready_timeout=options.guild_ready_timeout,
+        identify_wait=options.identify_wait,
+    )
+    pages = PageButtons(core.store.page_refs, clock=core.clock)
+    return DiscordPoster(client, pages, save_emoji=emoji_glyph(core.settings.chat.save_emoji))
+
+
 def discord_adapter(
-    core: Services, bot: Bot, publisher: Publisher, *, options: DiscordOptions | None = None
+    core: Services,
+    bot: Bot,
+    publisher: Publisher,
+    poster: DiscordPoster,
+    *,
+    options: DiscordOptions | None = None,
 ) -> DiscordAdapter:
+    from paperboy.adapters.discord import DiscordAdapter
+
     settings = core.settings
     return DiscordAdapter(
         bot,
+        poster=poster,
+        publisher=publisher,
         token=settings.secrets.discord_token,
         api_url=settings.discord.api_url,
         gateway_url=settings.discord.gateway_url,
-        sync_guilds=settings.discord.sync_guilds,
-        page_refs=core.store.page_refs,
-        publisher=publisher,
-        clock=core.clock,
         options=options,
     )
 
 
-def console_adapter(core: Services, bot: Bot, **options: Any) -> ConsoleAdapter:
+def console_screen(settings: Settings, **terminal: Any) -> ConsoleScreen:
+    """The console's send side: its terminal (with its history file), numbering papers."""
+    return ConsoleScreen(
+        history=console_history_path(settings), files_dir=settings.store_path.parent, **terminal
+    )
+
+
+def console_adapter(core: Services, bot: Bot, screen: ConsoleScreen) -> ConsoleAdapter:
     """A console on its own (`paperboy chat`), posting through its own publisher."""
-    publisher = build_publisher(core)
-    console = ConsoleAdapter(bot, publisher=publisher, **options)
-    publisher.connect(console, paced=False)  # a terminal has no rate limit
-    return console
+    return ConsoleAdapter(bot, screen=screen, publisher=build_publisher(core, [screen]))
+
+
+if TYPE_CHECKING:
+    # A platform's send side, from which its adapter is built.
+    Poster = ConsoleScreen | SlackPoster | DiscordPoster
 
 
 class Adapter(Protocol):
@@ -319,8 +370,6 @@ class Adapter(Protocol):
     platform: str
 
     async def start(self) -> None: ...
-
-    async def post(self, channel: ChannelRef, reply: Reply) -> str: ...
 
     async def wait_closed(self) -> None: ...
 
@@ -362,7 +411,10 @@ class App:
             scheduler = Scheduler()
             stack.push_async_callback(scheduler.aclose)
             ingest = self._ingest(core, hf)
-            publisher = build_publisher(core)
+            # Each platform's send side first, so the publisher, the digests and then
+            # the adapters (which receive commands) are each built once, complete.
+            posters = [self._build_poster(name, core) for name in names]
+            publisher = build_publisher(core, posters)
             options = digest_options(self.settings)
             digests = build_digests(
                 core,
@@ -374,12 +426,9 @@ class App:
             )
             papers = await core.store.papers.count()
             adapters = [
-                self._build_adapter(name, core, arxiv, digests, publisher, why=why, papers=papers)
-                for name in names
+                self._build_adapter(poster, core, arxiv, digests, publisher, why=why, papers=papers)
+                for poster in posters
             ]
-            # Connected before anything starts; a terminal has no rate limit.
-            for adapter in adapters:
-                publisher.connect(adapter, paced=adapter.name != "console")
             await self._start_adapters(stack, adapters, names=names, why=why, papers=papers)
             await self._start_jobs(scheduler, ingest, digests)
             # Missed papers first, then missed digests (which refresh the papers again
@@ -439,9 +488,18 @@ class App:
         self._schedule_ingest(scheduler, ingest)
         await digests.start()
 
+    def _build_poster(self, name: str, core: Services) -> Poster:
+        if name == "console":
+            return console_screen(self.settings, stdin=self._stdin, stdout=self._stdout)
+        if name == "slack":
+            return slack_poster(self.settings)
+        if name == "discord":
+            return discord_poster(core)
+        raise ValueError(f"the {name} adapter is not available in this build")
+
     def _build_adapter(
         self,
-        name: str,
+        poster: Poster,
         core: Services,
         fetcher: PaperFetcher,
         digests: DigestCommands,
@@ -450,30 +508,20 @@ class App:
         why: str,
         papers: int,
     ) -> Adapter:
-        if name == "console":
+        if isinstance(poster, ConsoleScreen):
             bot = build_bot(core, fetcher=fetcher, digests=digests, platform_help=CONSOLE_HELP)
-            return ConsoleAdapter(
-                bot,
-                publisher=publisher,
-                stdin=self._stdin,
-                stdout=self._stdout,
-                greeting=text(
-                    f"paperboy: this is the console, as {why}; {papers} papers stored. Type ",
-                    code("help"),
-                    " for commands, ",
-                    code("quit"),
-                    " to leave.",
-                ),
-                history=console_history_path(self.settings),
-                files_dir=core.settings.store_path.parent,
+            greeting = text(
+                f"paperboy: this is the console, as {why}; {papers} papers stored. Type ",
+                code("help"),
+                " for commands, ",
+                code("quit"),
+                " to leave.",
             )
-        if name == "slack":
-            bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
-            return slack_adapter(core, bot, publisher)
-        if name == "discord":
-            bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
-            return discord_adapter(core, bot, publisher)
-        raise ValueError(f"the {name} adapter is not available in this build")
+            return ConsoleAdapter(bot, screen=poster, publisher=publisher, greeting=greeting)
+        bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+        if poster.platform == Platform.SLACK:
+            return slack_adapter(core, bot, publisher, cast("SlackPoster", poster))
+        return discord_adapter(core, bot, publisher, cast("DiscordPoster", poster))
 
     async def _catch_up(
         self,

@@ -31,7 +31,7 @@ from paperboy.app import (
     arxiv_client,
     build_bot,
     console_adapter,
-    console_history_path,
+    console_screen,
     huggingface_client,
     log_path,
     open_library,
@@ -239,12 +239,7 @@ async def _dispatch(
                         ", which with no chat tokens is this console with digests.",
                     ),
                 )
-                await console_adapter(
-                    core,
-                    bot,
-                    history=console_history_path(settings),
-                    files_dir=settings.store_path.parent,
-                ).run()
+                await console_adapter(core, bot, console_screen(settings)).run()
             return 0
         if args.command == "search":
             return await _search(core, " ".join(args.query), limit=args.limit, as_json=args.json)

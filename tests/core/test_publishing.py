@@ -21,6 +21,7 @@ PAPER = Paper(id="2503.00001", title="A paper", abstract="About things.")
 
 class Poster:
     platform = "discord"
+    paced = True
 
     def __init__(self) -> None:
         self.sent: list[Reply] = []
@@ -30,9 +31,11 @@ class Poster:
         return f"m{len(self.sent)}"
 
 
-def publisher(store: Store, clock: Callable[[], datetime], **pacing: float) -> Publisher:
+def publisher(
+    store: Store, clock: Callable[[], datetime], *posters: Poster, **pacing: float
+) -> Publisher:
     paces = PostPacing(channel_interval=pacing.get("interval", 0.0), rate=pacing.get("rate", 0.0))
-    return Publisher(posts=store.posts, clock=clock, pacing=paces)
+    return Publisher(posts=store.posts, clock=clock, pacing=paces, posters=posters)
 
 
 async def test_a_paper_posted_is_recorded_so_a_reaction_names_it_and_a_notice_is_not(
@@ -40,8 +43,7 @@ async def test_a_paper_posted_is_recorded_so_a_reaction_names_it_and_a_notice_is
 ) -> None:
     await store.papers.upsert([PAPER], at=clock())
     poster = Poster()
-    out = publisher(store, clock)
-    out.connect(poster)
+    out = publisher(store, clock, poster)
 
     header = await out.publish(CHANNEL, Notice("Trending papers", ephemeral=False))
     paper = await out.publish(CHANNEL, PaperPost(Card(PAPER)))
@@ -65,8 +67,7 @@ async def test_a_stop_while_waiting_for_the_channels_turn_posts_nothing(
     store: Store, clock: Callable[[], datetime]
 ) -> None:
     poster = Poster()
-    out = publisher(store, clock, interval=60.0)
-    out.connect(poster)
+    out = publisher(store, clock, poster, interval=60.0)
     await out.publish(CHANNEL, Notice("first", ephemeral=False))
     stop = asyncio.Event()
     waiting = asyncio.create_task(out.publish(CHANNEL, PaperPost(Card(PAPER)), stop=stop))

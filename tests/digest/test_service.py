@@ -46,6 +46,7 @@ class Poster:
     """The ChannelPoster port, recording what each channel got."""
 
     platform: str = "slack"
+    paced: bool = True
     sent: dict[ChannelRef, list[Reply]] = field(default_factory=dict)
     fail: dict[ChannelRef, PostFailed] = field(default_factory=dict)
     crash_after: int | None = None  # raise CancelledError (a kill) after this many posts
@@ -159,8 +160,8 @@ def service(
         posts=store.posts,
         clock=wall,
         pacing=PostPacing(channel_interval=pace, rate=rate, sleep=sleep),
+        posters=[poster],
     )
-    publisher.connect(poster)
     return DigestService(
         store=digest_store(store),
         topics=library,

@@ -73,143 +73,62 @@ CONSOLE_HELP = PlatformHelp(
 )
 
 
-class ConsoleAdapter:
-    name = "console"
+class ConsoleScreen:
+    """The console's send side, built before the adapter: prints replies on the
+    terminal and numbers every paper it prints, so `react N` can name one.
+
+    It is the console's ChannelPoster (the Publisher posts a digest or a public
+    `show` through it), unpaced: a terminal has no rate limit."""
+
     platform = Platform.CONSOLE.value
+    paced = False
 
     def __init__(
         self,
-        bot: Bot,
         *,
-        publisher: Publisher,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
-        user: str | None = None,
-        session: str = "",
-        greeting: str | Rich = "",
         history: Path | None = None,
+        session: str = "",
         files_dir: Path | None = None,
     ) -> None:
-        self.bot = bot
-        self.files_dir = files_dir if files_dir is not None else Path.cwd()
-        self.publisher = publisher
-        self._terminal = Terminal(
+        self.terminal = Terminal(
             stdin=stdin or sys.stdin, stdout=stdout or sys.stdout, history=history
-        )
-        self.user = UserRef(self.platform, WORKSPACE, user or os.environ.get("USER") or "you")
-        # One local person at their own terminal: the console is theirs to post in and manage.
-        self.context = Context(
-            user=self.user, channel=CHANNEL, can_post=True, can_manage_channel=True
         )
         # Message ids must not collide with an earlier session's in the store.
         self._session = session or str(os.getpid())
-        self._greeting = greeting or GREETING
+        self.files_dir = files_dir if files_dir is not None else Path.cwd()
         self._posts: list[PostRef] = []
-        self._last_more: PageRef | None = None
         self._write_lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
-
-    async def run(self) -> None:
-        """Answer lines until end of input or `quit`."""
-        try:
-            await self.start()
-            await self.wait_closed()
-        finally:
-            await self.aclose()
-
-    async def start(self) -> None:
-        """Start reading lines (on a daemon thread) and answering each one."""
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        loop = asyncio.get_running_loop()
-
-        def deliver(line: str | None) -> None:
-            loop.call_soon_threadsafe(lines.put_nowait, line)
-
-        self._terminal.start(deliver)
-        self._task = asyncio.create_task(self._answer_lines(lines), name="console")
-
-    async def wait_closed(self) -> None:
-        if self._task is not None:
-            await self._task
-
-    async def _answer_lines(self, lines: asyncio.Queue[str | None]) -> None:
-        await self._write(plain_text(self._greeting))
-        while True:
-            self._terminal.ready()
-            line = await lines.get()
-            if line is None or line.strip().lower() in _QUIT:
-                return
-            if line.strip():
-                await self.answer(line)
-
-    async def aclose(self) -> None:
-        """Stop answering and give the terminal back as it was; the reading thread is
-        a daemon and needs no stopping. Safe to repeat."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-        self._terminal.close()
-
-    async def announce(self, text: str) -> None:
-        """A line from the bot itself (not an answer), e.g. that the feed is unreachable."""
-        await self._write(text)
-
-    async def answer(self, line: str) -> None:
-        """Run one line: a console verb (react, unreact, more) or a bot command."""
-        word, _, rest = line.strip().partition(" ")
-        verb = word.lower()
-        if verb in ("react", "unreact"):
-            await self._react(rest, added=verb == "react")
-        elif verb == "more" and not rest:
-            if self._last_more is None:
-                await self._write("Nothing more to show.")
-            else:
-                await self.show(await self.bot.page(self._last_more, self.context))
-        else:
-            await self.show(await self.bot.handle(line, self.context))
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
-        """ChannelPoster: print a message (a digest header or paper); return its number."""
-        return await self._print(reply)
+        """Print a message (a digest header or paper); return its number's message id."""
+        last, _ = await self.print(reply)
+        return last
 
-    async def show(self, reply: Reply) -> None:
-        if isinstance(reply, PaperList):
-            self._last_more = reply.more
-        if isinstance(reply, PaperPost) and not reply.ephemeral:
-            # Posted in the console's one channel, as a `show` is on a chat platform.
-            await self.publisher.publish(CHANNEL, reply)
-        else:
-            await self._print(reply)
+    def numbered(self, number: int) -> PostRef | None:
+        """The message printed as [number], if there is one."""
+        return self._posts[number - 1] if 1 <= number <= len(self._posts) else None
 
-    async def _react(self, rest: str, *, added: bool) -> None:
-        number, _, emoji = rest.strip().partition(" ")
-        if not number.isdigit() or not 1 <= int(number) <= len(self._posts):
-            await self._write(
-                f"Which paper? Give the number shown in brackets, 1 to {len(self._posts)}."
-                if self._posts
-                else "There is no paper to react to yet: search first."
-            )
-            return
-        post = self._posts[int(number) - 1]
-        names = [emoji.strip()] if emoji.strip() else [self.bot.save_emoji]
-        reply = await self.bot.on_reaction(post, self.user, names, added=added)
-        if reply is not None:
-            await self._print(reply)
-        elif self.bot.is_save_emoji(names):
-            await self._write("Nothing changed." if added else "It was not on your reading list.")
+    @property
+    def printed(self) -> int:
+        return len(self._posts)
 
-    async def _print(self, reply: Reply) -> str:
+    async def print(self, reply: Reply) -> tuple[str, list[tuple[PostRef, str]]]:
+        """Print `reply`; the message id of its last numbered paper, and the (message,
+        paper) of each card of a list (each a message of its own here)."""
         if isinstance(reply, ImageReply):
-            await self._write(await asyncio.to_thread(self._save_image, reply))
-            return ""
+            await self.write(await asyncio.to_thread(self._save_image, reply))
+            return "", []
         async with self._write_lock:
             last = ""
+            shown: list[tuple[PostRef, str]] = []
             parts: list[str] = []
             if isinstance(reply, PaperList):
                 parts.append(reply.title + "\n")
                 for card in reply.cards:
-                    # Each card of a list is a message of its own here: `react N` names it.
                     number, last = self._number()
-                    await self.publisher.shown(PostRef(CHANNEL, last), card.paper.id)
+                    shown.append((PostRef(CHANNEL, last), card.paper.id))
                     parts.append(render_card(card, number))
                 if reply.more is not None:
                     parts.append(plain_text(text("More: type ", code("more"), ".\n")))
@@ -222,7 +141,7 @@ class ConsoleAdapter:
             elif isinstance(reply, Notice):
                 parts.append(plain_text(reply.text) + "\n")
             self._emit("".join(parts))
-            return last
+            return last, shown
 
     def _save_image(self, image: ImageReply) -> str:
         """Write the picture into `files_dir` under a name not taken yet (an earlier chart
@@ -248,14 +167,131 @@ class ConsoleAdapter:
         self._posts.append(post)
         return number, post.message_id
 
-    async def _write(self, text: str) -> None:
+    async def write(self, text: str) -> None:
         async with self._write_lock:
             self._emit(text + "\n")
 
     def _emit(self, text: str) -> None:
         # Stored text (an author's name, a title quoted in a notice, a BibTeX file) may
         # hold escape sequences or bidi overrides: never send them to a terminal.
-        self._terminal.write(terminal_text(text))
+        self.terminal.write(terminal_text(text))
+
+
+class ConsoleAdapter:
+    name = "console"
+    platform = Platform.CONSOLE.value
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        screen: ConsoleScreen,
+        publisher: Publisher,
+        user: str | None = None,
+        greeting: str | Rich = "",
+    ) -> None:
+        """Answer lines typed on `screen`'s terminal; a public post goes through
+        `publisher` (which prints it on `screen`)."""
+        self.bot = bot
+        self.screen = screen
+        self.publisher = publisher
+        self.user = UserRef(self.platform, WORKSPACE, user or os.environ.get("USER") or "you")
+        # One local person at their own terminal: the console is theirs to post in and manage.
+        self.context = Context(
+            user=self.user, channel=CHANNEL, can_post=True, can_manage_channel=True
+        )
+        self._greeting = greeting or GREETING
+        self._last_more: PageRef | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        """Answer lines until end of input or `quit`."""
+        try:
+            await self.start()
+            await self.wait_closed()
+        finally:
+            await self.aclose()
+
+    async def start(self) -> None:
+        """Start reading lines (on a daemon thread) and answering each one."""
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def deliver(line: str | None) -> None:
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+
+        self.screen.terminal.start(deliver)
+        self._task = asyncio.create_task(self._answer_lines(lines), name="console")
+
+    async def wait_closed(self) -> None:
+        if self._task is not None:
+            await self._task
+
+    async def _answer_lines(self, lines: asyncio.Queue[str | None]) -> None:
+        await self.screen.write(plain_text(self._greeting))
+        while True:
+            self.screen.terminal.ready()
+            line = await lines.get()
+            if line is None or line.strip().lower() in _QUIT:
+                return
+            if line.strip():
+                await self.answer(line)
+
+    async def aclose(self) -> None:
+        """Stop answering and give the terminal back as it was; the reading thread is
+        a daemon and needs no stopping. Safe to repeat."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        self.screen.terminal.close()
+
+    async def announce(self, text: str) -> None:
+        """A line from the bot itself (not an answer), e.g. that the feed is unreachable."""
+        await self.screen.write(text)
+
+    async def answer(self, line: str) -> None:
+        """Run one line: a console verb (react, unreact, more) or a bot command."""
+        word, _, rest = line.strip().partition(" ")
+        verb = word.lower()
+        if verb in ("react", "unreact"):
+            await self._react(rest, added=verb == "react")
+        elif verb == "more" and not rest:
+            if self._last_more is None:
+                await self.screen.write("Nothing more to show.")
+            else:
+                await self.show(await self.bot.page(self._last_more, self.context))
+        else:
+            await self.show(await self.bot.handle(line, self.context))
+
+    async def show(self, reply: Reply) -> None:
+        if isinstance(reply, PaperList):
+            self._last_more = reply.more
+        if isinstance(reply, PaperPost) and not reply.ephemeral:
+            # Posted in the console's one channel, as a `show` is on a chat platform.
+            await self.publisher.publish(CHANNEL, reply)
+            return
+        _, shown = await self.screen.print(reply)
+        for post, paper_id in shown:
+            await self.publisher.shown(post, paper_id)
+
+    async def _react(self, rest: str, *, added: bool) -> None:
+        number, _, emoji = rest.strip().partition(" ")
+        post = self.screen.numbered(int(number)) if number.isdigit() else None
+        if post is None:
+            printed = self.screen.printed
+            await self.screen.write(
+                f"Which paper? Give the number shown in brackets, 1 to {printed}."
+                if printed
+                else "There is no paper to react to yet: search first."
+            )
+            return
+        names = [emoji.strip()] if emoji.strip() else [self.bot.save_emoji]
+        reply = await self.bot.on_reaction(post, self.user, names, added=added)
+        if reply is not None:
+            await self.screen.print(reply)
+        elif self.bot.is_save_emoji(names):
+            await self.screen.write(
+                "Nothing changed." if added else "It was not on your reading list."
+            )
 
 
 def plain_text(value: str | Rich) -> str:

@@ -329,13 +329,19 @@ class PreviewCooldowns(Protocol):
 
 
 class ChannelPoster(Protocol):
-    """An adapter's way to post one message into a channel (used by the Publisher,
-    core/publishing.py, which paces the posts and records what they show).
+    """A platform's way to post one message into a channel (used by the Publisher,
+    core/publishing.py, which paces the posts when `paced` and records what they show).
 
     Returns the platform's message id. Raises `PostFailed` when the channel
     cannot be posted to (gone, archived, no permission)."""
 
-    platform: str
+    @property
+    def platform(self) -> str: ...
+
+    @property
+    def paced(self) -> bool:
+        """False for a platform without rate limits (the console)."""
+        ...
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str: ...
 

@@ -12,8 +12,9 @@ card of a list) tells the publisher what it showed with `shown`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
+from types import MappingProxyType
 
 from paperboy.core.models import ChannelRef, PostRef
 from paperboy.core.pacing import PostPacing, Stopped
@@ -27,21 +28,24 @@ Send = Callable[[Reply], Awaitable[str]]
 
 
 class Publisher:
-    """Posts into the channels of the platforms it knows.
+    """Posts into the channels of the platforms whose posters it is built with; a
+    channel of any other platform cannot be posted to (`reaches`).
 
-    The composition root connects every platform's poster before anything starts;
-    a channel of a platform not connected cannot be posted to (`reaches`)."""
+    The posters are the send side of each platform (built before the adapters that
+    receive commands), so the composition root builds this once, complete."""
 
-    def __init__(self, *, posts: PostLog, clock: Clock, pacing: PostPacing) -> None:
+    def __init__(
+        self,
+        *,
+        posts: PostLog,
+        clock: Clock,
+        pacing: PostPacing,
+        posters: Iterable[ChannelPoster] = (),
+    ) -> None:
         self._posts = posts
         self._clock = clock
         self.pacing = pacing
-        self._posters: dict[str, tuple[ChannelPoster, bool]] = {}
-
-    def connect(self, poster: ChannelPoster, *, paced: bool = True) -> None:
-        """Post into `poster.platform`'s channels through `poster`; `paced` False for a
-        platform without rate limits (the console)."""
-        self._posters[poster.platform] = (poster, paced)
+        self._posters = MappingProxyType({poster.platform: poster for poster in posters})
 
     def reaches(self, platform: str) -> bool:
         return platform in self._posters
@@ -65,10 +69,9 @@ class Publisher:
         For a caller that must write something down once its turn has come and just
         before the message goes out (the digest marks a paper as being posted), so a
         process killed while waiting leaves nothing half done. Raises as `publish`."""
-        found = self._posters.get(channel.platform)
-        if found is None:
+        poster = self._posters.get(channel.platform)
+        if poster is None:
             raise PostFailed(f"the {channel.platform} adapter is not running", permanent=True)
-        poster, paced = found
 
         async def send(reply: Reply) -> str:
             message_id = await poster.post(channel, reply)
@@ -76,7 +79,7 @@ class Publisher:
                 await self.shown(PostRef(channel, message_id), reply.card.paper.id)
             return message_id
 
-        if not paced:
+        if not poster.paced:
             if stop is not None and stop.is_set():
                 raise Stopped
             yield send

@@ -7,7 +7,7 @@ so daylight-saving changes neither skip nor double it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from apscheduler.triggers.base import BaseTrigger
 
@@ -34,11 +34,6 @@ def last_weekly_fire(now: datetime, weekday: int, at: time, zone: tzinfo) -> dat
         if day.weekday() == weekday and (fire := fire_time_on(day, at, zone)) <= now:
             return fire
     return None
-
-
-def local_day(fire: datetime, zone: tzinfo) -> date:
-    """The channel's day a fire time belongs to: the key of its run."""
-    return fire.astimezone(zone).date()
 
 
 class WeeklyTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 is untyped

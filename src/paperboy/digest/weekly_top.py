@@ -25,11 +25,8 @@ from paperboy.core.team_top import TeamTop
 from paperboy.core.weekly_spec import WeeklySpec, describe_weekly
 from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestOptions, RunDigest
-from paperboy.digest.weekly import (
-    last_weekly_fire,
-    local_day,
-    next_weekly_fire,
-)
+from paperboy.digest.schedule import local_date_of
+from paperboy.digest.weekly import last_weekly_fire, next_weekly_fire
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +119,7 @@ class WeeklyTopLists:
             fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone)
             if fire is None:
                 continue
-            day = local_day(fire, zone)
+            day = local_date_of(fire, zone)
             if await self.store.status(weekly.channel, day) not in (None, "claimed"):
                 continue
             if now - fire <= self.options.grace:
@@ -144,7 +141,7 @@ class WeeklyTopLists:
         zone = zone_info(weekly.timezone)
         now = self.clock()
         fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone) or now
-        await self.run_for_day(channel, local_day(fire, zone))
+        await self.run_for_day(channel, local_date_of(fire, zone))
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
         try:

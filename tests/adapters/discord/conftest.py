@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
+from paperboy.adapters.discord.poster import DiscordPoster
 from paperboy.app import (
     Services,
     build_bot,
@@ -26,6 +27,7 @@ from paperboy.app import (
     build_publisher,
     digest_options,
     discord_adapter,
+    discord_poster,
     open_library,
 )
 from paperboy.config import Settings, load_settings
@@ -68,6 +70,7 @@ class World:
     adapter: DiscordAdapter
     stack: AsyncExitStack
     publisher: Publisher
+    poster: DiscordPoster
 
     def channel_id(self, name: str) -> int:
         return self.sim.guild.channel(name).id
@@ -103,11 +106,14 @@ class World:
         return first
 
     async def restart_adapter(self, *, options: DiscordOptions = FAST) -> DiscordAdapter:
-        """Stop the adapter and start a new one (a new client) on the same store."""
+        """Stop the adapter and start a new one (a new client, so a new poster and
+        publisher, as a new process would have) on the same store."""
         await self.adapter.aclose()
         self.sim.unwatch_client(_task(self.adapter))
+        self.poster = discord_poster(self.core, options=options)
+        self.publisher = build_publisher(self.core, [self.poster])
         self.adapter = await start_adapter(
-            self.sim, self.core, self.bot, self.publisher, options=options
+            self.sim, self.core, self.bot, self.publisher, self.poster, options=options
         )
         self.stack.push_async_callback(self.adapter.aclose)
         return self.adapter
@@ -136,11 +142,11 @@ async def start_adapter(
     core: Services,
     bot: Bot,
     publisher: Publisher,
+    poster: DiscordPoster,
     *,
     options: DiscordOptions = FAST,
 ) -> DiscordAdapter:
-    adapter = discord_adapter(core, bot, publisher, options=options)
-    publisher.connect(adapter)
+    adapter = discord_adapter(core, bot, publisher, poster, options=options)
     await adapter.start()
     sim.watch_client(_task(adapter))
     return adapter
@@ -203,7 +209,8 @@ async def _fill_world(
     core = await stack.enter_async_context(open_library(settings, clock=clock))
     await core.library.add_papers(featured_papers(clock()), at=clock())
     jobs = RecordingJobs()
-    publisher = build_publisher(core)
+    poster = discord_poster(core, options=options)
+    publisher = build_publisher(core, [poster])
     digests = build_digests(
         core,
         publisher,
@@ -212,9 +219,9 @@ async def _fill_world(
         weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
     )
     bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
-    adapter = await start_adapter(sim, core, bot, publisher, options=options)
+    adapter = await start_adapter(sim, core, bot, publisher, poster, options=options)
     stack.push_async_callback(adapter.aclose)
-    world = World(sim, settings, core, bot, digests, jobs, adapter, stack, publisher)
+    world = World(sim, settings, core, bot, digests, jobs, adapter, stack, publisher, poster)
     return world, stack
 
 

@@ -163,7 +163,7 @@ async def test_posting_in_a_read_only_channel_fails_permanently_with_a_clear_log
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     with pytest.raises(PostFailed) as failed:
-        await world.adapter.post(world.channel_ref("read-only"), Notice("x", ephemeral=False))
+        await world.poster.post(world.channel_ref("read-only"), Notice("x", ephemeral=False))
     assert failed.value.permanent
     assert "cannot post in #read-only in Paper Lab" in caplog.text
     assert "Send Messages" in caplog.text
@@ -183,7 +183,7 @@ async def test_a_vanished_channel_fails_permanently(world: World) -> None:
         message="Unknown Channel",
     )
     with pytest.raises(PostFailed) as failed:
-        await world.adapter.post(gone, Notice("x", ephemeral=False))
+        await world.poster.post(gone, Notice("x", ephemeral=False))
     assert failed.value.permanent
 
 
@@ -198,7 +198,7 @@ async def test_a_discord_outage_is_a_transient_failure(world: World) -> None:
         times=5,
     )
     with pytest.raises(PostFailed) as failed:
-        await world.adapter.post(channel, Notice("x", ephemeral=False))
+        await world.poster.post(channel, Notice("x", ephemeral=False))
     assert not failed.value.permanent
 
 

@@ -65,7 +65,7 @@ async def test_a_save_reaction_on_a_posted_paper_saves_it_and_removing_it_unsave
 
 async def test_reactions_elsewhere_and_other_emoji_do_nothing(world: World) -> None:
     message = await post_paper(world)
-    header = await world.adapter.post(
+    header = await world.poster.post(
         world.channel_ref("general"), Notice("Digest", ephemeral=False)
     )
     bob = world.member_id("bob")

@@ -17,7 +17,7 @@ async def test_a_rate_limited_post_is_retried_and_arrives_once(world: World) -> 
     channel = world.channel_id("general")
     path = f"/channels/{channel}/messages"
     world.sim.rate_limit("POST", path, retry_after=0.05)
-    message_id = await world.adapter.post(world.channel_ref("general"), Notice("Today's papers"))
+    message_id = await world.poster.post(world.channel_ref("general"), Notice("Today's papers"))
     assert [r.status for r in world.sim.requests_to("POST", path)] == [429, 200]
     assert [(m.id, m.content) for m in world.sim.messages(channel)] == [
         (int(message_id), "Today's papers")

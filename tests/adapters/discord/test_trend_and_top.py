@@ -23,7 +23,7 @@ async def test_trend_attaches_the_chart_to_a_public_answer_with_alt_text(world: 
     reply = await world.answer(interaction)
 
     core = world.core
-    charts = TrendCharts(library=core.library, clock=core.clock)
+    charts = TrendCharts(papers=core.store.papers, topics=core.library, clock=core.clock)
     expected = await charts.trend(("fine-tuning", "agents"), 52)
     assert isinstance(expected, ImageReply), expected
     assert first.callback_type == 5  # deferred while the chart is drawn

@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 from paperboy.adapters.slack import SlackAdapter
+from paperboy.adapters.slack.poster import SlackPoster
 from paperboy.app import (
     Services,
     build_bot,
@@ -21,6 +22,7 @@ from paperboy.app import (
     build_publisher,
     open_library,
     slack_adapter,
+    slack_poster,
 )
 from paperboy.config import ChatSettings, Secrets, Settings, SlackSettings, StoreSettings
 from paperboy.core.models import ChannelRef, Paper, UserRef
@@ -101,6 +103,7 @@ class Workspace:
     core: Services
     digests: DigestService
     publisher: Publisher
+    poster: SlackPoster
 
     async def command(self, text: str, **kwargs: Any) -> tuple[Ack, ResponsePost]:
         """Type `/papers text`; the ack and the first answer at the response URL."""
@@ -124,16 +127,17 @@ class Workspace:
 
 def build_slack(
     core: Services,
+    poster: SlackPoster | None = None,
     publisher: Publisher | None = None,
     digests: DigestService | None = None,
     fetcher: PaperFetcher | None = None,
 ) -> SlackAdapter:
-    """The bot and its Slack adapter, built as `App._build_adapter("slack", …)` builds them."""
-    publisher = publisher or build_publisher(core)
+    """The bot and its Slack adapter, built as `App` builds them: on `poster` (a new
+    one unless given), posting through `publisher` (a new one on that poster unless given)."""
+    poster = poster or slack_poster(core.settings)
+    publisher = publisher or build_publisher(core, [poster])
     bot = build_bot(core, digests=digests, fetcher=fetcher, command_prefix="/papers ")
-    adapter = slack_adapter(core, bot, publisher)
-    publisher.connect(adapter)
-    return adapter
+    return slack_adapter(core, bot, publisher, poster)
 
 
 def fixed_clock() -> Callable[[], datetime]:
@@ -161,17 +165,18 @@ async def running_workspace(
 ) -> AsyncIterator[Workspace]:
     async with open_library(settings, clock=clock or fixed_clock()) as core:
         await core.library.add_papers(list(FEATURED), at=NOW - timedelta(hours=1))
-        publisher = build_publisher(core)
+        poster = slack_poster(settings)
+        publisher = build_publisher(core, [poster])
         digests = build_digests(
             core,
             publisher,
             DigestJobs(Scheduler(), grace=timedelta(hours=3)),
             weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
         )
-        adapter = build_slack(core, publisher, digests, fetcher)
+        adapter = build_slack(core, poster, publisher, digests, fetcher)
         await adapter.start()
         try:
-            yield Workspace(slack, adapter, core, digests, publisher)
+            yield Workspace(slack, adapter, core, digests, publisher, poster)
         finally:
             await adapter.aclose()
 

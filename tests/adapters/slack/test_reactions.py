@@ -138,7 +138,7 @@ async def test_posting_into_a_channel_the_bot_is_not_in_fails_permanently(
         ("C0GONE", "channel_not_found"),
     ):
         with pytest.raises(PostFailed) as failed:
-            await workspace.adapter.post(
+            await workspace.poster.post(
                 workspace.channel(channel), Notice("hello", ephemeral=False)
             )
         assert failed.value.permanent
@@ -149,7 +149,7 @@ async def test_a_transient_slack_error_is_a_transient_post_failure(workspace: Wo
     workspace.slack.fail_next("chat.postMessage", "internal_error")
 
     with pytest.raises(PostFailed) as failed:
-        await workspace.adapter.post(workspace.channel(), Notice("hello", ephemeral=False))
+        await workspace.poster.post(workspace.channel(), Notice("hello", ephemeral=False))
 
     assert not failed.value.permanent
 

@@ -32,7 +32,7 @@ async def test_a_rate_limited_post_is_retried_after_retry_after_and_arrives_once
     slack = workspace.slack
     slack.rate_limit_next("chat.postMessage", retry_after=1)
 
-    ts = await workspace.adapter.post(
+    ts = await workspace.poster.post(
         workspace.channel(), Notice("Today's papers", ephemeral=False)
     )
     refused, accepted = slack.calls("chat.postMessage")
@@ -183,7 +183,7 @@ async def test_web_api_calls_share_one_connection_instead_of_one_each(
 ) -> None:
     """Every new connection to Slack costs a TLS handshake; a digest is many messages."""
     for n in range(5):
-        await workspace.adapter.post(workspace.channel(), Notice(f"message {n}", ephemeral=False))
+        await workspace.poster.post(workspace.channel(), Notice(f"message {n}", ephemeral=False))
     posts = workspace.slack.calls("chat.postMessage")
     assert len(posts) == 5
     assert len({call.peer for call in posts}) == 1

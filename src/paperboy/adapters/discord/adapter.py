@@ -5,8 +5,8 @@ documented knobs, `Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`), logs in,
 connects as a task and returns once the client is READY; a refused token or an
 unreachable Discord stops it with one line (`ConfigError`, `Unreachable`).
 `wait_closed` ends when that task does, raising what killed it (a malformed
-gateway event, a revoked token). `post` is the digests' `ChannelPoster`. `aclose`
-disconnects and restores the URLs.
+gateway event, a revoked token). Posting into channels is the Publisher's, through
+`poster.DiscordPoster` on the same client. `aclose` disconnects and restores the URLs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -23,17 +22,14 @@ import yarl
 
 from paperboy.adapters.discord.client import PaperboyClient
 from paperboy.adapters.discord.handlers import Interactions
-from paperboy.adapters.discord.pages import PageButtons, PageRefStore
-from paperboy.adapters.discord.render import render
-from paperboy.adapters.discord.send import GuildMessageable, send_to_channel
+from paperboy.adapters.discord.poster import DiscordPoster
 from paperboy.adapters.discord.suggestions import Suggestions
 from paperboy.adapters.in_flight import InFlight
 from paperboy.config import ConfigError
 from paperboy.core.bot import Bot
-from paperboy.core.models import ChannelRef, Platform
-from paperboy.core.ports import Clock, PostFailed, Unreachable
+from paperboy.core.models import Platform
+from paperboy.core.ports import Unreachable
 from paperboy.core.publishing import Publisher
-from paperboy.core.replies import PaperList, Reply
 
 log = logging.getLogger(__name__)
 
@@ -57,30 +53,31 @@ class DiscordAdapter:
         self,
         bot: Bot,
         *,
+        poster: DiscordPoster,
+        publisher: Publisher,
         token: str,
         api_url: str,
         gateway_url: str,
-        page_refs: PageRefStore,
-        publisher: Publisher,
-        clock: Clock,
-        sync_guilds: Sequence[str] = (),
         options: DiscordOptions | None = None,
     ) -> None:
+        """Serve `bot` on the client `poster` posts through (`discord_client`)."""
         self.bot = bot
         self._token = token
         self._api_url = api_url.rstrip("/")
         self._gateway_url = yarl.URL(gateway_url)
-        self._sync_guilds = tuple(int(guild) for guild in sync_guilds)
         self.options = options or DiscordOptions()
-        self.pages = PageButtons(page_refs, clock=clock)
+        self.pages = poster.pages
         self.publisher = publisher
         self._in_flight = InFlight()
-        self._client: PaperboyClient | None = None
+        self._client = poster.client
+        self._client.serve(
+            Interactions(bot, self.pages, publisher, self._in_flight), Suggestions(bot)
+        )
         self._task: asyncio.Task[None] | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
 
     @property
-    def client(self) -> PaperboyClient | None:
+    def client(self) -> PaperboyClient:
         return self._client
 
     @property
@@ -94,17 +91,10 @@ class DiscordAdapter:
         Raises ConfigError when Discord refuses the token, Unreachable when it cannot
         be reached (naming the URL and its setting) or is not ready in time, and what
         stopped the client if it stopped first for another reason."""
-        if self._client is not None:
+        if self._task is not None:
             raise RuntimeError("the Discord adapter was already started")
         self._point_at_configured_urls()
-        client = PaperboyClient(
-            handlers=Interactions(self.bot, self.pages, self.publisher, self._in_flight),
-            suggestions=Suggestions(self.bot),
-            sync_guilds=self._sync_guilds,
-            guild_ready_timeout=self.options.guild_ready_timeout,
-            identify_wait=self.options.identify_wait,
-        )
-        self._client = client
+        client = self._client
         try:
             async with asyncio.timeout(self.options.ready_timeout):
                 await self._log_in(client)
@@ -183,7 +173,7 @@ class DiscordAdapter:
         """Let answers in progress finish (briefly), then disconnect; safe to repeat.
         Restores discord.py's URLs."""
         client, task = self._client, self._task
-        if client is not None and not client.is_closed():
+        if not client.is_closed():
             # Answers go out on the client's HTTP session, which closing it ends.
             await self._in_flight.drain(self.options.drain_seconds)
             await client.close()
@@ -196,39 +186,6 @@ class DiscordAdapter:
         if task is not None and task.done() and not task.cancelled() and task.exception():
             log.debug("the Discord client had stopped with %r", task.exception())
         self._restore_urls()
-
-    async def post(self, channel: ChannelRef, reply: Reply) -> str:
-        """Post a reply as a channel message (a digest header or paper); its message id."""
-        target = await self._channel(channel)
-        me = target.guild.me
-        embeds = me is None or target.permissions_for(me).embed_links
-        more_id = None
-        if isinstance(reply, PaperList) and reply.more is not None:
-            more_id = await self.pages.custom_id_for(reply.more)
-        out = render(reply, more_id=more_id, embeds=embeds, save_emoji=self.bot.save_emoji_glyph)
-        message = await send_to_channel(target, out)
-        return str(message.id)
-
-    async def _channel(self, ref: ChannelRef) -> GuildMessageable:
-        client = self._client
-        if client is None or client.is_closed():
-            raise PostFailed("the Discord client is not connected")
-        if ref.platform != self.platform or not (ref.channel + ref.workspace).isdigit():
-            raise PostFailed(f"not a Discord channel: {ref}", permanent=True)
-        channel = client.get_channel(int(ref.channel))
-        if channel is None:
-            try:
-                channel = await client.fetch_channel(int(ref.channel))
-            except (discord.NotFound, discord.Forbidden) as error:
-                log.error("cannot post in channel %s: %s", ref.channel, error.text)
-                raise PostFailed(
-                    f"channel {ref.channel} is gone or hidden", permanent=True
-                ) from error
-            except discord.HTTPException as error:
-                raise PostFailed(f"could not look up channel {ref.channel}") from error
-        if not isinstance(channel, GuildMessageable) or channel.guild.id != int(ref.workspace):
-            raise PostFailed(f"{ref} is not a text channel of that guild", permanent=True)
-        return channel
 
     def _point_at_configured_urls(self) -> None:
         route, websocket = discord.http.Route, discord.gateway.DiscordWebSocket

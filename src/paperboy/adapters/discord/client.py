@@ -41,11 +41,13 @@ class PapersTree(app_commands.CommandTree[discord.Client]):
 
 
 class PaperboyClient(discord.Client):
+    """Built first (the Publisher posts through it, `poster.DiscordPoster`); the
+    adapter then gives it what answers commands, buttons and reactions (`serve`),
+    before it logs in."""
+
     def __init__(
         self,
         *,
-        handlers: Interactions,
-        suggestions: Suggestions,
         sync_guilds: Sequence[int] = (),
         guild_ready_timeout: float = 2.0,
         identify_wait: float = 5.0,
@@ -55,6 +57,16 @@ class PaperboyClient(discord.Client):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
         )
+        self.sync_guilds = tuple(sync_guilds)
+        self.identify_wait = identify_wait
+        self.tree = PapersTree(self)
+        self.handlers: Interactions | None = None
+        self.reactions: Reactions | None = None
+
+    def serve(self, handlers: Interactions, suggestions: Suggestions) -> None:
+        """Answer `/papers`, button presses and reactions with these (once, before login)."""
+        if self.handlers is not None:
+            raise RuntimeError("the Discord client already serves a bot")
         self.handlers = handlers
         self.reactions = Reactions(
             handlers.bot,
@@ -62,9 +74,6 @@ class PaperboyClient(discord.Client):
             open_dm=self._open_dm,
             in_flight=handlers.in_flight,
         )
-        self.sync_guilds = tuple(sync_guilds)
-        self.identify_wait = identify_wait
-        self.tree = PapersTree(self)
         self.tree.add_command(PapersGroup(handlers, suggestions))
 
     async def setup_hook(self) -> None:
@@ -76,14 +85,16 @@ class PaperboyClient(discord.Client):
             await asyncio.sleep(self.identify_wait)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        if interaction.type is discord.InteractionType.component:
+        if interaction.type is discord.InteractionType.component and self.handlers is not None:
             await self.handlers.press(interaction)
 
     async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
-        await self.reactions.on_reaction(event, added=True)
+        if self.reactions is not None:
+            await self.reactions.on_reaction(event, added=True)
 
     async def on_raw_reaction_remove(self, event: discord.RawReactionActionEvent) -> None:
-        await self.reactions.on_reaction(event, added=False)
+        if self.reactions is not None:
+            await self.reactions.on_reaction(event, added=False)
 
     def _bot_user_id(self) -> int | None:
         return self.user.id if self.user is not None else None

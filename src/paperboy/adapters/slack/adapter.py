@@ -2,8 +2,9 @@
 
 Built by the composition root when SLACK_BOT_TOKEN is set. `start` checks the bot
 token (auth.test) and connects: Socket Mode (SLACK_APP_TOKEN; no public URL) or
-an HTTP server for signed requests (SLACK_SIGNING_SECRET). `post` is the digest's
-ChannelPoster. `aclose` disconnects, letting answers in progress finish first.
+an HTTP server for signed requests (SLACK_SIGNING_SECRET). Posting into channels
+is the Publisher's, through `poster.SlackPoster` on the same client. `aclose`
+disconnects, letting answers in progress finish first.
 """
 
 from __future__ import annotations
@@ -15,24 +16,20 @@ import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.handlers import SlackHandlers
 from paperboy.adapters.slack.http_server import HttpListen, SlackHttpServer
 from paperboy.adapters.slack.permissions import ANYONE, ChannelManagers
-from paperboy.adapters.slack.render import render
-from paperboy.adapters.slack.send import SlackPostFailed, SlackSender
+from paperboy.adapters.slack.send import SlackSender
 from paperboy.config import ConfigError
 from paperboy.core.bot import Bot
-from paperboy.core.models import ChannelRef, Platform
+from paperboy.core.models import Platform
 from paperboy.core.ports import Unreachable
 from paperboy.core.publishing import Publisher
-from paperboy.core.replies import Reply
 
 log = logging.getLogger(__name__)
 
-RATE_LIMIT_RETRIES = 3
 DRAIN_SECONDS = 5.0
 
 
@@ -44,29 +41,24 @@ class SlackAdapter:
         self,
         bot: Bot,
         *,
+        client: AsyncWebClient,
         publisher: Publisher,
-        bot_token: str,
-        api_url: str,
         app_token: str = "",
         listen: HttpListen | None = None,
         signing_secret: str = "",
         digest_managers: str = ANYONE,
     ) -> None:
         """Socket Mode with `app_token`, or HTTP mode (signed with `signing_secret`)
-        when `listen` says where. Every post into a channel goes through `publisher`."""
+        when `listen` says where; Web API calls through `client` (`poster.web_client`).
+        Every post into a channel goes through `publisher`."""
         self.publisher = publisher
         self.bot = bot
-        self._api_url = api_url
+        self.client = client
+        self._api_url = client.base_url
         self._app_token = app_token
         self._listen_at = listen
         self._signing_secret = signing_secret
         self._digest_managers = digest_managers
-        # slack_sdk joins method names onto the base URL, which must end in "/".
-        base_url = api_url if api_url.endswith("/") else api_url + "/"
-        self.client = AsyncWebClient(token=bot_token, base_url=base_url)
-        self.client.retry_handlers.append(
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
-        )
         self.sender = SlackSender(self.client)
         self.app = AsyncApp(
             name="paperboy",
@@ -105,16 +97,6 @@ class SlackAdapter:
         except BaseException:
             await self._close_session()
             raise
-
-    async def post(self, channel: ChannelRef, reply: Reply) -> str:
-        """ChannelPoster: one message into a channel; returns its ts (the publisher paces).
-
-        Raises PostFailed, permanent when the channel is gone or closed to the bot."""
-        if channel.platform != self.platform:
-            raise SlackPostFailed(
-                f"{channel} is not a Slack channel", code="wrong_platform", permanent=True
-            )
-        return await self.sender.post(channel.channel, render(reply))
 
     async def wait_closed(self) -> None:
         """Returns once the adapter is closed (Socket Mode reconnects by itself until then)."""

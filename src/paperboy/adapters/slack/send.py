@@ -120,17 +120,8 @@ class SlackSender:
 
         Raises SlackPostFailed."""
         channel_id = await self.direct_channel(user_id)
-        try:
-            # Into the person's own direct messages: one file per command, nothing to pace.
-            await self.client.files_upload_v2(
-                channel=channel_id,
-                content=file.content,
-                filename=file.filename,
-                title=file.filename,
-                initial_comment=escape(file.comment),
-            )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            raise post_failed(error) from error
+        # Into the person's own direct messages: one file per command, nothing to pace.
+        await self._upload(channel_id, file.content, filename=file.filename, comment=file.comment)
 
     async def direct_channel(self, user_id: str) -> str:
         """The id of the bot's direct messages with `user_id`. Raises SlackPostFailed."""
@@ -150,14 +141,34 @@ class SlackSender:
         """Upload a chart into a channel, with its summary as the comment and its alt
         text for screen readers (the caller takes the channel's turn). Raises
         SlackPostFailed."""
+        await self._upload(
+            channel_id,
+            image.png,
+            filename=image.filename,
+            comment=image.summary,
+            title=image.title,
+            alt_text=image.alt_text,
+        )
+
+    async def _upload(
+        self,
+        channel_id: str,
+        content: bytes,
+        *,
+        filename: str,
+        comment: str,
+        title: str = "",
+        alt_text: str | None = None,
+    ) -> None:
+        """One file into a channel, `comment` posted with it as plain text."""
         try:
             await self.client.files_upload_v2(
                 channel=channel_id,
-                content=image.png,
-                filename=image.filename,
-                title=image.title,
-                alt_txt=image.alt_text,
-                initial_comment=escape(image.summary),
+                content=content,
+                filename=filename,
+                title=title or filename,
+                initial_comment=escape(comment),
+                alt_txt=alt_text,
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             raise post_failed(error) from error
