@@ -36,6 +36,7 @@ from paperboy.digest.runner import DigestSchedule
 from paperboy.digest.schedule import DailyTrigger
 from paperboy.digest.service import DigestOptions, DigestService, DigestStore, WeeklyJobs
 from paperboy.memory import return_freed_memory
+from paperboy.run_lock import run_lock
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
@@ -406,6 +407,7 @@ class App:
         names, why = self.choose_adapters()
         async with AsyncExitStack() as stack:
             core = await stack.enter_async_context(open_library(self.settings, clock=self.clock))
+            stack.enter_context(run_lock(self.settings.store_path))  # one bot per store
             hf = await stack.enter_async_context(huggingface_client(self.settings))
             arxiv = await stack.enter_async_context(arxiv_client(self.settings))
             scheduler = Scheduler()

@@ -52,6 +52,7 @@ from paperboy.core.search_query import QueryError, parse_query
 from paperboy.core.searching import Refused, find
 from paperboy.core.text import INVISIBLE_CATEGORIES, clean_text, terminal_text
 from paperboy.progress import Progress
+from paperboy.run_lock import AlreadyRunning
 from paperboy.sources.errors import PaperNotFound
 from paperboy.sources.ingest import DayResult, IngestService
 from paperboy.sources.jsonl import parse_jsonl
@@ -173,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreUnavailable as error:
         _warn(f"paperboy: the store is unavailable ({error}); try again shortly")
         return 1
-    except (StoreBroken, Unreachable) as error:
+    except (StoreBroken, Unreachable, AlreadyRunning) as error:
         _warn(f"paperboy: {error}")
         return 1
     except KeyboardInterrupt:

@@ -1,0 +1,39 @@
+"""On SQLite, one `paperboy run` per store file: a second refuses in one line naming the
+first, one-shot commands still work beside it, and a bot killed outright does not block
+the next start."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from tests.conftest import Run
+from tests.processes import read_until, start_paperboy
+
+
+async def test_a_second_run_on_the_same_store_refuses_and_names_the_first(
+    run: Run, cli_env: dict[str, str]
+) -> None:
+    first = await start_paperboy(cli_env, "run")
+    try:
+        await read_until(first, "this is the console", seconds=60)
+
+        second = await asyncio.to_thread(run, "run", stdin="search lora\nquit\n")
+        assert second.returncode == 1
+        assert second.stdout == ""  # it never answered anything
+        lines = second.stderr.strip().splitlines()
+        assert len(lines) == 1, second.stderr
+        assert f"pid {first.pid} on " in lines[0]
+        assert "PostgreSQL (store.url)" in lines[0]
+
+        beside = await asyncio.to_thread(run, "search", "parameter efficient fine-tuning")
+        assert beside.returncode == 0, beside.stderr
+        assert "Fine-Tuning" in beside.stdout
+    finally:
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+
+    # Killed outright, it left its lock file behind: the next start is not blocked by it.
+    after = await asyncio.to_thread(run, "run", stdin="quit\n")
+    assert after.returncode == 0, after.stderr
+    assert "this is the console" in after.stdout
