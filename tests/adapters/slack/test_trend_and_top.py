@@ -17,7 +17,9 @@ FRIDAY = date(2025, 3, 14)
 async def expected_chart(workspace: Workspace, topics: tuple[str, ...], weeks: int) -> ImageReply:
     """What the core makes of the question, for the adapter to deliver as it is."""
     core = workspace.core
-    reply = await TrendCharts(papers=core.store.papers, topics=core.library, clock=core.clock).trend(topics, weeks)
+    reply = await TrendCharts(
+        papers=core.store.papers, topics=core.library, clock=core.clock
+    ).trend(topics, weeks)
     assert isinstance(reply, ImageReply), reply
     return reply
 

@@ -98,6 +98,7 @@ class Ack:
     envelope: Envelope
     payload: dict[str, Any] | None  # what the listener passed to ack(), if anything
     seconds: float  # from sending the envelope to receiving the ack
+    connection: int = 0  # the number of the Socket Mode connection it was delivered on
 
     @property
     def response_url(self) -> str:

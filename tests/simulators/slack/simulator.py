@@ -247,6 +247,11 @@ class SlackSimulator:
         """How many websocket connections clients have opened so far."""
         return len(self._socket.connections)
 
+    async def wait_for_connections(self, count: int, *, timeout: float = 10.0) -> list[int]:
+        """Wait until `count` Socket Mode connections are open (several clients, e.g.
+        replicas); returns their numbers. Envelopes then go to each in turn."""
+        return [c.number for c in await self._socket.wait_for_connections(count, timeout=timeout)]
+
     async def wait_for_connection(self, *, timeout: float = 5.0) -> int:
         """Wait until a Socket Mode client is connected; returns the connection's number."""
         return (await self._socket.wait_for_connection(timeout=timeout)).number

@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class SocketConnection:
-    number: int  # 1 for the first connection, 2 after one reconnect, ...
+    number: int  # 1 for the first connection opened, 2 for the next (a reconnect or a replica)
     ws: web.WebSocketResponse
     closed: bool = False
+    draining: bool = False  # told to disconnect: Slack sends it nothing more
+    delivered: int = 0  # envelopes sent on it
 
 
 @dataclass
@@ -33,10 +35,14 @@ class _Pending:
     envelope: Envelope
     sent: float
     ack: asyncio.Future[Ack]
+    connection: int
 
 
 class SocketModeServer:
-    """Hands out websocket URLs, keeps the connections, delivers envelopes, awaits acks."""
+    """Hands out websocket URLs, keeps the connections, delivers envelopes, awaits acks.
+
+    Like Slack with an app that opened several connections (replicas, or one client's
+    spares), each envelope goes to ONE open connection, taken in turn."""
 
     def __init__(self, *, app_id: str, changes: Changes) -> None:
         self._app_id = app_id
@@ -47,6 +53,7 @@ class SocketModeServer:
         self.acks: list[Ack] = []
         self._pending: dict[str, collections.deque[_Pending]] = collections.defaultdict(
             collections.deque)
+        self._turns = itertools.count()
 
     def issue_ticket(self) -> str:
         """A ticket for one websocket connection (apps.connections.open hands out one each)."""
@@ -101,11 +108,26 @@ class SocketModeServer:
         pending = waiting.popleft()
         payload = message.get("payload")
         ack = Ack(envelope=pending.envelope, payload=payload if isinstance(payload, dict) else None,
-                  seconds=time.perf_counter() - pending.sent)
+                  seconds=time.perf_counter() - pending.sent, connection=pending.connection)
         self.acks.append(ack)
         if not pending.ack.done():
             pending.ack.set_result(ack)
         self._changes.notify()
+
+    def serving(self) -> list[SocketConnection]:
+        """The connections Slack delivers to: open and not told to disconnect."""
+        return [c for c in self.connections if not c.closed and not c.draining]
+
+    def _next_serving(self) -> SocketConnection | None:
+        serving = self.serving()
+        return serving[next(self._turns) % len(serving)] if serving else None
+
+    async def wait_for_connections(self, count: int, *, timeout: float) -> list[SocketConnection]:
+        """Wait until `count` connections are serving; returns them."""
+        return await self._changes.until(
+            lambda: serving if len(serving := self.serving()) >= count else None,
+            timeout=timeout, what=f"{count} Socket Mode connections",
+            seen=lambda: f"{len(self.serving())} serving")
 
     async def wait_for_connection(self, *, timeout: float) -> SocketConnection:
         return await self._changes.until(
@@ -113,13 +135,16 @@ class SocketModeServer:
             seen=lambda: f"{len(self.connections)} connection(s), none open")
 
     async def deliver(self, envelope: Envelope, *, timeout: float) -> Ack:
-        """Send `envelope` on the current connection and return its ack.
+        """Send `envelope` on one serving connection (each in turn) and return its ack.
 
         Raises AssertionError when no ack comes within `timeout` seconds (Slack's is 3).
         """
-        connection = await self.wait_for_connection(timeout=timeout)
+        connection = await self._changes.until(
+            self._next_serving, timeout=timeout, what="a Socket Mode client to connect",
+            seen=lambda: f"{len(self.connections)} connection(s), none serving")
+        connection.delivered += 1
         pending = _Pending(envelope, time.perf_counter(),
-                           asyncio.get_running_loop().create_future())
+                           asyncio.get_running_loop().create_future(), connection.number)
         self._pending[envelope.envelope_id].append(pending)
         await connection.ws.send_json(envelope.to_json())
         try:
@@ -132,6 +157,7 @@ class SocketModeServer:
     async def request_reconnect(self, *, reason: str, timeout: float) -> SocketConnection:
         """Send `disconnect` and return the new connection the client opens in answer."""
         old = await self.wait_for_connection(timeout=timeout)
+        old.draining = True
         await old.ws.send_json({"type": "disconnect", "reason": reason,
                                 "debug_info": {"host": "applink-sim"}})
 

@@ -473,3 +473,22 @@ async def test_conversations_open_gives_a_dm_the_bot_can_post_and_upload_into(
     with pytest.raises(SlackApiError) as raised:
         await client.conversations_open(users=slack.identity.bot_user_id)
     assert raised.value.response["error"] == "cannot_dm_bot"
+
+
+async def test_with_several_connections_each_envelope_goes_to_one_of_them_in_turn(
+        slack: SlackSimulator, heard: Heard) -> None:
+    handlers = [AsyncSocketModeHandler(tiny_app(slack, heard), slack.app_token)
+                for _ in range(3)]
+    for handler in handlers:
+        await handler.connect_async()
+    try:
+        numbers = await slack.wait_for_connections(3)
+        acks = [await slack.send_command(f"search {n}") for n in range(6)]
+        for ack in acks:
+            await slack.next_response(ack)
+    finally:
+        for handler in handlers:
+            await handler.close_async()
+
+    assert [ack.connection for ack in acks] == numbers * 2  # one each, in turn
+    assert len(heard.commands) == 6  # each delivered once, to one client
