@@ -13,6 +13,7 @@ too: adapters never reach through the Bot into what it is built from.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -20,6 +21,7 @@ from datetime import timedelta
 from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
 from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_topic
+from paperboy.core.log_context import handling
 from paperboy.core.models import Context, Paper, PostRef, UserRef
 from paperboy.core.ports import (
     Clock,
@@ -48,6 +50,7 @@ from paperboy.core.rich import Rich, code, text
 from paperboy.core.search_query import SearchQuery
 from paperboy.core.searching import Refused, find
 from paperboy.core.team_top import TeamTop
+from paperboy.core.telemetry import NO_METRICS, Metrics, command_name
 from paperboy.core.text import long_day, quote_title
 from paperboy.core.trend_charts import TrendCharts
 from paperboy.search import SearchHit
@@ -84,10 +87,12 @@ class Bot:
         fetcher: PaperFetcher | None = None,
         options: BotOptions,
         digests: DigestCommands | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self._papers = papers
         self._search_index = search
         self._sink = sink
+        self._metrics = metrics
         self._posts = posts
         self.clock = clock
         self.fetcher = fetcher
@@ -117,7 +122,23 @@ class Bot:
         return await self.run(self.parse(text), context)
 
     async def run(self, command: c.Command | c.ParseError, context: Context) -> Reply:
-        """The answer to a command (a `ParseError` is answered with its message)."""
+        """The answer to a command (a `ParseError` is answered with its message).
+
+        Counted in the metrics (by platform and command name, with its latency), and
+        every line logged meanwhile names the platform, team, channel and command."""
+        name = command_name(command)
+        started = time.perf_counter()
+        try:
+            with handling(context.channel, name):
+                return await self._answer(command, context)
+        finally:
+            self._metrics.command_handled(
+                platform=context.channel.platform,
+                command=name,
+                seconds=time.perf_counter() - started,
+            )
+
+    async def _answer(self, command: c.Command | c.ParseError, context: Context) -> Reply:
         if isinstance(command, c.ParseError):
             return Notice(command.message, error=True)
         try:
@@ -157,13 +178,24 @@ class Bot:
         (a redelivered event) — so a repeated event is never confirmed twice."""
         if not self.is_save_emoji(emoji):
             return None
-        try:
-            paper_id = await self._posts.paper_for(post)
-            if paper_id is None:
-                return None
-            return await self._reading_list.react(user, paper_id, added=added)
-        except StoreUnavailable:
-            return Notice("My database is unavailable right now; react again shortly.", error=True)
+        with handling(post.channel, "react_save" if added else "react_unsave"):
+            try:
+                paper_id = await self._posts.paper_for(post)
+                if paper_id is None:
+                    return None
+                return await self._reading_list.react(user, paper_id, added=added)
+            except StoreUnavailable:
+                return Notice(
+                    "My database is unavailable right now; react again shortly.", error=True
+                )
+
+    async def left_workspace(self, platform: str, workspace: str) -> int:
+        """The bot was removed from a workspace (a Discord guild it was kicked from or
+        that was deleted): its channels' digests and weekly lists are deleted, so that
+        joining again starts clean. Returns how many channels lost a subscription."""
+        if self._digests is None:
+            return 0
+        return await self._digests.forget_workspace(platform, workspace)
 
     def is_save_emoji(self, names: Collection[str]) -> bool:
         """Whether any of an emoji's names (however spelled) is a save emoji."""

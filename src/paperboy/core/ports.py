@@ -219,6 +219,11 @@ class SubscriptionBook(Protocol):
 
     async def active(self) -> list[Subscription]: ...
 
+    async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
+        """Delete the subscriptions of every channel of one workspace (paused ones too);
+        the channels that had one."""
+        ...
+
 
 class DigestHealth(Protocol):
     """Failed runs in a row per channel; `record_failure` pauses the subscription at
@@ -294,6 +299,11 @@ class WeeklyTopBook(Protocol):
     async def get(self, channel: ChannelRef) -> WeeklyTop | None: ...
 
     async def active(self) -> list[WeeklyTop]: ...
+
+    async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
+        """Delete the subscriptions of every channel of one workspace (paused ones too);
+        the channels that had one."""
+        ...
 
 
 class WeeklyTopRuns(Protocol):
@@ -393,3 +403,8 @@ class DigestCommands(Protocol):
         ...
 
     async def preview(self, context: Context) -> Reply: ...
+
+    async def forget_workspace(self, platform: str, workspace: str) -> int:
+        """Delete every subscription (daily and weekly) of the workspace's channels and
+        stop their jobs; no other workspace's. Returns how many channels had one."""
+        ...

@@ -172,6 +172,18 @@ class DigestService:
             ephemeral=not posts_publicly(context),
         )
 
+    async def forget_workspace(self, platform: str, workspace: str) -> int:
+        """The bot left a workspace: its channels' digests and weekly lists are deleted
+        and their jobs stopped, so that joining again starts clean (see DigestCommands)."""
+        removed = set(await self.store.subscriptions.remove_workspace(platform, workspace))
+        for channel in removed:
+            self.jobs.unschedule(channel)
+        if self.weekly_top is not None:
+            removed.update(await self.weekly_top.forget_workspace(platform, workspace))
+        else:
+            removed.update(await self.store.weekly.remove_workspace(platform, workspace))
+        return len(removed)
+
     async def preview(self, context: Context) -> Reply:
         """Post a digest now. It does not count as the day's digest: its papers can
         still come in the scheduled one.

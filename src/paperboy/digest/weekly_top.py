@@ -102,6 +102,13 @@ class WeeklyTopLists:
             ephemeral=not posts_publicly(context),
         )
 
+    async def forget_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
+        """Delete the weekly lists of a workspace the bot was removed from."""
+        removed = await self.store.remove_workspace(platform, workspace)
+        for channel in removed:
+            self.jobs.unschedule(channel)
+        return removed
+
     # -- running ------------------------------------------------------------------------
 
     async def start(self) -> None:

@@ -55,6 +55,15 @@ class SubscriptionRepository:
             )
             return cursor.rowcount > 0
 
+    async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
+        """Delete every channel's subscription in one workspace; the channels that had one."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "DELETE FROM subscriptions WHERE platform = ? AND workspace = ? RETURNING channel",
+                (platform, workspace),
+            )
+        return [ChannelRef(platform, workspace, row[0]) for row in rows]
+
     async def get(self, channel: ChannelRef) -> Subscription | None:
         row = await self._db.fetchone(
             f"SELECT {_COLUMNS} FROM subscriptions"

@@ -43,6 +43,16 @@ class WeeklyTopLog:
             )
             return cursor.rowcount > 0
 
+    async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
+        """Delete every channel's weekly list in one workspace; the channels that had one."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "DELETE FROM top_subscriptions WHERE platform = ? AND workspace = ?"
+                " RETURNING channel",
+                (platform, workspace),
+            )
+        return [ChannelRef(platform, workspace, row[0]) for row in rows]
+
     async def get(self, channel: ChannelRef) -> WeeklyTop | None:
         row = await self._db.fetchone(
             f"SELECT * FROM top_subscriptions WHERE {_WHERE}", _key(channel)

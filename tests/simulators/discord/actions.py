@@ -154,6 +154,20 @@ class SimulatorActions(SimulatorQueries):
         """Send any gateway event as given (no checks: malformed payloads are allowed)."""
         return await self._gateway.dispatch(event, data)
 
+    async def remove_bot_from_guild(
+        self, guild: SimGuild, *, unavailable: bool = False
+    ) -> DispatchRecord:
+        """GUILD_DELETE: the bot was kicked (or the guild deleted); with ``unavailable``, the
+        guild is only out of reach for a while (an outage), as Discord marks it."""
+        data: JsonDict = {"id": str(guild.id)}
+        if unavailable:
+            data["unavailable"] = True
+        return await self._gateway.dispatch("GUILD_DELETE", data)
+
+    async def add_bot_to_guild(self, guild: SimGuild) -> DispatchRecord:
+        """GUILD_CREATE for ``guild``, as when the bot is invited (again)."""
+        return await self._gateway.dispatch("GUILD_CREATE", self._gateway.guild_create(guild))
+
     async def dispatch_malformed(self) -> DispatchRecord:
         """A MESSAGE_REACTION_ADD without ``emoji``: discord.py's client task dies with KeyError."""
         channel = self.guild.channels[0].id

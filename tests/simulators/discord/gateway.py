@@ -23,7 +23,7 @@ from tests.simulators.discord.records import DispatchRecord, IdentifyRecord, Res
 
 if TYPE_CHECKING:
     from tests.simulators.discord.waiting import ChangeFeed
-    from tests.simulators.discord.world import World
+    from tests.simulators.discord.world import SimGuild, World
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +136,21 @@ class Gateway:
             }
             await self._send(socket, session.append("READY", ready))
             for guild in self._world.guilds:
-                payload = self._world.guild_create_payload(
-                    guild, with_humans=bool(session.intents & GUILD_MEMBERS)
-                )
+                payload = self._guild_create(guild, session)
                 await self._send(socket, session.append("GUILD_CREATE", payload))
             self._live = socket
         self.identifies.append(IdentifyRecord(session.session_id, session.intents, data["token"]))
+
+    def guild_create(self, guild: SimGuild) -> JsonDict:
+        """The GUILD_CREATE payload for ``guild`` as the current session sees it."""
+        if self._session is None:
+            raise RuntimeError("no gateway session yet: await sim.wait_ready() first")
+        return self._guild_create(guild, self._session)
+
+    def _guild_create(self, guild: SimGuild, session: _Session) -> JsonDict:
+        return self._world.guild_create_payload(
+            guild, with_humans=bool(session.intents & GUILD_MEMBERS)
+        )
 
     async def _resume(self, socket: web.WebSocketResponse, data: JsonDict) -> None:
         session = self._session

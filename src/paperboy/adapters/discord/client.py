@@ -20,6 +20,7 @@ from paperboy.adapters.discord.commands import PapersGroup
 from paperboy.adapters.discord.handlers import Interactions, apologise
 from paperboy.adapters.discord.reactions import Reactions
 from paperboy.adapters.discord.suggestions import Suggestions
+from paperboy.core.models import Platform
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,22 @@ class PaperboyClient(discord.Client):
     async def on_raw_reaction_remove(self, event: discord.RawReactionActionEvent) -> None:
         if self.reactions is not None:
             await self.reactions.on_reaction(event, added=False)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """The bot was removed from a guild (kicked, or the guild deleted; an outage is
+        `on_guild_unavailable`, which forgets nothing): its channels' digests go, so that
+        joining again starts clean. Never raises."""
+        with self.handlers.in_flight.track():
+            try:
+                removed = await self.handlers.bot.left_workspace(
+                    Platform.DISCORD.value, str(guild.id)
+                )
+            except Exception:
+                log.exception("forgetting the subscriptions of guild %s failed", guild.id)
+                return
+        log.info(
+            "removed from guild %s: deleted the subscriptions of %d channels", guild.id, removed
+        )
 
     def _bot_user_id(self) -> int | None:
         return self.user.id if self.user is not None else None
