@@ -91,6 +91,7 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
         PAPERBOY_SOURCES_ARXIV_URL="http://127.0.0.1:9",
         PAPERBOY_SOURCES_RETRIES="0",
         PAPERBOY_SOURCES_CATCH_UP_DAYS="0",
+        PAPERBOY_OPS_PORT="0",  # any free port: tests run side by side
         USER="ada",  # the console user
     )
     return clean

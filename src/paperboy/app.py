@@ -13,7 +13,7 @@ import asyncio
 import gc
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter, ConsoleScreen
-from paperboy.config import ConfigError, Secrets, Settings, SlackSettings
+from paperboy.config import ConfigError, OpsSettings, Secrets, Settings, SlackSettings
 from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
 from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
@@ -30,12 +30,17 @@ from paperboy.core.pacing import PostPacing
 from paperboy.core.ports import ChannelPoster, Clock, DigestCommands, PaperFetcher
 from paperboy.core.publishing import Publisher
 from paperboy.core.rich import Rich, code, text
+from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.core.times import checked_time_of_day
 from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestSchedule
 from paperboy.digest.schedule import DailyTrigger
 from paperboy.digest.service import DigestOptions, DigestService, DigestStore, WeeklyJobs
 from paperboy.memory import return_freed_memory
+from paperboy.ops.loop_lag import LoopLag
+from paperboy.ops.metrics import PrometheusMetrics, Sample
+from paperboy.ops.readiness import Readiness
+from paperboy.ops.server import OpsServer
 from paperboy.run_lock import run_lock
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from paperboy.sources.arxiv import ArxivClient
@@ -136,6 +141,7 @@ def build_bot(
     command_prefix: str = "",
     platform_help: PlatformHelp | None = None,
     digests_off: str | Rich = NO_DIGESTS,
+    metrics: Metrics = NO_METRICS,
 ) -> Bot:
     return Bot(
         papers=core.store.papers,
@@ -146,6 +152,7 @@ def build_bot(
         clock=core.clock,
         fetcher=fetcher,
         digests=digests,
+        metrics=metrics,
         options=bot_options(
             core.settings,
             command_prefix=command_prefix,
@@ -214,6 +221,7 @@ def build_digests(
     before_run: Callable[[], Awaitable[None]] | None = None,
     options: DigestOptions | None = None,
     weekly_jobs: WeeklyJobs | None = None,
+    metrics: Metrics = NO_METRICS,
 ) -> DigestService:
     return DigestService(
         store=digest_store(core.store),
@@ -224,6 +232,7 @@ def build_digests(
         options=options or digest_options(core.settings),
         before_run=before_run,
         weekly_jobs=weekly_jobs,
+        metrics=metrics,
     )
 
 
@@ -359,11 +368,57 @@ if TYPE_CHECKING:
     Poster = ConsoleScreen | SlackPoster | DiscordPoster
 
 
+def ops_server(
+    core: Services,
+    adapters: Sequence[Adapter],
+    metrics: PrometheusMetrics,
+    *,
+    settings: OpsSettings,
+) -> OpsServer:
+    """/livez, /readyz and /metrics over what `paperboy run` runs."""
+    max_age = settings.max_ingest_age_hours
+    readiness = Readiness(
+        ping_store=core.store.ping,
+        platforms=adapters,
+        last_ingest=lambda: metrics.last_ingest_success,
+        clock=core.clock,
+        started=core.clock(),
+        max_ingest_age=timedelta(hours=max_age) if max_age else None,
+        store_timeout=settings.store_timeout_seconds,
+    )
+
+    async def sample() -> Sample:
+        index = core.library.index
+        return Sample(
+            papers=await core.store.papers.count(),
+            index_papers=len(index),
+            index_terms=index.n_terms,
+            installations=installations(adapters),
+        )
+
+    return OpsServer(
+        host=settings.host,
+        port=settings.port,
+        readiness=readiness,
+        metrics=metrics,
+        sample=sample,
+        sample_timeout=settings.store_timeout_seconds,
+    )
+
+
+def installations(adapters: Sequence[Adapter]) -> dict[str, int]:
+    """Workspaces or servers served, per platform. One deployment serves one Slack
+    workspace and the Discord servers of one bot, counted as one installation each;
+    an installation store (Slack OAuth distribution) is where a true count will come from."""
+    return {adapter.platform: 1 for adapter in adapters}
+
+
 class Adapter(Protocol):
     """A chat platform connection, started and stopped by the App.
 
     `start` connects and returns once messages can be posted; `post` is the
     `ChannelPoster` the publisher posts through (every post into a channel);
+    `is_connected` says whether it can take messages now (for /readyz);
     `wait_closed` returns when the adapter stops by itself (the console at end of
     input, a client that died); `aclose` disconnects cleanly and is safe to repeat."""
 
@@ -373,6 +428,8 @@ class Adapter(Protocol):
     async def start(self) -> None: ...
 
     async def wait_closed(self) -> None: ...
+
+    async def is_connected(self) -> bool: ...
 
     async def aclose(self) -> None: ...
 
@@ -395,6 +452,8 @@ class App:
         self._stdout = stdout
         self._on_started = on_started  # once everything is up (a failed start stays one line)
         self._stop = asyncio.Event()
+        self.metrics = PrometheusMetrics()  # this App's own registry
+        self.ops: OpsServer | None = None  # once started (`ops.enabled`)
 
     def stop(self) -> None:
         self._stop.set()
@@ -425,12 +484,14 @@ class App:
                 before_run=ingest.refresh_if_stale,
                 options=options,
                 weekly_jobs=WeeklyTopJobs(scheduler, grace=options.grace),
+                metrics=self.metrics,
             )
             papers = await core.store.papers.count()
             adapters = [
                 self._build_adapter(poster, core, arxiv, digests, publisher, why=why, papers=papers)
                 for poster in posters
             ]
+            await self._start_ops(stack, core, adapters)
             await self._start_adapters(stack, adapters, names=names, why=why, papers=papers)
             await self._start_jobs(scheduler, ingest, digests)
             # Missed papers first, then missed digests (which refresh the papers again
@@ -454,7 +515,31 @@ class App:
             ingest_log=core.store.ingest_log,
             clock=self.clock,
             catch_up_days=self.settings.sources.catch_up_days,
+            metrics=self.metrics,
         )
+
+    async def _start_ops(
+        self, stack: AsyncExitStack, core: Services, adapters: list[Adapter]
+    ) -> None:
+        """The operations endpoint (and the loop-lag probe it reports), before the
+        adapters start: /readyz says "not connected" while they connect. Raises
+        ConfigError naming `ops.port` when it cannot listen."""
+        settings = self.settings.ops
+        if not settings.enabled:
+            return
+        server = ops_server(core, adapters, self.metrics, settings=settings)
+        try:
+            await server.start()
+        except OSError as error:
+            raise ConfigError(
+                f"ops.port: cannot listen on {settings.host}:{settings.port} "
+                f"({error.strerror or error}); pick another port, or 0 for any free one"
+            ) from None
+        stack.push_async_callback(server.aclose)
+        lag = LoopLag(self.metrics.loop_lag)
+        lag.start()
+        stack.push_async_callback(lag.aclose)
+        self.ops = server
 
     async def _start_adapters(
         self,
@@ -511,7 +596,13 @@ class App:
         papers: int,
     ) -> Adapter:
         if isinstance(poster, ConsoleScreen):
-            bot = build_bot(core, fetcher=fetcher, digests=digests, platform_help=CONSOLE_HELP)
+            bot = build_bot(
+                core,
+                fetcher=fetcher,
+                digests=digests,
+                platform_help=CONSOLE_HELP,
+                metrics=self.metrics,
+            )
             greeting = text(
                 f"paperboy: this is the console, as {why}; {papers} papers stored. Type ",
                 code("help"),
@@ -520,7 +611,13 @@ class App:
                 " to leave.",
             )
             return ConsoleAdapter(bot, screen=poster, publisher=publisher, greeting=greeting)
-        bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
+        bot = build_bot(
+            core,
+            fetcher=fetcher,
+            digests=digests,
+            command_prefix="/papers ",
+            metrics=self.metrics,
+        )
         if poster.platform == Platform.SLACK:
             return slack_adapter(core, bot, publisher, cast("SlackPoster", poster))
         return discord_adapter(core, bot, publisher, cast("DiscordPoster", poster))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from paperboy import __version__
+from paperboy import __version__, logs
 from paperboy.adapters.console import CONSOLE_HELP
 from paperboy.app import (
     App,
@@ -60,7 +60,6 @@ from paperboy.sources.sample import load_sample_papers
 
 log = logging.getLogger("paperboy")
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_FILE_BYTES = 5 * 1024 * 1024  # then rotated, two old files kept
 
 
@@ -190,7 +189,14 @@ def _configure_logging(settings: Settings, *, verbose: bool, quiet: bool) -> Non
     level = logging.DEBUG if verbose else getattr(logging, settings.log.level.upper())
     if quiet and not verbose:
         level = max(level, logging.WARNING)
-    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_log_formatter(settings))
+    logging.basicConfig(level=level, handlers=[handler])
+
+
+def _log_formatter(settings: Settings) -> logging.Formatter:
+    """`log.format`, masking every configured secret (and anything token-shaped)."""
+    return logs.formatter(settings.log.format, secrets=settings.secrets.values())
 
 
 def _log_to_file(settings: Settings) -> Callable[[], None] | None:
@@ -209,7 +215,7 @@ def _log_to_file(settings: Settings) -> Callable[[], None] | None:
         _configure_logging(settings, verbose=False, quiet=False)
         reason = error.strerror
         return lambda: _warn(f"paperboy: cannot write the log to {path} ({reason}); logging here")
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(_log_formatter(settings))
     logging.basicConfig(level=getattr(logging, settings.log.level.upper()), handlers=[handler])
     return lambda: _warn(f"paperboy: the log is in {path} (-v shows it here instead)")
 

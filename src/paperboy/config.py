@@ -258,6 +258,46 @@ class DigestSettings:
 @dataclass(frozen=True, slots=True)
 class LogSettings:
     level: str = setting("INFO", "Log level.", _log_level)
+    format: str = setting(
+        "text",
+        "text (one readable line each) or json (one JSON object a line: time, level, "
+        "logger, message, and platform, team, channel and command while one is handled; "
+        "tokens are masked).",
+        _one_of("text", "json"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OpsSettings:
+    enabled: bool = setting(
+        True,
+        "Serve the operations endpoint (/livez, /readyz, /metrics) while `paperboy run` "
+        "runs, in every mode.",
+    )
+    host: str = setting(
+        "127.0.0.1",
+        "Operations endpoint: address to listen on. Loopback by default; 0.0.0.0 for a "
+        "Prometheus or a probe outside the host (e.g. in a container). It has no "
+        "authentication: never expose it to the internet.",
+    )
+    port: int = setting(
+        9464,
+        "Operations endpoint: port to listen on (0 picks a free one, logged at start; "
+        "`enabled = false` turns the endpoint off).",
+        _between(0, 65535),
+    )
+    max_ingest_age_hours: float = setting(
+        30.0,
+        "/readyz fails when the last successful ingest is older than this (0: never). A "
+        "process counts from its own start until its first ingest succeeds, so a fresh "
+        "start is ready while it fetches.",
+        _between(0, 24 * 365),
+    )
+    store_timeout_seconds: float = setting(
+        2.0,
+        "/readyz fails when the store does not answer a tiny query within this.",
+        _between(0.01, 60),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +308,10 @@ class Secrets:
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     discord_token: str = field(default="", repr=False)
+
+    def values(self) -> tuple[str, ...]:
+        """Every secret's value (empty when unset), for masking them in the log."""
+        return tuple(str(getattr(self, f.name)) for f in dataclasses.fields(self))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Secrets:
@@ -289,6 +333,7 @@ class Settings:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     digest: DigestSettings = field(default_factory=DigestSettings)
     log: LogSettings = field(default_factory=LogSettings)
+    ops: OpsSettings = field(default_factory=OpsSettings)
     secrets: Secrets = field(default_factory=Secrets)
     source_file: Path | None = None
 

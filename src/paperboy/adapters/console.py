@@ -227,6 +227,10 @@ class ConsoleAdapter:
         if self._task is not None:
             await self._task
 
+    async def is_connected(self) -> bool:
+        """Answering lines (started, and input has not ended)."""
+        return self._task is not None and not self._task.done()
+
     async def _answer_lines(self, lines: asyncio.Queue[str | None]) -> None:
         await self.screen.write(plain_text(self._greeting))
         while True:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
+from paperboy.core.log_context import handling
 from paperboy.core.models import ChannelRef, Paper, Subscription
 from paperboy.core.ports import (
     Clock,
@@ -30,6 +31,7 @@ from paperboy.core.ports import (
 )
 from paperboy.core.publishing import Publisher, Stopped
 from paperboy.core.replies import Notice, Reply
+from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
@@ -90,8 +92,10 @@ class DigestRunner:
         options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.store = store
+        self.metrics = metrics
         self.content = content
         self.publisher = publisher
         self.jobs = jobs
@@ -165,10 +169,12 @@ class DigestRunner:
         if task is not None:
             self._running.add(task)
         try:
-            async with self._locks.setdefault(channel, asyncio.Lock()):
-                await self._run(channel, day)
+            with handling(channel, "digest"):
+                async with self._locks.setdefault(channel, asyncio.Lock()):
+                    await self._run(channel, day)
         except Exception:
             log.exception("digest for %s on %s failed", _name(channel), day)
+            self.metrics.digest_failed(platform=channel.platform)
         finally:
             if task is not None:
                 self._running.discard(task)
@@ -209,6 +215,8 @@ class DigestRunner:
                     if self.options.announce_empty:
                         await self.post(channel, Notice(nothing_new(subscription), ephemeral=False))
                     await self.store.runs.finish(channel, day, status="done", at=self.clock())
+                    if self.options.announce_empty:
+                        self.metrics.digest_posted(platform=channel.platform)
                     return
                 header = select.header_text(
                     day, count=len(done_today) + len(papers), topics=subscription.topics
@@ -220,6 +228,7 @@ class DigestRunner:
                     return  # stopping: the rest comes at the next start
             await self.store.runs.finish(channel, day, status="done", at=self.clock())
             await self.store.subscriptions.record_success(channel)
+            self.metrics.digest_posted(platform=channel.platform)
             log.info(
                 "digest for %s on %s posted: %d papers",
                 _name(channel),
@@ -272,6 +281,7 @@ class DigestRunner:
 
     async def _failed(self, subscription: Subscription, day: date, error: PostFailed) -> None:
         channel = subscription.channel
+        self.metrics.digest_failed(platform=channel.platform)
         failures = await self.store.subscriptions.record_failure(
             channel, pause_after=self.options.pause_after_failures, at=self.clock()
         )

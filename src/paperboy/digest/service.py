@@ -24,6 +24,7 @@ from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.rich import Rich, code, text
 from paperboy.core.team_top import TeamTop
+from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.core.text import long_day
 from paperboy.core.weekly_spec import WeeklySpec
 from paperboy.core.zones import zone_info
@@ -67,6 +68,7 @@ class DigestService:
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         weekly_jobs: WeeklyJobs | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         """`weekly_jobs` turns on `subscribe top weekly` (see digest/weekly_top.py)."""
         self.store = store
@@ -85,6 +87,7 @@ class DigestService:
             options=options,
             before_run=before_run,
             sleep=sleep,
+            metrics=metrics,
         )
         self.weekly_top = (
             None

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Protocol
 
 from paperboy.core.channel_rules import digest_change_refused, posts_publicly
+from paperboy.core.log_context import handling
 from paperboy.core.models import ChannelRef, Context, WeeklyTop
 from paperboy.core.ports import Clock, PostFailed, WeeklyTops
 from paperboy.core.publishing import Publisher
@@ -152,7 +153,8 @@ class WeeklyTopLists:
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
         try:
-            await self._run(channel, day)
+            with handling(channel, "weekly_top"):
+                await self._run(channel, day)
         except Exception:
             log.exception("weekly list for %s on %s failed", channel, day)
 

@@ -19,10 +19,13 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from paperboy.core.ports import Clock, IngestLog, PaperSink, StoreUnavailable
+from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.errors import SourceError
 
 log = logging.getLogger(__name__)
+
+SOURCE = "daily_papers"  # the metrics' name for what this ingests
 
 
 class DailySource(Protocol):
@@ -58,8 +61,10 @@ class IngestService:
         clock: Clock,
         catch_up_days: int = 7,
         recent_days: int = 2,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.source = source
+        self.metrics = metrics
         self.library = library
         self.ingest_log = ingest_log
         self.clock = clock
@@ -90,6 +95,7 @@ class IngestService:
             await self.ingest_log.mark_failed(day, error=reason, at=self.clock())
             return DayResult(day, error=reason)
         await self.ingest_log.mark_done(day, papers=len(fetched.papers), at=self.clock())
+        self.metrics.ingest_succeeded(source=SOURCE, at=self.clock())
         log.info(
             "ingest %s: %d papers (%d new), %d unusable items skipped",
             day,

@@ -43,6 +43,10 @@ class Store:
     def path(self) -> Path | str:
         return self.db.path
 
+    async def ping(self) -> None:
+        """A tiny read that proves the database answers (for /readyz); raises if not."""
+        await self.db.fetchone("SELECT count(*) FROM sqlite_master")
+
     async def aclose(self) -> None:
         await self.db.close()
 

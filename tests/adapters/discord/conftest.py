@@ -132,6 +132,7 @@ def settings_for(sim: DiscordSimulator, store_path: Path, **env: str) -> Setting
             "PAPERBOY_DISCORD_API_URL": sim.api_url,
             "PAPERBOY_DISCORD_GATEWAY_URL": sim.gateway_url,
             "PAPERBOY_CHAT_CHANNEL_PACE_SECONDS": "0",  # fast tests; pacing has its own
+            "PAPERBOY_OPS_PORT": "0",  # any free port: tests run side by side
             **env,
         }
     )

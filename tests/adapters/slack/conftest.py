@@ -24,7 +24,14 @@ from paperboy.app import (
     slack_adapter,
     slack_poster,
 )
-from paperboy.config import ChatSettings, Secrets, Settings, SlackSettings, StoreSettings
+from paperboy.config import (
+    ChatSettings,
+    OpsSettings,
+    Secrets,
+    Settings,
+    SlackSettings,
+    StoreSettings,
+)
 from paperboy.core.models import ChannelRef, Paper, UserRef
 from paperboy.core.ports import PaperFetcher
 from paperboy.core.publishing import Publisher
@@ -86,6 +93,7 @@ def slack_settings(
         store=StoreSettings(path=tmp_path / "paperboy.sqlite3"),
         slack=SlackSettings(**values),
         chat=ChatSettings(channel_pace_seconds=channel_pace_seconds, posts_per_second=0.0),
+        ops=OpsSettings(port=0),  # any free port: tests run side by side
         secrets=Secrets(
             slack_bot_token=slack.bot_token,
             slack_app_token=slack.app_token,

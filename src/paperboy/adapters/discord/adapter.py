@@ -164,6 +164,15 @@ class DiscordAdapter:
             raise ConfigError("DISCORD_TOKEN: the Discord gateway refused it") from None
         raise failure or RuntimeError("the Discord client stopped before it was ready")
 
+    async def is_connected(self) -> bool:
+        """The gateway session is up: READY, and the websocket open (discord.py reconnects
+        by itself; while it does, this is False)."""
+        client = self._client
+        if client.is_closed() or not client.is_ready():
+            return False
+        websocket = client.ws  # None until the first connection
+        return websocket is not None and bool(websocket.open)
+
     async def wait_closed(self) -> None:
         """Return when the client stops (after `aclose`); raise what killed it otherwise."""
         if self._task is not None:

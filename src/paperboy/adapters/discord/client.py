@@ -101,9 +101,12 @@ class PaperboyClient(discord.Client):
         """The bot was removed from a guild (kicked, or the guild deleted; an outage is
         `on_guild_unavailable`, which forgets nothing): its channels' digests go, so that
         joining again starts clean. Never raises."""
-        with self.handlers.in_flight.track():
+        handlers = self.handlers
+        if handlers is None:  # not serving a bot yet: nothing of it to forget
+            return
+        with handlers.in_flight.track():
             try:
-                removed = await self.handlers.bot.left_workspace(
+                removed = await handlers.bot.left_workspace(
                     Platform.DISCORD.value, str(guild.id)
                 )
             except Exception:

@@ -98,6 +98,18 @@ class SlackAdapter:
             await self._close_session()
             raise
 
+    async def is_connected(self) -> bool:
+        """Socket Mode: the websocket is open and answering pings (it reconnects by itself);
+        HTTP mode: the server is listening."""
+        if self._closed.is_set():
+            return False
+        if self.http is not None:
+            return True
+        if self._socket is None:
+            return False
+        connected: bool = await self._socket.client.is_connected()
+        return connected
+
     async def wait_closed(self) -> None:
         """Returns once the adapter is closed (Socket Mode reconnects by itself until then)."""
         await self._closed.wait()
