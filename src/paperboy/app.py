@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
@@ -531,9 +532,11 @@ class App:
         try:
             await server.start()
         except OSError as error:
+            # asyncio's strerror repeats the address; the errno's own words say it all.
+            reason = os.strerror(error.errno).lower() if error.errno else str(error)
             raise ConfigError(
-                f"ops.port: cannot listen on {settings.host}:{settings.port} "
-                f"({error.strerror or error}); pick another port, or 0 for any free one"
+                f"ops.port: cannot listen on {settings.host}:{settings.port} ({reason}); "
+                "pick another port, or 0 for any free one"
             ) from None
         stack.push_async_callback(server.aclose)
         lag = LoopLag(self.metrics.loop_lag)

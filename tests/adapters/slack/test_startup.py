@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,26 @@ async def test_http_mode_needs_no_app_token(settings: Settings) -> None:
     )
     async with open_library(http, clock=fixed_clock()) as core:
         assert isinstance(build_slack(core), SlackAdapter)
+
+
+async def test_a_taken_http_port_stops_the_start_with_one_line_naming_it(
+    slack: SlackSimulator, settings: Settings
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        http = dataclasses.replace(
+            settings, slack=dataclasses.replace(settings.slack, mode="http", http_port=port)
+        )
+        async with open_library(http, clock=fixed_clock()) as core:
+            adapter = build_slack(core)
+            with pytest.raises(ConfigError) as error:
+                await adapter.start()
+            await adapter.aclose()
+    assert str(error.value) == (
+        f"slack.http_port: cannot listen on 127.0.0.1:{port} (address already in use)"
+    )
 
 
 async def test_a_bot_token_slack_refuses_stops_the_start_with_one_line(

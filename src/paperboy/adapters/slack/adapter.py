@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -189,7 +190,9 @@ class SlackAdapter:
         try:
             await server.start()
         except OSError as error:
+            # asyncio's strerror repeats the address; the errno's own words say it all.
+            reason = os.strerror(error.errno).lower() if error.errno else str(error)
             raise ConfigError(
-                f"slack.http_port: cannot listen on {at.host}:{at.port} ({error.strerror or error})"
+                f"slack.http_port: cannot listen on {at.host}:{at.port} ({reason})"
             ) from None
         self.http = server
