@@ -16,12 +16,22 @@ from paperboy.app import digest_options, digest_store
 from paperboy.config import Settings
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
-from paperboy.core.models import ChannelRef, Context, Paper, PostRef, Subscription, UserRef
+from paperboy.core.models import (
+    ChannelRef,
+    Context,
+    Paper,
+    PostRef,
+    Subscription,
+    UserRef,
+    WeeklyTop,
+)
 from paperboy.core.pacing import PostPacing
 from paperboy.core.ports import PostFailed
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PaperPost, Reply
+from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.digest.service import DigestService, WeeklyJobs
+from paperboy.ops.metrics import PrometheusMetrics
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports
 from tests.marked import marked
@@ -152,6 +162,7 @@ def service(
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     weekly_jobs: WeeklyJobs | None = None,
+    metrics: Metrics = NO_METRICS,
     **options: object,
 ) -> DigestService:
     pace = float(options.pop("pace_seconds", 0))  # type: ignore[arg-type]
@@ -174,6 +185,7 @@ def service(
         ),
         sleep=sleep,
         weekly_jobs=weekly_jobs,
+        metrics=metrics,
     )
 
 
@@ -313,6 +325,47 @@ async def test_unsubscribe_stops_it(store: Store, library: Library, wall: Clock)
     assert await store.subscriptions.get(CHANNEL) is None
     assert CHANNEL not in jobs.scheduled
     assert "has no daily digest" in marked((await digests.unsubscribe(ADMIN)).text)  # type: ignore[union-attr]
+
+
+async def test_forgetting_a_workspace_removes_its_channels_digests_and_no_others(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = Jobs()
+    digests = service(store, library, Poster(), wall, jobs)
+    elsewhere = ChannelRef("slack", "T2", "C1")  # the same channel id, another workspace
+    for channel in (CHANNEL, OTHER, elsewhere):
+        await subscribe(digests, channel=channel)
+    # A paused subscription goes too: it is not "active", but it is the workspace's.
+    for _ in range(3):
+        await store.subscriptions.record_failure(OTHER, pause_after=3, at=wall())
+    weekly = WeeklyTop(CHANNEL, weekday=4, time=time(16), timezone="UTC")
+    await store.weekly_top.put(weekly, at=wall())
+
+    assert await digests.forget_workspace("slack", "T1") == 2
+
+    assert await store.subscriptions.get(CHANNEL) is None
+    assert await store.subscriptions.get(OTHER) is None
+    assert await store.weekly_top.get(CHANNEL) is None
+    assert set(jobs.scheduled) == {elsewhere}
+    assert await store.subscriptions.get(elsewhere) is not None
+    assert await digests.forget_workspace("slack", "T1") == 0
+
+
+async def test_digests_posted_and_failed_are_counted_by_platform(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    metrics = PrometheusMetrics()
+    poster = Poster(fail={OTHER: PostFailed("channel_not_found", permanent=True)})
+    digests = service(store, library, poster, wall, metrics=metrics)
+    await subscribe(digests, "09:00 UTC papers:2")
+    await subscribe(digests, "09:00 UTC papers:2", channel=OTHER)
+    await digests.run_for_day(CHANNEL, DAY)
+    await digests.run_for_day(OTHER, DAY)
+    await digests.run_for_day(CHANNEL, DAY)  # already done: not posted again, not counted
+
+    text = metrics.exposition().decode()
+    assert 'paperboy_digests_posted_total{platform="slack"} 1.0' in text
+    assert 'paperboy_digests_failed_total{platform="slack"} 1.0' in text
 
 
 # A bad time or timezone never reaches the service: the spec refuses it when built

@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from paperboy.core.library import Library
 from paperboy.core.models import Paper
 from paperboy.digest.schedule import DailyTrigger
+from paperboy.ops.metrics import PrometheusMetrics
 from paperboy.scheduler import Scheduler
 from paperboy.sources.daily_papers import DailyPapers
 from paperboy.sources.http import RetryPolicy
@@ -269,3 +271,26 @@ async def test_an_unexpected_error_fails_the_day_never_marks_it_done_and_spares_
     source.fixed = True
     [retried] = await ingest.backfill(bad_day, good_day)  # the done day is not fetched again
     assert (retried.day, retried.stored, retried.error) == (bad_day, 1, None)
+
+
+async def test_only_a_stored_day_counts_as_the_sources_last_success(
+    sources: PaperSourceSimulator, ingest: IngestService, wall: Clock
+) -> None:
+    metrics = PrometheusMetrics()
+    ingest.metrics = metrics
+    sources.huggingface.set_day(TODAY, sample_day(TODAY))
+    sources.huggingface.fail_always(status(503))
+    await ingest.ingest_day(TODAY)
+    assert metrics.last_ingest_success is None
+    assert "paperboy_ingest_last_success_timestamp_seconds{" not in metrics.exposition().decode()
+
+    sources.huggingface.clear_faults()
+    await ingest.ingest_day(TODAY)
+    assert metrics.last_ingest_success == wall()
+    (gauge,) = [
+        sample
+        for family in text_string_to_metric_families(metrics.exposition().decode())
+        for sample in family.samples
+        if sample.name == "paperboy_ingest_last_success_timestamp_seconds"
+    ]
+    assert (gauge.labels, gauge.value) == ({"source": "daily_papers"}, wall().timestamp())
