@@ -41,4 +41,8 @@ VOLUME ["/data"]
 # publish the port only to the proxy (e.g. -p 127.0.0.1:3000:3000).
 ENV PAPERBOY_SLACK_HTTP_HOST=0.0.0.0
 EXPOSE 3000
+# The operations endpoint (/livez, /readyz, /metrics) likewise, for probes and Prometheus
+# (deploy/prometheus.yml); it has no authentication: publish it only where they are.
+ENV PAPERBOY_OPS_HOST=0.0.0.0
+EXPOSE 9464
 CMD ["paperboy", "run"]
