@@ -12,7 +12,7 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
 from paperboy.app import App
-from tests.adapters.discord.conftest import settings_for
+from tests.adapters.discord.conftest import World, settings_for
 from tests.simulators.discord.simulator import DiscordSimulator
 
 
@@ -72,3 +72,9 @@ async def test_paperboy_run_on_discord_counts_commands_and_is_ready(
     finally:
         app.stop()
         await asyncio.wait_for(running, timeout=10)
+
+
+async def test_the_adapter_is_connected_while_its_gateway_session_is_up(world: World) -> None:
+    assert await world.adapter.is_connected()
+    await world.adapter.aclose()
+    assert not await world.adapter.is_connected()
