@@ -17,7 +17,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, Paper, UserRef
 from paperboy.logs import formatter
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 
 SLACK_BOT = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
 SLACK_APP = "xapp-1-A0123456789-1234567890123-abcdef0123456789abcdef0123456789"
@@ -70,7 +70,7 @@ async def test_json_lines_name_the_command_being_handled(
 ) -> None:
     log = capture("json")
     bot = Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,

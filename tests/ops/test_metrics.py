@@ -14,7 +14,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, UserRef
 from paperboy.ops.metrics import PrometheusMetrics, Sample
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests
+from tests.conftest import bot_options_for_tests, library_ports
 
 TEAM, CHANNEL, USER = "T0SECRETTEAM", "C0SECRETCHAN", "U0SECRETUSER"
 HERE = Context(UserRef("slack", TEAM, USER), ChannelRef("slack", TEAM, CHANNEL))
@@ -34,7 +34,7 @@ def bot_counting(
     metrics: PrometheusMetrics, store: Store, library: Library, clock: Callable[[], datetime]
 ) -> Bot:
     return Bot(
-        library=library,
+        **library_ports(library),
         reading_lists=store.reading_lists,
         posts=store.posts,
         clock=clock,
