@@ -106,9 +106,7 @@ class PaperboyClient(discord.Client):
             return
         with handlers.in_flight.track():
             try:
-                removed = await handlers.bot.left_workspace(
-                    Platform.DISCORD.value, str(guild.id)
-                )
+                removed = await handlers.bot.left_workspace(Platform.DISCORD.value, str(guild.id))
             except Exception:
                 log.exception("forgetting the subscriptions of guild %s failed", guild.id)
                 return
