@@ -16,57 +16,55 @@ Answer = dict[str, Any]
 class ChatMethods:
     """Each method takes the call's arguments and returns Slack's JSON answer."""
 
-    def __init__(self, workspace: Workspace) -> None:
-        self._workspace = workspace
-
-    def _refusal(self, args: dict[str, Any]) -> Answer | None:
-        error = self._workspace.posting_error(args.get("channel"))
+    def _refusal(self, args: dict[str, Any], workspace: Workspace) -> Answer | None:
+        error = workspace.posting_error(args.get("channel"))
         if error is not None:
             return {"ok": False, "error": error}
         return message_refusal(args)
 
-    def _message_object(self, message: Message) -> Answer:
-        identity = self._workspace.identity
+    def _message_object(self, message: Message, workspace: Workspace) -> Answer:
+        identity = workspace.identity
         return {**message.payload(), "bot_id": identity.bot_id, "team": identity.team_id}
 
-    def post_message(self, args: dict[str, Any]) -> Answer:
-        refusal = self._refusal(args)
+    def post_message(self, args: dict[str, Any], workspace: Workspace) -> Answer:
+        refusal = self._refusal(args, workspace)
         if refusal is not None:
             return refusal
-        message = self._workspace.post(
-            channel=args["channel"], user=self._workspace.identity.bot_user_id,
+        message = workspace.post(
+            channel=args["channel"], user=workspace.identity.bot_user_id,
             text=str(args.get("text") or ""), blocks=parse_blocks(args.get("blocks")) or [],
             via="chat.postMessage", thread_ts=args.get("thread_ts") or None)
         return {"ok": True, "channel": message.channel, "ts": message.ts,
-                "message": self._message_object(message)}
+                "message": self._message_object(message, workspace)}
 
-    def post_ephemeral(self, args: dict[str, Any]) -> Answer:
+    def post_ephemeral(self, args: dict[str, Any], workspace: Workspace) -> Answer:
         if not args.get("user"):
             return {"ok": False, "error": "user_not_found"}
-        refusal = self._refusal(args)
+        refusal = self._refusal(args, workspace)
         if refusal is not None:
             return refusal
-        message = self._workspace.post(
-            channel=args["channel"], user=self._workspace.identity.bot_user_id,
+        message = workspace.post(
+            channel=args["channel"], user=workspace.identity.bot_user_id,
             text=str(args.get("text") or ""), blocks=parse_blocks(args.get("blocks")) or [],
             via="chat.postEphemeral", thread_ts=args.get("thread_ts") or None,
             visible_to=str(args["user"]))
         return {"ok": True, "message_ts": message.ts}
 
-    def _existing_message(self, args: dict[str, Any], ts_key: str) -> Message | Answer:
-        error = self._workspace.posting_error(args.get("channel"))
+    def _existing_message(self, args: dict[str, Any], ts_key: str,
+                          workspace: Workspace) -> Message | Answer:
+        error = workspace.posting_error(args.get("channel"))
         if error is not None:
             return {"ok": False, "error": error}
-        message = self._workspace.find(str(args["channel"]), str(args.get(ts_key)))
+        message = workspace.find(str(args["channel"]), str(args.get(ts_key)))
         if message is None or message.ephemeral:
             return {"ok": False, "error": "message_not_found"}
         return message
 
-    def update(self, args: dict[str, Any]) -> Answer:
-        found = self._existing_message(args, "ts")
+    def update(self, args: dict[str, Any], workspace: Workspace) -> Answer:
+        found = self._existing_message(args, "ts", workspace)
         if isinstance(found, dict):
             return found
-        if found.user != self._workspace.identity.bot_user_id:
+        if found.user != workspace.identity.bot_user_id:
             return {"ok": False, "error": "cant_update_message"}
         refusal = message_refusal(args)
         if refusal is not None:
@@ -76,26 +74,26 @@ class ChatMethods:
             found.blocks = parse_blocks(args.get("blocks")) or []
         found.edits += 1
         return {"ok": True, "channel": found.channel, "ts": found.ts, "text": found.text,
-                "message": self._message_object(found)}
+                "message": self._message_object(found, workspace)}
 
-    def delete(self, args: dict[str, Any]) -> Answer:
-        found = self._existing_message(args, "ts")
+    def delete(self, args: dict[str, Any], workspace: Workspace) -> Answer:
+        found = self._existing_message(args, "ts", workspace)
         if isinstance(found, dict):
             return found
-        if found.user != self._workspace.identity.bot_user_id:
+        if found.user != workspace.identity.bot_user_id:
             return {"ok": False, "error": "cant_delete_message"}
         found.deleted = True
         return {"ok": True, "channel": found.channel, "ts": found.ts}
 
-    def add_reaction(self, args: dict[str, Any]) -> Answer:
-        found = self._existing_message(args, "timestamp")
+    def add_reaction(self, args: dict[str, Any], workspace: Workspace) -> Answer:
+        found = self._existing_message(args, "timestamp", workspace)
         if isinstance(found, dict):
             return found
         name = args.get("name")
         if not isinstance(name, str) or not name:
             return {"ok": False, "error": "invalid_name"}
         users = found.reactions.setdefault(name, [])
-        if self._workspace.identity.bot_user_id in users:
+        if workspace.identity.bot_user_id in users:
             return {"ok": False, "error": "already_reacted"}
-        users.append(self._workspace.identity.bot_user_id)
+        users.append(workspace.identity.bot_user_id)
         return {"ok": True}

@@ -21,15 +21,17 @@ if TYPE_CHECKING:
 
 
 class FileUploads:
-    def __init__(self, workspace: Workspace) -> None:
-        self._workspace = workspace
+    """The files of every workspace; each is shared in the workspace of the call's token."""
+
+    def __init__(self) -> None:
         self._files: dict[str, UploadedFile] = {}
 
     def completed(self) -> list[UploadedFile]:
         """Files shared by files.completeUploadExternal, in the order they were shared."""
         return [f for f in self._files.values() if f.completed]
 
-    def get_upload_url(self, args: dict[str, Any], base_url: str) -> dict[str, Any]:
+    def get_upload_url(self, args: dict[str, Any], base_url: str,
+                       workspace: Workspace) -> dict[str, Any]:
         filename = args.get("filename")
         try:
             length = int(args.get("length", ""))
@@ -37,10 +39,11 @@ class FileUploads:
             return {"ok": False, "error": "invalid_arguments"}
         if not isinstance(filename, str) or not filename or length <= 0:
             return {"ok": False, "error": "invalid_arguments"}
-        file_id = self._workspace.new_id("F")
+        file_id = workspace.new_id("F")
         self._files[file_id] = UploadedFile(
             file_id=file_id, filename=filename, length=length,
-            alt_txt=args.get("alt_txt"), snippet_type=args.get("snippet_type"))
+            alt_txt=args.get("alt_txt"), snippet_type=args.get("snippet_type"),
+            team=workspace.identity.team_id)
         return {"ok": True, "upload_url": f"{base_url}/upload/{file_id}", "file_id": file_id}
 
     async def receive(self, request: web.Request) -> web.Response:
@@ -57,7 +60,7 @@ class FileUploads:
         uploaded.content = content
         return web.Response(text=f"OK - {len(content)}")
 
-    def complete(self, args: dict[str, Any]) -> dict[str, Any]:
+    def complete(self, args: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
         try:
             entries = json.loads(args.get("files", ""))
         except ValueError:
@@ -66,13 +69,14 @@ class FileUploads:
             return {"ok": False, "error": "invalid_arguments"}
         channels = _channels(args)
         for channel in channels:
-            error = self._workspace.posting_error(channel)
+            error = workspace.posting_error(channel)
             if error is not None:
                 return {"ok": False, "error": error}
         chosen: list[tuple[UploadedFile, str | None]] = []
         for entry in entries:
             uploaded = self._files.get(str(entry.get("id"))) if isinstance(entry, dict) else None
-            if uploaded is None or uploaded.content is None:
+            if (uploaded is None or uploaded.content is None
+                    or uploaded.team != workspace.identity.team_id):
                 return {"ok": False, "error": "file_not_found"}
             chosen.append((uploaded, entry.get("title")))
         for uploaded, title in chosen:

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 
 def slash_command(identity: Identity, *, command: str, text: str, user_id: str, channel_id: str,
-                  response_url: str, trigger_id: str) -> dict[str, str]:
+                  response_url: str, trigger_id: str,
+                  is_enterprise_install: bool = False) -> dict[str, str]:
     """The form fields of a slash command (all strings, as Slack sends them)."""
-    return {
+    fields = {
         "token": "verification-token-unused",
         "team_id": identity.team_id,
         "team_domain": identity.team_domain,
@@ -27,10 +28,14 @@ def slash_command(identity: Identity, *, command: str, text: str, user_id: str, 
         "command": command,
         "text": text,
         "api_app_id": identity.app_id,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if is_enterprise_install else "false",
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
+    if identity.enterprise_id is not None:  # a workspace of an Enterprise Grid org
+        fields["enterprise_id"] = identity.enterprise_id
+        fields["enterprise_name"] = identity.enterprise_name or identity.enterprise_id
+    return fields
 
 
 def reaction_event(*, added: bool, user_id: str, reaction: str, channel: str, ts: str,
@@ -46,9 +51,10 @@ def reaction_event(*, added: bool, user_id: str, reaction: str, channel: str, ts
     }
 
 
-def event_callback(identity: Identity, event: dict[str, Any], *, event_id: str) -> dict[str, Any]:
+def event_callback(identity: Identity, event: dict[str, Any], *, event_id: str,
+                   is_enterprise_install: bool = False) -> dict[str, Any]:
     """The Events API wrapper around `event`; redeliveries keep `event_id`."""
-    return {
+    payload: dict[str, Any] = {
         "token": "verification-token-unused",
         "team_id": identity.team_id,
         "api_app_id": identity.app_id,
@@ -57,11 +63,28 @@ def event_callback(identity: Identity, event: dict[str, Any], *, event_id: str) 
         "event_id": event_id,
         "event_time": int(time.time()),
         "authorizations": [{
-            "enterprise_id": None, "team_id": identity.team_id,
-            "user_id": identity.bot_user_id, "is_bot": True, "is_enterprise_install": False,
+            "enterprise_id": identity.enterprise_id,
+            "team_id": None if is_enterprise_install else identity.team_id,
+            "user_id": identity.bot_user_id, "is_bot": True,
+            "is_enterprise_install": is_enterprise_install,
         }],
         "is_ext_shared_channel": False,
     }
+    if identity.enterprise_id is not None:
+        payload["enterprise_id"] = identity.enterprise_id
+    return payload
+
+
+def app_uninstalled_event(*, event_ts: str) -> dict[str, Any]:
+    """The inner event Slack sends when the app is removed from a workspace."""
+    return {"type": "app_uninstalled", "event_ts": event_ts}
+
+
+def tokens_revoked_event(*, bot_user_ids: list[str], user_ids: list[str],
+                         event_ts: str) -> dict[str, Any]:
+    """The inner event Slack sends when tokens are revoked (bot ones by bot user id)."""
+    return {"type": "tokens_revoked", "tokens": {"oauth": user_ids, "bot": bot_user_ids},
+            "event_ts": event_ts}
 
 
 def find_button(message: Message, action_id: str, value: str | None) -> tuple[str, dict[str, Any]]:
@@ -89,7 +112,8 @@ def find_button(message: Message, action_id: str, value: str | None) -> tuple[st
 
 def block_actions(identity: Identity, *, user_id: str, channel: str, message_ts: str,
                   ephemeral: bool, message: dict[str, Any] | None, block_id: str,
-                  element: dict[str, Any], response_url: str, trigger_id: str) -> dict[str, Any]:
+                  element: dict[str, Any], response_url: str, trigger_id: str,
+                  is_enterprise_install: bool = False) -> dict[str, Any]:
     """A block_actions interaction for pressing `element` (a button) in `block_id`."""
     action: dict[str, Any] = {
         "type": element.get("type", "button"),
@@ -110,8 +134,10 @@ def block_actions(identity: Identity, *, user_id: str, channel: str, message_ts:
                       "is_ephemeral": ephemeral},
         "trigger_id": trigger_id,
         "team": {"id": identity.team_id, "domain": identity.team_domain},
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "enterprise": None if identity.enterprise_id is None else {
+            "id": identity.enterprise_id,
+            "name": identity.enterprise_name or identity.enterprise_id},
+        "is_enterprise_install": is_enterprise_install,
         "channel": {"id": channel, "name": channel.lower()},
         "state": {"values": {}},
         "response_url": response_url,

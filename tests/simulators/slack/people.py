@@ -17,16 +17,13 @@ class PeopleMethods:
     anyone else is `user_not_found`, as for a mistyped or foreign user id.
     """
 
-    def __init__(self, workspace: Workspace) -> None:
-        self._workspace = workspace
-
-    def users_info(self, args: dict[str, Any]) -> Answer:
-        member = self._workspace.member(args.get("user"))
+    def users_info(self, args: dict[str, Any], workspace: Workspace) -> Answer:
+        member = workspace.member(args.get("user"))
         if member is None:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": self._user_object(member)}
+        return {"ok": True, "user": self._user_object(member, workspace)}
 
-    def conversations_open(self, args: dict[str, Any]) -> Answer:
+    def conversations_open(self, args: dict[str, Any], workspace: Workspace) -> Answer:
         """A DM between the bot and one person (a multi-person DM is not simulated)."""
         users = [u for u in str(args.get("users") or "").split(",") if u]
         if args.get("channel"):
@@ -34,18 +31,18 @@ class PeopleMethods:
         if len(users) != 1:
             return {"ok": False, "error": "users_list_not_supplied" if not users
                     else "not_supported"}
-        member = self._workspace.member(users[0])
+        member = workspace.member(users[0])
         if member is None:
             return {"ok": False, "error": "user_not_found"}
         if member.is_bot:
             return {"ok": False, "error": "cannot_dm_bot"}
-        channel = self._workspace.direct_channel(member.id)
+        channel = workspace.direct_channel(member.id)
         return {"ok": True, "channel": {"id": channel.id, "is_im": True, "user": member.id}}
 
-    def _user_object(self, member: Member) -> Answer:
+    def _user_object(self, member: Member, workspace: Workspace) -> Answer:
         return {
             "id": member.id,
-            "team_id": self._workspace.identity.team_id,
+            "team_id": workspace.identity.team_id,
             "name": member.name,
             "deleted": False,
             "is_admin": member.is_admin or member.is_owner,  # Slack: owners are admins too

@@ -22,6 +22,9 @@ class ApiCall:
     response: dict[str, Any]
     at: float  # time.monotonic() when the call arrived
     peer: object = None  # the client's (host, port): one per TCP connection
+    token: str | None = None  # the token the call carried (Bearer header or `token` field)
+    team_id: str | None = None  # the workspace the call acted in (its token's), None if refused
+    enterprise_id: str | None = None  # the token's Grid org, if any
 
     @property
     def ok(self) -> bool:
@@ -49,6 +52,7 @@ class Message:
     edits: int = 0
     deleted: bool = False
     reactions: dict[str, list[str]] = field(default_factory=dict)  # emoji name -> user ids
+    team: str = ""  # the workspace (team id) whose channel holds the message
 
     @property
     def ephemeral(self) -> bool:
@@ -135,6 +139,7 @@ class UploadedFile:
     thread_ts: str | None = None
     initial_comment: str | None = None
     completed: bool = False
+    team: str = ""  # the workspace whose token uploaded it
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 @dataclass
 class _Target:
     url: str
+    workspace: Workspace  # the workspace the command or press came from
     channel: str
     user: str  # who triggered it; ephemeral answers are visible to them only
     original: Message | None  # the message a button sat on, or the last answer posted here
@@ -34,8 +35,7 @@ class ResponseUrls:
     `delete_original` removes it. Invalid Block Kit gets HTTP 400 `invalid_blocks`.
     """
 
-    def __init__(self, workspace: Workspace, changes: Changes) -> None:
-        self._workspace = workspace
+    def __init__(self, changes: Changes) -> None:
         self._changes = changes
         self._targets: dict[str, _Target] = {}
         self.posts: list[ResponsePost] = []
@@ -43,10 +43,12 @@ class ResponseUrls:
         # a scan of every post, however many thousands a load run makes).
         self._unseen: dict[str, list[ResponsePost]] = {}
 
-    def issue(self, base_url: str, *, channel: str, user: str, original: Message | None) -> str:
-        response_id = self._workspace.new_id("R")
+    def issue(self, base_url: str, *, workspace: Workspace, channel: str, user: str,
+              original: Message | None) -> str:
+        """A response URL answering into `channel` of `workspace`."""
+        response_id = workspace.new_id("R")
         url = f"{base_url}/respond/{response_id}"
-        self._targets[response_id] = _Target(url, channel, user, original,
+        self._targets[response_id] = _Target(url, workspace, channel, user, original,
                                              follows_answers=original is None)
         return url
 
@@ -78,8 +80,8 @@ class ResponseUrls:
             original.edits += 1
             return original
         ephemeral = body.get("response_type") != "in_channel"
-        message = self._workspace.post(
-            channel=target.channel, user=self._workspace.identity.bot_user_id,
+        message = target.workspace.post(
+            channel=target.channel, user=target.workspace.identity.bot_user_id,
             text=str(body.get("text") or ""), blocks=blocks, via="response_url",
             thread_ts=body.get("thread_ts"), visible_to=target.user if ephemeral else None)
         if target.follows_answers:

@@ -14,16 +14,20 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiohttp
 from aiohttp import web
 
+from .browser import InstallWalk, walk_install
 from .chat import ChatMethods
 from .files import FileUploads
+from .oauth import Installed, OAuthServer
 from .payload_factory import Payloads
 from .people import PeopleMethods
 from .records import Ack, ApiCall, Envelope, HttpDelivery, Message, ResponsePost, UploadedFile
 from .response_urls import ResponseUrls
 from .socket_mode import SocketModeServer
+from .tokens import Grant, Tokens
 from .waiting import Changes
 from .web_api import Fault, WebApi
 from .workspace import Identity, Workspace
+from .workspaces import Workspaces
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,35 +52,48 @@ class SlackSimulator:
                  app_token: str = "xapp-1-sim-app-token",
                  signing_secret: str = "sim-signing-secret",
                  identity: Identity | None = None,
-                 channels: tuple[str, ...] = ("C0GENERAL",)) -> None:
+                 channels: tuple[str, ...] = ("C0GENERAL",),
+                 client_id: str = "1111.2222", client_secret: str = "sim-client-secret") -> None:
         self.bot_token = bot_token
         self.app_token = app_token
         self.signing_secret = signing_secret
         self.identity = identity or Identity()
         self.default_channel = channels[0]
         self._changes = Changes()
-        self._workspace = Workspace(self.identity, channels)
+        self._workspaces = Workspaces(self.identity, channels)
+        self._workspace = self._workspaces.default
+        self._tokens = Tokens()
+        # The default workspace is installed from the start (single-workspace mode).
+        self._tokens.add(Grant(token=bot_token, kind="bot", team_id=self.identity.team_id,
+                               enterprise_id=self.identity.enterprise_id))
+        self._oauth = OAuthServer(app_id=self.identity.app_id, client_id=client_id,
+                                  client_secret=client_secret, tokens=self._tokens,
+                                  workspaces=self._workspaces, changes=self._changes)
         self._socket = SocketModeServer(app_id=self.identity.app_id, changes=self._changes)
-        self._responses = ResponseUrls(self._workspace, self._changes)
-        self._files = FileUploads(self._workspace)
-        self.payloads = Payloads(workspace=self._workspace, responses=self._responses,
-                                 base_url=lambda: self.base_url, default_channel=channels[0])
-        chat = ChatMethods(self._workspace)
-        people = PeopleMethods(self._workspace)
-        self._api = WebApi(bot_token=bot_token, app_token=app_token, changes=self._changes,
-                           methods={
-                               "auth.test": self._auth_test,
-                               "apps.connections.open": self._connections_open,
-                               "chat.postMessage": chat.post_message,
-                               "chat.postEphemeral": chat.post_ephemeral,
-                               "chat.update": chat.update,
-                               "chat.delete": chat.delete,
-                               "reactions.add": chat.add_reaction,
-                               "files.getUploadURLExternal": self._upload_url,
-                               "files.completeUploadExternal": self._files.complete,
-                               "users.info": people.users_info,
-                               "conversations.open": people.conversations_open,
-                           })
+        self._responses = ResponseUrls(self._changes)
+        self._files = FileUploads()
+        self.payloads = Payloads(workspaces=self._workspaces, responses=self._responses,
+                                 base_url=lambda: self.base_url, default_channel=channels[0],
+                                 org_installed=self._org_installed)
+        chat = ChatMethods()
+        people = PeopleMethods()
+        self._api = WebApi(
+            app_token=app_token, tokens=self._tokens, workspaces=self._workspaces,
+            changes=self._changes,
+            methods={
+                "auth.test": self._auth_test,
+                "chat.postMessage": chat.post_message,
+                "chat.postEphemeral": chat.post_ephemeral,
+                "chat.update": chat.update,
+                "chat.delete": chat.delete,
+                "reactions.add": chat.add_reaction,
+                "files.getUploadURLExternal": self._upload_url,
+                "files.completeUploadExternal": self._files.complete,
+                "users.info": people.users_info,
+                "conversations.open": people.conversations_open,
+            },
+            app_methods={"apps.connections.open": self._connections_open},
+            open_methods={"oauth.v2.access": self._oauth.access})
         self._consumed_calls: set[int] = set()
         self._consumed_uploads: set[str] = set()
         self._runner: web.AppRunner | None = None
@@ -89,6 +106,7 @@ class SlackSimulator:
         """Listen on 127.0.0.1, a free port; `api_url` and `base_url` are valid from here on."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api.handle)
+        app.router.add_get("/oauth/v2/authorize", self._oauth.authorize)
         app.router.add_get("/socket", self._socket.handle)
         app.router.add_post("/respond/{response_id}", self._responses.handle)
         app.router.add_post("/upload/{file_id}", self._files.receive)
@@ -128,62 +146,214 @@ class SlackSimulator:
 
     # Web API methods that need the simulator itself
 
-    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        who = self.identity
-        return {"ok": True, "url": f"https://{who.team_domain}.slack.com/", "team": "Sim Team",
-                "user": "paperboy", "team_id": who.team_id, "user_id": who.bot_user_id,
-                "bot_id": who.bot_id, "is_enterprise_install": False}
+    def _auth_test(self, args: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
+        """Who the call's token is: its workspace and that workspace's bot."""
+        who = workspace.identity
+        answer: dict[str, Any] = {
+            "ok": True, "url": f"https://{who.team_domain}.slack.com/", "team": who.team_name,
+            "user": "paperboy", "team_id": who.team_id, "user_id": who.bot_user_id,
+            "bot_id": who.bot_id, "is_enterprise_install": False}
+        if who.enterprise_id is not None:
+            answer["enterprise_id"] = who.enterprise_id
+        return answer
 
     def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         ticket = self._socket.issue_ticket()
         return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket?ticket={ticket}"}
 
-    def _upload_url(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._files.get_upload_url(args, self.base_url)
+    def _upload_url(self, args: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
+        return self._files.get_upload_url(args, self.base_url, workspace)
 
-    # workspace state
+    # workspaces
+
+    def add_workspace(self, *, team_id: str, team_name: str | None = None,
+                      channels: tuple[str, ...] = ("C0GENERAL",), team_domain: str | None = None,
+                      user_id: str = "U0HUMAN", user_name: str = "ada",
+                      enterprise_id: str | None = None, enterprise_name: str | None = None,
+                      bot_user_id: str | None = None, bot_id: str | None = None) -> Identity:
+        """Another workspace with its own channels, members, history and bot (not installed:
+        install it with `install`, or `issue_bot_token`). Channel and human ids default to
+        the default workspace's, so two workspaces look alike unless a test says otherwise;
+        its bot's ids are its own, as on Slack. With `enterprise_id` it is part of that
+        Enterprise Grid org."""
+        identity = Identity(
+            team_id=team_id, team_domain=team_domain or team_id.lower(),
+            team_name=team_name or f"Team {team_id}", app_id=self.identity.app_id,
+            bot_user_id=bot_user_id or f"UB{team_id}", bot_id=bot_id or f"BB{team_id}",
+            user_id=user_id, user_name=user_name, enterprise_id=enterprise_id,
+            enterprise_name=enterprise_name)
+        self._workspaces.add(identity, channels)
+        return identity
+
+    def workspace(self, team_id: str | None = None) -> Identity:
+        """The ids of workspace `team_id` (default: the first workspace)."""
+        return self._workspaces.require(team_id).identity
+
+    def bot_token_for(self, team_id: str | None = None) -> str | None:
+        """The newest working bot token for that workspace (an org-wide one counts), if any."""
+        identity = self.workspace(team_id)
+        grant = self._tokens.active_bot(team_id=identity.team_id,
+                                        enterprise_id=identity.enterprise_id)
+        return grant.token if grant is not None else None
+
+    def issue_bot_token(self, team_id: str, *, scope: str = "", rotating: bool = False) -> str:
+        """Install into `team_id` without the browser flow; returns the new bot token."""
+        identity = self.workspace(team_id)
+        return self._tokens.issue_bot(team_id=identity.team_id,
+                                      enterprise_id=identity.enterprise_id, scope=scope,
+                                      installer=identity.user_id, rotating=rotating).token
+
+    def revoke_tokens(self, team_id: str | None = None, *,
+                      enterprise_id: str | None = None) -> list[str]:
+        """Revoke the bot tokens of workspace `team_id` (or, with `enterprise_id` and no
+        team, of that org-wide install): calls with them answer `token_revoked`."""
+        if team_id is None and enterprise_id is not None:
+            revoked = self._tokens.revoke(team_id=None, enterprise_id=enterprise_id)
+        else:
+            identity = self.workspace(team_id)
+            revoked = self._tokens.revoke(team_id=identity.team_id,
+                                          enterprise_id=identity.enterprise_id)
+        self._changes.notify()
+        return [grant.token for grant in revoked]
+
+    def expire_token(self, token: str) -> None:
+        """`token` has outlived its expires_in: calls with it answer `token_expired`."""
+        grant = self._tokens.find(token)
+        if grant is None:
+            raise AssertionError(f"the simulator never issued {token}")
+        grant.state = "expired"
+
+    def uninstall(self, team_id: str) -> dict[str, Any]:
+        """Someone removes the app from `team_id`: its tokens are revoked, and the returned
+        `app_uninstalled` event_callback is what Slack then sends (deliver it, e.g.
+        `deliver_http(url, signed_event(payload, ...))` or `deliver("events_api", payload)`)."""
+        self.revoke_tokens(team_id)
+        return self.payloads.app_uninstalled(team_id=team_id)
+
+    def revoke_bot(self, team_id: str) -> dict[str, Any]:
+        """The workspace's bot token is revoked: returns the `tokens_revoked` event_callback
+        naming its bot user (deliver it as for `uninstall`)."""
+        self.revoke_tokens(team_id)
+        return self.payloads.tokens_revoked(team_id=team_id)
+
+    async def send_app_uninstalled(self, team_id: str, *, timeout: float = 3.0) -> Ack:
+        """`uninstall`, delivered over Socket Mode."""
+        return await self.deliver("events_api", self.uninstall(team_id), timeout=timeout)
+
+    async def send_tokens_revoked(self, team_id: str, *, timeout: float = 3.0) -> Ack:
+        """`revoke_bot`, delivered over Socket Mode."""
+        return await self.deliver("events_api", self.revoke_bot(team_id), timeout=timeout)
+
+    def _org_installed(self, enterprise_id: str | None) -> bool:
+        """Whether the app holds a working org-wide install of that Grid org."""
+        return enterprise_id is not None and any(
+            i.is_enterprise_install and i.enterprise_id == enterprise_id
+            and (grant := self._tokens.find(i.access_token)) is not None
+            and grant.state == "active" for i in self._oauth.installs)
+
+    # OAuth (distribution)
+
+    @property
+    def client_id(self) -> str:
+        return self._oauth.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self._oauth.client_secret
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's authorize page on the simulator: bolt's `authorization_url` setting."""
+        return f"{self.base_url}/oauth/v2/authorize"
+
+    def allow_redirect_url(self, url: str) -> None:
+        """Register one of the app's redirect URLs; once any is registered, the authorize
+        step and oauth.v2.access refuse others with `bad_redirect_uri`."""
+        self._oauth.redirect_urls.append(url)
+
+    def enable_token_rotation(self, *, expires_in: int = 43200) -> None:
+        """Installs from now on get a refresh token and `expires_in` (seconds) with their
+        bot token, and oauth.v2.access accepts `grant_type=refresh_token`."""
+        self._oauth.token_rotation = True
+        self._oauth.token_expires_in = expires_in
+
+    @property
+    def installs(self) -> list[Installed]:
+        """Every code exchanged by oauth.v2.access, oldest first."""
+        return list(self._oauth.installs)
+
+    async def install(self, install_url: str, *, team_id: str | None = None,
+                      user_id: str | None = None, org_install: bool = False,
+                      deny: bool = False) -> InstallWalk:
+        """A person clicks "Add to Slack" on the app's `install_url` and approves for
+        `team_id` (default: the first workspace) as `user_id` (default: its human); with
+        `org_install`, for the workspace's whole Grid org; with `deny`, they cancel.
+        Returns what the browser saw (the app's final page in `status`/`text`)."""
+        choices = {"sim_team": self.workspace(team_id).team_id}
+        if user_id is not None:
+            choices["sim_user"] = user_id
+        if org_install:
+            choices["sim_org_install"] = "1"
+        if deny:
+            choices["sim_deny"] = "1"
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as browser:
+            return await walk_install(browser, install_url, authorize_base=self.authorize_url,
+                                      choices=choices)
+
+    # workspace state (every method takes `team_id`; default: the first workspace)
 
     def add_channel(self, channel_id: str, *, name: str | None = None, is_member: bool = True,
-                    is_archived: bool = False) -> None:
+                    is_archived: bool = False, team_id: str | None = None) -> None:
         """Create (or redefine) a channel; posting to an unknown one is `channel_not_found`."""
-        self._workspace.add_channel(channel_id, name=name, is_member=is_member,
-                                    is_archived=is_archived)
+        self._workspaces.require(team_id).add_channel(channel_id, name=name, is_member=is_member,
+                                                      is_archived=is_archived)
 
     def add_user(self, user_id: str, *, name: str | None = None, is_admin: bool = False,
-                 is_owner: bool = False) -> None:
+                 is_owner: bool = False, team_id: str | None = None) -> None:
         """A person users.info knows and the bot can DM (the default human already exists)."""
-        self._workspace.add_member(user_id, name=name, is_admin=is_admin, is_owner=is_owner)
+        self._workspaces.require(team_id).add_member(user_id, name=name, is_admin=is_admin,
+                                                     is_owner=is_owner)
 
-    def direct_messages(self, user_id: str | None = None) -> list[Message]:
+    def direct_messages(self, user_id: str | None = None, *,
+                        team_id: str | None = None) -> list[Message]:
         """What the bot sent `user_id` (default: the workspace's human) in their DM."""
-        channel_id = self._workspace.direct_channel_id(user_id or self.identity.user_id)
-        return self._workspace.history(channel_id)
+        workspace = self._workspaces.require(team_id)
+        channel_id = workspace.direct_channel_id(user_id or workspace.identity.user_id)
+        return workspace.history(channel_id)
 
     def post_as_user(self, text: str, *, channel: str | None = None,
-                     user_id: str | None = None) -> Message:
+                     user_id: str | None = None, team_id: str | None = None) -> Message:
         """A message written by a human (not the bot), e.g. to react to."""
-        return self._workspace.post(channel=channel or self.default_channel,
-                                    user=user_id or self.identity.user_id, text=text, blocks=[],
-                                    via="human")
+        workspace = self._workspaces.require(team_id)
+        return workspace.post(channel=channel or self._first_channel(workspace),
+                              user=user_id or workspace.identity.user_id, text=text, blocks=[],
+                              via="human")
 
-    def messages(self, channel: str | None = None) -> list[Message]:
+    def messages(self, channel: str | None = None, *, team_id: str | None = None) -> list[Message]:
         """Channel history everyone sees, oldest first (edits applied, deletions gone)."""
-        return self._workspace.history(channel or self.default_channel)
+        workspace = self._workspaces.require(team_id)
+        return workspace.history(channel or self._first_channel(workspace))
 
-    def message(self, channel: str, ts: str) -> Message:
-        found = self._workspace.find(channel, ts)
+    def message(self, channel: str, ts: str, *, team_id: str | None = None) -> Message:
+        found = self._workspaces.require(team_id).find(channel, ts)
         if found is None:
             raise AssertionError(f"no message {ts} in {channel}")
         return found
 
-    def ephemerals(self, *, user_id: str | None = None,
-                   channel: str | None = None) -> list[Message]:
+    def ephemerals(self, *, user_id: str | None = None, channel: str | None = None,
+                   team_id: str | None = None) -> list[Message]:
         """Ephemeral messages (chat.postEphemeral and ephemeral responses), oldest first."""
-        return self._workspace.ephemerals(user=user_id, channel=channel)
+        return self._workspaces.require(team_id).ephemerals(user=user_id, channel=channel)
 
-    def direct_channel_id(self, user_id: str | None = None) -> str:
+    def direct_channel_id(self, user_id: str | None = None, *, team_id: str | None = None) -> str:
         """The id conversations.open gives for the bot's DM with `user_id`."""
-        return self._workspace.direct_channel_id(user_id or self.identity.user_id)
+        workspace = self._workspaces.require(team_id)
+        return workspace.direct_channel_id(user_id or workspace.identity.user_id)
+
+    def _first_channel(self, workspace: Workspace) -> str:
+        if workspace is self._workspace:
+            return self.default_channel
+        return workspace.channel_ids()[0]
 
     def uploads(self) -> list[UploadedFile]:
         """Files shared through files.completeUploadExternal, oldest first."""
@@ -191,8 +361,11 @@ class SlackSimulator:
 
     # Web API calls and faults
 
-    def calls(self, method: str | None = None) -> list[ApiCall]:
-        return [c for c in self._api.calls if method is None or c.method == method]
+    def calls(self, method: str | None = None, *, team_id: str | None = None) -> list[ApiCall]:
+        """Web API calls, oldest first; with `team_id`, only those that acted in that
+        workspace (answered with its token; refused calls have team_id None)."""
+        return [c for c in self._api.calls if (method is None or c.method == method)
+                and (team_id is None or c.team_id == team_id)]
 
     def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
         """The next `times` calls of `method` answer `{"ok": false, "error": error}`."""

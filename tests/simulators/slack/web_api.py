@@ -1,4 +1,4 @@
-"""The Web API endpoint: parses a call, checks its token, applies injected faults, records it."""
+"""The Web API endpoint: parses a call, finds its token's workspace, applies faults, records it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .records import ApiCall
+from .tokens import REFUSALS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from .tokens import Tokens
     from .waiting import Changes
+    from .workspace import Workspace
+    from .workspaces import Workspaces
 
 Answer = dict[str, Any]
 
@@ -28,15 +32,33 @@ class Fault:
     retry_after: int | None = None
 
 
-class WebApi:
-    """Serves `POST|GET /api/{method}`; every call lands in `calls`, answered or not."""
+# Slack's answer for a call with a token of the wrong kind.
+WRONG_KIND = "not_allowed_token_type"
 
-    def __init__(self, *, bot_token: str, app_token: str, changes: Changes,
-                 methods: dict[str, Callable[[dict[str, Any]], Answer]]) -> None:
-        self._bot_token = bot_token
+
+class WebApi:
+    """Serves `POST|GET /api/{method}`; every call lands in `calls`, answered or not.
+
+    Three kinds of method, as on Slack: `methods` act in a workspace and need a bot token
+    (the call is answered in that token's workspace, so a channel of another workspace is
+    `channel_not_found`); `app_methods` need the app-level token (apps.connections.open);
+    `open_methods` authenticate by other means (oauth.v2.access: client id and secret) and
+    see the request headers.
+    """
+
+    def __init__(self, *, app_token: str, tokens: Tokens, workspaces: Workspaces,
+                 changes: Changes,
+                 methods: dict[str, Callable[[dict[str, Any], Workspace], Answer]],
+                 app_methods: dict[str, Callable[[dict[str, Any]], Answer]],
+                 open_methods: dict[str, Callable[[dict[str, Any], dict[str, str]], Answer]],
+                 ) -> None:
         self._app_token = app_token
+        self._tokens = tokens
+        self._workspaces = workspaces
         self._changes = changes
         self._methods = methods
+        self._app_methods = app_methods
+        self._open_methods = open_methods
         self._faults: dict[str, collections.deque[Fault]] = collections.defaultdict(
             collections.deque)
         self.calls: list[ApiCall] = []
@@ -48,41 +70,73 @@ class WebApi:
         method = request.match_info["method"]
         args = await _arguments(request)
         headers = dict(request.headers)
+        token = _token(args, headers)
         status, extra_headers = 200, {}
+        workspace: Workspace | None = None
         fault = self._faults[method].popleft() if self._faults[method] else None
         if fault is None:
-            answer = self._answer(method, args, headers)
+            answer, workspace = self._answer(method, args, headers, token)
         else:  # the method takes no effect, as when Slack refuses it
             answer = {"ok": False, "error": fault.error}
             if fault.retry_after is not None:
                 status, extra_headers = 429, {"Retry-After": str(fault.retry_after)}
         peer = request.transport.get_extra_info("peername") if request.transport else None
-        self.calls.append(ApiCall(method=method, body=args, headers=headers, status=status,
-                                  response=answer, at=time.monotonic(), peer=peer))
+        identity = workspace.identity if workspace is not None else None
+        self.calls.append(ApiCall(
+            method=method, body=args, headers=headers, status=status, response=answer,
+            at=time.monotonic(), peer=peer, token=token,
+            team_id=identity.team_id if identity else None,
+            enterprise_id=identity.enterprise_id if identity else None))
         self._changes.notify()
         return web.Response(status=status, headers=extra_headers, text=json.dumps(answer),
                             content_type="application/json")
 
-    def _answer(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> Answer:
+    def _answer(self, method: str, args: dict[str, Any], headers: dict[str, str],
+                token: str | None) -> tuple[Answer, Workspace | None]:
+        if method in self._open_methods:
+            return self._open_methods[method](args, headers), None
+        if method in self._app_methods:
+            error = self._app_token_error(token)
+            if error is not None:
+                return {"ok": False, "error": error}, None
+            return self._app_methods[method](args), None
         handler = self._methods.get(method)
         if handler is None:
-            return {"ok": False, "error": "unknown_method"}
-        token_error = self._token_error(method, args, headers)
-        if token_error is not None:
-            return {"ok": False, "error": token_error}
-        return handler(args)
+            return {"ok": False, "error": "unknown_method"}, None
+        found = self._bot_workspace(token, args)
+        if isinstance(found, str):
+            return {"ok": False, "error": found}, None
+        return handler(args, found), found
 
-    def _token_error(self, method: str, args: dict[str, Any],
-                     headers: dict[str, str]) -> str | None:
-        authorization = headers.get("Authorization", "")
-        token = authorization.removeprefix("Bearer ") if authorization else args.get("token")
-        expected = self._app_token if method == "apps.connections.open" else self._bot_token
+    def _app_token_error(self, token: str | None) -> str | None:
         if not token:
             return "not_authed"
-        if token == expected:
+        if token == self._app_token:
             return None
-        wrong_kind = self._bot_token if expected == self._app_token else self._app_token
-        return "not_allowed_token_type" if token == wrong_kind else "invalid_auth"
+        return WRONG_KIND if self._tokens.find(token) is not None else "invalid_auth"
+
+    def _bot_workspace(self, token: str | None, args: dict[str, Any]) -> Workspace | str:
+        """The workspace the bot token acts in, or Slack's error for the token."""
+        if not token:
+            return "not_authed"
+        if token == self._app_token:
+            return WRONG_KIND
+        grant = self._tokens.find(token)
+        if grant is None:
+            return "invalid_auth"
+        if grant.state != "active":
+            return REFUSALS[grant.state]
+        workspace = self._workspaces.for_grant(grant, args.get("channel") or args.get("channel_id"))
+        return workspace if workspace is not None else "team_not_found"
+
+
+def _token(args: dict[str, Any], headers: dict[str, str]) -> str | None:
+    """The Bearer token of the call, or its `token` argument (Basic auth is no token)."""
+    authorization = headers.get("Authorization", "")
+    if authorization.startswith("Bearer "):
+        return authorization.removeprefix("Bearer ")
+    token = args.get("token")
+    return token if isinstance(token, str) and token else None
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:

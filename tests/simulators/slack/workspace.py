@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import Message
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 @dataclass(frozen=True)
@@ -15,11 +18,14 @@ class Identity:
 
     team_id: str = "T0SIM"
     team_domain: str = "sim"
+    team_name: str = "Sim Team"
     app_id: str = "A0SIM"
     bot_user_id: str = "U0BOT"
     bot_id: str = "B0BOT"
     user_id: str = "U0HUMAN"  # the default human who types commands and reacts
     user_name: str = "ada"
+    enterprise_id: str | None = None  # an Enterprise Grid org the workspace belongs to
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -42,15 +48,20 @@ class Channel:
 
 
 class Workspace:
-    """Channels and their messages, with Slack's answers for posting where one cannot."""
+    """Channels and their messages, with Slack's answers for posting where one cannot.
 
-    def __init__(self, identity: Identity, channel_ids: tuple[str, ...]) -> None:
+    Several workspaces share one `counter`, so timestamps and ids stay unique across them
+    (a channel id may repeat in two workspaces; a message ts does not).
+    """
+
+    def __init__(self, identity: Identity, channel_ids: tuple[str, ...], *,
+                 counter: Iterator[int] | None = None) -> None:
         self.identity = identity
         self._channels: dict[str, Channel] = {}
         self._members: dict[str, Member] = {}
         self._messages: list[Message] = []
         self._by_channel: dict[str, list[Message]] = {}  # the same messages, per channel
-        self._counter = itertools.count(1)
+        self._counter = counter if counter is not None else itertools.count(1)
         for channel_id in channel_ids:
             self.add_channel(channel_id)
         self.add_member(identity.user_id, name=identity.user_name)
@@ -87,6 +98,10 @@ class Workspace:
         channel_id = self.direct_channel_id(user_id)
         return self._channels.get(channel_id) or self.add_channel(channel_id, name=user_id)
 
+    def channel_ids(self) -> list[str]:
+        """Every channel's id, in the order they were created (the first is the default)."""
+        return list(self._channels)
+
     def channel(self, channel_id: str) -> Channel | None:
         return self._channels.get(channel_id)
 
@@ -104,7 +119,8 @@ class Workspace:
     def post(self, *, channel: str, user: str, text: str, blocks: list[dict[str, Any]],
              via: str, thread_ts: str | None = None, visible_to: str | None = None) -> Message:
         message = Message(channel=channel, ts=self.new_ts(), user=user, text=text, blocks=blocks,
-                          via=via, thread_ts=thread_ts, visible_to=visible_to)
+                          via=via, thread_ts=thread_ts, visible_to=visible_to,
+                          team=self.identity.team_id)
         self._messages.append(message)
         self._by_channel.setdefault(channel, []).append(message)
         return message
