@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -261,6 +262,11 @@ class SlackSimulator:
     def client_secret(self) -> str:
         return self._oauth.client_secret
 
+    def regenerate_client_secret(self) -> str:
+        """An admin regenerates the app's client secret; the old one is refused from now on."""
+        self._oauth.client_secret = f"sim-client-secret-{uuid.uuid4().hex[:8]}"
+        return self._oauth.client_secret
+
     @property
     def authorize_url(self) -> str:
         """Slack's authorize page on the simulator: bolt's `authorization_url` setting."""
@@ -288,7 +294,13 @@ class SlackSimulator:
         """A person clicks "Add to Slack" on the app's `install_url` and approves for
         `team_id` (default: the first workspace) as `user_id` (default: its human); with
         `org_install`, for the workspace's whole Grid org; with `deny`, they cancel.
-        Returns what the browser saw (the app's final page in `status`/`text`)."""
+        Returns what the browser saw (the app's final page in `status`/`text`).
+
+        With no redirect URL registered yet, the app's is taken to be bolt's default,
+        `/slack/oauth_redirect` beside the install page (as its manifest would list)."""
+        if not self._oauth.redirect_urls:
+            parts = urlsplit(install_url)
+            self.allow_redirect_url(f"{parts.scheme}://{parts.netloc}/slack/oauth_redirect")
         choices = {"sim_team": self.workspace(team_id).team_id}
         if user_id is not None:
             choices["sim_user"] = user_id
