@@ -154,20 +154,6 @@ class SimulatorActions(SimulatorQueries):
         """Send any gateway event as given (no checks: malformed payloads are allowed)."""
         return await self._gateway.dispatch(event, data)
 
-    async def remove_bot_from_guild(
-        self, guild: SimGuild, *, unavailable: bool = False
-    ) -> DispatchRecord:
-        """GUILD_DELETE: the bot was kicked (or the guild deleted); with ``unavailable``, the
-        guild is only out of reach for a while (an outage), as Discord marks it."""
-        data: JsonDict = {"id": str(guild.id)}
-        if unavailable:
-            data["unavailable"] = True
-        return await self._gateway.dispatch("GUILD_DELETE", data)
-
-    async def add_bot_to_guild(self, guild: SimGuild) -> DispatchRecord:
-        """GUILD_CREATE for ``guild``, as when the bot is invited (again)."""
-        return await self._gateway.dispatch("GUILD_CREATE", self._gateway.guild_create(guild))
-
     async def dispatch_malformed(self) -> DispatchRecord:
         """A MESSAGE_REACTION_ADD without ``emoji``: discord.py's client task dies with KeyError."""
         channel = self.guild.channels[0].id
@@ -180,9 +166,37 @@ class SimulatorActions(SimulatorQueries):
         }
         return await self._gateway.dispatch("MESSAGE_REACTION_ADD", data)
 
-    async def send_reconnect(self) -> None:
-        """Send op 7 RECONNECT; events dispatched until the client RESUMEs are replayed then."""
-        await self._gateway.send_op(7, None)
+    async def add_bot_to_guild(self, guild: SimGuild) -> DispatchRecord:
+        """GUILD_CREATE for ``guild`` to the shard that owns it, as when the bot is invited
+        (again): a guild the bot is not in joins the world and its payload carries no
+        ``unavailable`` (discord.py: ``on_guild_join``); a guild it is still in (back from
+        an outage) comes with ``unavailable: false`` (``on_guild_available``)."""
+        joining = all(g.id != guild.id for g in self._state.world.guilds)
+        if joining:
+            self._state.world.join(guild)
+        payload = self._gateway.guild_create(guild)
+        if joining:
+            del payload["unavailable"]
+        return await self._gateway.dispatch("GUILD_CREATE", payload)
+
+    async def remove_bot_from_guild(
+        self, guild: SimGuild, *, unavailable: bool = False
+    ) -> DispatchRecord:
+        """GUILD_DELETE to the guild's shard: the bot was kicked (or the guild deleted), so it
+        leaves the world (a later IDENTIFY no longer lists it; discord.py:
+        ``on_guild_remove``); with ``unavailable``, the guild is only out of reach for a
+        while (an outage), as Discord marks it, and stays."""
+        data: JsonDict = {"id": str(guild.id)}
+        if unavailable:
+            data["unavailable"] = True
+        else:
+            self._state.world.leave(guild.id)
+        return await self._gateway.dispatch("GUILD_DELETE", data)
+
+    async def send_reconnect(self, *, shard_id: int | None = None) -> None:
+        """Send op 7 RECONNECT (to ``shard_id``, default the newest session); events
+        dispatched until the client RESUMEs are replayed then."""
+        await self._gateway.send_op(7, None, shard_id=shard_id)
 
     async def wait_resumed(self, count: int = 1, *, timeout: float | None = None) -> ResumeRecord:
         """Wait until ``count`` RESUMEs happened in all and the socket is live again."""

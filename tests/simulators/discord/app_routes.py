@@ -68,7 +68,11 @@ class AppRoutes:
     async def gateway_bot(self, request: web.Request) -> web.Response:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
         return json_response(
-            {"url": self._state.gateway.url, "shards": 1, "session_start_limit": limit}
+            {
+                "url": self._state.gateway.url,
+                "shards": self._state.gateway.recommended_shards,
+                "session_start_limit": limit,
+            }
         )
 
     def _scope(self, request: web.Request) -> int | None:

@@ -24,7 +24,7 @@ from tests.simulators.discord.records import (
 
 if TYPE_CHECKING:
     import asyncio
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Sequence
 
     from tests.simulators.discord.gateway import Gateway
     from tests.simulators.discord.http import Fault
@@ -151,6 +151,31 @@ class SimulatorQueries:
             return self._gateway.identifies[-1] if ok else None
 
         return await self.wait_for(ready, what="the client to IDENTIFY", timeout=timeout)
+
+    async def wait_shards_ready(
+        self,
+        shard_count: int,
+        *,
+        shard_ids: Sequence[int] | None = None,
+        timeout: float | None = None,
+    ) -> dict[int, int]:
+        """Wait until every shard in ``shard_ids`` (default: all of ``shard_count``) has a live
+        session identified with that shard count; returns shard id -> count of live ones."""
+        wanted = set(range(shard_count) if shard_ids is None else shard_ids)
+
+        def ready() -> dict[int, int] | None:
+            live = self._gateway.live_shards()
+            done = all(live.get(shard) == shard_count for shard in wanted)
+            return live if done else None
+
+        return await self.wait_for(
+            ready,
+            what=lambda: (
+                f"shards {sorted(wanted)} of {shard_count} to IDENTIFY; "
+                f"live: {self._gateway.live_shards()}"
+            ),
+            timeout=timeout,
+        )
 
     async def wait_for_command_sync(
         self,

@@ -233,6 +233,8 @@ class IdentifyRecord:
     session_id: str
     intents: int
     token: str
+    shard_id: int = 0
+    shard_count: int = 1
 
 
 @dataclass(frozen=True)
@@ -259,8 +261,10 @@ class Violation:
 
 @dataclass(frozen=True)
 class DispatchRecord:
-    """A gateway event the simulator sent; ``seq`` None means it was withheld (intent missing)."""
+    """A gateway event the simulator sent; ``seq`` None means it was withheld (intent missing,
+    or no session for its shard). ``shard`` is the shard it went to."""
 
     event: str
     seq: int | None
     data: JsonDict
+    shard: int | None = 0

@@ -65,6 +65,7 @@ from tests.simulators.discord.world import (
     World,
     default_bot,
     default_guild,
+    guild_on_shard,
 )
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ __all__ = [
     "Violation",
     "default_bot",
     "default_guild",
+    "guild_on_shard",
 ]
 
 log = logging.getLogger(__name__)
@@ -110,7 +112,8 @@ class DiscordSimulator(SimulatorActions, SimulatorFaults):
     ``guilds`` defaults to one guild, ``default_guild()`` ("Paper Lab": channels papers,
     general, read-only, no-embeds; members alice, bob). The bot user's id is the application id.
     ``heartbeat_interval`` is what HELLO announces (seconds); ``interaction_deadline`` is the
-    time allowed to answer an interaction; ``timeout`` is the default of every wait.
+    time allowed to answer an interaction; ``timeout`` is the default of every wait;
+    ``recommended_shards`` is what GET /gateway/bot answers in ``shards``.
     """
 
     def __init__(
@@ -123,15 +126,15 @@ class DiscordSimulator(SimulatorActions, SimulatorFaults):
         interaction_deadline: float = 3.0,
         attachment_size_limit: int = 10 * 1024 * 1024,
         timeout: float = 5.0,
+        recommended_shards: int = 1,
     ) -> None:
         self.token = token
         self.bot = bot or default_bot()
         self.application_id = self.bot.id
-        self.guilds = tuple(guilds if guilds is not None else (default_guild(),))
-        self.guild = self.guilds[0]
+        self.guild = (guilds or (default_guild(),))[0]
         self.timeout = timeout
         self._feed = ChangeFeed()
-        world = World(bot=self.bot, guilds=self.guilds)
+        world = World(bot=self.bot, guilds=guilds if guilds is not None else (self.guild,))
         self._gateway = Gateway(
             world=world,
             feed=self._feed,
@@ -148,8 +151,14 @@ class DiscordSimulator(SimulatorActions, SimulatorFaults):
             gateway=self._gateway,
             feed=self._feed,
         )
+        self._gateway.recommended_shards = recommended_shards
         self._interactions = InteractionFactory(self._state)
         self._runner: web.AppRunner | None = None
+
+    @property
+    def guilds(self) -> tuple[SimGuild, ...]:
+        """The guilds the bot is in now (``add_bot_to_guild``/``remove_bot_from_guild`` change them)."""
+        return self._state.world.guilds
 
     async def __aenter__(self) -> DiscordSimulator:
         await self.start()

@@ -211,7 +211,8 @@ class SimState:
     async def emit(self, event: str, data: JsonDict, *, guild_intent: int, dm_intent: int) -> None:
         """Dispatch ``event`` if the session asked for the matching intent (guild or DM)."""
         intent = guild_intent if "guild_id" in data else dm_intent
-        if self.gateway.intents & intent:
+        guild_id = int(data["guild_id"]) if "guild_id" in data else None
+        if self.gateway.intents_for(guild_id) & intent:
             await self.gateway.dispatch(event, data, intent=intent)
 
     def reaction_event(

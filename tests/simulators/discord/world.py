@@ -168,12 +168,58 @@ def default_guild() -> SimGuild:
     )
 
 
+def guild_on_shard(
+    shard_id: int,
+    shard_count: int,
+    *,
+    name: str = "Second Lab",
+    members: tuple[SimUser, ...] | None = None,
+    base: int = 1_300_000_000_000_000_000,
+) -> SimGuild:
+    """A guild like 'Paper Lab' whose id lands on shard ``shard_id`` of ``shard_count``.
+
+    Channels (papers, general) and the bot role get ids near ``base`` (pass another
+    ``base`` for a third guild); ``members`` default to two people of its own (carol,
+    dave); pass ``default_guild().members`` for the same people in both guilds.
+    """
+    guild_id = base + 1
+    while (guild_id >> 22) % shard_count != shard_id:
+        guild_id += 1 << 22
+    people = members or (
+        SimUser(id=base + 301, username="carol"),
+        SimUser(id=base + 302, username="dave"),
+    )
+    return SimGuild(
+        id=guild_id,
+        name=name,
+        channels=(
+            SimChannel(id=base + 101, name="papers", topic="new papers"),
+            SimChannel(id=base + 102, name="general"),
+        ),
+        members=people,
+        owner_id=people[0].id,
+        bot_role_id=base + 201,
+    )
+
+
 class World:
     """Lookup and payload rendering over the configured bot and guilds."""
 
     def __init__(self, *, bot: SimUser, guilds: Sequence[SimGuild]) -> None:
         self.bot = bot
         self.guilds = tuple(guilds)
+
+    def join(self, guild: SimGuild) -> None:
+        """The bot is added to ``guild`` (it must not be in it already)."""
+        if any(g.id == guild.id for g in self.guilds):
+            raise ValueError(f"the bot is already in guild {guild.id}")
+        self.guilds = (*self.guilds, guild)
+
+    def leave(self, guild_id: int) -> SimGuild:
+        """The bot leaves (or is removed from) the guild; returns it."""
+        guild = self.guild(guild_id)
+        self.guilds = tuple(g for g in self.guilds if g.id != guild_id)
+        return guild
 
     def guild(self, guild_id: int) -> SimGuild:
         for guild in self.guilds:
