@@ -14,11 +14,21 @@
 
 HTTP mode: `await slack.deliver_http(url, signed_command(slack.payloads.command("help"),
 signing_secret=slack.signing_secret))`.
+
+Several workspaces and OAuth distribution:
+
+    slack.add_workspace(team_id="T0B", channels=("C0B1",))
+    walk = await slack.install(f"{app_url}/slack/install", team_id="T0B")  # the browser
+    token = slack.bot_token_for("T0B")             # what oauth.v2.access handed out
+    slack.calls("chat.postMessage", team_id="T0B")  # calls made with T0B's token
+    event = slack.uninstall("T0B")                  # tokens revoked; deliver the event
 """
 
 from __future__ import annotations
 
 from .block_kit import block_kit_errors
+from .browser import InstallWalk
+from .oauth import Installed
 from .payload_factory import Payloads
 from .records import (
     Ack,
@@ -46,6 +56,8 @@ __all__ = [
     "Envelope",
     "HttpDelivery",
     "Identity",
+    "InstallWalk",
+    "Installed",
     "Message",
     "Payloads",
     "ResponsePost",

@@ -82,7 +82,6 @@ class SlackSimulator:
             app_token=app_token, tokens=self._tokens, workspaces=self._workspaces,
             changes=self._changes,
             methods={
-                "auth.test": self._auth_test,
                 "chat.postMessage": chat.post_message,
                 "chat.postEphemeral": chat.post_ephemeral,
                 "chat.update": chat.update,
@@ -94,7 +93,8 @@ class SlackSimulator:
                 "conversations.open": people.conversations_open,
             },
             app_methods={"apps.connections.open": self._connections_open},
-            open_methods={"oauth.v2.access": self._oauth.access})
+            open_methods={"oauth.v2.access": self._oauth.access},
+            grant_methods={"auth.test": self._auth_test})
         self._consumed_calls: set[int] = set()
         self._consumed_uploads: set[str] = set()
         self._runner: web.AppRunner | None = None
@@ -147,8 +147,10 @@ class SlackSimulator:
 
     # Web API methods that need the simulator itself
 
-    def _auth_test(self, args: dict[str, Any], workspace: Workspace) -> dict[str, Any]:
-        """Who the call's token is: its workspace and that workspace's bot."""
+    def _auth_test(self, args: dict[str, Any], workspace: Workspace,
+                   grant: Grant) -> dict[str, Any]:
+        """Who the call's token is: its workspace and that workspace's bot, or for an
+        org-wide install's token, the org (team_id is the enterprise id, as on Slack)."""
         who = workspace.identity
         answer: dict[str, Any] = {
             "ok": True, "url": f"https://{who.team_domain}.slack.com/", "team": who.team_name,
@@ -156,6 +158,10 @@ class SlackSimulator:
             "bot_id": who.bot_id, "is_enterprise_install": False}
         if who.enterprise_id is not None:
             answer["enterprise_id"] = who.enterprise_id
+        if grant.team_id is None and who.enterprise_id is not None:  # an org-wide install
+            answer.update(team_id=who.enterprise_id, team=who.enterprise_name,
+                          url=f"https://{who.enterprise_id.lower()}.enterprise.slack.com/",
+                          is_enterprise_install=True)
         return answer
 
     def _connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -367,9 +373,10 @@ class SlackSimulator:
             return self.default_channel
         return workspace.channel_ids()[0]
 
-    def uploads(self) -> list[UploadedFile]:
-        """Files shared through files.completeUploadExternal, oldest first."""
-        return self._files.completed()
+    def uploads(self, *, team_id: str | None = None) -> list[UploadedFile]:
+        """Files shared through files.completeUploadExternal, oldest first (with `team_id`,
+        those of that workspace)."""
+        return [f for f in self._files.completed() if team_id is None or f.team == team_id]
 
     # Web API calls and faults
 

@@ -268,6 +268,8 @@ async def test_an_org_wide_install_acts_in_every_workspace_of_the_org(
     assert await command_from(slack, install_app, "T0G2", "org wide") == 200
 
     posted = await slack.wait_for_call("chat.postMessage")
+    who = await client_for(slack, slack.installs[0].access_token).auth_test()
+    assert (who["team_id"], who["is_enterprise_install"]) == ("E0ORG", True)
     assert (posted.team_id, posted.enterprise_id) == ("T0G2", "E0ORG")
     assert posted.token == slack.installs[0].access_token
     assert [m.text for m in slack.messages("C0G2", team_id="T0G2")] == ["org wide"]

@@ -16,7 +16,7 @@ from .tokens import REFUSALS
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .tokens import Tokens
+    from .tokens import Grant, Tokens
     from .waiting import Changes
     from .workspace import Workspace
     from .workspaces import Workspaces
@@ -51,6 +51,7 @@ class WebApi:
                  methods: dict[str, Callable[[dict[str, Any], Workspace], Answer]],
                  app_methods: dict[str, Callable[[dict[str, Any]], Answer]],
                  open_methods: dict[str, Callable[[dict[str, Any], dict[str, str]], Answer]],
+                 grant_methods: dict[str, Callable[[dict[str, Any], Workspace, Grant], Answer]],
                  ) -> None:
         self._app_token = app_token
         self._tokens = tokens
@@ -59,6 +60,7 @@ class WebApi:
         self._methods = methods
         self._app_methods = app_methods
         self._open_methods = open_methods
+        self._grant_methods = grant_methods  # bot-token methods that also see the token's grant
         self._faults: dict[str, collections.deque[Fault]] = collections.defaultdict(
             collections.deque)
         self.calls: list[ApiCall] = []
@@ -100,13 +102,15 @@ class WebApi:
             if error is not None:
                 return {"ok": False, "error": error}, None
             return self._app_methods[method](args), None
-        handler = self._methods.get(method)
-        if handler is None:
+        if method not in self._methods and method not in self._grant_methods:
             return {"ok": False, "error": "unknown_method"}, None
         found = self._bot_workspace(token, args)
         if isinstance(found, str):
             return {"ok": False, "error": found}, None
-        return handler(args, found), found
+        workspace, grant = found
+        if method in self._grant_methods:
+            return self._grant_methods[method](args, workspace, grant), workspace
+        return self._methods[method](args, workspace), workspace
 
     def _app_token_error(self, token: str | None) -> str | None:
         if not token:
@@ -115,8 +119,9 @@ class WebApi:
             return None
         return WRONG_KIND if self._tokens.find(token) is not None else "invalid_auth"
 
-    def _bot_workspace(self, token: str | None, args: dict[str, Any]) -> Workspace | str:
-        """The workspace the bot token acts in, or Slack's error for the token."""
+    def _bot_workspace(self, token: str | None,
+                       args: dict[str, Any]) -> tuple[Workspace, Grant] | str:
+        """The workspace the bot token acts in (and its grant), or Slack's error for it."""
         if not token:
             return "not_authed"
         if token == self._app_token:
@@ -127,7 +132,7 @@ class WebApi:
         if grant.state != "active":
             return REFUSALS[grant.state]
         workspace = self._workspaces.for_grant(grant, args.get("channel") or args.get("channel_id"))
-        return workspace if workspace is not None else "team_not_found"
+        return (workspace, grant) if workspace is not None else "team_not_found"
 
 
 def _token(args: dict[str, Any], headers: dict[str, str]) -> str | None:
