@@ -43,7 +43,7 @@ class FileUploads:
         self._files[file_id] = UploadedFile(
             file_id=file_id, filename=filename, length=length,
             alt_txt=args.get("alt_txt"), snippet_type=args.get("snippet_type"),
-            team=workspace.identity.team_id)
+            team=workspace.identity.team_id, enterprise=workspace.identity.enterprise_id)
         return {"ok": True, "upload_url": f"{base_url}/upload/{file_id}", "file_id": file_id}
 
     async def receive(self, request: web.Request) -> web.Response:
@@ -75,8 +75,8 @@ class FileUploads:
         chosen: list[tuple[UploadedFile, str | None]] = []
         for entry in entries:
             uploaded = self._files.get(str(entry.get("id"))) if isinstance(entry, dict) else None
-            if (uploaded is None or uploaded.content is None
-                    or uploaded.team != workspace.identity.team_id):
+            if uploaded is None or uploaded.content is None or not _same_install(
+                    uploaded, workspace):
                 return {"ok": False, "error": "file_not_found"}
             chosen.append((uploaded, entry.get("title")))
         for uploaded, title in chosen:
@@ -86,6 +86,14 @@ class FileUploads:
             uploaded.initial_comment = args.get("initial_comment")
             uploaded.completed = True
         return {"ok": True, "files": [_file_object(f) for f, _ in chosen]}
+
+
+def _same_install(uploaded: UploadedFile, workspace: Workspace) -> bool:
+    """A file is shared by the installation that uploaded it: the same workspace, or (an
+    org-wide token) a workspace of the same Grid org."""
+    identity = workspace.identity
+    return uploaded.team == identity.team_id or (
+        identity.enterprise_id is not None and uploaded.enterprise == identity.enterprise_id)
 
 
 def _channels(args: dict[str, Any]) -> tuple[str, ...]:

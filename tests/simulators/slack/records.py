@@ -140,6 +140,7 @@ class UploadedFile:
     initial_comment: str | None = None
     completed: bool = False
     team: str = ""  # the workspace whose token uploaded it
+    enterprise: str | None = None  # that workspace's Grid org
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,21 @@ async def test_a_token_acts_in_its_own_workspace_only(slack: SlackSimulator) -> 
     assert slack.bot_token_for("T0C") is None  # not installed
 
 
+async def test_a_file_is_shared_in_the_workspace_of_the_token_that_uploaded_it(
+        slack: SlackSimulator) -> None:
+    token_b = slack.issue_bot_token("T0B")
+
+    await client_for(slack, token_b).files_upload_v2(channel="C0B1", content="x",
+                                                     filename="a.bib")
+    with pytest.raises(SlackApiError) as foreign:
+        await client_for(slack, slack.bot_token).files_upload_v2(channel="C0B1", content="x",
+                                                                 filename="b.bib")
+
+    assert [f.filename for f in slack.uploads(team_id="T0B")] == ["a.bib"]
+    assert foreign.value.response["error"] == "channel_not_found"
+    assert slack.uploads(team_id=slack.identity.team_id) == []
+
+
 async def test_unknown_revoked_and_expired_tokens_are_refused(slack: SlackSimulator) -> None:
     token_b = slack.issue_bot_token("T0B")
     token_c = slack.issue_bot_token("T0C")
