@@ -26,12 +26,15 @@ class ShardedClient(discord.AutoShardedClient):
         intents = discord.Intents.none()
         intents.guilds = True
         intents.guild_reactions = True
-        super().__init__(
-            intents=intents,
-            shard_count=shard_count,
-            shard_ids=list(shard_ids) if shard_ids is not None else None,
-            guild_ready_timeout=0.05,
-        )
+        if shard_ids is None:
+            super().__init__(intents=intents, shard_count=shard_count, guild_ready_timeout=0.05)
+        else:
+            super().__init__(
+                intents=intents,
+                shard_count=shard_count,
+                shard_ids=list(shard_ids),
+                guild_ready_timeout=0.05,
+            )
         self.reactions: asyncio.Queue[discord.RawReactionActionEvent] = asyncio.Queue()
         self.removed: asyncio.Queue[discord.Guild] = asyncio.Queue()
         self.joined: asyncio.Queue[discord.Guild] = asyncio.Queue()

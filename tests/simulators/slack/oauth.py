@@ -200,11 +200,11 @@ def _credentials(args: dict[str, Any], headers: dict[str, str]) -> tuple[str | N
             decoded = base64.b64decode(authorization.removeprefix("Basic "), validate=True)
         except (binascii.Error, ValueError):
             return None, None
-        client_id, _, client_secret = decoded.decode("utf-8", "replace").partition(":")
-        return client_id, client_secret
-    client_id, client_secret = args.get("client_id"), args.get("client_secret")
-    return (client_id if isinstance(client_id, str) else None,
-            client_secret if isinstance(client_secret, str) else None)
+        basic_id, _, basic_secret = decoded.decode("utf-8", "replace").partition(":")
+        return basic_id, basic_secret
+    form_id, form_secret = args.get("client_id"), args.get("client_secret")
+    return (form_id if isinstance(form_id, str) else None,
+            form_secret if isinstance(form_secret, str) else None)
 
 
 def _refusal(error: str) -> web.Response:
