@@ -180,6 +180,10 @@ class Gateway:
         )
         guilds = [g for g in self._world.guilds if session.owns(g.id)]
         async with self._send_lock:
+            # Sessions sharded another way are from an earlier run of the client: forget them,
+            # so no event is routed to a session nobody will resume.
+            for stale in [s for s in self._sessions.values() if s.shard_count != shard_count]:
+                del self._sessions[stale.shard_id]
             self._sessions[shard_id] = self._latest = session
             ready = {
                 "v": 10,
