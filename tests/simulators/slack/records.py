@@ -122,6 +122,7 @@ class ResponsePost:
     status: int  # 200, or 4xx when Slack would refuse it
     error: str | None  # e.g. invalid_blocks
     message: Message | None  # the message created or replaced; None when refused or deleted
+    team_id: str | None = None  # the workspace the URL answers in (None: an unknown URL)
 
 
 @dataclass

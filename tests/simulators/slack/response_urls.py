@@ -62,11 +62,14 @@ class ResponseUrls:
         if target is None:
             return self._record(str(request.url), {}, 404, "no_active_hooks", None)
         if not isinstance(body, dict):
-            return self._record(target.url, {"raw": text}, 400, "invalid_payload", None)
+            return self._record(target.url, {"raw": text}, 400, "invalid_payload", None,
+                                target.workspace)
         refusal = message_refusal(body) if not body.get("delete_original") else None
         if refusal is not None:
-            return self._record(target.url, body, 400, str(refusal["error"]), None)
-        return self._record(target.url, body, 200, None, self._apply(target, body))
+            return self._record(target.url, body, 400, str(refusal["error"]), None,
+                                target.workspace)
+        return self._record(target.url, body, 200, None, self._apply(target, body),
+                            target.workspace)
 
     def _apply(self, target: _Target, body: dict[str, Any]) -> Message | None:
         original = target.original
@@ -89,8 +92,9 @@ class ResponseUrls:
         return message
 
     def _record(self, url: str, body: dict[str, Any], status: int, error: str | None,
-                message: Message | None) -> web.Response:
-        post = ResponsePost(url=url, body=body, status=status, error=error, message=message)
+                message: Message | None, workspace: Workspace | None = None) -> web.Response:
+        post = ResponsePost(url=url, body=body, status=status, error=error, message=message,
+                            team_id=workspace.identity.team_id if workspace else None)
         self.posts.append(post)
         self._unseen.setdefault(url, []).append(post)
         self._changes.notify()

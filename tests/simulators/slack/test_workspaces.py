@@ -100,11 +100,16 @@ async def test_payloads_from_a_workspace_carry_its_team_channels_and_grid_org(
                         channels=("C0G1",))
     command = slack.payloads.command("help", team_id="T0B")
     grid = slack.payloads.command("help", team_id="T0G1")
+    async with aiohttp.ClientSession() as http:
+        await http.post(command["response_url"], json={"text": "answered"})
     message = slack.post_as_user("a paper", team_id="T0B")
     reaction = slack.payloads.reaction(message)
     uninstalled = slack.uninstall("T0B")
 
     assert (command["team_id"], command["channel_id"]) == ("T0B", "C0B1")
+    answered = await slack.next_response(command["response_url"])
+    assert answered.team_id == "T0B"
+    assert [m.text for m in slack.ephemerals(team_id="T0B")] == ["answered"]
     assert (grid["enterprise_id"], grid["is_enterprise_install"]) == ("E0ORG", "false")
     assert (reaction["team_id"], reaction["event"]["item"]["channel"]) == ("T0B", "C0B1")
     assert uninstalled["event"]["type"] == "app_uninstalled"
