@@ -157,7 +157,7 @@ class DiscordSimulator(SimulatorActions, SimulatorFaults):
 
     @property
     def guilds(self) -> tuple[SimGuild, ...]:
-        """The guilds the bot is in now (``add_bot_to_guild``/``remove_bot_from_guild`` change them)."""
+        """The guilds the bot is in now (``add_bot_to_guild``, ``remove_bot_from_guild``)."""
         return self._state.world.guilds
 
     async def __aenter__(self) -> DiscordSimulator:
