@@ -100,7 +100,7 @@ def adapter_names(settings: Settings) -> tuple[list[str], str]:
 @dataclass(frozen=True, slots=True)
 class Services:
     """What `open_library` opened, for the composition root to build the bot and its
-    adapters from (named so, not "Services", so as not to be taken for the `core/` package)."""
+    adapters from (not named "Core", so as not to be taken for the `core/` package)."""
 
     settings: Settings
     store: Store
@@ -316,16 +316,31 @@ def check_slack_credentials(settings: SlackSettings, secrets: Secrets) -> None:
 def discord_poster(core: Services, *, options: DiscordOptions | None = None) -> DiscordPoster:
     """Discord's send side: the client (not yet logged in) and the poster on it."""
     from paperboy.adapters.discord import DiscordOptions
-    from paperboy.adapters.discord.client import PaperboyClient
+    from paperboy.adapters.discord.client import PaperboyClient, ShardedPaperboyClient
     from paperboy.adapters.discord.pages import PageButtons
     from paperboy.adapters.discord.poster import DiscordPoster
 
     options = options or DiscordOptions()
-    client = PaperboyClient(
-        sync_guilds=[int(guild) for guild in core.settings.discord.sync_guilds],
-        guild_ready_timeout=options.guild_ready_timeout,
-        identify_wait=options.identify_wait,
-    )
+    settings = core.settings.discord
+    common: dict[str, Any] = {
+        "sync_guilds": [int(guild) for guild in settings.sync_guilds],
+        "guild_ready_timeout": options.guild_ready_timeout,
+        "identify_wait": options.identify_wait,
+    }
+    shard_ids = [int(shard) for shard in settings.shard_ids]
+    if settings.shard_count:
+        if any(shard >= settings.shard_count for shard in shard_ids):
+            raise ConfigError(
+                f"discord.shard_ids: each must be below discord.shard_count "
+                f"({settings.shard_count}), got {','.join(settings.shard_ids)}"
+            )
+        client: PaperboyClient = ShardedPaperboyClient(
+            shard_count=settings.shard_count, shard_ids=shard_ids, **common
+        )
+    elif shard_ids:
+        raise ConfigError("discord.shard_ids: set discord.shard_count too (the whole bot's)")
+    else:
+        client = PaperboyClient(**common)
     pages = PageButtons(core.store.page_refs, clock=core.clock)
     return DiscordPoster(client, pages, save_emoji=emoji_glyph(core.settings.chat.save_emoji))
 

@@ -88,6 +88,11 @@ def _snowflakes(values: tuple[str, ...]) -> str | None:
     return f"must be numeric Discord ids, not {', '.join(bad)}" if bad else None
 
 
+def _shard_numbers(values: tuple[str, ...]) -> str | None:
+    bad = [value for value in values if not value.isdigit()]
+    return f"must be shard numbers (0, 1, …), not {', '.join(bad)}" if bad else None
+
+
 def default_store_path() -> Path:
     return Path(platformdirs.user_data_dir("paperboy", appauthor=False)) / "paperboy.sqlite3"
 
@@ -229,6 +234,18 @@ class DiscordSettings:
         (),
         "Guild ids to sync /papers to instantly; empty syncs globally (takes up to an hour).",
         _snowflakes,
+    )
+    shard_count: int = setting(
+        0,
+        "Gateway shards of the whole bot; 0: one connection, no sharding. Discord asks for "
+        "sharding from 2,500 servers on.",
+        _between(0, 65535),
+    )
+    shard_ids: tuple[str, ...] = setting(
+        (),
+        "The shards this process runs, e.g. 0,1 (each below shard_count); empty: all. "
+        "Replicas split the shards between them.",
+        _shard_numbers,
     )
 
 

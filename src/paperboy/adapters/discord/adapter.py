@@ -170,6 +170,9 @@ class DiscordAdapter:
         client = self._client
         if client.is_closed() or not client.is_ready():
             return False
+        if isinstance(client, discord.AutoShardedClient):
+            shards = client.shards.values()
+            return bool(shards) and not any(shard.is_closed() for shard in shards)
         websocket = client.ws  # None until the first connection
         return websocket is not None and bool(websocket.open)
 

@@ -52,11 +52,13 @@ class PaperboyClient(discord.Client):
         sync_guilds: Sequence[int] = (),
         guild_ready_timeout: float = 2.0,
         identify_wait: float = 5.0,
+        **sharding: Any,
     ) -> None:
         super().__init__(
             intents=paperboy_intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            **sharding,
         )
         self.sync_guilds = tuple(sync_guilds)
         self.identify_wait = identify_wait
@@ -119,6 +121,19 @@ class PaperboyClient(discord.Client):
 
     async def _open_dm(self, user_id: int) -> discord.DMChannel:
         return await self.create_dm(discord.Object(id=user_id))
+
+
+class ShardedPaperboyClient(PaperboyClient, discord.AutoShardedClient):
+    """The same client over several gateway shards (discord.py's AutoShardedClient):
+    `shard_ids` of `shard_count`, or all of them. Discord sends each shard the events
+    of its guilds only, so a reaction is handled by the process that runs its guild's
+    shard; posting is REST and reaches any guild from any process."""
+
+    def __init__(self, *, shard_count: int, shard_ids: Sequence[int] = (), **options: Any) -> None:
+        sharding: dict[str, Any] = {"shard_count": shard_count}
+        if shard_ids:
+            sharding["shard_ids"] = list(shard_ids)
+        super().__init__(**options, **sharding)
 
 
 async def sync_commands(tree: app_commands.CommandTree[Any], guild_ids: Sequence[int]) -> None:
