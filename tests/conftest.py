@@ -1,11 +1,12 @@
-"""Shared fixtures: a real SQLite store in a temp dir, a fixed clock, the sample papers."""
+"""Shared fixtures: a real SQLite store in a temp dir, a real PostgreSQL server (one per
+session, a fresh database per test that asks), a fixed clock, the sample papers."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
 import subprocess
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from paperboy.core.pacing import PostPacing
 from paperboy.core.publishing import Publisher
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
+from tests.postgres import PostgresServer, postgres_server
 from tests.processes import paperboy_command
 from tests.simulators.sources.servers import PaperSourceSimulator
 
@@ -49,6 +51,21 @@ def sample_papers() -> list[Paper]:
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     async with await Store.open(tmp_path / "paperboy.sqlite3") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session (started in under a second)."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> Iterator[str]:
+    """A new, empty PostgreSQL database of this test's own, as a `store.url`."""
+    name = postgres.create_database()
+    yield postgres.url(name)
+    postgres.drop_database(name)
 
 
 @pytest.fixture

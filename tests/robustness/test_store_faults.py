@@ -75,7 +75,7 @@ async def test_a_lock_shorter_than_the_busy_timeout_is_simply_waited_out(
 async def set_max_pages(store: Store, pages: int) -> None:
     """Limit the file's size as the connection that writes sees it (a full disk)."""
     async with store.db.transaction() as conn:
-        await conn.execute(f"PRAGMA max_page_count = {pages}")
+        await conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
 
 
 async def test_a_full_disk_writes_nothing_and_recovers(

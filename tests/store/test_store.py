@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
 
 from paperboy.core.models import ChannelRef, Paper, PostRef, UserRef
 from paperboy.core.ports import StoreUnavailable
@@ -132,7 +133,7 @@ async def test_only_a_text_change_moves_the_papers_version(store: Store, now: da
 
 async def test_a_failing_batch_writes_nothing(store: Store, now: datetime) -> None:
     broken = dataclasses.replace(PAPER, id="2403.99999", title=None)  # type: ignore[arg-type]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
         await store.papers.upsert([PAPER, broken], at=now)
     assert await store.papers.count() == 0
 

@@ -244,17 +244,23 @@ class Subscriptions(SubscriptionBook, DigestHealth, Protocol):
 class DigestRun:
     channel: ChannelRef
     local_date: date
-    status: str  # claimed | done | skipped | failed
+    status: str  # claimed | done | skipped | failed | held (claimed by another process)
     header_id: str | None
 
     @property
     def finished(self) -> bool:
         return self.status in ("done", "skipped")
 
+    @property
+    def held_elsewhere(self) -> bool:
+        """Another process holds the run (its lease has not expired): post nothing."""
+        return self.status == "held"
+
 
 class DigestRuns(Protocol):
     """One run per channel per local day, claimed before anything is posted, so a run
-    done is never repeated; a claim of an unfinished run counts one more attempt."""
+    done is never repeated; a claim of an unfinished run counts one more attempt, and
+    a run another live process holds is returned "held" (`held_elsewhere`), unclaimed."""
 
     async def claim(self, channel: ChannelRef, local_date: date, *, at: datetime) -> DigestRun: ...
 

@@ -201,6 +201,9 @@ class DigestRunner:
         if run.finished:
             log.info("digest for %s on %s already done", _name(channel), day)
             return
+        if run.held_elsewhere:
+            log.info("digest for %s on %s is being posted by another process", _name(channel), day)
+            return
         if self._before_run is not None:
             try:
                 await self._before_run()

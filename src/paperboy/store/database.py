@@ -1,21 +1,25 @@
-"""One SQLite database behind aiosqlite: connections, pragmas, transactions.
+"""One database behind SQLAlchemy's async engine: SQLite (aiosqlite) or PostgreSQL (asyncpg).
 
-Writes go through one connection, one transaction at a time: an asyncio lock
-makes each `transaction()` an indivisible step. Reads (`fetchall`, `fetchone`)
-go through a second, read-only connection: in WAL mode a reader sees only
-committed data and never waits for a writer, so a search under a burst of
-digest writes is not queued behind them (bench/load.py measured reads waiting
-~1 s for the one shared lock). A read that starts after a transaction returned
-sees that transaction. SQLite errors that pass by themselves (locked, busy, disk
-full) surface as `StoreUnavailable`, a damaged or failing file as `StoreBroken`
-(see errors.py); a failed transaction is rolled back first. An in-memory database
-has no second connection: it reads through the writer.
+Writes go through `transaction()`, one at a time per process: an asyncio lock makes
+each an indivisible step (on SQLite that is also what the file allows; on PostgreSQL
+it keeps "a read after the writes already asked for" meaningful, see `after_writes`).
+SQLite transactions begin IMMEDIATE, so a write transaction holds the file's write
+lock from its first statement and a read-then-write inside it cannot race another
+process. Reads (`fetchall`, `fetchone`) go through other connections: in WAL mode a
+SQLite reader sees only committed data and never waits for a writer, so a search
+under a burst of digest writes is not queued behind them (bench/load.py measured
+reads waiting ~1 s for one shared lock). A read that starts after a transaction
+returned sees that transaction. An in-memory SQLite database has one connection.
 
-`open` first checks, with one plain sqlite3 connection in a worker thread, that the
-path can hold a store this process can write (`BadStorePath` otherwise). A failed
-`aiosqlite.connect` leaves its worker thread calling back into the event loop, which
-after a one-shot command has already closed ("Event loop is closed" under the error);
-after the check, connecting does not fail.
+Errors are translated (errors.py): what passes by itself (locked, busy, full, a
+lost connection) is `StoreUnavailable`, a damaged or failing store `StoreBroken`; a
+failed transaction is rolled back first.
+
+`open` first checks, with one plain sqlite3 connection in a worker thread, that a
+SQLite path can hold a store this process can write (`BadStorePath` otherwise). A
+failed `aiosqlite.connect` leaves its worker thread calling back into the event loop,
+which after a one-shot command has already closed ("Event loop is closed" under the
+error); after the check, connecting does not fail.
 """
 
 from __future__ import annotations
@@ -23,152 +27,300 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterator, Sequence
+import zlib
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
+from sqlalchemy import URL, Executable, Row, Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
 
-from paperboy.store.errors import BadStorePath, translate, translate_on_open
+from paperboy.core.ports import StoreUnavailable
+from paperboy.store.errors import (
+    BadStorePath,
+    translate,
+    translate_on_open,
+    translate_postgres,
+    translate_postgres_on_open,
+)
 from paperboy.store.migrations import MIGRATIONS, apply_migrations
+from paperboy.store.urls import PostgresLocation
 
 log = logging.getLogger(__name__)
 
 # How long SQLite itself waits on a lock held by another process before giving up.
 BUSY_TIMEOUT_MS = 5000
+# How long a PostgreSQL connection attempt may take before the store is "unreachable".
+CONNECT_TIMEOUT_SECONDS = 10
+
+Insert = sqlite.Insert | postgresql.Insert
+# A row of any columns (SQLAlchemy types a row by its columns' types).
+AnyRow = Row[*tuple[Any, ...]]
 
 
 class Database:
-    """A SQLite file (or ":memory:") opened with WAL, foreign keys and migrations."""
+    """A SQLite file (or ":memory:") with WAL and foreign keys, or a PostgreSQL
+    database; migrated when opened."""
 
-    def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-        self.path = path
+    def __init__(
+        self, location: Path | str | PostgresLocation, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
+        self.location = location
         self._busy_timeout_ms = busy_timeout_ms
-        self._conn: aiosqlite.Connection | None = None
-        self._reader: aiosqlite.Connection | None = None
+        self._writer: AsyncEngine | None = None
+        self._reader: AsyncEngine | None = None
+        # SQLite: the one connection every write goes through, held while open (a
+        # checkout per transaction would cost more than most transactions take).
+        self._write_conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
 
     @property
-    def in_memory(self) -> bool:
-        return str(self.path) == ":memory:"
-
-    async def open(self) -> None:
-        """Open (creating the file and its directory if need be) and migrate.
-
-        Raises BadStorePath when the path cannot hold a store this process can
-        write, StoreBroken when the file is damaged, StoreUnavailable when another
-        process holds it locked for longer than the busy timeout."""
-        if not self.in_memory:
-            await asyncio.to_thread(check_writable, Path(self.path), self._busy_timeout_ms)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction
-        # spans exactly the statements we put in it.
-        conn = await self._connect()
-        try:
-            await conn.execute("PRAGMA journal_mode = WAL")
-            await conn.execute("PRAGMA synchronous = NORMAL")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            applied = await apply_migrations(conn, MIGRATIONS)
-            reader = None if self.in_memory else await self._connect()
-            if reader is not None:
-                await reader.execute("PRAGMA query_only = ON")
-        except sqlite3.Error as error:
-            await conn.close()
-            translated = translate_on_open(error, self.path)
-            if translated is error:
-                raise
-            raise translated from None
-        except BaseException:
-            await conn.close()
-            raise
-        if applied:
-            log.info("store %s: applied migrations %s", self.path, ", ".join(applied))
-        self._conn, self._reader = conn, reader
-
-    async def _connect(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        try:
-            conn.row_factory = sqlite3.Row
-            await conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        except BaseException:
-            await conn.close()
-            raise
-        return conn
-
-    async def close(self) -> None:
-        reader, self._reader = self._reader, None
-        if reader is not None:
-            await reader.close()
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            await conn.close()
+    def dialect(self) -> str:
+        return "postgresql" if isinstance(self.location, PostgresLocation) else "sqlite"
 
     @property
-    def conn(self) -> aiosqlite.Connection:
-        if self._conn is None:
+    def path(self) -> Path | str:
+        """The SQLite file, or the PostgreSQL URL without its password (for messages)."""
+        if isinstance(self.location, PostgresLocation):
+            return self.location.masked
+        return self.location
+
+    @property
+    def in_memory(self) -> bool:
+        return str(self.location) == ":memory:"
+
+    async def open(self) -> None:
+        """Open (creating a SQLite file and its directory if need be) and migrate.
+
+        Raises BadStorePath when the location cannot hold a store this process can
+        use, StoreBroken when it is damaged, StoreUnavailable when it cannot be
+        reached or another process holds it locked for longer than the busy timeout."""
+        if isinstance(self.location, PostgresLocation):
+            await self._open_postgres(self.location)
+        else:
+            await self._open_sqlite(self.location)
+
+    async def _open_sqlite(self, path: Path | str) -> None:
+        if not self.in_memory:
+            await asyncio.to_thread(check_writable, Path(path), self._busy_timeout_ms)
+        url = URL.create("sqlite+aiosqlite", database=str(path))
+        if self.in_memory:
+            writer = create_async_engine(url, poolclass=StaticPool)
+        else:
+            writer = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_timeout=None, pool_reset_on_return=None
+            )
+        self._configure_sqlite(writer, begin="BEGIN IMMEDIATE", wal=not self.in_memory)
+        try:
+            with _translating_open(path):
+                applied = await apply_migrations(writer, MIGRATIONS)
+            reader = writer
+            if not self.in_memory:
+                reader = create_async_engine(
+                    url, pool_size=2, max_overflow=6, pool_timeout=None, pool_reset_on_return=None
+                )
+                self._configure_sqlite(reader, query_only=True)
+            self._write_conn = await writer.connect()
+        except BaseException:
+            await writer.dispose()
+            raise
+        self._log_applied(applied)
+        self._writer, self._reader = writer, reader
+
+    def _configure_sqlite(
+        self,
+        engine: AsyncEngine,
+        *,
+        begin: str | None = None,
+        wal: bool = False,
+        query_only: bool = False,
+    ) -> None:
+        """Per connection: the busy timeout, foreign keys; we issue BEGIN ourselves
+        (the driver's own transaction handling off), so a transaction spans exactly
+        the statements put in it. WAL is set outside any transaction (inside one,
+        SQLite ignores it)."""
+        pragmas = [f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}"]
+        if wal:
+            pragmas.append("PRAGMA journal_mode = WAL")
+        pragmas += ["PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"]
+        if query_only:
+            pragmas.append("PRAGMA query_only = ON")
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            for pragma in pragmas:
+                cursor.execute(pragma)
+            cursor.close()
+
+        if begin is not None:
+
+            @event.listens_for(engine.sync_engine, "begin")
+            def on_begin(conn: Any) -> None:
+                conn.exec_driver_sql(begin)
+
+    async def _open_postgres(self, location: PostgresLocation) -> None:
+        engine = create_async_engine(
+            location.url,
+            pool_size=5,
+            max_overflow=5,
+            pool_pre_ping=True,
+            pool_timeout=None,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
+        try:
+            try:
+                applied = await apply_migrations(engine, MIGRATIONS)
+            except (TimeoutError, DBAPIError, OSError) as error:
+                raise translate_postgres_on_open(error, location.masked) from None
+        except BaseException:
+            await engine.dispose()
+            raise
+        self._log_applied(applied)
+        self._writer = self._reader = engine
+
+    def _log_applied(self, applied: list[str]) -> None:
+        if applied:
+            log.info("store %s: applied migrations %s", self.path, ", ".join(applied))
+
+    async def close(self) -> None:
+        write_conn, self._write_conn = self._write_conn, None
+        if write_conn is not None:
+            await write_conn.close()
+        reader, self._reader = self._reader, None
+        writer, self._writer = self._writer, None
+        if reader is not None and reader is not writer:
+            await reader.dispose()
+        if writer is not None:
+            await writer.dispose()
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine writes go through."""
+        if self._writer is None:
             raise RuntimeError("database is not open")
-        return self._conn
+        return self._writer
+
+    def insert(self, table: Table) -> Insert:
+        """An INSERT with this database's ON CONFLICT clauses (`on_conflict_do_nothing`,
+        `on_conflict_do_update`), which SQLite and PostgreSQL spell alike."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    async def serialize(self, conn: AsyncConnection, name: str) -> None:
+        """Within a transaction: wait until no other process's transaction holds `name`,
+        and hold it until this one ends (e.g. numbering paper changes in commit order).
+        SQLite's IMMEDIATE transactions are already one at a time."""
+        if self.dialect == "postgresql":
+            key = zlib.crc32(name.encode("utf-8"))
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; rolled back if the block raises."""
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """BEGIN (IMMEDIATE on SQLite) … COMMIT; rolled back if the block raises."""
         async with self._lock:
-            conn = self.conn
-            with _translating(self.path):
-                await conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield conn
-                    await conn.execute("COMMIT")
-                except BaseException:
-                    await _rollback(conn)
-                    raise
+            with self._translating():
+                if self._write_conn is not None:
+                    async with self._write_conn.begin():
+                        yield self._write_conn
+                else:
+                    async with self.engine.begin() as conn:
+                        yield conn
 
     async def fetchall(
-        self, sql: str, params: Sequence[Any] = (), *, after_writes: bool = False
-    ) -> list[sqlite3.Row]:
+        self,
+        statement: Executable | str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        after_writes: bool = False,
+    ) -> Sequence[AnyRow]:
         """The rows of one read-only statement, from committed data.
 
         `after_writes`: first wait for the transactions already asked for (by any
         coroutine) to finish, so the read sees them; e.g. a reaction on a message
         whose post is being recorded right now."""
-        if self._reader is None or after_writes:
+        if self._reader is None:
+            raise RuntimeError("database is not open")
+        if isinstance(statement, str):
+            statement = text(statement)
+        if (self._reader is self._writer and self.dialect == "sqlite") or after_writes:
             async with self._lock:  # in memory: never in the middle of a transaction
-                return await _fetchall(self.conn, sql, params, self.path)
-        return await _fetchall(self._reader, sql, params, self.path)
+                if self._write_conn is not None and self.in_memory:
+                    return await self._read_on(self._write_conn, statement, params)
+                return await self._read(self._reader, statement, params)
+        return await self._read(self._reader, statement, params)
 
     async def fetchone(
-        self, sql: str, params: Sequence[Any] = (), *, after_writes: bool = False
-    ) -> sqlite3.Row | None:
-        rows = await self.fetchall(sql, params, after_writes=after_writes)
+        self,
+        statement: Executable | str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        after_writes: bool = False,
+    ) -> AnyRow | None:
+        rows = await self.fetchall(statement, params, after_writes=after_writes)
         return rows[0] if rows else None
 
+    async def _read(
+        self, engine: AsyncEngine, statement: Executable, params: Mapping[str, Any] | None
+    ) -> Sequence[AnyRow]:
+        with self._translating():
+            async with engine.connect() as conn:
+                result = await conn.execute(statement, params)
+                return result.all()
 
-async def _fetchall(
-    conn: aiosqlite.Connection, sql: str, params: Sequence[Any], path: Path | str
-) -> list[sqlite3.Row]:
-    with _translating(path):
-        return list(await conn.execute_fetchall(sql, params))  # one trip to its thread
+    async def _read_on(
+        self, conn: AsyncConnection, statement: Executable, params: Mapping[str, Any] | None
+    ) -> Sequence[AnyRow]:
+        with self._translating():
+            async with conn.begin():
+                return (await conn.execute(statement, params)).all()
 
+    @contextmanager
+    def _translating(self) -> Iterator[None]:
+        """Raise a database error from the block as errors.py says (itself if a bug)."""
+        try:
+            yield
+        except PoolTimeout as error:
+            raise StoreUnavailable(f"no free connection to the store ({error})") from error
+        except DBAPIError as error:
+            translated = self._translate(error)
+            if translated is None:
+                raise
+            raise translated from error
+        except OSError as error:  # PostgreSQL: the server went away while connecting
+            if self.dialect != "postgresql":
+                raise
+            raise StoreUnavailable(f"cannot reach the store {self.path} ({error})") from error
 
-async def _rollback(conn: aiosqlite.Connection) -> None:
-    # SQLite may already have rolled back (a failed COMMIT on a full disk does), and
-    # then ROLLBACK itself fails; the original error is the one worth raising.
-    try:
-        await conn.execute("ROLLBACK")
-    except sqlite3.Error as error:
-        log.debug("rollback: %s", error)
+    def _translate(self, error: DBAPIError) -> Exception | None:
+        if self.dialect == "postgresql":
+            return translate_postgres(error, self.path)
+        original = error.orig
+        if not isinstance(original, sqlite3.Error):
+            return None
+        translated = translate(original, self.path)
+        return None if translated is original else translated
 
 
 @contextmanager
-def _translating(path: Path | str) -> Iterator[None]:
-    """Raise a SQLite error from the block as `translate` says (itself if a bug)."""
+def _translating_open(path: Path | str) -> Iterator[None]:
     try:
         yield
-    except sqlite3.Error as error:
-        translated = translate(error, path)
-        if translated is error:
+    except DBAPIError as error:
+        original = error.orig
+        if not isinstance(original, sqlite3.Error):
             raise
-        raise translated from error
+        translated = translate_on_open(original, path)
+        if translated is original:
+            raise
+        raise translated from None
 
 
 def check_writable(path: Path, busy_timeout_ms: int) -> None:

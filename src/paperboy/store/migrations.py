@@ -1,8 +1,15 @@
 """Schema changes as named, ordered migrations, recorded in the database.
 
 A migration is applied once, in its own transaction, in version order; the
-`schema_migrations` table says which ones a file has. Never edit a released
-migration: add a new one at the end.
+`schema_migrations` table says which ones a store has. Never edit a released
+migration: add a new one at the end. The SQL is written to mean the same on SQLite
+and PostgreSQL; where the two cannot share a statement a migration gives
+PostgreSQL its own (`postgresql`).
+
+Several processes may open a new store at once: each migration's transaction
+first takes the store's migration lock (on SQLite the write lock of BEGIN
+IMMEDIATE, on PostgreSQL a transaction-level advisory lock) and only then reads
+which migrations are applied, so exactly one of them applies each.
 """
 
 from __future__ import annotations
@@ -10,7 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiosqlite
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from paperboy.store.schema import schema_migrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +28,12 @@ class Migration:
     version: int
     name: str
     sql: str
+    postgresql: str | None = None  # when PostgreSQL needs other statements
+
+    def statements(self, dialect: str) -> list[str]:
+        sql = self.postgresql if dialect == "postgresql" and self.postgresql else self.sql
+        # One statement at a time: the migration stays one transaction on both.
+        return [part.strip() for part in sql.split(";") if part.strip()]
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -203,44 +219,96 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        6,
+        "change sequence, saves in order, leases",
+        """
+        -- Every write of a paper takes the next change_seq: a process following the
+        -- store (a replica's search index) reads the changes after the last it saw.
+        ALTER TABLE papers ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE papers SET change_seq = text_seq;
+        CREATE UNIQUE INDEX papers_change_seq ON papers (change_seq);
+
+        -- The order saves were made in (rowid did it, but PostgreSQL has none).
+        ALTER TABLE saved_papers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE saved_papers SET seq = rowid;
+        CREATE INDEX saved_papers_seq ON saved_papers (seq);
+
+        -- Who is running a digest, and until when their claim holds without renewal.
+        ALTER TABLE digest_runs ADD COLUMN holder TEXT;
+        ALTER TABLE digest_runs ADD COLUMN lease_until TEXT;
+
+        -- Named leases: one holder at a time, until it expires.
+        CREATE TABLE leases (
+            name       TEXT PRIMARY KEY,
+            holder     TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        """,
+        postgresql="""
+        ALTER TABLE papers ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE papers SET change_seq = text_seq;
+        CREATE UNIQUE INDEX papers_change_seq ON papers (change_seq);
+        ALTER TABLE saved_papers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX saved_papers_seq ON saved_papers (seq);
+        ALTER TABLE digest_runs ADD COLUMN holder TEXT;
+        ALTER TABLE digest_runs ADD COLUMN lease_until TEXT;
+        CREATE TABLE leases (
+            name       TEXT PRIMARY KEY,
+            holder     TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        """,
+    ),
+)
+
+# Any number: the advisory lock every PostgreSQL migration transaction takes first.
+MIGRATION_LOCK = 0x70617065  # "pape"
+
+_CREATE_LOG = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
 )
 
 
-async def apply_migrations(
-    conn: aiosqlite.Connection, migrations: tuple[Migration, ...]
-) -> list[str]:
-    """Apply the ones not yet recorded; return their names. Each is one transaction."""
-    await conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
-    async with conn.execute("SELECT version FROM schema_migrations") as cursor:
-        done = {row[0] for row in await cursor.fetchall()}
+class NewerStore(RuntimeError):
+    """The store has migrations this paperboy does not know."""
+
+
+async def apply_migrations(engine: AsyncEngine, migrations: tuple[Migration, ...]) -> list[str]:
+    """Apply the ones not yet recorded, each in its own transaction under the migration
+    lock; return their names. `engine` begins SQLite transactions IMMEDIATE."""
+    dialect = engine.dialect.name
     known = {m.version for m in migrations}
-    if done - known:
-        raise RuntimeError(
-            f"the store was written by a newer paperboy (schema {max(done)}); upgrade paperboy"
-        )
-    applied = []
-    for migration in sorted(migrations, key=lambda m: m.version):
-        if migration.version in done:
-            continue
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(migration.sql):
-                await conn.execute(statement)
+    applied: list[str] = []
+    while True:
+        async with engine.begin() as conn:
+            if dialect == "postgresql":
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+            await conn.execute(text(_CREATE_LOG))
+            done = set((await conn.execute(select(schema_migrations.c.version))).scalars())
+            if done - known:
+                raise NewerStore(
+                    f"the store was written by a newer paperboy (schema {max(done)}); "
+                    "upgrade paperboy"
+                )
+            pending = sorted((m for m in migrations if m.version not in done), key=_version)
+            if not pending:
+                return applied
+            migration = pending[0]
+            for statement in migration.statements(dialect):
+                await conn.execute(text(statement))
             await conn.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.name, datetime.now(UTC).isoformat()),
+                insert(schema_migrations).values(
+                    version=migration.version,
+                    name=migration.name,
+                    applied_at=datetime.now(UTC).isoformat(),
+                )
             )
-            await conn.execute("COMMIT")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
         applied.append(f"{migration.version} ({migration.name})")
-    return applied
 
 
-def _statements(sql: str) -> list[str]:
-    # executescript would COMMIT implicitly; split so the migration stays one transaction.
-    return [part.strip() for part in sql.split(";") if part.strip()]
+def _version(migration: Migration) -> int:
+    return migration.version

@@ -12,7 +12,10 @@ import base64
 import hashlib
 from datetime import datetime
 
+from sqlalchemy import select
+
 from paperboy.store.database import Database
+from paperboy.store.schema import page_refs
 
 KEY_CHARS = 22  # 132 bits of SHA-256: collisions are not a practical concern
 
@@ -30,14 +33,14 @@ class PageRefRepository:
     async def shorten(self, ref_text: str, *, at: datetime) -> str:
         """Keep `ref_text` and return its key; idempotent."""
         key = page_key(ref_text)
+        statement = self._db.insert(page_refs).values(
+            key=key, ref=ref_text, created_at=at.isoformat()
+        )
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT OR IGNORE INTO page_refs (key, ref, created_at) VALUES (?, ?, ?)",
-                (key, ref_text, at.isoformat()),
-            )
+            await conn.execute(statement.on_conflict_do_nothing())
         return key
 
     async def expand(self, key: str) -> str | None:
         """The reference stored under `key`, or None when there is none."""
-        row = await self._db.fetchone("SELECT ref FROM page_refs WHERE key = ?", (key,))
+        row = await self._db.fetchone(select(page_refs.c.ref).where(page_refs.c.key == key))
         return str(row[0]) if row else None

@@ -1,18 +1,21 @@
 """When each channel last got a preview digest, for the preview cooldown.
 
 The cooldown holds across every process on the store: a claim reads and writes in
-one immediate transaction, so two replicas asked at the same moment cannot both
-post a preview.
+one transaction that first takes the channel's preview lock (SQLite: the write lock
+of its IMMEDIATE transaction; PostgreSQL: an advisory lock), so two replicas asked
+at the same moment cannot both post a preview.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, select
+
 from paperboy.core.models import ChannelRef
 from paperboy.store.database import Database
-
-_KEY = "platform = ? AND workspace = ? AND channel = ?"
+from paperboy.store.keys import at_channel, channel_values
+from paperboy.store.schema import digest_previews
 
 
 class PreviewLog:
@@ -24,28 +27,35 @@ class PreviewLog:
     ) -> datetime | None:
         """Record a preview in `channel` at `at` and return None; or, when the last one
         was less than `cooldown` before `at`, change nothing and return its time."""
-        key = (channel.platform, channel.workspace, channel.channel)
+        statement = self._db.insert(digest_previews).values(
+            **channel_values(channel), posted_at=at.isoformat()
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[
+                digest_previews.c.platform,
+                digest_previews.c.workspace,
+                digest_previews.c.channel,
+            ],
+            set_={"posted_at": statement.excluded.posted_at},
+        )
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                f"SELECT posted_at FROM digest_previews WHERE {_KEY}", key
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                last = datetime.fromisoformat(row[0])
-                if at - last < cooldown:
-                    return last
-            await conn.execute(
-                "INSERT INTO digest_previews (platform, workspace, channel, posted_at)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT DO UPDATE SET posted_at = excluded.posted_at",
-                (*key, at.isoformat()),
-            )
+            await self._db.serialize(conn, f"preview {channel}")
+            last = (
+                await conn.execute(
+                    select(digest_previews.c.posted_at).where(at_channel(digest_previews, channel))
+                )
+            ).scalar()
+            if last is not None and at - datetime.fromisoformat(last) < cooldown:
+                return datetime.fromisoformat(last)
+            await conn.execute(statement)
         return None
 
     async def release(self, channel: ChannelRef, *, at: datetime) -> None:
         """Forget the preview claimed at `at`: nothing was posted after all."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                f"DELETE FROM digest_previews WHERE {_KEY} AND posted_at = ?",
-                (channel.platform, channel.workspace, channel.channel, at.isoformat()),
+                delete(digest_previews).where(
+                    at_channel(digest_previews, channel),
+                    digest_previews.c.posted_at == at.isoformat(),
+                )
             )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, delete, func, select, update
+
 from paperboy.core.models import SavedPaper, UserRef
 from paperboy.store.database import Database
-from paperboy.store.papers import _COLUMNS, _from_row
+from paperboy.store.papers import PAPER_COLUMNS, paper_from_row
+from paperboy.store.schema import papers, saved_papers
 
-_PAPER_COLUMNS = ", ".join(f"p.{name.strip()}" for name in _COLUMNS.split(","))
+_s = saved_papers.c
 
 
 class ReadingListRepository:
@@ -17,80 +20,83 @@ class ReadingListRepository:
 
     async def save(self, user: UserRef, paper_id: str, *, at: datetime) -> bool:
         """Add the paper to the user's list; False if it was already there."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT OR IGNORE INTO saved_papers"
-                " (platform, workspace, user_id, paper_id, saved_at) VALUES (?, ?, ?, ?, ?)",
-                (*_key(user), paper_id, at.isoformat()),
+        # seq: the next number, so saves of the same instant list in the order made.
+        next_seq = select(func.coalesce(func.max(_s.seq), 0) + 1).scalar_subquery()
+        statement = (
+            self._db.insert(saved_papers)
+            .values(
+                platform=user.platform,
+                workspace=user.workspace,
+                user_id=user.user,
+                paper_id=paper_id,
+                saved_at=at.isoformat(),
+                seq=next_seq,
             )
-            return cursor.rowcount > 0
+            .on_conflict_do_nothing()
+        )
+        async with self._db.transaction() as conn:
+            return (await conn.execute(statement)).rowcount > 0
 
     async def unsave(self, user: UserRef, paper_id: str) -> bool:
         """Remove it; False if it was not on the list."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM saved_papers"
-                " WHERE platform = ? AND workspace = ? AND user_id = ? AND paper_id = ?",
-                (*_key(user), paper_id),
+            result = await conn.execute(
+                delete(saved_papers).where(_of(user), _s.paper_id == paper_id)
             )
-            return cursor.rowcount > 0
+            return result.rowcount > 0
 
     async def mark_read(self, user: UserRef, paper_id: str, *, at: datetime) -> bool:
         """Mark a saved paper read; False if it is not saved or already read."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE saved_papers SET read_at = ?"
-                " WHERE platform = ? AND workspace = ? AND user_id = ? AND paper_id = ?"
-                " AND read_at IS NULL",
-                (at.isoformat(), *_key(user), paper_id),
+            result = await conn.execute(
+                update(saved_papers)
+                .where(_of(user), _s.paper_id == paper_id, _s.read_at.is_(None))
+                .values(read_at=at.isoformat())
             )
-            return cursor.rowcount > 0
+            return result.rowcount > 0
 
     async def is_saved(self, user: UserRef, paper_id: str) -> bool:
-        row = await self._db.fetchone(
-            "SELECT 1 FROM saved_papers"
-            " WHERE platform = ? AND workspace = ? AND user_id = ? AND paper_id = ?",
-            (*_key(user), paper_id),
-        )
+        row = await self._db.fetchone(select(_s.paper_id).where(_of(user), _s.paper_id == paper_id))
         return row is not None
 
     async def titles(self, user: UserRef) -> list[tuple[str, str]]:
         """(paper id, title) of every saved paper, newest first: what autocomplete
         needs, without reading the abstracts."""
         rows = await self._db.fetchall(
-            "SELECT p.id, p.title FROM saved_papers s JOIN papers p ON p.id = s.paper_id"
-            " WHERE s.platform = ? AND s.workspace = ? AND s.user_id = ?"
-            " ORDER BY s.saved_at DESC, s.rowid DESC",
-            _key(user),
+            select(papers.c.id, papers.c.title)
+            .join(saved_papers, papers.c.id == _s.paper_id)
+            .where(_of(user))
+            .order_by(_s.saved_at.desc(), _s.seq.desc())
         )
         return [(str(row[0]), str(row[1])) for row in rows]
 
     async def list(self, user: UserRef, *, limit: int, offset: int = 0) -> list[SavedPaper]:
         """Newest first."""
         rows = await self._db.fetchall(
-            f"SELECT {_PAPER_COLUMNS}, s.saved_at, s.read_at FROM saved_papers s"
-            " JOIN papers p ON p.id = s.paper_id"
-            " WHERE s.platform = ? AND s.workspace = ? AND s.user_id = ?"
-            " ORDER BY s.saved_at DESC, s.rowid DESC LIMIT ? OFFSET ?",
-            (*_key(user), limit, offset),
+            select(*PAPER_COLUMNS, _s.saved_at, _s.read_at)
+            .join(saved_papers, papers.c.id == _s.paper_id)
+            .where(_of(user))
+            .order_by(_s.saved_at.desc(), _s.seq.desc())
+            .limit(limit)
+            .offset(offset)
         )
         return [
             SavedPaper(
-                paper=_from_row(row),
-                saved_at=datetime.fromisoformat(row["saved_at"]),
-                read_at=datetime.fromisoformat(row["read_at"]) if row["read_at"] else None,
+                paper=paper_from_row(row),
+                saved_at=datetime.fromisoformat(row.saved_at),
+                read_at=datetime.fromisoformat(row.read_at) if row.read_at else None,
             )
             for row in rows
         ]
 
     async def count(self, user: UserRef) -> int:
-        row = await self._db.fetchone(
-            "SELECT count(*) FROM saved_papers"
-            " WHERE platform = ? AND workspace = ? AND user_id = ?",
-            _key(user),
-        )
+        row = await self._db.fetchone(select(func.count()).where(_of(user)))
         return int(row[0]) if row else 0
 
 
-def _key(user: UserRef) -> tuple[str, str, str]:
-    return (user.platform, user.workspace, user.user)
+def _of(user: UserRef) -> ColumnElement[bool]:
+    return (
+        (_s.platform == user.platform)
+        & (_s.workspace == user.workspace)
+        & (_s.user_id == user.user)
+    )

@@ -8,36 +8,42 @@ from types import TracebackType
 from paperboy.store.database import Database
 from paperboy.store.digests import DigestItemLog, DigestRunLog
 from paperboy.store.ingest_log import IngestLog
+from paperboy.store.leases import LeaseRepository
 from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
 from paperboy.store.previews import PreviewLog
 from paperboy.store.reading_lists import ReadingListRepository
 from paperboy.store.subscriptions import SubscriptionRepository
+from paperboy.store.urls import PostgresLocation
 from paperboy.store.weekly_top import WeeklyTopLog
 
 
 class Store:
-    """Open with `await Store.open(path)` (or `async with`), close with `aclose()`."""
+    """Open with `await Store.open(path or PostgresLocation)` (or `async with`), close
+    with `aclose()`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, holder: str | None = None) -> None:
         self.db = db
         self.papers = PaperRepository(db)
         self.reading_lists = ReadingListRepository(db)
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
-        self.digest_runs = DigestRunLog(db)
+        self.digest_runs = DigestRunLog(db, holder=holder)
         self.digest_items = DigestItemLog(db)
         self.ingest_log = IngestLog(db)
         self.page_refs = PageRefRepository(db)
         self.previews = PreviewLog(db)
         self.weekly_top = WeeklyTopLog(db)
+        self.leases = LeaseRepository(db)
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        db = Database(path)
+    async def open(
+        cls, location: Path | str | PostgresLocation, *, holder: str | None = None
+    ) -> Store:
+        db = Database(location)
         await db.open()
-        return cls(db)
+        return cls(db, holder=holder)
 
     @property
     def path(self) -> Path | str:

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
+
+from sqlalchemy import case, delete, select, update
 
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.core.times import checked_time_of_day, hh_mm
-from paperboy.store.database import Database
+from paperboy.store.database import AnyRow, Database
+from paperboy.store.keys import at_channel, channel_values
+from paperboy.store.schema import subscriptions
 
+_s = subscriptions.c
 _COLUMNS = (
-    "platform, workspace, channel, time, timezone, topics, max_papers, min_upvotes,"
-    " weekdays_only, failures, paused, created_by"
+    _s.platform,
+    _s.workspace,
+    _s.channel,
+    _s.time,
+    _s.timezone,
+    _s.topics,
+    _s.max_papers,
+    _s.min_upvotes,
+    _s.weekdays_only,
+    _s.failures,
+    _s.paused,
+    _s.created_by,
 )
 
 
@@ -21,39 +35,45 @@ class SubscriptionRepository:
 
     async def put(self, subscription: Subscription, *, at: datetime) -> None:
         """Create or replace a channel's subscription; failures and pause are reset."""
-        s, c = subscription, subscription.channel
+        s = subscription
+        statement = self._db.insert(subscriptions).values(
+            **channel_values(s.channel),
+            time=hh_mm(s.time),  # stored as text: "09:30"
+            timezone=s.timezone,
+            topics=s.topics,
+            max_papers=s.max_papers,
+            min_upvotes=s.min_upvotes,
+            weekdays_only=int(s.weekdays_only),
+            failures=0,
+            paused=0,
+            created_by=s.created_by,
+            created_at=at.isoformat(),
+            updated_at=at.isoformat(),
+        )
+        new = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=[_s.platform, _s.workspace, _s.channel],
+            set_={
+                "time": new.time,
+                "timezone": new.timezone,
+                "topics": new.topics,
+                "max_papers": new.max_papers,
+                "min_upvotes": new.min_upvotes,
+                "weekdays_only": new.weekdays_only,
+                "failures": 0,
+                "paused": 0,
+                "updated_at": new.updated_at,
+            },
+        )
         async with self._db.transaction() as conn:
-            await conn.execute(
-                f"INSERT INTO subscriptions ({_COLUMNS}, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)"
-                " ON CONFLICT (platform, workspace, channel) DO UPDATE SET"
-                " time = excluded.time, timezone = excluded.timezone, topics = excluded.topics,"
-                " max_papers = excluded.max_papers, min_upvotes = excluded.min_upvotes,"
-                " weekdays_only = excluded.weekdays_only, failures = 0, paused = 0,"
-                " updated_at = excluded.updated_at",
-                (
-                    c.platform,
-                    c.workspace,
-                    c.channel,
-                    hh_mm(s.time),  # stored as text: "09:30"
-                    s.timezone,
-                    s.topics,
-                    s.max_papers,
-                    s.min_upvotes,
-                    int(s.weekdays_only),
-                    s.created_by,
-                    at.isoformat(),
-                    at.isoformat(),
-                ),
-            )
+            await conn.execute(statement)
 
     async def remove(self, channel: ChannelRef) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM subscriptions WHERE platform = ? AND workspace = ? AND channel = ?",
-                _key(channel),
+            result = await conn.execute(
+                delete(subscriptions).where(at_channel(subscriptions, channel))
             )
-            return cursor.rowcount > 0
+            return result.rowcount > 0
 
     async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
         """Delete every channel's subscription in one workspace; the channels that had one."""
@@ -65,57 +85,49 @@ class SubscriptionRepository:
         return [ChannelRef(platform, workspace, row[0]) for row in rows]
 
     async def get(self, channel: ChannelRef) -> Subscription | None:
-        row = await self._db.fetchone(
-            f"SELECT {_COLUMNS} FROM subscriptions"
-            " WHERE platform = ? AND workspace = ? AND channel = ?",
-            _key(channel),
-        )
+        row = await self._db.fetchone(select(*_COLUMNS).where(at_channel(subscriptions, channel)))
         return _from_row(row) if row else None
 
     async def active(self) -> list[Subscription]:
         """Every subscription that is not paused after repeated failures."""
-        rows = await self._db.fetchall(f"SELECT {_COLUMNS} FROM subscriptions WHERE paused = 0")
+        rows = await self._db.fetchall(select(*_COLUMNS).where(_s.paused == 0))
         return [_from_row(row) for row in rows]
 
     async def record_failure(self, channel: ChannelRef, *, pause_after: int, at: datetime) -> int:
         """Count one more failed run; pause the subscription at `pause_after`. Returns the count."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE subscriptions SET failures = failures + 1,"
-                " paused = (failures + 1 >= ?), updated_at = ?"
-                " WHERE platform = ? AND workspace = ? AND channel = ?",
-                (pause_after, at.isoformat(), *_key(channel)),
+            result = await conn.execute(
+                update(subscriptions)
+                .where(at_channel(subscriptions, channel))
+                .values(
+                    failures=_s.failures + 1,
+                    paused=case((_s.failures + 1 >= pause_after, 1), else_=0),
+                    updated_at=at.isoformat(),
+                )
+                .returning(_s.failures)
             )
-            async with conn.execute(
-                "SELECT failures FROM subscriptions"
-                " WHERE platform = ? AND workspace = ? AND channel = ?",
-                _key(channel),
-            ) as cursor:
-                row = await cursor.fetchone()
-        return int(row[0]) if row else 0
+            failures = result.scalar()
+        return int(failures) if failures is not None else 0
 
     async def record_success(self, channel: ChannelRef) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE subscriptions SET failures = 0"
-                " WHERE platform = ? AND workspace = ? AND channel = ? AND failures <> 0",
-                _key(channel),
+                update(subscriptions)
+                .where(at_channel(subscriptions, channel), _s.failures != 0)
+                .values(failures=0)
             )
 
 
-def _key(channel: ChannelRef) -> tuple[str, str, str]:
-    return (channel.platform, channel.workspace, channel.channel)
-
-
-def _from_row(row: sqlite3.Row) -> Subscription:
+def _from_row(row: AnyRow) -> Subscription:
+    m = row._mapping
     return Subscription(
-        channel=ChannelRef(row["platform"], row["workspace"], row["channel"]),
-        time=checked_time_of_day(row["time"]),
-        timezone=row["timezone"],
-        topics=row["topics"],
-        max_papers=int(row["max_papers"]),
-        min_upvotes=int(row["min_upvotes"]),
-        weekdays_only=bool(row["weekdays_only"]),
-        failures=int(row["failures"]),
-        created_by=row["created_by"],
+        channel=ChannelRef(m["platform"], m["workspace"], m["channel"]),
+        time=checked_time_of_day(m["time"]),
+        timezone=m["timezone"],
+        topics=m["topics"],
+        max_papers=int(m["max_papers"]),
+        min_upvotes=int(m["min_upvotes"]),
+        weekdays_only=bool(m["weekdays_only"]),
+        failures=int(m["failures"]),
+        created_by=m["created_by"],
     )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, delete, select, update
 
 from paperboy.core.models import ChannelRef, WeeklyTop
 from paperboy.core.times import checked_time_of_day, hh_mm
-from paperboy.store.database import Database
+from paperboy.store.database import AnyRow, Database
+from paperboy.store.keys import at_channel, channel_values
+from paperboy.store.schema import top_runs, top_subscriptions
 
-_WHERE = "platform = ? AND workspace = ? AND channel = ?"
+_t = top_subscriptions.c
+_r = top_runs.c
 
 
 class WeeklyTopLog:
@@ -18,30 +22,34 @@ class WeeklyTopLog:
 
     async def put(self, weekly: WeeklyTop, *, at: datetime) -> None:
         """Create or replace a channel's weekly list."""
+        statement = self._db.insert(top_subscriptions).values(
+            **channel_values(weekly.channel),
+            weekday=weekly.weekday,
+            time=hh_mm(weekly.time),  # stored as text: "09:30"
+            timezone=weekly.timezone,
+            created_by=weekly.created_by,
+            created_at=at.isoformat(),
+            updated_at=at.isoformat(),
+        )
+        new = statement.excluded
+        statement = statement.on_conflict_do_update(
+            index_elements=[_t.platform, _t.workspace, _t.channel],
+            set_={
+                "weekday": new.weekday,
+                "time": new.time,
+                "timezone": new.timezone,
+                "updated_at": new.updated_at,
+            },
+        )
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO top_subscriptions (platform, workspace, channel, weekday, time,"
-                " timezone, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (platform, workspace, channel) DO UPDATE SET"
-                " weekday = excluded.weekday, time = excluded.time,"
-                " timezone = excluded.timezone, updated_at = excluded.updated_at",
-                (
-                    *_key(weekly.channel),
-                    weekly.weekday,
-                    hh_mm(weekly.time),  # stored as text: "09:30"
-                    weekly.timezone,
-                    weekly.created_by,
-                    at.isoformat(),
-                    at.isoformat(),
-                ),
-            )
+            await conn.execute(statement)
 
     async def remove(self, channel: ChannelRef) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                f"DELETE FROM top_subscriptions WHERE {_WHERE}", _key(channel)
+            result = await conn.execute(
+                delete(top_subscriptions).where(at_channel(top_subscriptions, channel))
             )
-            return cursor.rowcount > 0
+            return result.rowcount > 0
 
     async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
         """Delete every channel's weekly list in one workspace; the channels that had one."""
@@ -55,19 +63,16 @@ class WeeklyTopLog:
 
     async def get(self, channel: ChannelRef) -> WeeklyTop | None:
         row = await self._db.fetchone(
-            f"SELECT * FROM top_subscriptions WHERE {_WHERE}", _key(channel)
+            select(top_subscriptions).where(at_channel(top_subscriptions, channel))
         )
         return _weekly(row) if row else None
 
     async def active(self) -> list[WeeklyTop]:
-        rows = await self._db.fetchall("SELECT * FROM top_subscriptions")
+        rows = await self._db.fetchall(select(top_subscriptions))
         return [_weekly(row) for row in rows]
 
     async def status(self, channel: ChannelRef, day: date) -> str | None:
-        row = await self._db.fetchone(
-            f"SELECT status FROM top_runs WHERE {_WHERE} AND local_date = ?",
-            (*_key(channel), day.isoformat()),
-        )
+        row = await self._db.fetchone(select(_r.status).where(_run(channel, day)))
         return str(row[0]) if row else None
 
     async def begin(self, channel: ChannelRef, day: date, *, at: datetime) -> bool:
@@ -75,16 +80,21 @@ class WeeklyTopLog:
         replica and restart included) — unless `release` gives the claim back."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                "INSERT OR IGNORE INTO top_runs (platform, workspace, channel, local_date,"
-                " status, claimed_at) VALUES (?, ?, ?, ?, 'claimed', ?)",
-                (*_key(channel), day.isoformat(), at.isoformat()),
+                self._db.insert(top_runs)
+                .values(
+                    **channel_values(channel),
+                    local_date=day.isoformat(),
+                    status="claimed",
+                    claimed_at=at.isoformat(),
+                )
+                .on_conflict_do_nothing()
             )
-            cursor = await conn.execute(
-                "UPDATE top_runs SET status = 'posting', claimed_at = ?"
-                f" WHERE {_WHERE} AND local_date = ? AND status = 'claimed'",
-                (at.isoformat(), *_key(channel), day.isoformat()),
+            result = await conn.execute(
+                update(top_runs)
+                .where(_run(channel, day), _r.status == "claimed")
+                .values(status="posting", claimed_at=at.isoformat())
             )
-            return cursor.rowcount > 0
+            return result.rowcount > 0
 
     async def release(self, channel: ChannelRef, day: date) -> None:
         """The list could not be posted: a later attempt (the catch-up) may try again."""
@@ -99,9 +109,15 @@ class WeeklyTopLog:
         """Record a list too late to post (beyond the grace period) as skipped."""
         async with self._db.transaction() as conn:
             await conn.execute(
-                "INSERT OR IGNORE INTO top_runs (platform, workspace, channel, local_date,"
-                " status, claimed_at, finished_at) VALUES (?, ?, ?, ?, 'skipped', ?, ?)",
-                (*_key(channel), day.isoformat(), at.isoformat(), at.isoformat()),
+                self._db.insert(top_runs)
+                .values(
+                    **channel_values(channel),
+                    local_date=day.isoformat(),
+                    status="skipped",
+                    claimed_at=at.isoformat(),
+                    finished_at=at.isoformat(),
+                )
+                .on_conflict_do_nothing()
             )
 
     async def _set(
@@ -114,27 +130,26 @@ class WeeklyTopLog:
     ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE top_runs SET status = ?, message_id = ?, finished_at = ?"
-                f" WHERE {_WHERE} AND local_date = ?",
-                (
-                    status,
-                    message_id,
-                    at.isoformat() if at else None,
-                    *_key(channel),
-                    day.isoformat(),
-                ),
+                update(top_runs)
+                .where(_run(channel, day))
+                .values(
+                    status=status,
+                    message_id=message_id,
+                    finished_at=at.isoformat() if at else None,
+                )
             )
 
 
-def _weekly(row: sqlite3.Row) -> WeeklyTop:
+def _run(channel: ChannelRef, day: date) -> ColumnElement[bool]:
+    return at_channel(top_runs, channel) & (_r.local_date == day.isoformat())
+
+
+def _weekly(row: AnyRow) -> WeeklyTop:
+    m = row._mapping
     return WeeklyTop(
-        channel=ChannelRef(row["platform"], row["workspace"], row["channel"]),
-        weekday=int(row["weekday"]),
-        time=checked_time_of_day(row["time"]),
-        timezone=row["timezone"],
-        created_by=row["created_by"],
+        channel=ChannelRef(m["platform"], m["workspace"], m["channel"]),
+        weekday=int(m["weekday"]),
+        time=checked_time_of_day(m["time"]),
+        timezone=m["timezone"],
+        created_by=m["created_by"],
     )
-
-
-def _key(channel: ChannelRef) -> tuple[str, str, str]:
-    return (channel.platform, channel.workspace, channel.channel)

@@ -72,7 +72,7 @@ async def test_a_button_press_that_fails_gets_a_private_apology_not_a_traceback(
     listed = await world.answer(await world.command("search", query=long_query))
     assert listed.message is not None
     async with world.core.store.db.transaction() as conn:
-        await conn.execute("DROP TABLE page_refs")  # the stored page cannot be read back
+        await conn.exec_driver_sql("DROP TABLE page_refs")  # the stored page cannot be read back
     more = listed.message.custom_ids()[-1]
     answer = await world.answer(await world.sim.click_button(listed.message.id, more))
     assert answer.ephemeral

@@ -1,0 +1,208 @@
+"""The tables, as SQLAlchemy Core sees them: every statement in store/ is built on these.
+
+The database's own schema is made by the named migrations (migrations.py), which
+SQLite files written by earlier paperboys already carry; these declarations must
+match what the migrations make (tests/store/test_schema.py compares them on both
+databases). Days and times are ISO text, on SQLite and PostgreSQL alike, so the
+two stores hold the same values and a copy between them changes nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, MetaData, Table, Text
+
+metadata = MetaData()
+
+
+def _text(name: str, *, key: bool = False, null: bool = False) -> Column[str]:
+    return Column(name, Text, primary_key=key, nullable=null)
+
+
+def _int(name: str, *, key: bool = False, null: bool = False) -> Column[int]:
+    return Column(name, Integer, primary_key=key, nullable=null)
+
+
+papers = Table(
+    "papers",
+    metadata,
+    _text("id", key=True),
+    _text("title"),
+    _text("abstract"),
+    _text("authors"),  # JSON array of names
+    _text("published", null=True),  # YYYY-MM-DD
+    _text("featured", null=True),  # the Daily Papers day
+    _int("upvotes"),
+    _text("github_url", null=True),
+    _text("project_url", null=True),
+    _text("thumbnail_url", null=True),
+    _text("ai_summary", null=True),
+    _text("keywords"),
+    _text("categories"),
+    _text("doi", null=True),
+    _text("journal_ref", null=True),
+    _int("text_seq"),  # grows when the indexed text changes
+    _text("added_at"),
+    _text("updated_at"),
+    _text("page_url", null=True),
+    _int("change_seq"),  # grows with every write of the paper
+)
+
+saved_papers = Table(
+    "saved_papers",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("user_id", key=True),
+    _text("paper_id", key=True),
+    _text("saved_at"),
+    _text("read_at", null=True),
+    _int("seq"),  # the order saves were made in, for saves of the same instant
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("message_id", key=True),
+    _text("paper_id"),
+    _text("posted_at"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("time"),  # HH:MM, local to timezone
+    _text("timezone"),
+    _text("topics"),
+    _int("max_papers"),
+    _int("min_upvotes"),
+    _int("weekdays_only"),
+    _int("failures"),
+    _int("paused"),
+    _text("created_by"),
+    _text("created_at"),
+    _text("updated_at"),
+)
+
+digest_runs = Table(
+    "digest_runs",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("local_date", key=True),
+    _text("status"),
+    _text("header_id", null=True),
+    _int("attempts"),
+    _text("claimed_at"),
+    _text("finished_at", null=True),
+    _text("holder", null=True),  # who holds the claim (a process), until lease_until
+    _text("lease_until", null=True),
+)
+
+digest_items = Table(
+    "digest_items",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("paper_id", key=True),
+    _text("local_date"),
+    _int("position"),
+    _text("status"),
+    _text("message_id", null=True),
+    _text("sent_at"),
+)
+
+ingest_days = Table(
+    "ingest_days",
+    metadata,
+    _text("day", key=True),
+    _text("status"),
+    _int("papers"),
+    _int("attempts"),
+    _text("error", null=True),
+    _text("updated_at"),
+)
+
+page_refs = Table(
+    "page_refs",
+    metadata,
+    _text("key", key=True),
+    _text("ref"),
+    _text("created_at"),
+)
+
+digest_previews = Table(
+    "digest_previews",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("posted_at"),
+)
+
+top_subscriptions = Table(
+    "top_subscriptions",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _int("weekday"),
+    _text("time"),
+    _text("timezone"),
+    _text("created_by"),
+    _text("created_at"),
+    _text("updated_at"),
+)
+
+top_runs = Table(
+    "top_runs",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("local_date", key=True),
+    _text("status"),
+    _text("message_id", null=True),
+    _text("claimed_at"),
+    _text("finished_at", null=True),
+)
+
+leases = Table(
+    "leases",
+    metadata,
+    _text("name", key=True),
+    _text("holder"),
+    _text("expires_at"),  # ISO time in UTC
+)
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    _int("version", key=True),
+    _text("name"),
+    _text("applied_at"),
+)
+
+# Every table of data, parents before the tables that refer to them: the order a copy
+# between stores writes them in (`paperboy migrate-store`).
+DATA_TABLES: tuple[Table, ...] = (
+    papers,
+    saved_papers,
+    posts,
+    subscriptions,
+    digest_runs,
+    digest_items,
+    ingest_days,
+    page_refs,
+    digest_previews,
+    top_subscriptions,
+    top_runs,
+    leases,
+)
