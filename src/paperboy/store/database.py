@@ -201,8 +201,9 @@ class Database:
             await writer.dispose()
 
     @property
-    def engine(self) -> AsyncEngine:
-        """The engine writes go through."""
+    def _engine(self) -> AsyncEngine:
+        """The engine writes go through (on SQLite its one connection is held by
+        `transaction`: take no other from it)."""
         if self._writer is None:
             raise RuntimeError("database is not open")
         return self._writer
@@ -231,7 +232,7 @@ class Database:
                     async with self._write_conn.begin():
                         yield self._write_conn
                 else:
-                    async with self.engine.begin() as conn:
+                    async with self._engine.begin() as conn:
                         yield conn
 
     async def fetchall(
