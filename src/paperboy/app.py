@@ -28,7 +28,7 @@ from paperboy.core.help import PlatformHelp
 from paperboy.core.library import Library
 from paperboy.core.models import Platform
 from paperboy.core.pacing import PostPacing
-from paperboy.core.ports import ChannelPoster, Clock, DigestCommands, PaperFetcher
+from paperboy.core.ports import ChannelPoster, Clock, DigestCommands, PaperFetcher, StoreUnavailable
 from paperboy.core.publishing import Publisher
 from paperboy.core.rich import Rich, code, text
 from paperboy.core.telemetry import NO_METRICS, Metrics
@@ -49,8 +49,9 @@ from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import IngestService
 from paperboy.sources.sample import load_sample_papers
-from paperboy.store import Store
+from paperboy.store import BadStoreUrl, Store, parse_location
 from paperboy.store.errors import BadStorePath
+from paperboy.store.urls import PostgresLocation, StoreLocation
 
 if TYPE_CHECKING:
     from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
@@ -66,6 +67,37 @@ DRAIN_SECONDS = 10.0
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def store_location(settings: Settings) -> StoreLocation:
+    """The database `store.url` names, else the SQLite file at `store.path`.
+
+    Raises ConfigError naming `store.url` (its password masked) when it is not a URL
+    of a database paperboy can use."""
+    if not settings.store.url.strip():
+        return settings.store_path
+    try:
+        return parse_location(settings.store.url.strip())  # sqlite:///path works too
+    except BadStoreUrl as error:
+        raise ConfigError(f"store.url: {error}") from None
+
+
+async def open_store(settings: Settings) -> Store:
+    """Open (and migrate) the configured store.
+
+    Raises ConfigError naming `store.path` or `store.url` when no store can live
+    there, StoreUnavailable naming `store.url` when its server cannot be reached."""
+    location = store_location(settings)
+    try:
+        return await Store.open(location)
+    except BadStorePath as error:
+        raise ConfigError(f"store.path: {error}") from None
+    except BadStoreUrl as error:
+        raise ConfigError(f"store.url: {error}") from None
+    except StoreUnavailable as error:
+        if isinstance(location, PostgresLocation):
+            raise StoreUnavailable(f"store.url: {error}") from None
+        raise
 
 
 def index_path(store_path: Path) -> Path:
@@ -112,12 +144,9 @@ class Services:
 async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIterator[Services]:
     """Open the store, load or build the index, seed the sample into an empty store.
 
-    Raises ConfigError naming `store.path` when no store can live there."""
+    Raises ConfigError naming `store.path` or `store.url` when no store can live there."""
     store_path = settings.store_path
-    try:
-        store = await Store.open(store_path)
-    except BadStorePath as error:
-        raise ConfigError(f"store.path: {error}") from None
+    store = await open_store(settings)
     try:
         library = Library(
             store.papers, index_path=index_path(store_path), after_build=return_freed_memory
@@ -575,7 +604,7 @@ class App:
             "paperboy running %s (%s); store %s with %d papers",
             " + ".join(names),
             why,
-            self.settings.store_path,
+            store_location(self.settings),  # a URL without its password
             papers,
         )
         if self._on_started is not None:

@@ -35,6 +35,7 @@ from paperboy.app import (
     huggingface_client,
     log_path,
     open_library,
+    store_location,
 )
 from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
@@ -228,7 +229,7 @@ async def _dispatch(
         return 0
     if args.command == "config":
         _say(f"config file: {settings.source_file or '(none: defaults and environment)'}")
-        _say(f"store: {settings.store_path}")
+        _say(f"store: {store_location(settings)}")
         return 0
     async with open_library(settings) as core:
         if args.command == "chat":

@@ -101,8 +101,21 @@ def default_store_path() -> Path:
 class StoreSettings:
     path: Path = setting(
         Path(""),
-        "The SQLite file. The saved search index lives beside it. "
-        "Empty means a file in the user's data directory.",
+        "The SQLite file. The saved search index lives beside it (also when store.url "
+        "names a PostgreSQL database). Empty means a file in the user's data directory.",
+    )
+    # Checked where the store is opened (app.store_location), which never shows the
+    # password; a check here would echo the value.
+    url: str = field(
+        default="",
+        repr=False,
+        metadata={
+            "help": "A PostgreSQL database instead of the SQLite file, for several "
+            "processes or hosts on one store: postgresql://user:password@host:5432/db, "
+            "or postgresql://user@/db?host=/run/postgresql for a Unix socket. Empty: "
+            "SQLite at store.path.",
+            "check": None,
+        },
     )
 
 
