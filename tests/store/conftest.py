@@ -45,5 +45,7 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[P
 @pytest.fixture
 async def store(store_location: Path | str) -> AsyncIterator[Store]:
     location = parse_location(store_location) if isinstance(store_location, str) else store_location
-    async with await Store.open(location) as opened:
+    # Named as a process of another host: a second Store of this test process (another
+    # replica) must not take this one's claims for those of an exited process.
+    async with await Store.open(location, holder="replica-1/1/cafe") as opened:
         yield opened

@@ -103,7 +103,9 @@ async def test_four_processes_starting_on_a_new_store_all_succeed(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     location: Path | str = (
-        tmp_path / "new.sqlite3" if database == "sqlite" else request.getfixturevalue("postgres_url")
+        tmp_path / "new.sqlite3"
+        if database == "sqlite"
+        else request.getfixturevalue("postgres_url")
     )
     databases = await open_at_once(location, 4)
     try:
