@@ -52,12 +52,14 @@ from paperboy.core.rich import code, text
 from paperboy.core.search_query import QueryError, parse_query
 from paperboy.core.searching import Refused, find
 from paperboy.core.text import INVISIBLE_CATEGORIES, clean_text, terminal_text
+from paperboy.migrate_store import MigrateUsageError, migrate_store
 from paperboy.progress import Progress
 from paperboy.run_lock import AlreadyRunning
 from paperboy.sources.errors import PaperNotFound
 from paperboy.sources.ingest import DayResult, IngestService
 from paperboy.sources.jsonl import parse_jsonl
 from paperboy.sources.sample import load_sample_papers
+from paperboy.store.copy import BATCH
 
 log = logging.getLogger("paperboy")
 
@@ -132,6 +134,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--workspace", default="local", help="Slack team id or Discord guild id (console: local)"
+    )
+
+    migrate = commands.add_parser(
+        "migrate-store",
+        help="copy every table of one store into another (e.g. SQLite to PostgreSQL)",
+        description="Copy papers, reading lists, subscriptions, digest history, posts and "
+        "the rest into another store, then compare each table's counts. Resumable: run it "
+        "again after an interruption; nothing is copied twice.",
+    )
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="sqlite:///path or postgresql://…",
+    )
+    migrate.add_argument(
+        "--to", dest="target", required=True, metavar="URL", help="postgresql://… or sqlite:///path"
+    )
+    migrate.add_argument(
+        "--batch", type=int, default=BATCH, help=f"rows per transaction (default {BATCH})"
     )
 
     config = commands.add_parser("config", help="show the configuration")
@@ -227,6 +250,15 @@ async def _dispatch(
     if args.command == "run":
         await App(settings, on_started=on_started).run()
         return 0
+    if args.command == "migrate-store":
+        if not 1 <= args.batch <= 100_000:
+            raise UsageError("--batch must be between 1 and 100000")
+        try:
+            return await migrate_store(
+                args.source, args.target, batch=args.batch, out=sys.stdout, progress_to=sys.stderr
+            )
+        except MigrateUsageError as error:
+            raise UsageError(f"migrate-store {error}") from None
     if args.command == "config":
         _say(f"config file: {settings.source_file or '(none: defaults and environment)'}")
         _say(f"store: {store_location(settings)}")
