@@ -1,15 +1,16 @@
 """Schema changes as named, ordered migrations, recorded in the database.
 
-A migration is applied once, in its own transaction, in version order; the
-`schema_migrations` table says which ones a store has. Never edit a released
+A migration is applied once, in version order; the `schema_migrations` table says
+which ones a store has. The ones a store lacks are applied in one transaction: a
+store has all of them or none (DDL is transactional on SQLite and PostgreSQL). Never edit a released
 migration: add a new one at the end. The SQL is written to mean the same on SQLite
 and PostgreSQL; where the two cannot share a statement a migration gives
 PostgreSQL its own (`postgresql`).
 
-Several processes may open a new store at once: each migration's transaction
-first takes the store's migration lock (on SQLite the write lock of BEGIN
+Several processes may open a new store at once: the transaction first takes the
+store's migration lock (on SQLite the write lock of BEGIN
 IMMEDIATE, on PostgreSQL a transaction-level advisory lock) and only then reads
-which migrations are applied, so exactly one of them applies each.
+which migrations are applied, so exactly one of them applies them.
 """
 
 from __future__ import annotations
@@ -276,28 +277,25 @@ class NewerStore(RuntimeError):
 
 
 async def apply_migrations(engine: AsyncEngine, migrations: tuple[Migration, ...]) -> list[str]:
-    """Apply the ones not yet recorded, each in its own transaction under the migration
-    lock; return their names. `engine` begins SQLite transactions IMMEDIATE."""
+    """Apply the ones not yet recorded, in one transaction under the migration lock
+    (all of them or none); return their names. `engine` begins SQLite transactions
+    IMMEDIATE."""
     dialect = engine.dialect.name
     known = {m.version for m in migrations}
     applied: list[str] = []
-    while True:
-        async with engine.begin() as conn:
-            if dialect == "postgresql":
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
-                )
-            await conn.execute(text(_CREATE_LOG))
-            done = set((await conn.execute(select(schema_migrations.c.version))).scalars())
-            if done - known:
-                raise NewerStore(
-                    f"the store was written by a newer paperboy (schema {max(done)}); "
-                    "upgrade paperboy"
-                )
-            pending = sorted((m for m in migrations if m.version not in done), key=_version)
-            if not pending:
-                return applied
-            migration = pending[0]
+    async with engine.begin() as conn:
+        if dialect == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        await conn.execute(text(_CREATE_LOG))
+        done = set((await conn.execute(select(schema_migrations.c.version))).scalars())
+        if done - known:
+            raise NewerStore(
+                f"the store was written by a newer paperboy (schema {max(done)}); "
+                "upgrade paperboy"
+            )
+        for migration in sorted(migrations, key=_version):
+            if migration.version in done:
+                continue
             for statement in migration.statements(dialect):
                 await conn.execute(text(statement))
             await conn.execute(
@@ -307,7 +305,8 @@ async def apply_migrations(engine: AsyncEngine, migrations: tuple[Migration, ...
                     applied_at=datetime.now(UTC).isoformat(),
                 )
             )
-        applied.append(f"{migration.version} ({migration.name})")
+            applied.append(f"{migration.version} ({migration.name})")
+    return applied
 
 
 def _version(migration: Migration) -> int:
