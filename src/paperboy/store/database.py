@@ -33,6 +33,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import URL, Executable, Row, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
@@ -151,19 +152,26 @@ class Database:
         if query_only:
             pragmas.append("PRAGMA query_only = ON")
 
+        # Straight on the aiosqlite connection (`run_async`, SQLAlchemy's way into the
+        # driver from an event): one trip to its thread a statement, where a cursor
+        # through the adapter takes four; BEGIN runs before every transaction.
+        async def set_up(driver: aiosqlite.Connection) -> None:
+            for pragma in pragmas:
+                await driver.execute(pragma)
+
         @event.listens_for(engine.sync_engine, "connect")
         def on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            for pragma in pragmas:
-                cursor.execute(pragma)
-            cursor.close()
+            dbapi_connection.isolation_level = None  # the adapter sets it in the driver's thread
+            dbapi_connection.run_async(set_up)
 
         if begin is not None:
 
+            async def start(driver: aiosqlite.Connection) -> None:
+                await driver.execute(begin)
+
             @event.listens_for(engine.sync_engine, "begin")
             def on_begin(conn: Any) -> None:
-                conn.exec_driver_sql(begin)
+                conn.connection.dbapi_connection.run_async(start)
 
     async def _open_postgres(self, location: PostgresLocation) -> None:
         engine = create_async_engine(
@@ -290,6 +298,11 @@ class Database:
             yield
         except PoolTimeout as error:
             raise StoreUnavailable(f"no free connection to the store ({error})") from error
+        except sqlite3.Error as error:  # from BEGIN, which goes to the driver itself
+            plain = translate(error, self.path)
+            if plain is error:
+                raise
+            raise plain from error
         except DBAPIError as error:
             translated = self._translate(error)
             if translated is None:
@@ -314,8 +327,8 @@ class Database:
 def _translating_open(path: Path | str) -> Iterator[None]:
     try:
         yield
-    except DBAPIError as error:
-        original = error.orig
+    except (DBAPIError, sqlite3.Error) as error:
+        original = error.orig if isinstance(error, DBAPIError) else error
         if not isinstance(original, sqlite3.Error):
             raise
         translated = translate_on_open(original, path)
