@@ -234,3 +234,29 @@ async def test_a_database_locked_by_another_process_is_reported_as_unavailable(
     finally:
         other.close()
         await store.aclose()
+
+
+async def test_forgetting_a_workspace_removes_its_subscriptions_and_no_others(
+    store: Store, now: datetime
+) -> None:
+    from datetime import time
+
+    from paperboy.core.models import Subscription, WeeklyTop
+
+    gone = [ChannelRef("slack", "T1", "C1"), ChannelRef("slack", "T1", "C2")]
+    kept = [ChannelRef("slack", "T2", "C1"), ChannelRef("discord", "T1", "C1")]
+    for channel in gone + kept:
+        await store.subscriptions.put(Subscription(channel, time(9), "UTC"), at=now)
+        await store.weekly_top.put(WeeklyTop(channel, 0, time(9), "UTC"), at=now)
+    assert set(await store.subscriptions.remove_workspace("slack", "T1")) == set(gone)
+    assert set(await store.weekly_top.remove_workspace("slack", "T1")) == set(gone)
+    assert {s.channel for s in await store.subscriptions.active()} == set(kept)
+    assert {w.channel for w in await store.weekly_top.active()} == set(kept)
+    assert await store.subscriptions.remove_workspace("slack", "T1") == []
+
+
+async def test_a_ping_answers_while_the_store_is_open(store: Store) -> None:
+    await store.ping()
+    await store.aclose()
+    with pytest.raises(RuntimeError, match="not open"):
+        await store.ping()

@@ -290,8 +290,7 @@ async def apply_migrations(engine: AsyncEngine, migrations: tuple[Migration, ...
         done = set((await conn.execute(select(schema_migrations.c.version))).scalars())
         if done - known:
             raise NewerStore(
-                f"the store was written by a newer paperboy (schema {max(done)}); "
-                "upgrade paperboy"
+                f"the store was written by a newer paperboy (schema {max(done)}); upgrade paperboy"
             )
         # DDL goes to the driver itself: one trip a statement (a new store runs ~30).
         driver = (await conn.get_raw_connection()).driver_connection

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from sqlalchemy import func, select
+
 from paperboy.store.database import Database
 from paperboy.store.digests import DigestItemLog, DigestRunLog
 from paperboy.store.ingest_log import IngestLog
@@ -14,6 +16,7 @@ from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
 from paperboy.store.previews import PreviewLog
 from paperboy.store.reading_lists import ReadingListRepository
+from paperboy.store.schema import schema_migrations
 from paperboy.store.subscriptions import SubscriptionRepository
 from paperboy.store.urls import PostgresLocation
 from paperboy.store.weekly_top import WeeklyTopLog
@@ -51,7 +54,7 @@ class Store:
 
     async def ping(self) -> None:
         """A tiny read that proves the database answers (for /readyz); raises if not."""
-        await self.db.fetchone("SELECT count(*) FROM sqlite_master")
+        await self.db.fetchone(select(func.count()).select_from(schema_migrations))
 
     async def aclose(self) -> None:
         await self.db.close()

@@ -78,11 +78,13 @@ class SubscriptionRepository:
     async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
         """Delete every channel's subscription in one workspace; the channels that had one."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
-                "DELETE FROM subscriptions WHERE platform = ? AND workspace = ? RETURNING channel",
-                (platform, workspace),
+            result = await conn.execute(
+                delete(subscriptions)
+                .where(_s.platform == platform, _s.workspace == workspace)
+                .returning(_s.channel)
             )
-        return [ChannelRef(platform, workspace, row[0]) for row in rows]
+            channels = list(result.scalars())
+        return [ChannelRef(platform, workspace, channel) for channel in channels]
 
     async def get(self, channel: ChannelRef) -> Subscription | None:
         row = await self._db.fetchone(select(*_COLUMNS).where(at_channel(subscriptions, channel)))

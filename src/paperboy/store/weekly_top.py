@@ -54,12 +54,13 @@ class WeeklyTopLog:
     async def remove_workspace(self, platform: str, workspace: str) -> list[ChannelRef]:
         """Delete every channel's weekly list in one workspace; the channels that had one."""
         async with self._db.transaction() as conn:
-            rows = await conn.execute_fetchall(
-                "DELETE FROM top_subscriptions WHERE platform = ? AND workspace = ?"
-                " RETURNING channel",
-                (platform, workspace),
+            result = await conn.execute(
+                delete(top_subscriptions)
+                .where(_t.platform == platform, _t.workspace == workspace)
+                .returning(_t.channel)
             )
-        return [ChannelRef(platform, workspace, row[0]) for row in rows]
+            channels = list(result.scalars())
+        return [ChannelRef(platform, workspace, channel) for channel in channels]
 
     async def get(self, channel: ChannelRef) -> WeeklyTop | None:
         row = await self._db.fetchone(
