@@ -424,6 +424,7 @@ async def test_a_reaction_on_a_digest_paper_saves_it(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=wall,
         options=bot_options_for_tests(),

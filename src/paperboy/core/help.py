@@ -19,7 +19,8 @@ USAGE_CHARS = 200
 @dataclass(frozen=True, slots=True)
 class HelpEntry:
     """One command: its name, its grammar, what it does ("{emoji}" is the save
-    emoji), more detail for `help <name>`, and examples that work on the sample."""
+    emoji, "{mark}" the not-for-me one), more detail for `help <name>`, and examples
+    that work on the sample."""
 
     name: str
     usage: str
@@ -109,6 +110,30 @@ _COMMANDS: tuple[HelpEntry, ...] = (
     HelpEntry("read", "read <id>", "mark a saved paper as read", "", ("read 2501.17635",)),
     HelpEntry("export", "export", "your reading list as a BibTeX file", "", ("export",)),
     HelpEntry(
+        "foryou",
+        "foryou [days|all]",
+        "papers ranked for you by what you saved (default: the last 7 days)",
+        text(
+            "Learned from your reading list (what you like) and the papers you marked not "
+            "for you (the not-for-me reaction, the Not for me button or ",
+            code("mark <id>"),
+            "); papers you saved or marked are left out. With fewer than 3 saves, the papers "
+            "most like the ones you saved. ",
+            code("foryou all"),
+            " ranks every paper I have.",
+        ),
+        ("foryou", "foryou 30", "foryou all"),
+    ),
+    HelpEntry(
+        "mark",
+        "mark <id>",
+        "mark a paper not for you, like a {mark} reaction on it: foryou leaves it out",
+        examples=("mark 2501.17635",),
+    ),
+    HelpEntry(
+        "unmark", "unmark <id>", "take the mark off a paper", examples=("unmark 2501.17635",)
+    ),
+    HelpEntry(
         "subscribe",
         "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [weekdays]",
         "a daily digest of trending papers in this channel",
@@ -156,6 +181,7 @@ def help_text(
     *,
     prefix: str = "",
     save_emoji: str,
+    mark_emoji: str = "👎",
     topic: str = "",
     platform: PlatformHelp | None = None,
 ) -> Rich | None:
@@ -168,7 +194,9 @@ def help_text(
 
     def line(entry: HelpEntry, *, own: bool = False) -> Rich:
         usage = entry.usage if own else prefix + entry.usage
-        does = entry.does.format(emoji=save_emoji) if isinstance(entry.does, str) else entry.does
+        does = entry.does
+        if isinstance(does, str):
+            does = does.format(emoji=save_emoji, mark=mark_emoji)
         return text(code(usage, USAGE_CHARS), ": ", does)
 
     def example(typed: str) -> Rich:

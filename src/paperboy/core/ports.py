@@ -6,7 +6,7 @@ store can later be swapped for PostgreSQL, and tests can see what is promised.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from paperboy.core.digest_spec import DigestSpec
     from paperboy.core.replies import Reply
     from paperboy.core.weekly_spec import WeeklySpec
-    from paperboy.search import DocFilter, SearchHit, Snippet
+    from paperboy.search import DocFilter, Recommendation, SearchHit, Snippet
 
 # What time it is now (an aware datetime); injected everywhere so tests can move it.
 Clock = Callable[[], datetime]
@@ -147,6 +147,19 @@ class ReadingListRepository(Protocol):
     async def count(self, user: UserRef) -> int: ...
 
 
+class MarkRepository(Protocol):
+    """Papers each person marked "not for me", per (platform, workspace, user). Every
+    call is idempotent and reports whether it changed anything."""
+
+    async def mark(self, user: UserRef, paper_id: str, *, at: datetime) -> bool: ...
+
+    async def unmark(self, user: UserRef, paper_id: str) -> bool: ...
+
+    async def marked(self, user: UserRef) -> list[str]:
+        """The marked papers' ids, newest mark first."""
+        ...
+
+
 class PostLog(Protocol):
     """Which paper each bot message shows, so a reaction on it names that paper."""
 
@@ -201,7 +214,30 @@ class PaperSearch(TopicIndex, Protocol):
 
     async def newest(self, where: DocFilter, *, limit: int, offset: int = 0) -> list[str]: ...
 
-    async def similar(self, paper_id: str, *, limit: int, offset: int = 0) -> list[SearchHit]: ...
+    async def similar(
+        self,
+        paper_id: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        among: Collection[str] | None = None,
+    ) -> list[SearchHit]:
+        """Papers most like `paper_id`, itself excluded; only papers of `among` when given."""
+        ...
+
+    async def recommend(
+        self,
+        liked: Collection[str],
+        disliked: Collection[str],
+        *,
+        among: Collection[str] | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Recommendation]:
+        """Papers of `among` (None: every paper) ranked for someone who saved `liked` and
+        marked `disliked`, best first, those two left out; each with the saved paper it
+        is most like. [] when none of `liked` is known."""
+        ...
 
 
 class PaperCatalogue(PaperLookup, FeaturedPapers, Protocol):

@@ -203,6 +203,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        6,
+        "papers marked not for me",
+        """
+        -- A person's "not for me" labels (a 👎 reaction, the Not for me button):
+        -- the negatives `foryou` learns from, and papers it leaves out.
+        CREATE TABLE marked_papers (
+            platform  TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            user_id   TEXT NOT NULL,
+            paper_id  TEXT NOT NULL REFERENCES papers (id),
+            marked_at TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, user_id, paper_id)
+        );
+        """,
+    ),
 )
 
 

@@ -8,6 +8,7 @@ from types import TracebackType
 from paperboy.store.database import Database
 from paperboy.store.digests import DigestItemLog, DigestRunLog
 from paperboy.store.ingest_log import IngestLog
+from paperboy.store.marks import MarkRepository
 from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
@@ -24,6 +25,7 @@ class Store:
         self.db = db
         self.papers = PaperRepository(db)
         self.reading_lists = ReadingListRepository(db)
+        self.marks = MarkRepository(db)
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
         self.digest_runs = DigestRunLog(db)

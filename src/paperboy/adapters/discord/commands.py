@@ -140,6 +140,32 @@ class PapersGroup(app_commands.Group):
     async def export(self, interaction: Interaction) -> None:
         await self.handlers.run(interaction, c.Export(), defer=True)
 
+    # -- for you ------------------------------------------------------------------------------
+
+    @app_commands.command(name="foryou", description="Papers ranked for you by what you saved")
+    @app_commands.describe(
+        days=f"From the papers of the last 1 to {c.MAX_DAYS} days (default {c.FORYOU_DAYS})",
+        everything="From every paper I have (days is then ignored)",
+    )
+    async def foryou(
+        self,
+        interaction: Interaction,
+        days: app_commands.Range[int, 1, c.MAX_DAYS] = c.FORYOU_DAYS,
+        everything: bool = False,
+    ) -> None:
+        command = c.foryou_command(None if everything else days)
+        await self.handlers.run(interaction, command, defer=True)
+
+    @app_commands.command(name="mark", description="Mark a paper not for you (foryou learns)")
+    @app_commands.describe(paper=_PAPER)
+    async def mark(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.run(interaction, c.paper_command("mark", paper))
+
+    @app_commands.command(name="unmark", description="Take the not-for-you mark off a paper")
+    @app_commands.describe(paper=_PAPER)
+    async def unmark(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.run(interaction, c.paper_command("unmark", paper))
+
     # -- the channel's digest ---------------------------------------------------------------
 
     @app_commands.command(name="subscribe", description="A daily digest of papers in this channel")
@@ -193,6 +219,8 @@ class PapersGroup(app_commands.Group):
     @similar.autocomplete("paper")
     @show.autocomplete("paper")
     @save.autocomplete("paper")
+    @mark.autocomplete("paper")
+    @unmark.autocomplete("paper")
     async def _any_paper(self, interaction: Interaction, typed: str) -> Choices:
         return await self.suggestions.papers(typed)
 
