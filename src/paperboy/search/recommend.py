@@ -52,13 +52,23 @@ class DocVectors:
     def __init__(self, state: IndexState) -> None:
         self.state = state
         n_docs, n_terms = state.docs.n_docs, state.n_terms
-        matrix = sp.csc_matrix((n_docs, n_terms), dtype=np.float64)
-        for segment in state.segments:
-            indptr = np.concatenate(
-                [segment.indptr, np.full(n_terms - segment.n_terms, segment.indptr[-1])]
-            )
-            tfs = segment.tfs.astype(np.float64)
-            matrix = matrix + sp.csc_matrix((tfs, segment.docs, indptr), shape=(n_docs, n_terms))
+        # Every posting of every segment at once: (doc, term, tf) triples, one conversion.
+        docs = [segment.docs for segment in state.segments]
+        terms = [
+            np.repeat(np.arange(segment.n_terms), np.diff(segment.indptr))
+            for segment in state.segments
+        ]
+        tfs = [segment.tfs.astype(np.float64) for segment in state.segments]
+        matrix = sp.coo_matrix(
+            (
+                np.concatenate(tfs) if tfs else np.zeros(0),
+                (
+                    np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+                    np.concatenate(terms) if terms else np.zeros(0, dtype=np.int64),
+                ),
+            ),
+            shape=(n_docs, n_terms),
+        )
         rows = matrix.tocsr()
         rows.data = 1.0 + np.log(rows.data)
         idf = np.log((1.0 + state.n_live) / (1.0 + state.df.astype(np.float64))) + 1.0
@@ -93,7 +103,7 @@ def rank(
     labels[: len(positives)] = 1
     rows = vectors.rows
     weights = _fit(rows[train], labels)
-    scores: F64 = rows[candidates] @ weights
+    scores: F64 = (rows @ weights)[candidates]  # cheaper than copying the candidates' rows
     k = min(offset + limit, len(candidates))
     top = np.argpartition(-scores, k - 1)[:k] if k < len(candidates) else np.arange(k)
     top = top[np.lexsort((candidates[top], -scores[top]))][offset:]
