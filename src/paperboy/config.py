@@ -157,7 +157,7 @@ class ChatSettings:
     )
     not_for_me_emoji: tuple[str, ...] = setting(
         ("-1", "thumbsdown", "👎"),
-        "Reactions that mark a paper \"not for me\": `foryou` learns from them and leaves "
+        'Reactions that mark a paper "not for me": `foryou` learns from them and leaves '
         "the paper out (the same kinds of names as save_emoji).",
     )
     channel_pace_seconds: float = setting(
