@@ -171,10 +171,15 @@ class SearchIndex:
         if vectors is None or vectors.state is not state:
             vectors = self._vectors = DocVectors(state)
         positives = self._docs(state, liked)
-        negatives = np.setdiff1d(self._docs(state, disliked), positives)
-        labelled = np.union1d(positives, negatives)
-        pool = np.flatnonzero(state.docs.live) if among is None else self._docs(state, among)
-        candidates = np.setdiff1d(pool, labelled)
+        negatives = self._docs(state, disliked)
+        negatives = negatives[~np.isin(negatives, positives)]  # a save outweighs a mark
+        pool = state.docs.live.copy()
+        if among is not None:
+            pool[:] = False
+            pool[self._docs(state, among)] = True
+        pool[positives] = False
+        pool[negatives] = False
+        candidates = np.flatnonzero(pool)
         found = rank(
             vectors,
             positives=positives,

@@ -94,9 +94,11 @@ def rank(
     like. Needs at least one positive."""
     if limit <= 0 or not len(positives) or not len(candidates):
         return []
-    live = np.flatnonzero(vectors.state.docs.live)
-    labelled = np.union1d(positives, negatives)
-    others = np.setdiff1d(live, labelled, assume_unique=True)
+    # Masks, not set operations: at 100k papers np.setdiff1d took half the request.
+    unlabelled = vectors.state.docs.live.copy()
+    unlabelled[positives] = False
+    unlabelled[negatives] = False
+    others = np.flatnonzero(unlabelled)
     background = np.random.default_rng(SEED).choice(
         others, size=min(BACKGROUND, len(others)), replace=False
     )
@@ -107,8 +109,11 @@ def rank(
     weights = _fit(rows[train], labels)
     scores: F64 = (rows @ weights)[candidates]  # cheaper than copying the candidates' rows
     k = min(offset + limit, len(candidates))
-    top = np.argpartition(-scores, k - 1)[:k] if k < len(candidates) else np.arange(k)
-    top = top[np.lexsort((candidates[top], -scores[top]))][offset:]
+    # Every candidate scoring at least the k-th best, so ties at the cut are ordered by
+    # paper (lowest first) like the rest: page 2 continues page 1 exactly.
+    kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    top = np.flatnonzero(scores >= kth)
+    top = top[np.lexsort((candidates[top], -scores[top]))][offset:k]
     chosen = candidates[top]
     nearest = (rows[chosen] @ rows[positives].T).toarray().argmax(axis=1)
     return [
@@ -122,7 +127,9 @@ def _fit(features: sp.csr_matrix, labels: np.ndarray) -> F64:
     if labels.min() == labels.max():  # nothing to contrast with: rank by likeness
         weights: F64 = np.asarray(features.mean(axis=0)).ravel()
         return weights
-    model = LinearSVC(C=C, class_weight="balanced", dual="auto", max_iter=2000, tol=1e-4)
+    model = LinearSVC(
+        C=C, class_weight="balanced", dual="auto", max_iter=2000, tol=1e-4, random_state=SEED
+    )
     with warnings.catch_warnings():
         # A few hundred iterations give a ranking as good as the converged one.
         warnings.simplefilter("ignore", ConvergenceWarning)
