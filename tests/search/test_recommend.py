@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import paperboy
 from paperboy.search import SearchIndex
 
 
@@ -55,3 +61,17 @@ def test_unknown_saves_rank_nothing_and_a_saved_paper_also_marked_counts_as_save
     assert index.recommend(["nope"], limit=5) == []
     ranked = index.recommend(["s1", "s2", "s3"], ["s1"], limit=3)
     assert ranked[0].paper_id == "like"
+
+
+def test_starting_paperboy_does_not_import_scikit_learn_until_someone_asks_foryou() -> None:
+    """scikit-learn takes seconds to import: a one-line `paperboy search` must not pay it."""
+    src = Path(paperboy.__file__).resolve().parents[1]
+    check = "import sys, paperboy.cli; print('sklearn' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", check],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(src)},
+        check=True,
+    )
+    assert result.stdout.strip() == "False"

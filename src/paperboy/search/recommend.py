@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.svm import LinearSVC
 
 if TYPE_CHECKING:
     from paperboy.search.postings import F64, I64
@@ -124,6 +122,11 @@ def rank(
 
 def _fit(features: sp.csr_matrix, labels: np.ndarray) -> F64:
     """The SVM's weights (the intercept ranks nothing)."""
+    # Imported here: scikit-learn takes seconds to import, which every paperboy command
+    # (a one-line `search`, the console's start) would otherwise pay.
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.svm import LinearSVC
+
     if labels.min() == labels.max():  # nothing to contrast with: rank by likeness
         weights: F64 = np.asarray(features.mean(axis=0)).ravel()
         return weights
