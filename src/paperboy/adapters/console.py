@@ -52,6 +52,13 @@ CONSOLE_HELP = PlatformHelp(
             "react",
             "react N",
             "save paper [N] to your reading list, as a {emoji} reaction would",
+            text(
+                "With an emoji, react as that emoji would: ",
+                code("react 2 {mark}"),
+                " marks it not for you (",
+                code("unreact 2 {mark}"),
+                " undoes it).",
+            ),
             examples=("react 2",),
         ),
         HelpEntry(

@@ -8,9 +8,9 @@ help and every "react with 🔖" hint read right on that platform.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from paperboy.core.rich import EMPTY, Rich, code, join, sentence_start, text
+from paperboy.core.rich import EMPTY, Plain, Rich, code, join, sentence_start, text
 
 # A usage line is the grammar, never cut.
 USAGE_CHARS = 200
@@ -115,7 +115,7 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         "papers ranked for you by what you saved (default: the last 7 days)",
         text(
             "Learned from your reading list (what you like) and the papers you marked not "
-            "for you (the not-for-me reaction, the Not for me button or ",
+            "for you (a {mark} reaction, the Not for me button or ",
             code("mark <id>"),
             "); papers you saved or marked are left out. With fewer than 3 saves, the papers "
             "most like the ones you saved. ",
@@ -192,12 +192,19 @@ def help_text(
     platform = platform or PlatformHelp()
     react = reaction_hint(save_emoji, platform)
 
+    def fill(value: str | Rich) -> Rich:
+        """`value` with "{emoji}" and "{mark}" spelled as configured, in every span."""
+        spans = value.spans if isinstance(value, Rich) else (Plain(value),)
+        return Rich(
+            tuple(
+                replace(span, text=span.text.format(emoji=save_emoji, mark=mark_emoji))
+                for span in spans
+            )
+        )
+
     def line(entry: HelpEntry, *, own: bool = False) -> Rich:
         usage = entry.usage if own else prefix + entry.usage
-        does = entry.does
-        if isinstance(does, str):
-            does = does.format(emoji=save_emoji, mark=mark_emoji)
-        return text(code(usage, USAGE_CHARS), ": ", does)
+        return text(code(usage, USAGE_CHARS), ": ", fill(entry.does))
 
     def example(typed: str) -> Rich:
         return text("• ", code(typed, USAGE_CHARS))
@@ -210,7 +217,7 @@ def help_text(
             return None
         lines = [text(line(entry, own=topic in own), ".")]
         if entry.detail:
-            lines.append(text(entry.detail))
+            lines.append(fill(entry.detail))
         if entry.examples:
             lines += [text(), text("Examples:")]
             lines += [example(f"{'' if topic in own else prefix}{e}") for e in entry.examples]

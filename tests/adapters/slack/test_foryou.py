@@ -113,3 +113,10 @@ async def test_hostile_foryou_arguments_get_a_short_clear_answer(workspace: Work
     unknown = await workspace.answer("mark 2401.99999")
     assert "I don't have 2401.99999" in unknown.text
     assert await marked_ids(workspace) == []
+
+
+async def test_help_names_the_not_for_me_reaction_as_configured(workspace: Workspace) -> None:
+    answer = await workspace.answer("help foryou")
+    assert "`/papers foryou [days|all]`: papers ranked for you" in answer.text
+    assert "(a 👎 reaction, the Not for me button or `mark &lt;id&gt;`)" in answer.text
+    assert "{" not in answer.text
