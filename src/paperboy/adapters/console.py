@@ -113,6 +113,10 @@ class ConsoleScreen:
         last, _ = await self.print(reply)
         return last
 
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The console is one person's, so their direct messages are it."""
+        return CHANNEL
+
     def numbered(self, number: int) -> PostRef | None:
         """The message printed as [number], if there is one."""
         return self._posts[number - 1] if 1 <= number <= len(self._posts) else None

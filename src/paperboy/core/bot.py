@@ -282,6 +282,14 @@ class Bot:
                 return await self._marks.unmark(context.user, paper_id)
             case c.ForYou(days, offset):
                 return await self.foryou.foryou(context.user, days, offset)
+            case c.ForYouWeekly(weekly):
+                if self._digests is None:
+                    return self._digests_off()
+                return await self._digests.foryou_weekly(context, weekly)
+            case c.ForYouStop():
+                if self._digests is None:
+                    return self._digests_off()
+                return await self._digests.foryou_stop(context)
             case c.Subscribe(spec):
                 if self._digests is None:
                     return self._digests_off()

@@ -119,6 +119,18 @@ class ForYou:
 
 
 @dataclass(frozen=True, slots=True)
+class ForYouWeekly:
+    """A direct message to the person asking with their top papers, once a week."""
+
+    spec: WeeklySpec = field(default_factory=WeeklySpec)
+
+
+@dataclass(frozen=True, slots=True)
+class ForYouStop:
+    """No more weekly `foryou` messages for the person asking."""
+
+
+@dataclass(frozen=True, slots=True)
 class Subscribe:
     """This channel's daily digest, as asked for (checked when the spec was built)."""
 
@@ -163,6 +175,8 @@ Command = (
     | Mark
     | Unmark
     | ForYou
+    | ForYouWeekly
+    | ForYouStop
     | Subscribe
     | SubscribeWeekly
     | Unsubscribe
@@ -421,6 +435,19 @@ def top_command(days: int = TOP_DAYS) -> Top | ParseError:
 def _foryou(rest: str) -> Command | ParseError:
     if not rest:
         return ForYou()
+    first, _, after = rest.partition(" ")
+    if first.lower() == "weekly":
+        weekly = parse_weekly_spec(after, example="foryou weekly")
+        return weekly if isinstance(weekly, ParseError) else ForYouWeekly(weekly)
+    if first.lower() == "stop":
+        if after.strip():
+            return ParseError(
+                rich.text(
+                    rich.code("foryou stop"),
+                    " takes no arguments: it stops your weekly message.",
+                )
+            )
+        return ForYouStop()
     if rest.lower() == "all":
         return ForYou(None)
     days = rest.removesuffix("d") if rest.endswith("d") else rest

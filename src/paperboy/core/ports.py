@@ -19,6 +19,7 @@ from paperboy.core.models import (
     SavedPaper,
     Subscription,
     UserRef,
+    WeeklyForYou,
     WeeklyTop,
 )
 
@@ -363,6 +364,69 @@ class WeeklyTops(WeeklyTopBook, WeeklyTopRuns, Protocol):
     """Both faces of the weekly lists, as the weekly runner needs them."""
 
 
+class WeeklyForYouBook(Protocol):
+    """Each person's weekly `foryou` message (at most one per person)."""
+
+    async def put(self, weekly: WeeklyForYou, *, at: datetime) -> None: ...
+
+    async def remove(self, user: UserRef) -> bool: ...
+
+    async def get(self, user: UserRef) -> WeeklyForYou | None: ...
+
+    async def active(self) -> list[WeeklyForYou]: ...
+
+
+class WeeklyForYouRuns(Protocol):
+    """One weekly message per person and local day, exactly once.
+
+    `claim` records the day's run (or finds it) and returns its status ('claimed',
+    'done', 'skipped'); `plan` writes the papers chosen for it, once (a second plan of
+    the same day changes nothing); `begin` turns a planned paper to 'posting' for
+    exactly one caller; `sent` records its message, `unsent` puts it back to planned
+    (the post failed for certain). A paper being posted counts as sent."""
+
+    async def claim(self, user: UserRef, day: date, *, at: datetime) -> str: ...
+
+    async def status(self, user: UserRef, day: date) -> str | None: ...
+
+    async def header(self, user: UserRef, day: date) -> str | None: ...
+
+    async def set_header(self, user: UserRef, day: date, message_id: str) -> None: ...
+
+    async def plan(self, user: UserRef, day: date, papers: Sequence[tuple[str, str]]) -> None:
+        """(paper id, the saved paper it is most like), in posting order."""
+        ...
+
+    async def planned(self, user: UserRef, day: date) -> list[tuple[str, str, str]]:
+        """(paper id, like id, status) of the day's run, in posting order."""
+        ...
+
+    async def begin(self, user: UserRef, day: date, paper_id: str) -> bool: ...
+
+    async def sent(self, user: UserRef, day: date, paper_id: str, message_id: str) -> None: ...
+
+    async def unsent(self, user: UserRef, day: date, paper_id: str) -> None: ...
+
+    async def finish(self, user: UserRef, day: date, *, at: datetime) -> None: ...
+
+    async def skip(self, user: UserRef, day: date, *, at: datetime) -> None: ...
+
+
+class WeeklyForYous(WeeklyForYouBook, WeeklyForYouRuns, Protocol):
+    """Both faces of the weekly `foryou` messages, as their runner needs them."""
+
+
+class DigestRanks(Protocol):
+    """How each channel's digest is ordered: 'votes' (the default, also when nothing is
+    stored) or 'team' (by what the channel's people saved)."""
+
+    async def get(self, channel: ChannelRef) -> str: ...
+
+    async def put(self, channel: ChannelRef, rank: str) -> None: ...
+
+    async def remove(self, channel: ChannelRef) -> None: ...
+
+
 class PreviewCooldowns(Protocol):
     """When each channel last got a `digest` preview; a claim within `cooldown` of the
     last one changes nothing and returns that time."""
@@ -390,6 +454,11 @@ class ChannelPoster(Protocol):
         ...
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str: ...
+
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The bot's direct-message channel with `user`, to `post` into like any other
+        (opened if need be). Raises `PostFailed` when it cannot be opened."""
+        ...
 
 
 class PostFailed(Exception):
@@ -436,6 +505,14 @@ class DigestCommands(Protocol):
 
     async def unsubscribe(self, context: Context, what: str = "") -> Reply:
         """Stop the daily digest, or (`what` "top") the weekly list."""
+        ...
+
+    async def foryou_weekly(self, context: Context, spec: WeeklySpec) -> Reply:
+        """Send the person their top papers of the week by direct message, as `spec` says."""
+        ...
+
+    async def foryou_stop(self, context: Context) -> Reply:
+        """No more weekly `foryou` messages for the person."""
         ...
 
     async def preview(self, context: Context) -> Reply: ...

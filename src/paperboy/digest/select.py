@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import math
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 
 from paperboy.core.models import Paper
@@ -27,16 +28,23 @@ def choose_papers(
     limit: int,
     min_upvotes: int = 0,
     already_sent: Collection[str] = (),
+    scores: Mapping[str, float] | None = None,
 ) -> list[Paper]:
     """The most-upvoted candidates that reach the threshold and were never sent to
     this channel; ties broken by id so the choice is stable. (The candidates are
-    already those about the channel's topics: `TopicIndex.mentioning`.)"""
+    already those about the channel's topics: `TopicIndex.mentioning`.)
+
+    With `scores` (`rank:team`: the team's model), the best scored come first and
+    upvotes break ties; a paper without a score comes after every scored one."""
     eligible = [
         paper
         for paper in candidates
         if paper.id not in already_sent and paper.upvotes >= min_upvotes
     ]
-    eligible.sort(key=lambda paper: (-paper.upvotes, paper.id))
+    if scores is None:
+        eligible.sort(key=lambda paper: (-paper.upvotes, paper.id))
+    else:
+        eligible.sort(key=lambda p: (-scores.get(p.id, -math.inf), -p.upvotes, p.id))
     return eligible[:limit]
 
 

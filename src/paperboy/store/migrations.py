@@ -219,6 +219,63 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        7,
+        "weekly foryou messages; a digest's order",
+        """
+        -- `foryou weekly`: a person's weekly direct message of their top papers.
+        CREATE TABLE foryou_weekly (
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            weekday    INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 Monday
+            time       TEXT NOT NULL,               -- HH:MM, local to timezone
+            timezone   TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, user_id)
+        );
+
+        -- One row per person and local day a weekly message was due: claimed before
+        -- anything is sent, 'done' once every paper is out (or 'skipped' when too late).
+        CREATE TABLE foryou_weekly_runs (
+            platform    TEXT NOT NULL,
+            workspace   TEXT NOT NULL,
+            user_id     TEXT NOT NULL,
+            local_date  TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('claimed', 'done', 'skipped')),
+            header_id   TEXT,
+            claimed_at  TEXT NOT NULL,
+            finished_at TEXT,
+            PRIMARY KEY (platform, workspace, user_id, local_date)
+        );
+
+        -- The papers a run chose, written before the first is sent ('planned'), each
+        -- 'posting' before its message goes out and 'sent' after: a resumed run posts
+        -- the planned ones only, so it never repeats or drops one.
+        CREATE TABLE foryou_weekly_items (
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            paper_id   TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            like_id    TEXT NOT NULL DEFAULT '',    -- the saved paper it is most like
+            status     TEXT NOT NULL CHECK (status IN ('planned', 'posting', 'sent')),
+            message_id TEXT,
+            PRIMARY KEY (platform, workspace, user_id, local_date, paper_id)
+        );
+
+        -- `subscribe … rank:team`: how a channel's digest is ordered ('votes' when absent).
+        CREATE TABLE digest_ranks (
+            platform  TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel   TEXT NOT NULL,
+            rank      TEXT NOT NULL CHECK (rank IN ('votes', 'team')),
+            PRIMARY KEY (platform, workspace, channel)
+        );
+        """,
+    ),
 )
 
 

@@ -6,7 +6,9 @@ from pathlib import Path
 from types import TracebackType
 
 from paperboy.store.database import Database
+from paperboy.store.digest_ranks import DigestRankLog
 from paperboy.store.digests import DigestItemLog, DigestRunLog
+from paperboy.store.foryou_weekly import WeeklyForYouLog
 from paperboy.store.ingest_log import IngestLog
 from paperboy.store.marks import MarkRepository
 from paperboy.store.page_refs import PageRefRepository
@@ -34,6 +36,8 @@ class Store:
         self.page_refs = PageRefRepository(db)
         self.previews = PreviewLog(db)
         self.weekly_top = WeeklyTopLog(db)
+        self.weekly_foryou = WeeklyForYouLog(db)
+        self.digest_ranks = DigestRankLog(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
