@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 
@@ -34,8 +33,9 @@ def choose_papers(
     this channel; ties broken by id so the choice is stable. (The candidates are
     already those about the channel's topics: `TopicIndex.mentioning`.)
 
-    With `scores` (`rank:team`: the team's model), the best scored come first and
-    upvotes break ties; a paper without a score comes after every scored one."""
+    With `scores` (`rank:team`: the decision values of the team's model), the papers
+    it places on the side of the team's saves (a positive score) come first, best
+    first; the others, as alike to it as each other, keep the upvote order."""
     eligible = [
         paper
         for paper in candidates
@@ -44,7 +44,7 @@ def choose_papers(
     if scores is None:
         eligible.sort(key=lambda paper: (-paper.upvotes, paper.id))
     else:
-        eligible.sort(key=lambda p: (-scores.get(p.id, -math.inf), -p.upvotes, p.id))
+        eligible.sort(key=lambda p: (-max(scores.get(p.id, 0.0), 0.0), -p.upvotes, p.id))
     return eligible[:limit]
 
 
