@@ -120,9 +120,13 @@ _COMMANDS: tuple[HelpEntry, ...] = (
             "); papers you saved or marked are left out. With fewer than 3 saves, the papers "
             "most like the ones you saved. ",
             code("foryou all"),
-            " ranks every paper I have.",
+            " ranks every paper I have. ",
+            code("foryou weekly [day] [HH:MM] [timezone]"),
+            " sends you the week's top 5 by direct message once a week (default Monday 09:00); ",
+            code("foryou stop"),
+            " stops it.",
         ),
-        ("foryou", "foryou 30", "foryou all"),
+        ("foryou", "foryou 30", "foryou all", "foryou weekly friday 16:00 Europe/Berlin"),
     ),
     HelpEntry(
         "mark",
@@ -135,12 +139,14 @@ _COMMANDS: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(
         "subscribe",
-        "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [weekdays]",
+        "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [rank:team] [weekdays]",
         "a daily digest of trending papers in this channel",
         text(
             "HH:MM (24-hour) and an IANA timezone say when; topics keep only papers about those "
             "words; papers:N posts up to N (1 to 10); votes:N only papers with at least N "
-            "upvotes; weekdays skips Saturday and Sunday. ",
+            "upvotes; rank:team puts first the papers like those people here saved from my "
+            "posts (by upvotes until they saved 3; rank:votes, by upvotes, is the default); "
+            "weekdays skips Saturday and Sunday. ",
             code("subscribe"),
             " again changes it.",
         ),
@@ -148,6 +154,7 @@ _COMMANDS: tuple[HelpEntry, ...] = (
             "subscribe",
             "subscribe 09:30 Europe/Berlin retrieval agents",
             "subscribe 08:00 UTC lora papers:3 votes:10 weekdays",
+            "subscribe 09:00 UTC rank:team",
         ),
     ),
     HelpEntry(

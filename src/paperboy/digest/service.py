@@ -304,7 +304,10 @@ class DigestService:
                 f"Posted a preview digest of {len(papers)} papers from {long_day(day)}, the "
                 f"latest featured day I have. {_TOO_OLD}"
             )
-        return Notice(f"Posted a preview digest of {len(papers)} papers.")
+        order = ""
+        if await self.content.rank(channel) == "team":
+            order = " " + (await self._order(channel)).strip()
+        return Notice(f"Posted a preview digest of {len(papers)} papers.{order}")
 
     async def _outlook(self, subscription: Subscription) -> Rich:
         """What the digest would hold now, so a subscriber sees it is set up right (or

@@ -113,9 +113,7 @@ async def test_a_weekly_dm_arrives_once_across_a_restart_papers_like_the_saves_f
     assert all(m.via == "chat.postMessage" for m in papers)
 
 
-async def test_foryou_stop_stops_the_weekly_message(
-    slack: SlackSimulator, tmp_path: Path
-) -> None:
+async def test_foryou_stop_stops_the_weekly_message(slack: SlackSimulator, tmp_path: Path) -> None:
     wall = Wall(NOW)
     settings = slack_settings(slack, tmp_path)
     async with running_workspace(slack, settings, clock=wall) as workspace:

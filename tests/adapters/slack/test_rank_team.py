@@ -89,3 +89,21 @@ async def test_an_unknown_rank_gets_a_short_answer_and_changes_nothing(
 
     assert said.text.startswith(":warning: `rank:` takes `team` (by what people here save)")
     assert await workspace.core.store.subscriptions.get(workspace.channel()) is None
+
+
+async def test_a_preview_of_a_team_ranked_digest_says_how_it_is_ordered(
+    workspace: Workspace,
+) -> None:
+    await workspace.core.library.add_papers([LIKE_THE_TEAM], at=NOW)
+    await saved_from_the_channel(workspace, LORA_SAVES)
+    await workspace.answer("subscribe 10:00 UTC rank:team")
+    before = len(workspace.slack.messages(CHANNEL))
+
+    answer = await workspace.answer("digest")
+
+    assert answer.text == (
+        "Posted a preview digest of 4 papers. "
+        "It is ordered by what people here saved from my posts (3 papers)."
+    )
+    first = workspace.slack.messages(CHANNEL)[before + 1]
+    assert paper_ids(first) == [LIKE_THE_TEAM.id]
