@@ -146,13 +146,31 @@ class PapersGroup(app_commands.Group):
     @app_commands.describe(
         days=f"From the papers of the last 1 to {c.MAX_DAYS} days (default {c.FORYOU_DAYS})",
         everything="From every paper I have (days is then ignored)",
+        weekly="Send me the week's top papers by DM every week on this day (off: stop)",
+        time="With weekly: when, as HH:MM (24-hour)",
+        timezone="With weekly: in which timezone, e.g. Europe/Berlin",
+    )
+    @app_commands.choices(
+        weekly=[app_commands.Choice(name=day.capitalize(), value=day) for day in DAY_NAMES]
+        + [app_commands.Choice(name="off", value="off")]
     )
     async def foryou(
         self,
         interaction: Interaction,
         days: app_commands.Range[int, 1, c.MAX_DAYS] = c.FORYOU_DAYS,
         everything: bool = False,
+        weekly: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
     ) -> None:
+        if weekly == "off":
+            await self.handlers.run(interaction, c.ForYouStop())
+            return
+        if weekly is not None:
+            spec = weekly_spec(day=weekly, time=time, zone=timezone)
+            command = spec if isinstance(spec, c.ParseError) else c.ForYouWeekly(spec)
+            await self.handlers.run(interaction, command, defer=True)  # it opens a DM
+            return
         command = c.foryou_command(None if everything else days)
         await self.handlers.run(interaction, command, defer=True)
 
@@ -176,6 +194,13 @@ class PapersGroup(app_commands.Group):
         papers=f"At most this many papers a day (1 to {MAX_PAPERS})",
         min_upvotes="Only papers with at least this many upvotes",
         weekdays_only="Skip Saturdays and Sundays",
+        rank="The order: by upvotes (the default), or by what people here save",
+    )
+    @app_commands.choices(
+        rank=[
+            app_commands.Choice(name="upvotes", value="votes"),
+            app_commands.Choice(name="what people here save", value="team"),
+        ]
     )
     async def subscribe(
         self,
@@ -186,6 +211,7 @@ class PapersGroup(app_commands.Group):
         papers: app_commands.Range[int, 1, MAX_PAPERS] | None = None,
         min_upvotes: app_commands.Range[int, 0, MAX_MIN_UPVOTES] | None = None,
         weekdays_only: bool | None = None,
+        rank: str | None = None,
     ) -> None:
         spec = digest_spec(
             time=time,
@@ -194,6 +220,7 @@ class PapersGroup(app_commands.Group):
             papers=papers,
             min_upvotes=min_upvotes,
             weekdays=bool(weekdays_only),
+            rank=rank,
         )
         command = spec if isinstance(spec, c.ParseError) else c.Subscribe(spec)
         await self.handlers.run(interaction, command, check_permissions=True)
