@@ -168,8 +168,8 @@ class PapersGroup(app_commands.Group):
             return
         if weekly is not None:
             spec = weekly_spec(day=weekly, time=time, zone=timezone)
-            command = spec if isinstance(spec, c.ParseError) else c.ForYouWeekly(spec)
-            await self.handlers.run(interaction, command, defer=True)  # it opens a DM
+            weekly_command = spec if isinstance(spec, c.ParseError) else c.ForYouWeekly(spec)
+            await self.handlers.run(interaction, weekly_command, defer=True)  # it opens a DM
             return
         command = c.foryou_command(None if everything else days)
         await self.handlers.run(interaction, command, defer=True)
