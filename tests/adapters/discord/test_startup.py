@@ -47,12 +47,18 @@ async def test_start_up_syncs_papers_with_every_subcommand_and_typed_option(
     assert sorted(subscribe) == [
         "min_upvotes",
         "papers",
+        "rank",
         "time",
         "timezone",
         "topics",
         "weekdays_only",
     ]
     assert subscribe["timezone"]["autocomplete"] is True
+    assert [c["value"] for c in subscribe["rank"]["choices"]] == ["votes", "team"]
+    foryou = papers["foryou"]
+    assert sorted(foryou) == ["days", "everything", "time", "timezone", "weekly"]
+    assert foryou["timezone"]["autocomplete"] is True
+    assert [c["value"] for c in foryou["weekly"]["choices"]][-1] == "off"
     assert (subscribe["papers"]["min_value"], subscribe["papers"]["max_value"]) == (1, 10)
     assert subscribe["weekdays_only"]["type"] == 5
     assert not any(option.get("required") for option in subscribe.values())

@@ -259,5 +259,6 @@ class PapersGroup(app_commands.Group):
 
     @subscribe.autocomplete("timezone")
     @top.autocomplete("timezone")
+    @foryou.autocomplete("timezone")
     async def _timezone(self, interaction: Interaction, typed: str) -> Choices:
         return self.suggestions.timezones(typed)
