@@ -249,6 +249,12 @@ class DigestService:
             removed.update(await self.weekly_top.forget_workspace(platform, workspace))
         else:
             removed.update(await self.store.weekly.remove_workspace(platform, workspace))
+        # Its people's weekly foryou messages and its channels' digest orders go too.
+        if self.weekly_foryou is not None:
+            await self.weekly_foryou.forget_workspace(platform, workspace)
+        else:
+            await self.store.weekly_foryou.remove_workspace(platform, workspace)
+        await self.store.ranks.remove_workspace(platform, workspace)
         return len(removed)
 
     async def preview(self, context: Context) -> Reply:

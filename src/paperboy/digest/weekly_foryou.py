@@ -130,6 +130,13 @@ class WeeklyForYouMessages:
             )
         return Notice("You will no longer get a weekly message of papers for you.")
 
+    async def forget_workspace(self, platform: str, workspace: str) -> list[UserRef]:
+        """Delete the weekly messages of a workspace the bot was removed from."""
+        removed = await self.store.remove_workspace(platform, workspace)
+        for user in removed:
+            self.jobs.unschedule(user)
+        return removed
+
     # -- running ------------------------------------------------------------------------
 
     async def start(self) -> None:

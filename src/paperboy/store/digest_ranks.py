@@ -29,6 +29,13 @@ class DigestRankLog:
                 (*_key(channel), rank),
             )
 
+    async def remove_workspace(self, platform: str, workspace: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM digest_ranks WHERE platform = ? AND workspace = ?",
+                (platform, workspace),
+            )
+
     async def remove(self, channel: ChannelRef) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(f"DELETE FROM digest_ranks WHERE {_WHERE}", _key(channel))

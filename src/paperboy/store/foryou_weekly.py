@@ -52,6 +52,15 @@ class WeeklyForYouLog:
             cursor = await conn.execute(f"DELETE FROM foryou_weekly WHERE {_WHO}", _key(user))
             return cursor.rowcount > 0
 
+    async def remove_workspace(self, platform: str, workspace: str) -> list[UserRef]:
+        """Delete every weekly message of one workspace; the people who had one."""
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "DELETE FROM foryou_weekly WHERE platform = ? AND workspace = ? RETURNING user_id",
+                (platform, workspace),
+            )
+        return [UserRef(platform, workspace, row[0]) for row in rows]
+
     async def get(self, user: UserRef) -> WeeklyForYou | None:
         row = await self._db.fetchone(f"SELECT * FROM foryou_weekly WHERE {_WHO}", _key(user))
         return _weekly(row) if row else None
