@@ -58,6 +58,7 @@ async def main(args: argparse.Namespace) -> None:
         bot = Bot(
             library=library,
             reading_lists=store.reading_lists,
+            marks=store.marks,
             posts=store.posts,
             clock=lambda: now,
         )

@@ -87,6 +87,7 @@ def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
     return Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         options=bot_options_for_tests(page_size=5),

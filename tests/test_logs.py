@@ -72,6 +72,7 @@ async def test_json_lines_name_the_command_being_handled(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         fetcher=BrokenFetcher(),

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter, ConsoleScreen
 from paperboy.config import ConfigError, OpsSettings, Secrets, Settings, SlackSettings
 from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
-from paperboy.core.help import PlatformHelp
+from paperboy.core.foryou import ForYouCommands
+from paperboy.core.help import PlatformHelp, reaction_hint
 from paperboy.core.library import Library
 from paperboy.core.models import Platform
 from paperboy.core.pacing import PostPacing
@@ -36,7 +37,13 @@ from paperboy.core.times import checked_time_of_day
 from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestSchedule
 from paperboy.digest.schedule import DailyTrigger
-from paperboy.digest.service import DigestOptions, DigestService, DigestStore, WeeklyJobs
+from paperboy.digest.service import (
+    DigestOptions,
+    DigestService,
+    DigestStore,
+    WeeklyForYouJobs,
+    WeeklyJobs,
+)
 from paperboy.memory import return_freed_memory
 from paperboy.ops.loop_lag import LoopLag
 from paperboy.ops.metrics import PrometheusMetrics, Sample
@@ -44,6 +51,7 @@ from paperboy.ops.readiness import Readiness
 from paperboy.ops.server import OpsServer
 from paperboy.run_lock import run_lock
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
+from paperboy.scheduler import WeeklyForYouJobs as WeeklyForYouScheduler
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
@@ -178,6 +186,7 @@ def build_bot(
         search=core.library,
         sink=core.library,
         reading_lists=core.store.reading_lists,
+        marks=core.store.marks,
         posts=core.store.posts,
         clock=core.clock,
         fetcher=fetcher,
@@ -203,6 +212,7 @@ def bot_options(
         page_size=settings.search.page_size,
         max_query_chars=settings.search.max_query_chars,
         save_emoji=settings.chat.save_emoji,
+        not_for_me_emoji=settings.chat.not_for_me_emoji,
         command_prefix=command_prefix,
         platform_help=platform_help or PlatformHelp(),
         digests_off=digests_off,
@@ -240,6 +250,22 @@ def digest_store(store: Store) -> DigestStore:
         weekly=store.weekly_top,
         lookup=store.papers,
         posts=store.posts,
+        weekly_foryou=store.weekly_foryou,
+        ranks=store.digest_ranks,
+    )
+
+
+def foryou_ranking(core: Services) -> ForYouCommands:
+    """The `foryou` ranking the weekly messages send (the same as the command's)."""
+    settings = core.settings
+    return ForYouCommands(
+        papers=core.store.papers,
+        search=core.library,
+        lists=core.store.reading_lists,
+        marks=core.store.marks,
+        clock=core.clock,
+        page_size=settings.search.page_size,
+        react_hint=reaction_hint(emoji_glyph(settings.chat.save_emoji), PlatformHelp()),
     )
 
 
@@ -252,6 +278,7 @@ def build_digests(
     options: DigestOptions | None = None,
     weekly_jobs: WeeklyJobs | None = None,
     metrics: Metrics = NO_METRICS,
+    foryou_jobs: WeeklyForYouJobs | None = None,
 ) -> DigestService:
     return DigestService(
         store=digest_store(core.store),
@@ -263,6 +290,9 @@ def build_digests(
         before_run=before_run,
         weekly_jobs=weekly_jobs,
         metrics=metrics,
+        foryou=foryou_ranking(core),
+        foryou_jobs=foryou_jobs,
+        taste=core.library,
     )
 
 
@@ -530,6 +560,7 @@ class App:
                 options=options,
                 weekly_jobs=WeeklyTopJobs(scheduler, grace=options.grace),
                 metrics=self.metrics,
+                foryou_jobs=WeeklyForYouScheduler(scheduler, grace=options.grace),
             )
             papers = await core.store.papers.count()
             adapters = [

@@ -1,4 +1,4 @@
-"""Console entry points: `paperboy run | chat | search | ingest | export | config`.
+"""Console entry points: `paperboy run | chat | search | ingest | export | recommend | config`.
 
 Exit codes: 0 success, 1 a runtime failure (store unavailable, source down),
 2 a usage or configuration error. Errors are one line on stderr, never a traceback.
@@ -39,6 +39,7 @@ from paperboy.app import (
 )
 from paperboy.config import ConfigError, Settings, example_toml, load_settings
 from paperboy.core.bibtex import to_bibtex
+from paperboy.core.commands import FORYOU_DAYS, MAX_DAYS
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.models import Platform, UserRef
 from paperboy.core.ports import (
@@ -48,6 +49,7 @@ from paperboy.core.ports import (
     Unreachable,
     UpsertCounts,
 )
+from paperboy.core.replies import Notice
 from paperboy.core.rich import code, text
 from paperboy.core.search_query import QueryError, parse_query
 from paperboy.core.searching import Refused, find
@@ -156,6 +158,28 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--batch", type=int, default=BATCH, help=f"rows per transaction (default {BATCH})"
     )
+    recommend = commands.add_parser(
+        "recommend",
+        help="print the papers foryou ranks for a user",
+        description="The ranking `foryou` gives a user, learned from their saved and marked "
+        "papers. The console's user is your login name ($USER) in workspace local.",
+    )
+    recommend.add_argument("--user", required=True, help="the user's id on the platform")
+    recommend.add_argument(
+        "--platform", required=True, choices=[p.value for p in Platform], help="the platform"
+    )
+    recommend.add_argument(
+        "--workspace", default="local", help="Slack team id or Discord guild id (console: local)"
+    )
+    recommend.add_argument(
+        "--days",
+        type=_span,
+        default=FORYOU_DAYS,
+        metavar="N|all",
+        help=f"from the papers of the last N days, or all (default {FORYOU_DAYS})",
+    )
+    recommend.add_argument("--limit", type=int, default=10, help="how many papers (default 10)")
+    recommend.add_argument("--json", action="store_true", help="one JSON object per paper line")
 
     config = commands.add_parser("config", help="show the configuration")
     config.add_argument(
@@ -169,6 +193,16 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-03-01") from None
+
+
+def _span(text: str) -> int | None:
+    """--days: a number of days, or "all" (None)."""
+    if text.strip().lower() == "all":
+        return None
+    days = text.strip()
+    if not days.isdigit() or not 1 <= int(days[:7]) <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"give a number of days from 1 to {MAX_DAYS}, or all")
+    return int(days)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,6 +323,9 @@ async def _dispatch(
             return await _add(core, args.paper)
         if args.command == "export":
             return await _export(core, UserRef(args.platform, args.workspace, args.user))
+        if args.command == "recommend":
+            user = UserRef(args.platform, args.workspace, args.user)
+            return await _recommend(core, user, days=args.days, limit=args.limit, as_json=args.json)
     raise UsageError(f"unknown command {args.command}")
 
 
@@ -327,6 +364,46 @@ async def _search(core: Services, text: str, *, limit: int, as_json: bool) -> in
             shown = paper.date.isoformat() if paper.date else "no date"
             last = shown if score is None else f"{score:.2f}"
             _say(f"{rank:>3}. {paper.title}  [{paper.id}]  {last}")
+    return 0
+
+
+async def _recommend(
+    core: Services, user: UserRef, *, days: int | None, limit: int, as_json: bool
+) -> int:
+    if not 1 <= limit <= 1000:
+        raise UsageError("--limit must be between 1 and 1000")
+    found = await build_bot(core).foryou.ranked(user, days, limit=limit)
+    if isinstance(found, Notice):
+        _warn(str(found.text))
+        return 1
+    ranked, learned = found
+    papers = await core.store.papers.get_many(
+        [r.paper_id for r in ranked] + [r.like for r in ranked]
+    )
+    if not ranked and not as_json:
+        _warn("no papers to rank: every one of that span is saved or marked")
+    for rank, item in enumerate(ranked, 1):
+        paper = papers.get(item.paper_id)
+        if paper is None:  # removed from the store since the ranking
+            continue
+        like = papers.get(item.like)
+        if as_json:
+            row = {
+                "id": paper.id,
+                "title": paper.title,
+                "score": round(item.score, 6),
+                "ranked_by": "model" if learned else "similar",
+                "like": item.like,
+                "like_title": like.title if like else None,
+                "authors": list(paper.authors),
+                "date": paper.date.isoformat() if paper.date else None,
+                "upvotes": paper.upvotes,
+                "url": paper.url,
+                "abstract": paper.abstract,
+            }
+            print(_json_line(row))  # already terminal-safe, and exactly the stored text
+        else:
+            _say(f"{rank:>3}. {paper.title}  [{paper.id}]  {item.score:.3f}  like {item.like}")
     return 0
 
 

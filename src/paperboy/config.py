@@ -168,6 +168,11 @@ class ChatSettings:
         "Reactions that save a paper (Slack emoji names, Unicode emoji, Discord custom emoji "
         "names or ids).",
     )
+    not_for_me_emoji: tuple[str, ...] = setting(
+        ("-1", "thumbsdown", "👎"),
+        'Reactions that mark a paper "not for me": `foryou` learns from them and leaves '
+        "the paper out (the same kinds of names as save_emoji).",
+    )
     channel_pace_seconds: float = setting(
         1.0,
         "At most one message into a channel this often, whatever posts it: a digest, a "

@@ -11,11 +11,12 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from paperboy.core.models import ChannelRef, Subscription, WeeklyTop
+from paperboy.core.models import ChannelRef, Subscription, UserRef, WeeklyForYou, WeeklyTop
 from paperboy.core.zones import zone_info
 from paperboy.digest.schedule import DailyTrigger
 from paperboy.digest.service import RunDigest
 from paperboy.digest.weekly import WeeklyTrigger
+from paperboy.digest.weekly_foryou import RunWeekly
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +106,24 @@ class WeeklyTopJobs:
 
 def weekly_top_job_id(channel: ChannelRef) -> str:
     return f"top:{channel.platform}:{channel.workspace}:{channel.channel}"
+
+
+class WeeklyForYouJobs:
+    """One weekly job per person's `foryou weekly` message, in their own timezone."""
+
+    def __init__(self, scheduler: Scheduler, *, grace: timedelta) -> None:
+        self._scheduler = scheduler
+        self._grace = grace
+
+    def schedule(self, weekly: WeeklyForYou, run: RunWeekly) -> None:
+        trigger = WeeklyTrigger(weekly.weekday, weekly.time, zone_info(weekly.timezone))
+        job_id = weekly_foryou_job_id(weekly.user)
+        self._scheduler.add(job_id, run, trigger, args=(weekly.user,), grace=self._grace)
+        log.info("weekly foryou for %s scheduled %r", job_id, trigger)
+
+    def unschedule(self, user: UserRef) -> None:
+        self._scheduler.remove(weekly_foryou_job_id(user))
+
+
+def weekly_foryou_job_id(user: UserRef) -> str:
+    return f"foryou:{user.platform}:{user.workspace}:{user.user}"

@@ -194,6 +194,7 @@ async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_na
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         options=bot_options_for_tests(),
@@ -339,6 +340,7 @@ async def test_hints_name_the_configured_save_emoji(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         options=bot_options_for_tests(save_emoji=("star", "⭐")),
@@ -412,6 +414,7 @@ async def test_a_save_emoji_configured_by_name_only_is_named_in_hints_never_a_bo
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         options=bot_options_for_tests(save_emoji=("star",)),

@@ -172,3 +172,25 @@ def test_bad_typed_options_get_the_grammars_answers(
     result = digest_spec(**options)  # type: ignore[arg-type]
     assert isinstance(result, ParseError)
     assert message in marked(result.message)
+
+
+def test_rank_team_and_rank_votes_are_read_in_words_and_typed_options() -> None:
+    assert parse_digest_spec("09:00 UTC lora rank:team") == DigestSpec(
+        time(9, 0), "UTC", "lora", rank="team"
+    )
+    assert parse_digest_spec("rank:VOTES") == DigestSpec()
+    assert digest_spec(rank="team") == DigestSpec(rank="team")
+    assert digest_spec(rank=None) == DigestSpec()
+
+
+@pytest.mark.parametrize("word", ["rank:", "rank:taste", "rank:team,votes"])
+def test_an_unknown_rank_is_refused_with_the_two_choices(word: str) -> None:
+    for result in (parse_digest_spec(f"09:00 UTC {word}"), digest_spec(rank=word[5:] or "x")):
+        assert isinstance(result, ParseError)
+        assert marked(result.message).startswith("`rank:` takes `team`")
+
+
+def test_a_mistyped_rank_option_gets_did_you_mean() -> None:
+    result = parse_digest_spec("09:00 UTC rnak:team")
+    assert isinstance(result, ParseError)
+    assert "Did you mean `rank:`?" in marked(result.message)

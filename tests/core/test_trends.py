@@ -120,6 +120,7 @@ async def test_trend_answers_with_a_chart_its_summary_and_alt_text(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=lambda: NOW,
         options=bot_options_for_tests(),
@@ -152,6 +153,7 @@ async def test_a_chart_for_someone_who_may_not_post_in_the_channel_is_for_them_a
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=lambda: NOW,
         options=bot_options_for_tests(),

@@ -49,3 +49,14 @@ def test_the_header_names_the_day_the_count_and_the_topics() -> None:
         header_text(date(2025, 3, 13), count=1, topics="")
         == "Trending papers — Thu 13 Mar · 1 paper"
     )
+
+
+def test_a_team_ranking_puts_the_papers_on_its_liked_side_first_and_upvotes_order_the_rest() -> (
+    None
+):
+    scores = {"a": 0.4, "b": -0.2, "c": -0.5, "d": 0.1}
+    chosen = choose_papers(CANDIDATES, limit=4, scores=scores)
+    # a and d look like the team's saves (best first); b, c keep the upvote order.
+    assert [p.id for p in chosen] == ["a", "d", "b", "c"]
+    unscored = choose_papers(CANDIDATES, limit=4, scores={"c": -1.0})
+    assert [p.id for p in unscored] == ["b", "c", "d", "a"]  # nothing liked: upvotes

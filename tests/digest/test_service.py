@@ -23,6 +23,7 @@ from paperboy.core.models import (
     PostRef,
     Subscription,
     UserRef,
+    WeeklyForYou,
     WeeklyTop,
 )
 from paperboy.core.pacing import PostPacing
@@ -424,6 +425,7 @@ async def test_a_reaction_on_a_digest_paper_saves_it(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=wall,
         options=bot_options_for_tests(),
@@ -707,3 +709,20 @@ async def test_a_digest_missed_across_the_utc_date_line_is_caught_up_for_its_loc
     assert run.finished
     await restarted.catch_up()  # a second look changes nothing
     assert len(poster.headers(CHANNEL)) == 1
+
+
+async def test_forgetting_a_workspace_removes_its_weekly_foryou_messages_and_digest_orders(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    here, elsewhere = UserRef("slack", "T1", "U1"), UserRef("slack", "T2", "U1")
+    for user in (here, elsewhere):
+        await store.weekly_foryou.put(WeeklyForYou(user, 4, time(16), "UTC"), at=wall())
+    await store.digest_ranks.put(CHANNEL, "team")
+    await store.digest_ranks.put(ChannelRef("slack", "T2", "C1"), "team")
+
+    await digests.forget_workspace("slack", "T1")
+
+    assert await store.weekly_foryou.active() == [WeeklyForYou(elsewhere, 4, time(16), "UTC")]
+    assert await store.digest_ranks.get(CHANNEL) == "votes"
+    assert await store.digest_ranks.get(ChannelRef("slack", "T2", "C1")) == "team"

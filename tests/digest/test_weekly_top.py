@@ -221,6 +221,7 @@ async def test_unsubscribe_top_stops_only_the_weekly_list(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=wall,
         digests=digests,

@@ -53,6 +53,7 @@ async def bot(
                 Bot(
                     **library_ports(library),
                     reading_lists=store.reading_lists,
+                    marks=store.marks,
                     posts=store.posts,
                     clock=clock,
                     fetcher=client,

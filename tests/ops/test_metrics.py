@@ -36,6 +36,7 @@ def bot_counting(
     return Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         options=bot_options_for_tests(),

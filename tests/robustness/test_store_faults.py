@@ -32,6 +32,7 @@ async def open_bot(
     bot = Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
+        marks=store.marks,
         posts=store.posts,
         clock=clock,
         options=bot_options_for_tests(),

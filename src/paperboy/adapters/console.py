@@ -52,6 +52,13 @@ CONSOLE_HELP = PlatformHelp(
             "react",
             "react N",
             "save paper [N] to your reading list, as a {emoji} reaction would",
+            text(
+                "With an emoji, react as that emoji would: ",
+                code("react 2 {mark}"),
+                " marks it not for you (",
+                code("unreact 2 {mark}"),
+                " undoes it).",
+            ),
             examples=("react 2",),
         ),
         HelpEntry(
@@ -105,6 +112,10 @@ class ConsoleScreen:
         """Print a message (a digest header or paper); return its number's message id."""
         last, _ = await self.print(reply)
         return last
+
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The console is one person's, so their direct messages are it."""
+        return CHANNEL
 
     def numbered(self, number: int) -> PostRef | None:
         """The message printed as [number], if there is one."""

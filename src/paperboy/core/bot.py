@@ -20,12 +20,15 @@ from datetime import timedelta
 
 from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
+from paperboy.core.foryou import ForYouCommands
 from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_topic
 from paperboy.core.log_context import handling
+from paperboy.core.marks import MarkCommands
 from paperboy.core.models import Context, Paper, PostRef, UserRef
 from paperboy.core.ports import (
     Clock,
     DigestCommands,
+    MarkRepository,
     PaperCatalogue,
     PaperFetcher,
     PaperSearch,
@@ -67,6 +70,8 @@ class BotOptions:
     page_size: int
     max_query_chars: int
     save_emoji: tuple[str, ...]
+    # Reactions that mark a paper "not for me" (see config.py for the default).
+    not_for_me_emoji: tuple[str, ...] = ("-1", "thumbsdown", "👎")
     command_prefix: str = ""  # how the platform invokes commands, for help text
     # The adapter's own verbs and its way to react, for help and hints.
     platform_help: PlatformHelp = field(default_factory=PlatformHelp)
@@ -82,6 +87,7 @@ class Bot:
         search: PaperSearch,
         sink: PaperSink,
         reading_lists: ReadingListRepository,
+        marks: MarkRepository,
         posts: PostLog,
         clock: Clock,
         fetcher: PaperFetcher | None = None,
@@ -99,12 +105,27 @@ class Bot:
         self._digests = digests
         self._options = options
         self._save_emoji = frozenset(normalize_emoji(e) for e in self._options.save_emoji)
+        # A name in both lists saves: the save emoji is the older promise.
+        self._mark_emoji = (
+            frozenset(normalize_emoji(e) for e in self._options.not_for_me_emoji) - self._save_emoji
+        )
+        react_hint = reaction_hint(self.save_emoji_glyph, self._options.platform_help)
         self._reading_list = ReadingListCommands(
             papers=papers,
             lists=reading_lists,
             clock=clock,
             page_size=self._options.page_size,
-            react_hint=reaction_hint(self.save_emoji_glyph, self._options.platform_help),
+            react_hint=react_hint,
+        )
+        self._marks = MarkCommands(papers=papers, marks=marks, clock=clock)
+        self.foryou = ForYouCommands(
+            papers=papers,
+            search=search,
+            lists=reading_lists,
+            marks=marks,
+            clock=clock,
+            page_size=self._options.page_size,
+            react_hint=react_hint,
         )
         self.trend_charts = TrendCharts(papers=papers, topics=search, clock=clock)
         self.team_top = TeamTop(
@@ -162,6 +183,12 @@ class Bot:
         if ref.kind is ListKind.TRENDING:
             days = int(ref.argument) if ref.argument.isdigit() else 1
             return await self.run(c.Trending(min(days, c.MAX_DAYS), offset), context)
+        if ref.kind is ListKind.FORYOU:
+            # "all", or a number of days (a hostile one is held to the range).
+            span = (
+                max(1, min(int(ref.argument[:6]), c.MAX_DAYS)) if ref.argument.isdigit() else None
+            )
+            return await self.run(c.ForYou(span, offset), context)
         if ref.kind is ListKind.TOP:
             days = int(ref.argument) if ref.argument.isdigit() else c.TOP_DAYS
             return await self.run(c.Top(min(days, c.MAX_DAYS)), context)
@@ -170,20 +197,25 @@ class Bot:
     async def on_reaction(
         self, post: PostRef, user: UserRef, emoji: Collection[str], *, added: bool
     ) -> Notice | None:
-        """Save (added) or unsave (removed) the paper a bot message shows.
+        """Save (added) or unsave (removed) the paper a bot message shows, or with a
+        not-for-me emoji mark or unmark it.
 
         `emoji` holds every name the platform gives the emoji (a Discord custom
         emoji has a name and an id). Returns a confirmation when something
         changed, None when the reaction means nothing to us or changed nothing
         (a redelivered event) — so a repeated event is never confirmed twice."""
-        if not self.is_save_emoji(emoji):
+        saves = self.is_save_emoji(emoji)
+        if not saves and not self.is_not_for_me_emoji(emoji):
             return None
-        with handling(post.channel, "react_save" if added else "react_unsave"):
+        action = ("save" if saves else "mark") if added else ("unsave" if saves else "unmark")
+        with handling(post.channel, f"react_{action}"):
             try:
                 paper_id = await self._posts.paper_for(post)
                 if paper_id is None:
                     return None
-                return await self._reading_list.react(user, paper_id, added=added)
+                if saves:
+                    return await self._reading_list.react(user, paper_id, added=added)
+                return await self._marks.react(user, paper_id, added=added)
             except StoreUnavailable:
                 return Notice(
                     "My database is unavailable right now; react again shortly.", error=True
@@ -200,6 +232,10 @@ class Bot:
     def is_save_emoji(self, names: Collection[str]) -> bool:
         """Whether any of an emoji's names (however spelled) is a save emoji."""
         return not self._save_emoji.isdisjoint(normalize_emoji(e) for e in names)
+
+    def is_not_for_me_emoji(self, names: Collection[str]) -> bool:
+        """Whether any of an emoji's names (however spelled) marks a paper not for me."""
+        return not self._mark_emoji.isdisjoint(normalize_emoji(e) for e in names)
 
     # -- questions adapters may ask ----------------------------------------------------
 
@@ -240,6 +276,20 @@ class Bot:
                 return await self._reading_list.read(context.user, paper_id)
             case c.Export():
                 return await self._reading_list.export(context.user)
+            case c.Mark(paper_id):
+                return await self._marks.mark(context.user, paper_id)
+            case c.Unmark(paper_id):
+                return await self._marks.unmark(context.user, paper_id)
+            case c.ForYou(days, offset):
+                return await self.foryou.foryou(context.user, days, offset)
+            case c.ForYouWeekly(weekly):
+                if self._digests is None:
+                    return self._digests_off()
+                return await self._digests.foryou_weekly(context, weekly)
+            case c.ForYouStop():
+                if self._digests is None:
+                    return self._digests_off()
+                return await self._digests.foryou_stop(context)
             case c.Subscribe(spec):
                 if self._digests is None:
                     return self._digests_off()
@@ -274,6 +324,7 @@ class Bot:
         answer = help_text(
             prefix=self._options.command_prefix,
             save_emoji=self.save_emoji_glyph,
+            mark_emoji=emoji_glyph(self._options.not_for_me_emoji),
             topic=topic,
             platform=platform,
         )

@@ -27,6 +27,7 @@ __all__ = ["DigestSpec", "ParseError"]
 
 MAX_DAYS = 365
 TOP_DAYS = 7
+FORYOU_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,38 @@ class Export:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """Mark a paper "not for me": `foryou` learns from it and leaves it out."""
+
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unmark:
+    paper_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForYou:
+    """Papers ranked for the person asking, from those of the last `days` (None: all)."""
+
+    days: int | None = FORYOU_DAYS
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ForYouWeekly:
+    """A direct message to the person asking with their top papers, once a week."""
+
+    spec: WeeklySpec = field(default_factory=WeeklySpec)
+
+
+@dataclass(frozen=True, slots=True)
+class ForYouStop:
+    """No more weekly `foryou` messages for the person asking."""
+
+
+@dataclass(frozen=True, slots=True)
 class Subscribe:
     """This channel's daily digest, as asked for (checked when the spec was built)."""
 
@@ -139,6 +172,11 @@ Command = (
     | Unsave
     | Read
     | Export
+    | Mark
+    | Unmark
+    | ForYou
+    | ForYouWeekly
+    | ForYouStop
     | Subscribe
     | SubscribeWeekly
     | Unsubscribe
@@ -160,6 +198,9 @@ COMMAND_NAMES = (
     "unsave",
     "read",
     "export",
+    "foryou",
+    "mark",
+    "unmark",
     "subscribe",
     "unsubscribe",
     "digest",
@@ -173,6 +214,8 @@ PAPER_COMMANDS: dict[str, Callable[[str], Command]] = {
     "save": Save,
     "unsave": Unsave,
     "read": Read,
+    "mark": Mark,
+    "unmark": Unmark,
 }
 _NO_ARGUMENT: dict[str, Callable[[], Command]] = {
     "saved": Saved,
@@ -205,6 +248,8 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return _trend(rest)
     if name == "top":
         return _top(rest)
+    if name == "foryou":
+        return _foryou(rest)
     if name in _NO_ARGUMENT:
         if rest:
             return ParseError(
@@ -385,6 +430,46 @@ def top_command(days: int = TOP_DAYS) -> Top | ParseError:
             )
         )
     return Top(days)
+
+
+def _foryou(rest: str) -> Command | ParseError:
+    if not rest:
+        return ForYou()
+    first, _, after = rest.partition(" ")
+    if first.lower() == "weekly":
+        weekly = parse_weekly_spec(after, example="foryou weekly")
+        return weekly if isinstance(weekly, ParseError) else ForYouWeekly(weekly)
+    if first.lower() == "stop":
+        if after.strip():
+            return ParseError(
+                rich.text(
+                    rich.code("foryou stop"),
+                    " takes no arguments: it stops your weekly message.",
+                )
+            )
+        return ForYouStop()
+    if rest.lower() == "all":
+        return ForYou(None)
+    days = rest.removesuffix("d") if rest.endswith("d") else rest
+    if not days.isdigit() or len(days) > 6:
+        return foryou_command(0)  # its answer names the range
+    return foryou_command(int(days))
+
+
+def foryou_command(days: int | None = FORYOU_DAYS) -> ForYou | ParseError:
+    """`foryou` over the papers of the last `days` days, or every paper (None)."""
+    if days is not None and not 1 <= days <= MAX_DAYS:
+        return ParseError(
+            rich.text(
+                rich.code("foryou"),
+                f" takes a number of days from 1 to {MAX_DAYS}, or all: e.g. ",
+                rich.code("foryou 30"),
+                " or ",
+                rich.code("foryou all"),
+                ".",
+            )
+        )
+    return ForYou(days)
 
 
 def _unknown(word: str) -> ParseError:

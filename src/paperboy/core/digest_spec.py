@@ -1,7 +1,8 @@
 """What `subscribe` asks of a channel's daily digest, as a value validated when built.
 
 Two ways in, one set of checks and answers: `parse_digest_spec` reads the text
-grammar `subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [weekdays]`
+grammar `subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [rank:team|votes]
+[weekdays]`
 (Slack, the console), `digest_spec` takes typed options (Discord's). Pure: the
 result is either a `DigestSpec` or a `ParseError` that names what was wrong.
 What the person leaves out stays None, and the digest fills in its defaults.
@@ -35,8 +36,12 @@ _LOOKS_LIKE_TIME = re.compile(r"\d{1,2}[:.h]\d{0,2}|\d{1,2}(am|pm)", re.IGNORECA
 _SURELY_TIME = re.compile(r"\d{1,2}:\d{2}|\d{1,2}(?::\d{2})?(am|pm)", re.IGNORECASE)
 _PAPERS = re.compile(r"papers:(\S*)", re.IGNORECASE)
 _VOTES = re.compile(r"votes:(?:>=)?(\S*)", re.IGNORECASE)
+_RANK = re.compile(r"rank:(\S*)", re.IGNORECASE)
 _OPTION = re.compile(r"([a-z]+):\S*", re.IGNORECASE)
-_OPTIONS = ("papers", "votes")
+_OPTIONS = ("papers", "votes", "rank")
+# How a digest may be ordered: by upvotes (the default), or by what the channel's people
+# saved from its posts (upvotes breaking ties).
+RANKS = ("votes", "team")
 # In hints, where the person named no time or zone of their own.
 _EXAMPLE_TIME, _EXAMPLE_ZONE = "09:30", "UTC"
 
@@ -60,6 +65,7 @@ class DigestSpec:
     papers: int | None = None
     min_upvotes: int = 0
     weekdays: bool = False
+    rank: str = "votes"  # one of RANKS
 
     def with_defaults(self, *, time: TimeOfDay, zone: str, papers: int) -> DigestSpec:
         """Every field filled: the ones left out take the given defaults."""
@@ -81,7 +87,7 @@ def parse_digest_spec(arguments: str) -> DigestSpec | ParseError:
     clock: TimeOfDay | None = None
     zone: str | None = None
     papers: int | None = None
-    votes, weekdays = 0, False
+    votes, weekdays, rank = 0, False, "votes"
     words = clean_text(arguments).split()
     position = 0
     if words and _LOOKS_LIKE_TIME.fullmatch(words[0]):
@@ -106,13 +112,17 @@ def parse_digest_spec(arguments: str) -> DigestSpec | ParseError:
             if not match[1].isdigit():
                 return _bad_votes()
             votes = int(match[1])
+        elif match := _RANK.fullmatch(word):
+            if match[1].lower() not in RANKS:
+                return _bad_rank()
+            rank = match[1].lower()
         elif lowered in ("weekdays", "weekdays-only"):
             weekdays = True
         elif problem := _misplaced(word, clock=clock, zone=zone):
             return ParseError(problem)
         else:
             topics.append(word)
-    return _checked(DigestSpec(clock, zone, " ".join(topics), papers, votes, weekdays))
+    return _checked(DigestSpec(clock, zone, " ".join(topics), papers, votes, weekdays, rank))
 
 
 def digest_spec(
@@ -123,6 +133,7 @@ def digest_spec(
     papers: int | None = None,
     min_upvotes: int | None = None,
     weekdays: bool = False,
+    rank: str | None = None,
 ) -> DigestSpec | ParseError:
     """The digest typed options ask for, checked as the text grammar checks its words.
 
@@ -133,7 +144,10 @@ def digest_spec(
         return when
     clock, canonical = when
     words = " ".join(clean_text(topics or "").split())
-    return _checked(DigestSpec(clock, canonical, words, papers, min_upvotes or 0, weekdays))
+    order = (rank or "votes").strip().lower()
+    if order not in RANKS:
+        return _bad_rank()
+    return _checked(DigestSpec(clock, canonical, words, papers, min_upvotes or 0, weekdays, order))
 
 
 def typed_time_and_zone(
@@ -162,6 +176,8 @@ def describe(spec: DigestSpec) -> str:
     if spec.min_upvotes:
         parts.append(f"with at least {spec.min_upvotes} upvotes")
     parts.append(f"about “{spec.topics}”" if spec.topics else "on any topic")
+    if spec.rank == "team":
+        parts.append("ordered by what people here save")
     return ", ".join(parts)
 
 
@@ -182,6 +198,19 @@ def _bad_papers() -> ParseError:
 
 def _bad_votes() -> ParseError:
     return ParseError(text(code("votes:"), " takes the minimum number of upvotes, e.g. votes:10."))
+
+
+def _bad_rank() -> ParseError:
+    return ParseError(
+        text(
+            code("rank:"),
+            " takes ",
+            code("team"),
+            " (by what people here save) or ",
+            code("votes"),
+            " (by upvotes, the default).",
+        )
+    )
 
 
 def _not_a_time(word: str) -> ParseError:
@@ -249,6 +278,8 @@ def _misplaced(word: str, *, clock: TimeOfDay | None, zone: str | None) -> Rich 
                 code("papers:N"),
                 ", ",
                 code("votes:N"),
+                ", ",
+                code("rank:team"),
                 " and ",
                 code("weekdays"),
                 " (its papers are always the latest featured ones).",

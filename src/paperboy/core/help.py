@@ -8,9 +8,9 @@ help and every "react with 🔖" hint read right on that platform.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from paperboy.core.rich import EMPTY, Rich, code, join, sentence_start, text
+from paperboy.core.rich import EMPTY, Plain, Rich, code, join, sentence_start, text
 
 # A usage line is the grammar, never cut.
 USAGE_CHARS = 200
@@ -19,7 +19,8 @@ USAGE_CHARS = 200
 @dataclass(frozen=True, slots=True)
 class HelpEntry:
     """One command: its name, its grammar, what it does ("{emoji}" is the save
-    emoji), more detail for `help <name>`, and examples that work on the sample."""
+    emoji, "{mark}" the not-for-me one), more detail for `help <name>`, and examples
+    that work on the sample."""
 
     name: str
     usage: str
@@ -109,13 +110,43 @@ _COMMANDS: tuple[HelpEntry, ...] = (
     HelpEntry("read", "read <id>", "mark a saved paper as read", "", ("read 2501.17635",)),
     HelpEntry("export", "export", "your reading list as a BibTeX file", "", ("export",)),
     HelpEntry(
+        "foryou",
+        "foryou [days|all]",
+        "papers ranked for you by what you saved (default: the last 7 days)",
+        text(
+            "Learned from your reading list (what you like) and the papers you marked not "
+            "for you (a {mark} reaction, the Not for me button or ",
+            code("mark <id>"),
+            "); papers you saved or marked are left out. With fewer than 3 saves, the papers "
+            "most like the ones you saved. ",
+            code("foryou all"),
+            " ranks every paper I have. ",
+            code("foryou weekly [day] [HH:MM] [timezone]"),
+            " sends you the week's top 5 by direct message once a week (default Monday 09:00); ",
+            code("foryou stop"),
+            " stops it.",
+        ),
+        ("foryou", "foryou 30", "foryou all", "foryou weekly friday 16:00 Europe/Berlin"),
+    ),
+    HelpEntry(
+        "mark",
+        "mark <id>",
+        "mark a paper not for you, like a {mark} reaction on it: foryou leaves it out",
+        examples=("mark 2501.17635",),
+    ),
+    HelpEntry(
+        "unmark", "unmark <id>", "take the mark off a paper", examples=("unmark 2501.17635",)
+    ),
+    HelpEntry(
         "subscribe",
-        "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [weekdays]",
+        "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [rank:team] [weekdays]",
         "a daily digest of trending papers in this channel",
         text(
             "HH:MM (24-hour) and an IANA timezone say when; topics keep only papers about those "
             "words; papers:N posts up to N (1 to 10); votes:N only papers with at least N "
-            "upvotes; weekdays skips Saturday and Sunday. ",
+            "upvotes; rank:team puts first the papers like those people here saved from my "
+            "posts (by upvotes until they saved 3; rank:votes, by upvotes, is the default); "
+            "weekdays skips Saturday and Sunday. ",
             code("subscribe"),
             " again changes it.",
         ),
@@ -123,6 +154,7 @@ _COMMANDS: tuple[HelpEntry, ...] = (
             "subscribe",
             "subscribe 09:30 Europe/Berlin retrieval agents",
             "subscribe 08:00 UTC lora papers:3 votes:10 weekdays",
+            "subscribe 09:00 UTC rank:team",
         ),
     ),
     HelpEntry(
@@ -156,6 +188,7 @@ def help_text(
     *,
     prefix: str = "",
     save_emoji: str,
+    mark_emoji: str = "👎",
     topic: str = "",
     platform: PlatformHelp | None = None,
 ) -> Rich | None:
@@ -166,10 +199,19 @@ def help_text(
     platform = platform or PlatformHelp()
     react = reaction_hint(save_emoji, platform)
 
+    def fill(value: str | Rich) -> Rich:
+        """`value` with "{emoji}" and "{mark}" spelled as configured, in every span."""
+        spans = value.spans if isinstance(value, Rich) else (Plain(value),)
+        return Rich(
+            tuple(
+                replace(span, text=span.text.format(emoji=save_emoji, mark=mark_emoji))
+                for span in spans
+            )
+        )
+
     def line(entry: HelpEntry, *, own: bool = False) -> Rich:
         usage = entry.usage if own else prefix + entry.usage
-        does = entry.does.format(emoji=save_emoji) if isinstance(entry.does, str) else entry.does
-        return text(code(usage, USAGE_CHARS), ": ", does)
+        return text(code(usage, USAGE_CHARS), ": ", fill(entry.does))
 
     def example(typed: str) -> Rich:
         return text("• ", code(typed, USAGE_CHARS))
@@ -182,7 +224,7 @@ def help_text(
             return None
         lines = [text(line(entry, own=topic in own), ".")]
         if entry.detail:
-            lines.append(text(entry.detail))
+            lines.append(fill(entry.detail))
         if entry.examples:
             lines += [text(), text("Examples:")]
             lines += [example(f"{'' if topic in own else prefix}{e}") for e in entry.examples]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from paperboy.core.ports import PaperRepository, StoreUnavailable, UpsertCounts
 from paperboy.search import (
     DocFilter,
     IndexOptions,
+    Recommendation,
     SearchHit,
     SearchIndex,
     Snippet,
@@ -197,11 +198,33 @@ class Library:
             return await asyncio.to_thread(index.matching, topic)
 
     async def similar(
-        self, paper_id: str, *, limit: int, offset: int = 0, where: DocFilter | None = None
+        self,
+        paper_id: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        where: DocFilter | None = None,
+        among: Collection[str] | None = None,
     ) -> list[SearchHit]:
         """Papers most like `paper_id` (see `SearchIndex.similar`), ranked off the loop."""
         index = self._index
         async with self._search_slots:
             return await asyncio.to_thread(
-                index.similar, paper_id, limit=limit, offset=offset, where=where
+                index.similar, paper_id, limit=limit, offset=offset, where=where, among=among
+            )
+
+    async def recommend(
+        self,
+        liked: Collection[str],
+        disliked: Collection[str],
+        *,
+        among: Collection[str] | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Recommendation]:
+        """Papers ranked for someone's labels (see `SearchIndex.recommend`), off the loop."""
+        index = self._index
+        async with self._search_slots:
+            return await asyncio.to_thread(
+                index.recommend, liked, disliked, among=among, limit=limit, offset=offset
             )

@@ -139,6 +139,16 @@ class WeeklyTop:
 
 
 @dataclass(frozen=True, slots=True)
+class WeeklyForYou:
+    """A person's weekly `foryou` message: on local `weekday` (0 Monday) at `time`."""
+
+    user: UserRef
+    weekday: int
+    time: time  # local to `timezone`
+    timezone: str  # as `core.zones.canonical_zone` spells it
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """Who asked, and where, with what the platform says they may do there.
 

@@ -6,7 +6,7 @@ store can later be swapped for PostgreSQL, and tests can see what is promised.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -19,6 +19,7 @@ from paperboy.core.models import (
     SavedPaper,
     Subscription,
     UserRef,
+    WeeklyForYou,
     WeeklyTop,
 )
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from paperboy.core.digest_spec import DigestSpec
     from paperboy.core.replies import Reply
     from paperboy.core.weekly_spec import WeeklySpec
-    from paperboy.search import DocFilter, SearchHit, Snippet
+    from paperboy.search import DocFilter, Recommendation, SearchHit, Snippet
 
 # What time it is now (an aware datetime); injected everywhere so tests can move it.
 Clock = Callable[[], datetime]
@@ -147,6 +148,19 @@ class ReadingListRepository(Protocol):
     async def count(self, user: UserRef) -> int: ...
 
 
+class MarkRepository(Protocol):
+    """Papers each person marked "not for me", per (platform, workspace, user). Every
+    call is idempotent and reports whether it changed anything."""
+
+    async def mark(self, user: UserRef, paper_id: str, *, at: datetime) -> bool: ...
+
+    async def unmark(self, user: UserRef, paper_id: str) -> bool: ...
+
+    async def marked(self, user: UserRef) -> list[str]:
+        """The marked papers' ids, newest mark first."""
+        ...
+
+
 class PostLog(Protocol):
     """Which paper each bot message shows, so a reaction on it names that paper."""
 
@@ -201,7 +215,30 @@ class PaperSearch(TopicIndex, Protocol):
 
     async def newest(self, where: DocFilter, *, limit: int, offset: int = 0) -> list[str]: ...
 
-    async def similar(self, paper_id: str, *, limit: int, offset: int = 0) -> list[SearchHit]: ...
+    async def similar(
+        self,
+        paper_id: str,
+        *,
+        limit: int,
+        offset: int = 0,
+        among: Collection[str] | None = None,
+    ) -> list[SearchHit]:
+        """Papers most like `paper_id`, itself excluded; only papers of `among` when given."""
+        ...
+
+    async def recommend(
+        self,
+        liked: Collection[str],
+        disliked: Collection[str],
+        *,
+        among: Collection[str] | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Recommendation]:
+        """Papers of `among` (None: every paper) ranked for someone who saved `liked` and
+        marked `disliked`, best first, those two left out; each with the saved paper it
+        is most like. [] when none of `liked` is known."""
+        ...
 
 
 class PaperCatalogue(PaperLookup, FeaturedPapers, Protocol):
@@ -333,6 +370,75 @@ class WeeklyTops(WeeklyTopBook, WeeklyTopRuns, Protocol):
     """Both faces of the weekly lists, as the weekly runner needs them."""
 
 
+class WeeklyForYouBook(Protocol):
+    """Each person's weekly `foryou` message (at most one per person)."""
+
+    async def put(self, weekly: WeeklyForYou, *, at: datetime) -> None: ...
+
+    async def remove(self, user: UserRef) -> bool: ...
+
+    async def remove_workspace(self, platform: str, workspace: str) -> list[UserRef]:
+        """Delete every weekly message of one workspace; the people who had one."""
+        ...
+
+    async def get(self, user: UserRef) -> WeeklyForYou | None: ...
+
+    async def active(self) -> list[WeeklyForYou]: ...
+
+
+class WeeklyForYouRuns(Protocol):
+    """One weekly message per person and local day, exactly once.
+
+    `claim` records the day's run (or finds it) and returns its status ('claimed',
+    'done', 'skipped'); `plan` writes the papers chosen for it, once (a second plan of
+    the same day changes nothing); `begin` turns a planned paper to 'posting' for
+    exactly one caller; `sent` records its message, `unsent` puts it back to planned
+    (the post failed for certain). A paper being posted counts as sent."""
+
+    async def claim(self, user: UserRef, day: date, *, at: datetime) -> str: ...
+
+    async def status(self, user: UserRef, day: date) -> str | None: ...
+
+    async def header(self, user: UserRef, day: date) -> str | None: ...
+
+    async def set_header(self, user: UserRef, day: date, message_id: str) -> None: ...
+
+    async def plan(self, user: UserRef, day: date, papers: Sequence[tuple[str, str]]) -> None:
+        """(paper id, the saved paper it is most like), in posting order."""
+        ...
+
+    async def planned(self, user: UserRef, day: date) -> list[tuple[str, str, str]]:
+        """(paper id, like id, status) of the day's run, in posting order."""
+        ...
+
+    async def begin(self, user: UserRef, day: date, paper_id: str) -> bool: ...
+
+    async def sent(self, user: UserRef, day: date, paper_id: str, message_id: str) -> None: ...
+
+    async def unsent(self, user: UserRef, day: date, paper_id: str) -> None: ...
+
+    async def finish(self, user: UserRef, day: date, *, at: datetime) -> None: ...
+
+    async def skip(self, user: UserRef, day: date, *, at: datetime) -> None: ...
+
+
+class WeeklyForYous(WeeklyForYouBook, WeeklyForYouRuns, Protocol):
+    """Both faces of the weekly `foryou` messages, as their runner needs them."""
+
+
+class DigestRanks(Protocol):
+    """How each channel's digest is ordered: 'votes' (the default, also when nothing is
+    stored) or 'team' (by what the channel's people saved)."""
+
+    async def get(self, channel: ChannelRef) -> str: ...
+
+    async def put(self, channel: ChannelRef, rank: str) -> None: ...
+
+    async def remove(self, channel: ChannelRef) -> None: ...
+
+    async def remove_workspace(self, platform: str, workspace: str) -> None: ...
+
+
 class PreviewCooldowns(Protocol):
     """When each channel last got a `digest` preview; a claim within `cooldown` of the
     last one changes nothing and returns that time."""
@@ -360,6 +466,11 @@ class ChannelPoster(Protocol):
         ...
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str: ...
+
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The bot's direct-message channel with `user`, to `post` into like any other
+        (opened if need be). Raises `PostFailed` when it cannot be opened."""
+        ...
 
 
 class PostFailed(Exception):
@@ -406,6 +517,14 @@ class DigestCommands(Protocol):
 
     async def unsubscribe(self, context: Context, what: str = "") -> Reply:
         """Stop the daily digest, or (`what` "top") the weekly list."""
+        ...
+
+    async def foryou_weekly(self, context: Context, spec: WeeklySpec) -> Reply:
+        """Send the person their top papers of the week by direct message, as `spec` says."""
+        ...
+
+    async def foryou_stop(self, context: Context) -> Reply:
+        """No more weekly `foryou` messages for the person."""
         ...
 
     async def preview(self, context: Context) -> Reply: ...

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from types import MappingProxyType
 
-from paperboy.core.models import ChannelRef, PostRef
+from paperboy.core.models import ChannelRef, PostRef, UserRef
 from paperboy.core.pacing import PostPacing, Stopped
 from paperboy.core.ports import ChannelPoster, Clock, PostFailed, PostLog
 from paperboy.core.replies import PaperPost, Reply
@@ -49,6 +49,14 @@ class Publisher:
 
     def reaches(self, platform: str) -> bool:
         return platform in self._posters
+
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The person's direct-message channel on their platform, posted into like any
+        channel (paced, recorded). Raises PostFailed as `publish`."""
+        found = self._posters.get(user.platform)
+        if found is None:
+            raise PostFailed(f"the {user.platform} adapter is not running", permanent=True)
+        return await found.direct_channel(user)
 
     async def publish(
         self, channel: ChannelRef, reply: Reply, *, stop: asyncio.Event | None = None

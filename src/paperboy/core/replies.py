@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from paperboy.core.models import Paper, SavedPaper
-from paperboy.core.rich import Code, Rich, as_rich, join
+from paperboy.core.rich import Code, Rich, as_rich, emphasis, join, text
 from paperboy.core.text import clean_text, short_authors, shorten
 from paperboy.search import Snippet
 
@@ -23,6 +23,7 @@ class ListKind(StrEnum):
     TRENDING = "trending"
     SAVED = "saved"
     TOP = "top"
+    FORYOU = "foryou"
 
 
 class CardAction(StrEnum):
@@ -32,6 +33,7 @@ class CardAction(StrEnum):
     READ = "read"
     UNSAVE = "unsave"
     SIMILAR = "similar"
+    MARK = "mark"
 
     @property
     def label(self) -> str:
@@ -43,9 +45,11 @@ _ACTION_LABELS = {
     CardAction.READ: "Mark read",
     CardAction.UNSAVE: "Unsave",
     CardAction.SIMILAR: "Similar",
+    CardAction.MARK: "Not for me",
 }
 
 AUTHORS_CHARS = 300
+BECAUSE_CHARS = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,7 @@ class Card:
     snippet: Snippet | None = None
     saved: SavedPaper | None = None  # set in reading-list views (read/unread mark)
     saves: int | None = None  # set in `top`: how many people here saved it
+    because: str | None = None  # set in `foryou`: the saved paper it is most like
 
     @property
     def title(self) -> str:
@@ -87,12 +92,16 @@ class Card:
 
     @property
     def facts(self) -> Rich:
-        """In `top` how many saved it, then authors (shortened) · date · ▲ upvotes · id,
-        each only when known."""
+        """In `top` how many saved it, in `foryou` why ("like “X” you saved"), then
+        authors (shortened) · date · ▲ upvotes · id, each only when known."""
         paper = self.paper
         items: list[str | Rich | Code] = []
         if self.saves is not None:
             items.append(f"saved by {self.saves}")
+        if self.because is not None:
+            items.append(
+                text("like ", emphasis(shorten(self.because, BECAUSE_CHARS)), " you saved")
+            )
         if authors := clean_text(short_authors(paper.authors)):
             items.append(shorten(authors, AUTHORS_CHARS))
         if paper.date is not None:
@@ -117,9 +126,10 @@ class Card:
 
     @property
     def actions(self) -> tuple[CardAction, ...]:
-        """Save and Similar; in a reading list Mark read (when unread), Unsave, Similar."""
+        """Save, Similar and Not for me; in a reading list Mark read (when unread),
+        Unsave, Similar."""
         if self.saved is None:
-            return (CardAction.SAVE, CardAction.SIMILAR)
+            return (CardAction.SAVE, CardAction.SIMILAR, CardAction.MARK)
         read = (CardAction.READ,) if self.saved.unread else ()
         return (*read, CardAction.UNSAVE, CardAction.SIMILAR)
 

@@ -39,8 +39,11 @@ class WeeklySpec:
         return replace(self, time=self.time or time, zone=self.zone or canonical_zone(zone) or zone)
 
 
-def parse_weekly_spec(arguments: str) -> WeeklySpec | ParseError:
-    """`[weekly] [day] [HH:MM] [timezone]`, in that order, each optional."""
+def parse_weekly_spec(
+    arguments: str, *, example: str = "subscribe top weekly"
+) -> WeeklySpec | ParseError:
+    """`[weekly] [day] [HH:MM] [timezone]`, in that order, each optional; `example` is
+    the command the hint shows (`foryou weekly` shares the grammar)."""
     words = arguments.split()
     if words and words[0].lower() == "weekly":
         words = words[1:]
@@ -63,7 +66,7 @@ def parse_weekly_spec(arguments: str) -> WeeklySpec | ParseError:
                 "I did not understand ",
                 code(" ".join(words), 40),
                 ". Try ",
-                code("subscribe top weekly friday 16:00 Europe/Berlin"),
+                code(f"{example} friday 16:00 Europe/Berlin"),
                 " (day, time and timezone are optional, in that order).",
             )
         )

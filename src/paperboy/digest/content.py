@@ -1,23 +1,65 @@
-"""What goes into a channel's digest: which papers, and each paper's message."""
+"""What goes into a channel's digest: which papers, in which order, and each paper's message.
+
+A digest is ordered by upvotes, or (`rank:team`) by a model of what the channel's
+people saved from its posts: the papers of the posts table (message → paper) that
+someone of the workspace saved after the bot posted them there are the positives of
+the same linear SVM `foryou` trains for one person (`PaperSearch.recommend`), and
+the candidates are ordered by its score, upvotes breaking ties. Under
+MIN_TEAM_SAVES such saves there is too little to learn from: upvotes, as by default.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection
+from datetime import UTC, date, datetime
+from typing import Protocol
 
-from paperboy.core.models import Paper, Subscription
-from paperboy.core.ports import DigestItems, FeaturedPapers, TopicIndex
+from paperboy.core.models import ChannelRef, Paper, Subscription
+from paperboy.core.ports import DigestItems, DigestRanks, FeaturedPapers, PostLog, TopicIndex
 from paperboy.core.replies import Card, PaperPost
 from paperboy.digest import select
+from paperboy.search import Recommendation
 
 # More than any day's Daily Papers list holds.
 MAX_CANDIDATES = 2000
+# The team's saves a ranking learns from: fewer and it is upvotes; at most the latest many.
+MIN_TEAM_SAVES = 3
+MAX_TEAM_SAVES = 500
+_EVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class TeamTaste(Protocol):
+    """The search's ranking from labels (the library's `recommend`, core/ports.py)."""
+
+    async def recommend(
+        self,
+        liked: Collection[str],
+        disliked: Collection[str],
+        *,
+        among: Collection[str] | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Recommendation]: ...
 
 
 class DigestContent:
-    def __init__(self, *, papers: FeaturedPapers, items: DigestItems, topics: TopicIndex) -> None:
+    def __init__(
+        self,
+        *,
+        papers: FeaturedPapers,
+        items: DigestItems,
+        topics: TopicIndex,
+        ranks: DigestRanks | None = None,
+        posts: PostLog | None = None,
+        taste: TeamTaste | None = None,
+    ) -> None:
+        """`ranks`, `posts` and `taste` together turn on `rank:team`."""
         self.papers = papers
         self.items = items
         self.topics = topics
+        self.ranks = ranks
+        self.posts = posts
+        self.taste = taste
 
     async def choose(
         self, subscription: Subscription, day: date, *, exclude: set[str] | None = None
@@ -37,12 +79,39 @@ class DigestContent:
             # matching as `trend`); read from the index, so no paper is re-tokenized.
             matched = await self.topics.matching(subscription.topics)
             candidates = [paper for paper in candidates if paper.id in matched]
+        scores = await self._team_scores(subscription.channel, candidates)
         return select.choose_papers(
             candidates,
             limit=subscription.max_papers,
             min_upvotes=subscription.min_upvotes,
             already_sent=sent,
+            scores=scores,
         )
+
+    async def rank(self, channel: ChannelRef) -> str:
+        """How the channel's digest is ordered: 'votes' or 'team'."""
+        return "votes" if self.ranks is None else await self.ranks.get(channel)
+
+    async def team_saves(self, channel: ChannelRef) -> list[str]:
+        """The papers the channel's people saved from the bot's posts there, latest many."""
+        if self.posts is None:
+            return []
+        saved = await self.posts.most_saved(channel, since=_EVER, limit=MAX_TEAM_SAVES)
+        return [paper_id for paper_id, _ in saved]
+
+    async def _team_scores(
+        self, channel: ChannelRef, candidates: list[Paper]
+    ) -> dict[str, float] | None:
+        """Each candidate's score by the team's model, or None: order by upvotes."""
+        if self.taste is None or not candidates or await self.rank(channel) != "team":
+            return None
+        liked = await self.team_saves(channel)
+        if len(liked) < MIN_TEAM_SAVES:
+            return None
+        ranked = await self.taste.recommend(
+            liked, (), among=[paper.id for paper in candidates], limit=len(candidates)
+        )
+        return {found.paper_id: found.score for found in ranked}
 
     async def stale_day(self, day: date) -> date | None:
         """The latest featured day when it is too old for a digest on `day`, else None."""

@@ -20,6 +20,7 @@ from paperboy.core.models import ChannelRef, Paper, Subscription
 from paperboy.core.ports import (
     Clock,
     DigestItems,
+    DigestRanks,
     DigestRuns,
     FeaturedPapers,
     PaperLookup,
@@ -27,6 +28,7 @@ from paperboy.core.ports import (
     PostLog,
     PreviewCooldowns,
     Subscriptions,
+    WeeklyForYous,
     WeeklyTops,
 )
 from paperboy.core.publishing import Publisher, Stopped
@@ -62,6 +64,8 @@ class DigestStore:
     weekly: WeeklyTops
     lookup: PaperLookup
     posts: PostLog
+    weekly_foryou: WeeklyForYous
+    ranks: DigestRanks
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -258,7 +262,7 @@ class DigestRunner:
                 ):
                     return True
                 try:
-                    message_id = await self._retrying(channel, lambda: send(reply))
+                    message_id = await self.retrying(channel, lambda: send(reply))
                 except PostFailed:
                     await self.store.items.forget(channel, paper.id)
                     raise
@@ -269,9 +273,9 @@ class DigestRunner:
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
         """Publish, retrying failures that may pass; a permanent one raises at once."""
-        return await self._retrying(channel, lambda: self.publisher.publish(channel, reply))
+        return await self.retrying(channel, lambda: self.publisher.publish(channel, reply))
 
-    async def _retrying(self, channel: ChannelRef, post: Callable[[], Awaitable[str]]) -> str:
+    async def retrying(self, channel: ChannelRef, post: Callable[[], Awaitable[str]]) -> str:
         for attempt in range(1, self.options.post_attempts + 1):
             try:
                 return await post()

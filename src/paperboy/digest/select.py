@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, timedelta
 
 from paperboy.core.models import Paper
@@ -27,16 +27,24 @@ def choose_papers(
     limit: int,
     min_upvotes: int = 0,
     already_sent: Collection[str] = (),
+    scores: Mapping[str, float] | None = None,
 ) -> list[Paper]:
     """The most-upvoted candidates that reach the threshold and were never sent to
     this channel; ties broken by id so the choice is stable. (The candidates are
-    already those about the channel's topics: `TopicIndex.mentioning`.)"""
+    already those about the channel's topics: `TopicIndex.mentioning`.)
+
+    With `scores` (`rank:team`: the decision values of the team's model), the papers
+    it places on the side of the team's saves (a positive score) come first, best
+    first; the others, as alike to it as each other, keep the upvote order."""
     eligible = [
         paper
         for paper in candidates
         if paper.id not in already_sent and paper.upvotes >= min_upvotes
     ]
-    eligible.sort(key=lambda paper: (-paper.upvotes, paper.id))
+    if scores is None:
+        eligible.sort(key=lambda paper: (-paper.upvotes, paper.id))
+    else:
+        eligible.sort(key=lambda p: (-max(scores.get(p.id, 0.0), 0.0), -p.upvotes, p.id))
     return eligible[:limit]
 
 

@@ -18,7 +18,7 @@ from paperboy.core.channel_rules import (
     posts_publicly,
 )
 from paperboy.core.digest_spec import DigestSpec, describe
-from paperboy.core.models import ChannelRef, Context, Subscription
+from paperboy.core.models import ChannelRef, Context, Subscription, UserRef
 from paperboy.core.ports import Clock, PostFailed, TopicIndex
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
@@ -29,7 +29,7 @@ from paperboy.core.text import long_day
 from paperboy.core.weekly_spec import WeeklySpec
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
-from paperboy.digest.content import DigestContent, nothing_new
+from paperboy.digest.content import MIN_TEAM_SAVES, DigestContent, TeamTaste, nothing_new
 from paperboy.digest.runner import (
     DigestOptions,
     DigestRunner,
@@ -38,6 +38,11 @@ from paperboy.digest.runner import (
     RunDigest,
 )
 from paperboy.digest.schedule import local_date_of, next_fire_time
+from paperboy.digest.weekly_foryou import (
+    ForYouRanking,
+    WeeklyForYouJobs,
+    WeeklyForYouMessages,
+)
 from paperboy.digest.weekly_top import WeeklyJobs, WeeklyTopLists
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "DigestService",
     "DigestStore",
     "RunDigest",
+    "WeeklyForYouJobs",
     "WeeklyJobs",
 ]
 
@@ -69,15 +75,27 @@ class DigestService:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         weekly_jobs: WeeklyJobs | None = None,
         metrics: Metrics = NO_METRICS,
+        foryou: ForYouRanking | None = None,
+        foryou_jobs: WeeklyForYouJobs | None = None,
+        taste: TeamTaste | None = None,
     ) -> None:
-        """`weekly_jobs` turns on `subscribe top weekly` (see digest/weekly_top.py)."""
+        """`weekly_jobs` turns on `subscribe top weekly` (see digest/weekly_top.py),
+        `foryou` with `foryou_jobs` the weekly `foryou` messages (digest/weekly_foryou.py),
+        `taste` a digest ordered by the team's saves (`rank:team`, digest/content.py)."""
         self.store = store
         self.topics = topics
         self.publisher = publisher
         self.jobs = jobs
         self.clock = clock
         self.options = options
-        self.content = DigestContent(papers=store.papers, items=store.items, topics=topics)
+        self.content = DigestContent(
+            papers=store.papers,
+            items=store.items,
+            topics=topics,
+            ranks=store.ranks,
+            posts=store.posts,
+            taste=taste,
+        )
         self.runner = DigestRunner(
             store=store,
             content=self.content,
@@ -107,6 +125,21 @@ class DigestService:
                 post=self.runner.post,
             )
         )
+        self.weekly_foryou = (
+            None
+            if foryou is None or foryou_jobs is None
+            else WeeklyForYouMessages(
+                store=store.weekly_foryou,
+                ranking=foryou,
+                papers=store.lookup,
+                topics=topics,
+                publisher=publisher,
+                jobs=foryou_jobs,
+                clock=clock,
+                options=options,
+                retrying=self.runner.retrying,
+            )
+        )
 
     # -- commands (DigestCommands) ------------------------------------------------------
 
@@ -129,6 +162,8 @@ class DigestService:
             )
         if not self.publisher.reaches(context.channel.platform):
             return Notice("Digests cannot be posted from here.", error=True)
+        if spec.rank == "team" and self.content.taste is None:
+            return Notice("Digests ordered by the team's saves are not set up on this bot.")
         subscription = Subscription(
             channel=context.channel,
             time=spec.time or self.options.default_time,
@@ -140,17 +175,45 @@ class DigestService:
             created_by=context.user.user,
         )
         await self.store.subscriptions.put(subscription, at=self.clock())
+        await self.store.ranks.put(context.channel, spec.rank)
         self.jobs.schedule(subscription, self.runner.run_scheduled)
         upcoming = self._next_run(subscription)
         outlook = await self._outlook(subscription)
+        order = await self._order(context.channel) if spec.rank == "team" else ""
         return Notice(
             text(
                 f"This channel gets a daily digest {describe(spec)}. "
                 f"Next: {upcoming:%a %d %b %H:%M} {subscription.timezone}. ",
+                order,
                 outlook,
             ),
             ephemeral=not posts_publicly(context),
         )
+
+    async def _order(self, channel: ChannelRef) -> str:
+        """What `rank:team` orders by today: the team's saves, or upvotes until enough."""
+        saves = len(await self.content.team_saves(channel))
+        if saves < MIN_TEAM_SAVES:
+            return (
+                f"It is ordered by upvotes until people here have saved {MIN_TEAM_SAVES} "
+                f"papers from my posts ({saves} so far), then by what they save. "
+            )
+        return f"It is ordered by what people here saved from my posts ({saves} papers). "
+
+    async def foryou_weekly(self, context: Context, spec: WeeklySpec) -> Reply:
+        """The person's weekly direct message of papers for them (digest/weekly_foryou.py)."""
+        if self.weekly_foryou is None:
+            return _foryou_weekly_off()
+        return await self.weekly_foryou.subscribe(context.user, spec)
+
+    async def foryou_stop(self, context: Context) -> Reply:
+        if self.weekly_foryou is None:
+            return _foryou_weekly_off()
+        return await self.weekly_foryou.stop(context.user)
+
+    async def run_foryou_for_day(self, user: UserRef, day: date) -> None:
+        if self.weekly_foryou is not None:
+            await self.weekly_foryou.run_for_day(user, day)
 
     async def subscribe_weekly(self, context: Context, spec: WeeklySpec) -> Reply:
         """The channel's weekly list of its most saved papers (see digest/weekly_top.py)."""
@@ -167,6 +230,7 @@ class DigestService:
         if refused := digest_change_refused(context):
             return refused
         removed = await self.store.subscriptions.remove(context.channel)
+        await self.store.ranks.remove(context.channel)
         self.jobs.unschedule(context.channel)
         if not removed:
             return Notice("This channel has no daily digest.")
@@ -185,6 +249,12 @@ class DigestService:
             removed.update(await self.weekly_top.forget_workspace(platform, workspace))
         else:
             removed.update(await self.store.weekly.remove_workspace(platform, workspace))
+        # Its people's weekly foryou messages and its channels' digest orders go too.
+        if self.weekly_foryou is not None:
+            await self.weekly_foryou.forget_workspace(platform, workspace)
+        else:
+            await self.store.weekly_foryou.remove_workspace(platform, workspace)
+        await self.store.ranks.remove_workspace(platform, workspace)
         return len(removed)
 
     async def preview(self, context: Context) -> Reply:
@@ -240,7 +310,10 @@ class DigestService:
                 f"Posted a preview digest of {len(papers)} papers from {long_day(day)}, the "
                 f"latest featured day I have. {_TOO_OLD}"
             )
-        return Notice(f"Posted a preview digest of {len(papers)} papers.")
+        order = ""
+        if await self.content.rank(channel) == "team":
+            order = " " + (await self._order(channel)).strip()
+        return Notice(f"Posted a preview digest of {len(papers)} papers.{order}")
 
     async def _outlook(self, subscription: Subscription) -> Rich:
         """What the digest would hold now, so a subscriber sees it is set up right (or
@@ -271,6 +344,8 @@ class DigestService:
         await self.runner.start()
         if self.weekly_top is not None:
             await self.weekly_top.start()
+        if self.weekly_foryou is not None:
+            await self.weekly_foryou.start()
 
     async def catch_up(self) -> None:
         """Post the digests (and weekly lists) missed while the bot was down, within the
@@ -278,11 +353,15 @@ class DigestService:
         await self.runner.catch_up()
         if self.weekly_top is not None:
             await self.weekly_top.catch_up()
+        if self.weekly_foryou is not None:
+            await self.weekly_foryou.catch_up()
 
     async def drain(self, seconds: float) -> None:
         """A graceful stop of the running digests; see `DigestRunner.drain`."""
         if self.weekly_top is not None:
             self.weekly_top.close()
+        if self.weekly_foryou is not None:
+            self.weekly_foryou.close()
         await self.runner.drain(seconds)
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
@@ -322,3 +401,7 @@ def duration(seconds: int) -> str:
 
 def _weekly_off() -> Notice:
     return Notice("Weekly lists are not set up on this bot.", error=True)
+
+
+def _foryou_weekly_off() -> Notice:
+    return Notice("Weekly foryou messages are not set up on this bot.", error=True)

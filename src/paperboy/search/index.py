@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from paperboy.search import builder, persist
 from paperboy.search.filters import NO_DATE, DocFilter, filter_mask
 from paperboy.search.options import IndexOptions
 from paperboy.search.query import analyse_query
+from paperboy.search.recommend import DocVectors, rank
 from paperboy.search.scorer import Scorer
 from paperboy.search.tokenizer import Tokenizer
 from paperboy.search.vocabulary import Vocabulary
@@ -32,6 +34,16 @@ class SearchHit:
 
     paper_id: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One paper ranked for someone: its score (higher is better) and `like`, the
+    saved paper it is most like."""
+
+    paper_id: str
+    score: float
+    like: str
 
 
 class SearchIndex:
@@ -57,6 +69,7 @@ class SearchIndex:
         self._vocab = vocabulary
         self._write_lock = threading.Lock()
         self._scorer = Scorer()
+        self._vectors: DocVectors | None = None  # of the state it was built from
 
     @classmethod
     def build(
@@ -116,8 +129,10 @@ class SearchIndex:
         limit: int = 10,
         offset: int = 0,
         where: DocFilter | None = None,
+        among: Collection[str] | None = None,
     ) -> list[SearchHit]:
-        """Papers most like `paper_id`: its own token list as the query, itself excluded.
+        """Papers most like `paper_id`: its own token list as the query, itself excluded;
+        only papers of `among` when given.
 
         [] for an unknown id.
         """
@@ -127,7 +142,60 @@ class SearchIndex:
             return []
         terms, tfs = state.doc_terms(doc)
         counts = dict(zip(terms.tolist(), tfs.tolist(), strict=True))
-        return self._rank(state, counts, limit, offset, where, (paper_id,))
+        if among is None:
+            return self._rank(state, counts, limit, offset, where, (paper_id,))
+        allowed = self._allowed(state, where, (paper_id,))
+        only = np.zeros(state.docs.n_docs, dtype=np.bool_)
+        only[self._docs(state, among)] = True
+        mask = only if allowed is None else only & allowed
+        ranked = self._scorer.top_docs(state, counts, k=offset + limit, allowed=mask)
+        ids = state.docs.ids
+        return [SearchHit(ids[doc], score) for doc, score in ranked[offset:]] if limit > 0 else []
+
+    def recommend(
+        self,
+        liked: Collection[str],
+        disliked: Collection[str] = (),
+        *,
+        among: Collection[str] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[Recommendation]:
+        """Papers ranked for someone who saved `liked` and marked `disliked`, best first,
+        from `among` (default: every paper), those two excluded; see `recommend.py`.
+
+        [] when none of `liked` is known. The vectors are built at the first call after
+        an `add` (about a second at 100k papers), then reused."""
+        state = self._state
+        vectors = self._vectors
+        if vectors is None or vectors.state is not state:
+            vectors = self._vectors = DocVectors(state)
+        positives = self._docs(state, liked)
+        negatives = self._docs(state, disliked)
+        negatives = negatives[~np.isin(negatives, positives)]  # a save outweighs a mark
+        pool = state.docs.live.copy()
+        if among is not None:
+            pool[:] = False
+            pool[self._docs(state, among)] = True
+        pool[positives] = False
+        pool[negatives] = False
+        candidates = np.flatnonzero(pool)
+        found = rank(
+            vectors,
+            positives=positives,
+            negatives=negatives,
+            candidates=candidates,
+            limit=limit,
+            offset=offset,
+        )
+        ids = state.docs.ids
+        return [Recommendation(ids[r.doc], r.score, ids[r.like]) for r in found]
+
+    @staticmethod
+    def _docs(state: IndexState, paper_ids: Collection[str]) -> npt.NDArray[np.int64]:
+        """The internal numbers of the known ones of `paper_ids`, ascending, unique."""
+        found = (state.docs.id_to_doc.get(i) for i in paper_ids)
+        return np.unique(np.array([d for d in found if d is not None], dtype=np.int64))
 
     def newest(self, where: DocFilter, *, limit: int = 10, offset: int = 0) -> list[str]:
         """Ids of the papers that satisfy `where`, newest first, skipping `offset`.

@@ -222,6 +222,79 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6,
+        "papers marked not for me",
+        """
+        -- A person's "not for me" labels (a 👎 reaction, the Not for me button):
+        -- the negatives `foryou` learns from, and papers it leaves out.
+        CREATE TABLE marked_papers (
+            platform  TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            user_id   TEXT NOT NULL,
+            paper_id  TEXT NOT NULL REFERENCES papers (id),
+            marked_at TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, user_id, paper_id)
+        );
+        """,
+    ),
+    Migration(
+        7,
+        "weekly foryou messages; a digest's order",
+        """
+        -- `foryou weekly`: a person's weekly direct message of their top papers.
+        CREATE TABLE foryou_weekly (
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            weekday    INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),  -- 0 Monday
+            time       TEXT NOT NULL,               -- HH:MM, local to timezone
+            timezone   TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, user_id)
+        );
+
+        -- One row per person and local day a weekly message was due: claimed before
+        -- anything is sent, 'done' once every paper is out (or 'skipped' when too late).
+        CREATE TABLE foryou_weekly_runs (
+            platform    TEXT NOT NULL,
+            workspace   TEXT NOT NULL,
+            user_id     TEXT NOT NULL,
+            local_date  TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('claimed', 'done', 'skipped')),
+            header_id   TEXT,
+            claimed_at  TEXT NOT NULL,
+            finished_at TEXT,
+            PRIMARY KEY (platform, workspace, user_id, local_date)
+        );
+
+        -- The papers a run chose, written before the first is sent ('planned'), each
+        -- 'posting' before its message goes out and 'sent' after: a resumed run posts
+        -- the planned ones only, so it never repeats or drops one.
+        CREATE TABLE foryou_weekly_items (
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            paper_id   TEXT NOT NULL,
+            position   INTEGER NOT NULL,
+            like_id    TEXT NOT NULL DEFAULT '',    -- the saved paper it is most like
+            status     TEXT NOT NULL CHECK (status IN ('planned', 'posting', 'sent')),
+            message_id TEXT,
+            PRIMARY KEY (platform, workspace, user_id, local_date, paper_id)
+        );
+
+        -- `subscribe … rank:team`: how a channel's digest is ordered ('votes' when absent).
+        CREATE TABLE digest_ranks (
+            platform  TEXT NOT NULL,
+            workspace TEXT NOT NULL,
+            channel   TEXT NOT NULL,
+            rank      TEXT NOT NULL CHECK (rank IN ('votes', 'team')),
+            PRIMARY KEY (platform, workspace, channel)
+        );
+        """,
+    ),
+    Migration(
+        8,
         "change sequence, saves in order, leases",
         """
         -- Every write of a paper takes the next change_seq: a process following the
@@ -234,6 +307,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE saved_papers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
         UPDATE saved_papers SET seq = rowid;
         CREATE INDEX saved_papers_seq ON saved_papers (seq);
+        ALTER TABLE marked_papers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE marked_papers SET seq = rowid;
 
         -- Who is running a digest, and until when their claim holds without renewal.
         ALTER TABLE digest_runs ADD COLUMN holder TEXT;
@@ -252,6 +327,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE UNIQUE INDEX papers_change_seq ON papers (change_seq);
         ALTER TABLE saved_papers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX saved_papers_seq ON saved_papers (seq);
+        ALTER TABLE marked_papers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE digest_runs ADD COLUMN holder TEXT;
         ALTER TABLE digest_runs ADD COLUMN lease_until TEXT;
         CREATE TABLE leases (

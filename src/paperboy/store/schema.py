@@ -174,6 +174,66 @@ top_runs = Table(
     _text("finished_at", null=True),
 )
 
+marked_papers = Table(
+    "marked_papers",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("user_id", key=True),
+    _text("paper_id", key=True),
+    _text("marked_at"),
+    _int("seq"),  # the order marks were made in, for marks of the same instant
+)
+
+foryou_weekly = Table(
+    "foryou_weekly",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("user_id", key=True),
+    _int("weekday"),  # 0 Monday
+    _text("time"),  # HH:MM, local to timezone
+    _text("timezone"),
+    _text("created_at"),
+    _text("updated_at"),
+)
+
+foryou_weekly_runs = Table(
+    "foryou_weekly_runs",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("user_id", key=True),
+    _text("local_date", key=True),
+    _text("status"),  # claimed, done, skipped
+    _text("header_id", null=True),
+    _text("claimed_at"),
+    _text("finished_at", null=True),
+)
+
+foryou_weekly_items = Table(
+    "foryou_weekly_items",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("user_id", key=True),
+    _text("local_date", key=True),
+    _text("paper_id", key=True),
+    _int("position"),
+    _text("like_id"),  # the saved paper it is most like
+    _text("status"),  # planned, posting, sent
+    _text("message_id", null=True),
+)
+
+digest_ranks = Table(
+    "digest_ranks",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("channel", key=True),
+    _text("rank"),  # votes, team
+)
+
 leases = Table(
     "leases",
     metadata,
@@ -205,4 +265,9 @@ DATA_TABLES: tuple[Table, ...] = (
     top_subscriptions,
     top_runs,
     leases,
+    marked_papers,
+    foryou_weekly,
+    foryou_weekly_runs,
+    foryou_weekly_items,
+    digest_ranks,
 )

@@ -8,9 +8,12 @@ from types import TracebackType
 from sqlalchemy import func, select
 
 from paperboy.store.database import Database
+from paperboy.store.digest_ranks import DigestRankLog
 from paperboy.store.digests import DigestItemLog, DigestRunLog
+from paperboy.store.foryou_weekly import WeeklyForYouLog
 from paperboy.store.ingest_log import IngestLog
 from paperboy.store.leases import LeaseRepository
+from paperboy.store.marks import MarkRepository
 from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
 from paperboy.store.posts import PostLog
@@ -30,6 +33,7 @@ class Store:
         self.db = db
         self.papers = PaperRepository(db)
         self.reading_lists = ReadingListRepository(db)
+        self.marks = MarkRepository(db)
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
         self.digest_runs = DigestRunLog(db, holder=holder)
@@ -39,6 +43,8 @@ class Store:
         self.previews = PreviewLog(db)
         self.weekly_top = WeeklyTopLog(db)
         self.leases = LeaseRepository(db)
+        self.weekly_foryou = WeeklyForYouLog(db)
+        self.digest_ranks = DigestRankLog(db)
 
     @classmethod
     async def open(

@@ -36,7 +36,7 @@ from paperboy.core.models import ChannelRef, Paper, Subscription, UserRef
 from paperboy.core.ports import PaperFetcher
 from paperboy.core.publishing import Publisher
 from paperboy.digest.service import DigestService, RunDigest
-from paperboy.scheduler import Scheduler, WeeklyTopJobs
+from paperboy.scheduler import Scheduler, WeeklyForYouJobs, WeeklyTopJobs
 from tests.simulators.discord.client import discord_urls
 from tests.simulators.discord.records import InteractionReply
 from tests.simulators.discord.simulator import DiscordSimulator, SimInteraction
@@ -218,6 +218,7 @@ async def _fill_world(
         jobs,
         options=replace(digest_options(settings), retry_seconds=0.0),
         weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
+        foryou_jobs=WeeklyForYouJobs(Scheduler(), grace=timedelta(hours=3)),
     )
     bot = build_bot(core, fetcher=fetcher, digests=digests, command_prefix="/papers ")
     adapter = await start_adapter(sim, core, bot, publisher, poster, options=options)

@@ -140,7 +140,11 @@ async def test_the_digest_service_posts_a_header_then_one_message_per_paper(
     assert first["url"] == "https://huggingface.co/papers/2503.01001"
     assert first["thumbnail"]["url"] == "https://cdn.example.org/thumbs/2503.01001.png"
     assert "▲ 42" in first["footer"]["text"]
-    assert posts[0].custom_ids() == ["pb:save:2503.01001", "pb:similar:2503.01001"]
+    assert posts[0].custom_ids() == [
+        "pb:save:2503.01001",
+        "pb:similar:2503.01001",
+        "pb:mark:2503.01001",
+    ]
 
     bob = world.member_id("bob")
     await world.sim.add_reaction(posts[1].channel_id, posts[1].id, "🔖", user_id=bob)

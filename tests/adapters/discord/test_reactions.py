@@ -39,7 +39,11 @@ async def test_show_posts_the_paper_publicly_with_its_whole_abstract(world: Worl
     assert embed["url"] == f"https://huggingface.co/papers/{PAPER}"  # featured on Daily Papers
     assert len(embed["description"]) > 600  # the abstract, not a snippet
     assert embed["description"].startswith(paper.abstract[:40])
-    assert message.custom_ids() == [f"pb:save:{PAPER}", f"pb:similar:{PAPER}"]
+    assert message.custom_ids() == [
+        f"pb:save:{PAPER}",
+        f"pb:similar:{PAPER}",
+        f"pb:mark:{PAPER}",
+    ]
 
 
 async def test_a_save_reaction_on_a_posted_paper_saves_it_and_removing_it_unsaves(

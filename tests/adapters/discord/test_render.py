@@ -65,6 +65,7 @@ def test_a_search_list_has_one_embed_per_card_and_numbered_buttons() -> None:
     assert [[b.label for b in row] for row in out.rows] == [
         [f"Save {n}" for n in range(1, 6)],
         [f"Similar {n}" for n in range(1, 6)],
+        [f"Not for me {n}" for n in range(1, 6)],
         ["More"],
     ]
     assert out.ephemeral
@@ -183,7 +184,7 @@ def test_the_save_button_shows_the_configured_save_emoji() -> None:
     listed = render(PaperList(ListKind.SEARCH, "Papers", (Card(paper()),)), save_emoji="⭐")
     named = render(PaperPost(Card(paper())), save_emoji=":star:")
 
-    assert [b.emoji for b in post.rows[0]] == ["⭐", None]
+    assert [b.emoji for b in post.rows[0]] == ["⭐", None, None]
     assert [b.emoji for b in listed.rows[0]] == ["⭐"]
     assert named.rows[0][0].emoji is None  # a button takes a glyph, not a name
 

@@ -47,12 +47,18 @@ async def test_start_up_syncs_papers_with_every_subcommand_and_typed_option(
     assert sorted(subscribe) == [
         "min_upvotes",
         "papers",
+        "rank",
         "time",
         "timezone",
         "topics",
         "weekdays_only",
     ]
     assert subscribe["timezone"]["autocomplete"] is True
+    assert [c["value"] for c in subscribe["rank"]["choices"]] == ["votes", "team"]
+    foryou = papers["foryou"]
+    assert sorted(foryou) == ["days", "everything", "time", "timezone", "weekly"]
+    assert foryou["timezone"]["autocomplete"] is True
+    assert [c["value"] for c in foryou["weekly"]["choices"]][-1] == "off"
     assert (subscribe["papers"]["min_value"], subscribe["papers"]["max_value"]) == (1, 10)
     assert subscribe["weekdays_only"]["type"] == 5
     assert not any(option.get("required") for option in subscribe.values())
@@ -84,7 +90,7 @@ async def test_configured_guilds_get_the_commands_instantly_and_the_log_says_so(
         sync = await sim.wait_for_command_sync(guild_id=sim.guild.id)
         assert sync.command("papers")
         assert [s.guild_id for s in sim.command_syncs] == [sim.guild.id]
-    assert f"synced 1 command (/papers with 16 subcommands) to guild {sim.guild.id}" in caplog.text
+    assert f"synced 1 command (/papers with 19 subcommands) to guild {sim.guild.id}" in caplog.text
 
 
 async def test_a_bad_token_stops_start_with_one_line_naming_discord_token(

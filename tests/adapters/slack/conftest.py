@@ -36,7 +36,7 @@ from paperboy.core.models import ChannelRef, Paper, UserRef
 from paperboy.core.ports import PaperFetcher
 from paperboy.core.publishing import Publisher
 from paperboy.digest.service import DigestService
-from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
+from paperboy.scheduler import DigestJobs, Scheduler, WeeklyForYouJobs, WeeklyTopJobs
 from tests.conftest import NOW
 from tests.simulators.slack import Ack, Message, ResponsePost, SlackSimulator
 
@@ -180,6 +180,7 @@ async def running_workspace(
             publisher,
             DigestJobs(Scheduler(), grace=timedelta(hours=3)),
             weekly_jobs=WeeklyTopJobs(Scheduler(), grace=timedelta(hours=3)),
+            foryou_jobs=WeeklyForYouJobs(Scheduler(), grace=timedelta(hours=3)),
         )
         adapter = build_slack(core, poster, publisher, digests, fetcher)
         await adapter.start()

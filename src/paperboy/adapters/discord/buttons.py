@@ -40,6 +40,7 @@ _STYLES = {
     CardAction.SIMILAR: discord.ButtonStyle.secondary,
     CardAction.READ: discord.ButtonStyle.success,
     CardAction.UNSAVE: discord.ButtonStyle.danger,
+    CardAction.MARK: discord.ButtonStyle.secondary,
 }
 
 

@@ -140,6 +140,50 @@ class PapersGroup(app_commands.Group):
     async def export(self, interaction: Interaction) -> None:
         await self.handlers.run(interaction, c.Export(), defer=True)
 
+    # -- for you ------------------------------------------------------------------------------
+
+    @app_commands.command(name="foryou", description="Papers ranked for you by what you saved")
+    @app_commands.describe(
+        days=f"From the papers of the last 1 to {c.MAX_DAYS} days (default {c.FORYOU_DAYS})",
+        everything="From every paper I have (days is then ignored)",
+        weekly="Send me the week's top papers by DM every week on this day (off: stop)",
+        time="With weekly: when, as HH:MM (24-hour)",
+        timezone="With weekly: in which timezone, e.g. Europe/Berlin",
+    )
+    @app_commands.choices(
+        weekly=[app_commands.Choice(name=day.capitalize(), value=day) for day in DAY_NAMES]
+        + [app_commands.Choice(name="off", value="off")]
+    )
+    async def foryou(
+        self,
+        interaction: Interaction,
+        days: app_commands.Range[int, 1, c.MAX_DAYS] = c.FORYOU_DAYS,
+        everything: bool = False,
+        weekly: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        if weekly == "off":
+            await self.handlers.run(interaction, c.ForYouStop())
+            return
+        if weekly is not None:
+            spec = weekly_spec(day=weekly, time=time, zone=timezone)
+            weekly_command = spec if isinstance(spec, c.ParseError) else c.ForYouWeekly(spec)
+            await self.handlers.run(interaction, weekly_command, defer=True)  # it opens a DM
+            return
+        command = c.foryou_command(None if everything else days)
+        await self.handlers.run(interaction, command, defer=True)
+
+    @app_commands.command(name="mark", description="Mark a paper not for you (foryou learns)")
+    @app_commands.describe(paper=_PAPER)
+    async def mark(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.run(interaction, c.paper_command("mark", paper))
+
+    @app_commands.command(name="unmark", description="Take the not-for-you mark off a paper")
+    @app_commands.describe(paper=_PAPER)
+    async def unmark(self, interaction: Interaction, paper: str) -> None:
+        await self.handlers.run(interaction, c.paper_command("unmark", paper))
+
     # -- the channel's digest ---------------------------------------------------------------
 
     @app_commands.command(name="subscribe", description="A daily digest of papers in this channel")
@@ -150,6 +194,13 @@ class PapersGroup(app_commands.Group):
         papers=f"At most this many papers a day (1 to {MAX_PAPERS})",
         min_upvotes="Only papers with at least this many upvotes",
         weekdays_only="Skip Saturdays and Sundays",
+        rank="The order: by upvotes (the default), or by what people here save",
+    )
+    @app_commands.choices(
+        rank=[
+            app_commands.Choice(name="upvotes", value="votes"),
+            app_commands.Choice(name="what people here save", value="team"),
+        ]
     )
     async def subscribe(
         self,
@@ -160,6 +211,7 @@ class PapersGroup(app_commands.Group):
         papers: app_commands.Range[int, 1, MAX_PAPERS] | None = None,
         min_upvotes: app_commands.Range[int, 0, MAX_MIN_UPVOTES] | None = None,
         weekdays_only: bool | None = None,
+        rank: str | None = None,
     ) -> None:
         spec = digest_spec(
             time=time,
@@ -168,6 +220,7 @@ class PapersGroup(app_commands.Group):
             papers=papers,
             min_upvotes=min_upvotes,
             weekdays=bool(weekdays_only),
+            rank=rank,
         )
         command = spec if isinstance(spec, c.ParseError) else c.Subscribe(spec)
         await self.handlers.run(interaction, command, check_permissions=True)
@@ -193,6 +246,8 @@ class PapersGroup(app_commands.Group):
     @similar.autocomplete("paper")
     @show.autocomplete("paper")
     @save.autocomplete("paper")
+    @mark.autocomplete("paper")
+    @unmark.autocomplete("paper")
     async def _any_paper(self, interaction: Interaction, typed: str) -> Choices:
         return await self.suggestions.papers(typed)
 
@@ -204,5 +259,6 @@ class PapersGroup(app_commands.Group):
 
     @subscribe.autocomplete("timezone")
     @top.autocomplete("timezone")
+    @foryou.autocomplete("timezone")
     async def _timezone(self, interaction: Interaction, typed: str) -> Choices:
         return self.suggestions.timezones(typed)

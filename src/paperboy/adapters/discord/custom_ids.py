@@ -20,6 +20,7 @@ class Action(StrEnum):
     SIMILAR = "similar"
     READ = "read"
     UNSAVE = "unsave"
+    MARK = "mark"  # not for me
     MORE = "more"  # argument: an encoded PageRef
     PAGE = "page"  # argument: the key of a stored PageRef
 

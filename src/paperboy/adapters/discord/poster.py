@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 import discord
 
 from paperboy.adapters.discord.client import PaperboyClient
 from paperboy.adapters.discord.pages import PageButtons
 from paperboy.adapters.discord.render import render
-from paperboy.adapters.discord.send import GuildMessageable, send_to_channel
-from paperboy.core.models import ChannelRef, Platform
+from paperboy.adapters.discord.send import GuildMessageable, Postable, send_to_channel
+from paperboy.core.models import ChannelRef, Platform, UserRef
 from paperboy.core.ports import PostFailed
 from paperboy.core.replies import PaperList, Reply
 
@@ -23,7 +24,8 @@ log = logging.getLogger(__name__)
 
 
 class DiscordPoster:
-    """ChannelPoster: one message into a guild's text channel; returns its id.
+    """ChannelPoster: one message into a guild's text channel (or a member's DMs,
+    `direct_channel`); returns its id.
 
     Raises PostFailed: permanent when the channel is gone, hidden or not a text
     channel of the guild named; transient while the client is not connected."""
@@ -38,7 +40,7 @@ class DiscordPoster:
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
         target = await self._channel(channel)
-        me = target.guild.me
+        me = None if isinstance(target, discord.DMChannel) else target.guild.me
         embeds = me is None or target.permissions_for(me).embed_links
         more_id = None
         if isinstance(reply, PaperList) and reply.more is not None:
@@ -47,7 +49,23 @@ class DiscordPoster:
         message = await send_to_channel(target, out)
         return str(message.id)
 
-    async def _channel(self, ref: ChannelRef) -> GuildMessageable:
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The bot's DM channel with a member (discord.py keeps it, so `post` finds it),
+        named within the member's guild."""
+        client = self.client
+        if client.is_closed() or not client.is_ready():
+            raise PostFailed("the Discord client is not connected")
+        if user.platform != self.platform or not (user.user + user.workspace).isdigit():
+            raise PostFailed(f"not a Discord member: {user}", permanent=True)
+        try:
+            dm = await client.create_dm(discord.Object(id=int(user.user)))
+        except (discord.NotFound, discord.Forbidden) as error:
+            raise PostFailed(f"no direct messages with {user.user}", permanent=True) from error
+        except (discord.HTTPException, TimeoutError, aiohttp.ClientError) as error:
+            raise PostFailed(f"could not open direct messages with {user.user}") from error
+        return ChannelRef(self.platform, user.workspace, str(dm.id))
+
+    async def _channel(self, ref: ChannelRef) -> Postable:
         client = self.client
         if client.is_closed() or not client.is_ready():
             raise PostFailed("the Discord client is not connected")
@@ -64,6 +82,8 @@ class DiscordPoster:
                 ) from error
             except discord.HTTPException as error:
                 raise PostFailed(f"could not look up channel {ref.channel}") from error
+        if isinstance(channel, discord.DMChannel):
+            return channel  # opened by `direct_channel`
         if not isinstance(channel, GuildMessageable) or channel.guild.id != int(ref.workspace):
             raise PostFailed(f"{ref} is not a text channel of that guild", permanent=True)
         return channel

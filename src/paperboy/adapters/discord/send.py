@@ -26,6 +26,8 @@ MISSING_PERMISSIONS = 50013
 UNKNOWN_CHANNEL = 10003
 
 GuildMessageable = discord.TextChannel | discord.Thread | discord.VoiceChannel
+# Where the bot posts: a guild's channel, or a person's direct messages (`foryou weekly`).
+Postable = GuildMessageable | discord.DMChannel
 
 
 def message_kwargs(out: Outgoing) -> tuple[dict[str, Any], discord.ui.View | None]:
@@ -59,10 +61,14 @@ async def answer(interaction: discord.Interaction[Any], out: Outgoing) -> int | 
             view.stop()
 
 
-async def send_to_channel(channel: GuildMessageable, out: Outgoing) -> discord.Message:
-    """Post into a guild channel; Discord's refusals become `PostFailed` with a clear log line."""
+async def send_to_channel(channel: Postable, out: Outgoing) -> discord.Message:
+    """Post into a guild channel or a DM; Discord's refusals become `PostFailed` with a
+    clear log line."""
     kwargs, view = message_kwargs(out)
-    where = f"#{channel.name} in {channel.guild.name} ({channel.guild.id}/{channel.id})"
+    if isinstance(channel, discord.DMChannel):
+        where = f"the direct messages {channel.id}"
+    else:
+        where = f"#{channel.name} in {channel.guild.name} ({channel.guild.id}/{channel.id})"
     try:
         return await channel.send(**kwargs)
     except discord.Forbidden as error:

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.send import SlackPostFailed, SlackSender
-from paperboy.core.models import ChannelRef, Platform
+from paperboy.core.models import ChannelRef, Platform, UserRef
 from paperboy.core.replies import Reply
 
 RATE_LIMIT_RETRIES = 3
@@ -47,3 +47,11 @@ class SlackPoster:
                 f"{channel} is not a Slack channel", code="wrong_platform", permanent=True
             )
         return await self._sender.post(channel.channel, render(reply))
+
+    async def direct_channel(self, user: UserRef) -> ChannelRef:
+        """The bot's direct messages with a person (`conversations.open`)."""
+        if user.platform != self.platform:
+            raise SlackPostFailed(f"{user} is not on Slack", code="wrong_platform", permanent=True)
+        return ChannelRef(
+            self.platform, user.workspace, await self._sender.direct_channel(user.user)
+        )

@@ -52,6 +52,7 @@ ACTION_SIMILAR = "paperboy_similar"
 ACTION_MORE = "paperboy_more"
 ACTION_READ = "paperboy_read"
 ACTION_UNSAVE = "paperboy_unsave"
+ACTION_MARK = "paperboy_mark"
 ACTION_PREFIX = "paperboy_"
 
 TITLE_CHARS = 500
@@ -157,6 +158,7 @@ _ACTION_IDS = {
     CardAction.READ: ACTION_READ,
     CardAction.UNSAVE: ACTION_UNSAVE,
     CardAction.SIMILAR: ACTION_SIMILAR,
+    CardAction.MARK: ACTION_MARK,
 }
 
 

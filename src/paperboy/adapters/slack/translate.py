@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperboy.adapters.slack.render import (
+    ACTION_MARK,
     ACTION_MORE,
     ACTION_READ,
     ACTION_SAVE,
@@ -85,6 +86,7 @@ _PAPER_BUTTONS = {
     ACTION_SIMILAR: "similar",
     ACTION_READ: "read",
     ACTION_UNSAVE: "unsave",
+    ACTION_MARK: "mark",
 }
 
 
