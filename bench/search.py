@@ -120,15 +120,15 @@ def paperboy_extras(engine: Engine, data: Path, size: int, seed: int) -> dict[st
     with tempfile.TemporaryDirectory(prefix="bench-paperboy-") as tmp:
         path = Path(tmp) / "papers.idx"
         start = time.perf_counter()
-        index.save(path, fingerprint="bench")
+        index.save(path, sequence=1)
         out["save"] = time.perf_counter() - start
         out["file_mb"] = path.stat().st_size / 2**20
         start = time.perf_counter()
-        loaded = type(index).load(path, fingerprint="bench")
+        saved = type(index).load(path)
         out["load"] = time.perf_counter() - start
-        if loaded is None or len(loaded) != len(index):
+        if saved is None or len(saved.index) != len(index):
             raise RuntimeError("the saved index did not load back")
-    del loaded
+    del saved
     syn = SyntheticCorpus.like(load_scifact(data), size, seed=seed)
     new = list(syn.records(size, 500))
     start = time.perf_counter()

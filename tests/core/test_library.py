@@ -18,7 +18,7 @@ async def test_an_index_is_built_from_the_store_when_none_is_saved(
     store: Store, sample_papers: list[Paper], now: datetime
 ) -> None:
     await store.papers.upsert(sample_papers, at=now)
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     assert len(library.index) == len(sample_papers)
     hits = await library.search("parameter efficient fine-tuning", limit=1)
@@ -33,25 +33,25 @@ async def test_a_saved_index_is_loaded_and_a_stale_or_corrupt_one_rebuilt(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     path = tmp_path / "papers.index"
-    first = Library(store.papers, index_path=path)
+    first = Library(store.papers, changes=store.changes, index_path=path)
     await first.open()
     await first.add_papers(sample_papers, at=now)
     await first.save_index()
     assert path.exists()
 
-    loaded = Library(store.papers, index_path=path)
+    loaded = Library(store.papers, changes=store.changes, index_path=path)
     with caplog.at_level(logging.INFO, logger="paperboy.core.library"):
         await loaded.open()
     assert "search index loaded: 74 papers" in caplog.text
 
     extra = Paper(id="2501.00001", title="Zeppelin logistics", abstract="Airships carry cargo.")
     await store.papers.upsert([extra], at=now)  # written behind the saved index's back
-    stale = Library(store.papers, index_path=path)
+    stale = Library(store.papers, changes=store.changes, index_path=path)
     await stale.open()
     assert (await stale.search("zeppelin", limit=1))[0].paper_id == extra.id
 
     path.write_bytes(b"garbage" * 100)
-    rebuilt = Library(store.papers, index_path=path)
+    rebuilt = Library(store.papers, changes=store.changes, index_path=path)
     await rebuilt.open()
     assert len(rebuilt.index) == 75
 
@@ -66,7 +66,7 @@ async def test_an_index_that_cannot_be_saved_is_one_warning_and_searches_go_on(
     await store.papers.upsert(sample_papers, at=now)
     path = tmp_path / "papers.index"
     path.mkdir()  # the rename into place fails, as on a full disk or read-only directory
-    library = Library(store.papers, index_path=path)
+    library = Library(store.papers, changes=store.changes, index_path=path)
 
     with caplog.at_level(logging.DEBUG, logger="paperboy.core.library"):
         await library.open()  # builds, and tries to save
@@ -92,9 +92,13 @@ async def test_the_after_build_hook_runs_after_a_build_from_the_store_not_after_
     await store.papers.upsert(sample_papers, at=now)
     builds: list[int] = []
     path = tmp_path / "papers.index"
-    built = Library(store.papers, index_path=path, after_build=lambda: builds.append(1))
+    built = Library(
+        store.papers, changes=store.changes, index_path=path, after_build=lambda: builds.append(1)
+    )
     await built.open()
     assert builds == [1]
-    loaded = Library(store.papers, index_path=path, after_build=lambda: builds.append(2))
+    loaded = Library(
+        store.papers, changes=store.changes, index_path=path, after_build=lambda: builds.append(2)
+    )
     await loaded.open()
     assert builds == [1]

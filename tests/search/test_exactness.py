@@ -59,9 +59,10 @@ def test_save_and_load_keep_the_exact_scores(
 ) -> None:
     index = SearchIndex.build(sample_papers[:60])
     index.add(sample_papers[60:])
-    index.save(tmp_path / "index.bin", fingerprint="f1")
-    loaded = SearchIndex.load(tmp_path / "index.bin", fingerprint="f1")
-    assert loaded is not None
+    index.save(tmp_path / "index.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "index.bin")
+    assert saved is not None
+    loaded = saved.index
     queries = _queries(sample_papers, 20, seed=4)
     assert_searches_rank_like(loaded, Reference(loaded, sample_papers), queries, k=10)
     # The loaded index keeps growing correctly.
@@ -129,10 +130,10 @@ def test_random_corpora_and_adds_match_rank_bm25(
 ) -> None:
     index, ref = _built_in_batches(batches, options)
     assert_searches_rank_like(index, ref, queries, k=5)
-    index.save(tmp_path / "i.bin", fingerprint="x")
-    loaded = SearchIndex.load(tmp_path / "i.bin", fingerprint="x", options=options)
-    assert loaded is not None
-    assert_searches_rank_like(loaded, ref, queries, k=5)
+    index.save(tmp_path / "i.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "i.bin", options=options)
+    assert saved is not None
+    assert_searches_rank_like(saved.index, ref, queries, k=5)
 
 
 def test_a_document_tying_with_the_kth_best_is_kept_whatever_the_rounding() -> None:

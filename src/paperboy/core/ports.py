@@ -124,6 +124,27 @@ class IndexFeed(Protocol):
     def iter_all(self, *, after_seq: int = 0) -> AsyncIterator[Paper]: ...
 
 
+class PaperChanges(Protocol):
+    """The store's log of paper writes, which every running bot's search index follows.
+
+    Each insert of a paper, and each write that changes it (text, authors, upvotes,
+    any field), gives the paper the next change sequence, above every one given
+    before; a write that leaves a paper as it was gives none. Sequences are positive
+    and become visible in order: once a reader sees sequence n, every write with a
+    lower one is visible too. So an index that has taken in everything up to n needs
+    exactly `changes_since(n)` to be current, whichever process wrote them.
+    """
+
+    async def changes_since(self, sequence: int, *, limit: int) -> list[tuple[int, Paper]]:
+        """Up to `limit` (sequence, paper) of the papers whose last change came after
+        `sequence`, in sequence order, each paper as stored now; [] when none."""
+        ...
+
+    async def latest_change(self) -> int:
+        """The highest sequence given so far (0 for a store that has no papers)."""
+        ...
+
+
 class PaperRepository(PaperLookup, PaperWriter, FeaturedPapers, IndexFeed, Protocol):
     """Everything the store keeps about papers (what the library is built on)."""
 

@@ -8,7 +8,7 @@ the adapters.
 from __future__ import annotations
 
 from paperboy.search.filters import DocFilter
-from paperboy.search.index import SearchHit, SearchIndex
+from paperboy.search.index import SavedIndex, SearchHit, SearchIndex
 from paperboy.search.kernels import warm_up
 from paperboy.search.options import IndexOptions
 from paperboy.search.snippets import Snippet, make_snippet
@@ -17,6 +17,7 @@ from paperboy.search.tokenizer import Tokenizer, TokenizerOptions
 __all__ = [
     "DocFilter",
     "IndexOptions",
+    "SavedIndex",
     "SearchHit",
     "SearchIndex",
     "Snippet",

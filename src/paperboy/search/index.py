@@ -27,6 +27,14 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class SavedIndex:
+    """A loaded index and the sequence it was saved with (see `SearchIndex.save`)."""
+
+    index: SearchIndex
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One result: the paper and its BM25 score (higher is better)."""
 
@@ -193,31 +201,33 @@ class SearchIndex:
     def tokenizer(self) -> Tokenizer:
         return self._vocab.tokenizer
 
-    def save(self, path: Path, *, fingerprint: str) -> None:
+    def save(self, path: Path, *, sequence: int) -> None:
         """Write the index to `path` atomically (temporary file, then rename).
 
-        `fingerprint` names the data it was built from (e.g. the store's
-        state); `load` only accepts the file back with the same fingerprint.
+        `sequence` says up to which point of its data the index is current (the
+        store's change sequence); `load` gives it back, for the caller to take in
+        what changed after it.
         """
         state = self._state
-        persist.save(path, state, self._vocab.terms[: state.n_terms], fingerprint=fingerprint)
+        persist.save(path, state, self._vocab.terms[: state.n_terms], sequence=sequence)
 
     @classmethod
-    def load(
-        cls, path: Path, *, fingerprint: str, options: IndexOptions | None = None
-    ) -> SearchIndex | None:
-        """The index saved at `path`, or None (logged) when it cannot be trusted.
+    def load(cls, path: Path, *, options: IndexOptions | None = None) -> SavedIndex | None:
+        """The index saved at `path` and its sequence, or None (logged) when it cannot
+        be trusted.
 
         None when the file is missing, damaged (checksum), from another format
-        version, built with other options or saved with another fingerprint.
-        Never raises for a bad file.
+        version or built with other options. Never raises for a bad file. The
+        postings and per-document arrays stay in the file, mapped read-only: loading
+        copies nothing, and processes that load the same file share its memory.
         """
         options = options or IndexOptions()
-        loaded = persist.load(path, fingerprint=fingerprint, options=options)
+        loaded = persist.load(path, options=options)
         if loaded is None:
             return None
-        state, terms = loaded
-        return cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
+        state, terms, sequence = loaded
+        index = cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
+        return SavedIndex(index, sequence)
 
     def _rank(
         self,

@@ -3,9 +3,12 @@
 Layout: an 8-byte magic, the header length (u64) and the header's CRC-32
 (u32, then 4 bytes of padding), the JSON header, then raw little-endian
 arrays, each starting on a 64-byte boundary. The header records the format
-version, the index options, the caller's fingerprint and, per array, its
-dtype, shape, offset and CRC-32. Loading reads the file into one buffer and
-makes the arrays views of it: no parsing, no copies.
+version, the index options, the caller's `sequence` (which point of its data
+the index reflects) and, per array, its dtype, shape, offset and checksum
+(`checksum.py`). Loading maps the file read-only into memory and makes the
+arrays views of the mapping: no parsing, no copies, and processes that load
+the same file share its pages. A save writes a new file, so a mapping never
+changes under a process that holds it.
 
 A file is only trusted when everything matches; otherwise `load` logs why and
 returns None so the caller rebuilds.
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from paperboy.search.checksum import checksum
 from paperboy.search.filters import AuthorTable
 from paperboy.search.postings import Postings
 from paperboy.search.state import Compounds, DocTable, IndexState
@@ -43,9 +47,10 @@ log = logging.getLogger(__name__)
 # Raised whenever the file's arrays or the documents' tokens change (5: "t" is
 # no longer a stopword; 6: no per-segment list of tf != 1 positions; 7: words
 # mixing letters and digits also yield their runs, `alnum_parts`; 8: authors'
-# names are indexed after the abstract), so an index saved by an older
+# names are indexed after the abstract; 9: a change sequence instead of a
+# fingerprint, arrays checked by `checksum`), so an index saved by an older
 # paperboy is rebuilt.
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
@@ -58,8 +63,9 @@ class _BadFile(Exception):
     """The saved index cannot be used; the message says why."""
 
 
-def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -> None:
-    """Write `state` (and its vocabulary `terms`) to `path` atomically."""
+def save(path: Path, state: IndexState, terms: list[str], *, sequence: int) -> None:
+    """Write `state` (and its vocabulary `terms`) to `path` atomically, recording
+    that it reflects its data up to `sequence`."""
     arrays: dict[str, npt.NDArray[Any]] = {}
     meta: dict[str, Any] = {}
     docs = state.docs
@@ -86,7 +92,7 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
     header: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "options": state.options.to_json(),
-        "fingerprint": fingerprint,
+        "sequence": sequence,
         "meta": meta,
         "arrays": {},
     }
@@ -98,7 +104,7 @@ def save(path: Path, state: IndexState, terms: list[str], *, fingerprint: str) -
             "dtype": arr.dtype.str,
             "shape": list(arr.shape),
             "offset": offset,
-            "crc": zlib.crc32(arr.data.cast("B")),
+            "checksum": checksum(arr.reshape(-1).view(np.uint8)),
         }
         offset += _aligned(arr.nbytes)
     head = json.dumps(header).encode()
@@ -145,15 +151,14 @@ def remove_unfinished_saves(path: Path) -> list[Path]:
     return removed
 
 
-def load(
-    path: Path, *, fingerprint: str, options: IndexOptions
-) -> tuple[IndexState, list[str]] | None:
-    """(state, terms) saved at `path`, or None (logged) when it cannot be trusted.
+def load(path: Path, *, options: IndexOptions) -> tuple[IndexState, list[str], int] | None:
+    """(state, terms, sequence) saved at `path`, or None (logged) when it cannot be
+    trusted. The state's large arrays are read-only views of the file, mapped.
 
     First removes what interrupted saves left beside it (`remove_unfinished_saves`)."""
     remove_unfinished_saves(path)
     try:
-        return _load(path, fingerprint=fingerprint, options=options)
+        return _load(path, options=options)
     except FileNotFoundError:
         log.info("no saved search index at %s; it will be built", path)
     except _BadFile as bad:
@@ -163,15 +168,14 @@ def load(
     return None
 
 
-def _load(path: Path, *, fingerprint: str, options: IndexOptions) -> tuple[IndexState, list[str]]:
+def _load(path: Path, *, options: IndexOptions) -> tuple[IndexState, list[str], int]:
     with path.open("rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        buf = np.empty(size, dtype=np.uint8)
-        if f.readinto(buf.data) != size:
-            raise _BadFile("file is shorter than it said")
-    if size < _PREFIX.size:
-        raise _BadFile("file is truncated")
-    magic, head_len, head_crc = _PREFIX.unpack_from(buf.data)
+        if os.fstat(f.fileno()).st_size < _PREFIX.size:
+            raise _BadFile("file is truncated")
+        # Mapped from the file opened here: a save renaming another file into place
+        # meanwhile does not matter, and the mapping outlives the descriptor.
+        buf = np.asarray(np.memmap(f, dtype=np.uint8, mode="r"))
+    magic, head_len, head_crc = _PREFIX.unpack_from(buf[: _PREFIX.size].tobytes())
     if magic != _MAGIC:
         raise _BadFile("not a paperboy index file")
     head = buf[_PREFIX.size : _PREFIX.size + head_len].tobytes()
@@ -182,12 +186,13 @@ def _load(path: Path, *, fingerprint: str, options: IndexOptions) -> tuple[Index
         raise _BadFile(f"format version {header.get('format')}, expected {FORMAT_VERSION}")
     if header.get("options") != options.to_json():
         raise _BadFile("built with other options")
-    if header.get("fingerprint") != fingerprint:
-        raise _BadFile("saved for other data (fingerprint differs)")
+    sequence = header.get("sequence")
+    if type(sequence) is not int or sequence < 0:
+        raise _BadFile("no change sequence recorded")
     body = _aligned(_PREFIX.size + head_len)
     arrays = {name: _view(buf, body, name, spec) for name, spec in header["arrays"].items()}
     terms = _text_list(arrays["terms"])
-    return _state(options, header["meta"], arrays, len(terms)), terms
+    return _state(options, header["meta"], arrays, len(terms)), terms, sequence
 
 
 def _view(buf: npt.NDArray[np.uint8], body: int, name: str, spec: dict[str, Any]) -> Any:
@@ -197,7 +202,7 @@ def _view(buf: npt.NDArray[np.uint8], body: int, name: str, spec: dict[str, Any]
     raw = buf[start : start + count * dtype.itemsize]
     if len(raw) != count * dtype.itemsize:
         raise _BadFile(f"array {name} is truncated")
-    if zlib.crc32(raw.data) != spec["crc"]:
+    if checksum(raw) != spec["checksum"]:
         raise _BadFile(f"checksum mismatch in {name}")
     return raw.view(dtype).reshape(spec["shape"])
 
@@ -233,7 +238,7 @@ def _state(
         for i, seg in enumerate(meta["segments"])
     )
     authors = AuthorTable.from_arrays(
-        a["authors_text"].tobytes(), a["authors_starts"], a["authors_docs"]
+        memoryview(a["authors_text"]), a["authors_starts"], a["authors_docs"]
     )
     compounds = Compounds(a["compounds_joined"], a["compounds_indptr"], a["compounds_parts"])
     return IndexState(options, docs, segments, a["df"], authors, compounds)

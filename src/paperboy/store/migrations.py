@@ -203,6 +203,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        6,
+        "a change sequence of the papers, for the search index to follow",
+        """
+        -- Every insert or real change of a paper takes the next number, so each running
+        -- bot can index what any process wrote after the last number it has seen. The
+        -- papers stored so far keep their text_seq order (unique, as change_seq must be).
+        ALTER TABLE papers ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+        UPDATE papers SET change_seq = text_seq;
+        CREATE UNIQUE INDEX papers_change_seq ON papers (change_seq);
+        """,
+    ),
 )
 
 

@@ -40,14 +40,15 @@ _MERGED = {
     "journal_ref": "coalesce(excluded.journal_ref, journal_ref)",
     "page_url": "coalesce(excluded.page_url, page_url)",
 }
-# text_seq moves only when the indexed text (title, abstract, authors) changes,
-# which is what tells the search index to re-read the paper. A row the merge
+# text_seq moves only when the indexed text (title, abstract, authors) changes;
+# change_seq moves at every write of the row, which is what tells each running
+# bot's search index to re-read the paper (see changes.py). A row the merge
 # would leave as it is is not written at all (the WHERE), so re-importing the
 # same papers changes nothing, not even the store's fingerprint, and the count
 # of written rows tells updated papers from unchanged ones.
 _UPSERT = f"""
-INSERT INTO papers ({_COLUMNS}, text_seq, added_at, updated_at)
-VALUES ({", ".join("?" * (len(_COLUMNS.split(",")) + 3))})  -- and text_seq, added_at, updated_at
+INSERT INTO papers ({_COLUMNS}, text_seq, change_seq, added_at, updated_at)
+VALUES ({", ".join("?" * (len(_COLUMNS.split(",")) + 4))})  -- and the seqs, added_at, updated_at
 ON CONFLICT (id) DO UPDATE SET
     {", ".join(f"{column} = {merged}" for column, merged in _MERGED.items())},
     text_seq = CASE
@@ -55,6 +56,7 @@ ON CONFLICT (id) DO UPDATE SET
           OR (excluded.abstract <> '' AND excluded.abstract <> abstract)
           OR (excluded.authors <> '[]' AND excluded.authors <> authors)
         THEN excluded.text_seq ELSE text_seq END,
+    change_seq = excluded.change_seq,
     updated_at = excluded.updated_at
 WHERE {" OR ".join(f"{column} IS NOT ({merged})" for column, merged in _MERGED.items())}
 """
@@ -76,13 +78,17 @@ class PaperRepository:
         stamp = at.isoformat()
         async with self._db.transaction() as conn:
             existing = await _existing_ids(conn, [p.id for p in unique])
-            async with conn.execute("SELECT coalesce(max(text_seq), 0) FROM papers") as cur:
+            # One counter for both: a written row's new number is above every number
+            # either column holds (each a max over its own index).
+            async with conn.execute(
+                "SELECT (SELECT max(text_seq) FROM papers), (SELECT max(change_seq) FROM papers)"
+            ) as cur:
                 row = await cur.fetchone()
-            seq = int(row[0]) if row else 0
+            seq = max(int(row[0] or 0), int(row[1] or 0)) if row else 0
             rows = []
             for paper in unique:
                 seq += 1
-                rows.append((*_to_row(paper), seq, stamp, stamp))
+                rows.append((*_to_row(paper), seq, seq, stamp, stamp))
             cursor = await conn.executemany(_UPSERT, rows)
             written = cursor.rowcount
         inserted = sum(1 for p in unique if p.id not in existing)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+from paperboy.store.changes import PaperChangeLog
 from paperboy.store.database import Database
 from paperboy.store.digests import DigestItemLog, DigestRunLog
 from paperboy.store.ingest_log import IngestLog
@@ -23,6 +24,7 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.papers = PaperRepository(db)
+        self.changes = PaperChangeLog(db)
         self.reading_lists = ReadingListRepository(db)
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
