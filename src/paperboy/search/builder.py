@@ -17,6 +17,7 @@ import numpy as np
 
 from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
+from paperboy.search.keys import Keys
 from paperboy.search.postings import (
     F64,
     I32,
@@ -44,8 +45,7 @@ MERGE_FRACTION = 0.5
 
 def empty_state(options: IndexOptions) -> IndexState:
     docs = DocTable(
-        ids=[],
-        id_to_doc={},
+        ids=Keys(),
         length=np.zeros(0, dtype=np.int32),
         live=np.zeros(0, dtype=np.bool_),
         text_key=np.zeros(0, dtype=np.uint64),
@@ -111,7 +111,7 @@ class _Batch:
         for rec in records:
             doc = self.where.get(rec.id)
             if doc is None:
-                doc = self.old.id_to_doc.get(rec.id)
+                doc = self.old.ids.find(rec.id)
             if doc is not None:
                 if self._text_key(doc) == text_key(rec.title, rec.body):
                     self.updates[doc] = rec
@@ -162,8 +162,6 @@ class _Batch:
 
     def _doc_table(self) -> DocTable:
         old = self.old
-        id_to_doc = dict(old.id_to_doc)
-        id_to_doc.update(self.where)
         live = np.concatenate((old.live, np.ones(len(self.ids), dtype=np.bool_)))
         live[self.dead] = False
         dates = np.concatenate((old.dates, np.array(self.dates, dtype=np.int32)))
@@ -178,8 +176,7 @@ class _Batch:
                 authors_key[doc] = rec.authors_key
                 self.author_entries.append((doc, rec.authors))
         return DocTable(
-            ids=old.ids + self.ids,
-            id_to_doc=id_to_doc,
+            ids=old.ids.with_added(self.ids, self.where),
             length=np.concatenate((old.length, *self.lengths)),
             live=live,
             text_key=np.concatenate((old.text_key, np.array(self.text_keys, dtype=np.uint64))),

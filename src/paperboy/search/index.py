@@ -130,7 +130,7 @@ class SearchIndex:
         [] for an unknown id.
         """
         state = self._state
-        doc = state.docs.id_to_doc.get(paper_id)
+        doc = state.docs.ids.find(paper_id)
         if doc is None:
             return []
         terms, tfs = state.doc_terms(doc)
@@ -186,7 +186,7 @@ class SearchIndex:
         return self._state.n_live
 
     def __contains__(self, paper_id: object) -> bool:
-        return isinstance(paper_id, str) and paper_id in self._state.docs.id_to_doc
+        return paper_id in self._state.docs.ids
 
     @property
     def n_terms(self) -> int:
@@ -209,7 +209,7 @@ class SearchIndex:
         what changed after it.
         """
         state = self._state
-        persist.save(path, state, self._vocab.terms[: state.n_terms], sequence=sequence)
+        persist.save(path, state, self._vocab.table(state.n_terms), sequence=sequence)
 
     @classmethod
     def load(cls, path: Path, *, options: IndexOptions | None = None) -> SavedIndex | None:
@@ -253,7 +253,8 @@ class SearchIndex:
         if where is not None and not where.is_empty:
             docs = state.docs
             mask = filter_mask(where, dates=docs.dates, votes=docs.votes, authors=state.authors)
-        excluded = [state.docs.id_to_doc[i] for i in exclude if i in state.docs.id_to_doc]
+        found = (state.docs.ids.find(paper_id) for paper_id in exclude)
+        excluded = [doc for doc in found if doc is not None]
         if excluded:
             if mask is None:
                 mask = np.ones(state.docs.n_docs, dtype=np.bool_)

@@ -23,6 +23,7 @@ import numba
 import numpy as np
 
 from paperboy.search.checksum import checksum
+from paperboy.search.keys import hash_all
 
 
 def _scatter_add(
@@ -113,6 +114,7 @@ def warm_up() -> None:
     saved index) uses, so the first search after a start does not wait for the
     compiler."""
     checksum(np.zeros(9, dtype=np.uint8))
+    hash_all(np.zeros(2, dtype=np.uint8), np.array([0, 2], dtype=np.int64))
     acc = np.zeros(4)
     norm = np.ones(4)
     lists = np.array([1, 2], dtype=np.int32)

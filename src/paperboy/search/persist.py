@@ -24,6 +24,7 @@ import fcntl
 import glob
 import json
 import logging
+import mmap
 import os
 import struct
 import tempfile
@@ -36,6 +37,7 @@ import numpy.typing as npt
 
 from paperboy.search.checksum import checksum
 from paperboy.search.filters import AuthorTable
+from paperboy.search.keys import Keys, KeyTable
 from paperboy.search.postings import Postings
 from paperboy.search.state import Compounds, DocTable, IndexState
 
@@ -54,26 +56,26 @@ FORMAT_VERSION = 9
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
-_SEP = "\x00"
 _SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "bound")
 _TEMP_SUFFIX = ".tmp"
+_POPULATE = getattr(mmap, "MAP_POPULATE", 0)  # Linux only
 
 
 class _BadFile(Exception):
     """The saved index cannot be used; the message says why."""
 
 
-def save(path: Path, state: IndexState, terms: list[str], *, sequence: int) -> None:
-    """Write `state` (and its vocabulary `terms`) to `path` atomically, recording
+def save(path: Path, state: IndexState, terms: KeyTable, *, sequence: int) -> None:
+    """Write `state` (and its vocabulary's `terms`) to `path` atomically, recording
     that it reflects its data up to `sequence`."""
     arrays: dict[str, npt.NDArray[Any]] = {}
     meta: dict[str, Any] = {}
     docs = state.docs
-    arrays["doc_ids"] = _text_array(docs.ids)
+    _put_keys(arrays, "doc_ids", docs.ids.table_of(docs.n_docs, findable=docs.live))
     for name in ("length", "live", "text_key", "authors_key", "dates", "votes"):
         arrays[f"doc_{name}"] = getattr(docs, name)
     arrays["df"] = state.df
-    arrays["terms"] = _text_array(terms)
+    _put_keys(arrays, "terms", terms)
     meta["segments"] = []
     for i, seg in enumerate(state.segments):
         meta["segments"].append(
@@ -151,8 +153,8 @@ def remove_unfinished_saves(path: Path) -> list[Path]:
     return removed
 
 
-def load(path: Path, *, options: IndexOptions) -> tuple[IndexState, list[str], int] | None:
-    """(state, terms, sequence) saved at `path`, or None (logged) when it cannot be
+def load(path: Path, *, options: IndexOptions) -> tuple[IndexState, KeyTable, int] | None:
+    """(state, its vocabulary's terms, sequence) saved at `path`, or None (logged) when it cannot be
     trusted. The state's large arrays are read-only views of the file, mapped.
 
     First removes what interrupted saves left beside it (`remove_unfinished_saves`)."""
@@ -168,13 +170,16 @@ def load(path: Path, *, options: IndexOptions) -> tuple[IndexState, list[str], i
     return None
 
 
-def _load(path: Path, *, options: IndexOptions) -> tuple[IndexState, list[str], int]:
+def _load(path: Path, *, options: IndexOptions) -> tuple[IndexState, KeyTable, int]:
     with path.open("rb") as f:
         if os.fstat(f.fileno()).st_size < _PREFIX.size:
             raise _BadFile("file is truncated")
         # Mapped from the file opened here: a save renaming another file into place
-        # meanwhile does not matter, and the mapping outlives the descriptor.
-        buf = np.asarray(np.memmap(f, dtype=np.uint8, mode="r"))
+        # meanwhile does not matter, and the mapping outlives the descriptor. Every
+        # page is read at once (checksums, then searches): populating the mapping in
+        # one call costs a fraction of faulting the pages in one by one.
+        mapped = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_SHARED | _POPULATE, prot=mmap.PROT_READ)
+    buf = np.frombuffer(mapped, dtype=np.uint8)
     magic, head_len, head_crc = _PREFIX.unpack_from(buf[: _PREFIX.size].tobytes())
     if magic != _MAGIC:
         raise _BadFile("not a paperboy index file")
@@ -191,7 +196,7 @@ def _load(path: Path, *, options: IndexOptions) -> tuple[IndexState, list[str], 
         raise _BadFile("no change sequence recorded")
     body = _aligned(_PREFIX.size + head_len)
     arrays = {name: _view(buf, body, name, spec) for name, spec in header["arrays"].items()}
-    terms = _text_list(arrays["terms"])
+    terms = _keys(arrays, "terms")
     return _state(options, header["meta"], arrays, len(terms)), terms, sequence
 
 
@@ -210,7 +215,7 @@ def _view(buf: npt.NDArray[np.uint8], body: int, name: str, spec: dict[str, Any]
 def _state(
     options: IndexOptions, meta: dict[str, Any], a: dict[str, Any], n_terms: int
 ) -> IndexState:
-    ids = _text_list(a["doc_ids"])
+    ids = Keys(_keys(a, "doc_ids"))
     n_docs = len(ids)
     if any(len(a[f"doc_{n}"]) != n_docs for n in ("length", "live", "dates", "votes")):
         raise _BadFile("document arrays disagree in length")
@@ -218,7 +223,6 @@ def _state(
         raise _BadFile("vocabulary and statistics disagree in length")
     docs = DocTable(
         ids=ids,
-        id_to_doc={},
         length=a["doc_length"],
         live=a["doc_live"],
         text_key=a["doc_text_key"],
@@ -226,8 +230,6 @@ def _state(
         dates=a["doc_dates"],
         votes=a["doc_votes"],
     )
-    live = docs.live.tolist()
-    docs.id_to_doc.update((pid, i) for i, pid in enumerate(ids) if live[i])
     segments = tuple(
         Postings(
             base=int(seg["base"]),
@@ -244,13 +246,26 @@ def _state(
     return IndexState(options, docs, segments, a["df"], authors, compounds)
 
 
-def _text_array(items: list[str]) -> npt.NDArray[np.uint8]:
-    return np.frombuffer(_SEP.join(items).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+_KEY_ARRAYS = ("text", "starts", "hashes", "numbers")
 
 
-def _text_list(arr: npt.NDArray[np.uint8]) -> list[str]:
-    text = arr.tobytes().decode("utf-8", "surrogatepass")
-    return text.split(_SEP) if text else []
+def _put_keys(arrays: dict[str, npt.NDArray[Any]], name: str, table: KeyTable) -> None:
+    for part in _KEY_ARRAYS:
+        arrays[f"{name}_{part}"] = getattr(table, part)
+
+
+def _keys(arrays: dict[str, Any], name: str) -> KeyTable:
+    table = KeyTable(*(arrays[f"{name}_{part}"] for part in _KEY_ARRAYS))
+    n = len(table)
+    if n < 0:
+        raise _BadFile(f"the {name} table is damaged")
+    if (
+        len(table.hashes) != len(table.numbers)
+        or len(table.numbers) > n
+        or int(table.starts[-1]) != len(table.text)
+    ):
+        raise _BadFile(f"the {name} table is inconsistent")
+    return table
 
 
 def _aligned(n: int) -> int:

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from paperboy.search.filters import AuthorTable
+    from paperboy.search.keys import Keys
     from paperboy.search.options import IndexOptions
     from paperboy.search.postings import F64, I32, I64, Postings, TfArray
 
@@ -68,10 +69,12 @@ class Compounds:
 
 @dataclass(frozen=True, slots=True)
 class DocTable:
-    """Per-document arrays, indexed by internal number."""
+    """Per-document arrays, indexed by internal number.
 
-    ids: list[str]
-    id_to_doc: dict[str, int]
+    `ids[doc]` is a document's paper id; `ids.find(paper_id)` the live document
+    of a paper (a replaced document's number is never found)."""
+
+    ids: Keys
     length: I32
     live: BoolArray
     text_key: U64
