@@ -207,9 +207,9 @@ def test_a_loaded_index_maps_its_file_instead_of_copying_it(
     state = saved.index._state
     for array in (state.segments[0].docs, state.segments[0].tfs, state.docs.votes, state.df):
         assert not array.flags.writeable
-        base = array
-        while isinstance(base, np.ndarray):
-            base = base.base
+        base: object = array
+        while isinstance(base, np.ndarray | memoryview):
+            base = base.base if isinstance(base, np.ndarray) else base.obj
         assert isinstance(base, mmap.mmap)
 
 
