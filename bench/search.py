@@ -35,7 +35,7 @@ import psutil
 from bench.engines import BM25S, OPTIONS, Paperboy, RankBM25, RankBM25Rs, Tantivy
 from bench.scifact import add_data_argument, load_scifact
 from bench.synthetic import SyntheticCorpus
-from paperboy.memory import return_freed_memory
+from paperboy.search.memory import return_freed_memory
 
 if TYPE_CHECKING:
     from bench.engines import Engine

@@ -37,13 +37,13 @@ from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestSchedule
 from paperboy.digest.schedule import DailyTrigger
 from paperboy.digest.service import DigestOptions, DigestService, DigestStore, WeeklyJobs
-from paperboy.memory import return_freed_memory
 from paperboy.ops.loop_lag import LoopLag
 from paperboy.ops.metrics import PrometheusMetrics, Sample
 from paperboy.ops.readiness import Readiness
 from paperboy.ops.server import OpsServer
 from paperboy.run_lock import run_lock
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
+from paperboy.search.memory import return_freed_memory
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient

@@ -147,8 +147,7 @@ class _Batch:
         n_terms = len(self.vocab)
         df = np.zeros(n_terms, dtype=np.int64)
         df[: state.n_terms] = state.df
-        for block in self.blocks:
-            df[: block.shape[1]] += np.diff(block.indptr)
+        _count_terms(df, self.blocks)
         dead_old = np.array([d for d in self.dead if d < old.n_docs], dtype=np.int64)
         if len(dead_old):
             _, terms, _ = _postings_of(state, dead_old)
@@ -157,7 +156,9 @@ class _Batch:
             df[terms] -= 1
         # The new documents' lengths decide K(doc), which the segment bounds use.
         _, _, avgdl, norm = length_stats(docs, state.options)
-        segments = _segments(state, self.blocks, n_terms=n_terms, norm=norm, avgdl=avgdl)
+        # The segment consumes the blocks (see `postings_from_blocks`): no other reference.
+        blocks, self.blocks = self.blocks, []
+        segments = _segments(state, blocks, n_terms=n_terms, norm=norm, avgdl=avgdl)
         return IndexState(state.options, docs, segments, df, authors, compounds)
 
     def _doc_table(self) -> DocTable:
@@ -196,6 +197,13 @@ class _Batch:
                 out += [by_doc.indices[by_doc.indptr[r] : by_doc.indptr[r + 1]] for r in rows]
             first += block.shape[0]
         return out
+
+
+def _count_terms(df: I64, blocks: list[sp.csc_matrix]) -> None:
+    """Add each block's documents per term to `df` (in a frame of its own: no block
+    stays referenced by a loop variable)."""
+    for block in blocks:
+        df[: block.shape[1]] += np.diff(block.indptr)
 
 
 def _segments(
