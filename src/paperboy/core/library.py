@@ -114,6 +114,10 @@ class Library:
         if len(self._index):
             self._dirty = True
             await self.save_index()
+            # Saved: use the file, mapped, like every other process on this host (the
+            # built arrays, private to this one, are let go).
+            if not self._dirty and await self._load():
+                await self.catch_up()
         self._after_build()
 
     async def _load(self) -> bool:

@@ -6,7 +6,7 @@ store can later be swapped for PostgreSQL, and tests can see what is promised.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -59,18 +59,13 @@ class UpsertCounts:
 
 @dataclass(frozen=True, slots=True)
 class PapersVersion:
-    """Which version of the store's papers a search index must reflect: how many
-    papers, the last text change, the last change of any kind (upvotes are index
-    metadata too). A saved index is valid while its fingerprint equals this one's.
-    (Not to be confused with `search.state.IndexState`, the index's own arrays.)"""
+    """How far the store's papers are: how many, the last text change, the last
+    change of any kind. Not what the search index trusts: a store another process
+    writes to moves on without it; the index follows `PaperChanges` instead."""
 
     count: int
     text_seq: int
     updated_at: str
-
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.count}:{self.text_seq}:{self.updated_at}"
 
 
 class DatedPaper(NamedTuple):
@@ -114,14 +109,10 @@ class FeaturedPapers(Protocol):
 
 
 class IndexFeed(Protocol):
-    """What the search index is built from. `iter_all(after_seq=n)` yields every
-    paper whose text changed after n."""
+    """How many papers are stored (what the search index is built from and follows
+    is `PaperChanges`)."""
 
     async def count(self) -> int: ...
-
-    async def version(self) -> PapersVersion: ...
-
-    def iter_all(self, *, after_seq: int = 0) -> AsyncIterator[Paper]: ...
 
 
 class PaperChanges(Protocol):
