@@ -14,7 +14,7 @@ added since, in a list and a dict (a new build has only those).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,12 +151,17 @@ class Keys:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.find(key) is not None
 
-    def with_added(self, keys: Iterable[str], numbers: dict[str, int]) -> Keys:
+    def with_added(self, keys: list[str], numbers: dict[str, int]) -> Keys:
         """New `Keys` with `keys` appended and `numbers` (key -> number, for keys new
-        or moved to a new number) applied."""
-        added = self._added + list(keys)
-        found = dict(self._numbers)
-        found.update(numbers)
+        or moved to a new number) applied. Takes `keys` and `numbers` over: the caller
+        must not change them after (a build of a million papers hands them over
+        instead of copying them)."""
+        added = self._added + keys if self._added else keys
+        if self._numbers:
+            found = dict(self._numbers)
+            found.update(numbers)
+        else:
+            found = numbers
         return Keys(self.table, added, found)
 
     def append(self, key: str) -> int:

@@ -186,7 +186,9 @@ def merge_postings(first: Postings, second: Postings, *, norm: F64, avgdl: float
     )
 
 
-_CHUNK_POSTINGS = 8_000_000
+# A slice of postings worked on at once; its float64 temporaries (tf factors of a
+# slice) take a few times 8 bytes a posting, so 2M keeps them near 50 MB.
+_CHUNK_POSTINGS = 2_000_000
 
 
 def _term_chunk_end(indptr: I64, lo: int) -> int:
