@@ -76,12 +76,12 @@ class SearchIndex:
         """An index of `records` (see `add` for their keys)."""
         options = options or IndexOptions()
         vocab = Vocabulary(Tokenizer(options.tokenizer))
-        index = cls(builder.empty_state(options), vocab)
-        index.add(records)
         # The token table a large build leaves behind is worth 100 MB at a
         # million abstracts; a later add relearns the few tokens it needs.
-        vocab.forget_tokens()
-        return index
+        state = builder.add_documents(
+            builder.empty_state(options), vocab, records, forget_tokens=True
+        )
+        return cls(state, vocab)
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Add or update papers; they are searchable when this returns.
