@@ -91,7 +91,7 @@ async def prepare_store(directory: Path, *, papers: int, today: date) -> Path:
     # Opening the library checks the saved index and rebuilds it when stale (say, an
     # index format newer than the cached store's), so no bot process has to.
     async with await Store.open(path) as store:
-        await Library(store.papers, index_path=index_path(path)).open()
+        await Library(store.papers, changes=store.changes, index_path=index_path(path)).open()
     return path
 
 

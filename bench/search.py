@@ -10,7 +10,10 @@ same token lists (bench/engines.py). The engines are built one after the
 other and then queried in turns (queries 1-10 on each engine, then 11-20,
 ...), so that whatever else the machine is doing weighs on all of them alike.
 Also printed: paperboy's time to save and load its index, and to add 500
-new papers to it.
+new papers to it; the memory of 1 and of 3 processes that load the same
+saved index (it is memory-mapped, so they share its pages: summed
+proportional set sizes say what the host spends); and, as "peak MB", what
+a build (a rebuild from the store) needs above the records themselves.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import psutil
 from bench.engines import BM25S, OPTIONS, Paperboy, RankBM25, RankBM25Rs, Tantivy
 from bench.scifact import add_data_argument, load_scifact
 from bench.synthetic import SyntheticCorpus
-from paperboy.memory import return_freed_memory
+from paperboy.search.memory import return_freed_memory
 
 if TYPE_CHECKING:
     from bench.engines import Engine
@@ -98,7 +101,7 @@ def serve(conn: Any, name: str, args: tuple[Any, ...]) -> None:
             hits = engine.query(message[1])
             conn.send((time.perf_counter() - start, hits))
         elif message[0] == "extras":
-            conn.send(paperboy_extras(engine, *args[:3]))
+            conn.send(paperboy_extras(engine, *args[:3], message[1]))
         else:
             return
 
@@ -112,29 +115,71 @@ def make_engine(name: str, *args: Any) -> Engine:
     return ENGINES[name](read_token_lists(corpus_file), queries)
 
 
-def paperboy_extras(engine: Engine, data: Path, size: int, seed: int) -> dict[str, Any]:
-    """Save, load, and add 500 new papers to the index built."""
+def paperboy_extras(engine: Engine, data: Path, size: int, seed: int, path: Path) -> dict[str, Any]:
+    """Save to `path`, load, and add 500 new papers to the index built."""
     assert isinstance(engine, Paperboy)
     index = engine.index
     out: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="bench-paperboy-") as tmp:
-        path = Path(tmp) / "papers.idx"
-        start = time.perf_counter()
-        index.save(path, fingerprint="bench")
-        out["save"] = time.perf_counter() - start
-        out["file_mb"] = path.stat().st_size / 2**20
-        start = time.perf_counter()
-        loaded = type(index).load(path, fingerprint="bench")
-        out["load"] = time.perf_counter() - start
-        if loaded is None or len(loaded) != len(index):
-            raise RuntimeError("the saved index did not load back")
-    del loaded
+    start = time.perf_counter()
+    index.save(path, sequence=1)
+    out["save"] = time.perf_counter() - start
+    out["file_mb"] = path.stat().st_size / 2**20
+    start = time.perf_counter()
+    saved = type(index).load(path)
+    out["load"] = time.perf_counter() - start
+    if saved is None or len(saved.index) != len(index):
+        raise RuntimeError("the saved index did not load back")
+    del saved
     syn = SyntheticCorpus.like(load_scifact(data), size, seed=seed)
     new = list(syn.records(size, 500))
     start = time.perf_counter()
     index.add(new)
     out["add500"] = time.perf_counter() - start
     return out
+
+
+def replica(conn: Any, path: Path, claims: list[str]) -> None:
+    """A process that loads the saved index as a bot starting beside others would, runs
+    a few searches, reports, and waits to be measured and stopped."""
+    from paperboy.search import SearchIndex, warm_up
+
+    warm_up()
+    before = psutil.Process().memory_full_info()
+    start = time.perf_counter()
+    saved = SearchIndex.load(path, options=OPTIONS)
+    load = time.perf_counter() - start
+    assert saved is not None
+    for claim in claims[:20]:
+        saved.index.search(claim, limit=10)
+    conn.send({"load": load, "before_pss_mb": before.pss / 2**20})
+    conn.recv()
+
+
+def replicas_memory(path: Path, claims: list[str], count: int) -> dict[str, float]:
+    """Memory of `count` processes that have loaded the same saved index, all measured
+    while all are up: the sum of their proportional set sizes (a page shared by n
+    processes counts 1/n in each: the sum is what the host spends), and the sum of
+    their resident sizes (each counting every shared page in full)."""
+    ctx = mp.get_context("spawn")
+    pipes, procs = [], []
+    for _ in range(count):
+        conn, child = ctx.Pipe()
+        proc = ctx.Process(target=replica, args=(child, path, claims), daemon=True)
+        proc.start()
+        pipes.append(conn)
+        procs.append(proc)
+    reports = [conn.recv() for conn in pipes]
+    infos = [psutil.Process(proc.pid).memory_full_info() for proc in procs]
+    for conn in pipes:
+        conn.send("stop")
+    for proc in procs:
+        proc.join()
+    return {
+        "pss_mb": sum(info.pss for info in infos) / 2**20,
+        "rss_mb": sum(info.rss for info in infos) / 2**20,
+        "before_mb": sum(r["before_pss_mb"] for r in reports),
+        "load": max(r["load"] for r in reports),
+    }
 
 
 class Worker:
@@ -153,8 +198,8 @@ class Worker:
         answer: tuple[float, list[int]] = self.conn.recv()
         return answer
 
-    def extras(self) -> dict[str, Any]:
-        self.conn.send(("extras",))
+    def extras(self, path: Path) -> dict[str, Any]:
+        self.conn.send(("extras", path))
         out: dict[str, Any] = self.conn.recv()
         return out
 
@@ -179,7 +224,7 @@ def write_token_lists(data: Path, size: int, seed: int, path: Path) -> None:
         lengths=lengths,
         terms=np.concatenate([r.indices for r in rows]),
         counts=np.concatenate([r.data for r in rows]),
-        vocab=np.frombuffer("\n".join(vocab.terms).encode(), dtype=np.uint8),
+        vocab=np.frombuffer("\n".join(map(vocab.term, range(len(vocab)))).encode(), dtype=np.uint8),
     )
 
 
@@ -220,9 +265,12 @@ def run_size(size: int, claims: list[str], args: argparse.Namespace) -> None:
                     elapsed, hits = w.query(i)
                     times[w.name].append(elapsed)
                     results[w.name].append(hits)
-        extras = paperboy.extras()
+        saved = Path(tmp) / "papers.idx"
+        extras = paperboy.extras(saved)
         for w in workers:
             w.stop()
+        extras["one"] = replicas_memory(saved, claims, 1)
+        extras["three"] = replicas_memory(saved, claims, 3)
     rows = {
         w.name: {
             **w.ready,
@@ -242,6 +290,17 @@ def run_size(size: int, claims: list[str], args: argparse.Namespace) -> None:
         f"paperboy: {pb['n_terms']:,} terms; process RSS with the index {pb['rss_mb']:.0f} MB; "
         f"saved index {pb['file_mb']:.0f} MB, saved in {pb['save']:.2f} s, "
         f"loaded in {pb['load']:.2f} s; add 500 papers {pb['add500']:.2f} s",
+        flush=True,
+    )
+    one, three = pb["one"], pb["three"]
+    print(
+        f"processes that load the saved index (mapped) and run 20 searches: "
+        f"1 uses {one['pss_mb']:.0f} MB ({one['pss_mb'] - one['before_mb']:.0f} MB above the "
+        f"interpreter), loaded in {one['load']:.2f} s; 3 use {three['pss_mb']:.0f} MB together "
+        f"({three['pss_mb'] - three['before_mb']:.0f} MB above theirs), "
+        f"{three['pss_mb'] / one['pss_mb']:.2f}x one (summed proportional set sizes; "
+        f"resident sizes, shared pages counted in each: {one['rss_mb']:.0f} and "
+        f"{three['rss_mb']:.0f} MB), slowest load {three['load']:.2f} s",
         flush=True,
     )
 

@@ -53,7 +53,7 @@ async def main(args: argparse.Namespace) -> None:
     path = await prepare_store(args.workdir, papers=args.papers, today=today)
     now = datetime.combine(today, clock_time(12, 0), UTC)
     async with await Store.open(path) as store:
-        library = Library(store.papers, index_path=index_path(path))
+        library = Library(store.papers, changes=store.changes, index_path=index_path(path))
         await library.open()
         bot = Bot(
             library=library,

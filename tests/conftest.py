@@ -71,7 +71,7 @@ def postgres_url(postgres: PostgresServer) -> Iterator[str]:
 @pytest.fixture
 async def library(store: Store, sample_papers: list[Paper], now: datetime) -> Library:
     """The sample papers, stored and indexed."""
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     await library.add_papers(sample_papers, at=now)
     return library

@@ -44,7 +44,6 @@ from paperboy.digest.service import (
     WeeklyForYouJobs,
     WeeklyJobs,
 )
-from paperboy.memory import return_freed_memory
 from paperboy.ops.loop_lag import LoopLag
 from paperboy.ops.metrics import PrometheusMetrics, Sample
 from paperboy.ops.readiness import Readiness
@@ -52,6 +51,7 @@ from paperboy.ops.server import OpsServer
 from paperboy.run_lock import run_lock
 from paperboy.scheduler import DigestJobs, Scheduler, WeeklyTopJobs
 from paperboy.scheduler import WeeklyForYouJobs as WeeklyForYouScheduler
+from paperboy.search.memory import return_freed_memory
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
@@ -157,7 +157,10 @@ async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIt
     store = await open_store(settings)
     try:
         library = Library(
-            store.papers, index_path=index_path(store_path), after_build=return_freed_memory
+            store.papers,
+            changes=store.changes,
+            index_path=index_path(store_path),
+            after_build=return_freed_memory,
         )
         await library.open()
         if settings.sources.load_sample and await store.papers.count() == 0:
@@ -169,6 +172,20 @@ async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIt
             await library.save_index()
     finally:
         await store.aclose()
+
+
+@asynccontextmanager
+async def following_the_store(core: Services) -> AsyncIterator[None]:
+    """While inside, the search index takes in what other processes store (`paperboy
+    ingest`, `add`, another replica), every `search.follow_seconds`."""
+    every = core.settings.search.follow_seconds
+    task = asyncio.create_task(core.library.follow(every=every), name="follow-store")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 def build_bot(
@@ -542,6 +559,7 @@ class App:
         async with AsyncExitStack() as stack:
             core = await stack.enter_async_context(open_library(self.settings, clock=self.clock))
             stack.enter_context(run_lock(self.settings.store_path))  # one bot per store
+            await stack.enter_async_context(following_the_store(core))
             hf = await stack.enter_async_context(huggingface_client(self.settings))
             arxiv = await stack.enter_async_context(arxiv_client(self.settings))
             scheduler = Scheduler()

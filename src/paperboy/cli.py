@@ -32,6 +32,7 @@ from paperboy.app import (
     build_bot,
     console_adapter,
     console_screen,
+    following_the_store,
     huggingface_client,
     log_path,
     open_library,
@@ -301,7 +302,7 @@ async def _dispatch(
         if args.command == "chat":
             if on_started is not None:
                 on_started()
-            async with arxiv_client(settings) as arxiv:
+            async with following_the_store(core), arxiv_client(settings) as arxiv:
                 bot = build_bot(
                     core,
                     fetcher=arxiv,

@@ -125,6 +125,12 @@ class SearchSettings:
     max_query_chars: int = setting(
         500, "Longer commands are refused with a short answer.", _between(20, 5000)
     )
+    follow_seconds: float = setting(
+        2.0,
+        "How often a running bot takes papers other processes stored (`paperboy ingest`, "
+        "`add`, another replica) into its search index.",
+        _between(0.1, 60),
+    )
 
 
 @dataclass(frozen=True, slots=True)

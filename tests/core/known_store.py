@@ -37,7 +37,7 @@ KNOWN_PAPERS = (
 
 
 async def known_library(store: Store) -> Library:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     await library.add_papers(list(KNOWN_PAPERS), at=TODAY)
     return library

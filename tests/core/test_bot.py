@@ -189,7 +189,7 @@ async def test_trending_ranks_recent_featured_papers_by_upvotes(
 async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_names_it(
     store: Store, clock: Callable[[], datetime], now: datetime
 ) -> None:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     bot = Bot(
         **library_ports(library),

@@ -21,7 +21,7 @@ VOTES = {"2503.10019": 19, "2503.10020": 20, "2503.10021": 21}
 
 @pytest.fixture
 async def bot(store: Store, now: datetime, clock: Callable[[], datetime]) -> Bot:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     papers = [
         Paper(

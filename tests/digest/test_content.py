@@ -18,7 +18,7 @@ async def test_a_long_abstracts_snippet_is_made_while_the_loop_serves_others(
 ) -> None:
     """Tokenizing an abstract is search work: for a long one (50,000 characters from a
     source, more in rows stored before that bound) the loop must stay free meanwhile."""
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     abstract = ("Sparse routing of experts. " * 2_000)[:50_000]  # as long as a source may send
     paper = Paper(id="2503.00001", title="Long", abstract=abstract, featured=DAY)
@@ -49,7 +49,7 @@ async def test_a_long_abstracts_snippet_is_made_while_the_loop_serves_others(
 
 
 async def test_topics_keep_only_the_papers_that_mention_them(store: Store) -> None:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     papers = [
         Paper(id="2503.00001", title="Diffusion for video", abstract="Frames.", featured=DAY),

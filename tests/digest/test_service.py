@@ -148,7 +148,7 @@ def wall() -> Clock:
 
 @pytest.fixture
 async def library(store: Store, sample_papers: list[Paper], wall: Clock) -> Library:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     await library.add_papers([*sample_papers, *PAPERS], at=wall())
     return library
@@ -275,7 +275,7 @@ async def test_subscribing_says_when_nothing_lately_matches(
 
 
 async def only_the_sample(store: Store, sample_papers: list[Paper], wall: Clock) -> Library:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     await library.add_papers(sample_papers, at=wall())
     return library

@@ -37,7 +37,7 @@ OLD_STYLE = ArxivRecord(paper_id="cs/0112017", title="An old paper", summary="Fr
 async def bot(
     store: Store, clock: Callable[[], datetime], sample_papers: list[Paper]
 ) -> AsyncIterator[tuple[Bot, PaperSourceSimulator]]:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     await library.add_papers(sample_papers, at=clock())
     async with PaperSourceSimulator() as sim:

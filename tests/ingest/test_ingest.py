@@ -45,7 +45,7 @@ def wall() -> Clock:
 
 @pytest.fixture
 async def library(store: Store) -> Library:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     return library
 

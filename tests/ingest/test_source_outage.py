@@ -56,7 +56,7 @@ def wall() -> Wall:
 async def ingest(
     sources: PaperSourceSimulator, store: Store, wall: Wall
 ) -> AsyncIterator[IngestService]:
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     client = HuggingFaceClient(
         sources.huggingface_url,

@@ -26,7 +26,7 @@ async def open_bot(
     db = Database(path, busy_timeout_ms=busy_ms)
     await db.open()
     store = Store(db)
-    library = Library(store.papers, index_path=None)
+    library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
     await library.add_papers(sample, at=clock())
     bot = Bot(

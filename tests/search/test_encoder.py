@@ -90,7 +90,7 @@ def test_document_terms_equal_the_tokenizer_terms(texts: list[str], weight: int)
         for row, record in enumerate(records):
             got = Counter(
                 {
-                    vocab.terms[t]: int(n)
+                    vocab.term(t): int(n)
                     for t, n in zip(matrix[row].indices, matrix[row].data, strict=True)
                 }
             )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import mmap
 import random
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paperboy.search import IndexOptions, SearchIndex, TokenizerOptions
+from paperboy.search import DocFilter, IndexOptions, SearchIndex, TokenizerOptions
 from tests.search.reference import Reference, assert_searches_rank_like
 
 if TYPE_CHECKING:
@@ -59,9 +62,10 @@ def test_save_and_load_keep_the_exact_scores(
 ) -> None:
     index = SearchIndex.build(sample_papers[:60])
     index.add(sample_papers[60:])
-    index.save(tmp_path / "index.bin", fingerprint="f1")
-    loaded = SearchIndex.load(tmp_path / "index.bin", fingerprint="f1")
-    assert loaded is not None
+    index.save(tmp_path / "index.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "index.bin")
+    assert saved is not None
+    loaded = saved.index
     queries = _queries(sample_papers, 20, seed=4)
     assert_searches_rank_like(loaded, Reference(loaded, sample_papers), queries, k=10)
     # The loaded index keeps growing correctly.
@@ -129,10 +133,84 @@ def test_random_corpora_and_adds_match_rank_bm25(
 ) -> None:
     index, ref = _built_in_batches(batches, options)
     assert_searches_rank_like(index, ref, queries, k=5)
-    index.save(tmp_path / "i.bin", fingerprint="x")
-    loaded = SearchIndex.load(tmp_path / "i.bin", fingerprint="x", options=options)
-    assert loaded is not None
-    assert_searches_rank_like(loaded, ref, queries, k=5)
+    index.save(tmp_path / "i.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "i.bin", options=options)
+    assert saved is not None
+    assert_searches_rank_like(saved.index, ref, queries, k=5)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    saved_batches=st.lists(_batch, min_size=1, max_size=3),
+    later_batches=st.lists(_batch, min_size=1, max_size=3),
+    queries=st.lists(_text, min_size=1, max_size=4),
+    options=_options,
+)
+def test_a_loaded_index_takes_in_new_and_changed_papers_like_a_fresh_rank_bm25(
+    saved_batches: list[list[dict[str, str]]],
+    later_batches: list[list[dict[str, str]]],
+    queries: list[str],
+    options: IndexOptions,
+    tmp_path: Path,
+) -> None:
+    """What a bot does at every start: load the saved (mapped, read-only) index and add
+    what changed since. The scores are rank_bm25's over the union: idf and avgdl of every
+    current paper, and a changed paper's old version counts for nothing."""
+    built, _ = _built_in_batches(saved_batches, options)
+    built.save(tmp_path / "i.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "i.bin", options=options)
+    assert saved is not None
+    index = saved.index
+    for batch in later_batches:
+        index.add(batch)
+    records = [record for batch in saved_batches + later_batches for record in batch]
+    assert_searches_rank_like(index, Reference(index, records), queries, k=5)
+    # The saved file was never written to: loaded again, it answers as the saved index did.
+    again = SearchIndex.load(tmp_path / "i.bin", options=options)
+    assert again is not None
+    for query in queries:
+        assert again.index.search(query, limit=5) == built.search(query, limit=5)
+
+
+def test_filters_see_the_papers_added_to_a_loaded_index(
+    sample_papers: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    SearchIndex.build(sample_papers[:60]).save(tmp_path / "i.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "i.bin")
+    assert saved is not None
+    index = saved.index
+    folding = "Protein folding with language models."
+    changed = dict(sample_papers[0], abstract=folding, upvotes=500, authors=["Ada Airship"])
+    new = dict(sample_papers[60], abstract=folding, date="2031-05-01", authors=["Ada Airship"])
+    index.add([changed, new, *sample_papers[61:]])
+
+    def found(where: DocFilter) -> set[str]:
+        return {hit.paper_id for hit in index.search("protein folding", limit=10, where=where)}
+
+    assert found(DocFilter(authors=("ada airship",))) == {changed["id"], new["id"]}
+    assert found(DocFilter(min_votes=500)) == {changed["id"]}
+    assert found(DocFilter(since=date(2031, 1, 1))) == {new["id"]}
+    assert index.newest(DocFilter(authors=("airship",)), limit=1) == [new["id"]]
+    assert len(index) == len(sample_papers)
+
+
+def test_a_loaded_index_maps_its_file_instead_of_copying_it(
+    sample_papers: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    """Replicas on one host share the saved index's pages: the arrays are read-only views
+    of the file mapped into memory, not copies."""
+    SearchIndex.build(sample_papers).save(tmp_path / "i.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "i.bin")
+    assert saved is not None
+    state = saved.index._state
+    for array in (state.segments[0].docs, state.segments[0].tfs, state.docs.votes, state.df):
+        assert not array.flags.writeable
+        base: object = array
+        while isinstance(base, np.ndarray | memoryview):
+            base = base.base if isinstance(base, np.ndarray) else base.obj
+        assert isinstance(base, mmap.mmap)
 
 
 def test_a_document_tying_with_the_kth_best_is_kept_whatever_the_rounding() -> None:

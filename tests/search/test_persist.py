@@ -20,15 +20,17 @@ from paperboy.search import IndexOptions, SearchIndex
 @pytest.fixture
 def saved(sample_papers: list[dict[str, Any]], tmp_path: Path) -> Path:
     path = tmp_path / "search.idx"
-    SearchIndex.build(sample_papers).save(path, fingerprint="store-v1")
+    SearchIndex.build(sample_papers).save(path, sequence=1)
     return path
 
 
 def test_a_saved_index_loads_and_answers_like_the_original(
     sample_papers: list[dict[str, Any]], saved: Path
 ) -> None:
-    loaded = SearchIndex.load(saved, fingerprint="store-v1")
-    assert loaded is not None
+    saved_index = SearchIndex.load(saved)
+    assert saved_index is not None
+    assert saved_index.sequence == 1
+    loaded = saved_index.index
     assert len(loaded) == len(sample_papers)
     original = SearchIndex.build(sample_papers)
     for query in ["language models", "diffusion image generation", "fine-tuning"]:
@@ -37,18 +39,20 @@ def test_a_saved_index_loads_and_answers_like_the_original(
 
 
 def test_saving_replaces_the_file_without_leaving_temporaries(saved: Path) -> None:
-    index = SearchIndex.load(saved, fingerprint="store-v1")
-    assert index is not None
-    index.save(saved, fingerprint="store-v2")
+    loaded = SearchIndex.load(saved)
+    assert loaded is not None
+    loaded.index.save(saved, sequence=2)
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
-    assert SearchIndex.load(saved, fingerprint="store-v2") is not None
+    again = SearchIndex.load(saved)
+    assert again is not None
+    assert again.sequence == 2
 
 
 def _expect_none(
     path: Path, caplog: pytest.LogCaptureFixture, why: str, level: int = logging.WARNING, **kw: Any
 ) -> None:
     with caplog.at_level(level, logger="paperboy.search"):
-        assert SearchIndex.load(path, **{"fingerprint": "store-v1", **kw}) is None
+        assert SearchIndex.load(path, **kw) is None
     assert why in caplog.text
 
 
@@ -58,10 +62,6 @@ def test_a_missing_file_is_reported_quietly(
     # Every fresh store starts without one: news, not a warning.
     _expect_none(tmp_path / "nope.idx", caplog, "no saved search index", level=logging.INFO)
     assert all(r.levelno < logging.WARNING for r in caplog.records)
-
-
-def test_another_fingerprint_is_refused(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
-    _expect_none(saved, caplog, "fingerprint", fingerprint="store-v2")
 
 
 def test_other_options_are_refused(saved: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -77,7 +77,7 @@ def test_a_flipped_byte_is_detected(
     data[pos] ^= 0x40
     saved.write_bytes(bytes(data))
     with caplog.at_level(logging.WARNING, logger="paperboy.search"):
-        assert SearchIndex.load(saved, fingerprint="store-v1") is None
+        assert SearchIndex.load(saved) is None
     assert "not used" in caplog.text or "unreadable" in caplog.text
 
 
@@ -94,7 +94,7 @@ def test_a_truncated_file_is_detected(
 ) -> None:
     saved.write_bytes(saved.read_bytes()[:size])
     with caplog.at_level(logging.WARNING, logger="paperboy.search"):
-        assert SearchIndex.load(saved, fingerprint="store-v1") is None
+        assert SearchIndex.load(saved) is None
 
 
 def test_garbage_is_not_an_index(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -110,10 +110,11 @@ def test_another_format_version_is_refused(saved: Path, caplog: pytest.LogCaptur
     magic, head_len, _ = prefix.unpack_from(data)
     header = json.loads(data[prefix.size : prefix.size + head_len])
     header["format"] += 1
-    head = json.dumps(header).encode().ljust(head_len)
-    saved.write_bytes(
-        prefix.pack(magic, head_len, zlib.crc32(head)) + head + data[prefix.size + head_len :]
-    )
+    head = json.dumps(header).encode()
+    # The arrays start at the first 64-byte boundary after the header.
+    arrays = data[-(-(prefix.size + head_len) // 64) * 64 :]
+    start = prefix.pack(magic, len(head), zlib.crc32(head)) + head
+    saved.write_bytes(start.ljust(-(-len(start) // 64) * 64, b"\0") + arrays)
     _expect_none(saved, caplog, "format version")
 
 
@@ -132,7 +133,7 @@ def interrupted(source, target):
     rename(source, target)
 os.replace = interrupted
 SearchIndex.build([{"id": "1", "title": "Zeppelins", "abstract": "Airships."}]).save(
-    __import__("pathlib").Path(path), fingerprint="child"
+    __import__("pathlib").Path(path), sequence=7
 )
 """
 
@@ -155,7 +156,7 @@ def test_a_save_killed_before_its_rename_leaves_nothing_after_the_next_load(
     assert len(list(saved.parent.iterdir())) == 2  # the index and the killed save's file
 
     with caplog.at_level(logging.INFO, logger="paperboy.search"):
-        assert SearchIndex.load(saved, fingerprint="store-v1") is not None  # the old one
+        assert SearchIndex.load(saved) is not None  # the old one
 
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
     assert "removed 1 file(s) left by an interrupted index save" in caplog.text
@@ -166,11 +167,13 @@ def test_a_load_while_another_process_saves_leaves_that_save_alone(saved: Path) 
         try:
             assert child.stdout is not None
             assert child.stdout.readline() == "renaming\n"
-            assert SearchIndex.load(saved, fingerprint="store-v1") is not None
+            assert SearchIndex.load(saved) is not None
             assert len(list(saved.parent.iterdir())) == 2  # its file is still there
         finally:
             child.communicate("go on\n", timeout=60)
 
     assert child.returncode == 0
     assert [p.name for p in saved.parent.iterdir()] == [saved.name]
-    assert SearchIndex.load(saved, fingerprint="child") is not None
+    loaded = SearchIndex.load(saved)
+    assert loaded is not None
+    assert loaded.sequence == 7  # the child's

@@ -1,12 +1,18 @@
 """The paper collection: the store's papers and the search index, kept in step.
 
-Every paper written through `add_papers` is searchable when the call returns.
+The index follows the store's change log (`PaperChanges`): it has taken in every
+paper written up to a change sequence, and `catch_up` takes in what any process
+wrote after it. Papers written through `add_papers` are searchable when the call
+returns; papers another process writes (`paperboy ingest`, `add`, another replica)
+once `follow` has caught up with them, a couple of seconds later. The index is saved
+beside the store with the sequence it reflects; a start loads it and catches up from
+there, so it never trusts a store that moved on since.
+
 Index builds, updates, searches and snippets run in worker threads so the event
 loop keeps acking and answering: at 100k papers one `similar` takes ~200 ms of
 CPU and the snippets of one page of results a few ms, which on the loop stalled
 every other user (bench/load.py). At most SEARCH_THREADS such jobs run at once;
-more wait their turn here instead of crowding the interpreter lock. The index is
-saved beside the store and trusted at start-up only when it matches the store.
+more wait their turn here instead of crowding the interpreter lock.
 """
 
 from __future__ import annotations
@@ -19,7 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from paperboy.core.models import Paper
-from paperboy.core.ports import PaperRepository, StoreUnavailable, UpsertCounts
+from paperboy.core.ports import (
+    PaperChanges,
+    PaperRepository,
+    StoreBroken,
+    StoreUnavailable,
+    UpsertCounts,
+)
 from paperboy.search import (
     DocFilter,
     IndexOptions,
@@ -33,6 +45,7 @@ from paperboy.search import (
 
 log = logging.getLogger(__name__)
 
+# Papers read from the change log at a time, when building and when catching up.
 BUILD_BATCH = 5000
 # Searches running at once in worker threads. More would only share the same
 # interpreter lock (and the machine's cores) and make the loop wait longer for it.
@@ -55,6 +68,7 @@ class Library:
         self,
         papers: PaperRepository,
         *,
+        changes: PaperChanges,
         index_path: Path | None,
         options: IndexOptions | None = None,
         after_build: Callable[[], None] = lambda: None,
@@ -62,78 +76,142 @@ class Library:
         """`after_build` runs once a build from the store is done (the composition root
         gives the memory the build freed back to the system there)."""
         self.papers = papers
+        self._changes = changes
         self._after_build = after_build
         self._index_path = index_path
         self._options = options
         self._index = SearchIndex.build([], options=options)
+        # The change sequence the index reflects: every paper written up to it is in.
+        self._seen = 0
         self._write_lock = asyncio.Lock()
         self._search_slots = asyncio.Semaphore(SEARCH_THREADS)
         self._dirty = False
         self._save_failing = False
+        self._follow_failing = False
 
     @property
     def index(self) -> SearchIndex:
         return self._index
+
+    @property
+    def sequence(self) -> int:
+        """The store's change sequence the index has taken in everything up to."""
+        return self._seen
 
     def query_terms(self, text: str) -> frozenset[str]:
         """The searchable terms of `text` (none: only very common or unsearchable words)."""
         return self._index.query_terms(text)
 
     async def open(self) -> None:
-        """Load the saved index if it matches the store, else build it from the store."""
+        """Load the saved index and take in what changed since it was saved; without a
+        usable saved index, build it from the store."""
         await asyncio.to_thread(warm_up)  # compiled scoring loops, off the event loop
-        state = await self.papers.version()
-        if self._index_path is not None:
-            loaded = await asyncio.to_thread(
-                SearchIndex.load,
-                self._index_path,
-                fingerprint=state.fingerprint,
-                options=self._options,
-            )
-            if loaded is not None:
-                self._index = loaded
-                log.info("search index loaded: %d papers", len(loaded))
-                return
-        self._index = await self._build_from_store()
+        if await self._load():
+            await self.catch_up()
+            return
+        async with self._write_lock:
+            self._index, self._seen = await self._build_from_store()
         log.info("search index built: %d papers", len(self._index))
         if len(self._index):
             self._dirty = True
             await self.save_index()
+            # Saved: use the file, mapped, like every other process on this host (the
+            # built arrays, private to this one, are let go).
+            if not self._dirty and await self._load():
+                await self.catch_up()
         self._after_build()
 
-    async def _build_from_store(self) -> SearchIndex:
-        """Build in a worker thread that pulls papers from the store in batches, so a
-        million abstracts are never all in memory at once and the loop stays free."""
+    async def _load(self) -> bool:
+        if self._index_path is None:
+            return False
+        saved = await asyncio.to_thread(SearchIndex.load, self._index_path, options=self._options)
+        if saved is None:
+            return False
+        latest = await self._changes.latest_change()
+        if saved.sequence > latest:
+            # It has papers this store never had (the store was replaced, say).
+            log.warning(
+                "saved search index %s is ahead of the store (change %d, the store is at "
+                "%d); it will be rebuilt",
+                self._index_path,
+                saved.sequence,
+                latest,
+            )
+            return False
+        self._index, self._seen = saved.index, saved.sequence
+        log.info("search index loaded: %d papers, up to change %d", len(saved.index), self._seen)
+        return True
+
+    async def _build_from_store(self) -> tuple[SearchIndex, int]:
+        """Build in a worker thread that pulls papers from the change log in batches, so
+        a million abstracts are never all in memory at once and the loop stays free.
+
+        Returns the index and the last change it took in. A paper written meanwhile
+        comes again later in the log, and its later version wins."""
         loop = asyncio.get_running_loop()
-        papers = aiter(self.papers.iter_all())
+        seen = 0
 
         async def next_batch() -> list[Paper]:
-            batch: list[Paper] = []
-            async for paper in papers:
-                batch.append(paper)
-                if len(batch) == BUILD_BATCH:
-                    break
-            return batch
+            nonlocal seen
+            batch = await self._changes.changes_since(seen, limit=BUILD_BATCH)
+            if batch:
+                seen = batch[-1][0]
+            return [paper for _, paper in batch]
 
         def records() -> Iterator[Mapping[str, Any]]:
             while batch := asyncio.run_coroutine_threadsafe(next_batch(), loop).result():
                 yield from (index_record(paper) for paper in batch)
 
-        return await asyncio.to_thread(SearchIndex.build, records(), options=self._options)
+        index = await asyncio.to_thread(SearchIndex.build, records(), options=self._options)
+        return index, seen
+
+    async def catch_up(self) -> int:
+        """Take into the index every paper written (by any process) after the last
+        change it has; returns how many papers it took in."""
+        async with self._write_lock:
+            taken = 0
+            while batch := await self._changes.changes_since(self._seen, limit=BUILD_BATCH):
+                records = [index_record(paper) for _, paper in batch]
+                await asyncio.to_thread(self._index.add, records)
+                self._seen = batch[-1][0]
+                self._dirty = True
+                taken += len(batch)
+            return taken
+
+    async def follow(self, *, every: float) -> None:
+        """Catch up every `every` seconds, until cancelled: what another process stores
+        becomes searchable here without a restart. A store that is busy or failing is
+        logged (once while it lasts) and tried again at the next turn."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                taken = await self.catch_up()
+            except Exception as error:  # the follower must outlive any one failure
+                expected = isinstance(error, StoreUnavailable | StoreBroken | OSError)
+                log.log(
+                    logging.DEBUG if self._follow_failing else logging.WARNING,
+                    "could not take in the papers other processes stored (%s); trying "
+                    "again in %g s",
+                    error,
+                    every,
+                    exc_info=not expected,
+                )
+                self._follow_failing = True
+                continue
+            self._follow_failing = False
+            if taken:
+                log.info("search index took in %d papers stored elsewhere", taken)
 
     async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts:
-        """Store the papers and make them searchable, in that order."""
-        async with self._write_lock:
-            counts = await self.papers.upsert(papers, at=at)
-            # Re-read: the store merged them with what it had (upvotes, optional fields).
-            stored = await self.papers.get_many([p.id for p in papers])
-            records = [index_record(paper) for paper in stored.values()]
-            await asyncio.to_thread(self._index.add, records)
-            self._dirty = True
+        """Store the papers, then make them searchable (with anything else stored since
+        the index last caught up), as the store merged them with what it had."""
+        counts = await self.papers.upsert(papers, at=at)
+        await self.catch_up()
         return counts
 
     async def save_index(self) -> None:
-        """Write the index beside the store if it changed since the last save.
+        """Write the index beside the store, with the change sequence it reflects, if it
+        changed since the last save.
 
         A failed save (disk full, read-only directory) is a warning, not an error:
         searches go on from the index in memory, the next save tries again, and the
@@ -142,11 +220,8 @@ class Library:
             return
         async with self._write_lock:
             try:
-                state = await self.papers.version()
-                await asyncio.to_thread(
-                    self._index.save, self._index_path, fingerprint=state.fingerprint
-                )
-            except (OSError, StoreUnavailable) as error:
+                await asyncio.to_thread(self._index.save, self._index_path, sequence=self._seen)
+            except OSError as error:
                 # Said once, not at every save while the disk stays full.
                 log.log(
                     logging.DEBUG if self._save_failing else logging.WARNING,

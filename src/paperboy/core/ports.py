@@ -6,7 +6,7 @@ store can later be swapped for PostgreSQL, and tests can see what is promised.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -60,18 +60,13 @@ class UpsertCounts:
 
 @dataclass(frozen=True, slots=True)
 class PapersVersion:
-    """Which version of the store's papers a search index must reflect: how many
-    papers, the last text change, the last change of any kind (upvotes are index
-    metadata too). A saved index is valid while its fingerprint equals this one's.
-    (Not to be confused with `search.state.IndexState`, the index's own arrays.)"""
+    """How far the store's papers are: how many, the last text change, the last
+    change of any kind. Not what the search index trusts: a store another process
+    writes to moves on without it; the index follows `PaperChanges` instead."""
 
     count: int
     text_seq: int
     updated_at: str
-
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.count}:{self.text_seq}:{self.updated_at}"
 
 
 class DatedPaper(NamedTuple):
@@ -115,14 +110,31 @@ class FeaturedPapers(Protocol):
 
 
 class IndexFeed(Protocol):
-    """What the search index is built from. `iter_all(after_seq=n)` yields every
-    paper whose text changed after n."""
+    """How many papers are stored (what the search index is built from and follows
+    is `PaperChanges`)."""
 
     async def count(self) -> int: ...
 
-    async def version(self) -> PapersVersion: ...
 
-    def iter_all(self, *, after_seq: int = 0) -> AsyncIterator[Paper]: ...
+class PaperChanges(Protocol):
+    """The store's log of paper writes, which every running bot's search index follows.
+
+    Each insert of a paper, and each write that changes it (text, authors, upvotes,
+    any field), gives the paper the next change sequence, above every one given
+    before; a write that leaves a paper as it was gives none. Sequences are positive
+    and become visible in order: once a reader sees sequence n, every write with a
+    lower one is visible too. So an index that has taken in everything up to n needs
+    exactly `changes_since(n)` to be current, whichever process wrote them.
+    """
+
+    async def changes_since(self, sequence: int, *, limit: int) -> list[tuple[int, Paper]]:
+        """Up to `limit` (sequence, paper) of the papers whose last change came after
+        `sequence`, in sequence order, each paper as stored now; [] when none."""
+        ...
+
+    async def latest_change(self) -> int:
+        """The highest sequence given so far (0 for a store that has no papers)."""
+        ...
 
 
 class PaperRepository(PaperLookup, PaperWriter, FeaturedPapers, IndexFeed, Protocol):

@@ -8,7 +8,7 @@ the adapters.
 from __future__ import annotations
 
 from paperboy.search.filters import DocFilter
-from paperboy.search.index import Recommendation, SearchHit, SearchIndex
+from paperboy.search.index import Recommendation, SavedIndex, SearchHit, SearchIndex
 from paperboy.search.kernels import warm_up
 from paperboy.search.options import IndexOptions
 from paperboy.search.snippets import Snippet, make_snippet
@@ -18,6 +18,7 @@ __all__ = [
     "DocFilter",
     "IndexOptions",
     "Recommendation",
+    "SavedIndex",
     "SearchHit",
     "SearchIndex",
     "Snippet",

@@ -14,9 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from paperboy.search.encoder import text_key
 from paperboy.search.filters import AuthorTable
+from paperboy.search.keys import Keys
 from paperboy.search.postings import (
     F64,
     I32,
@@ -44,8 +46,7 @@ MERGE_FRACTION = 0.5
 
 def empty_state(options: IndexOptions) -> IndexState:
     docs = DocTable(
-        ids=[],
-        id_to_doc={},
+        ids=Keys(),
         length=np.zeros(0, dtype=np.int32),
         live=np.zeros(0, dtype=np.bool_),
         text_key=np.zeros(0, dtype=np.uint64),
@@ -69,9 +70,17 @@ CHUNK = 20_000
 
 
 def add_documents(
-    state: IndexState, vocab: Vocabulary, records: Iterable[Mapping[str, Any]]
+    state: IndexState,
+    vocab: Vocabulary,
+    records: Iterable[Mapping[str, Any]],
+    *,
+    forget_tokens: bool = False,
 ) -> IndexState:
-    """The state after adding / updating `records`, as if added one after another."""
+    """The state after adding / updating `records`, as if added one after another.
+
+    `forget_tokens`: let the vocabulary's table of known tokens go once the text is
+    read, before the postings are assembled (a build: the table is worth 100 MB at a
+    million abstracts, held at the build's peak for nothing)."""
     batch = _Batch(state, vocab)
     chunk: list[Mapping[str, Any]] = []
     for record in records:
@@ -80,6 +89,9 @@ def add_documents(
             batch.take(read_records(chunk))
             chunk = []
     batch.take(read_records(chunk))
+    del chunk
+    if forget_tokens:
+        vocab.forget_tokens()
     return batch.finish()
 
 
@@ -94,9 +106,10 @@ class _Batch:
         self.state, self.vocab, self.old = state, vocab, state.docs
         self.ids: list[str] = []
         self.where: dict[str, int] = {}  # id -> document, for documents added here
-        self.dates: list[int] = []
-        self.votes: list[int] = []
-        self.authors_keys: list[int] = []
+        # Per chunk, as arrays: a million Python ints each cost 30-40 MB more.
+        self.dates: list[I32] = []
+        self.votes: list[I64] = []
+        self.authors_keys: list[npt.NDArray[np.uint64]] = []
         self.text_keys: list[int] = []
         self.lengths: list[I32] = []
         self.blocks: list[sp.csc_matrix] = []
@@ -111,7 +124,7 @@ class _Batch:
         for rec in records:
             doc = self.where.get(rec.id)
             if doc is None:
-                doc = self.old.id_to_doc.get(rec.id)
+                doc = self.old.ids.find(rec.id)
             if doc is not None:
                 if self._text_key(doc) == text_key(rec.title, rec.body):
                     self.updates[doc] = rec
@@ -123,9 +136,9 @@ class _Batch:
             return
         encoded = self.vocab.encode_docs(new, self.state.options.title_weight)
         self.ids += [rec.id for rec in new]
-        self.dates += [rec.date for rec in new]
-        self.votes += [rec.votes for rec in new]
-        self.authors_keys += [rec.authors_key for rec in new]
+        self.dates.append(np.array([rec.date for rec in new], dtype=np.int32))
+        self.votes.append(np.array([rec.votes for rec in new], dtype=np.int64))
+        self.authors_keys.append(np.array([rec.authors_key for rec in new], dtype=np.uint64))
         self.text_keys += encoded.text_keys.tolist()
         self.lengths.append(encoded.lengths)
         self.blocks += encoded.blocks
@@ -147,8 +160,7 @@ class _Batch:
         n_terms = len(self.vocab)
         df = np.zeros(n_terms, dtype=np.int64)
         df[: state.n_terms] = state.df
-        for block in self.blocks:
-            df[: block.shape[1]] += np.diff(block.indptr)
+        _count_terms(df, self.blocks)
         dead_old = np.array([d for d in self.dead if d < old.n_docs], dtype=np.int64)
         if len(dead_old):
             _, terms, _ = _postings_of(state, dead_old)
@@ -157,20 +169,18 @@ class _Batch:
             df[terms] -= 1
         # The new documents' lengths decide K(doc), which the segment bounds use.
         _, _, avgdl, norm = length_stats(docs, state.options)
-        segments = _segments(state, self.blocks, n_terms=n_terms, norm=norm, avgdl=avgdl)
+        # The segment consumes the blocks (see `postings_from_blocks`): no other reference.
+        blocks, self.blocks = self.blocks, []
+        segments = _segments(state, blocks, n_terms=n_terms, norm=norm, avgdl=avgdl)
         return IndexState(state.options, docs, segments, df, authors, compounds)
 
     def _doc_table(self) -> DocTable:
         old = self.old
-        id_to_doc = dict(old.id_to_doc)
-        id_to_doc.update(self.where)
         live = np.concatenate((old.live, np.ones(len(self.ids), dtype=np.bool_)))
         live[self.dead] = False
-        dates = np.concatenate((old.dates, np.array(self.dates, dtype=np.int32)))
-        votes = np.concatenate((old.votes, np.array(self.votes, dtype=np.int64)))
-        authors_key = np.concatenate(
-            (old.authors_key, np.array(self.authors_keys, dtype=np.uint64))
-        )
+        dates = np.concatenate((old.dates, *self.dates))
+        votes = np.concatenate((old.votes, *self.votes))
+        authors_key = np.concatenate((old.authors_key, *self.authors_keys))
         for doc, rec in self.updates.items():
             dates[doc] = rec.date
             votes[doc] = rec.votes
@@ -178,8 +188,7 @@ class _Batch:
                 authors_key[doc] = rec.authors_key
                 self.author_entries.append((doc, rec.authors))
         return DocTable(
-            ids=old.ids + self.ids,
-            id_to_doc=id_to_doc,
+            ids=old.ids.with_added(self.ids, self.where),
             length=np.concatenate((old.length, *self.lengths)),
             live=live,
             text_key=np.concatenate((old.text_key, np.array(self.text_keys, dtype=np.uint64))),
@@ -199,6 +208,13 @@ class _Batch:
                 out += [by_doc.indices[by_doc.indptr[r] : by_doc.indptr[r + 1]] for r in rows]
             first += block.shape[0]
         return out
+
+
+def _count_terms(df: I64, blocks: list[sp.csc_matrix]) -> None:
+    """Add each block's documents per term to `df` (in a frame of its own: no block
+    stays referenced by a loop variable)."""
+    for block in blocks:
+        df[: block.shape[1]] += np.diff(block.indptr)
 
 
 def _segments(

@@ -63,10 +63,11 @@ class _AuthorChunk:
 
     `text` holds every slot as b" word word " back to back, so a whole-word
     match is a plain substring search for b" word ". `starts[i]` is where
-    slot i begins; `docs[i]` its document, or -1 once superseded.
+    slot i begins; `docs[i]` its document, or -1 once superseded. A loaded
+    index's `text` is a view of its mapped file (a memoryview), not a copy.
     """
 
-    text: bytes
+    text: bytes | memoryview
     starts: npt.NDArray[np.int64]
     docs: npt.NDArray[np.int32]
 
@@ -127,7 +128,12 @@ class AuthorTable:
             chunks.append(chunk)
         chunks.append(_AuthorChunk.of(entries))
         if len(chunks) > 8:
-            chunks = [_merge(chunks)]
+            # The newer chunks are merged among themselves; the first (a loaded index's,
+            # shared with other processes through its mapped file) only once they weigh
+            # half as much as it.
+            first, rest = chunks[0], _merge(chunks[1:])
+            big = len(rest.docs) * 2 >= len(first.docs)
+            chunks = [_merge([first, rest])] if big else [first, rest]
         return AuthorTable(tuple(chunks))
 
     def docs_matching(self, entry: str) -> npt.NDArray[np.int32]:
@@ -138,20 +144,23 @@ class AuthorTable:
         found = [chunk.docs_matching(words) for chunk in self.chunks]
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int32)
 
-    def arrays(self) -> tuple[bytes, npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    def arrays(self) -> tuple[bytes | memoryview, npt.NDArray[np.int64], npt.NDArray[np.int32]]:
         """The whole table as one chunk (for saving)."""
         merged = _merge(list(self.chunks)) if self.chunks else _AuthorChunk.of([])
         return merged.text, merged.starts, merged.docs
 
     @classmethod
     def from_arrays(
-        cls, text: bytes, starts: npt.NDArray[np.int64], docs: npt.NDArray[np.int32]
+        cls,
+        text: bytes | memoryview,
+        starts: npt.NDArray[np.int64],
+        docs: npt.NDArray[np.int32],
     ) -> AuthorTable:
         return cls((_AuthorChunk(text, starts, docs),))
 
 
 def _merge(chunks: Iterable[_AuthorChunk]) -> _AuthorChunk:
-    texts: list[bytes] = []
+    texts: list[bytes | memoryview] = []
     starts: list[npt.NDArray[np.int64]] = []
     docs: list[npt.NDArray[np.int32]] = []
     offset = 0

@@ -29,6 +29,14 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class SavedIndex:
+    """A loaded index and the sequence it was saved with (see `SearchIndex.save`)."""
+
+    index: SearchIndex
+    sequence: int
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """One result: the paper and its BM25 score (higher is better)."""
 
@@ -81,12 +89,12 @@ class SearchIndex:
         """An index of `records` (see `add` for their keys)."""
         options = options or IndexOptions()
         vocab = Vocabulary(Tokenizer(options.tokenizer))
-        index = cls(builder.empty_state(options), vocab)
-        index.add(records)
         # The token table a large build leaves behind is worth 100 MB at a
         # million abstracts; a later add relearns the few tokens it needs.
-        vocab.forget_tokens()
-        return index
+        state = builder.add_documents(
+            builder.empty_state(options), vocab, records, forget_tokens=True
+        )
+        return cls(state, vocab)
 
     def add(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Add or update papers; they are searchable when this returns.
@@ -137,7 +145,7 @@ class SearchIndex:
         [] for an unknown id.
         """
         state = self._state
-        doc = state.docs.id_to_doc.get(paper_id)
+        doc = state.docs.ids.find(paper_id)
         if doc is None:
             return []
         terms, tfs = state.doc_terms(doc)
@@ -194,7 +202,7 @@ class SearchIndex:
     @staticmethod
     def _docs(state: IndexState, paper_ids: Collection[str]) -> npt.NDArray[np.int64]:
         """The internal numbers of the known ones of `paper_ids`, ascending, unique."""
-        found = (state.docs.id_to_doc.get(i) for i in paper_ids)
+        found = (state.docs.ids.find(i) for i in paper_ids)
         return np.unique(np.array([d for d in found if d is not None], dtype=np.int64))
 
     def newest(self, where: DocFilter, *, limit: int = 10, offset: int = 0) -> list[str]:
@@ -246,7 +254,7 @@ class SearchIndex:
         return self._state.n_live
 
     def __contains__(self, paper_id: object) -> bool:
-        return isinstance(paper_id, str) and paper_id in self._state.docs.id_to_doc
+        return paper_id in self._state.docs.ids
 
     @property
     def n_terms(self) -> int:
@@ -261,31 +269,33 @@ class SearchIndex:
     def tokenizer(self) -> Tokenizer:
         return self._vocab.tokenizer
 
-    def save(self, path: Path, *, fingerprint: str) -> None:
+    def save(self, path: Path, *, sequence: int) -> None:
         """Write the index to `path` atomically (temporary file, then rename).
 
-        `fingerprint` names the data it was built from (e.g. the store's
-        state); `load` only accepts the file back with the same fingerprint.
+        `sequence` says up to which point of its data the index is current (the
+        store's change sequence); `load` gives it back, for the caller to take in
+        what changed after it.
         """
         state = self._state
-        persist.save(path, state, self._vocab.terms[: state.n_terms], fingerprint=fingerprint)
+        persist.save(path, state, self._vocab.table(state.n_terms), sequence=sequence)
 
     @classmethod
-    def load(
-        cls, path: Path, *, fingerprint: str, options: IndexOptions | None = None
-    ) -> SearchIndex | None:
-        """The index saved at `path`, or None (logged) when it cannot be trusted.
+    def load(cls, path: Path, *, options: IndexOptions | None = None) -> SavedIndex | None:
+        """The index saved at `path` and its sequence, or None (logged) when it cannot
+        be trusted.
 
         None when the file is missing, damaged (checksum), from another format
-        version, built with other options or saved with another fingerprint.
-        Never raises for a bad file.
+        version or built with other options. Never raises for a bad file. The
+        postings and per-document arrays stay in the file, mapped read-only: loading
+        copies nothing, and processes that load the same file share its memory.
         """
         options = options or IndexOptions()
-        loaded = persist.load(path, fingerprint=fingerprint, options=options)
+        loaded = persist.load(path, options=options)
         if loaded is None:
             return None
-        state, terms = loaded
-        return cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
+        state, terms, sequence = loaded
+        index = cls(state, Vocabulary(Tokenizer(options.tokenizer), terms))
+        return SavedIndex(index, sequence)
 
     def _rank(
         self,
@@ -311,7 +321,8 @@ class SearchIndex:
         if where is not None and not where.is_empty:
             docs = state.docs
             mask = filter_mask(where, dates=docs.dates, votes=docs.votes, authors=state.authors)
-        excluded = [state.docs.id_to_doc[i] for i in exclude if i in state.docs.id_to_doc]
+        found = (state.docs.ids.find(paper_id) for paper_id in exclude)
+        excluded = [doc for doc in found if doc is not None]
         if excluded:
             if mask is None:
                 mask = np.ones(state.docs.n_docs, dtype=np.bool_)

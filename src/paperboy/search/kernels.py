@@ -22,6 +22,9 @@ from typing import Any
 import numba
 import numpy as np
 
+from paperboy.search.checksum import checksum
+from paperboy.search.keys import hash_all
+
 
 def _scatter_add(
     acc: Any, docs: Any, tfs: Any, tf1: Any, norm: Any, weight: float, k1p1: float
@@ -107,8 +110,11 @@ unmark: Callable[..., None] = _compile(_unmark)
 
 
 def warm_up() -> None:
-    """Compile, or load from numba's cache, every signature scoring uses, so the
-    first search after a start does not wait for the compiler."""
+    """Compile, or load from numba's cache, every signature scoring (and checking a
+    saved index) uses, so the first search after a start does not wait for the
+    compiler."""
+    checksum(np.zeros(9, dtype=np.uint8))
+    hash_all(np.zeros(2, dtype=np.uint8), np.array([0, 2], dtype=np.int64))
     acc = np.zeros(4)
     norm = np.ones(4)
     lists = np.array([1, 2], dtype=np.int32)

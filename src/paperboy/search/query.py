@@ -54,7 +54,7 @@ def _compound_parts(vocab: Vocabulary, state: IndexState, word: str, term: str) 
         df = state.df
         parts = state.compounds.parts_of(tid)
         if all(p < state.n_terms and df[p] >= df[tid] for p in parts):
-            return [vocab.terms[p] for p in parts]
+            return [vocab.term(p) for p in parts]
         return []
     for left, right in vocab.tokenizer.splits(word):
         if _known(vocab, state, left) is not None and _known(vocab, state, right) is not None:
@@ -70,7 +70,7 @@ def _is_compound(vocab: Vocabulary, state: IndexState, term: str) -> bool:
 
 def _known(vocab: Vocabulary, state: IndexState, term: str) -> int | None:
     """The id of `term` if some live document of `state` has it."""
-    tid = vocab.ids.get(term)
+    tid = vocab.find(term)
     if tid is None or tid >= state.n_terms or state.df[tid] == 0:
         return None
     return tid

@@ -13,7 +13,7 @@ result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from paperboy.search.filters import AuthorTable
+    from paperboy.search.keys import Keys
     from paperboy.search.options import IndexOptions
     from paperboy.search.postings import F64, I32, I64, Postings, TfArray
 
@@ -68,10 +69,12 @@ class Compounds:
 
 @dataclass(frozen=True, slots=True)
 class DocTable:
-    """Per-document arrays, indexed by internal number."""
+    """Per-document arrays, indexed by internal number.
 
-    ids: list[str]
-    id_to_doc: dict[str, int]
+    `ids[doc]` is a document's paper id; `ids.find(paper_id)` the live document
+    of a paper (a replaced document's number is never found)."""
+
+    ids: Keys
     length: I32
     live: BoolArray
     text_key: U64
@@ -104,19 +107,25 @@ class IndexState:
     norm: F64 = field(init=False)
     tf1: F64 = field(init=False)
     idf: F64 = field(init=False)
+    # (norm, tf1, idf) as a saved state had them: computed from the same arrays by
+    # the same code, so a load maps them from the file instead of computing them.
+    derived: InitVar[tuple[F64, F64, F64] | None] = None
 
-    def __post_init__(self) -> None:
-        n_live, total_len, avgdl, norm = length_stats(self.docs, self.options)
-        k1 = self.options.k1
+    def __post_init__(self, derived: tuple[F64, F64, F64] | None) -> None:
+        n_live, total_len, avgdl = live_stats(self.docs)
         object.__setattr__(self, "n_live", n_live)
         object.__setattr__(self, "total_len", total_len)
         object.__setattr__(self, "avgdl", avgdl)
-        object.__setattr__(self, "norm", norm)
-        # The tf factor of a term found once in a document, the commonest case:
-        # 1 * (k1 + 1) / (1 + K(doc)), the same operations as rank_bm25's.
-        one = np.float64(1.0)
-        object.__setattr__(self, "tf1", one * (k1 + 1) / (one + norm))
-        object.__setattr__(self, "idf", okapi_idf(self.df, n_live, self.options.epsilon))
+        if derived is None:
+            norm = doc_norms(self.docs, self.options, avgdl)
+            # The tf factor of a term found once in a document, the commonest case:
+            # 1 * (k1 + 1) / (1 + K(doc)), the same operations as rank_bm25's.
+            one = np.float64(1.0)
+            tf1 = one * (self.options.k1 + 1) / (one + norm)
+            derived = norm, tf1, okapi_idf(self.df, n_live, self.options.epsilon)
+        object.__setattr__(self, "norm", derived[0])
+        object.__setattr__(self, "tf1", derived[1])
+        object.__setattr__(self, "idf", derived[2])
 
     @property
     def n_terms(self) -> int:
@@ -132,15 +141,25 @@ class IndexState:
 
 def length_stats(docs: DocTable, options: IndexOptions) -> tuple[int, int, float, F64]:
     """(live documents, their total length, avgdl, K(doc) of every document)."""
+    n_live, total_len, avgdl = live_stats(docs)
+    return n_live, total_len, avgdl, doc_norms(docs, options, avgdl)
+
+
+def live_stats(docs: DocTable) -> tuple[int, int, float]:
+    """(live documents, their total length, avgdl)."""
     live = docs.live
     n_live = int(np.count_nonzero(live))
     total_len = int(docs.length[live].sum(dtype=np.int64))
-    avgdl = total_len / n_live if n_live else 0.0
+    return n_live, total_len, total_len / n_live if n_live else 0.0
+
+
+def doc_norms(docs: DocTable, options: IndexOptions, avgdl: float) -> F64:
+    """K(doc) of every document."""
     k1, b = options.k1, options.b
     with np.errstate(divide="ignore", invalid="ignore"):
         # Same expression and order as rank_bm25, so K(doc) matches it bit for bit.
-        norm = k1 * (1 - b + b * docs.length.astype(np.float64) / avgdl)
-    return n_live, total_len, avgdl, norm
+        norm: F64 = k1 * (1 - b + b * docs.length.astype(np.float64) / avgdl)
+    return norm
 
 
 def okapi_idf(df: I64, n_docs: int, epsilon: float) -> F64:

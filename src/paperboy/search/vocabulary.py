@@ -17,6 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from paperboy.search.encoder import TokenCodes
+from paperboy.search.keys import Keys, KeyTable
 from paperboy.search.tokenizer import Tokenizer, words
 
 if TYPE_CHECKING:
@@ -31,27 +32,36 @@ _ENCODE_DOCS = 2_000
 
 
 class Vocabulary:
-    """The term ids of an index and the analysis of document text into them."""
+    """The term ids of an index and the analysis of document text into them.
 
-    def __init__(self, tokenizer: Tokenizer, terms: list[str] | None = None) -> None:
+    A loaded index's terms stay in its file (`KeyTable`); terms met since are added
+    after them."""
+
+    def __init__(self, tokenizer: Tokenizer, table: KeyTable | None = None) -> None:
         self.tokenizer = tokenizer
-        self.terms: list[str] = terms if terms is not None else []
-        self.ids: dict[str, int] = {t: i for i, t in enumerate(self.terms)}
+        self._keys = Keys(table)
         self._codes = TokenCodes(self._tokens_ids)
         # hyphenated compounds met since the last `take_compounds`: joined -> parts.
         self._compounds: dict[int, tuple[int, ...]] = {}
 
     def __len__(self) -> int:
-        return len(self.terms)
+        return len(self._keys)
 
     def id_of(self, term: str) -> int:
         """The id of `term`, assigned if new (writer only)."""
-        tid = self.ids.get(term)
-        if tid is None:
-            tid = len(self.terms)
-            self.terms.append(term)
-            self.ids[term] = tid
-        return tid
+        tid = self._keys.find(term)
+        return self._keys.append(term) if tid is None else tid
+
+    def find(self, term: str) -> int | None:
+        """The id of `term`, if it has one (any thread)."""
+        return self._keys.find(term)
+
+    def term(self, tid: int) -> str:
+        return self._keys[tid]
+
+    def table(self, n_terms: int) -> KeyTable:
+        """The first `n_terms` terms, for saving."""
+        return self._keys.table_of(n_terms)
 
     def encode_docs(self, docs: Sequence[DocRecord], title_weight: int) -> EncodedDocs:
         """The documents' term frequencies, lengths and text keys (writer only).
@@ -95,7 +105,7 @@ class Vocabulary:
         """term id -> count for query tokens known to a state with `n_terms` terms."""
         counts: Counter[int] = Counter()
         for token in tokens:
-            tid = self.ids.get(token)
+            tid = self._keys.find(token)
             if tid is not None and tid < n_terms:
                 counts[tid] += 1
         return counts

@@ -32,6 +32,7 @@ class Store:
     def __init__(self, db: Database, *, holder: str | None = None) -> None:
         self.db = db
         self.papers = PaperRepository(db)
+        self.changes = self.papers  # the papers' change log (the PaperChanges port)
         self.reading_lists = ReadingListRepository(db)
         self.marks = MarkRepository(db)
         self.posts = PostLog(db)

@@ -1,4 +1,8 @@
-"""Giving freed memory back to the operating system, where the C library allows it."""
+"""Giving freed memory back to the operating system, where the C library allows it.
+
+Here, in the search library, because a build gives back the blocks it has copied
+as it goes (`postings.postings_from_blocks`); the composition root calls it after a
+build from the store too."""
 
 from __future__ import annotations
 
