@@ -11,7 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from paperboy import cli
-from paperboy.core.models import ChannelRef, Paper, PostRef, Subscription, UserRef, WeeklyTop
+from paperboy.core.models import (
+    ChannelRef,
+    Paper,
+    PostRef,
+    Subscription,
+    UserRef,
+    WeeklyForYou,
+    WeeklyTop,
+)
 from paperboy.store import Store, parse_location
 from paperboy.store.copy import CopyProgress, copy_store
 from paperboy.store.schema import DATA_TABLES
@@ -38,6 +46,11 @@ async def a_deployment(path: Path, papers: list[Paper], now: datetime) -> None:
         await store.weekly_top.put(WeeklyTop(CHANNEL, 0, time(10), "UTC"), at=now)
         await store.weekly_top.begin(CHANNEL, now.date(), at=now)
         await store.leases.try_acquire("ingest", "replica-1", now=now, ttl=timedelta(minutes=5))
+        await store.marks.mark(ADA, papers[5].id, at=now)
+        await store.weekly_foryou.put(WeeklyForYou(ADA, 0, time(8), "UTC"), at=now)
+        await store.weekly_foryou.claim(ADA, now.date(), at=now)
+        await store.weekly_foryou.plan(ADA, now.date(), [(papers[6].id, papers[0].id)])
+        await store.digest_ranks.put(CHANNEL, "team")
 
 
 async def every_row(location: Path | str) -> dict[str, list[tuple[object, ...]]]:
