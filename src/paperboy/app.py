@@ -14,8 +14,8 @@ import gc
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -557,6 +557,9 @@ class App:
     async def run(self) -> None:
         names, why = self.choose_adapters()
         async with AsyncExitStack() as stack:
+            # From the first moment: a SIGTERM while starting (a console answering
+            # already, jobs still being scheduled) stops as cleanly as one later.
+            stack.enter_context(self._stopping_on_signals())
             core = await stack.enter_async_context(open_library(self.settings, clock=self.clock))
             stack.enter_context(run_lock(self.settings.store_path))  # one bot per store
             await stack.enter_async_context(following_the_store(core))
@@ -769,11 +772,21 @@ class App:
         else:
             log.info("the %s adapter stopped", adapter.name)
 
-    async def _wait_for_stop(self, adapters: list[Adapter]) -> None:
+    @contextmanager
+    def _stopping_on_signals(self) -> Iterator[None]:
+        """SIGINT and SIGTERM stop the App (`stop`) while this is held."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             with suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)
+
+    async def _wait_for_stop(self, adapters: list[Adapter]) -> None:
         waits = [asyncio.create_task(self._watch(a), name=f"adapter-{a.name}") for a in adapters]
         waits.append(asyncio.create_task(self._until_stopped(), name="stop"))
         try:
@@ -782,6 +795,3 @@ class App:
             for task in waits:
                 task.cancel()
             await asyncio.gather(*waits, return_exceptions=True)
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with suppress(NotImplementedError, RuntimeError):
-                    loop.remove_signal_handler(sig)
