@@ -31,7 +31,7 @@ _EQUIVALENT = re.compile(r"^- `(paperboy\.[\w.]+__mutmut_\d+)`", re.MULTILINE)
 _RESULT = re.compile(r"^\s+(paperboy\.\S+): (.+)$")
 # What mutmut calls each outcome, sorted into what the score counts.
 _KILLED = {"killed", "timeout", "caught by type check", "segfault"}
-_NOT_COUNTED = {"skipped"}
+_NOT_COUNTED = {"skipped", "not checked", "check was interrupted by user"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,6 +40,7 @@ class Score:
     killed: int
     survived: list[str]
     equivalent: int
+    unchecked: int
     seconds: float
 
     @property
@@ -51,7 +52,8 @@ class Score:
         return (
             f"{self.package:<7} killed {self.killed:>5}  survived {len(self.survived):>4}  "
             f"equivalent {self.equivalent:>3}  score {self.percent:5.1f}%  "
-            f"({self.seconds / 60:.1f} min)"
+            + (f"not yet tested {self.unchecked}  " if self.unchecked else "")
+            + f"({self.seconds / 60:.1f} min)"
         )
 
 
@@ -167,6 +169,7 @@ def score(workspace: Path, *, package: str, equivalents: set[str], seconds: floa
         killed=sum(counts[outcome] for outcome in _KILLED),
         survived=survived,
         equivalent=counts["equivalent"],
+        unchecked=sum(counts[outcome] for outcome in _NOT_COUNTED),
         seconds=seconds,
     )
 
