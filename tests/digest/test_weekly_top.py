@@ -397,3 +397,15 @@ async def test_after_close_no_new_list_starts_and_an_unsubscribed_one_never_runs
     await jobs.runs[CHANNEL](CHANNEL)
     assert poster.sent == {}
     assert await store.weekly_top.status(CHANNEL, FRIDAY) is None
+
+
+def test_a_weekly_trigger_asked_at_its_fire_time_fires_then_and_just_after_next_week() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    trigger = WeeklyTrigger(4, time(16, 0), berlin)
+    fire = datetime(2025, 3, 14, 16, 0, tzinfo=berlin)
+    assert trigger.get_next_fire_time(None, fire) == fire
+    just_after = fire + timedelta(microseconds=1)
+    assert trigger.get_next_fire_time(None, just_after) == fire + timedelta(days=7)
+    # Asked earlier on the day it fires, it fires that day.
+    morning = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+    assert next_weekly_fire(morning, 4, time(16, 0), berlin) == fire
