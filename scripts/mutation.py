@@ -69,8 +69,7 @@ def main() -> int:
     parser.add_argument(
         "--recheck",
         action="store_true",
-        help="after the run, test again every mutant that survived (after adding tests:"
-        " mutmut keeps a mutant's result until its function changes)",
+        help="test again only the mutants that survived the last run (after adding tests)",
     )
     parser.add_argument("--list", action="store_true", help="only print the scores of the last run")
     parser.add_argument(
@@ -98,14 +97,15 @@ def main() -> int:
                 "--max-children",
                 str(options.max_children),
             ]
-            subprocess.run(run, cwd=workspace, check=False)
             if options.recheck:
+                # Only the survivors, named: mutmut keeps a result until its function changes.
                 survivors = score(
                     workspace, package=package, equivalents=equivalents, seconds=0
                 ).survived
-                if survivors:
-                    print(f"== {package}: testing {len(survivors)} survivors again", flush=True)
-                    subprocess.run([*run, *survivors], cwd=workspace, check=False)
+                print(f"== {package}: testing {len(survivors)} survivors again", flush=True)
+                run += survivors or ["none-survived"]
+            if run[-1] != "none-survived":
+                subprocess.run(run, cwd=workspace, check=False)
         scores.append(
             score(
                 workspace,
