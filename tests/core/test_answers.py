@@ -243,6 +243,9 @@ def test_a_digest_is_described_in_a_sentence() -> None:
     assert describe(DigestSpec(time(0, 0), papers=5)) == (
         "every day at 00:00 UTC, up to 5 papers, on any topic"
     )
+    assert describe(DigestSpec(papers=1)).startswith(
+        "every day at the default time UTC, up to 1 paper,"
+    )
 
 
 def test_a_weekly_list_is_described_in_a_sentence() -> None:
