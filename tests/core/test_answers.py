@@ -22,7 +22,7 @@ _TIMEZONES = (
 _UNKNOWN = "To search, type `search` and your words; `help` lists everything."
 _TREND_EXAMPLE = "e.g. `trend diffusion, agents` or `trend diffusion 52`."
 _NOT_A_FILTER = (
-    " filters a search; a digest takes `papers:N`, `votes:N` and `weekdays`"
+    " filters a search; a digest takes `papers:N`, `votes:N`, `rank:team` and `weekdays`"
     " (its papers are always the latest featured ones)."
 )
 _WEEKLY_HINT = (
