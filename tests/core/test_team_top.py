@@ -9,6 +9,7 @@ import pytest
 from paperboy.core.bot import Bot
 from paperboy.core.models import ChannelRef, Context, PostRef, UserRef
 from paperboy.core.replies import ListKind, Notice, PageRef, PaperList
+from paperboy.core.team_top import TeamTop
 from paperboy.store import Store
 from tests.conftest import NOW
 from tests.marked import marked
@@ -84,3 +85,29 @@ async def test_a_forged_page_of_top_is_just_top(saves: Store, bot: Bot) -> None:
 
     assert isinstance(reply, PaperList)
     assert [(card.paper.id, card.saves) for card in reply.cards] == [(P2, 1)]
+
+
+async def test_top_of_one_day_says_the_last_day_and_only_the_asker_sees_it(
+    saves: Store, bot: Bot
+) -> None:
+    reply = await bot.handle("top 1", ALICE)
+
+    assert isinstance(reply, PaperList)
+    assert reply.title == "Most saved here in the last day"
+    assert reply.ephemeral
+
+
+async def test_an_empty_top_says_how_to_save_word_for_word(store: Store, bot: Bot) -> None:
+    reply = await bot.handle("top", ALICE)
+    assert reply == Notice(
+        "Nobody here saved a paper from my posts in the last 7 days. React with 🔖 to a paper"
+        " I post (or press Save) to save it.",
+        ephemeral=True,
+    )
+    no_emoji = TeamTop(papers=store.papers, posts=store.posts, clock=lambda: NOW, save_emoji="")
+    answer = await no_emoji.top(HERE, 1)
+    assert isinstance(answer, Notice)
+    assert marked(answer.text) == (
+        "Nobody here saved a paper from my posts in the last day. React with the save emoji"
+        " to a paper I post (or press Save) to save it."
+    )

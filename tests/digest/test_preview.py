@@ -151,3 +151,32 @@ async def test_a_cooldown_of_zero_allows_every_preview(
     answers = [text(await digests.preview(ADMIN)) for _ in range(2)]
 
     assert all(a.startswith("Posted a preview digest") for a in answers)
+
+
+async def test_a_one_paper_preview_starts_the_cooldown_and_its_header_is_for_everyone(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await digests.subscribe(ADMIN, spec("09:00 UTC papers:1"))
+
+    assert text(await digests.preview(ADMIN)) == "Posted a preview digest of 1 paper."
+    header, _paper = poster.sent[CHANNEL]
+    assert isinstance(header, Notice)
+    assert not header.ephemeral
+    assert marked(header.text).startswith("Preview · ")
+    wall.now += timedelta(seconds=5)
+    assert text(await digests.preview(ADMIN)).startswith("A preview was posted here 5 s ago")
+
+
+async def test_a_preview_where_no_adapter_runs_is_refused_as_an_error(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    elsewhere = dataclasses.replace(ADMIN, channel=dataclasses.replace(CHANNEL, platform="discord"))
+    refused = await digests.preview(elsewhere)
+    assert refused == Notice("Digests cannot be posted from here.", error=True)
+    failed = await service(
+        store, library, Poster(fail={OTHER: PostFailed("no access", permanent=True)}), wall
+    ).preview(dataclasses.replace(ADMIN, channel=OTHER))
+    assert failed == Notice("I could not post here: no access", error=True)

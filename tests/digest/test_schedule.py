@@ -129,3 +129,16 @@ def test_the_next_fire_time_is_on_the_channels_local_day_not_the_utc_one(
     fire = next_fire_time(now, at, zone, weekdays_only=False)
     assert fire > now
     assert fire.astimezone(zone).date() == local_day
+
+
+def test_a_weekdays_digests_last_fire_on_a_monday_morning_was_fridays() -> None:
+    nine = time(9, 0)
+    monday_early = datetime(2025, 3, 17, 7, 0, tzinfo=UTC)
+    friday = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
+    assert last_fire_time(monday_early, nine, UTC, weekdays_only=True) == friday
+    assert last_fire_time(monday_early, nine, UTC, weekdays_only=False) == datetime(
+        2025, 3, 16, 9, 0, tzinfo=UTC
+    )
+    # At its fire time exactly, the last fire is that one.
+    monday_nine = datetime(2025, 3, 17, 9, 0, tzinfo=UTC)
+    assert last_fire_time(monday_nine, nine, UTC, weekdays_only=True) == monday_nine

@@ -726,3 +726,44 @@ async def test_forgetting_a_workspace_removes_its_weekly_foryou_messages_and_dig
     assert await store.weekly_foryou.active() == [WeeklyForYou(elsewhere, 4, time(16), "UTC")]
     assert await store.digest_ranks.get(CHANNEL) == "votes"
     assert await store.digest_ranks.get(ChannelRef("slack", "T2", "C1")) == "team"
+
+
+def runner_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "paperboy.digest.runner"]
+
+
+async def test_the_log_tells_an_operator_what_became_of_each_days_digest(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Caught up exactly at the end of the grace period, skipped a second after it, then
+    failing until paused: each step one log line that names the channel and the day."""
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    poster = Poster()
+    await subscribe(service(store, library, poster, wall), "07:00 UTC")
+    await subscribe(service(store, library, poster, wall), "06:59 UTC", OTHER)
+    wall.now = datetime(2025, 3, 13, 10, 0, tzinfo=UTC)  # 3 h after 07:00, 3 h 1 min after 06:59
+    await service(store, library, poster, wall).catch_up()
+    assert len(poster.headers(CHANNEL)) == 1
+    assert OTHER not in poster.sent
+    name = "slack:T1/C1"
+    assert runner_log(caplog) == [
+        f"digest for {name} on 2025-03-13 was due at 2025-03-13 07:00:00+00:00: posting it now",
+        "digest for slack:T1/C2 on 2025-03-13 skipped: due at 2025-03-13 06:59:00+00:00, "
+        "beyond the 3:00:00 grace period",
+        f"digest for {name} on 2025-03-13 posted: 5 papers",
+        "digest catch-up done: 1 posted or resumed",
+    ]
+
+    caplog.clear()
+    poster.fail[CHANNEL] = PostFailed("channel_not_found", permanent=True)
+    digests = service(store, library, poster, wall)
+    for offset in range(1, 4):
+        await digests.run_for_day(CHANNEL, DAY + timedelta(days=offset))
+    await digests.run_for_day(OTHER, DAY)
+    assert runner_log(caplog) == [
+        f"digest for {name} on 2025-03-14 failed (channel_not_found); attempt 1",
+        f"digest for {name} on 2025-03-15 failed (channel_not_found); attempt 2",
+        f"digest for {name} paused after 3 failed runs (last: channel_not_found); "
+        "`subscribe` again there to resume",
+        "digest for slack:T1/C2 on 2025-03-13 already done",
+    ]

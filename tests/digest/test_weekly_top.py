@@ -278,3 +278,134 @@ async def test_a_manager_who_may_not_post_here_is_told_privately(
     assert isinstance(reply, Notice)
     assert reply.ephemeral
     assert CHANNEL in jobs.scheduled
+
+
+def weekly_log(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "paperboy.digest.weekly_top"]
+
+
+async def test_the_log_tells_an_operator_what_became_of_each_weeks_list(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="paperboy.digest.weekly_top")
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = weekly_service(store, library, poster, wall, jobs)
+    await a_save_from_a_post(store, wall)
+    await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+    wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
+    poster.fail[CHANNEL] = PostFailed("Slack is down")
+    await jobs.runs[CHANNEL](CHANNEL)
+    del poster.fail[CHANNEL]
+    await jobs.runs[CHANNEL](CHANNEL)
+    await jobs.runs[CHANNEL](CHANNEL)
+
+    assert weekly_log(caplog) == [
+        f"weekly list for {CHANNEL} on 2025-03-14 not posted: Slack is down",
+        f"weekly list for {CHANNEL} on 2025-03-14 posted",
+        f"weekly list for {CHANNEL} on 2025-03-14 already posted",
+    ]
+    (posted,) = poster.sent[CHANNEL]
+    assert isinstance(posted, PaperList)
+    assert not posted.ephemeral
+
+
+async def test_a_list_at_the_end_of_the_grace_is_posted_and_one_later_is_logged_skipped(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="paperboy.digest.weekly_top")
+    poster = Poster()
+    await a_save_from_a_post(store, wall)
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).subscribe_weekly(
+        ADMIN, weekly("weekly friday 16:00 UTC")
+    )
+    wall.now = datetime(2025, 3, 14, 19, 0, tzinfo=UTC)  # the 3-hour grace, to the second
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).catch_up()
+    assert len(poster.sent[CHANNEL]) == 1
+
+    wall.now = datetime(2025, 3, 21, 19, 0, 1, tzinfo=UTC)  # a week on, a second too late
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).catch_up()
+    assert len(poster.sent[CHANNEL]) == 1
+    assert await store.weekly_top.status(CHANNEL, date(2025, 3, 21)) == "skipped"
+    assert weekly_log(caplog)[-1] == (
+        f"weekly list for {CHANNEL} on 2025-03-21 skipped: due at 2025-03-21 16:00:00+00:00"
+    )
+
+
+async def test_a_tokyo_list_caught_up_after_midnight_utc_is_for_its_local_day(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Friday 08:00 in Tokyo is Thursday 23:00 UTC: the week's list is Friday's."""
+    poster = Poster()
+    await a_save_from_a_post(store, wall)
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).subscribe_weekly(
+        ADMIN, weekly("weekly friday 08:00 Asia/Tokyo")
+    )
+    wall.now = datetime(2025, 3, 13, 23, 30, tzinfo=UTC)
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).catch_up()
+
+    assert len(poster.sent[CHANNEL]) == 1
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) == "done"
+
+
+async def test_a_list_for_a_platform_not_running_is_not_posted_and_logged(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="paperboy.digest.weekly_top")
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = weekly_service(store, library, poster, wall, jobs)
+    discord = ChannelRef("discord", "G1", "C9")
+    await store.weekly_top.put(WeeklyTop(discord, 4, time(16, 0), "UTC", "U1"), at=wall())
+
+    await digests.weekly_top.run_for_day(discord, FRIDAY)  # type: ignore[union-attr]
+
+    assert poster.sent == {}
+    assert await store.weekly_top.status(discord, FRIDAY) is None  # not claimed either
+    assert weekly_log(caplog) == [
+        f"weekly list for {discord} not posted: its adapter is not running"
+    ]
+
+
+async def test_an_empty_week_is_posted_by_no_one_when_not_announced(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = service(store, library, poster, wall, weekly_jobs=jobs, announce_empty=False)
+    await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+
+    await digests.weekly_top.run_for_day(CHANNEL, FRIDAY)  # type: ignore[union-attr]
+    await digests.weekly_top.run_for_day(CHANNEL, FRIDAY)  # type: ignore[union-attr]
+
+    assert poster.sent == {}
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) == "done"
+
+
+async def test_after_close_no_new_list_starts_and_an_unsubscribed_one_never_runs(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster, jobs = Poster(), WeeklyJobs()
+    digests = weekly_service(store, library, poster, wall, jobs)
+    await a_save_from_a_post(store, wall)
+    await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+    run = jobs.runs[CHANNEL]
+    await digests.unsubscribe(ADMIN, "top")
+    wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
+    await run(CHANNEL)
+    assert poster.sent == {}
+
+    await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+    digests.weekly_top.close()  # type: ignore[union-attr]
+    await jobs.runs[CHANNEL](CHANNEL)
+    assert poster.sent == {}
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) is None
+
+
+def test_a_weekly_trigger_asked_at_its_fire_time_fires_then_and_just_after_next_week() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    trigger = WeeklyTrigger(4, time(16, 0), berlin)
+    fire = datetime(2025, 3, 14, 16, 0, tzinfo=berlin)
+    assert trigger.get_next_fire_time(None, fire) == fire
+    just_after = fire + timedelta(microseconds=1)
+    assert trigger.get_next_fire_time(None, just_after) == fire + timedelta(days=7)
+    # Asked earlier on the day it fires, it fires that day.
+    morning = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+    assert next_weekly_fire(morning, 4, time(16, 0), berlin) == fire

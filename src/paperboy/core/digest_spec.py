@@ -172,7 +172,8 @@ def describe(spec: DigestSpec) -> str:
     """The digest in a sentence's words (a spec with its defaults filled in)."""
     days = "weekdays" if spec.weekdays else "every day"
     at = spec.time.strftime("%H:%M") if spec.time else "the default time"
-    parts = [f"{days} at {at} {spec.zone or 'UTC'}", f"up to {spec.papers} papers"]
+    papers = "1 paper" if spec.papers == 1 else f"{spec.papers} papers"
+    parts = [f"{days} at {at} {spec.zone or 'UTC'}", f"up to {papers}"]
     if spec.min_upvotes:
         parts.append(f"with at least {spec.min_upvotes} upvotes")
     parts.append(f"about “{spec.topics}”" if spec.topics else "on any topic")

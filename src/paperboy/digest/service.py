@@ -305,15 +305,16 @@ class DigestService:
         finally:
             if not posted:
                 await self.store.previews.release(channel, at=now)
+        count = f"{len(papers)} paper" + ("" if len(papers) == 1 else "s")
         if day != today:
             return Notice(
-                f"Posted a preview digest of {len(papers)} papers from {long_day(day)}, the "
+                f"Posted a preview digest of {count} from {long_day(day)}, the "
                 f"latest featured day I have. {_TOO_OLD}"
             )
         order = ""
         if await self.content.rank(channel) == "team":
             order = " " + (await self._order(channel)).strip()
-        return Notice(f"Posted a preview digest of {len(papers)} papers.{order}")
+        return Notice(f"Posted a preview digest of {count}.{order}")
 
     async def _outlook(self, subscription: Subscription) -> Rich:
         """What the digest would hold now, so a subscriber sees it is set up right (or

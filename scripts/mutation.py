@@ -1,0 +1,178 @@
+"""Mutation testing, one package at a time: `python scripts/mutation.py [PACKAGE ...]`.
+
+Each package in `[tool.paperboy.mutation]` (pyproject.toml) is mutated by mutmut and run
+against only the test folders listed for it there, in a workspace of its own under
+`mutants-by-package/PACKAGE/` (mutmut reads its settings from the pyproject.toml of the
+directory it runs in, so each workspace gets the project's file with `[tool.mutmut]` narrowed
+to that package). A rerun reuses the workspace: mutmut retests only the functions that
+changed. At the end it prints killed / survived / score per package, leaving out the mutants
+that docs/mutation-equivalents.md lists as equivalent. Not part of CI: see docs/TESTING.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKSPACES = ROOT / "mutants-by-package"
+EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
+# A mutant name in backticks at the start of a list item of the equivalents file.
+_EQUIVALENT = re.compile(r"^- `(paperboy\.[\w.]+__mutmut_\d+)`", re.MULTILINE)
+_RESULT = re.compile(r"^\s+(paperboy\.\S+): (.+)$")
+# What mutmut calls each outcome, sorted into what the score counts.
+_KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+_NOT_COUNTED = {"skipped", "not checked", "check was interrupted by user"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Score:
+    package: str
+    killed: int
+    survived: list[str]
+    equivalent: int
+    unchecked: int
+    seconds: float
+
+    @property
+    def percent(self) -> float:
+        counted = self.killed + len(self.survived)
+        return 100.0 * self.killed / counted if counted else 100.0
+
+    def line(self) -> str:
+        return (
+            f"{self.package:<7} killed {self.killed:>5}  survived {len(self.survived):>4}  "
+            f"equivalent {self.equivalent:>3}  score {self.percent:5.1f}%  "
+            + (f"not yet tested {self.unchecked}  " if self.unchecked else "")
+            + f"({self.seconds / 60:.1f} min)"
+        )
+
+
+def main() -> int:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    folders: dict[str, list[str]] = project["tool"]["paperboy"]["mutation"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("packages", nargs="*", metavar="PACKAGE", help=", ".join(folders))
+    parser.add_argument(
+        "--max-children", type=int, default=1, help="mutants tested at once (default 1)"
+    )
+    parser.add_argument("--fresh", action="store_true", help="forget earlier results first")
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="test again only the mutants that survived the last run (after adding tests)",
+    )
+    parser.add_argument("--list", action="store_true", help="only print the scores of the last run")
+    parser.add_argument(
+        "--survivors", action="store_true", help="also print each surviving mutant's name"
+    )
+    options = parser.parse_args()
+    unknown = [name for name in options.packages if name not in folders]
+    if unknown:
+        parser.error(f"no such package: {', '.join(unknown)} (one of: {', '.join(folders)})")
+    equivalents = set(_EQUIVALENT.findall(EQUIVALENTS.read_text(encoding="utf-8")))
+    scores = []
+    for package in options.packages or list(folders):
+        workspace = WORKSPACES / package
+        started = time.monotonic()
+        if not options.list:
+            if options.fresh:
+                shutil.rmtree(workspace, ignore_errors=True)
+            prepare(workspace, package=package, tests=folders[package])
+            print(f"== {package}: mutmut run in {workspace.relative_to(ROOT)}", flush=True)
+            run = [
+                sys.executable,
+                "-m",
+                "mutmut",
+                "run",
+                "--max-children",
+                str(options.max_children),
+            ]
+            if options.recheck:
+                # Only the survivors, named: mutmut keeps a result until its function changes.
+                survivors = score(
+                    workspace, package=package, equivalents=equivalents, seconds=0
+                ).survived
+                print(f"== {package}: testing {len(survivors)} survivors again", flush=True)
+                run += survivors or ["none-survived"]
+            if run[-1] != "none-survived":
+                subprocess.run(run, cwd=workspace, check=False)
+        scores.append(
+            score(
+                workspace,
+                package=package,
+                equivalents=equivalents,
+                seconds=time.monotonic() - started,
+            )
+        )
+    print()
+    for result in scores:
+        print(result.line())
+        if options.survivors:
+            for name in result.survived:
+                print(f"    {name}")
+    return 0
+
+
+def prepare(workspace: Path, *, package: str, tests: list[str]) -> None:
+    """A directory mutmut can run in: the project's src/ and tests/ (linked) and its
+    pyproject.toml with `[tool.mutmut]` narrowed to `package` and its test folders."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    for name in ("src", "tests"):
+        link = workspace / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    settings = tomllib.loads(text)["tool"]["mutmut"]
+    settings["only_mutate"] = [f"src/paperboy/{package}/*"]
+    settings["pytest_add_cli_args_test_selection"] = tests
+    narrowed = "[tool.mutmut]\n" + "".join(
+        f"{key} = {json.dumps(value)}\n" for key, value in settings.items()
+    )
+    # Drop the project's own [tool.mutmut] table (up to the next table) and add ours.
+    without = re.sub(r"^\[tool\.mutmut\]\n(?:(?!\[).*\n)*", "", text, flags=re.MULTILINE)
+    (workspace / "pyproject.toml").write_text(without + "\n" + narrowed, encoding="utf-8")
+
+
+def score(workspace: Path, *, package: str, equivalents: set[str], seconds: float) -> Score:
+    listed = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    outcomes: dict[str, str] = {}
+    for line in listed.splitlines():
+        match = _RESULT.match(line)
+        if match:
+            outcomes[match[1]] = match[2]
+    counts = Counter(
+        "equivalent" if name in equivalents else outcome for name, outcome in outcomes.items()
+    )
+    survived = sorted(
+        name
+        for name, outcome in outcomes.items()
+        if name not in equivalents and outcome not in _KILLED | _NOT_COUNTED
+    )
+    return Score(
+        package=package,
+        killed=sum(counts[outcome] for outcome in _KILLED),
+        survived=survived,
+        equivalent=counts["equivalent"],
+        unchecked=sum(counts[outcome] for outcome in _NOT_COUNTED),
+        seconds=seconds,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
