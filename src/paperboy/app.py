@@ -561,7 +561,8 @@ class App:
             # already, jobs still being scheduled) stops as cleanly as one later.
             stack.enter_context(self._stopping_on_signals())
             core = await stack.enter_async_context(open_library(self.settings, clock=self.clock))
-            stack.enter_context(run_lock(self.settings.store_path))  # one bot per store
+            if not self.settings.store.url:  # one bot per SQLite file; replicas need a server
+                stack.enter_context(run_lock(self.settings.store_path))
             await stack.enter_async_context(following_the_store(core))
             hf = await stack.enter_async_context(huggingface_client(self.settings))
             arxiv = await stack.enter_async_context(arxiv_client(self.settings))

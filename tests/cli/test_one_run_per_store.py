@@ -37,3 +37,24 @@ async def test_a_second_run_on_the_same_store_refuses_and_names_the_first(
     after = await asyncio.to_thread(run, "run", stdin="quit\n")
     assert after.returncode == 0, after.stderr
     assert "this is the console" in after.stdout
+
+
+async def test_on_postgresql_several_runs_share_one_store(
+    cli_env: dict[str, str], postgres_url: str
+) -> None:
+    """Replicas: two `paperboy run` on one PostgreSQL store (and one data directory, as
+    containers sharing a volume) both start and answer."""
+    env = {**cli_env, "PAPERBOY_STORE_URL": postgres_url}
+    first = await start_paperboy(env, "run")
+    second = await start_paperboy(env, "run")
+    try:
+        for process in (first, second):
+            await read_until(process, "this is the console", seconds=60)
+            assert process.stdin is not None
+            process.stdin.write(b"search parameter efficient fine-tuning\n")
+            await process.stdin.drain()
+            await read_until(process, "Fine-Tuning", seconds=60)
+    finally:
+        for process in (first, second):
+            process.send_signal(signal.SIGTERM)
+            await process.wait()
