@@ -128,7 +128,7 @@ def adapter_names(settings: Settings) -> tuple[list[str], str]:
     """Which adapters `paperboy run` runs, and why, for the one start-up line."""
     secrets = settings.secrets
     names = []
-    if secrets.slack_bot_token:
+    if secrets.slack_bot_token or settings.slack.client_id:
         names.append("slack")
     if secrets.discord_token:
         names.append("discord")
@@ -378,6 +378,9 @@ def slack_adapter(
 
 def check_slack_credentials(settings: SlackSettings, secrets: Secrets) -> None:
     """Raise ConfigError (one line naming the variable) when the mode lacks a secret."""
+    if settings.client_id:
+        check_oauth_credentials(settings, secrets)
+        return
     if not secrets.slack_bot_token.startswith("xoxb-"):
         raise ConfigError("SLACK_BOT_TOKEN: must be the app's bot token (xoxb-…)")
     if settings.mode == "socket" and not secrets.slack_app_token.startswith("xapp-"):
@@ -387,6 +390,22 @@ def check_slack_credentials(settings: SlackSettings, secrets: Secrets) -> None:
         )
     if settings.mode == "http" and not secrets.slack_signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET: HTTP mode needs the app's signing secret")
+
+
+def check_oauth_credentials(settings: SlackSettings, secrets: Secrets) -> None:
+    """OAuth distribution: HTTP mode (Slack sends the installs' requests to one URL), the
+    client secret, and no single bot token (each workspace's comes from its installation)."""
+    if settings.mode != "http":
+        raise ConfigError('slack.client_id: OAuth distribution needs slack.mode = "http"')
+    if not secrets.slack_client_secret:
+        raise ConfigError("SLACK_CLIENT_SECRET: OAuth distribution needs the app's client secret")
+    if not secrets.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET: HTTP mode needs the app's signing secret")
+    if secrets.slack_bot_token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN: unset it with slack.client_id (OAuth distribution takes each "
+            "workspace's token from its installation)"
+        )
 
 
 def discord_poster(core: Services, *, options: DiscordOptions | None = None) -> DiscordPoster:

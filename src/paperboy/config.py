@@ -50,6 +50,10 @@ def _http_url(value: str) -> str | None:
     return None if re.match(r"^https?://[^\s/]+", value) else "must be an http(s):// URL"
 
 
+def _optional_http_url(value: str) -> str | None:
+    return _http_url(value) if value else None
+
+
 def _clock_time(value: str) -> str | None:
     return None if time_of_day(value) is not None else HH_MM_PROBLEM
 
@@ -246,6 +250,24 @@ class SlackSettings:
         "users:read scope).",
         _one_of("anyone", "admins"),
     )
+    client_id: str = setting(
+        "",
+        "OAuth distribution (one deployment for many workspaces; HTTP mode only): the app's "
+        "client id (Basic Information > App Credentials), with SLACK_CLIENT_SECRET. Empty: "
+        "one workspace, with SLACK_BOT_TOKEN.",
+    )
+    authorization_url: str = setting(
+        "https://slack.com/oauth/v2/authorize",
+        "OAuth distribution: where /slack/install sends a browser to approve the app.",
+        _http_url,
+    )
+    redirect_url: str = setting(
+        "",
+        "OAuth distribution: the public URL of /slack/oauth_redirect, as listed under the "
+        "app's Redirect URLs (e.g. https://paperboy.example.org/slack/oauth_redirect). "
+        "Empty: Slack uses the app's only redirect URL.",
+        _optional_http_url,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +370,7 @@ class Secrets:
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
+    slack_client_secret: str = field(default="", repr=False)
     discord_token: str = field(default="", repr=False)
 
     def values(self) -> tuple[str, ...]:
@@ -360,6 +383,7 @@ class Secrets:
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),
+            slack_client_secret=env.get("SLACK_CLIENT_SECRET", "").strip(),
             discord_token=env.get("DISCORD_TOKEN", "").strip(),
         )
 
@@ -528,7 +552,7 @@ def example_toml() -> str:
         "# paperboy configuration. Every key is optional; shown with its default.",
         "# Any key can be overridden by PAPERBOY_<SECTION>_<KEY> (e.g. PAPERBOY_STORE_PATH).",
         "# Secrets come only from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,",
-        "# SLACK_SIGNING_SECRET, DISCORD_TOKEN.",
+        "# SLACK_SIGNING_SECRET, SLACK_CLIENT_SECRET, DISCORD_TOKEN.",
     ]
     for section, cls in SECTIONS.items():
         lines += ["", f"[{section}]"]

@@ -79,6 +79,7 @@ class Database:
         # checkout per transaction would cost more than most transactions take).
         self._write_conn: AsyncConnection | None = None
         self._lock = asyncio.Lock()
+        self._shared: AsyncEngine | None = None  # see `shared_engine`
 
     @property
     def dialect(self) -> str:
@@ -197,7 +198,31 @@ class Database:
         if applied:
             log.info("store %s: applied migrations %s", self.path, ", ".join(applied))
 
+    def shared_engine(self) -> AsyncEngine:
+        """An engine for a library that runs its own statements on this database
+        (slack_sdk's installation and OAuth state stores), outside `transaction`.
+
+        PostgreSQL: the store's engine (its pool serves everyone). SQLite: the writer's
+        one connection is held by `transaction`, so a file gets an engine of its own
+        with the same pragmas, its transactions IMMEDIATE too (SQLite's busy timeout
+        queues them behind ours); an in-memory database has only its one connection."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        if self.dialect == "postgresql" or self.in_memory:
+            return self._writer
+        if self._shared is None:
+            url = URL.create("sqlite+aiosqlite", database=str(self.location))
+            shared = create_async_engine(
+                url, pool_size=1, max_overflow=2, pool_timeout=None, pool_reset_on_return=None
+            )
+            self._configure_sqlite(shared, begin="BEGIN IMMEDIATE")
+            self._shared = shared
+        return self._shared
+
     async def close(self) -> None:
+        shared, self._shared = self._shared, None
+        if shared is not None:
+            await shared.dispose()
         write_conn, self._write_conn = self._write_conn, None
         if write_conn is not None:
             await write_conn.close()

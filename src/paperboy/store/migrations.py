@@ -18,10 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.schema import CreateIndex, CreateTable
 
-from paperboy.store.schema import schema_migrations
+from paperboy.store.schema import SLACK_TABLES, schema_migrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,15 @@ class Migration:
         sql = self.postgresql if dialect == "postgresql" and self.postgresql else self.sql
         # One statement at a time: the migration stays one transaction on both.
         return [part.strip() for part in sql.split(";") if part.strip()]
+
+
+def _create_sql(tables: tuple[Table, ...], dialect: Dialect) -> str:
+    """CREATE TABLE and CREATE INDEX statements for `tables`, in `dialect`."""
+    statements = []
+    for table in tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+    return ";\n".join(statements)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -336,6 +348,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             expires_at TEXT NOT NULL
         );
         """,
+    ),
+    # Slack OAuth distribution: slack_sdk's installation and state tables, made from
+    # its own declarations (schema.py) in each database's dialect.
+    Migration(
+        7,
+        "Slack installations, bots and OAuth states",
+        _create_sql(SLACK_TABLES, sqlite.dialect()),
+        postgresql=_create_sql(SLACK_TABLES, postgresql.dialect()),
     ),
 )
 

@@ -9,6 +9,8 @@ two stores hold the same values and a copy between them changes nothing.
 
 from __future__ import annotations
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Column, Integer, MetaData, Table, Text
 
 metadata = MetaData()
@@ -249,6 +251,18 @@ schema_migrations = Table(
     _text("name"),
     _text("applied_at"),
 )
+
+# Slack OAuth distribution: installations (a workspace's bot token, its refresh token and
+# when it expires), bots, and OAuth states, exactly as slack_sdk's SQLAlchemy stores
+# declare them (adapters/slack/installations.py reads and writes them through those stores).
+slack_installations = SQLAlchemyInstallationStore.build_installations_table(
+    metadata, "slack_installations"
+)
+slack_bots = SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots")
+slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    metadata, "slack_oauth_states"
+)
+SLACK_TABLES: tuple[Table, ...] = (slack_installations, slack_bots, slack_oauth_states)
 
 # Every table of data, parents before the tables that refer to them: the order a copy
 # between stores writes them in (`paperboy migrate-store`).
