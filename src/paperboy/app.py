@@ -208,6 +208,7 @@ def build_bot(
         clock=core.clock,
         fetcher=fetcher,
         digests=digests,
+        workspaces=core.store.workspaces,
         metrics=metrics,
         options=bot_options(
             core.settings,

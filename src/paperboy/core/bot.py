@@ -37,6 +37,7 @@ from paperboy.core.ports import (
     ReadingListRepository,
     SourceFailure,
     StoreUnavailable,
+    WorkspaceData,
 )
 from paperboy.core.reading_list import ReadingListCommands, unknown_paper
 from paperboy.core.replies import (
@@ -56,6 +57,7 @@ from paperboy.core.team_top import TeamTop
 from paperboy.core.telemetry import NO_METRICS, Metrics, command_name
 from paperboy.core.text import long_day, quote_title
 from paperboy.core.trend_charts import TrendCharts
+from paperboy.core.workspaces import ForgottenWorkspace, forget_workspace
 from paperboy.search import SearchHit
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,7 @@ class Bot:
         fetcher: PaperFetcher | None = None,
         options: BotOptions,
         digests: DigestCommands | None = None,
+        workspaces: WorkspaceData | None = None,
         metrics: Metrics = NO_METRICS,
     ) -> None:
         self._papers = papers
@@ -103,6 +106,7 @@ class Bot:
         self.clock = clock
         self.fetcher = fetcher
         self._digests = digests
+        self._workspaces = workspaces
         self._options = options
         self._save_emoji = frozenset(normalize_emoji(e) for e in self._options.save_emoji)
         # A name in both lists saves: the save emoji is the older promise.
@@ -221,13 +225,13 @@ class Bot:
                     "My database is unavailable right now; react again shortly.", error=True
                 )
 
-    async def left_workspace(self, platform: str, workspace: str) -> int:
-        """The bot was removed from a workspace (a Discord guild it was kicked from or
-        that was deleted): its channels' digests and weekly lists are deleted, so that
-        joining again starts clean. Returns how many channels lost a subscription."""
-        if self._digests is None:
-            return 0
-        return await self._digests.forget_workspace(platform, workspace)
+    async def left_workspace(self, platform: str, workspace: str) -> ForgottenWorkspace:
+        """The bot was removed from a workspace (a Slack app uninstalled, a Discord guild
+        it was kicked from or that was deleted): everything stored about it is deleted,
+        so that joining again starts clean (core/workspaces.py)."""
+        return await forget_workspace(
+            platform, workspace, digests=self._digests, data=self._workspaces
+        )
 
     def is_save_emoji(self, names: Collection[str]) -> bool:
         """Whether any of an emoji's names (however spelled) is a save emoji."""

@@ -173,6 +173,14 @@ class MarkRepository(Protocol):
         ...
 
 
+class WorkspaceData(Protocol):
+    """Everything stored about one workspace, deleted at once (see core/workspaces.py)."""
+
+    async def forget(self, platform: str, workspace: str) -> dict[str, int]:
+        """Delete every row of the workspace; rows deleted per table."""
+        ...
+
+
 class PostLog(Protocol):
     """Which paper each bot message shows, so a reaction on it names that paper."""
 

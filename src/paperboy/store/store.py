@@ -23,6 +23,7 @@ from paperboy.store.schema import schema_migrations
 from paperboy.store.subscriptions import SubscriptionRepository
 from paperboy.store.urls import PostgresLocation
 from paperboy.store.weekly_top import WeeklyTopLog
+from paperboy.store.workspaces import WorkspaceData
 
 
 class Store:
@@ -46,6 +47,7 @@ class Store:
         self.leases = LeaseRepository(db)
         self.weekly_foryou = WeeklyForYouLog(db)
         self.digest_ranks = DigestRankLog(db)
+        self.workspaces = WorkspaceData(db)
 
     @classmethod
     async def open(

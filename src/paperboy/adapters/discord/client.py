@@ -113,7 +113,10 @@ class PaperboyClient(discord.Client):
                 log.exception("forgetting the subscriptions of guild %s failed", guild.id)
                 return
         log.info(
-            "removed from guild %s: deleted the subscriptions of %d channels", guild.id, removed
+            "removed from guild %s: deleted the subscriptions of %d channels and its "
+            "members' reading lists",
+            guild.id,
+            removed.channels,
         )
 
     def _bot_user_id(self) -> int | None:

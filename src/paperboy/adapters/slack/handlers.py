@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.in_flight import InFlight
 from paperboy.adapters.slack import translate
@@ -48,6 +49,8 @@ class SlackHandlers:
         self.bot = bot
         self.sender = sender
         self.managers = managers
+        self.publisher = publisher
+        self.bot_mention = bot_mention
         self.answers = Answers(publisher, sender, bot_mention=bot_mention)
         self._recent_events: OrderedDict[str, None] = OrderedDict()
         self._in_flight = InFlight()
@@ -62,8 +65,17 @@ class SlackHandlers:
         """Let answers in progress finish (bounded), e.g. before the store closes."""
         await self._in_flight.drain(seconds)
 
+    def _answers(self, client: AsyncWebClient) -> Answers:
+        """Answers through `client`, which bolt authorized for the request's workspace
+        (its own bot token; in single-workspace mode the one token)."""
+        return Answers(self.publisher, SlackSender(client), bot_mention=self.bot_mention)
+
     async def on_command(
-        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
     ) -> None:
         await ack()
         async with self._work("/papers command", respond):
@@ -75,11 +87,18 @@ class SlackHandlers:
             # depends on who manages the channel, which costs Slack a request to know.
             parsed = self.bot.parse(translate.command_text(command))
             if needs_manager_check(parsed):
-                allowed = await self.managers.can_manage(context.user)
+                allowed = await self.managers.can_manage(context.user, client=client)
                 context = replace(context, can_manage_channel=allowed)
-            await self.answers.send(await self.bot.run(parsed, context), context, respond)
+            reply = await self.bot.run(parsed, context)
+            await self._answers(client).send(reply, context, respond)
 
-    async def on_action(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        respond: AsyncRespond,
+        client: AsyncWebClient,
+    ) -> None:
         await ack()
         async with self._work("button press", respond):
             pressed = translate.press(body)
@@ -93,9 +112,9 @@ class SlackHandlers:
                 reply = await self.bot.page(pressed.action, pressed.context)
             else:
                 reply = await self.bot.run(pressed.action, pressed.context)
-            await self.answers.send(reply, pressed.context, respond)
+            await self._answers(client).send(reply, pressed.context, respond)
 
-    async def on_reaction(self, body: dict[str, Any]) -> None:
+    async def on_reaction(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         """Save or unsave for the reacting user; confirm ephemerally when something changed."""
         async with self._work("reaction", None):
             reaction = translate.reaction(body)
@@ -109,7 +128,7 @@ class SlackHandlers:
                 self._recent_events.pop(reaction.event_id, None)  # let a redelivery try again
                 raise
             if notice is not None:
-                await self.sender.post_ephemeral(
+                await SlackSender(client).post_ephemeral(
                     reaction.post.channel.channel, reaction.user.user, render(notice)
                 )
 

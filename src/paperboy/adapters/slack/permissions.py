@@ -42,14 +42,15 @@ class ChannelManagers:
         self._clock = clock
         self._known: dict[UserRef, tuple[bool, float]] = {}
 
-    async def can_manage(self, user: UserRef) -> bool:
+    async def can_manage(self, user: UserRef, *, client: AsyncWebClient | None = None) -> bool:
+        """`client`: the one authorized for the user's workspace (default: this one's)."""
         if self.who == ANYONE:
             return True
         known = self._known.get(user)
         if known is not None and self._clock() - known[1] < REMEMBER_SECONDS:
             return known[0]
         try:
-            response = await self._client.users_info(user=user.user)
+            response = await (client or self._client).users_info(user=user.user)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
             log.warning("users.info for %s failed (%s): not treating them as an admin", user, error)
             return False

@@ -7,38 +7,63 @@ shares the same client, so one HTTP session and one rate-limit retry serve both.
 
 from __future__ import annotations
 
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from paperboy.adapters.slack.installations import SlackInstallations
 from paperboy.adapters.slack.render import render
 from paperboy.adapters.slack.send import SlackPostFailed, SlackSender
 from paperboy.core.models import ChannelRef, Platform, UserRef
 from paperboy.core.replies import Reply
 
+log = logging.getLogger(__name__)
+
 RATE_LIMIT_RETRIES = 3
 
 
 def web_client(*, token: str, api_url: str) -> AsyncWebClient:
-    """A Web API client for `api_url` that waits out 429s (Retry-After) a few times."""
+    """A Web API client for `api_url` that waits out 429s (Retry-After) a few times
+    (without a token when `token` is empty: OAuth distribution)."""
     # slack_sdk joins method names onto the base URL, which must end in "/".
     base_url = api_url if api_url.endswith("/") else api_url + "/"
-    client = AsyncWebClient(token=token, base_url=base_url)
+    client = AsyncWebClient(token=token or None, base_url=base_url)
     client.retry_handlers.append(
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
     )
     return client
 
 
+def with_token(client: AsyncWebClient, token: str) -> AsyncWebClient:
+    """`client` acting with `token`: the same session, base URL and retries."""
+    return AsyncWebClient(
+        token=token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        session=client.session,
+        retry_handlers=client.retry_handlers,
+        logger=client.logger,
+    )
+
+
 class SlackPoster:
     """ChannelPoster: one message into a Slack channel; returns its ts (the publisher paces).
 
-    Raises PostFailed, permanent when the channel is gone or closed to the bot."""
+    Raises PostFailed, permanent when the channel is gone or closed to the bot, or its
+    workspace has no installation (OAuth distribution: `installations` gives each
+    workspace's token)."""
 
     platform = Platform.SLACK.value
     paced = True
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(
+        self, client: AsyncWebClient, *, installations: SlackInstallations | None = None
+    ) -> None:
         self.client = client  # the adapter's too: one session, one retry policy
+        self.installations = installations
         self._sender = SlackSender(client)
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
@@ -46,12 +71,44 @@ class SlackPoster:
             raise SlackPostFailed(
                 f"{channel} is not a Slack channel", code="wrong_platform", permanent=True
             )
-        return await self._sender.post(channel.channel, render(reply))
+        sender = await self._sender_for(channel.workspace, channel.channel)
+        return await sender.post(channel.channel, render(reply))
 
     async def direct_channel(self, user: UserRef) -> ChannelRef:
         """The bot's direct messages with a person (`conversations.open`)."""
         if user.platform != self.platform:
             raise SlackPostFailed(f"{user} is not on Slack", code="wrong_platform", permanent=True)
-        return ChannelRef(
-            self.platform, user.workspace, await self._sender.direct_channel(user.user)
-        )
+        sender = await self._sender_for(user.workspace, "a direct message")
+        return ChannelRef(self.platform, user.workspace, await sender.direct_channel(user.user))
+
+    async def _sender_for(self, workspace: str, where: str) -> SlackSender:
+        """The one token's sender; in OAuth distribution, the workspace's installation's."""
+        if self.installations is None:
+            return self._sender
+        return SlackSender(with_token(self.client, await self._token_for(workspace, where)))
+
+    async def _token_for(self, workspace: str, where: str) -> str:
+        assert self.installations is not None
+        try:
+            token = await self.installations.bot_token(workspace)
+        except SlackTokenRotationError as error:
+            code = error.api_error.response.get("error")
+            raise SlackPostFailed(
+                f"Slack refused to rotate the workspace's token ({code})",
+                code="token_rotation_failed",
+                permanent=False,
+            ) from None
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            raise SlackPostFailed(
+                f"Slack could not rotate the workspace's token ({type(error).__name__})",
+                code="token_rotation_failed",
+                permanent=False,
+            ) from None
+        if token is None:
+            log.warning(
+                "Slack: workspace %s has no installation: not posting into %s", workspace, where
+            )
+            raise SlackPostFailed(
+                "paperboy is not installed in this workspace", code="not_installed", permanent=True
+            )
+        return token

@@ -1,0 +1,55 @@
+"""Everything stored about one workspace (a Slack workspace, a Discord guild), deleted at once.
+
+When the bot leaves a workspace (uninstalled, kicked), its people's reading lists, the
+bot's posts there and the digest runs, items, previews and weekly runs of its channels
+go, so that installing again starts clean. Subscriptions are the digest service's to
+delete (it stops their jobs); `forget` deletes any it left too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, delete
+
+from paperboy.store.database import Database
+from paperboy.store.schema import (
+    digest_items,
+    digest_previews,
+    digest_runs,
+    posts,
+    saved_papers,
+    subscriptions,
+    top_runs,
+    top_subscriptions,
+)
+
+# Every table whose rows belong to one (platform, workspace).
+WORKSPACE_TABLES: tuple[Table, ...] = (
+    saved_papers,
+    posts,
+    subscriptions,
+    digest_runs,
+    digest_items,
+    digest_previews,
+    top_subscriptions,
+    top_runs,
+)
+
+
+class WorkspaceData:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def forget(self, platform: str, workspace: str) -> dict[str, int]:
+        """Delete every row of the workspace in one transaction; rows deleted per table
+        (tables with none left out)."""
+        deleted: dict[str, int] = {}
+        async with self._db.transaction() as conn:
+            for table in WORKSPACE_TABLES:
+                result = await conn.execute(
+                    delete(table).where(
+                        table.c.platform == platform, table.c.workspace == workspace
+                    )
+                )
+                if result.rowcount:
+                    deleted[table.name] = result.rowcount
+        return deleted
