@@ -62,9 +62,12 @@ from paperboy.store.errors import BadStorePath
 from paperboy.store.urls import PostgresLocation, StoreLocation
 
 if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
     from paperboy.adapters.discord import DiscordAdapter, DiscordOptions
     from paperboy.adapters.discord.poster import DiscordPoster
     from paperboy.adapters.slack import SlackAdapter
+    from paperboy.adapters.slack.installations import SlackInstallations
     from paperboy.adapters.slack.poster import SlackPoster
 
 log = logging.getLogger(__name__)
@@ -337,14 +340,37 @@ def arxiv_client(settings: Settings) -> ArxivClient:
 # add, ingest, export) would pay for nothing.
 
 
-def slack_poster(settings: Settings) -> SlackPoster:
-    """Slack's send side (the Web API client). Raises ConfigError when a secret the
-    configured mode needs is missing."""
+def slack_poster(settings: Settings, *, store: Store | None = None) -> SlackPoster:
+    """Slack's send side (the Web API client; in OAuth distribution the installations,
+    kept in `store`). Raises ConfigError when a secret the configured mode needs is
+    missing."""
     from paperboy.adapters.slack.poster import SlackPoster, web_client
 
     check_slack_credentials(settings.slack, settings.secrets)
     client = web_client(token=settings.secrets.slack_bot_token, api_url=settings.slack.api_url)
-    return SlackPoster(client)
+    if not settings.slack.client_id:
+        return SlackPoster(client)
+    if store is None:
+        raise ValueError("OAuth distribution keeps its installations in the store")
+    return SlackPoster(client, installations=slack_installations(settings, store, client))
+
+
+def slack_installations(
+    settings: Settings, store: Store, client: AsyncWebClient
+) -> SlackInstallations:
+    """The workspaces' installations in paperboy's database (OAuth distribution)."""
+    from paperboy.adapters.slack.installations import OAuthApp, SlackInstallations
+    from paperboy.adapters.slack.oauth import BOT_SCOPES
+
+    slack = settings.slack
+    app = OAuthApp(
+        client_id=slack.client_id,
+        client_secret=settings.secrets.slack_client_secret,
+        scopes=BOT_SCOPES,
+        authorization_url=slack.authorization_url,
+        redirect_url=slack.redirect_url,
+    )
+    return SlackInstallations(app, engine=store.db.shared_engine(), client=client)
 
 
 def slack_adapter(
@@ -374,6 +400,7 @@ def slack_adapter(
         listen=listen if slack.mode == "http" else None,
         signing_secret=secrets.slack_signing_secret,
         digest_managers=slack.digest_managers,
+        installations=poster.installations,
     )
 
 
@@ -699,7 +726,7 @@ class App:
         if name == "console":
             return console_screen(self.settings, stdin=self._stdin, stdout=self._stdout)
         if name == "slack":
-            return slack_poster(self.settings)
+            return slack_poster(self.settings, store=core.store)
         if name == "discord":
             return discord_poster(core)
         raise ValueError(f"the {name} adapter is not available in this build")

@@ -354,8 +354,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         7,
         "Slack installations, bots and OAuth states",
-        _create_sql(SLACK_TABLES, sqlite.dialect()),  # type: ignore[no-untyped-call]
-        postgresql=_create_sql(SLACK_TABLES, postgresql.dialect()),
+        _create_sql(SLACK_TABLES, sqlite.dialect()),
+        postgresql=_create_sql(SLACK_TABLES, postgresql.dialect()),  # type: ignore[no-untyped-call]
     ),
 )
 

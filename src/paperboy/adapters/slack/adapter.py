@@ -1,8 +1,11 @@
 """SlackAdapter: the bot on Slack through slack-bolt's AsyncApp, in Socket Mode or HTTP mode.
 
-Built by the composition root when SLACK_BOT_TOKEN is set. `start` checks the bot
-token (auth.test) and connects: Socket Mode (SLACK_APP_TOKEN; no public URL) or
-an HTTP server for signed requests (SLACK_SIGNING_SECRET). Posting into channels
+Built by the composition root when SLACK_BOT_TOKEN is set (one workspace), or
+slack.client_id (OAuth distribution: any number of workspaces, each authorized by its
+own installation, HTTP mode only; see oauth.py). `start` checks the bot token
+(auth.test; not in OAuth mode: there is none) and connects: Socket Mode
+(SLACK_APP_TOKEN; no public URL) or an HTTP server for signed requests
+(SLACK_SIGNING_SECRET). Posting into channels
 is the Publisher's, through `poster.SlackPoster` on the same client. `aclose`
 disconnects, letting answers in progress finish first.
 """
@@ -21,6 +24,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from paperboy.adapters.slack.handlers import SlackHandlers
 from paperboy.adapters.slack.http_server import HttpListen, SlackHttpServer
+from paperboy.adapters.slack.installations import SlackInstallations
+from paperboy.adapters.slack.oauth import Uninstalls, oauth_app
 from paperboy.adapters.slack.permissions import ANYONE, ChannelManagers
 from paperboy.adapters.slack.send import SlackSender
 from paperboy.config import ConfigError
@@ -48,10 +53,13 @@ class SlackAdapter:
         listen: HttpListen | None = None,
         signing_secret: str = "",
         digest_managers: str = ANYONE,
+        installations: SlackInstallations | None = None,
     ) -> None:
         """Socket Mode with `app_token`, or HTTP mode (signed with `signing_secret`)
         when `listen` says where; Web API calls through `client` (`poster.web_client`).
-        Every post into a channel goes through `publisher`."""
+        Every post into a channel goes through `publisher`. With `installations`
+        (HTTP mode only), OAuth distribution: each request acts with its workspace's
+        installation's token."""
         self.publisher = publisher
         self.bot = bot
         self.client = client
@@ -61,14 +69,19 @@ class SlackAdapter:
         self._signing_secret = signing_secret
         self._digest_managers = digest_managers
         self.sender = SlackSender(self.client)
-        self.app = AsyncApp(
-            name="paperboy",
-            client=self.client,
-            # HTTP mode checks each request's signature on its raw bytes before bolt sees
-            # it (SlackHttpServer); bolt's own check would log a forged body whole.
-            request_verification_enabled=False,
-            logger=logging.getLogger(f"{__name__}.bolt"),
-        )
+        self.installations = installations
+        bolt_log = logging.getLogger(f"{__name__}.bolt")
+        if installations is not None:
+            self.app = oauth_app(installations, client=self.client, logger=bolt_log)
+        else:
+            self.app = AsyncApp(
+                name="paperboy",
+                client=self.client,
+                # HTTP mode checks each request's signature on its raw bytes before bolt
+                # sees it (SlackHttpServer); bolt's own check would log a forged body whole.
+                request_verification_enabled=False,
+                logger=bolt_log,
+            )
         self.handlers: SlackHandlers | None = None  # built in `start`, once we know our name
         self._socket: AsyncSocketModeHandler | None = None
         self.http: SlackHttpServer | None = None
@@ -82,7 +95,8 @@ class SlackAdapter:
             timeout=aiohttp.ClientTimeout(total=self.client.timeout)
         )
         try:
-            identity = await self._who_am_i()
+            # OAuth: no token of our own to ask with; the manifest's display name.
+            identity = "paperboy" if self.installations else await self._who_am_i()
             self.handlers = SlackHandlers(
                 self.bot,
                 self.sender,
@@ -91,6 +105,8 @@ class SlackAdapter:
                 bot_mention=f"@{identity}",
             )
             self.handlers.register(self.app)
+            if self.installations is not None:
+                Uninstalls(self.bot, self.installations).register(self.app)
             if self._listen_at is not None:
                 await self._listen(self._listen_at)
             else:
@@ -186,6 +202,7 @@ class SlackAdapter:
             port=at.port,
             path=at.path,
             limits=at.limits,
+            oauth_flow=self.app.oauth_flow if self.installations is not None else None,
         )
         try:
             await server.start()

@@ -10,7 +10,9 @@ and only then is the body decoded, parsed and handed to bolt. A refusal costs on
 line naming the peer and the reason, never a part of the request. `GuardedServer` deals
 with connections (deadlines for request heads, the cap on open connections).
 
-GET /healthz answers 200 for load balancers.
+GET /healthz answers 200 for load balancers. In OAuth distribution, GET /slack/install and
+GET /slack/oauth_redirect are bolt's install flow (a browser's, not Slack's signed POSTs:
+no signature to check; the flow checks its state parameter and cookie).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from paperboy.adapters.slack.http_guard import GuardedServer
@@ -69,8 +72,10 @@ class SlackHttpServer:
         port: int,
         path: str,
         limits: HttpLimits,
+        oauth_flow: AsyncOAuthFlow | None = None,
     ) -> None:
         self._app = app
+        self._oauth_flow = oauth_flow
         self._signatures = SignatureCheck(signing_secret)
         self._replays = ReplayMemory()
         self.host = host
@@ -115,7 +120,29 @@ class SlackHttpServer:
             return web.Response(status=405, text="POST only", headers={"Allow": "POST"})
         if request.path == HEALTH_PATH and request.method in ("GET", "HEAD"):
             return web.Response(text="ok")
+        flow = self._oauth_flow
+        install_paths = (flow.install_path, flow.redirect_uri_path) if flow else ()
+        if flow is not None and request.method == "GET" and request.path in install_paths:
+            return await self._install_step(flow, request)
         return web.Response(status=404, text="not found")
+
+    async def _install_step(
+        self, flow: AsyncOAuthFlow, request: web.BaseRequest
+    ) -> web.StreamResponse:
+        """The "Add to Slack" page, or Slack's redirect back with a code to exchange."""
+        headers: dict[str, str | Sequence[str]] = {
+            name: request.headers.getall(name) for name in request.headers
+        }
+        bolt_request = AsyncBoltRequest(body="", query=request.query_string, headers=headers)
+        try:
+            if request.path == flow.install_path:
+                answer = await flow.handle_installation(bolt_request)
+            else:
+                answer = await flow.handle_callback(bolt_request)
+        except Exception:
+            log.exception("the Slack install flow failed at %s", request.path)
+            return web.Response(status=500, text="The installation failed; try again shortly.")
+        return await to_aiohttp_response(answer)
 
     async def _slack_request(self, request: web.BaseRequest) -> web.StreamResponse:
         raw = await self._read_body(request)
