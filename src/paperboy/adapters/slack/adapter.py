@@ -106,7 +106,10 @@ class SlackAdapter:
             )
             self.handlers.register(self.app)
             if self.installations is not None:
-                Uninstalls(self.bot, self.installations).register(self.app)
+                uninstalls = Uninstalls(
+                    self.bot, self.installations, in_flight=self.handlers.in_flight
+                )
+                uninstalls.register(self.app)
             if self._listen_at is not None:
                 await self._listen(self._listen_at)
             else:

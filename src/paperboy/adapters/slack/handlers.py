@@ -53,7 +53,7 @@ class SlackHandlers:
         self.bot_mention = bot_mention
         self.answers = Answers(publisher, sender, bot_mention=bot_mention)
         self._recent_events: OrderedDict[str, None] = OrderedDict()
-        self._in_flight = InFlight()
+        self.in_flight = InFlight()  # every listener's work, for `drain`
 
     def register(self, app: AsyncApp) -> None:
         app.command(COMMAND)(self.on_command)
@@ -63,7 +63,7 @@ class SlackHandlers:
 
     async def drain(self, seconds: float) -> None:
         """Let answers in progress finish (bounded), e.g. before the store closes."""
-        await self._in_flight.drain(seconds)
+        await self.in_flight.drain(seconds)
 
     def _answers(self, client: AsyncWebClient) -> Answers:
         """Answers through `client`, which bolt authorized for the request's workspace
@@ -146,7 +146,7 @@ class SlackHandlers:
 
     @asynccontextmanager
     async def _work(self, what: str, respond: AsyncRespond | None) -> AsyncIterator[None]:
-        with self._in_flight.track():
+        with self.in_flight.track():
             try:
                 yield
             except Exception:

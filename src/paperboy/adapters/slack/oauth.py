@@ -31,6 +31,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
+from paperboy.adapters.in_flight import InFlight
 from paperboy.adapters.slack.installations import ROTATE_WITHIN_MINUTES, SlackInstallations
 from paperboy.core.bot import Bot
 from paperboy.core.models import Platform
@@ -126,9 +127,11 @@ def oauth_app(
 class Uninstalls:
     """`app_uninstalled` and `tokens_revoked` (the bot's): forget the workspace."""
 
-    def __init__(self, bot: Bot, installations: SlackInstallations) -> None:
+    def __init__(self, bot: Bot, installations: SlackInstallations, *, in_flight: InFlight) -> None:
+        """`in_flight`: the listeners' (bolt runs events after their ack), drained on close."""
         self.bot = bot
         self.installations = installations
+        self._in_flight = in_flight
 
     def register(self, app: AsyncApp) -> None:
         app.event("app_uninstalled")(self.on_app_uninstalled)
@@ -149,6 +152,10 @@ class Uninstalls:
         if not isinstance(team_id, str) or not team_id:
             log.warning("Slack: a %s event without a workspace: ignored", why)
             return
+        with self._in_flight.track():
+            await self._forget_workspace(team_id, enterprise_id, why)
+
+    async def _forget_workspace(self, team_id: str, enterprise_id: object, why: str) -> None:
         try:
             await self.installations.forget(
                 enterprise_id=enterprise_id if isinstance(enterprise_id, str) else None,
