@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from sqlalchemy import select
 
 from paperboy import cli
@@ -51,6 +53,23 @@ async def a_deployment(path: Path, papers: list[Paper], now: datetime) -> None:
         await store.weekly_foryou.claim(ADA, now.date(), at=now)
         await store.weekly_foryou.plan(ADA, now.date(), [(papers[6].id, papers[0].id)])
         await store.digest_ranks.put(CHANNEL, "team")
+        await slack_installations(store).async_save(installation("T1", now))
+
+
+def slack_installations(store: Store) -> AsyncSQLAlchemyInstallationStore:
+    return AsyncSQLAlchemyInstallationStore(client_id="1.2", engine=store.db.shared_engine())
+
+
+def installation(team_id: str, at: datetime) -> Installation:
+    return Installation(
+        app_id="A1",
+        team_id=team_id,
+        user_id="U1",
+        bot_token=f"xoxb-{team_id}",
+        bot_id="B1",
+        bot_user_id="U0BOT",
+        installed_at=at.timestamp(),
+    )
 
 
 async def every_row(location: Path | str) -> dict[str, list[tuple[object, ...]]]:
@@ -103,6 +122,25 @@ def test_every_table_is_copied_and_its_count_shown(
     ]
     assert lines[-1].endswith("every table's count matches")
     assert "migrate-store: rows" in err  # the progress, off a terminal: one line a batch
+
+
+def test_a_workspace_installed_after_the_copy_gets_its_own_row(
+    deployment: Path, postgres_url: str, capsys: pytest.CaptureFixture[str], now: datetime
+) -> None:
+    code, _, err = migrate(capsys, "--from", f"sqlite:///{deployment}", "--to", postgres_url)
+
+    async def install_another() -> list[str | None]:
+        async with await Store.open(parse_location(postgres_url)) as store:
+            installations = slack_installations(store)
+            await installations.async_save(installation("T2", now))
+            found = [
+                await installations.async_find_bot(enterprise_id=None, team_id=team)
+                for team in ("T1", "T2")
+            ]
+            return [bot.bot_token if bot else None for bot in found]
+
+    assert code == 0, err
+    assert run_async(install_another()) == ["xoxb-T1", "xoxb-T2"]
 
 
 def test_a_copy_run_again_after_an_interruption_finishes_without_duplicates(

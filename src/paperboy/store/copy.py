@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, func, select, tuple_
+from sqlalchemy import Table, func, select, text, tuple_
 
 from paperboy.store.database import AnyRow, Database
-from paperboy.store.schema import DATA_TABLES
+from paperboy.store.schema import DATA_TABLES, NUMBERED_TABLES
 
 BATCH = 1000
 
@@ -87,10 +87,26 @@ async def copy_store(
         copies.append(
             TableCopy(table.name, totals[table.name], copied, await count_rows(target, table))
         )
+    await _renumber(target)
     for copy in copies:
         if not copy.matches:
             raise CountMismatch(copy)
     return copies
+
+
+async def _renumber(target: Database) -> None:
+    """PostgreSQL numbers new rows from a sequence that the copied keys did not move:
+    start it after the largest key, or the next installation would collide."""
+    if target.dialect != "postgresql":
+        return  # SQLite numbers after the largest key by itself
+    async with target.transaction() as conn:
+        for table in NUMBERED_TABLES:
+            await conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"
+                )
+            )
 
 
 async def _batches(db: Database, table: Table, size: int) -> Any:

@@ -284,4 +284,10 @@ DATA_TABLES: tuple[Table, ...] = (
     foryou_weekly_runs,
     foryou_weekly_items,
     digest_ranks,
+    slack_installations,  # OAuth distribution's workspaces (their states last minutes)
+    slack_bots,
 )
+
+# Tables whose integer key the database numbers (PostgreSQL: a sequence, which a copy
+# that writes the keys itself must move past them).
+NUMBERED_TABLES: tuple[Table, ...] = (slack_installations, slack_bots)
