@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from paperboy.core.models import ChannelRef, WeeklyTop
+from paperboy.core.models import ChannelRef, UserRef, WeeklyTop
 from tests.adapters.discord.conftest import World, open_world
 from tests.simulators.discord.client import discord_urls
 from tests.simulators.discord.simulator import DiscordSimulator
@@ -123,6 +123,25 @@ async def test_removing_the_bot_from_a_guild_deletes_that_guilds_digests_only(
     assert kept is not None
     assert kept.topics == "diffusion policies"
     assert channel_of(OTHER) in world.jobs.scheduled
+
+
+async def test_removing_the_bot_from_a_guild_deletes_its_members_reading_lists_only(
+    two_guilds: World, log_watch: Callable[[str], LogWatch]
+) -> None:
+    world = two_guilds
+    store = world.core.store
+    paper = await store.papers.get("2407.06204")  # a sample paper
+    assert paper is not None
+    readers = {guild.id: UserRef("discord", str(guild.id), "42") for guild in (HOME, OTHER)}
+    for reader in readers.values():
+        await store.reading_lists.save(reader, paper.id, at=world.core.clock())
+    watch = log_watch(removed(HOME))
+
+    await world.sim.remove_bot_from_guild(HOME)
+    await seen(watch)
+
+    assert await store.reading_lists.list(readers[HOME.id], limit=10) == []
+    assert len(await store.reading_lists.list(readers[OTHER.id], limit=10)) == 1
 
 
 async def test_a_guild_rejoined_starts_clean(

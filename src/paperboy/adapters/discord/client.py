@@ -113,8 +113,7 @@ class PaperboyClient(discord.Client):
                 log.exception("forgetting the subscriptions of guild %s failed", guild.id)
                 return
         log.info(
-            "removed from guild %s: deleted the subscriptions of %d channels and its "
-            "members' reading lists",
+            "removed from guild %s: deleted the subscriptions of %d channels",
             guild.id,
             removed.channels,
         )
