@@ -121,3 +121,21 @@ def test_the_example_file_documents_every_default_and_loads(tmp_path: Path) -> N
     assert loaded.sources == load_settings(env={}).sources
     shipped = Path(__file__).parents[1] / "config.example.toml"
     assert shipped.read_text(encoding="utf-8") == text, "regenerate: paperboy config --example"
+
+
+def test_the_slack_client_secret_comes_from_the_environment_and_is_masked_like_the_others() -> None:
+    settings = load_settings(
+        env={"SLACK_CLIENT_SECRET": " s3cr3t-client ", "PAPERBOY_SLACK_CLIENT_ID": "1.2"}
+    )
+
+    assert settings.secrets.slack_client_secret == "s3cr3t-client"
+    assert "s3cr3t-client" in settings.secrets.values()  # what the log masks
+    assert "s3cr3t-client" not in repr(settings)
+    assert settings.slack.client_id == "1.2"
+
+
+def test_a_redirect_url_that_is_no_url_is_one_line_naming_it() -> None:
+    with pytest.raises(ConfigError) as bad:
+        load_settings(env={"PAPERBOY_SLACK_REDIRECT_URL": "paperboy.example.org/cb"})
+
+    assert str(bad.value).startswith("PAPERBOY_SLACK_REDIRECT_URL: must be an http(s):// URL")
