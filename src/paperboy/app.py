@@ -19,7 +19,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager, supp
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast, runtime_checkable
 
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter, ConsoleScreen
 from paperboy.config import ConfigError, OpsSettings, Secrets, Settings, SlackSettings
@@ -532,7 +532,7 @@ def ops_server(
             papers=await core.store.papers.count(),
             index_papers=len(index),
             index_terms=index.n_terms,
-            installations=installations(adapters),
+            installations=await installations(adapters),
         )
 
     return OpsServer(
@@ -545,11 +545,24 @@ def ops_server(
     )
 
 
-def installations(adapters: Sequence[Adapter]) -> dict[str, int]:
-    """Workspaces or servers served, per platform. One deployment serves one Slack
-    workspace and the Discord servers of one bot, counted as one installation each;
-    an installation store (Slack OAuth distribution) is where a true count will come from."""
-    return {adapter.platform: 1 for adapter in adapters}
+async def installations(adapters: Sequence[Adapter]) -> dict[str, int]:
+    """Workspaces or servers served, per platform: a Slack app distributed by OAuth counts
+    its installations; otherwise an adapter counts as one (one Slack workspace, the
+    Discord servers of one bot)."""
+    counts = {}
+    for adapter in adapters:
+        if isinstance(adapter, CountsInstallations):
+            counts[adapter.platform] = await adapter.installation_count()
+        else:
+            counts[adapter.platform] = 1
+    return counts
+
+
+@runtime_checkable
+class CountsInstallations(Protocol):
+    """An adapter that knows how many workspaces it serves."""
+
+    async def installation_count(self) -> int: ...
 
 
 class Adapter(Protocol):

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from paperboy.adapters.slack.oauth import BOT_SCOPES, NOT_INSTALLED, ORG_WIDE_REFUSED
 from paperboy.app import build_digests, build_publisher, open_library, slack_poster
+from paperboy.app import installations as installation_counts
 from paperboy.config import ConfigError, Secrets, Settings
 from paperboy.core.models import ChannelRef, Context, UserRef
 from paperboy.core.ports import PostFailed
@@ -204,6 +205,7 @@ async def test_uninstalling_one_workspace_forgets_it_and_leaves_the_other_untouc
     installations = bot.poster.installations
     assert installations is not None
     before = {team: await rows_of(bot, team) for team in (B, C)}
+    counted_before = await installation_counts([bot.adapter])  # the operator's metric
 
     with caplog.at_level(logging.INFO):
         await uninstall(bot, B)
@@ -211,6 +213,10 @@ async def test_uninstalling_one_workspace_forgets_it_and_leaves_the_other_untouc
     told = await bot.slack.next_response(response_url)
 
     assert await installations.bot_token(B) is None
+    assert (counted_before, await installation_counts([bot.adapter])) == (
+        {"slack": 2},
+        {"slack": 1},
+    )
     assert await store.subscriptions.get(ChannelRef("slack", B, CHANNEL)) is None
     assert await bot.saved_ids(team=B) == []
     assert await rows_of(bot, B) == {}

@@ -130,6 +130,10 @@ class SlackAdapter:
         connected: bool = await self._socket.client.is_connected()
         return connected
 
+    async def installation_count(self) -> int:
+        """Workspaces served: the installations (OAuth distribution), else the one."""
+        return 1 if self.installations is None else await self.installations.count()
+
     async def wait_closed(self) -> None:
         """Returns once the adapter is closed (Socket Mode reconnects by itself until then)."""
         await self._closed.wait()

@@ -17,10 +17,10 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import desc, select
+from sqlalchemy import desc, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from paperboy.store.schema import slack_installations
+from paperboy.store.schema import slack_bots, slack_installations
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,15 @@ class SlackInstallations:
     async def forget(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         """Delete the workspace's installations and bots (its tokens)."""
         await self.store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def count(self) -> int:
+        """Workspaces installed now (with a bot token), for the installations metric."""
+        c = slack_bots.c
+        query = select(func.count(distinct(c.team_id))).where(
+            c.client_id == self.app.client_id, c.bot_token.is_not(None)
+        )
+        async with self._engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
 
     async def _enterprise_of(self, team_id: str) -> str | None:
         """A channel knows its workspace only; a workspace of an Enterprise Grid org was
