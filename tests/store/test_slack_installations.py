@@ -80,6 +80,7 @@ async def test_forgetting_a_workspace_deletes_its_rows_and_no_other_workspaces(
         channel = ChannelRef("slack", team, "C0SAME")
         await store.reading_lists.save(UserRef("slack", team, "U0SAME"), PAPER.id, at=NOW)
         await store.posts.record(PostRef(channel, "1.0"), PAPER.id, at=NOW)
+        await store.marks.mark(UserRef("slack", team, "U0SAME"), PAPER.id, at=NOW)
     discord = UserRef("discord", "T0B", "U0SAME")  # the same ids on another platform
     await store.reading_lists.save(discord, PAPER.id, at=NOW + timedelta(seconds=1))
 
@@ -87,6 +88,9 @@ async def test_forgetting_a_workspace_deletes_its_rows_and_no_other_workspaces(
 
     assert deleted["saved_papers"] == 1
     assert deleted["posts"] == 1
+    assert deleted["marked_papers"] == 1
+    assert await store.marks.marked(UserRef("slack", "T0B", "U0SAME")) == []
+    assert await store.marks.marked(UserRef("slack", "T0C", "U0SAME")) == [PAPER.id]
     assert await store.reading_lists.list(UserRef("slack", "T0B", "U0SAME"), limit=10) == []
     assert len(await store.reading_lists.list(UserRef("slack", "T0C", "U0SAME"), limit=10)) == 1
     assert len(await store.reading_lists.list(discord, limit=10)) == 1

@@ -352,7 +352,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # Slack OAuth distribution: slack_sdk's installation and state tables, made from
     # its own declarations (schema.py) in each database's dialect.
     Migration(
-        7,
+        9,
         "Slack installations, bots and OAuth states",
         _create_sql(SLACK_TABLES, sqlite.dialect()),
         postgresql=_create_sql(SLACK_TABLES, postgresql.dialect()),  # type: ignore[no-untyped-call]

@@ -1,9 +1,10 @@
 """Everything stored about one workspace (a Slack workspace, a Discord guild), deleted at once.
 
-When the bot leaves a workspace (uninstalled, kicked), its people's reading lists, the
-bot's posts there and the digest runs, items, previews and weekly runs of its channels
-go, so that installing again starts clean. Subscriptions are the digest service's to
-delete (it stops their jobs); `forget` deletes any it left too.
+When the bot leaves a workspace (uninstalled, kicked), its people's reading lists and
+"not for me" marks, the bot's posts there, the digest runs, items, previews, orders and
+weekly runs of its channels, and its people's weekly foryou messages go, so that
+installing again starts clean. Subscriptions are the digest service's to delete (it
+stops their jobs); `forget` deletes any it left too.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from paperboy.store.database import Database
 from paperboy.store.schema import (
     digest_items,
     digest_previews,
+    digest_ranks,
     digest_runs,
+    foryou_weekly,
+    foryou_weekly_items,
+    foryou_weekly_runs,
+    marked_papers,
     posts,
     saved_papers,
     subscriptions,
@@ -25,6 +31,7 @@ from paperboy.store.schema import (
 # Every table whose rows belong to one (platform, workspace).
 WORKSPACE_TABLES: tuple[Table, ...] = (
     saved_papers,
+    marked_papers,
     posts,
     subscriptions,
     digest_runs,
@@ -32,6 +39,10 @@ WORKSPACE_TABLES: tuple[Table, ...] = (
     digest_previews,
     top_subscriptions,
     top_runs,
+    foryou_weekly_items,
+    foryou_weekly_runs,
+    foryou_weekly,
+    digest_ranks,
 )
 
 
