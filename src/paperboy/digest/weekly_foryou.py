@@ -29,8 +29,8 @@ from paperboy.core.rich import code, text
 from paperboy.core.weekly_spec import DAY_NAMES, WeeklySpec, describe_weekly
 from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestOptions
-from paperboy.digest.schedule import local_date_of
-from paperboy.digest.weekly import last_weekly_fire, next_weekly_fire
+from paperboy.digest.weekly import next_weekly_fire
+from paperboy.digest.weekly_runs import WeeklyRuns
 from paperboy.search import Recommendation
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,9 @@ class WeeklyForYouJobs(Protocol):
     def unschedule(self, user: UserRef) -> None: ...
 
 
-class WeeklyForYouMessages:
+class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
+    what = "weekly foryou"
+
     def __init__(
         self,
         *,
@@ -75,17 +77,15 @@ class WeeklyForYouMessages:
         options: DigestOptions,
         retrying: Retrying,
     ) -> None:
+        super().__init__(book=store, schedule=jobs, clock=clock, options=options)
         self.store = store
         self.ranking = ranking
         self.papers = papers
         self.topics = topics
         self.publisher = publisher
         self.jobs = jobs
-        self.clock = clock
-        self.options = options
         self._retrying = retrying
         self._locks: dict[UserRef, asyncio.Lock] = {}
-        self._closing = asyncio.Event()
 
     # -- commands ---------------------------------------------------------------------
 
@@ -139,44 +139,8 @@ class WeeklyForYouMessages:
 
     # -- running ------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Schedule every person's weekly message."""
-        for weekly in await self.store.active():
-            self.jobs.schedule(weekly, self.run_scheduled)
-
-    async def catch_up(self) -> None:
-        """Send the messages whose time passed while the bot was down (or that were cut
-        short), if still within the grace period; record the others as skipped."""
-        now = self.clock()
-        due = []
-        for weekly in await self.store.active():
-            zone = zone_info(weekly.timezone)
-            fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone)
-            if fire is None:
-                continue
-            day = local_date_of(fire, zone)
-            if await self.store.status(weekly.user, day) not in (None, "claimed"):
-                continue
-            if now - fire <= self.options.grace:
-                due.append(self.run_for_day(weekly.user, day))
-            else:
-                await self.store.skip(weekly.user, day, at=now)
-                log.info("weekly foryou for %s on %s skipped: due at %s", weekly.user, day, fire)
-        await asyncio.gather(*due)
-
-    def close(self) -> None:
-        """Start no new message (a graceful stop); one being sent is one message."""
-        self._closing.set()
-
-    async def run_scheduled(self, user: UserRef) -> None:
-        """The job body: send the message of the local day whose time just came."""
-        weekly = await self.store.get(user)
-        if weekly is None:
-            return
-        zone = zone_info(weekly.timezone)
-        now = self.clock()
-        fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone) or now
-        await self.run_for_day(user, local_date_of(fire, zone))
+    def key(self, weekly: WeeklyForYou) -> UserRef:
+        return weekly.user
 
     async def run_for_day(self, user: UserRef, day: date) -> None:
         try:

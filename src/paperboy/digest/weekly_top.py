@@ -10,7 +10,6 @@ to 'posting' for exactly one caller before anything is sent.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -26,8 +25,8 @@ from paperboy.core.team_top import TeamTop
 from paperboy.core.weekly_spec import WeeklySpec, describe_weekly
 from paperboy.core.zones import zone_info
 from paperboy.digest.runner import DigestOptions, RunDigest
-from paperboy.digest.schedule import local_date_of
-from paperboy.digest.weekly import last_weekly_fire, next_weekly_fire
+from paperboy.digest.weekly import next_weekly_fire
+from paperboy.digest.weekly_runs import WeeklyRuns
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,9 @@ class WeeklyJobs(Protocol):
     def unschedule(self, channel: ChannelRef) -> None: ...
 
 
-class WeeklyTopLists:
+class WeeklyTopLists(WeeklyRuns[ChannelRef, WeeklyTop]):
+    what = "weekly list"
+
     def __init__(
         self,
         *,
@@ -56,14 +57,12 @@ class WeeklyTopLists:
         options: DigestOptions,
         post: PostReply,
     ) -> None:
+        super().__init__(book=store, schedule=jobs, clock=clock, options=options)
         self.store = store
         self.publisher = publisher
         self.jobs = jobs
-        self.clock = clock
-        self.options = options
         self._post = post
         self.team_top = team_top
-        self._closing = asyncio.Event()
 
     # -- commands ---------------------------------------------------------------------
 
@@ -112,44 +111,8 @@ class WeeklyTopLists:
 
     # -- running ------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Schedule every channel's weekly list."""
-        for weekly in await self.store.active():
-            self.jobs.schedule(weekly, self.run_scheduled)
-
-    async def catch_up(self) -> None:
-        """Post the lists whose time passed while the bot was down, if still within the
-        grace period; record the others as skipped."""
-        now = self.clock()
-        due = []
-        for weekly in await self.store.active():
-            zone = zone_info(weekly.timezone)
-            fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone)
-            if fire is None:
-                continue
-            day = local_date_of(fire, zone)
-            if await self.store.status(weekly.channel, day) not in (None, "claimed"):
-                continue
-            if now - fire <= self.options.grace:
-                due.append(self.run_for_day(weekly.channel, day))
-            else:
-                await self.store.skip(weekly.channel, day, at=now)
-                log.info("weekly list for %s on %s skipped: due at %s", weekly.channel, day, fire)
-        await asyncio.gather(*due)
-
-    def close(self) -> None:
-        """Start no new list (a graceful stop); one being posted is one message."""
-        self._closing.set()
-
-    async def run_scheduled(self, channel: ChannelRef) -> None:
-        """The job body: post the list of the local day whose time just came."""
-        weekly = await self.store.get(channel)
-        if weekly is None:
-            return
-        zone = zone_info(weekly.timezone)
-        now = self.clock()
-        fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone) or now
-        await self.run_for_day(channel, local_date_of(fire, zone))
+    def key(self, weekly: WeeklyTop) -> ChannelRef:
+        return weekly.channel
 
     async def run_for_day(self, channel: ChannelRef, day: date) -> None:
         try:
