@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast, runtime_checkable
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter, ConsoleScreen
 from paperboy.config import ConfigError, OpsSettings, Secrets, Settings, SlackSettings
 from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
+from paperboy.core.follow_alerts import FollowAlerts
 from paperboy.core.foryou import ForYouCommands
 from paperboy.core.help import PlatformHelp, reaction_hint
 from paperboy.core.library import Library
@@ -200,7 +201,9 @@ def build_bot(
     platform_help: PlatformHelp | None = None,
     digests_off: str | Rich = NO_DIGESTS,
     metrics: Metrics = NO_METRICS,
+    follows: FollowAlerts | None = None,
 ) -> Bot:
+    """`follows` sends what `add` brings to the follows it matches (the running bot)."""
     return Bot(
         papers=core.store.papers,
         search=core.library,
@@ -212,6 +215,8 @@ def build_bot(
         fetcher=fetcher,
         digests=digests,
         workspaces=core.store.workspaces,
+        follows=core.store.follows,
+        new_papers=None if follows is None else follows.new_papers,
         metrics=metrics,
         options=bot_options(
             core.settings,
@@ -237,6 +242,17 @@ def bot_options(
         command_prefix=command_prefix,
         platform_help=platform_help or PlatformHelp(),
         digests_off=digests_off,
+    )
+
+
+def follow_alerts(core: Services, publisher: Publisher) -> FollowAlerts:
+    """What sends the new papers of each ingest to the follows they match."""
+    return FollowAlerts(
+        follows=core.store.follows,
+        papers=core.store.papers,
+        search=core.library,
+        publisher=publisher,
+        clock=core.clock,
     )
 
 
@@ -628,11 +644,13 @@ class App:
             arxiv = await stack.enter_async_context(arxiv_client(self.settings))
             scheduler = Scheduler()
             stack.push_async_callback(scheduler.aclose)
-            ingest = self._ingest(core, hf)
-            # Each platform's send side first, so the publisher, the digests and then
-            # the adapters (which receive commands) are each built once, complete.
+            # Each platform's send side first, so the publisher, the ingest (which sends
+            # follows), the digests and then the adapters (which receive commands) are
+            # each built once, complete.
             posters = [self._build_poster(name, core) for name in names]
             publisher = build_publisher(core, posters)
+            alerts = follow_alerts(core, publisher)
+            ingest = self._ingest(core, hf, alerts)
             options = digest_options(self.settings)
             digests = build_digests(
                 core,
@@ -646,7 +664,9 @@ class App:
             )
             papers = await core.store.papers.count()
             adapters = [
-                self._build_adapter(poster, core, arxiv, digests, publisher, why=why, papers=papers)
+                self._build_adapter(
+                    poster, core, arxiv, digests, publisher, alerts, why=why, papers=papers
+                )
                 for poster in posters
             ]
             await self._start_ops(stack, core, adapters)
@@ -666,7 +686,9 @@ class App:
                 with suppress(asyncio.CancelledError):
                     await catch_up
 
-    def _ingest(self, core: Services, source: HuggingFaceClient) -> IngestService:
+    def _ingest(
+        self, core: Services, source: HuggingFaceClient, follows: FollowAlerts
+    ) -> IngestService:
         return IngestService(
             source=source,
             library=core.library,
@@ -674,6 +696,7 @@ class App:
             clock=self.clock,
             catch_up_days=self.settings.sources.catch_up_days,
             metrics=self.metrics,
+            on_new_papers=follows.new_papers,
         )
 
     async def _start_ops(
@@ -751,6 +774,7 @@ class App:
         fetcher: PaperFetcher,
         digests: DigestCommands,
         publisher: Publisher,
+        follows: FollowAlerts,
         *,
         why: str,
         papers: int,
@@ -762,6 +786,7 @@ class App:
                 digests=digests,
                 platform_help=CONSOLE_HELP,
                 metrics=self.metrics,
+                follows=follows,
             )
             greeting = text(
                 f"paperboy: this is the console, as {why}; {papers} papers stored. Type ",
@@ -777,6 +802,7 @@ class App:
             digests=digests,
             command_prefix="/papers ",
             metrics=self.metrics,
+            follows=follows,
         )
         if poster.platform == Platform.SLACK:
             return slack_adapter(core, bot, publisher, cast("SlackPoster", poster))

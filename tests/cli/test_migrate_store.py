@@ -54,6 +54,8 @@ async def a_deployment(path: Path, papers: list[Paper], now: datetime) -> None:
         await store.weekly_foryou.plan(ADA, now.date(), [(papers[6].id, papers[0].id)])
         await store.digest_ranks.put(CHANNEL, "team")
         await slack_installations(store).async_save(installation("T1", now))
+        await store.follows.add(ADA, "author", "Yann LeCun", at=now)
+        await store.follows.claim("slack", "T1", "user:ada", [papers[7].id], at=now)
 
 
 def slack_installations(store: Store) -> AsyncSQLAlchemyInstallationStore:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from paperboy.core import commands as c
 from paperboy.core.channel_rules import posts_publicly
+from paperboy.core.follows import FollowCommands
 from paperboy.core.foryou import ForYouCommands
 from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_topic
 from paperboy.core.log_context import handling
@@ -28,6 +29,7 @@ from paperboy.core.models import Context, Paper, PostRef, UserRef
 from paperboy.core.ports import (
     Clock,
     DigestCommands,
+    FollowRepository,
     MarkRepository,
     PaperCatalogue,
     PaperFetcher,
@@ -96,8 +98,11 @@ class Bot:
         options: BotOptions,
         digests: DigestCommands | None = None,
         workspaces: WorkspaceData | None = None,
+        follows: FollowRepository | None = None,
+        new_papers: Callable[[Sequence[str]], Awaitable[None]] | None = None,
         metrics: Metrics = NO_METRICS,
     ) -> None:
+        """`new_papers` is told the ids of papers `add` brought (the follows send them)."""
         self._papers = papers
         self._search_index = search
         self._sink = sink
@@ -107,6 +112,7 @@ class Bot:
         self.fetcher = fetcher
         self._digests = digests
         self._workspaces = workspaces
+        self._new_papers = new_papers
         self._options = options
         self._save_emoji = frozenset(normalize_emoji(e) for e in self._options.save_emoji)
         # A name in both lists saves: the save emoji is the older promise.
@@ -130,6 +136,9 @@ class Bot:
             clock=clock,
             page_size=self._options.page_size,
             react_hint=react_hint,
+        )
+        self._follows = (
+            None if follows is None else FollowCommands(follows=follows, topics=search, clock=clock)
         )
         self.trend_charts = TrendCharts(papers=papers, topics=search, clock=clock)
         self.team_top = TeamTop(
@@ -228,7 +237,9 @@ class Bot:
     async def left_workspace(self, platform: str, workspace: str) -> ForgottenWorkspace:
         """The bot was removed from a workspace (a Slack app uninstalled, a Discord guild
         it was kicked from or that was deleted): everything stored about it is deleted,
-        so that joining again starts clean (core/workspaces.py)."""
+        so that joining again starts clean (core/workspaces.py), its people's follows too."""
+        if self._follows is not None:
+            await self._follows.follows.remove_workspace(platform, workspace)
         return await forget_workspace(
             platform, workspace, digests=self._digests, data=self._workspaces
         )
@@ -294,6 +305,18 @@ class Bot:
                 if self._digests is None:
                     return self._digests_off()
                 return await self._digests.foryou_stop(context)
+            case c.Follow(kind, query, here):
+                if self._follows is None:
+                    return self._follows_off()
+                return await self._follows.follow(context, kind, query, here=here)
+            case c.Following():
+                if self._follows is None:
+                    return self._follows_off()
+                return await self._follows.following(context.user)
+            case c.Unfollow(number):
+                if self._follows is None:
+                    return self._follows_off()
+                return await self._follows.unfollow(context.user, number)
             case c.Subscribe(spec):
                 if self._digests is None:
                     return self._digests_off()
@@ -335,6 +358,9 @@ class Bot:
         if answer is None:
             return Notice(unknown_topic(topic, platform), error=True)
         return Notice(answer)
+
+    def _follows_off(self) -> Notice:
+        return Notice("Follows are not set up on this bot.", error=True)
 
     def _digests_off(self) -> Notice:
         return Notice(self._options.digests_off, error=True)
@@ -433,7 +459,9 @@ class Bot:
             return Notice("arXiv did not answer, try again later.", error=True)
         if paper is None:
             return Notice(f"arXiv has no paper {paper_id}.", error=True)
-        await self._sink.add_papers([paper], at=self.clock())
+        counts = await self._sink.add_papers([paper], at=self.clock())
+        if self._new_papers is not None and counts.new_ids:
+            await self._new_papers(counts.new_ids)
         return Notice(
             text(
                 f"Added {quote_title(paper)} ({paper.id}). ", code(f"show {paper.id}"), " shows it."

@@ -7,6 +7,8 @@ channel themselves (`can_post`) and whether they may manage it
 - An answer meant for the whole channel (`show`, a digest's confirmation) is
   posted there only for someone who may post there themselves; anyone else gets
   the same answer privately. The bot never speaks where the person may not.
+- A follow that posts in the channel (`follow here …`) is a channel's too: only
+  those who manage the channel may set it, and only where they may post.
 - A channel's digest belongs to those who manage the channel: they alone may
   change it (`subscribe`, `unsubscribe`) or have one posted now (`digest`), and
   the latter also only where they may post.
@@ -25,7 +27,9 @@ _MANAGER_COMMANDS = (c.Subscribe, c.SubscribeWeekly, c.Unsubscribe, c.DigestNow)
 
 def needs_manager_check(command: c.Command | c.ParseError) -> bool:
     """Whether running `command` depends on `Context.can_manage_channel`."""
-    return isinstance(command, _MANAGER_COMMANDS)
+    return isinstance(command, _MANAGER_COMMANDS) or (
+        isinstance(command, c.Follow) and command.here
+    )
 
 
 def posts_publicly(context: Context) -> bool:
@@ -47,6 +51,22 @@ def digest_post_refused(context: Context) -> Notice | None:
     if not context.can_post:
         return Notice(
             "You may not post messages in this channel, so I will not post a digest here for you.",
+            error=True,
+        )
+    return None
+
+
+def follow_here_refused(context: Context) -> Notice | None:
+    """Why this person may not set a follow that posts in this channel; None when they may."""
+    if not context.can_manage_channel:
+        return Notice(
+            "Only people who can manage this channel can set a follow that posts here; "
+            "without here, a follow comes to you by direct message.",
+            error=True,
+        )
+    if not context.can_post:
+        return Notice(
+            "You may not post messages in this channel, so I will not post follows here for you.",
             error=True,
         )
     return None

@@ -28,6 +28,8 @@ __all__ = ["DigestSpec", "ParseError"]
 MAX_DAYS = 365
 TOP_DAYS = 7
 FORYOU_DAYS = 7
+MAX_AUTHOR_CHARS = 100
+MAX_FOLLOW_WORDS_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,28 @@ class ForYouStop:
 
 
 @dataclass(frozen=True, slots=True)
+class Follow:
+    """Follow an author ("author") or some words ("words"): new papers that match go to
+    the person by direct message, or (`here`) into this channel."""
+
+    kind: str
+    query: str
+    here: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Following:
+    """The person's follows, numbered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unfollow:
+    """Stop the follow `following` numbers so."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
 class Subscribe:
     """This channel's daily digest, as asked for (checked when the spec was built)."""
 
@@ -177,6 +201,9 @@ Command = (
     | ForYou
     | ForYouWeekly
     | ForYouStop
+    | Follow
+    | Following
+    | Unfollow
     | Subscribe
     | SubscribeWeekly
     | Unsubscribe
@@ -201,6 +228,9 @@ COMMAND_NAMES = (
     "foryou",
     "mark",
     "unmark",
+    "follow",
+    "following",
+    "unfollow",
     "subscribe",
     "unsubscribe",
     "digest",
@@ -219,6 +249,7 @@ PAPER_COMMANDS: dict[str, Callable[[str], Command]] = {
 }
 _NO_ARGUMENT: dict[str, Callable[[], Command]] = {
     "saved": Saved,
+    "following": Following,
     "export": Export,
     "digest": DigestNow,
 }
@@ -250,6 +281,10 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return _top(rest)
     if name == "foryou":
         return _foryou(rest)
+    if name == "follow":
+        return _follow(rest)
+    if name == "unfollow":
+        return unfollow_command(rest)
     if name in _NO_ARGUMENT:
         if rest:
             return ParseError(
@@ -470,6 +505,74 @@ def foryou_command(days: int | None = FORYOU_DAYS) -> ForYou | ParseError:
             )
         )
     return ForYou(days)
+
+
+_AUTHOR_PREFIX = re.compile(r"author:\s*", re.IGNORECASE)
+_FOLLOW_EXAMPLES = rich.text(
+    rich.code('follow author:"Yann LeCun"'),
+    " or ",
+    rich.code("follow graph neural networks"),
+    "; ",
+    rich.code("follow here …"),
+    " posts them in this channel.",
+)
+
+
+def _follow(rest: str) -> Command | ParseError:
+    first, _, after = rest.partition(" ")
+    here = first.lower() == "here"
+    if here:
+        rest = after.strip()
+    if prefix := _AUTHOR_PREFIX.match(rest):
+        return follow_command(author=rest[prefix.end() :], here=here)
+    return follow_command(words=rest, here=here)
+
+
+def follow_command(
+    *, author: str | None = None, words: str | None = None, here: bool = False
+) -> Follow | ParseError:
+    """A follow of an author's name or of some words (one of the two)."""
+    if author is not None and words:
+        return ParseError(
+            rich.text("Follow an author or some words, one at a time: ", _FOLLOW_EXAMPLES)
+        )
+    if author is not None:
+        name = " ".join(clean_text(author).strip("\"'“”‘’ ").split())
+        if not name or not re.search(r"[^\W\d_]", name):
+            return ParseError(rich.text("Whom should I follow? Try ", _FOLLOW_EXAMPLES))
+        if len(name) > MAX_AUTHOR_CHARS:
+            return ParseError(
+                rich.text(f"That name is too long (the limit is {MAX_AUTHOR_CHARS} characters).")
+            )
+        return Follow("author", name, here)
+    query = " ".join(clean_text(words or "").split())
+    if not query:
+        return ParseError(rich.text("What should I follow? Try ", _FOLLOW_EXAMPLES))
+    if len(query) > MAX_FOLLOW_WORDS_CHARS:
+        return ParseError(
+            rich.text(
+                f"That is too many words to follow (the limit is {MAX_FOLLOW_WORDS_CHARS} "
+                "characters)."
+            )
+        )
+    return Follow("words", query, here)
+
+
+def unfollow_command(number: str | int) -> Unfollow | ParseError:
+    """`unfollow N`: N as `following` numbers the follows."""
+    typed = str(number).strip()
+    if not typed.isdigit() or len(typed) > 6 or int(typed) < 1:
+        return ParseError(
+            rich.text(
+                rich.code("unfollow"),
+                " takes the number ",
+                rich.code("following"),
+                " shows: e.g. ",
+                rich.code("unfollow 1"),
+                ".",
+            )
+        )
+    return Unfollow(int(typed))
 
 
 def _unknown(word: str) -> ParseError:

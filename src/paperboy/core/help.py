@@ -138,6 +138,34 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         "unmark", "unmark <id>", "take the mark off a paper", examples=("unmark 2501.17635",)
     ),
     HelpEntry(
+        "follow",
+        'follow [here] author:"Name" | follow [here] <words>',
+        "new papers by an author or about some words, sent to you after each ingest",
+        text(
+            "One direct message per ingest lists every new paper that matches; a paper is "
+            "never sent twice. Names match however they are written (Y. LeCun, Yann Lecún); "
+            "words match papers about them, not those that only mention them. With here, "
+            "someone who manages this channel has them posted here instead. Up to 20 follows. ",
+            code("following"),
+            " lists them; ",
+            code("unfollow N"),
+            " stops one.",
+        ),
+        (
+            'follow author:"Yann LeCun"',
+            "follow graph neural networks",
+            "follow here retrieval augmented generation",
+        ),
+    ),
+    HelpEntry("following", "following", "your follows, numbered", "", ("following",)),
+    HelpEntry(
+        "unfollow",
+        "unfollow <N>",
+        "stop a follow (N as following numbers it)",
+        "",
+        ("unfollow 1",),
+    ),
+    HelpEntry(
         "subscribe",
         "subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [rank:team] [weekdays]",
         "a daily digest of trending papers in this channel",

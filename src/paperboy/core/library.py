@@ -242,12 +242,19 @@ class Library:
         offset: int = 0,
         where: DocFilter | None = None,
         exclude: Sequence[str] = (),
+        among: Collection[str] | None = None,
     ) -> list[SearchHit]:
         """The best papers for `query` (see `SearchIndex.search`), ranked off the loop."""
         index = self._index
         async with self._search_slots:
             return await asyncio.to_thread(
-                index.search, query, limit=limit, offset=offset, where=where, exclude=exclude
+                index.search,
+                query,
+                limit=limit,
+                offset=offset,
+                where=where,
+                exclude=exclude,
+                among=among,
             )
 
     async def newest(self, where: DocFilter, *, limit: int, offset: int = 0) -> list[str]:

@@ -94,6 +94,24 @@ class UserRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Follow:
+    """An author or some words a person follows. The new papers that match go to the
+    person by direct message, or (`channel` set, by someone who manages it) to that
+    channel of the person's workspace."""
+
+    id: int
+    owner: UserRef
+    kind: str  # "author" or "words"
+    query: str
+    channel: str = ""  # "" for the person's direct messages
+
+    @property
+    def destination(self) -> str:
+        """Where its matches go, as the store keys what was sent there."""
+        return f"channel:{self.channel}" if self.channel else f"user:{self.owner.user}"
+
+
+@dataclass(frozen=True, slots=True)
 class PostRef:
     """A message the bot posted, as its platform names it."""
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from paperboy.core.models import (
     ChannelRef,
     Context,
+    Follow,
     Paper,
     PostRef,
     SavedPaper,
@@ -52,6 +53,7 @@ class UpsertCounts:
     inserted: int
     updated: int
     unchanged: int = 0
+    new_ids: tuple[str, ...] = ()  # the ids of the papers that were new, as given
 
     def describe(self) -> str:
         """ "3 new, 1 updated, 70 unchanged"."""
@@ -178,6 +180,41 @@ class WorkspaceData(Protocol):
 
     async def forget(self, platform: str, workspace: str) -> dict[str, int]:
         """Delete every row of the workspace; rows deleted per table."""
+
+
+class FollowRepository(Protocol):
+    """The authors and words people follow, and which papers each place (a person's
+    direct messages, a channel: `Follow.destination`) was sent."""
+
+    async def add(
+        self, owner: UserRef, kind: str, query: str, *, channel: str = "", at: datetime
+    ) -> bool:
+        """Add a follow; False if the person already has it."""
+        ...
+
+    async def of(self, owner: UserRef) -> list[Follow]:
+        """The person's follows, oldest first."""
+        ...
+
+    async def remove(self, follow_id: int) -> bool: ...
+
+    async def every(self) -> list[Follow]: ...
+
+    async def claim(
+        self,
+        platform: str,
+        workspace: str,
+        destination: str,
+        paper_ids: Sequence[str],
+        *,
+        at: datetime,
+    ) -> list[str]:
+        """Write the papers down as sent to `destination` before sending; returns those
+        never written down there before (the ones to send)."""
+        ...
+
+    async def remove_workspace(self, platform: str, workspace: str) -> int:
+        """Delete a workspace's follows and what they sent; how many follows."""
         ...
 
 

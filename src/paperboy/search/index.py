@@ -117,8 +117,10 @@ class SearchIndex:
         offset: int = 0,
         where: DocFilter | None = None,
         exclude: Collection[str] = (),
+        among: Collection[str] | None = None,
     ) -> list[SearchHit]:
-        """The best papers for `query`, best first, skipping the first `offset`.
+        """The best papers for `query`, best first, skipping the first `offset`; only
+        papers of `among` when given (scored as in the whole index).
 
         Only papers sharing a term with the query are returned, ties in
         insertion order (in a store of one or two papers a shared word can
@@ -128,7 +130,17 @@ class SearchIndex:
         """
         state = self._state
         counts = self._vocab.query_counts(analyse_query(self._vocab, state, query), state.n_terms)
-        return self._rank(state, counts, limit, offset, where, exclude)
+        if among is None:
+            return self._rank(state, counts, limit, offset, where, exclude)
+        if limit <= 0 or not counts:
+            return []
+        allowed = self._allowed(state, where, exclude)
+        only = np.zeros(state.docs.n_docs, dtype=np.bool_)
+        only[self._docs(state, among)] = True
+        mask = only if allowed is None else only & allowed
+        ranked = self._scorer.top_docs(state, counts, k=offset + limit, allowed=mask)
+        ids = state.docs.ids
+        return [SearchHit(ids[doc], score) for doc, score in ranked[offset:]]
 
     def similar(
         self,

@@ -6,14 +6,16 @@ deletes or downgrades what is stored. An item the reader cannot use is skipped
 and counted, the rest of the day is stored; anything unexpected (a bug, a
 value the store refuses) fails the day like a source outage, never marks it
 done, and never stops the other days. Upvotes grow through the day, so the
-recent days are fetched again each time.
+recent days are fetched again each time. Each ingest (a day, the daily refresh,
+a catch-up, a backfill) ends by telling `on_new_papers`, once, which papers were
+new to the store: the follows send them (core/follow_alerts.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -26,6 +28,13 @@ from paperboy.sources.errors import SourceError
 log = logging.getLogger(__name__)
 
 SOURCE = "daily_papers"  # the metrics' name for what this ingests
+
+# Told the ids of the papers an ingest brought that were new to the store (follows).
+NewPapers = Callable[[Sequence[str]], Awaitable[None]]
+
+
+async def _nobody(paper_ids: Sequence[str]) -> None:
+    return None
 
 
 class DailySource(Protocol):
@@ -41,6 +50,7 @@ class DayResult:
     updated: int = 0
     error: str | None = None
     already_done: bool = False
+    new_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +72,12 @@ class IngestService:
         catch_up_days: int = 7,
         recent_days: int = 2,
         metrics: Metrics = NO_METRICS,
+        on_new_papers: NewPapers = _nobody,
     ) -> None:
+        """`on_new_papers` is awaited once at the end of each ingest (a day, the daily
+        refresh, a catch-up, a backfill) that brought papers new to the store."""
         self.source = source
+        self._on_new_papers = on_new_papers
         self.metrics = metrics
         self.library = library
         self.ingest_log = ingest_log
@@ -75,6 +89,16 @@ class IngestService:
 
     async def ingest_day(self, day: date, *, refresh: bool = True) -> DayResult:
         """Fetch one day and store it; `refresh=False` skips a day already done."""
+        result = await self._ingest_day(day, refresh=refresh)
+        await self._announce([result])
+        return result
+
+    async def _announce(self, results: Sequence[DayResult]) -> None:
+        new_ids = [paper_id for result in results for paper_id in result.new_ids]
+        if new_ids:
+            await self._on_new_papers(new_ids)
+
+    async def _ingest_day(self, day: date, *, refresh: bool = True) -> DayResult:
         if not refresh and day in await self.ingest_log.done_days(day, day):
             return DayResult(day, already_done=True)
         try:
@@ -104,26 +128,35 @@ class IngestService:
             fetched.skipped,
         )
         return DayResult(
-            day, len(fetched.papers), counts.inserted, fetched.skipped, updated=counts.updated
+            day,
+            len(fetched.papers),
+            counts.inserted,
+            fetched.skipped,
+            updated=counts.updated,
+            new_ids=counts.new_ids,
         )
 
     async def refresh_recent(self) -> list[DayResult]:
         """The daily job: today and the days just before it, fetched again for upvotes."""
         async with self._refresh_lock:
-            return await self._refresh()
+            results = await self._refresh()
+        await self._announce(results)
+        return results
 
     async def refresh_if_stale(self, max_age: timedelta = timedelta(minutes=30)) -> None:
         """Refresh unless that happened within `max_age`: digests call this first, and
         many channels due at the same minute cause one fetch, not one each."""
+        results: list[DayResult] = []
         async with self._refresh_lock:
             if self._last_refresh is None or self.clock() - self._last_refresh >= max_age:
-                await self._refresh()
+                results = await self._refresh()
+        await self._announce(results)
 
     async def _refresh(self, *, stop_at_failure: bool = False) -> list[DayResult]:
         today = self.clock().date()
         results = []
         for offset in range(self.recent_days - 1, -1, -1):
-            results.append(await self.ingest_day(today - timedelta(days=offset)))
+            results.append(await self._ingest_day(today - timedelta(days=offset)))
             if stop_at_failure and results[-1].error:
                 break
         # Tried, even if it failed: digests due meanwhile do not try again at once.
@@ -140,13 +173,14 @@ class IngestService:
         days left are fetched by the next run."""
         today = self.clock().date()
         start = today - timedelta(days=self.catch_up_days)
-        results = await self.backfill(
+        results = await self._backfill(
             start, today - timedelta(days=self.recent_days), concurrency=1, stop_at_failure=True
         )
-        if any(result.error for result in results):
-            return results
-        async with self._refresh_lock:
-            return results + await self._refresh(stop_at_failure=True)
+        if not any(result.error for result in results):
+            async with self._refresh_lock:
+                results += await self._refresh(stop_at_failure=True)
+        await self._announce(results)
+        return results
 
     async def backfill(
         self,
@@ -163,6 +197,27 @@ class IngestService:
         Resumable: days already done are skipped unless `refresh`. With
         `stop_at_failure`, days not yet started when one fails are left for later
         (they get no result)."""
+        results = await self._backfill(
+            since,
+            until,
+            refresh=refresh,
+            concurrency=concurrency,
+            progress=progress,
+            stop_at_failure=stop_at_failure,
+        )
+        await self._announce(results)
+        return results
+
+    async def _backfill(
+        self,
+        since: date,
+        until: date,
+        *,
+        refresh: bool = False,
+        concurrency: int = 2,
+        progress: Callable[[BackfillProgress], None] | None = None,
+        stop_at_failure: bool = False,
+    ) -> list[DayResult]:
         days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
         if not refresh:
             done = await self.ingest_log.done_days(since, until)
@@ -174,7 +229,7 @@ class IngestService:
             async with gate:
                 if stop_at_failure and any(r.error for r in results):
                     return
-                result = await self.ingest_day(day, refresh=True)
+                result = await self._ingest_day(day, refresh=True)
                 results.append(result)
             if progress is not None:
                 progress(

@@ -357,6 +357,58 @@ MIGRATIONS: tuple[Migration, ...] = (
         _create_sql(SLACK_TABLES, sqlite.dialect()),
         postgresql=_create_sql(SLACK_TABLES, postgresql.dialect()),  # type: ignore[no-untyped-call]
     ),
+    Migration(
+        10,
+        "follows and what they sent",
+        """
+        -- `follow`: an author or some words a person follows. `channel` is '' when the
+        -- matches go to the person by direct message, else the channel they post in
+        -- (set there by someone who manages it).
+        CREATE TABLE follows (
+            id         INTEGER PRIMARY KEY,  -- numbered by the store: max + 1
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            kind       TEXT NOT NULL CHECK (kind IN ('author', 'words')),
+            query      TEXT NOT NULL,
+            channel    TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (platform, workspace, user_id, kind, query, channel)
+        );
+
+        -- Which papers a follow sent to a place ('user:<id>' or 'channel:<id>'): claimed
+        -- before the message goes out, so a paper is never sent there twice.
+        CREATE TABLE follow_sent (
+            platform    TEXT NOT NULL,
+            workspace   TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            paper_id    TEXT NOT NULL,
+            sent_at     TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, destination, paper_id)
+        );
+        """,
+        postgresql="""
+        CREATE TABLE follows (
+            id         INTEGER PRIMARY KEY,
+            platform   TEXT NOT NULL,
+            workspace  TEXT NOT NULL,
+            user_id    TEXT NOT NULL,
+            kind       TEXT NOT NULL CHECK (kind IN ('author', 'words')),
+            query      TEXT NOT NULL,
+            channel    TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (platform, workspace, user_id, kind, query, channel)
+        );
+        CREATE TABLE follow_sent (
+            platform    TEXT NOT NULL,
+            workspace   TEXT NOT NULL,
+            destination TEXT NOT NULL,
+            paper_id    TEXT NOT NULL,
+            sent_at     TEXT NOT NULL,
+            PRIMARY KEY (platform, workspace, destination, paper_id)
+        );
+        """,
+    ),
 )
 
 # Any number: the advisory lock every PostgreSQL migration transaction takes first.

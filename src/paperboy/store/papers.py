@@ -115,9 +115,12 @@ class PaperRepository:
             for start in range(0, len(rows), _CHUNK):
                 result = await conn.execute(_upsert(self._db), rows[start : start + _CHUNK])
                 written += len(result.all())
-        inserted = sum(1 for p in unique if p.id not in existing)
+        new_ids = tuple(p.id for p in unique if p.id not in existing)
+        inserted = len(new_ids)
         updated = written - inserted
-        return UpsertCounts(inserted=inserted, updated=updated, unchanged=len(unique) - written)
+        return UpsertCounts(
+            inserted=inserted, updated=updated, unchanged=len(unique) - written, new_ids=new_ids
+        )
 
     async def get(self, paper_id: str) -> Paper | None:
         row = await self._db.fetchone(select(*PAPER_COLUMNS).where(papers.c.id == paper_id))

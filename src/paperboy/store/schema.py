@@ -236,6 +236,29 @@ digest_ranks = Table(
     _text("rank"),  # votes, team
 )
 
+follows = Table(
+    "follows",
+    metadata,
+    _int("id", key=True),  # numbered max + 1 by store/follows.py, so a copy keeps them
+    _text("platform"),
+    _text("workspace"),
+    _text("user_id"),
+    _text("kind"),  # author, words
+    _text("query"),
+    _text("channel"),  # "" for the person's direct messages
+    _text("created_at"),
+)
+
+follow_sent = Table(
+    "follow_sent",
+    metadata,
+    _text("platform", key=True),
+    _text("workspace", key=True),
+    _text("destination", key=True),  # user:<id> or channel:<id>
+    _text("paper_id", key=True),
+    _text("sent_at"),
+)
+
 leases = Table(
     "leases",
     metadata,
@@ -286,6 +309,8 @@ DATA_TABLES: tuple[Table, ...] = (
     digest_ranks,
     slack_installations,  # OAuth distribution's workspaces (their states last minutes)
     slack_bots,
+    follows,
+    follow_sent,
 )
 
 # Tables whose integer key the database numbers (PostgreSQL: a sequence, which a copy

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from paperboy.store.database import Database
 from paperboy.store.digest_ranks import DigestRankLog
 from paperboy.store.digests import DigestItemLog, DigestRunLog
+from paperboy.store.follows import FollowRepository
 from paperboy.store.foryou_weekly import WeeklyForYouLog
 from paperboy.store.ingest_log import IngestLog
 from paperboy.store.leases import LeaseRepository
@@ -48,6 +49,7 @@ class Store:
         self.weekly_foryou = WeeklyForYouLog(db)
         self.digest_ranks = DigestRankLog(db)
         self.workspaces = WorkspaceData(db)
+        self.follows = FollowRepository(db)
 
     @classmethod
     async def open(

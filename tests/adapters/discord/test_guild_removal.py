@@ -111,6 +111,11 @@ async def test_removing_the_bot_from_a_guild_deletes_that_guilds_digests_only(
     await subscribe(world, OTHER, "diffusion policies")
     weekly = WeeklyTop(channel_of(HOME), weekday=0, time=time(9), timezone="UTC")
     await store.weekly_top.put(weekly, at=world.core.clock())
+    home_alice, other_alice = (
+        UserRef("discord", str(guild.id), str(ALICE.id)) for guild in (HOME, OTHER)
+    )
+    for user in (home_alice, other_alice):
+        await store.follows.add(user, "words", "retrieval", at=world.core.clock())
     watch = log_watch(removed(HOME))
 
     await world.sim.remove_bot_from_guild(HOME)
@@ -123,6 +128,8 @@ async def test_removing_the_bot_from_a_guild_deletes_that_guilds_digests_only(
     assert kept is not None
     assert kept.topics == "diffusion policies"
     assert channel_of(OTHER) in world.jobs.scheduled
+    assert await store.follows.of(home_alice) == []  # its people's follows too
+    assert [f.query for f in await store.follows.of(other_alice)] == ["retrieval"]
 
 
 async def test_removing_the_bot_from_a_guild_deletes_its_members_reading_lists_only(

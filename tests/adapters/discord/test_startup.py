@@ -59,6 +59,12 @@ async def test_start_up_syncs_papers_with_every_subcommand_and_typed_option(
     assert sorted(foryou) == ["days", "everything", "time", "timezone", "weekly"]
     assert foryou["timezone"]["autocomplete"] is True
     assert [c["value"] for c in foryou["weekly"]["choices"]][-1] == "off"
+    assert sorted(papers["follow"]) == ["author", "here", "words"]
+    assert not any(option.get("required") for option in papers["follow"].values())
+    assert papers["follow"]["here"]["type"] == 5
+    assert papers["following"] == {}
+    number = papers["unfollow"]["number"]
+    assert (number["type"], number["min_value"], number["required"]) == (4, 1, True)
     assert (subscribe["papers"]["min_value"], subscribe["papers"]["max_value"]) == (1, 10)
     assert subscribe["weekdays_only"]["type"] == 5
     assert not any(option.get("required") for option in subscribe.values())
@@ -90,7 +96,7 @@ async def test_configured_guilds_get_the_commands_instantly_and_the_log_says_so(
         sync = await sim.wait_for_command_sync(guild_id=sim.guild.id)
         assert sync.command("papers")
         assert [s.guild_id for s in sim.command_syncs] == [sim.guild.id]
-    assert f"synced 1 command (/papers with 19 subcommands) to guild {sim.guild.id}" in caplog.text
+    assert f"synced 1 command (/papers with 22 subcommands) to guild {sim.guild.id}" in caplog.text
 
 
 async def test_a_bad_token_stops_start_with_one_line_naming_discord_token(

@@ -20,6 +20,7 @@ from paperboy.app import (
     build_bot,
     build_digests,
     build_publisher,
+    follow_alerts,
     open_library,
     slack_adapter,
     slack_poster,
@@ -144,7 +145,13 @@ def build_slack(
     one unless given), posting through `publisher` (a new one on that poster unless given)."""
     poster = poster or slack_poster(core.settings)
     publisher = publisher or build_publisher(core, [poster])
-    bot = build_bot(core, digests=digests, fetcher=fetcher, command_prefix="/papers ")
+    bot = build_bot(
+        core,
+        digests=digests,
+        fetcher=fetcher,
+        command_prefix="/papers ",
+        follows=follow_alerts(core, publisher),
+    )
     return slack_adapter(core, bot, publisher, poster)
 
 

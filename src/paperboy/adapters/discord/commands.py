@@ -184,6 +184,36 @@ class PapersGroup(app_commands.Group):
     async def unmark(self, interaction: Interaction, paper: str) -> None:
         await self.handlers.run(interaction, c.paper_command("unmark", paper))
 
+    # -- follows ------------------------------------------------------------------------------
+
+    @app_commands.command(name="follow", description="New papers by an author or about words")
+    @app_commands.describe(
+        author="An author's name, e.g. Yann LeCun (Y. LeCun and Yann Lecún match too)",
+        words="Words the papers are about, e.g. graph neural networks",
+        here="Post them in this channel instead of a DM (people who manage it)",
+    )
+    async def follow(
+        self,
+        interaction: Interaction,
+        author: str | None = None,
+        words: str | None = None,
+        here: bool = False,
+    ) -> None:
+        command = c.follow_command(author=author, words=words, here=here)
+        # With here, a hint when the bot could not post in this channel.
+        await self.handlers.run(interaction, command, check_permissions=here)
+
+    @app_commands.command(name="following", description="Your follows, numbered")
+    async def following(self, interaction: Interaction) -> None:
+        await self.handlers.run(interaction, c.Following())
+
+    @app_commands.command(name="unfollow", description="Stop one of your follows")
+    @app_commands.describe(number="Its number in /papers following")
+    async def unfollow(
+        self, interaction: Interaction, number: app_commands.Range[int, 1, 999]
+    ) -> None:
+        await self.handlers.run(interaction, c.unfollow_command(number))
+
     # -- the channel's digest ---------------------------------------------------------------
 
     @app_commands.command(name="subscribe", description="A daily digest of papers in this channel")
