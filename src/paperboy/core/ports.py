@@ -262,7 +262,26 @@ class TopicIndex(Protocol):
     async def snippets(self, texts: Sequence[str], terms: frozenset[str]) -> list[Snippet]: ...
 
 
-class PaperSearch(TopicIndex, Protocol):
+class Recommender(Protocol):
+    """A ranking learned from one person's or one team's labels (`foryou`, `rank:team`),
+    computed off the event loop."""
+
+    async def recommend(
+        self,
+        liked: Collection[str],
+        disliked: Collection[str],
+        *,
+        among: Collection[str] | None,
+        limit: int,
+        offset: int = 0,
+    ) -> list[Recommendation]:
+        """Papers of `among` (None: every paper) ranked for someone who saved `liked` and
+        marked `disliked`, best first, those two left out; each with the saved paper it
+        is most like. [] when none of `liked` is known."""
+        ...
+
+
+class PaperSearch(TopicIndex, Recommender, Protocol):
     """Ranked retrieval over every stored paper (the library's index): what `search`,
     `similar` and the trend charts need. Ranking runs off the event loop."""
 
@@ -281,20 +300,6 @@ class PaperSearch(TopicIndex, Protocol):
         among: Collection[str] | None = None,
     ) -> list[SearchHit]:
         """Papers most like `paper_id`, itself excluded; only papers of `among` when given."""
-        ...
-
-    async def recommend(
-        self,
-        liked: Collection[str],
-        disliked: Collection[str],
-        *,
-        among: Collection[str] | None,
-        limit: int,
-        offset: int = 0,
-    ) -> list[Recommendation]:
-        """Papers of `among` (None: every paper) ranked for someone who saved `liked` and
-        marked `disliked`, best first, those two left out; each with the saved paper it
-        is most like. [] when none of `liked` is known."""
         ...
 
 

@@ -10,15 +10,19 @@ MIN_TEAM_SAVES such saves there is too little to learn from: upvotes, as by defa
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import UTC, date, datetime
-from typing import Protocol
 
 from paperboy.core.models import ChannelRef, Paper, Subscription
-from paperboy.core.ports import DigestItems, DigestRanks, FeaturedPapers, PostLog, TopicIndex
+from paperboy.core.ports import (
+    DigestItems,
+    DigestRanks,
+    FeaturedPapers,
+    PostLog,
+    Recommender,
+    TopicIndex,
+)
 from paperboy.core.replies import Card, PaperPost
 from paperboy.digest import select
-from paperboy.search import Recommendation
 
 # More than any day's Daily Papers list holds.
 MAX_CANDIDATES = 2000
@@ -26,20 +30,6 @@ MAX_CANDIDATES = 2000
 MIN_TEAM_SAVES = 3
 MAX_TEAM_SAVES = 500
 _EVER = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class TeamTaste(Protocol):
-    """The search's ranking from labels (the library's `recommend`, core/ports.py)."""
-
-    async def recommend(
-        self,
-        liked: Collection[str],
-        disliked: Collection[str],
-        *,
-        among: Collection[str] | None,
-        limit: int,
-        offset: int = 0,
-    ) -> list[Recommendation]: ...
 
 
 class DigestContent:
@@ -51,7 +41,7 @@ class DigestContent:
         topics: TopicIndex,
         ranks: DigestRanks | None = None,
         posts: PostLog | None = None,
-        taste: TeamTaste | None = None,
+        taste: Recommender | None = None,
     ) -> None:
         """`ranks`, `posts` and `taste` together turn on `rank:team`."""
         self.papers = papers

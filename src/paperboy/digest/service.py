@@ -19,7 +19,7 @@ from paperboy.core.channel_rules import (
 )
 from paperboy.core.digest_spec import DigestSpec, describe
 from paperboy.core.models import ChannelRef, Context, Subscription, UserRef
-from paperboy.core.ports import Clock, PostFailed, TopicIndex
+from paperboy.core.ports import Clock, PostFailed, Recommender, TopicIndex
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.rich import Rich, code, text
@@ -29,7 +29,7 @@ from paperboy.core.text import long_day
 from paperboy.core.weekly_spec import WeeklySpec
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
-from paperboy.digest.content import MIN_TEAM_SAVES, DigestContent, TeamTaste, nothing_new
+from paperboy.digest.content import MIN_TEAM_SAVES, DigestContent, nothing_new
 from paperboy.digest.runner import (
     DigestOptions,
     DigestRunner,
@@ -77,7 +77,7 @@ class DigestService:
         metrics: Metrics = NO_METRICS,
         foryou: ForYouRanking | None = None,
         foryou_jobs: WeeklyForYouJobs | None = None,
-        taste: TeamTaste | None = None,
+        taste: Recommender | None = None,
     ) -> None:
         """`weekly_jobs` turns on `subscribe top weekly` (see digest/weekly_top.py),
         `foryou` with `foryou_jobs` the weekly `foryou` messages (digest/weekly_foryou.py),
