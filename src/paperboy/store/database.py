@@ -248,6 +248,17 @@ class Database:
             return postgresql.insert(table)
         return sqlite.insert(table)
 
+    def replace(self, table: Table, values: Mapping[str, Any], *, keys: Sequence[str]) -> Insert:
+        """INSERT `values`, or where a row with the same `keys` exists, give it every one
+        of `values` but its `created_*` columns: a stored setting made anew (a
+        subscription, a weekly message) keeps who made it first, and when."""
+        statement = self.insert(table).values(**values)
+        kept = set(keys) | {name for name in values if name.startswith("created_")}
+        return statement.on_conflict_do_update(
+            index_elements=[table.c[name] for name in keys],
+            set_={name: statement.excluded[name] for name in values if name not in kept},
+        )
+
     async def serialize(self, conn: AsyncConnection, name: str) -> None:
         """Within a transaction: wait until no other process's transaction holds `name`,
         and hold it until this one ends (e.g. numbering paper changes in commit order).

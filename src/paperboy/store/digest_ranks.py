@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import delete, select
 
 from paperboy.core.models import ChannelRef
 from paperboy.store.database import Database
+from paperboy.store.keys import CHANNEL_KEYS, at_channel, channel_values
 from paperboy.store.schema import digest_ranks
 
 DEFAULT_RANK = "votes"
@@ -19,19 +20,12 @@ class DigestRankLog:
         self._db = db
 
     async def get(self, channel: ChannelRef) -> str:
-        row = await self._db.fetchone(select(_r.rank).where(_at(channel)))
+        row = await self._db.fetchone(select(_r.rank).where(at_channel(digest_ranks, channel)))
         return str(row[0]) if row else DEFAULT_RANK
 
     async def put(self, channel: ChannelRef, rank: str) -> None:
-        statement = self._db.insert(digest_ranks).values(
-            platform=channel.platform,
-            workspace=channel.workspace,
-            channel=channel.channel,
-            rank=rank,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[_r.platform, _r.workspace, _r.channel],
-            set_={"rank": statement.excluded.rank},
+        statement = self._db.replace(
+            digest_ranks, {**channel_values(channel), "rank": rank}, keys=CHANNEL_KEYS
         )
         async with self._db.transaction() as conn:
             await conn.execute(statement)
@@ -44,12 +38,4 @@ class DigestRankLog:
 
     async def remove(self, channel: ChannelRef) -> None:
         async with self._db.transaction() as conn:
-            await conn.execute(delete(digest_ranks).where(_at(channel)))
-
-
-def _at(channel: ChannelRef) -> ColumnElement[bool]:
-    return (
-        (_r.platform == channel.platform)
-        & (_r.workspace == channel.workspace)
-        & (_r.channel == channel.channel)
-    )
+            await conn.execute(delete(digest_ranks).where(at_channel(digest_ranks, channel)))

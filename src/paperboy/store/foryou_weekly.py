@@ -32,23 +32,17 @@ class WeeklyForYouLog:
 
     async def put(self, weekly: WeeklyForYou, *, at: datetime) -> None:
         """Create or replace a person's weekly message."""
-        statement = self._db.insert(foryou_weekly).values(
-            **_person(weekly.user),
-            weekday=weekly.weekday,
-            time=hh_mm(weekly.time),  # stored as text: "09:30"
-            timezone=weekly.timezone,
-            created_at=at.isoformat(),
-            updated_at=at.isoformat(),
-        )
-        new = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[_w.platform, _w.workspace, _w.user_id],
-            set_={
-                "weekday": new.weekday,
-                "time": new.time,
-                "timezone": new.timezone,
-                "updated_at": new.updated_at,
+        statement = self._db.replace(
+            foryou_weekly,
+            {
+                **_person(weekly.user),
+                "weekday": weekly.weekday,
+                "time": hh_mm(weekly.time),  # stored as text: "09:30"
+                "timezone": weekly.timezone,
+                "created_at": at.isoformat(),
+                "updated_at": at.isoformat(),
             },
+            keys=("platform", "workspace", "user_id"),
         )
         async with self._db.transaction() as conn:
             await conn.execute(statement)

@@ -7,6 +7,9 @@ from sqlalchemy import ColumnElement, Table, and_
 
 from paperboy.core.models import ChannelRef
 
+# The key columns of every per-channel table.
+CHANNEL_KEYS = ("platform", "workspace", "channel")
+
 
 def at_channel(table: Table, channel: ChannelRef) -> ColumnElement[bool]:
     c = table.c

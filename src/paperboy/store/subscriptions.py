@@ -9,7 +9,7 @@ from sqlalchemy import case, delete, select, update
 from paperboy.core.models import ChannelRef, Subscription
 from paperboy.core.times import checked_time_of_day, hh_mm
 from paperboy.store.database import AnyRow, Database
-from paperboy.store.keys import at_channel, channel_values
+from paperboy.store.keys import CHANNEL_KEYS, at_channel, channel_values
 from paperboy.store.schema import subscriptions
 
 _s = subscriptions.c
@@ -36,34 +36,23 @@ class SubscriptionRepository:
     async def put(self, subscription: Subscription, *, at: datetime) -> None:
         """Create or replace a channel's subscription; failures and pause are reset."""
         s = subscription
-        statement = self._db.insert(subscriptions).values(
-            **channel_values(s.channel),
-            time=hh_mm(s.time),  # stored as text: "09:30"
-            timezone=s.timezone,
-            topics=s.topics,
-            max_papers=s.max_papers,
-            min_upvotes=s.min_upvotes,
-            weekdays_only=int(s.weekdays_only),
-            failures=0,
-            paused=0,
-            created_by=s.created_by,
-            created_at=at.isoformat(),
-            updated_at=at.isoformat(),
-        )
-        new = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[_s.platform, _s.workspace, _s.channel],
-            set_={
-                "time": new.time,
-                "timezone": new.timezone,
-                "topics": new.topics,
-                "max_papers": new.max_papers,
-                "min_upvotes": new.min_upvotes,
-                "weekdays_only": new.weekdays_only,
+        statement = self._db.replace(
+            subscriptions,
+            {
+                **channel_values(s.channel),
+                "time": hh_mm(s.time),  # stored as text: "09:30"
+                "timezone": s.timezone,
+                "topics": s.topics,
+                "max_papers": s.max_papers,
+                "min_upvotes": s.min_upvotes,
+                "weekdays_only": int(s.weekdays_only),
                 "failures": 0,
                 "paused": 0,
-                "updated_at": new.updated_at,
+                "created_by": s.created_by,
+                "created_at": at.isoformat(),
+                "updated_at": at.isoformat(),
             },
+            keys=CHANNEL_KEYS,
         )
         async with self._db.transaction() as conn:
             await conn.execute(statement)

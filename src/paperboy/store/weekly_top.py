@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from paperboy.core.models import ChannelRef, WeeklyTop
 from paperboy.core.times import checked_time_of_day, hh_mm
 from paperboy.store.database import AnyRow, Database
-from paperboy.store.keys import at_channel, channel_values
+from paperboy.store.keys import CHANNEL_KEYS, at_channel, channel_values
 from paperboy.store.schema import top_runs, top_subscriptions
 
 _t = top_subscriptions.c
@@ -22,24 +22,18 @@ class WeeklyTopLog:
 
     async def put(self, weekly: WeeklyTop, *, at: datetime) -> None:
         """Create or replace a channel's weekly list."""
-        statement = self._db.insert(top_subscriptions).values(
-            **channel_values(weekly.channel),
-            weekday=weekly.weekday,
-            time=hh_mm(weekly.time),  # stored as text: "09:30"
-            timezone=weekly.timezone,
-            created_by=weekly.created_by,
-            created_at=at.isoformat(),
-            updated_at=at.isoformat(),
-        )
-        new = statement.excluded
-        statement = statement.on_conflict_do_update(
-            index_elements=[_t.platform, _t.workspace, _t.channel],
-            set_={
-                "weekday": new.weekday,
-                "time": new.time,
-                "timezone": new.timezone,
-                "updated_at": new.updated_at,
+        statement = self._db.replace(
+            top_subscriptions,
+            {
+                **channel_values(weekly.channel),
+                "weekday": weekly.weekday,
+                "time": hh_mm(weekly.time),  # stored as text: "09:30"
+                "timezone": weekly.timezone,
+                "created_by": weekly.created_by,
+                "created_at": at.isoformat(),
+                "updated_at": at.isoformat(),
             },
+            keys=CHANNEL_KEYS,
         )
         async with self._db.transaction() as conn:
             await conn.execute(statement)
