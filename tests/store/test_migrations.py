@@ -130,3 +130,29 @@ async def test_the_tables_queries_are_built_on_are_the_tables_the_migrations_mak
         made = await conn.run_sync(columns_by_table)
     declared = {table.name: {c.name for c in table.columns} for table in metadata.sorted_tables}
     assert made == declared
+
+
+def test_the_slack_tables_are_the_ones_slack_sdks_stores_read_and_write() -> None:
+    # Migration 9 writes slack_sdk's installation and state tables out as text, so that an
+    # upgrade of slack_sdk cannot change a released migration; one that changes its tables
+    # must fail here, before its stores query columns the database does not have.
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import MetaData, Table
+
+    theirs = MetaData()
+    expected = (
+        SQLAlchemyInstallationStore.build_installations_table(theirs, "slack_installations"),
+        SQLAlchemyInstallationStore.build_bots_table(theirs, "slack_bots"),
+        SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, "slack_oauth_states"),
+    )
+
+    def shape(table: Table) -> list[tuple[str, str, bool, bool]]:
+        return [(c.name, repr(c.type), c.nullable or False, c.primary_key) for c in table.columns]
+
+    for table in expected:
+        ours = metadata.tables[table.name]
+        assert shape(ours) == shape(table)
+        assert {(i.name, tuple(c.name for c in i.columns)) for i in ours.indexes} == {
+            (i.name, tuple(c.name for c in i.columns)) for i in table.indexes
+        }

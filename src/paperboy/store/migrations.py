@@ -18,13 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Table, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.schema import CreateIndex, CreateTable
 
-from paperboy.store.schema import SLACK_TABLES, schema_migrations
+from paperboy.store.schema import schema_migrations
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +37,64 @@ class Migration:
         return [part.strip() for part in sql.split(";") if part.strip()]
 
 
-def _create_sql(tables: tuple[Table, ...], dialect: Dialect) -> str:
-    """CREATE TABLE and CREATE INDEX statements for `tables`, in `dialect`."""
-    statements = []
-    for table in tables:
-        statements.append(str(CreateTable(table).compile(dialect=dialect)))
-        statements += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
-    return ";\n".join(statements)
+# Slack OAuth distribution: the installation, bot and OAuth state tables of slack_sdk's
+# SQLAlchemy stores, as its 3.x declares them; the two databases differ only in how a
+# key is numbered and what a moment is called.
+_SLACK_TABLES = """
+CREATE TABLE slack_installations (
+    id {key},
+    client_id VARCHAR(32) NOT NULL,
+    app_id VARCHAR(32) NOT NULL,
+    enterprise_id VARCHAR(32),
+    enterprise_name VARCHAR(200),
+    enterprise_url VARCHAR(200),
+    team_id VARCHAR(32),
+    team_name VARCHAR(200),
+    bot_token VARCHAR(200),
+    bot_id VARCHAR(32),
+    bot_user_id VARCHAR(32),
+    bot_scopes VARCHAR(1000),
+    bot_refresh_token VARCHAR(200),
+    bot_token_expires_at {moment},
+    user_id VARCHAR(32) NOT NULL,
+    user_token VARCHAR(200),
+    user_scopes VARCHAR(1000),
+    user_refresh_token VARCHAR(200),
+    user_token_expires_at {moment},
+    incoming_webhook_url VARCHAR(200),
+    incoming_webhook_channel VARCHAR(200),
+    incoming_webhook_channel_id VARCHAR(200),
+    incoming_webhook_configuration_url VARCHAR(200),
+    is_enterprise_install BOOLEAN NOT NULL,
+    token_type VARCHAR(32),
+    installed_at {moment} NOT NULL
+);
+CREATE INDEX slack_installations_idx
+    ON slack_installations (client_id, enterprise_id, team_id, user_id, installed_at);
+CREATE TABLE slack_bots (
+    id {key},
+    client_id VARCHAR(32) NOT NULL,
+    app_id VARCHAR(32) NOT NULL,
+    enterprise_id VARCHAR(32),
+    enterprise_name VARCHAR(200),
+    team_id VARCHAR(32),
+    team_name VARCHAR(200),
+    bot_token VARCHAR(200),
+    bot_id VARCHAR(32),
+    bot_user_id VARCHAR(32),
+    bot_scopes VARCHAR(1000),
+    bot_refresh_token VARCHAR(200),
+    bot_token_expires_at {moment},
+    is_enterprise_install BOOLEAN NOT NULL,
+    installed_at {moment} NOT NULL
+);
+CREATE INDEX slack_bots_idx ON slack_bots (client_id, enterprise_id, team_id, installed_at);
+CREATE TABLE slack_oauth_states (
+    id {key},
+    state VARCHAR(200) NOT NULL,
+    expire_at {moment} NOT NULL
+)
+"""
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -349,13 +397,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
-    # Slack OAuth distribution: slack_sdk's installation and state tables, made from
-    # its own declarations (schema.py) in each database's dialect.
     Migration(
         9,
         "Slack installations, bots and OAuth states",
-        _create_sql(SLACK_TABLES, sqlite.dialect()),
-        postgresql=_create_sql(SLACK_TABLES, postgresql.dialect()),  # type: ignore[no-untyped-call]
+        _SLACK_TABLES.format(key="INTEGER NOT NULL PRIMARY KEY", moment="DATETIME"),
+        postgresql=_SLACK_TABLES.format(key="SERIAL PRIMARY KEY", moment="TIMESTAMP"),
     ),
     Migration(
         10,

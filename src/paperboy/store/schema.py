@@ -9,9 +9,7 @@ two stores hold the same values and a copy between them changes nothing.
 
 from __future__ import annotations
 
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Column, Integer, MetaData, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -275,15 +273,84 @@ schema_migrations = Table(
     _text("applied_at"),
 )
 
+
 # Slack OAuth distribution: installations (a workspace's bot token, its refresh token and
-# when it expires), bots, and OAuth states, exactly as slack_sdk's SQLAlchemy stores
-# declare them (adapters/slack/installations.py reads and writes them through those stores).
-slack_installations = SQLAlchemyInstallationStore.build_installations_table(
-    metadata, "slack_installations"
+# when it expires), bots, and OAuth states, as slack_sdk's SQLAlchemy stores declare them
+# (adapters/slack/installations.py reads and writes them through those stores). Written
+# out here rather than taken from slack_sdk, so that a slack_sdk upgrade cannot change a
+# released migration; tests/store/test_migrations.py checks they still match its stores.
+def _slack(name: str, size: int, *, null: bool = True) -> Column[str]:
+    return Column(name, String(size), nullable=null)
+
+
+def _moment(name: str, *, null: bool = True) -> Column[object]:
+    return Column(name, DateTime, nullable=null)
+
+
+slack_installations = Table(
+    "slack_installations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _slack("client_id", 32, null=False),
+    _slack("app_id", 32, null=False),
+    _slack("enterprise_id", 32),
+    _slack("enterprise_name", 200),
+    _slack("enterprise_url", 200),
+    _slack("team_id", 32),
+    _slack("team_name", 200),
+    _slack("bot_token", 200),
+    _slack("bot_id", 32),
+    _slack("bot_user_id", 32),
+    _slack("bot_scopes", 1000),
+    _slack("bot_refresh_token", 200),
+    _moment("bot_token_expires_at"),
+    _slack("user_id", 32, null=False),
+    _slack("user_token", 200),
+    _slack("user_scopes", 1000),
+    _slack("user_refresh_token", 200),
+    _moment("user_token_expires_at"),
+    _slack("incoming_webhook_url", 200),
+    _slack("incoming_webhook_channel", 200),
+    _slack("incoming_webhook_channel_id", 200),
+    _slack("incoming_webhook_configuration_url", 200),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    _slack("token_type", 32),
+    _moment("installed_at", null=False),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
 )
-slack_bots = SQLAlchemyInstallationStore.build_bots_table(metadata, "slack_bots")
-slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(
-    metadata, "slack_oauth_states"
+slack_bots = Table(
+    "slack_bots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _slack("client_id", 32, null=False),
+    _slack("app_id", 32, null=False),
+    _slack("enterprise_id", 32),
+    _slack("enterprise_name", 200),
+    _slack("team_id", 32),
+    _slack("team_name", 200),
+    _slack("bot_token", 200),
+    _slack("bot_id", 32),
+    _slack("bot_user_id", 32),
+    _slack("bot_scopes", 1000),
+    _slack("bot_refresh_token", 200),
+    _moment("bot_token_expires_at"),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    _moment("installed_at", null=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+slack_oauth_states = Table(
+    "slack_oauth_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _slack("state", 200, null=False),
+    _moment("expire_at", null=False),
 )
 SLACK_TABLES: tuple[Table, ...] = (slack_installations, slack_bots, slack_oauth_states)
 
