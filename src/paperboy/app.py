@@ -273,6 +273,7 @@ def digest_options(settings: Settings) -> DigestOptions:
         grace=timedelta(hours=digest.grace_hours),
         announce_empty=digest.announce_empty,
         preview_cooldown=timedelta(seconds=digest.preview_cooldown_seconds),
+        claim_lease=timedelta(seconds=digest.claim_lease_seconds),
         save_emoji=emoji_glyph(settings.chat.save_emoji),
     )
 

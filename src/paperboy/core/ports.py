@@ -359,9 +359,32 @@ class DigestRun:
 class DigestRuns(Protocol):
     """One run per channel per local day, claimed before anything is posted, so a run
     done is never repeated; a claim of an unfinished run counts one more attempt, and
-    a run another live process holds is returned "held" (`held_elsewhere`), unclaimed."""
+    a run another live process holds is returned "held" (`held_elsewhere`), unclaimed.
 
-    async def claim(self, channel: ChannelRef, local_date: date, *, at: datetime) -> DigestRun: ...
+    A claim holds until `at + lease` (the store's default when None): the holder
+    `renew`s it while it posts (False: it is no longer ours, post nothing more) and
+    `release`s it when it stops with the run unfinished. A run whose lease expired,
+    or whose holder is known to have exited, is taken by the next claim."""
+
+    async def claim(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        *,
+        at: datetime,
+        lease: timedelta | None = None,
+    ) -> DigestRun: ...
+
+    async def renew(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        *,
+        at: datetime,
+        lease: timedelta | None = None,
+    ) -> bool: ...
+
+    async def release(self, channel: ChannelRef, local_date: date) -> None: ...
 
     async def run(self, channel: ChannelRef, local_date: date) -> DigestRun | None: ...
 

@@ -73,6 +73,7 @@ class DigestService:
         options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        lease_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         weekly_jobs: WeeklyJobs | None = None,
         metrics: Metrics = NO_METRICS,
         foryou: ForYouRanking | None = None,
@@ -105,6 +106,7 @@ class DigestService:
             options=options,
             before_run=before_run,
             sleep=sleep,
+            lease_sleep=lease_sleep,
             metrics=metrics,
         )
         self.weekly_top = (
