@@ -192,6 +192,20 @@ async def following_the_store(core: Services) -> AsyncIterator[None]:
             await task
 
 
+@asynccontextmanager
+async def digests_in_step(core: Services, digests: DigestService) -> AsyncIterator[None]:
+    """While inside, the digest jobs follow the store's subscriptions (another replica's
+    `subscribe`, `unsubscribe`), every `digest.sync_seconds`."""
+    every = core.settings.digest.sync_seconds
+    task = asyncio.create_task(digests.keep_in_step(every=every), name="digests-in-step")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
 def build_bot(
     core: Services,
     *,
@@ -673,6 +687,7 @@ class App:
             await self._start_ops(stack, core, adapters)
             await self._start_adapters(stack, adapters, names=names, why=why, papers=papers)
             await self._start_jobs(scheduler, ingest, digests)
+            await stack.enter_async_context(digests_in_step(core, digests))
             # Missed papers first, then missed digests (which refresh the papers again
             # only if the catch-up left them stale); both in the background.
             console = next((a for a in adapters if isinstance(a, ConsoleAdapter)), None)

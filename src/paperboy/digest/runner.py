@@ -45,6 +45,7 @@ from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
+from paperboy.digest.jobs_in_step import JobsInStep
 from paperboy.digest.schedule import last_fire_time, local_date_of
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class DigestRunner:
         self.metrics = metrics
         self.content = content
         self.publisher = publisher
-        self.jobs = jobs
+        self.jobs = JobsInStep(jobs, key=_channel_of, timing=_timing)
         self.clock = clock
         self.options = options
         self._before_run = before_run
@@ -130,8 +131,18 @@ class DigestRunner:
 
     async def start(self) -> None:
         """Schedule every active subscription."""
-        for subscription in await self.store.subscriptions.active():
-            self.jobs.schedule(subscription, self.run_scheduled)
+        await self.jobs.sync(self.store.subscriptions.active, self.run_scheduled)
+
+    async def sync(self) -> None:
+        """Bring the local jobs in step with the store's subscriptions: schedule those
+        another replica made or changed, unschedule those it removed or paused."""
+        added, removed = await self.jobs.sync(self.store.subscriptions.active, self.run_scheduled)
+        if added or removed:
+            log.info(
+                "subscriptions changed elsewhere: %d digests scheduled, %d unscheduled",
+                len(added),
+                len(removed),
+            )
 
     async def catch_up(self) -> None:
         """Post the digests whose time passed while the bot was down, if still within the
@@ -441,6 +452,15 @@ def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
         zone_info(subscription.timezone),
         weekdays_only=subscription.weekdays_only,
     )
+
+
+def _channel_of(subscription: Subscription) -> ChannelRef:
+    return subscription.channel
+
+
+def _timing(subscription: Subscription) -> tuple[time, str, bool]:
+    """What of a subscription its job's trigger depends on."""
+    return subscription.time, subscription.timezone, subscription.weekdays_only
 
 
 def _name(channel: ChannelRef) -> str:
