@@ -240,6 +240,20 @@ class PaperSink(Protocol):
     async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts: ...
 
 
+class Leases(Protocol):
+    """Named leases in the store: at most one holder at a time, until the lease expires.
+    Each call is one conditional write, so two processes asking at once cannot both get
+    one; a holder that dies stops renewing and the lease is free once it expires."""
+
+    async def try_acquire(
+        self, name: str, holder: str, *, now: datetime, ttl: timedelta
+    ) -> bool: ...
+
+    async def renew(self, name: str, holder: str, *, now: datetime, ttl: timedelta) -> bool: ...
+
+    async def release(self, name: str, holder: str) -> None: ...
+
+
 class IngestLog(Protocol):
     """Which Daily Papers days were fetched whole, and which failed (and why)."""
 
