@@ -27,6 +27,7 @@ from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
 from paperboy.core.follow_alerts import FollowAlerts
 from paperboy.core.foryou import ForYouCommands
 from paperboy.core.help import PlatformHelp, reaction_hint
+from paperboy.core.leased_work import LeasedWork
 from paperboy.core.library import Library
 from paperboy.core.models import Platform
 from paperboy.core.pacing import PostPacing
@@ -75,6 +76,10 @@ log = logging.getLogger(__name__)
 
 # How long a stopping bot lets a digest finish the message it is posting.
 DRAIN_SECONDS = 10.0
+
+# The lease under which one replica at a time fetches papers (the daily ingest, the
+# start-up catch-up, the refresh before a digest): they fetch the same days.
+INGEST_LEASE = "ingest"
 
 
 def utc_now() -> datetime:
@@ -192,6 +197,20 @@ async def following_the_store(core: Services) -> AsyncIterator[None]:
             await task
 
 
+@asynccontextmanager
+async def digests_in_step(core: Services, digests: DigestService) -> AsyncIterator[None]:
+    """While inside, the digest jobs follow the store's subscriptions (another replica's
+    `subscribe`, `unsubscribe`), every `digest.sync_seconds`."""
+    every = core.settings.digest.sync_seconds
+    task = asyncio.create_task(digests.keep_in_step(every=every), name="digests-in-step")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
 def build_bot(
     core: Services,
     *,
@@ -273,6 +292,7 @@ def digest_options(settings: Settings) -> DigestOptions:
         grace=timedelta(hours=digest.grace_hours),
         announce_empty=digest.announce_empty,
         preview_cooldown=timedelta(seconds=digest.preview_cooldown_seconds),
+        claim_lease=timedelta(seconds=digest.claim_lease_seconds),
         save_emoji=emoji_glyph(settings.chat.save_emoji),
     )
 
@@ -651,12 +671,17 @@ class App:
             publisher = build_publisher(core, posters)
             alerts = follow_alerts(core, publisher)
             ingest = self._ingest(core, hf, alerts)
+            once = LeasedWork(leases=core.store.leases, holder=core.store.holder, clock=self.clock)
             options = digest_options(self.settings)
+
+            async def refresh_before_digest() -> None:
+                await once.run(INGEST_LEASE, ingest.refresh_if_stale)
+
             digests = build_digests(
                 core,
                 publisher,
                 DigestJobs(scheduler, grace=options.grace),
-                before_run=ingest.refresh_if_stale,
+                before_run=refresh_before_digest,
                 options=options,
                 weekly_jobs=WeeklyTopJobs(scheduler, grace=options.grace),
                 metrics=self.metrics,
@@ -671,12 +696,14 @@ class App:
             ]
             await self._start_ops(stack, core, adapters)
             await self._start_adapters(stack, adapters, names=names, why=why, papers=papers)
-            await self._start_jobs(scheduler, ingest, digests)
+            await self._start_jobs(scheduler, ingest, digests, once)
+            await stack.enter_async_context(digests_in_step(core, digests))
             # Missed papers first, then missed digests (which refresh the papers again
             # only if the catch-up left them stale); both in the background.
             console = next((a for a in adapters if isinstance(a, ConsoleAdapter)), None)
             catch_up = asyncio.create_task(
-                self._catch_up(ingest, digests, core=core, console=console), name="catch-up"
+                self._catch_up(ingest, digests, once, core=core, console=console),
+                name="catch-up",
             )
             try:
                 await self._wait_for_stop(adapters)
@@ -752,10 +779,14 @@ class App:
         gc.freeze()
 
     async def _start_jobs(
-        self, scheduler: Scheduler, ingest: IngestService, digests: DigestService
+        self,
+        scheduler: Scheduler,
+        ingest: IngestService,
+        digests: DigestService,
+        once: LeasedWork,
     ) -> None:
         scheduler.start()
-        self._schedule_ingest(scheduler, ingest)
+        self._schedule_ingest(scheduler, ingest, once)
         await digests.start()
 
     def _build_poster(self, name: str, core: Services) -> Poster:
@@ -812,16 +843,20 @@ class App:
         self,
         ingest: IngestService,
         digests: DigestService,
+        once: LeasedWork,
         *,
         core: Services,
         console: ConsoleAdapter | None,
     ) -> None:
+        # The papers once across replicas (another replica's catch-up stores them for
+        # all); the digests on every replica: their claims post each once, and a replica
+        # watching a run another holds takes it over if that one dies.
         try:
-            results = await ingest.catch_up()
+            results = await once.run(INGEST_LEASE, ingest.catch_up)
         except Exception:
             log.exception("ingest catch-up failed; the daily job will try again")
         else:
-            failed = next((result for result in results if result.error), None)
+            failed = next((result for result in results or () if result.error), None)
             if failed is not None:
                 # One line, where a person is watching: the ingest has logged the details.
                 sources = self.settings.sources
@@ -836,14 +871,21 @@ class App:
                     await console.announce(line)
         await digests.catch_up()
 
-    def _schedule_ingest(self, scheduler: Scheduler, ingest: IngestService) -> None:
+    def _schedule_ingest(
+        self, scheduler: Scheduler, ingest: IngestService, once: LeasedWork
+    ) -> None:
         trigger = DailyTrigger(
             checked_time_of_day(self.settings.sources.ingest_time),
             zone_info(self.settings.sources.ingest_timezone),
         )
+
         # catch_up, not just refresh_recent: days the source was down for are filled in
         # at the next daily run, not only at the next restart.
-        scheduler.add("ingest:daily", ingest.catch_up, trigger, grace=timedelta(hours=6))
+        # Every replica's timer fires; the one that gets the lease fetches for all.
+        async def daily() -> None:
+            await once.run(INGEST_LEASE, ingest.catch_up)
+
+        scheduler.add("ingest:daily", daily, trigger, grace=timedelta(hours=6))
         log.info("daily ingest scheduled %r", trigger)
 
     async def _until_stopped(self) -> None:

@@ -316,6 +316,18 @@ class DigestSettings:
         "messages take turns with every channel's scheduled digests.",
         _between(0, 86400),
     )
+    sync_seconds: float = setting(
+        30.0,
+        "Replicas: how often each one schedules the digests, weekly lists and weekly "
+        "messages subscribed (or removed) through another.",
+        _between(1, 3600),
+    )
+    claim_lease_seconds: float = setting(
+        60.0,
+        "Replicas: the one posting a digest holds it this long, renewing it every third of "
+        "it; if that replica dies, another resumes the digest once this has passed.",
+        _between(5, 3600),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,3 +187,30 @@ async def test_of_two_processes_claiming_a_preview_at_once_exactly_one_posts(
             other.previews.claim(channel, at=now, cooldown=timedelta(minutes=5)),
         )
         assert sorted(claim is None for claim in claims) == [False, True]
+
+
+async def test_a_renewed_digest_claim_holds_and_a_lost_one_cannot_be_renewed(
+    store: Store, other: Store, now: datetime
+) -> None:
+    lease = timedelta(minutes=1)
+    await store.digest_runs.claim(CHANNEL, DAY, at=now, lease=lease)
+    assert await store.digest_runs.renew(CHANNEL, DAY, at=now + lease / 2, lease=lease)
+    held = await other.digest_runs.claim(CHANNEL, DAY, at=now + lease, lease=lease)
+    assert held.held_elsewhere  # renewed: it holds until 1.5 leases
+    assert not await other.digest_runs.renew(CHANNEL, DAY, at=now + lease, lease=lease)
+    taken = await other.digest_runs.claim(CHANNEL, DAY, at=now + 2 * lease, lease=lease)
+    assert taken.status == "claimed"
+    assert not await store.digest_runs.renew(CHANNEL, DAY, at=now + 2 * lease, lease=lease)
+
+
+async def test_a_released_digest_claim_is_taken_at_once_and_a_finished_one_never(
+    store: Store, other: Store, now: datetime
+) -> None:
+    await store.digest_runs.claim(CHANNEL, DAY, at=now)
+    await other.digest_runs.release(CHANNEL, DAY)  # not other's: nothing happens
+    assert (await other.digest_runs.claim(CHANNEL, DAY, at=now)).held_elsewhere
+    await store.digest_runs.release(CHANNEL, DAY)
+    assert (await other.digest_runs.claim(CHANNEL, DAY, at=now)).status == "claimed"
+    await other.digest_runs.finish(CHANNEL, DAY, status="done", at=now)
+    await other.digest_runs.release(CHANNEL, DAY)
+    assert (await store.digest_runs.claim(CHANNEL, DAY, at=now)).finished

@@ -240,6 +240,20 @@ class PaperSink(Protocol):
     async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts: ...
 
 
+class Leases(Protocol):
+    """Named leases in the store: at most one holder at a time, until the lease expires.
+    Each call is one conditional write, so two processes asking at once cannot both get
+    one; a holder that dies stops renewing and the lease is free once it expires."""
+
+    async def try_acquire(
+        self, name: str, holder: str, *, now: datetime, ttl: timedelta
+    ) -> bool: ...
+
+    async def renew(self, name: str, holder: str, *, now: datetime, ttl: timedelta) -> bool: ...
+
+    async def release(self, name: str, holder: str) -> None: ...
+
+
 class IngestLog(Protocol):
     """Which Daily Papers days were fetched whole, and which failed (and why)."""
 
@@ -359,9 +373,32 @@ class DigestRun:
 class DigestRuns(Protocol):
     """One run per channel per local day, claimed before anything is posted, so a run
     done is never repeated; a claim of an unfinished run counts one more attempt, and
-    a run another live process holds is returned "held" (`held_elsewhere`), unclaimed."""
+    a run another live process holds is returned "held" (`held_elsewhere`), unclaimed.
 
-    async def claim(self, channel: ChannelRef, local_date: date, *, at: datetime) -> DigestRun: ...
+    A claim holds until `at + lease` (the store's default when None): the holder
+    `renew`s it while it posts (False: it is no longer ours, post nothing more) and
+    `release`s it when it stops with the run unfinished. A run whose lease expired,
+    or whose holder is known to have exited, is taken by the next claim."""
+
+    async def claim(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        *,
+        at: datetime,
+        lease: timedelta | None = None,
+    ) -> DigestRun: ...
+
+    async def renew(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        *,
+        at: datetime,
+        lease: timedelta | None = None,
+    ) -> bool: ...
+
+    async def release(self, channel: ChannelRef, local_date: date) -> None: ...
 
     async def run(self, channel: ChannelRef, local_date: date) -> DigestRun | None: ...
 

@@ -4,13 +4,19 @@ A run is claimed in the store before anything is posted, each paper is
 recorded as it goes (see store/digests.py), so a digest happens at most once
 per channel per local day and a run cut short resumes where it stopped. One
 channel's failure never touches another's: every run is its own task.
+
+Replicas: every replica's job fires, one claims the run and the others find it held.
+The holder renews its claim's lease while it posts; the others watch the run until
+it is done, and take it over when its lease expires or its holder is known to have
+exited (a replica killed mid-digest), resuming from the papers recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -21,12 +27,14 @@ from paperboy.core.ports import (
     Clock,
     DigestItems,
     DigestRanks,
+    DigestRun,
     DigestRuns,
     FeaturedPapers,
     PaperLookup,
     PostFailed,
     PostLog,
     PreviewCooldowns,
+    StoreUnavailable,
     Subscriptions,
     WeeklyForYous,
     WeeklyTops,
@@ -37,6 +45,7 @@ from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.core.zones import zone_info
 from paperboy.digest import select
 from paperboy.digest.content import DigestContent, nothing_new
+from paperboy.digest.jobs_in_step import JobsInStep
 from paperboy.digest.schedule import last_fire_time, local_date_of
 
 log = logging.getLogger(__name__)
@@ -81,6 +90,9 @@ class DigestOptions:
     post_attempts: int = 3
     retry_seconds: float = 2.0
     pause_after_failures: int = 3
+    # A claim holds this long; its holder renews it every third of it while posting,
+    # and a replica watching the run takes it over once it expired.
+    claim_lease: timedelta = timedelta(seconds=60)
     save_emoji: str = ""  # as people see it, for hints; app.py passes the configured one
 
 
@@ -96,17 +108,22 @@ class DigestRunner:
         options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        lease_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         metrics: Metrics = NO_METRICS,
     ) -> None:
+        """`sleep` waits between retries of a post, `lease_sleep` between renewals of a
+        claim and between looks at a run another replica holds (each on the `clock`'s
+        time, for a test to drive)."""
         self.store = store
         self.metrics = metrics
         self.content = content
         self.publisher = publisher
-        self.jobs = jobs
+        self.jobs = JobsInStep(jobs, key=_channel_of, timing=_timing)
         self.clock = clock
         self.options = options
         self._before_run = before_run
         self._sleep = sleep
+        self._lease_sleep = lease_sleep
         self._locks: dict[ChannelRef, asyncio.Lock] = {}
         self._running: set[asyncio.Task[None]] = set()
         self._closing = asyncio.Event()  # no new runs start
@@ -114,8 +131,18 @@ class DigestRunner:
 
     async def start(self) -> None:
         """Schedule every active subscription."""
-        for subscription in await self.store.subscriptions.active():
-            self.jobs.schedule(subscription, self.run_scheduled)
+        await self.jobs.sync(self.store.subscriptions.active, self.run_scheduled)
+
+    async def sync(self) -> None:
+        """Bring the local jobs in step with the store's subscriptions: schedule those
+        another replica made or changed, unschedule those it removed or paused."""
+        added, removed = await self.jobs.sync(self.store.subscriptions.active, self.run_scheduled)
+        if added or removed:
+            log.info(
+                "subscriptions changed elsewhere: %d digests scheduled, %d unscheduled",
+                len(added),
+                len(removed),
+            )
 
     async def catch_up(self) -> None:
         """Post the digests whose time passed while the bot was down, if still within the
@@ -201,13 +228,112 @@ class DigestRunner:
                 channel.platform,
             )
             return
-        run = await self.store.runs.claim(channel, day, at=self.clock())
+        run = await self._claim(channel, day)
+        if run is None:
+            return
+        async with self._holding(channel, day) as lost:
+            # Read again: while the run was watched, the channel may have unsubscribed.
+            subscription = await self.store.subscriptions.get(channel)
+            if subscription is None:
+                await self.store.runs.release(channel, day)
+                return
+            if not await self._post_run(subscription, day, run, lost):
+                # Stopping, or no longer ours: whoever claims it next resumes it.
+                await self.store.runs.release(channel, day)
+
+    async def _claim(self, channel: ChannelRef, day: date) -> DigestRun | None:
+        """Claim the day's run; None when there is nothing for this process to post.
+
+        A run another replica holds is watched until it is finished (None), or taken
+        over when its holder stopped renewing it or has exited."""
+        lease = self.options.claim_lease
+        run = await self.store.runs.claim(channel, day, at=self.clock(), lease=lease)
+        if run.held_elsewhere:
+            log.info(
+                "digest for %s on %s is being posted by another process; watching it",
+                _name(channel),
+                day,
+            )
+        while run.held_elsewhere:
+            if not await self._pause(lease.total_seconds() / 4):
+                return None  # stopping
+            current = await self.store.runs.run(channel, day)
+            if current is None or current.status != "claimed":
+                # Done (or given up as failed by its holder, which logged why).
+                log.info(
+                    "digest for %s on %s: the other process %s it",
+                    _name(channel),
+                    day,
+                    "finished" if current is not None and current.finished else "ended",
+                )
+                return None
+            run = await self.store.runs.claim(channel, day, at=self.clock(), lease=lease)
+            if not run.held_elsewhere:
+                log.warning(
+                    "digest for %s on %s: the process posting it stopped; resuming it",
+                    _name(channel),
+                    day,
+                )
         if run.finished:
             log.info("digest for %s on %s already done", _name(channel), day)
-            return
-        if run.held_elsewhere:
-            log.info("digest for %s on %s is being posted by another process", _name(channel), day)
-            return
+            return None
+        return run
+
+    async def _pause(self, seconds: float) -> bool:
+        """Wait `seconds`; False as soon as the bot begins to stop."""
+        if self._closing.is_set():
+            return False
+        pause = asyncio.ensure_future(self._lease_sleep(seconds))
+        closing = asyncio.ensure_future(self._closing.wait())
+        try:
+            await asyncio.wait({pause, closing}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            pause.cancel()
+            closing.cancel()
+        return not self._closing.is_set()
+
+    @asynccontextmanager
+    async def _holding(self, channel: ChannelRef, day: date) -> AsyncIterator[asyncio.Event]:
+        """While inside, renew our claim every third of its lease (a replica killed
+        stops renewing, and another takes the run over). The event is set once the
+        claim is no longer ours: post nothing more."""
+        lost = asyncio.Event()
+        lease = self.options.claim_lease
+
+        async def renew() -> None:
+            while True:
+                await self._lease_sleep(lease.total_seconds() / 3)
+                try:
+                    ours = await self.store.runs.renew(channel, day, at=self.clock(), lease=lease)
+                except StoreUnavailable as error:
+                    log.warning("renewing the digest claim of %s failed: %s", _name(channel), error)
+                    continue
+                if not ours:
+                    current = await self.store.runs.run(channel, day)
+                    if current is not None and current.status != "claimed":
+                        return  # we finished it (or gave it up) a moment ago
+                    log.warning(
+                        "digest for %s on %s was taken over by another process; stopping here",
+                        _name(channel),
+                        day,
+                    )
+                    lost.set()
+                    return
+
+        renewing = asyncio.create_task(renew(), name=f"renew-digest-{_name(channel)}")
+        try:
+            yield lost
+        finally:
+            renewing.cancel()
+            with suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _post_run(
+        self, subscription: Subscription, day: date, run: DigestRun, lost: asyncio.Event
+    ) -> bool:
+        """Post what the claimed run still lacks; False when it stopped before the end
+        (the bot stopping, or the claim lost)."""
+        channel = subscription.channel
         if self._before_run is not None:
             try:
                 await self._before_run()
@@ -224,15 +350,15 @@ class DigestRunner:
                     await self.store.runs.finish(channel, day, status="done", at=self.clock())
                     if self.options.announce_empty:
                         self.metrics.digest_posted(platform=channel.platform)
-                    return
+                    return True
                 header = select.header_text(
                     day, count=len(done_today) + len(papers), topics=subscription.topics
                 )
                 header_id = await self.post(channel, Notice(header, ephemeral=False))
                 await self.store.runs.set_header(channel, day, header_id)
             for position, paper in enumerate(papers, start=len(done_today)):
-                if not await self._post_paper(subscription, day, paper, position):
-                    return  # stopping: the rest comes at the next start
+                if not await self._post_paper(subscription, day, paper, position, lost):
+                    return False  # the rest comes at the next claim
             await self.store.runs.finish(channel, day, status="done", at=self.clock())
             await self.store.subscriptions.record_success(channel)
             self.metrics.digest_posted(platform=channel.platform)
@@ -243,20 +369,32 @@ class DigestRunner:
                 len(done_today) + len(papers),
             )
         except PostFailed as error:
+            # Given up, not cut short: replicas watching the run let it be (a restart's
+            # catch-up tries a failed run again within the grace period).
+            await self.store.runs.finish(channel, day, status="failed", at=self.clock())
             await self._failed(subscription, day, error)
+        return True
 
     async def _post_paper(
-        self, subscription: Subscription, day: date, paper: Paper, position: int
+        self,
+        subscription: Subscription,
+        day: date,
+        paper: Paper,
+        position: int,
+        lost: asyncio.Event,
     ) -> bool:
-        """Post one paper of the digest, exactly once; False when a stop came first."""
+        """Post one paper of the digest, exactly once; False when a stop came first or
+        the claim is no longer ours."""
         channel = subscription.channel
-        if self._stopping.is_set():
+        if self._stopping.is_set() or lost.is_set():
             return False
         reply = await self.content.paper_post(paper, subscription)
         try:
             # The paper is marked as being posted only once the channel's turn has come:
             # a process killed while waiting leaves it unsent, to be posted at the restart.
             async with self.publisher.turn(channel, stop=self._stopping) as send:
+                if lost.is_set():
+                    return False
                 if not await self.store.items.begin(
                     channel, day, paper.id, position=position, at=self.clock()
                 ):
@@ -314,6 +452,15 @@ def _last_fire(subscription: Subscription, now: datetime) -> datetime | None:
         zone_info(subscription.timezone),
         weekdays_only=subscription.weekdays_only,
     )
+
+
+def _channel_of(subscription: Subscription) -> ChannelRef:
+    return subscription.channel
+
+
+def _timing(subscription: Subscription) -> tuple[time, str, bool]:
+    """What of a subscription its job's trigger depends on."""
+    return subscription.time, subscription.timezone, subscription.weekdays_only
 
 
 def _name(channel: ChannelRef) -> str:

@@ -8,6 +8,7 @@ the `DigestRunner`'s, and the choice of papers is `DigestContent`'s.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -45,6 +46,8 @@ from paperboy.digest.weekly_foryou import (
 )
 from paperboy.digest.weekly_top import WeeklyJobs, WeeklyTopLists
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "DigestOptions",
     "DigestSchedule",
@@ -73,6 +76,7 @@ class DigestService:
         options: DigestOptions,
         before_run: Callable[[], Awaitable[None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        lease_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         weekly_jobs: WeeklyJobs | None = None,
         metrics: Metrics = NO_METRICS,
         foryou: ForYouRanking | None = None,
@@ -85,7 +89,6 @@ class DigestService:
         self.store = store
         self.topics = topics
         self.publisher = publisher
-        self.jobs = jobs
         self.clock = clock
         self.options = options
         self.content = DigestContent(
@@ -105,8 +108,10 @@ class DigestService:
             options=options,
             before_run=before_run,
             sleep=sleep,
+            lease_sleep=lease_sleep,
             metrics=metrics,
         )
+        self.jobs = self.runner.jobs  # one record of what this process scheduled
         self.weekly_top = (
             None
             if weekly_jobs is None
@@ -347,6 +352,28 @@ class DigestService:
             await self.weekly_top.start()
         if self.weekly_foryou is not None:
             await self.weekly_foryou.start()
+
+    async def sync(self) -> None:
+        """Bring this process's jobs in step with the store: the digests, weekly lists
+        and weekly messages another replica added, moved, removed or paused."""
+        await self.runner.sync()
+        if self.weekly_top is not None:
+            await self.weekly_top.sync()
+        if self.weekly_foryou is not None:
+            await self.weekly_foryou.sync()
+
+    async def keep_in_step(
+        self, *, every: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
+        """Until cancelled: `sync` every `every` seconds, so a subscription made through
+        any replica is scheduled by every replica. A failed sync is logged and tried
+        again at the next."""
+        while True:
+            await sleep(every)
+            try:
+                await self.sync()
+            except Exception:
+                log.exception("bringing the digest jobs in step with the store failed")
 
     async def catch_up(self) -> None:
         """Post the digests (and weekly lists) missed while the bot was down, within the

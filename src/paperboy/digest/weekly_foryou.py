@@ -83,7 +83,6 @@ class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
         self.papers = papers
         self.topics = topics
         self.publisher = publisher
-        self.jobs = jobs
         self._retrying = retrying
         self._locks: dict[UserRef, asyncio.Lock] = {}
 

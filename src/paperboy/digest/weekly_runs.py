@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Hashable, Sequence
 from datetime import date, datetime, time
 from typing import Generic, Protocol, TypeVar
 
 from paperboy.core.ports import Clock
 from paperboy.core.zones import zone_info
+from paperboy.digest.jobs_in_step import Jobs, JobsInStep
 from paperboy.digest.runner import DigestOptions
 from paperboy.digest.schedule import local_date_of
 from paperboy.digest.weekly import last_weekly_fire
@@ -39,8 +40,6 @@ K = TypeVar("K", bound=Hashable)  # whose message: a channel, a person
 W = TypeVar("W", bound=Weekly)
 # The same, as the two ports below take them in or give them out.
 K_in = TypeVar("K_in", bound=Hashable, contravariant=True)
-K_out = TypeVar("K_out", bound=Hashable, covariant=True)
-W_in = TypeVar("W_in", bound=Weekly, contravariant=True)
 W_out = TypeVar("W_out", bound=Weekly, covariant=True)
 
 
@@ -56,12 +55,6 @@ class WeeklyBook(Protocol[K_in, W_out]):
     async def skip(self, key: K_in, day: date, /, *, at: datetime) -> None: ...
 
 
-class WeeklySchedule(Protocol[K_out, W_in]):
-    """Where weekly messages become timer jobs."""
-
-    def schedule(self, weekly: W_in, run: Callable[[K_out], Awaitable[None]], /) -> None: ...
-
-
 class WeeklyRuns(Generic[K, W]):
     what = "weekly message"  # for the log
 
@@ -69,12 +62,12 @@ class WeeklyRuns(Generic[K, W]):
         self,
         *,
         book: WeeklyBook[K, W],
-        schedule: WeeklySchedule[K, W],
+        schedule: Jobs[K, W],
         clock: Clock,
         options: DigestOptions,
     ) -> None:
         self._book = book
-        self._schedule = schedule
+        self.jobs = JobsInStep(schedule, key=self.key, timing=_timing)
         self.clock = clock
         self.options = options
         self._closing = asyncio.Event()
@@ -92,8 +85,19 @@ class WeeklyRuns(Generic[K, W]):
 
     async def start(self) -> None:
         """Schedule every stored weekly message."""
-        for weekly in await self._book.active():
-            self._schedule.schedule(weekly, self.run_scheduled)
+        await self.jobs.sync(self._book.active, self.run_scheduled)
+
+    async def sync(self) -> None:
+        """Bring the local jobs in step with the stored weekly messages (another replica
+        may have added, moved or removed some)."""
+        added, removed = await self.jobs.sync(self._book.active, self.run_scheduled)
+        if added or removed:
+            self.log.info(
+                "%ss changed elsewhere: %d scheduled, %d unscheduled",
+                self.what,
+                len(added),
+                len(removed),
+            )
 
     async def catch_up(self) -> None:
         """Post the messages whose time passed while the bot was down (or that were cut
@@ -128,3 +132,8 @@ class WeeklyRuns(Generic[K, W]):
         now = self.clock()
         fire = last_weekly_fire(now, weekly.weekday, weekly.time, zone) or now
         await self.run_for_day(key, local_date_of(fire, zone))
+
+
+def _timing(weekly: Weekly) -> tuple[int, time, str]:
+    """What of a weekly message its job's trigger depends on."""
+    return weekly.weekday, weekly.time, weekly.timezone

@@ -60,7 +60,6 @@ class WeeklyTopLists(WeeklyRuns[ChannelRef, WeeklyTop]):
         super().__init__(book=store, schedule=jobs, clock=clock, options=options)
         self.store = store
         self.publisher = publisher
-        self.jobs = jobs
         self._post = post
         self.team_top = team_top
 

@@ -43,12 +43,19 @@ class DigestRunLog:
         self.holder = holder or new_holder()
         self._lease = lease
 
-    async def claim(self, channel: ChannelRef, local_date: date, *, at: datetime) -> DigestRun:
-        """Claim the channel's run for that day, or return the run already there (an
-        unfinished one that is free counts one more attempt; one another process holds
-        comes back as "held")."""
+    async def claim(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        *,
+        at: datetime,
+        lease: timedelta | None = None,
+    ) -> DigestRun:
+        """Claim the channel's run for that day until `at + lease`, or return the run
+        already there (an unfinished one that is free counts one more attempt; one
+        another process holds comes back as "held")."""
         key = _run(channel, local_date)
-        until = stamp(at + self._lease)
+        until = stamp(at + (lease or self._lease))
         async with self._db.transaction() as conn:
             created = await conn.execute(
                 self._db.insert(digest_runs)
@@ -97,6 +104,42 @@ class DigestRunLog:
             or until <= stamp(at)
             or holder_is_gone(holder)
         )
+
+    async def renew(
+        self,
+        channel: ChannelRef,
+        local_date: date,
+        *,
+        at: datetime,
+        lease: timedelta | None = None,
+    ) -> bool:
+        """Hold our claim until `at + lease`; False when it is no longer ours (finished,
+        or taken over after our lease expired)."""
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                update(digest_runs)
+                .where(
+                    _run(channel, local_date),
+                    _r.status == "claimed",
+                    _r.holder == self.holder,
+                )
+                .values(lease_until=stamp(at + (lease or self._lease)))
+            )
+            return result.rowcount > 0
+
+    async def release(self, channel: ChannelRef, local_date: date) -> None:
+        """Give up our claim of an unfinished run (a graceful stop): another process
+        resumes it at once instead of waiting for the lease to expire."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                update(digest_runs)
+                .where(
+                    _run(channel, local_date),
+                    _r.status == "claimed",
+                    _r.holder == self.holder,
+                )
+                .values(holder=None, lease_until=None)
+            )
 
     async def run(self, channel: ChannelRef, local_date: date) -> DigestRun | None:
         row = await self._db.fetchone(

@@ -40,6 +40,7 @@ class Store:
         self.posts = PostLog(db)
         self.subscriptions = SubscriptionRepository(db)
         self.digest_runs = DigestRunLog(db, holder=holder)
+        self.holder = self.digest_runs.holder  # this process, as its claims and leases name it
         self.digest_items = DigestItemLog(db)
         self.ingest_log = IngestLog(db)
         self.page_refs = PageRefRepository(db)

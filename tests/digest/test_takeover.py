@@ -1,0 +1,156 @@
+"""Replicas sharing one store share each digest: one posts it, the others watch, and a
+replica that dies half-way is taken over where it stopped: every paper exactly once, in
+order. On SQLite and PostgreSQL; time is a controllable clock, never a wall-clock wait."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import pytest
+
+from paperboy.core.library import Library
+from paperboy.digest.service import DigestService
+from paperboy.store import Store
+from tests.digest.replicas import (
+    LEASE,
+    FakeTime,
+    library,
+    open_replica,
+    replica,
+    replica_a,
+    replica_b,
+    time,
+)
+from tests.digest.test_service import ADMIN, CHANNEL, DAY, Pauses, Poster
+from tests.specs import spec
+from tests.store.conftest import migrated_template, store_location
+
+# The fixtures this module takes from others.
+__all__ = ["library", "migrated_template", "replica_a", "replica_b", "store_location", "time"]
+
+RENEWAL = LEASE / 3  # how often the holder renews it
+EXPECTED = ["2503.00001", "2503.00002", "2503.00003", "2503.00004", "2503.00005"]
+
+
+async def started_half_way(
+    store: Store, library: Library, time: FakeTime
+) -> tuple[DigestService, Poster, Pauses, asyncio.Task[None]]:
+    """Replica A subscribed the channel and is posting its digest: the header and two
+    papers are out, and it waits for the channel's turn for the third."""
+    poster = Poster()
+    pauses = Pauses(poster, free=2)
+    digests = replica(store, library, poster, time, pacing_sleep=pauses)
+    await digests.subscribe(ADMIN, spec("09:00 UTC"))
+    running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await poster.until(lambda: pauses.pausing == 1)
+    await time.until(lambda: time.sleeping == 1)  # its claim's renewal
+    assert poster.papers(CHANNEL) == EXPECTED[:2]
+    return digests, poster, pauses, running
+
+
+async def watching(
+    store: Store, library: Library, time: FakeTime, *, sleeping: int
+) -> tuple[Poster, asyncio.Task[None]]:
+    """Replica B's job fires for the same digest: it finds the run held, and watches."""
+    poster = Poster()
+    running = asyncio.create_task(replica(store, library, poster, time).run_for_day(CHANNEL, DAY))
+    await time.until(lambda: time.sleeping == sleeping)
+    return poster, running
+
+
+async def kill(task: asyncio.Task[None]) -> None:
+    """As SIGKILL would: nothing of the replica runs any more, nothing is cleaned up."""
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_a_replica_killed_mid_digest_is_taken_over_once_its_lease_expires(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    _, poster_a, _, running_a = await started_half_way(replica_a, library, time)
+    poster_b, running_b = await watching(replica_b, library, time, sleeping=2)
+
+    # While A lives it renews its claim: B, looking every quarter lease, takes nothing.
+    for _ in range(12):
+        time.advance(LEASE / 4)
+        await time.until(lambda: time.sleeping == 2)
+    assert poster_b.sent == {}
+
+    await kill(running_a)
+    killed_at = time.now
+    # B looks every quarter lease until A's lease has run out, then takes the run over.
+    while time.sleeping_for(RENEWAL.total_seconds()) == 0:
+        assert time.now - killed_at < 2 * LEASE
+        assert poster_b.sent == {}
+        time.advance(LEASE / 4)
+        await time.until(lambda: time.sleeping == 1)
+    assert time.now - killed_at >= LEASE * 2 / 3  # A renewed a third of a lease before dying
+    await running_b
+
+    assert poster_a.headers(CHANNEL)
+    assert not poster_b.headers(CHANNEL)
+    assert poster_a.papers(CHANNEL) + poster_b.papers(CHANNEL) == EXPECTED
+    assert poster_b.papers(CHANNEL) == EXPECTED[2:]
+    assert await replica_a.digest_items.items(CHANNEL, DAY) == [(p, "sent") for p in EXPECTED]
+    run = await replica_a.digest_runs.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.status == "done"
+
+
+async def test_a_digest_held_by_an_exited_process_of_this_host_is_resumed_at_once(
+    store_location: Path | str, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    """Killed and restarted on the same host (or another replica there): no waiting for
+    the dead process's lease."""
+    finished = await asyncio.create_subprocess_exec("true")
+    await finished.wait()
+    dead = f"{socket.gethostname()}/{finished.pid}/0000"
+    async with await open_replica(store_location, dead) as replica_dead:
+        _, poster_a, _, running_a = await started_half_way(replica_dead, library, time)
+        await kill(running_a)
+    poster_b = Poster()
+    await replica(replica_b, library, poster_b, time).run_for_day(CHANNEL, DAY)
+    assert poster_a.papers(CHANNEL) + poster_b.papers(CHANNEL) == EXPECTED
+    assert not poster_b.headers(CHANNEL)
+
+
+async def test_a_replica_stopping_mid_digest_hands_it_over_at_once(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    digests_a, poster_a, _pauses, running_a = await started_half_way(replica_a, library, time)
+    poster_b, running_b = await watching(replica_b, library, time, sleeping=2)
+    await digests_a.drain(0.2)  # its turn never comes in time: it stops between papers
+    assert running_a.done()
+    time.advance(LEASE / 4)  # B's next look, long before A's lease would have expired
+    await running_b
+    assert poster_a.papers(CHANNEL) + poster_b.papers(CHANNEL) == EXPECTED
+
+
+async def test_a_replica_watching_a_digest_that_another_finishes_posts_nothing(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    _, poster_a, pauses, running_a = await started_half_way(replica_a, library, time)
+    poster_b, running_b = await watching(replica_b, library, time, sleeping=2)
+    pauses.release()
+    await running_a
+    time.advance(LEASE / 4)
+    await running_b
+    assert poster_a.papers(CHANNEL) == EXPECTED
+    assert poster_b.sent == {}
+
+
+async def test_a_replica_stops_watching_when_it_is_stopping(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    *_, running_a = await started_half_way(replica_a, library, time)
+    poster_b = Poster()
+    digests_b = replica(replica_b, library, poster_b, time)
+    running_b = asyncio.create_task(digests_b.run_for_day(CHANNEL, DAY))
+    await time.until(lambda: time.sleeping == 2)
+    await digests_b.drain(5)
+    assert running_b.done()
+    assert poster_b.sent == {}
+    await kill(running_a)
