@@ -216,6 +216,7 @@ def build_bot(
         digests=digests,
         workspaces=core.store.workspaces,
         follows=core.store.follows,
+        people=core.store.people,
         new_papers=None if follows is None else follows.new_papers,
         metrics=metrics,
         options=bot_options(
