@@ -564,8 +564,8 @@ def ops_server(
 
 async def installations(adapters: Sequence[Adapter]) -> dict[str, int]:
     """Workspaces or servers served, per platform: a Slack app distributed by OAuth counts
-    its installations; otherwise an adapter counts as one (one Slack workspace, the
-    Discord servers of one bot)."""
+    its installations, Discord the guilds the bot is in; otherwise an adapter counts as
+    one (one Slack workspace by its token, the console)."""
     counts = {}
     for adapter in adapters:
         if isinstance(adapter, CountsInstallations):
