@@ -235,6 +235,7 @@ def build_bot(
         digests=digests,
         workspaces=core.store.workspaces,
         follows=core.store.follows,
+        people=core.store.people,
         new_papers=None if follows is None else follows.new_papers,
         metrics=metrics,
         options=bot_options(
@@ -583,8 +584,8 @@ def ops_server(
 
 async def installations(adapters: Sequence[Adapter]) -> dict[str, int]:
     """Workspaces or servers served, per platform: a Slack app distributed by OAuth counts
-    its installations; otherwise an adapter counts as one (one Slack workspace, the
-    Discord servers of one bot)."""
+    its installations, Discord the guilds the bot is in; otherwise an adapter counts as
+    one (one Slack workspace by its token, the console)."""
     counts = {}
     for adapter in adapters:
         if isinstance(adapter, CountsInstallations):

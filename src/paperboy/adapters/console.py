@@ -31,6 +31,7 @@ from paperboy.core.replies import (
     PageRef,
     PaperList,
     PaperPost,
+    Question,
     Reply,
 )
 from paperboy.core.rich import Rich, code, text
@@ -77,6 +78,7 @@ CONSOLE_HELP = PlatformHelp(
     ),
     react=text("or ", code("react N"), " here"),
     unreact=text("or ", code("unreact N"), " here"),
+    buttons=False,
 )
 
 
@@ -149,7 +151,7 @@ class ConsoleScreen:
             elif isinstance(reply, FileReply):
                 parts.append(f"{reply.comment} ({reply.filename}):\n")
                 parts.append(reply.content.decode("utf-8", "replace"))
-            elif isinstance(reply, Notice):
+            elif isinstance(reply, Notice | Question):  # a question says what to type
                 parts.append(plain_text(reply.text) + "\n")
             self._emit("".join(parts))
             return last, shown

@@ -26,6 +26,7 @@ from paperboy.core.help import PlatformHelp, help_text, reaction_hint, unknown_t
 from paperboy.core.log_context import handling
 from paperboy.core.marks import MarkCommands
 from paperboy.core.models import Context, Paper, PostRef, UserRef
+from paperboy.core.people import PersonCommands
 from paperboy.core.ports import (
     Clock,
     DigestCommands,
@@ -35,6 +36,7 @@ from paperboy.core.ports import (
     PaperFetcher,
     PaperSearch,
     PaperSink,
+    PersonStore,
     PostLog,
     ReadingListRepository,
     SourceFailure,
@@ -99,6 +101,7 @@ class Bot:
         digests: DigestCommands | None = None,
         workspaces: WorkspaceData | None = None,
         follows: FollowRepository | None = None,
+        people: PersonStore | None = None,
         new_papers: Callable[[Sequence[str]], Awaitable[None]] | None = None,
         metrics: Metrics = NO_METRICS,
     ) -> None:
@@ -139,6 +142,16 @@ class Bot:
         )
         self._follows = (
             None if follows is None else FollowCommands(follows=follows, topics=search, clock=clock)
+        )
+        self._people = (
+            None
+            if people is None
+            else PersonCommands(
+                people=people,
+                digests=digests,
+                prefix=self._options.command_prefix,
+                buttons=self._options.platform_help.buttons,
+            )
         )
         self.trend_charts = TrendCharts(papers=papers, topics=search, clock=clock)
         self.team_top = TeamTop(
@@ -238,8 +251,6 @@ class Bot:
         """The bot was removed from a workspace (a Slack app uninstalled, a Discord guild
         it was kicked from or that was deleted): everything stored about it is deleted,
         so that joining again starts clean (core/workspaces.py), its people's follows too."""
-        if self._follows is not None:
-            await self._follows.follows.remove_workspace(platform, workspace)
         return await forget_workspace(
             platform, workspace, digests=self._digests, data=self._workspaces
         )
@@ -317,6 +328,10 @@ class Bot:
                 if self._follows is None:
                     return self._follows_off()
                 return await self._follows.unfollow(context.user, number)
+            case c.ForgetMe():
+                if self._people is None:
+                    return Notice("Forgetting people is not set up on this bot.", error=True)
+                return await self._people.forget_me(context.user, command)
             case c.Subscribe(spec):
                 if self._digests is None:
                     return self._digests_off()

@@ -155,6 +155,16 @@ class Unfollow:
 
 
 @dataclass(frozen=True, slots=True)
+class ForgetMe:
+    """Delete everything stored about the person asking in this workspace, once they
+    confirm: unconfirmed, the answer says what would go and asks. `asked_for` is set
+    by a confirming button: the user id it was made for (only they may press it)."""
+
+    confirmed: bool = False
+    asked_for: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Subscribe:
     """This channel's daily digest, as asked for (checked when the spec was built)."""
 
@@ -204,6 +214,7 @@ Command = (
     | Follow
     | Following
     | Unfollow
+    | ForgetMe
     | Subscribe
     | SubscribeWeekly
     | Unsubscribe
@@ -231,6 +242,7 @@ COMMAND_NAMES = (
     "follow",
     "following",
     "unfollow",
+    "forget",
     "subscribe",
     "unsubscribe",
     "digest",
@@ -285,6 +297,8 @@ def parse_command(text: str, *, max_chars: int = 500) -> Command | ParseError:
         return _follow(rest)
     if name == "unfollow":
         return unfollow_command(rest)
+    if name == "forget":
+        return forget_command(rest)
     if name in _NO_ARGUMENT:
         if rest:
             return ParseError(
@@ -573,6 +587,23 @@ def unfollow_command(number: str | int) -> Unfollow | ParseError:
             )
         )
     return Unfollow(int(typed))
+
+
+def forget_command(rest: str) -> ForgetMe | ParseError:
+    """`forget me` asks first; `forget me confirm` deletes."""
+    words = clean_text(rest).lower().split()
+    if words == ["me"]:
+        return ForgetMe()
+    if words == ["me", "confirm"]:
+        return ForgetMe(confirmed=True)
+    return ParseError(
+        rich.text(
+            rich.code("forget me"),
+            " deletes everything I keep about you here; it tells you what first, and ",
+            rich.code("forget me confirm"),
+            " then deletes it.",
+        )
+    )
 
 
 def _unknown(word: str) -> ParseError:

@@ -33,12 +33,14 @@ class HelpEntry:
 class PlatformHelp:
     """What one adapter adds to the help: its own verbs (`commands`, named in
     `heading`), and how a reaction is added or removed there (`react`, `unreact`,
-    e.g. "or `react N` here"; empty where people react with the platform's own UI)."""
+    e.g. "or `react N` here"; empty where people react with the platform's own UI), and
+    whether its replies carry buttons."""
 
     heading: str = ""
     commands: tuple[HelpEntry, ...] = ()
     react: Rich = EMPTY
     unreact: Rich = EMPTY
+    buttons: bool = True  # whether replies carry buttons there (the console's do not)
 
 
 _COMMANDS: tuple[HelpEntry, ...] = (
@@ -164,6 +166,21 @@ _COMMANDS: tuple[HelpEntry, ...] = (
         "stop a follow (N as following numbers it)",
         "",
         ("unfollow 1",),
+    ),
+    HelpEntry(
+        "forget",
+        "forget me",
+        "delete everything I keep about you in this workspace (I ask first)",
+        text(
+            "Your reading list, your not-for-me marks, your follows and what they sent you, "
+            "your weekly foryou message and what it sent; a channel digest you set up keeps "
+            "running without your id. The answer, only for you, says what would go and how "
+            "to confirm: the Forget me button under it on Slack and Discord, or ",
+            code("forget me confirm"),
+            ". Nothing is deleted before that, and only you can confirm. Another "
+            "workspace keeps what it has.",
+        ),
+        ("forget me", "forget me confirm"),
     ),
     HelpEntry(
         "subscribe",

@@ -93,6 +93,20 @@ class UserRef:
     user: str
 
 
+class PersonalData(StrEnum):
+    """A kind of what paperboy keeps about one person in one workspace (`forget me` counts
+    and deletes each; store/people.py says which table holds which)."""
+
+    READING_LIST = "reading_list"  # the papers they saved
+    MARKS = "marks"  # papers they marked "not for me"
+    FOLLOWS = "follows"  # authors and words they follow
+    FOLLOW_SENT = "follow_sent"  # which papers their follows sent them
+    WEEKLY = "weekly"  # their weekly foryou message
+    WEEKLY_SENT = "weekly_sent"  # the weekly messages sent to them
+    WEEKLY_PAPERS = "weekly_papers"  # the papers those messages listed
+    SET_UP = "set_up"  # a channel's digest or weekly list they set up: their id on it
+
+
 @dataclass(frozen=True, slots=True)
 class Follow:
     """An author or some words a person follows. The new papers that match go to the

@@ -16,6 +16,7 @@ from paperboy.core.models import (
     Context,
     Follow,
     Paper,
+    PersonalData,
     PostRef,
     SavedPaper,
     Subscription,
@@ -180,6 +181,20 @@ class WorkspaceData(Protocol):
 
     async def forget(self, platform: str, workspace: str) -> dict[str, int]:
         """Delete every row of the workspace; rows deleted per table."""
+
+
+class PersonStore(Protocol):
+    """Everything stored about one person in one workspace (see core/people.py)."""
+
+    async def count(self, user: UserRef) -> dict[PersonalData, int]:
+        """What is stored about the person, per kind; kinds with none left out."""
+        ...
+
+    async def forget(self, user: UserRef) -> dict[PersonalData, int]:
+        """Delete it all at once (a channel's digest they set up stays, without their
+        id); rows per kind. Never another person's, nor the same user id's in another
+        workspace or platform."""
+        ...
 
 
 class FollowRepository(Protocol):
@@ -631,4 +646,8 @@ class DigestCommands(Protocol):
     async def forget_workspace(self, platform: str, workspace: str) -> int:
         """Delete every subscription (daily and weekly) of the workspace's channels and
         stop their jobs; no other workspace's. Returns how many channels had one."""
+        ...
+
+    async def forget_person(self, user: UserRef) -> bool:
+        """Delete the person's weekly foryou message and stop its job; whether there was one."""
         ...

@@ -203,6 +203,34 @@ class Notice:
         object.__setattr__(self, "error", error)
 
 
+class Confirm(StrEnum):
+    """What a question's button confirms (`Question`)."""
+
+    FORGET_ME = "forget_me"
+
+    @property
+    def label(self) -> str:
+        return _CONFIRM_LABELS[self]
+
+
+_CONFIRM_LABELS = {Confirm.FORGET_ME: "Forget me"}
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A notice that asks the person to confirm something, for their eyes only.
+
+    Where replies carry buttons (Slack, Discord) it gets one, labelled `confirm.label`,
+    that stands for the confirming command; `text` also says what to type instead.
+    `asked_for` is the user id the question was asked for: the button carries it, so a
+    press by anyone else confirms nothing."""
+
+    text: Rich
+    confirm: Confirm
+    asked_for: str
+    ephemeral: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class FileReply:
     """A file for the user (the BibTeX export), with a line of text."""
@@ -229,7 +257,7 @@ class ImageReply:
     ephemeral: bool = False
 
 
-Reply = PaperList | PaperPost | Notice | FileReply | ImageReply
+Reply = PaperList | PaperPost | Notice | Question | FileReply | ImageReply
 
 
 # What a user sees when a command fails in a way they could not have caused.

@@ -262,6 +262,12 @@ class DigestService:
         await self.store.ranks.remove_workspace(platform, workspace)
         return len(removed)
 
+    async def forget_person(self, user: UserRef) -> bool:
+        """`forget me`: the person's weekly foryou message is deleted and its job stopped."""
+        if self.weekly_foryou is not None:
+            return await self.weekly_foryou.forget(user)
+        return await self.store.weekly_foryou.remove(user)
+
     async def preview(self, context: Context) -> Reply:
         """Post a digest now. It does not count as the day's digest: its papers can
         still come in the scheduled one.

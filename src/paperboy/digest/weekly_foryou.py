@@ -121,13 +121,17 @@ class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
         )
 
     async def stop(self, user: UserRef) -> Reply:
-        removed = await self.store.remove(user)
-        self.jobs.unschedule(user)
-        if not removed:
+        if not await self.forget(user):
             return Notice(
                 text("You get no weekly message; ", code("foryou weekly"), " starts one.")
             )
         return Notice("You will no longer get a weekly message of papers for you.")
+
+    async def forget(self, user: UserRef) -> bool:
+        """Delete the person's weekly message and stop its job; whether there was one."""
+        removed = await self.store.remove(user)
+        self.jobs.unschedule(user)
+        return removed
 
     async def forget_workspace(self, platform: str, workspace: str) -> list[UserRef]:
         """Delete the weekly messages of a workspace the bot was removed from."""

@@ -34,8 +34,8 @@ class Sample:
     papers: int
     index_papers: int
     index_terms: int
-    # Workspaces (Slack) and servers (Discord) served, per platform. For now each
-    # configured platform is one installation; an installation store will count them.
+    # Workspaces (Slack) and servers (Discord) served, per platform: Slack's stored
+    # installations (OAuth distribution; else its one workspace), Discord's guilds.
     installations: Mapping[str, int] = field(default_factory=dict)
 
 

@@ -17,6 +17,7 @@ from paperboy.store.leases import LeaseRepository
 from paperboy.store.marks import MarkRepository
 from paperboy.store.page_refs import PageRefRepository
 from paperboy.store.papers import PaperRepository
+from paperboy.store.people import PersonData
 from paperboy.store.posts import PostLog
 from paperboy.store.previews import PreviewLog
 from paperboy.store.reading_lists import ReadingListRepository
@@ -51,6 +52,7 @@ class Store:
         self.digest_ranks = DigestRankLog(db)
         self.workspaces = WorkspaceData(db)
         self.follows = FollowRepository(db)
+        self.people = PersonData(db)
 
     @classmethod
     async def open(

@@ -96,7 +96,7 @@ async def test_configured_guilds_get_the_commands_instantly_and_the_log_says_so(
         sync = await sim.wait_for_command_sync(guild_id=sim.guild.id)
         assert sync.command("papers")
         assert [s.guild_id for s in sim.command_syncs] == [sim.guild.id]
-    assert f"synced 1 command (/papers with 22 subcommands) to guild {sim.guild.id}" in caplog.text
+    assert f"synced 1 command (/papers with 23 subcommands) to guild {sim.guild.id}" in caplog.text
 
 
 async def test_a_bad_token_stops_start_with_one_line_naming_discord_token(

@@ -57,10 +57,12 @@ class SimulatorActions(SimulatorQueries):
         user_id: int | None = None,
         channel_id: int | None = None,
         locale: str = "en-US",
+        guild_id: int | None = None,
     ) -> SimInteraction:
-        """Dispatch ``/name subcommands... options`` (type 2); discord_interactions lists checks."""
+        """Dispatch ``/name subcommands... options`` (type 2); discord_interactions lists checks.
+        ``guild_id`` names the channel's guild when two guilds share the channel id."""
         channel = self._default_channel(channel_id)
-        found = self._state.world.find_channel(channel)
+        found = self._state.world.find_channel(channel, guild_id)
         data = self._interactions.command_data(
             name, subcommands, options or {}, guild_id=found[0].id if found else 0, focused=None
         )
@@ -71,6 +73,7 @@ class SimulatorActions(SimulatorQueries):
                 channel_id=channel,
                 user_id=self._default_user(user_id),
                 locale=locale,
+                guild_id=guild_id,
             )
         )
 

@@ -143,10 +143,12 @@ class InteractionFactory:
         user_id: int,
         locale: str = "en-US",
         message: SentMessage | None = None,
+        guild_id: int | None = None,
     ) -> SimInteraction:
-        """A full INTERACTION_CREATE payload from a guild text channel, registered in the state."""
+        """A full INTERACTION_CREATE payload from a guild text channel, registered in the state
+        (``guild_id``: the channel's guild, when two guilds share the channel id)."""
         state = self._state
-        found = state.world.find_channel(channel_id)
+        found = state.world.find_channel(channel_id, guild_id)
         user = state.world.find_user(user_id)
         if found is None or user is None:
             raise LookupError(

@@ -227,8 +227,14 @@ class World:
                 return guild
         raise KeyError(f"no simulated guild {guild_id}")
 
-    def find_channel(self, channel_id: int) -> tuple[SimGuild, SimChannel] | None:
+    def find_channel(
+        self, channel_id: int, guild_id: int | None = None
+    ) -> tuple[SimGuild, SimChannel] | None:
+        """The channel and its guild; ``guild_id`` picks the guild when two guilds of a
+        test share a channel id (Discord's ids never collide; paperboy must not rely on it)."""
         for guild in self.guilds:
+            if guild_id is not None and guild.id != guild_id:
+                continue
             for channel in guild.channels:
                 if channel.id == channel_id:
                     return guild, channel

@@ -176,6 +176,11 @@ class DiscordAdapter:
         websocket = client.ws  # None until the first connection
         return websocket is not None and bool(websocket.open)
 
+    async def installation_count(self) -> int:
+        """The servers (guilds) the bot is in, for the installations metric: those this
+        process's shards serve (replicas that split the shards add up to all of them)."""
+        return len(self._client.guilds)
+
     async def wait_closed(self) -> None:
         """Return when the client stops (after `aclose`); raise what killed it otherwise."""
         if self._task is not None:

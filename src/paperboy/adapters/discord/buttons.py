@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import discord
 
 from paperboy.adapters.discord.custom_ids import Action, custom_id
-from paperboy.core.replies import Card, CardAction, list_actions
+from paperboy.core.replies import Card, CardAction, Confirm, Question, list_actions
 
 MAX_ROWS = 5
 ROW_WIDTH = 5
@@ -81,3 +81,15 @@ def list_buttons(
     if more_id:
         rows.append((Button("More", more_id, discord.ButtonStyle.secondary, "➡️"),))
     return tuple(rows)
+
+
+_CONFIRMS = {Confirm.FORGET_ME: Action.FORGET_ME}
+
+
+def question_buttons(question: Question) -> tuple[tuple[Button, ...], ...]:
+    """The question's one button, in the danger style (it deletes); none if its custom
+    id would not fit."""
+    found = custom_id(_CONFIRMS[question.confirm], question.asked_for)
+    if found is None:
+        return ()
+    return ((Button(question.confirm.label, found, discord.ButtonStyle.danger),),)

@@ -214,6 +214,17 @@ class PapersGroup(app_commands.Group):
     ) -> None:
         await self.handlers.run(interaction, c.unfollow_command(number))
 
+    # -- forgetting the person -----------------------------------------------------------------
+
+    forget = app_commands.Group(name="forget", description="Delete what I keep about you")
+
+    @forget.command(name="me", description="Delete everything I keep about you in this server")
+    @app_commands.describe(
+        confirm="Delete it now (without it, I tell you first what would go and ask)"
+    )
+    async def forget_me(self, interaction: Interaction, confirm: bool = False) -> None:
+        await self.handlers.run(interaction, c.ForgetMe(confirmed=confirm))
+
     # -- the channel's digest ---------------------------------------------------------------
 
     @app_commands.command(name="subscribe", description="A daily digest of papers in this channel")

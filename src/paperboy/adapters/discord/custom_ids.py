@@ -23,6 +23,7 @@ class Action(StrEnum):
     MARK = "mark"  # not for me
     MORE = "more"  # argument: an encoded PageRef
     PAGE = "page"  # argument: the key of a stored PageRef
+    FORGET_ME = "forget"  # argument: the user id the question was asked for
 
 
 @dataclass(frozen=True, slots=True)

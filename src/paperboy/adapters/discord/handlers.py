@@ -169,6 +169,10 @@ class Interactions:
         if pressed.action in (Action.MORE, Action.PAGE):
             ref = await self.pages.resolve(pressed)
             return EXPIRED if ref is None else await self.bot.page(ref, context)
+        if pressed.action is Action.FORGET_ME:
+            return await self.bot.run(
+                c.ForgetMe(confirmed=True, asked_for=pressed.argument), context
+            )
         # The other actions are named after the paper commands they stand for.
         return await self.bot.run(c.PAPER_COMMANDS[pressed.action](pressed.argument), context)
 

@@ -71,7 +71,12 @@ class DiscordPoster:
             raise PostFailed("the Discord client is not connected")
         if ref.platform != self.platform or not (ref.channel + ref.workspace).isdigit():
             raise PostFailed(f"not a Discord channel: {ref}", permanent=True)
-        channel = client.get_channel(int(ref.channel))
+        # Looked up within its guild first: a digest is for one guild's channel, whatever
+        # another guild the client is in holds; then among every channel (a DM).
+        guild = client.get_guild(int(ref.workspace))
+        channel: object = (
+            guild.get_channel_or_thread(int(ref.channel)) if guild is not None else None
+        ) or client.get_channel(int(ref.channel))
         if channel is None:
             try:
                 channel = await client.fetch_channel(int(ref.channel))

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 import discord
 
-from paperboy.adapters.discord.buttons import Button, list_buttons, paper_buttons
+from paperboy.adapters.discord.buttons import (
+    Button,
+    list_buttons,
+    paper_buttons,
+    question_buttons,
+)
 from paperboy.adapters.discord.escape import (
     ELLIPSIS,
     escape,
@@ -34,6 +39,7 @@ from paperboy.core.replies import (
     Notice,
     PaperList,
     PaperPost,
+    Question,
     Reply,
 )
 from paperboy.core.text import clean_text, visible_text
@@ -130,6 +136,12 @@ def render(
             return _paper_post(reply, embeds=embeds, save_emoji=save_emoji)
         case Notice():
             return Outgoing(content=_content(rich_tokens(reply.text)), ephemeral=reply.ephemeral)
+        case Question():
+            return Outgoing(
+                content=_content(rich_tokens(reply.text)),
+                rows=question_buttons(reply),
+                ephemeral=reply.ephemeral,
+            )
         case FileReply():
             return Outgoing(
                 content=_content(tokens(reply.comment)),

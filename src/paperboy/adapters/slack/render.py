@@ -37,11 +37,13 @@ from paperboy.adapters.slack.escape import (
 from paperboy.core.replies import (
     Card,
     CardAction,
+    Confirm,
     FileReply,
     ImageReply,
     Notice,
     PaperList,
     PaperPost,
+    Question,
     Reply,
 )
 from paperboy.core.text import visible_text
@@ -53,6 +55,7 @@ ACTION_MORE = "paperboy_more"
 ACTION_READ = "paperboy_read"
 ACTION_UNSAVE = "paperboy_unsave"
 ACTION_MARK = "paperboy_mark"
+ACTION_FORGET_ME = "paperboy_forget_me"  # value: the user id the question was asked for
 ACTION_PREFIX = "paperboy_"
 
 TITLE_CHARS = 500
@@ -71,6 +74,8 @@ def render(reply: Reply) -> SlackMessage:
         return render_notice(Notice(reply.comment, ephemeral=reply.ephemeral))
     if isinstance(reply, ImageReply):
         return render_notice(Notice(reply.summary, ephemeral=reply.ephemeral))
+    if isinstance(reply, Question):
+        return render_question(reply)
     return render_notice(reply)
 
 
@@ -116,6 +121,23 @@ def render_notice(notice: Notice) -> SlackMessage:
     pieces = pieces or [ELLIPSIS]
     pieces[0] = prefix + pieces[0]
     return SlackMessage(fallback(pieces[0]), [section(piece) for piece in pieces])
+
+
+_CONFIRM_IDS = {Confirm.FORGET_ME: ACTION_FORGET_ME}
+
+
+def render_question(question: Question) -> SlackMessage:
+    """The question's text with its one button, in the danger style (it deletes)."""
+    notice = render_notice(Notice(question.text, ephemeral=question.ephemeral))
+    confirm = button(
+        question.confirm.label,
+        _CONFIRM_IDS[question.confirm],
+        question.asked_for,
+        style="danger",
+    )
+    buttons = actions(confirm)
+    blocks = notice.blocks[: MAX_BLOCKS - 1] + ([buttons] if buttons is not None else [])
+    return SlackMessage(notice.text, blocks)
 
 
 def card_text(card: Card, *, snippet: bool) -> str:

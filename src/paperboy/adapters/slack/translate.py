@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperboy.adapters.slack.render import (
+    ACTION_FORGET_ME,
     ACTION_MARK,
     ACTION_MORE,
     ACTION_READ,
@@ -96,6 +97,8 @@ def button_action(action_id: str, value: str) -> c.Command | PageRef | None:
         return None
     if action_id == ACTION_MORE:
         return PageRef.decode(value)
+    if action_id == ACTION_FORGET_ME:
+        return c.ForgetMe(confirmed=True, asked_for=value)
     command = _PAPER_BUTTONS.get(action_id)
     return c.PAPER_COMMANDS[command](value) if command is not None else None
 
