@@ -1,20 +1,35 @@
 """`foryou` offline: does the model find what a person would save next, and how fast?
 
-    python -m bench.recommend [--data DIR] [--size 100000] [--repeat 15]
+    python -m bench.recommend [--data DIR] [--size 100000] [--repeat 15] [--tune]
 
-Quality, on BEIR SciFact (train and test queries together): every query with two
-or more relevant abstracts is a person interested in that claim. Leave one out:
-each relevant abstract in turn is held out, the others are the person's saves,
-and the whole corpus but the saves is ranked. Where the held-out one lands gives
-hit@10 and MRR (reciprocal rank within the first 100, else 0), averaged over every
-(query, held-out) pair, for:
+Quality, on BEIR SciFact: every query with two or more relevant abstracts is a
+person interested in that claim. Leave one out: each relevant abstract in turn is
+held out, the others are the person's saves, and the whole corpus but the saves
+is ranked. Where the held-out one lands gives hit@10 and MRR (reciprocal rank
+within the first 100, else 0), averaged over every (query, held-out) pair; for
+people of one interest and people of three (interests grouped at random), on the
+train and test queries together and on the test queries alone (held out from the
+tuning below), for:
 
 - model: paperboy's ranking (`SearchIndex.recommend`: a linear SVM over the
-  index's own TF-IDF term vectors, saves against a background sample);
+  index's own TF-IDF term vectors, saves against a background sample; its best
+  SHORTLIST ordered again by likeness to the nearest save, BM25 and cosine);
+- svm alone: the same SVM without that second step (the model before it);
 - tfidf-svm: the same SVM over scikit-learn's TfidfVectorizer of title + abstract
   (arxiv-sanity-lite's features), to choose between the two feature sets;
 - newest first: SciFact has no dates, so each abstract gets a seeded random day;
 - similar to the last save: BM25 `similar` of the last saved abstract.
+
+A person of one interest has one save in most rankings (most claims have two
+relevant abstracts): there every ranker that looks at that save alone is "similar
+to the last save", and `foryou` itself answers with `similar` under 3 saves. The
+table also gives those with 3 saves or more, the people the model is for.
+
+`--tune` chooses SHORTLIST and BM25_SHARE (`search/recommend.py`) on the train
+queries' interests only: every pair of a grid, scored by the mean of hit@10 and
+MRR over both kinds of people; the best wins, and a larger shortlist wins a tie
+within 0.005 (a larger corpus has more candidates for the SVM to shortlist). The
+choice is then shown on the test queries' interests, which it never saw.
 
 Latency, on a seeded synthetic corpus of `--size` abstracts shaped like SciFact
 (bench/synthetic.py): a person with 50 saves and 5 marks, p50 of one ranking of
@@ -36,16 +51,18 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bench.scifact import SciFact, add_data_argument, load_scifact
 from bench.synthetic import SyntheticCorpus
+from paperboy.core.foryou import MIN_SAVES
 from paperboy.search import SearchIndex
-from paperboy.search.recommend import BACKGROUND, SEED, _fit
+from paperboy.search.recommend import BACKGROUND, BM25_SHARE, SEED, DocVectors, _fit, rank
 
 DEPTH = 100
 Ranker = Callable[[list[str]], list[str]]  # saves -> doc ids, best first (saves left out)
 
 
-def interests(data: SciFact) -> list[list[str]]:
-    """The relevant abstracts of each query with two or more (train and test), each
-    abstract in one interest only."""
+def interests(data: SciFact, splits: Sequence[str] = ("train", "test")) -> list[list[str]]:
+    """The relevant abstracts of each query with two or more, of the queries of
+    `splits`; each abstract in one interest only, the first that has it (train's
+    queries come first, so a test interest shares no abstract with a train one)."""
     known = {doc["id"] for doc in data.corpus}
     seen: set[str] = set()
     found = []
@@ -56,7 +73,8 @@ def interests(data: SciFact) -> list[list[str]]:
             relevant = [d for d in relevant if d not in seen]
             if len(relevant) >= 2:
                 seen.update(relevant)
-                found.append(relevant)
+                if split in splits:
+                    found.append(relevant)
     return found
 
 
@@ -72,6 +90,30 @@ def people(groups: list[list[str]], per_person: int) -> list[tuple[list[str], st
         saved = [saved[i] for i in rng.permutation(len(saved))]
         pairs += [([d for d in saved if d != held], held) for held in saved]
     return pairs
+
+
+def model(index: SearchIndex, *, shortlist: int, bm25_share: float) -> Ranker:
+    """`SearchIndex.recommend` with the second step's settings given (0: the SVM alone)."""
+    state = index._state  # the bench's own look inside: the settings are not options
+    vectors = DocVectors(state)
+    ids = state.docs.ids
+
+    def ranker(saves: list[str]) -> list[str]:
+        positives = np.unique([state.docs.ids.find(s) for s in saves]).astype(np.int64)
+        pool = state.docs.live.copy()
+        pool[positives] = False
+        found = rank(
+            vectors,
+            positives=positives,
+            negatives=np.zeros(0, dtype=np.int64),
+            candidates=np.flatnonzero(pool),
+            limit=DEPTH,
+            shortlist=shortlist,
+            bm25_share=bm25_share,
+        )
+        return [ids[r.doc] for r in found]
+
+    return ranker
 
 
 def score(ranker: Ranker, pairs: Sequence[tuple[list[str], str]]) -> tuple[float, float, float]:
@@ -128,11 +170,11 @@ def newest_first(records: list[dict[str, str]]) -> Ranker:
 def quality(data: SciFact) -> None:
     records = data.corpus
     index = SearchIndex.build(records)
-    groups = interests(data)
     rankers: dict[str, Ranker] = {
-        "model (index TF-IDF + SVM)": lambda saves: [
+        "model (index TF-IDF + SVM + likeness)": lambda saves: [
             r.paper_id for r in index.recommend(saves, limit=DEPTH)
         ],
+        "svm alone (the model before)": model(index, shortlist=0, bm25_share=BM25_SHARE),
         "tfidf-svm (TfidfVectorizer + SVM)": tfidf_svm(records),
         "newest first": newest_first(records),
         "similar to the last save (BM25)": lambda saves: [
@@ -141,27 +183,68 @@ def quality(data: SciFact) -> None:
             if h.paper_id not in saves
         ],
     }
-    print(
-        f"SciFact: {len(records):,} abstracts; {len(groups)} interests (queries with 2+ "
-        "relevant abstracts); the whole corpus ranked, leave one out"
-    )
-    for per_person in (1, 3):
-        pairs = people(groups, per_person)
-        persons = len(groups) // per_person
-        noun = "interest" if per_person == 1 else "interests"
-        print(f"\n{persons} people with {per_person} {noun} each, {len(pairs)} rankings")
-        print(f"  {'ranker':36} {'hit@10':>7} {'MRR':>7} {'ms/ranking':>11}")
-        results = {}
-        for name, ranker in rankers.items():
-            results[name] = found = score(ranker, pairs)
-            print(f"  {name:36} {found[0]:7.3f} {found[1]:7.3f} {found[2]:11.1f}")
-        model = results["model (index TF-IDF + SVM)"]
-        for name in list(rankers)[1:]:
-            other = results[name]
-            print(
-                f"  model / {name}: hit@10 x{_ratio(model[0], other[0])}, "
-                f"MRR x{_ratio(model[1], other[1])}"
-            )
+    for label, splits in (("train and test", ("train", "test")), ("test only", ("test",))):
+        groups = interests(data, splits)
+        print(
+            f"\nSciFact {label}: {len(records):,} abstracts; {len(groups)} interests (queries "
+            "with 2+ relevant abstracts); the whole corpus ranked, leave one out"
+        )
+        for per_person in (1, 3):
+            pairs = people(groups, per_person)
+            _table(rankers, pairs, f"{len(groups) // per_person} people, {per_person} each")
+            if per_person == 1:
+                learned = [(saves, held) for saves, held in pairs if len(saves) >= MIN_SAVES]
+                _table(rankers, learned, f"of them, the rankings with {MIN_SAVES}+ saves")
+
+
+def _table(rankers: dict[str, Ranker], pairs: list[tuple[list[str], str]], who: str) -> None:
+    print(f"\n{who}: {len(pairs)} rankings")
+    print(f"  {'ranker':40} {'hit@10':>7} {'MRR':>7} {'ms/ranking':>11}")
+    results = {}
+    for name, ranker in rankers.items():
+        results[name] = found = score(ranker, pairs)
+        print(f"  {name:40} {found[0]:7.3f} {found[1]:7.3f} {found[2]:11.1f}")
+    first, *others = rankers
+    for name in others:
+        ours, theirs = results[first], results[name]
+        print(
+            f"  model / {name}: hit@10 x{_ratio(ours[0], theirs[0])}, "
+            f"MRR x{_ratio(ours[1], theirs[1])}"
+        )
+
+
+def tune(data: SciFact) -> None:
+    """Choose SHORTLIST and BM25_SHARE on the train queries; show the choice on test."""
+    index = SearchIndex.build(data.corpus)
+    train = interests(data, ("train",))
+    test = interests(data, ("test",))
+    print(f"tuning on {len(train)} train interests; checking on {len(test)} test interests")
+    grid = [(0, 0.0)] + [
+        (shortlist, share) for shortlist in (50, 100, 200) for share in (0.0, 0.25, 0.5, 0.75, 1.0)
+    ]
+    found = {}
+    print(f"  {'shortlist':>9} {'bm25':>5}   1: hit@10    MRR   3: hit@10    MRR    mean")
+    for shortlist, share in grid:
+        ranker = model(index, shortlist=shortlist, bm25_share=share)
+        figures = [f for n in (1, 3) for f in score(ranker, people(train, n))[:2]]
+        found[shortlist, share] = mean = sum(figures) / len(figures)
+        print(
+            f"  {shortlist:9} {share:5.2f}   "
+            + "   ".join(f"{figures[i]:6.3f} {figures[i + 1]:6.3f}" for i in (0, 2))
+            + f"  {mean:6.3f}"
+        )
+    best = max(found.values())
+    shortlist, share = max((k for k, v in found.items() if v >= best - 0.005), key=lambda k: k[0])
+    print(f"chosen: shortlist {shortlist}, bm25 share {share} (SHORTLIST, BM25_SHARE)")
+    for name, ranker in (
+        ("chosen", model(index, shortlist=shortlist, bm25_share=share)),
+        ("svm alone", model(index, shortlist=0, bm25_share=share)),
+    ):
+        figures = [score(ranker, people(test, n))[:2] for n in (1, 3)]
+        print(
+            f"  test, {name:9}: 1 interest hit@10 {figures[0][0]:.3f} MRR {figures[0][1]:.3f}; "
+            f"3 interests hit@10 {figures[1][0]:.3f} MRR {figures[1][1]:.3f}"
+        )
 
 
 def latency(data: SciFact, size: int, repeat: int) -> None:
@@ -214,8 +297,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=100_000, help="synthetic papers for latency")
     parser.add_argument("--repeat", type=int, default=15, help="timed rankings per case")
     parser.add_argument("--skip-latency", action="store_true", help="quality only")
+    parser.add_argument(
+        "--tune", action="store_true", help="choose the model's settings on train, show test"
+    )
     args = parser.parse_args(argv)
     data = load_scifact(args.data)
+    if args.tune:
+        tune(data)
+        return
     quality(data)
     if not args.skip_latency:
         latency(data, args.size, args.repeat)

@@ -184,17 +184,24 @@ async def open_library(settings: Settings, *, clock: Clock = utc_now) -> AsyncIt
 
 
 @asynccontextmanager
-async def following_the_store(core: Services) -> AsyncIterator[None]:
+async def following_the_store(
+    core: Services, *, follows: FollowAlerts | None = None
+) -> AsyncIterator[None]:
     """While inside, the search index takes in what other processes store (`paperboy
-    ingest`, `add`, another replica), every `search.follow_seconds`."""
+    ingest`, `add`, another replica), every `search.follow_seconds`; and `follows`, if
+    given, sends every paper new to the index, from this process or another, to the
+    follows it matches (the one trigger of follow alerts)."""
     every = core.settings.search.follow_seconds
-    task = asyncio.create_task(core.library.follow(every=every), name="follow-store")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+    async with AsyncExitStack() as stack:
+        if follows is not None:
+            await stack.enter_async_context(core.library.arrivals.announcing(follows.new_papers))
+        task = asyncio.create_task(core.library.follow(every=every), name="follow-store")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
 
 
 @asynccontextmanager
@@ -220,9 +227,7 @@ def build_bot(
     platform_help: PlatformHelp | None = None,
     digests_off: str | Rich = NO_DIGESTS,
     metrics: Metrics = NO_METRICS,
-    follows: FollowAlerts | None = None,
 ) -> Bot:
-    """`follows` sends what `add` brings to the follows it matches (the running bot)."""
     return Bot(
         papers=core.store.papers,
         search=core.library,
@@ -236,7 +241,6 @@ def build_bot(
         workspaces=core.store.workspaces,
         follows=core.store.follows,
         people=core.store.people,
-        new_papers=None if follows is None else follows.new_papers,
         metrics=metrics,
         options=bot_options(
             core.settings,
@@ -266,7 +270,8 @@ def bot_options(
 
 
 def follow_alerts(core: Services, publisher: Publisher) -> FollowAlerts:
-    """What sends the new papers of each ingest to the follows they match."""
+    """What sends the papers new to the index (`following_the_store`) to the follows
+    they match."""
     return FollowAlerts(
         follows=core.store.follows,
         papers=core.store.papers,
@@ -660,18 +665,18 @@ class App:
             core = await stack.enter_async_context(open_library(self.settings, clock=self.clock))
             if not self.settings.store.url:  # one bot per SQLite file; replicas need a server
                 stack.enter_context(run_lock(self.settings.store_path))
-            await stack.enter_async_context(following_the_store(core))
             hf = await stack.enter_async_context(huggingface_client(self.settings))
             arxiv = await stack.enter_async_context(arxiv_client(self.settings))
             scheduler = Scheduler()
             stack.push_async_callback(scheduler.aclose)
-            # Each platform's send side first, so the publisher, the ingest (which sends
-            # follows), the digests and then the adapters (which receive commands) are
-            # each built once, complete.
+            # Each platform's send side first, so the publisher, the follows (sent for
+            # every paper new to the index, whoever stored it), the digests and then the
+            # adapters (which receive commands) are each built once, complete.
             posters = [self._build_poster(name, core) for name in names]
             publisher = build_publisher(core, posters)
             alerts = follow_alerts(core, publisher)
-            ingest = self._ingest(core, hf, alerts)
+            await stack.enter_async_context(following_the_store(core, follows=alerts))
+            ingest = self._ingest(core, hf)
             once = LeasedWork(leases=core.store.leases, holder=core.store.holder, clock=self.clock)
             options = digest_options(self.settings)
 
@@ -690,9 +695,7 @@ class App:
             )
             papers = await core.store.papers.count()
             adapters = [
-                self._build_adapter(
-                    poster, core, arxiv, digests, publisher, alerts, why=why, papers=papers
-                )
+                self._build_adapter(poster, core, arxiv, digests, publisher, why=why, papers=papers)
                 for poster in posters
             ]
             await self._start_ops(stack, core, adapters)
@@ -710,13 +713,16 @@ class App:
                 await self._wait_for_stop(adapters)
             finally:
                 await digests.drain(DRAIN_SECONDS)
+                # The follows of papers the index just took in, while the chat
+                # connections are still open (a paper not sent now never is: the
+                # saved index has it, so no later start sees it as new).
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(core.library.arrivals.settled(), DRAIN_SECONDS)
                 catch_up.cancel()
                 with suppress(asyncio.CancelledError):
                     await catch_up
 
-    def _ingest(
-        self, core: Services, source: HuggingFaceClient, follows: FollowAlerts
-    ) -> IngestService:
+    def _ingest(self, core: Services, source: HuggingFaceClient) -> IngestService:
         return IngestService(
             source=source,
             library=core.library,
@@ -724,7 +730,6 @@ class App:
             clock=self.clock,
             catch_up_days=self.settings.sources.catch_up_days,
             metrics=self.metrics,
-            on_new_papers=follows.new_papers,
         )
 
     async def _start_ops(
@@ -806,7 +811,6 @@ class App:
         fetcher: PaperFetcher,
         digests: DigestCommands,
         publisher: Publisher,
-        follows: FollowAlerts,
         *,
         why: str,
         papers: int,
@@ -818,7 +822,6 @@ class App:
                 digests=digests,
                 platform_help=CONSOLE_HELP,
                 metrics=self.metrics,
-                follows=follows,
             )
             greeting = text(
                 f"paperboy: this is the console, as {why}; {papers} papers stored. Type ",
@@ -834,7 +837,6 @@ class App:
             digests=digests,
             command_prefix="/papers ",
             metrics=self.metrics,
-            follows=follows,
         )
         if poster.platform == Platform.SLACK:
             return slack_adapter(core, bot, publisher, cast("SlackPoster", poster))

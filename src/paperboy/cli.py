@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
         "recommend",
         help="print the papers foryou ranks for a user",
         description="The ranking `foryou` gives a user, learned from their saved and marked "
-        "papers. The console's user is your login name ($USER) in workspace local.",
+        "papers, best first. A score is the model's decision (positive: on the side of the "
+        "saves); its best are ordered again by likeness to one save, so scores do not always "
+        "fall down the list. The console's user is your login name ($USER) in workspace local.",
     )
     recommend.add_argument("--user", required=True, help="the user's id on the platform")
     recommend.add_argument(
@@ -390,6 +392,7 @@ async def _recommend(
         like = papers.get(item.like)
         if as_json:
             row = {
+                "rank": rank,
                 "id": paper.id,
                 "title": paper.title,
                 "score": round(item.score, 6),

@@ -28,7 +28,7 @@ async def _ingest(env: dict[str, str], tmp_path: Path, paper: dict[str, object])
     process = await start_paperboy(env, "ingest", "--jsonl", str(jsonl))
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, err.decode()
-    assert "1 new" in out.decode()
+    assert "1 new" in out.decode(), out.decode()
 
 
 async def _search_until_shown(bot: asyncio.subprocess.Process, query: str, title: str) -> None:
@@ -97,3 +97,54 @@ async def test_a_paper_ingested_while_the_bot_runs_is_searchable_after_the_bot_s
     assert search.returncode == 0, err.decode()
     found = [json.loads(line)["id"] for line in out.decode().splitlines() if line.strip()]
     assert found == [ZEPPELIN["id"]]
+
+
+BY_ADA = {
+    "id": "2501.00002",
+    "title": "Dirigible routing under polar winds",
+    "abstract": "Routing airships through strong winds.",
+    "authors": ["Ada Airship", "Grace Balloon"],
+}
+BY_SOMEONE_ELSE = {
+    "id": "2501.00003",
+    "title": "Hot-air balloons for weather sensing",
+    "abstract": "Balloons carry sensors aloft.",
+    "authors": ["Ida Other"],
+}
+
+
+async def test_a_follow_message_comes_for_a_matching_paper_another_process_ingests(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """The running bot hears of another process's papers through the store's change log,
+    and sends them to the follows they match, once: one message for the paper by the
+    followed author, none for the paper by someone else."""
+    bot = await start_paperboy(cli_env, "run")
+    try:
+        await read_until(bot, "this is the console")
+        assert bot.stdin is not None
+        bot.stdin.write(b'follow author:"A. Airship"\n')
+        await bot.stdin.drain()
+        await read_until(bot, "Following author")
+
+        await _ingest(cli_env, tmp_path, BY_SOMEONE_ELSE)
+        await _ingest(cli_env, tmp_path, BY_ADA)
+        message = await read_until(bot, "for what you follow", seconds=WITHIN_SECONDS)
+        assert message.strip().endswith("1 new paper for what you follow:"), message
+        assert bot.stdout is not None
+        listed = (await asyncio.wait_for(bot.stdout.readline(), timeout=10)).decode()
+        assert "Dirigible routing" in listed
+        assert "(2501.00002), by A. Airship" in listed
+
+        assert bot.stdin is not None
+        bot.stdin.write(b"quit\n")
+        await bot.stdin.drain()
+        rest, err = await asyncio.wait_for(bot.communicate(), timeout=30)
+        assert bot.returncode == 0, err.decode()
+        # Nothing else was sent: not the other paper, not this one again.
+        assert "for what you follow" not in rest.decode()
+        assert "2501.00003" not in rest.decode()
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -208,3 +209,37 @@ async def test_a_saved_index_ahead_of_the_store_is_rebuilt(
     assert "is ahead of the store" in caplog.text
     assert len(library.index) == 10
     assert await library.search("zeppelin", limit=1) == []
+
+
+async def test_the_papers_new_to_the_index_are_announced_once_from_whichever_process(
+    store: Store, sample_papers: list[Paper], now: datetime
+) -> None:
+    """What the follows are told: each paper the first time the index takes it in,
+    stored here or by another process; never again when it is written again (new
+    upvotes); and, while an ingest gathers them, all of its papers in one batch."""
+    library = Library(store.papers, changes=store.changes, index_path=None)
+    await library.open()
+    await library.add_papers(sample_papers[:2], at=now)  # before anyone listens: kept out
+    told: list[list[str]] = []
+
+    async def announce(paper_ids: Sequence[str]) -> None:
+        told.append(list(paper_ids))
+
+    async with library.arrivals.announcing(announce):
+        zeppelin = Paper(id="2501.00001", title="Zeppelin logistics", abstract="Airships.")
+        await store.papers.upsert([zeppelin], at=now)  # another process
+        await library.catch_up()
+        await library.arrivals.settled()
+        assert told == [["2501.00001"]]
+
+        await store.papers.upsert([dataclasses.replace(zeppelin, upvotes=40)], at=now)
+        await library.add_papers([dataclasses.replace(sample_papers[0], upvotes=99)], at=now)
+        await library.catch_up()
+        await library.arrivals.settled()
+        assert told == [["2501.00001"]]  # written again, not new
+
+        async with library.gathering():
+            await library.add_papers(sample_papers[2:3], at=now)
+            await library.add_papers(sample_papers[3:4], at=now)
+        await library.arrivals.settled()
+        assert told[1:] == [[sample_papers[2].id, sample_papers[3].id]]

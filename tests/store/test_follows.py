@@ -3,8 +3,11 @@ kind per person, a paper claimed once per place, a workspace's follows forgotten
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 from paperboy.core.models import UserRef
-from paperboy.store import Store
+from paperboy.store import Store, parse_location
 from tests.conftest import NOW
 
 ADA = UserRef("slack", "T1", "U1")
@@ -28,6 +31,25 @@ async def test_follows_are_kept_in_order_once_each_and_removed_by_id(store: Stor
     assert not await follows.remove(mine[0].id)
     assert [f.query for f in await follows.of(ADA)] == ["mixture of experts"]
     assert len(await follows.every()) == 2
+
+
+async def test_two_replicas_claiming_the_same_papers_at_once_claim_each_once(
+    store: Store, store_location: Path | str
+) -> None:
+    """Two bots caught up with the same change announce the same papers at the same
+    moment, listed in any order: each paper is claimed (and so sent) by one of them, and
+    neither fails (claims that wait on each other's rows in opposite orders deadlocked
+    on PostgreSQL)."""
+    location = parse_location(store_location) if isinstance(store_location, str) else store_location
+    papers = [f"2501.{n:05d}" for n in range(30)]
+    async with await Store.open(location, holder="replica-2/2/beef") as other:
+        mine, theirs = await asyncio.gather(
+            store.follows.claim("slack", "T1", "user:U1", papers, at=NOW),
+            other.follows.claim("slack", "T1", "user:U1", papers[::-1], at=NOW),
+        )
+    assert sorted(mine + theirs) == papers
+    assert mine == [p for p in papers if p in mine]  # each in the order it was given
+    assert theirs == [p for p in papers[::-1] if p in theirs]
 
 
 async def test_a_paper_is_claimed_once_per_place(store: Store) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -102,10 +102,8 @@ class Bot:
         workspaces: WorkspaceData | None = None,
         follows: FollowRepository | None = None,
         people: PersonStore | None = None,
-        new_papers: Callable[[Sequence[str]], Awaitable[None]] | None = None,
         metrics: Metrics = NO_METRICS,
     ) -> None:
-        """`new_papers` is told the ids of papers `add` brought (the follows send them)."""
         self._papers = papers
         self._search_index = search
         self._sink = sink
@@ -115,7 +113,6 @@ class Bot:
         self.fetcher = fetcher
         self._digests = digests
         self._workspaces = workspaces
-        self._new_papers = new_papers
         self._options = options
         self._save_emoji = frozenset(normalize_emoji(e) for e in self._options.save_emoji)
         # A name in both lists saves: the save emoji is the older promise.
@@ -474,9 +471,8 @@ class Bot:
             return Notice("arXiv did not answer, try again later.", error=True)
         if paper is None:
             return Notice(f"arXiv has no paper {paper_id}.", error=True)
-        counts = await self._sink.add_papers([paper], at=self.clock())
-        if self._new_papers is not None and counts.new_ids:
-            await self._new_papers(counts.new_ids)
+        # The follows hear of it as of any paper new to the index (core/arrivals.py).
+        await self._sink.add_papers([paper], at=self.clock())
         return Notice(
             text(
                 f"Added {quote_title(paper)} ({paper.id}). ", code(f"show {paper.id}"), " shows it."

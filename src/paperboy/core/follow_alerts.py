@@ -1,7 +1,9 @@
-"""After each ingest: the new papers that match people's follows, sent to them.
+"""The papers new to the index that match people's follows, sent to them.
 
-One message per place (a person's direct messages, or a channel a follow posts in)
-per ingest, listing every new paper that matches any of the follows sending there.
+The papers come from `core/arrivals.py`: every paper a running bot's index takes in
+for the first time, whichever process stored it. One message per place (a person's
+direct messages, or a channel a follow posts in) per batch (an ingest), listing every
+new paper that matches any of the follows sending there.
 Each paper is claimed for the place in the store before the message goes out
 (`FollowRepository.claim`), so a paper is never sent to the same place twice, by
 one follow or another, in this ingest or a later one. A place that cannot be

@@ -4,7 +4,9 @@ The index follows the store's change log (`PaperChanges`): it has taken in every
 paper written up to a change sequence, and `catch_up` takes in what any process
 wrote after it. Papers written through `add_papers` are searchable when the call
 returns; papers another process writes (`paperboy ingest`, `add`, another replica)
-once `follow` has caught up with them, a couple of seconds later. The index is saved
+once `follow` has caught up with them, a couple of seconds later. Either way, the
+papers the index takes in for the first time are noted in `arrivals`, which the
+follows announce from (core/arrivals.py). The index is saved
 beside the store with the sequence it reflects; a start loads it and catches up from
 there, so it never trusts a store that moved on since.
 
@@ -20,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from paperboy.core.arrivals import Arrivals
 from paperboy.core.models import Paper
 from paperboy.core.ports import (
     PaperChanges,
@@ -88,6 +92,8 @@ class Library:
         self._dirty = False
         self._save_failing = False
         self._follow_failing = False
+        # Papers new to the index, from whichever process stored them (follows).
+        self.arrivals = Arrivals()
 
     @property
     def index(self) -> SearchIndex:
@@ -167,15 +173,23 @@ class Library:
 
     async def catch_up(self) -> int:
         """Take into the index every paper written (by any process) after the last
-        change it has; returns how many papers it took in."""
+        change it has; returns how many papers it took in. Those it did not have before
+        are noted in `arrivals`."""
         async with self._write_lock:
             taken = 0
             while batch := await self._changes.changes_since(self._seen, limit=BUILD_BATCH):
                 records = [index_record(paper) for _, paper in batch]
-                await asyncio.to_thread(self._index.add, records)
+                index = self._index
+                fresh = (
+                    [paper.id for _, paper in batch if paper.id not in index]
+                    if self.arrivals.listening
+                    else []
+                )
+                await asyncio.to_thread(index.add, records)
                 self._seen = batch[-1][0]
                 self._dirty = True
                 taken += len(batch)
+                self.arrivals.note(fresh)  # searchable now, as the follows need them
             return taken
 
     async def follow(self, *, every: float) -> None:
@@ -208,6 +222,11 @@ class Library:
         counts = await self.papers.upsert(papers, at=at)
         await self.catch_up()
         return counts
+
+    def gathering(self) -> AbstractAsyncContextManager[None]:
+        """While inside, the papers new to the index are announced together, at the exit
+        (`Arrivals.gathered`): an ingest of several days is one message per follower."""
+        return self.arrivals.gathered()
 
     async def save_index(self) -> None:
         """Write the index beside the store, with the change sequence it reflects, if it

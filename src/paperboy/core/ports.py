@@ -26,6 +26,8 @@ from paperboy.core.models import (
 )
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from paperboy.core.digest_spec import DigestSpec
     from paperboy.core.replies import Reply
     from paperboy.core.weekly_spec import WeeklySpec
@@ -253,6 +255,11 @@ class PaperSink(Protocol):
     """Where fetched papers go: stored, and searchable when the call returns."""
 
     async def add_papers(self, papers: Sequence[Paper], *, at: datetime) -> UpsertCounts: ...
+
+    def gathering(self) -> AbstractAsyncContextManager[None]:
+        """While inside, the papers new to the index wait, and reach the follows together
+        at the exit: one ingest of several days is one message per follower."""
+        ...
 
 
 class Leases(Protocol):

@@ -101,7 +101,13 @@ class DigestContent:
         ranked = await self.taste.recommend(
             liked, (), among=[paper.id for paper in candidates], limit=len(candidates)
         )
-        return {found.paper_id: found.score for found in ranked}
+        # The model's order, which its decision values alone do not give (its best are
+        # ordered again by likeness to a save), for the papers it places on the side of
+        # the team's saves (a positive decision); nothing for the others.
+        return {
+            found.paper_id: float(len(ranked) - n) if found.score > 0 else 0.0
+            for n, found in enumerate(ranked)
+        }
 
     async def stale_day(self, day: date) -> date | None:
         """The latest featured day when it is too old for a digest on `day`, else None."""

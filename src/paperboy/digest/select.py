@@ -33,9 +33,9 @@ def choose_papers(
     this channel; ties broken by id so the choice is stable. (The candidates are
     already those about the channel's topics: `TopicIndex.mentioning`.)
 
-    With `scores` (`rank:team`: the decision values of the team's model), the papers
-    it places on the side of the team's saves (a positive score) come first, best
-    first; the others, as alike to it as each other, keep the upvote order."""
+    With `scores` (`rank:team`: the team's model's order of the papers it places on
+    the side of the team's saves, higher first, 0 for the others), those come first,
+    best first; the others, as alike to it as each other, keep the upvote order."""
     eligible = [
         paper
         for paper in candidates

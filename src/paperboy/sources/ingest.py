@@ -6,16 +6,16 @@ deletes or downgrades what is stored. An item the reader cannot use is skipped
 and counted, the rest of the day is stored; anything unexpected (a bug, a
 value the store refuses) fails the day like a source outage, never marks it
 done, and never stops the other days. Upvotes grow through the day, so the
-recent days are fetched again each time. Each ingest (a day, the daily refresh,
-a catch-up, a backfill) ends by telling `on_new_papers`, once, which papers were
-new to the store: the follows send them (core/follow_alerts.py).
+recent days are fetched again each time. The papers new to the store reach the
+follows the way any process's papers do: the library notes them as new to its
+index (core/arrivals.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -28,13 +28,6 @@ from paperboy.sources.errors import SourceError
 log = logging.getLogger(__name__)
 
 SOURCE = "daily_papers"  # the metrics' name for what this ingests
-
-# Told the ids of the papers an ingest brought that were new to the store (follows).
-NewPapers = Callable[[Sequence[str]], Awaitable[None]]
-
-
-async def _nobody(paper_ids: Sequence[str]) -> None:
-    return None
 
 
 class DailySource(Protocol):
@@ -72,12 +65,8 @@ class IngestService:
         catch_up_days: int = 7,
         recent_days: int = 2,
         metrics: Metrics = NO_METRICS,
-        on_new_papers: NewPapers = _nobody,
     ) -> None:
-        """`on_new_papers` is awaited once at the end of each ingest (a day, the daily
-        refresh, a catch-up, a backfill) that brought papers new to the store."""
         self.source = source
-        self._on_new_papers = on_new_papers
         self.metrics = metrics
         self.library = library
         self.ingest_log = ingest_log
@@ -89,14 +78,8 @@ class IngestService:
 
     async def ingest_day(self, day: date, *, refresh: bool = True) -> DayResult:
         """Fetch one day and store it; `refresh=False` skips a day already done."""
-        result = await self._ingest_day(day, refresh=refresh)
-        await self._announce([result])
-        return result
-
-    async def _announce(self, results: Sequence[DayResult]) -> None:
-        new_ids = [paper_id for result in results for paper_id in result.new_ids]
-        if new_ids:
-            await self._on_new_papers(new_ids)
+        async with self.library.gathering():
+            return await self._ingest_day(day, refresh=refresh)
 
     async def _ingest_day(self, day: date, *, refresh: bool = True) -> DayResult:
         if not refresh and day in await self.ingest_log.done_days(day, day):
@@ -138,19 +121,15 @@ class IngestService:
 
     async def refresh_recent(self) -> list[DayResult]:
         """The daily job: today and the days just before it, fetched again for upvotes."""
-        async with self._refresh_lock:
-            results = await self._refresh()
-        await self._announce(results)
-        return results
+        async with self._refresh_lock, self.library.gathering():
+            return await self._refresh()
 
     async def refresh_if_stale(self, max_age: timedelta = timedelta(minutes=30)) -> None:
         """Refresh unless that happened within `max_age`: digests call this first, and
         many channels due at the same minute cause one fetch, not one each."""
-        results: list[DayResult] = []
-        async with self._refresh_lock:
+        async with self._refresh_lock, self.library.gathering():
             if self._last_refresh is None or self.clock() - self._last_refresh >= max_age:
-                results = await self._refresh()
-        await self._announce(results)
+                await self._refresh()
 
     async def _refresh(self, *, stop_at_failure: bool = False) -> list[DayResult]:
         today = self.clock().date()
@@ -173,13 +152,16 @@ class IngestService:
         days left are fetched by the next run."""
         today = self.clock().date()
         start = today - timedelta(days=self.catch_up_days)
-        results = await self._backfill(
-            start, today - timedelta(days=self.recent_days), concurrency=1, stop_at_failure=True
-        )
-        if not any(result.error for result in results):
-            async with self._refresh_lock:
-                results += await self._refresh(stop_at_failure=True)
-        await self._announce(results)
+        async with self.library.gathering():
+            results = await self._backfill(
+                start,
+                today - timedelta(days=self.recent_days),
+                concurrency=1,
+                stop_at_failure=True,
+            )
+            if not any(result.error for result in results):
+                async with self._refresh_lock:
+                    results += await self._refresh(stop_at_failure=True)
         return results
 
     async def backfill(
@@ -197,16 +179,15 @@ class IngestService:
         Resumable: days already done are skipped unless `refresh`. With
         `stop_at_failure`, days not yet started when one fails are left for later
         (they get no result)."""
-        results = await self._backfill(
-            since,
-            until,
-            refresh=refresh,
-            concurrency=concurrency,
-            progress=progress,
-            stop_at_failure=stop_at_failure,
-        )
-        await self._announce(results)
-        return results
+        async with self.library.gathering():
+            return await self._backfill(
+                since,
+                until,
+                refresh=refresh,
+                concurrency=concurrency,
+                progress=progress,
+                stop_at_failure=stop_at_failure,
+            )
 
     async def _backfill(
         self,

@@ -81,10 +81,15 @@ class FollowRepository:
         at: datetime,
     ) -> list[str]:
         """Write the papers down as sent to `destination`; those not sent there before,
-        in the order given."""
-        claimed = []
+        in the order given. Each paper is one conditional insert: of two processes
+        claiming it at once (replicas caught up with the same change), one wins."""
+        claimed = set()
         async with self._db.transaction() as conn:
-            for paper_id in dict.fromkeys(paper_ids):
+            # In one order, whatever order each caller lists them in: two transactions
+            # inserting the same rows in opposite orders wait on each other (PostgreSQL
+            # then aborts one as deadlocked); in one order the second waits for the first
+            # to commit, then finds every row taken.
+            for paper_id in sorted(set(paper_ids)):
                 statement = (
                     self._db.insert(follow_sent)
                     .values(
@@ -97,8 +102,8 @@ class FollowRepository:
                     .on_conflict_do_nothing()
                 )
                 if (await conn.execute(statement)).rowcount > 0:
-                    claimed.append(paper_id)
-        return claimed
+                    claimed.add(paper_id)
+        return [paper_id for paper_id in dict.fromkeys(paper_ids) if paper_id in claimed]
 
     async def remove_workspace(self, platform: str, workspace: str) -> int:
         """Delete a workspace's follows and what they sent (the bot left it)."""

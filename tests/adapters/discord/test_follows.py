@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from paperboy.app import follow_alerts
+from paperboy.app import follow_alerts, following_the_store
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
 from paperboy.sources.ingest import IngestService
@@ -20,7 +20,8 @@ from tests.simulators.sources.servers import PaperSourceSimulator
 
 @pytest.fixture
 async def ingest(world: World, sources: PaperSourceSimulator) -> AsyncIterator[IngestService]:
-    """An ingest against the loopback source, wired to the follows as `paperboy run` is."""
+    """An ingest against the loopback source, the papers new to the index going to the
+    follows as in `paperboy run` (`world.core.library.arrivals.settled()` waits for them)."""
     sources.huggingface.set_day(MONDAY, OTHER)
     sources.huggingface.set_day(TUESDAY, WANTED)
     client = HuggingFaceClient(
@@ -28,13 +29,13 @@ async def ingest(world: World, sources: PaperSourceSimulator) -> AsyncIterator[I
         retry=RetryPolicy(attempts=1, base_delay=0.0, max_delay=0.0),
         timing=FakeClock().timing(),
     )
-    async with client:
+    alerts = follow_alerts(world.core, world.publisher)
+    async with client, following_the_store(world.core, follows=alerts):
         yield IngestService(
             source=client,
             library=world.core.library,
             ingest_log=world.core.store.ingest_log,
             clock=world.core.clock,
-            on_new_papers=follow_alerts(world.core, world.publisher).new_papers,
         )
 
 
@@ -47,9 +48,11 @@ async def test_a_follow_dm_arrives_after_an_ingest_with_a_match_and_not_after_on
     assert str(asked.content).startswith("Following author")
 
     await ingest.ingest_day(MONDAY)
+    await world.core.library.arrivals.settled()
     assert world.sim.dm_messages(bob) == []
 
     await ingest.ingest_day(TUESDAY)
+    await world.core.library.arrivals.settled()
     [message] = world.sim.dm_messages(bob)
     assert "2503.10001" in str(message.content)
     assert "2503.10002" not in str(message.content)
@@ -76,6 +79,7 @@ async def test_only_a_channel_manager_sets_a_follow_that_posts_in_the_channel(
     await world.answer(await world.command("follow", words="mixture of experts", here=True))
     before = len(world.sim.messages(world.channel_id("papers")))
     await ingest.ingest_day(TUESDAY)
+    await world.core.library.arrivals.settled()
     posted = world.sim.messages(world.channel_id("papers"))[before:]
     assert len(posted) == 1
     assert "2503.10002" in str(posted[0].content)

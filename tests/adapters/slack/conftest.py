@@ -21,6 +21,7 @@ from paperboy.app import (
     build_digests,
     build_publisher,
     follow_alerts,
+    following_the_store,
     open_library,
     slack_adapter,
     slack_poster,
@@ -133,6 +134,10 @@ class Workspace:
     def channel(self, channel: str = CHANNEL, team: str = TEAM) -> ChannelRef:
         return ChannelRef("slack", team, channel)
 
+    async def follows_sent(self) -> None:
+        """Once the papers new to the index so far have gone to the follows they match."""
+        await self.core.library.arrivals.settled()
+
 
 def build_slack(
     core: Services,
@@ -145,13 +150,7 @@ def build_slack(
     one unless given), posting through `publisher` (a new one on that poster unless given)."""
     poster = poster or slack_poster(core.settings)
     publisher = publisher or build_publisher(core, [poster])
-    bot = build_bot(
-        core,
-        digests=digests,
-        fetcher=fetcher,
-        command_prefix="/papers ",
-        follows=follow_alerts(core, publisher),
-    )
+    bot = build_bot(core, digests=digests, fetcher=fetcher, command_prefix="/papers ")
     return slack_adapter(core, bot, publisher, poster)
 
 
@@ -190,11 +189,13 @@ async def running_workspace(
             foryou_jobs=WeeklyForYouJobs(Scheduler(), grace=timedelta(hours=3)),
         )
         adapter = build_slack(core, poster, publisher, digests, fetcher)
-        await adapter.start()
-        try:
-            yield Workspace(slack, adapter, core, digests, publisher, poster)
-        finally:
-            await adapter.aclose()
+        # As `paperboy run`: the papers new to the index go to the follows they match.
+        async with following_the_store(core, follows=follow_alerts(core, publisher)):
+            await adapter.start()
+            try:
+                yield Workspace(slack, adapter, core, digests, publisher, poster)
+            finally:
+                await adapter.aclose()
 
 
 @pytest.fixture

@@ -1,18 +1,26 @@
 """`follow` on Slack, end to end: the bot running on the Slack simulator, a Daily Papers
 ingest in process against the loopback source, and the follow's message arriving (or
-not) by direct message or in the channel."""
+not) by direct message or in the channel. The messages go out from the papers new to
+the index (`Workspace.follows_sent` waits for them), as for another process's ingest."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from paperboy.app import follow_alerts
+from paperboy.app import (
+    build_publisher,
+    follow_alerts,
+    following_the_store,
+    open_library,
+    slack_poster,
+)
 from paperboy.config import Settings
 from paperboy.core.follow_alerts import FollowAlerts
-from paperboy.core.models import UserRef
+from paperboy.core.models import Paper, UserRef
 from paperboy.sources.arxiv import ArxivClient
 from paperboy.sources.http import RetryPolicy
 from paperboy.sources.huggingface import HuggingFaceClient
@@ -74,7 +82,8 @@ def dms(workspace: Workspace, user: str = HUMAN) -> list[str]:
 async def with_ingest(
     slack: SlackSimulator, settings: Settings, sources: PaperSourceSimulator
 ) -> AsyncIterator[tuple[Workspace, IngestService, FollowAlerts]]:
-    """The running workspace and an ingest wired to its follows as `paperboy run` wires it."""
+    """The running workspace and an ingest into its library, as `paperboy run` has; and
+    the follows' sender, to hand papers to directly."""
     async with running_workspace(slack, settings) as workspace:
         client = HuggingFaceClient(
             sources.huggingface_url,
@@ -90,7 +99,6 @@ async def with_ingest(
                     library=workspace.core.library,
                     ingest_log=workspace.core.store.ingest_log,
                     clock=workspace.core.clock,
-                    on_new_papers=alerts.new_papers,
                 ),
                 alerts,
             )
@@ -112,10 +120,12 @@ async def test_a_follow_dm_comes_after_an_ingest_with_a_match_once_and_not_after
         await workspace.answer("follow author:yann lecun")
 
         monday = await ingest.ingest_day(MONDAY)
+        await workspace.follows_sent()
         assert monday.new_ids == ("2503.10003",)
         assert dms(workspace) == []  # only papers nobody follows
 
         await ingest.ingest_day(TUESDAY)
+        await workspace.follows_sent()
         [message] = dms(workspace)
         assert message.startswith("2 new papers for what you follow")
         assert message.count("(2503.10001)") == 1
@@ -125,6 +135,7 @@ async def test_a_follow_dm_comes_after_an_ingest_with_a_match_once_and_not_after
         # Tuesday again (its upvotes), and the same papers announced again (another
         # ingest that brought them): nothing is sent twice.
         await ingest.ingest_day(TUESDAY)
+        await workspace.follows_sent()
         await alerts.new_papers(["2503.10001", "2503.10002"])
         assert len(dms(workspace)) == 1
 
@@ -146,6 +157,7 @@ async def test_a_manager_sets_a_follow_that_posts_in_the_channel_a_member_is_ref
         before = len(slack.messages(CHANNEL))
 
         await ingest.ingest_day(TUESDAY)
+        await workspace.follows_sent()
         posted = slack.messages(CHANNEL)[before:]
         assert [m.via for m in posted] == ["chat.postMessage"]
         assert "2503.10001" in posted[0].text
@@ -178,6 +190,7 @@ async def test_following_lists_unfollow_stops_and_bad_input_changes_nothing(
         assert "2." not in (await workspace.answer("following")).text
 
         await ingest.ingest_day(TUESDAY)
+        await workspace.follows_sent()
         [message] = dms(workspace)
         assert "2503.10001" in message
         assert "2503.10002" not in message
@@ -211,6 +224,7 @@ async def test_a_paper_someone_adds_goes_to_the_follows_it_matches(
     async with fetcher, running_workspace(slack, settings, fetcher=fetcher) as workspace:
         await workspace.answer('follow author:"Edward Hu"', user_id="U0FAN")
         added = await workspace.answer("add 2106.09685")
+        await workspace.follows_sent()
         assert added.text.startswith("Added")
         [message] = dms(workspace, "U0FAN")
         assert message.startswith("1 new paper for what you follow")
@@ -233,6 +247,7 @@ async def test_a_catch_up_of_several_days_sends_one_message_listing_every_match(
     async with with_ingest(slack, settings, sources) as (workspace, ingest, _):
         await workspace.answer('follow author:"Yann LeCun"')
         results = await ingest.catch_up()
+        await workspace.follows_sent()
         assert {r.day for r in results if r.new_ids} == {MONDAY, TUESDAY}
         [message] = dms(workspace)
         assert message.startswith("2 new papers for what you follow")
@@ -257,6 +272,7 @@ async def test_a_flood_of_matches_is_one_message_that_lists_8_and_counts_the_res
     async with with_ingest(slack, settings, sources) as (workspace, ingest, alerts):
         await workspace.answer("follow author:LeCun")
         await ingest.ingest_day(TUESDAY)
+        await workspace.follows_sent()
         [message] = dms(workspace)
         assert message.startswith("11 new papers for what you follow")
         assert "(2503.20007)" in message
@@ -265,3 +281,28 @@ async def test_a_flood_of_matches_is_one_message_that_lists_8_and_counts_the_res
         # The ones counted were claimed with the rest: never sent later.
         await alerts.new_papers(["2503.20010"])
         assert len(dms(workspace)) == 1
+
+
+async def test_replicas_caught_up_with_the_same_new_paper_send_it_once(
+    slack: SlackSimulator, settings: Settings
+) -> None:
+    """Two bots on one store (replicas) both take in a paper a third process stored, and
+    both announce it at the same moment: the follow's message is sent once."""
+    async with (
+        running_workspace(slack, settings) as workspace,
+        open_library(settings, clock=lambda: NOW) as replica,
+    ):
+        replica_publisher = build_publisher(replica, [slack_poster(settings)])
+        async with following_the_store(replica, follows=follow_alerts(replica, replica_publisher)):
+            await workspace.answer('follow author:"Yann LeCun"')
+            by_lecun = Paper(
+                "2503.10009",
+                "Energy-Based Models Plan in Latent Space",
+                "Planning with energy-based latent models.",
+                ("Yann LeCun",),
+            )
+            await workspace.core.store.papers.upsert([by_lecun], at=NOW)  # another process
+            await asyncio.gather(workspace.core.library.catch_up(), replica.library.catch_up())
+            await asyncio.gather(workspace.follows_sent(), replica.library.arrivals.settled())
+            [message] = dms(workspace)
+            assert "(2503.10009)" in message
