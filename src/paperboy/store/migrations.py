@@ -40,6 +40,12 @@ class Migration:
 # Slack OAuth distribution: the installation, bot and OAuth state tables of slack_sdk's
 # SQLAlchemy stores, as its 3.x declares them; the two databases differ only in how a
 # key is numbered and what a moment is called.
+_SLACK_BOT_COLUMNS = """bot_token VARCHAR(200),
+    bot_id VARCHAR(32),
+    bot_user_id VARCHAR(32),
+    bot_scopes VARCHAR(1000),
+    bot_refresh_token VARCHAR(200),
+    bot_token_expires_at {moment}"""
 _SLACK_TABLES = """
 CREATE TABLE slack_installations (
     id {key},
@@ -50,12 +56,7 @@ CREATE TABLE slack_installations (
     enterprise_url VARCHAR(200),
     team_id VARCHAR(32),
     team_name VARCHAR(200),
-    bot_token VARCHAR(200),
-    bot_id VARCHAR(32),
-    bot_user_id VARCHAR(32),
-    bot_scopes VARCHAR(1000),
-    bot_refresh_token VARCHAR(200),
-    bot_token_expires_at {moment},
+    {bot},
     user_id VARCHAR(32) NOT NULL,
     user_token VARCHAR(200),
     user_scopes VARCHAR(1000),
@@ -79,12 +80,7 @@ CREATE TABLE slack_bots (
     enterprise_name VARCHAR(200),
     team_id VARCHAR(32),
     team_name VARCHAR(200),
-    bot_token VARCHAR(200),
-    bot_id VARCHAR(32),
-    bot_user_id VARCHAR(32),
-    bot_scopes VARCHAR(1000),
-    bot_refresh_token VARCHAR(200),
-    bot_token_expires_at {moment},
+    {bot},
     is_enterprise_install BOOLEAN NOT NULL,
     installed_at {moment} NOT NULL
 );
@@ -95,6 +91,11 @@ CREATE TABLE slack_oauth_states (
     expire_at {moment} NOT NULL
 )
 """
+
+
+def _slack_tables(*, key: str, moment: str) -> str:
+    bot = _SLACK_BOT_COLUMNS.format(moment=moment)
+    return _SLACK_TABLES.format(key=key, moment=moment, bot=bot)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -400,8 +401,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         9,
         "Slack installations, bots and OAuth states",
-        _SLACK_TABLES.format(key="INTEGER NOT NULL PRIMARY KEY", moment="DATETIME"),
-        postgresql=_SLACK_TABLES.format(key="SERIAL PRIMARY KEY", moment="TIMESTAMP"),
+        _slack_tables(key="INTEGER NOT NULL PRIMARY KEY", moment="DATETIME"),
+        postgresql=_slack_tables(key="SERIAL PRIMARY KEY", moment="TIMESTAMP"),
     ),
     Migration(
         10,

@@ -9,6 +9,8 @@ two stores hold the same values and a copy between them changes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
@@ -283,8 +285,20 @@ def _slack(name: str, size: int, *, null: bool = True) -> Column[str]:
     return Column(name, String(size), nullable=null)
 
 
-def _moment(name: str, *, null: bool = True) -> Column[object]:
+def _moment(name: str, *, null: bool = True) -> Column[Any]:
     return Column(name, DateTime, nullable=null)
+
+
+def _bot_columns() -> list[Column[Any]]:
+    """What both an installation and a bot row keep of the workspace's bot."""
+    return [
+        _slack("bot_token", 200),
+        _slack("bot_id", 32),
+        _slack("bot_user_id", 32),
+        _slack("bot_scopes", 1000),
+        _slack("bot_refresh_token", 200),
+        _moment("bot_token_expires_at"),
+    ]
 
 
 slack_installations = Table(
@@ -298,12 +312,7 @@ slack_installations = Table(
     _slack("enterprise_url", 200),
     _slack("team_id", 32),
     _slack("team_name", 200),
-    _slack("bot_token", 200),
-    _slack("bot_id", 32),
-    _slack("bot_user_id", 32),
-    _slack("bot_scopes", 1000),
-    _slack("bot_refresh_token", 200),
-    _moment("bot_token_expires_at"),
+    *_bot_columns(),
     _slack("user_id", 32, null=False),
     _slack("user_token", 200),
     _slack("user_scopes", 1000),
@@ -335,12 +344,7 @@ slack_bots = Table(
     _slack("enterprise_name", 200),
     _slack("team_id", 32),
     _slack("team_name", 200),
-    _slack("bot_token", 200),
-    _slack("bot_id", 32),
-    _slack("bot_user_id", 32),
-    _slack("bot_scopes", 1000),
-    _slack("bot_refresh_token", 200),
-    _moment("bot_token_expires_at"),
+    *_bot_columns(),
     Column("is_enterprise_install", Boolean, nullable=False),
     _moment("installed_at", null=False),
     Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
