@@ -26,7 +26,7 @@ class Poster:
     def __init__(self) -> None:
         self.sent: list[Reply] = []
 
-    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
         self.sent.append(reply)
         return f"m{len(self.sent)}"
 

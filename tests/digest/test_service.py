@@ -62,7 +62,7 @@ class Poster:
     crash_after: int | None = None  # raise CancelledError (a kill) after this many posts
     changed: asyncio.Event = field(default_factory=asyncio.Event)  # set at every post
 
-    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
         if channel in self.fail:
             raise self.fail[channel]
         if self.crash_after is not None and sum(map(len, self.sent.values())) >= self.crash_after:
@@ -471,9 +471,9 @@ async def test_channels_due_together_share_an_even_pace_of_posts(
     times: list[float] = []
 
     class TimedPoster(Poster):
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             times.append(elapsed)
-            return await super().post(channel, reply)
+            return await super().post(channel, reply, key=key)
 
     poster = TimedPoster()
     digests = service(
@@ -595,11 +595,11 @@ async def test_a_transient_failure_is_retried_within_the_run(
     class Flaky(Poster):
         failures = 1
 
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             if self.failures:
                 self.failures -= 1
                 raise PostFailed("HTTP 503")
-            return await super().post(channel, reply)
+            return await super().post(channel, reply, key=key)
 
     poster = Flaky()
     digests = service(store, library, poster, wall)

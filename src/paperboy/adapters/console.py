@@ -110,8 +110,9 @@ class ConsoleScreen:
         self._posts: list[PostRef] = []
         self._write_lock = asyncio.Lock()
 
-    async def post(self, channel: ChannelRef, reply: Reply) -> str:
-        """Print a message (a digest header or paper); return its number's message id."""
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+        """Print a message (a digest header or paper); return its number's message id
+        (a print cannot fail half-way: `key` is not needed)."""
         last, _ = await self.print(reply)
         return last
 

@@ -576,7 +576,12 @@ class ChannelPoster(Protocol):
     core/publishing.py, which paces the posts when `paced` and records what they show).
 
     Returns the platform's message id. Raises `PostFailed` when the channel
-    cannot be posted to (gone, archived, no permission)."""
+    cannot be posted to (gone, archived, no permission).
+
+    `key` is the same at every attempt at one message (the caller's retries): a
+    platform uses it so that an attempt whose first try did land (a timeout after
+    sending) posts nothing new and returns that message (Discord: the nonce; Slack:
+    the message's metadata, looked for before posting again)."""
 
     @property
     def platform(self) -> str: ...
@@ -586,7 +591,7 @@ class ChannelPoster(Protocol):
         """False for a platform without rate limits (the console)."""
         ...
 
-    async def post(self, channel: ChannelRef, reply: Reply) -> str: ...
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str) -> str: ...
 
     async def direct_channel(self, user: UserRef) -> ChannelRef:
         """The bot's direct-message channel with `user`, to `post` into like any other
@@ -595,11 +600,16 @@ class ChannelPoster(Protocol):
 
 
 class PostFailed(Exception):
-    """A message could not be posted; `permanent` when retrying cannot help."""
+    """A message could not be posted; `permanent` when retrying cannot help;
+    `maybe_posted` when it may have been posted all the same (the answer was lost) and
+    the platform could not tell: whoever records posts counts it as sent (at most once)."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(
+        self, message: str, *, permanent: bool = False, maybe_posted: bool = False
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.maybe_posted = maybe_posted
 
 
 class SourceFailure(Exception):

@@ -12,9 +12,11 @@ card of a list) tells the publisher what it showed with `shown`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from types import MappingProxyType
+from typing import Protocol
 
 from paperboy.core.models import ChannelRef, PostRef, UserRef
 from paperboy.core.pacing import PostPacing, Stopped
@@ -23,8 +25,16 @@ from paperboy.core.replies import PaperPost, Reply
 
 __all__ = ["Publisher", "Send", "Stopped"]
 
-# Posts one reply into the channel whose turn is held; returns the message id.
-Send = Callable[[Reply], Awaitable[str]]
+# Posts one reply into the channel whose turn is held; returns the message id. The
+# same `key` at each retry of one message (see ChannelPoster); None: a new one.
+class Send(Protocol):
+    def __call__(self, reply: Reply, *, key: str | None = None) -> Awaitable[str]: ...
+
+
+
+def post_key() -> str:
+    """A new message's key (20 characters: within Discord's 25 for a nonce)."""
+    return secrets.token_hex(10)
 
 
 class Publisher:
@@ -59,14 +69,19 @@ class Publisher:
         return await found.direct_channel(user)
 
     async def publish(
-        self, channel: ChannelRef, reply: Reply, *, stop: asyncio.Event | None = None
+        self,
+        channel: ChannelRef,
+        reply: Reply,
+        *,
+        stop: asyncio.Event | None = None,
+        key: str | None = None,
     ) -> str:
         """Post `reply` into `channel` at its turn; its message id.
 
         Raises PostFailed (permanent when the platform is not connected), or
         `Stopped` when `stop` is set before the message went out."""
         async with self.turn(channel, stop=stop) as send:
-            return await send(reply)
+            return await send(reply, key=key)
 
     @asynccontextmanager
     async def turn(
@@ -81,8 +96,8 @@ class Publisher:
         if poster is None:
             raise PostFailed(f"the {channel.platform} adapter is not running", permanent=True)
 
-        async def send(reply: Reply) -> str:
-            message_id = await poster.post(channel, reply)
+        async def send(reply: Reply, *, key: str | None = None) -> str:
+            message_id = await poster.post(channel, reply, key=key or post_key())
             if isinstance(reply, PaperPost):
                 await self.shown(PostRef(channel, message_id), reply.card.paper.id)
             return message_id

@@ -39,7 +39,7 @@ from paperboy.core.ports import (
     WeeklyForYous,
     WeeklyTops,
 )
-from paperboy.core.publishing import Publisher, Stopped
+from paperboy.core.publishing import Publisher, Stopped, post_key
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.core.zones import zone_info
@@ -400,9 +400,10 @@ class DigestRunner:
                 ):
                     return True
                 try:
-                    message_id = await self.retrying(channel, lambda: send(reply))
-                except PostFailed:
-                    await self.store.items.forget(channel, paper.id)
+                    message_id = await self.retrying(channel, lambda key: send(reply, key=key))
+                except PostFailed as error:
+                    if not error.maybe_posted:  # else it counts as sent: never twice
+                        await self.store.items.forget(channel, paper.id)
                     raise
         except Stopped:
             return False
@@ -411,12 +412,17 @@ class DigestRunner:
 
     async def post(self, channel: ChannelRef, reply: Reply) -> str:
         """Publish, retrying failures that may pass; a permanent one raises at once."""
-        return await self.retrying(channel, lambda: self.publisher.publish(channel, reply))
+        return await self.retrying(
+            channel, lambda key: self.publisher.publish(channel, reply, key=key)
+        )
 
-    async def retrying(self, channel: ChannelRef, post: Callable[[], Awaitable[str]]) -> str:
+    async def retrying(self, channel: ChannelRef, post: Callable[[str], Awaitable[str]]) -> str:
+        """`post(key)` until it succeeds, a few times; the same key at every attempt, so a
+        retry of a message that did land posts nothing new (see ChannelPoster)."""
+        key = post_key()
         for attempt in range(1, self.options.post_attempts + 1):
             try:
-                return await post()
+                return await post(key)
             except PostFailed as error:
                 if error.permanent or attempt == self.options.post_attempts:
                     raise

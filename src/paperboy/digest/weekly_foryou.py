@@ -41,7 +41,7 @@ WEEKLY_PAPERS = 5
 
 RunWeekly = Callable[[UserRef], Awaitable[None]]
 # Sends through a held turn, retrying what may pass (the digest runner's `retrying`).
-Retrying = Callable[[ChannelRef, Callable[[], Awaitable[str]]], Awaitable[str]]
+Retrying = Callable[[ChannelRef, Callable[[str], Awaitable[str]]], Awaitable[str]]
 
 
 class ForYouRanking(Protocol):
@@ -180,7 +180,9 @@ class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
                     f"{day.day} {day:%b}: {len(planned)} chosen from what you saved",
                     ephemeral=False,
                 )
-                header_id = await self._retrying(dm, lambda: self.publisher.publish(dm, opening))
+                header_id = await self._retrying(
+                    dm, lambda key: self.publisher.publish(dm, opening, key=key)
+                )
                 await self.store.set_header(user, day, header_id)
             for paper_id, like, status in planned:
                 if status == "planned" and not await self._send_paper(
@@ -213,8 +215,9 @@ class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
                     return True
                 try:
                     message_id = await self._retrying(dm, _once(send, reply))
-                except PostFailed:
-                    await self.store.unsent(user, day, paper_id)
+                except PostFailed as error:
+                    if not error.maybe_posted:  # else it counts as sent: never twice
+                        await self.store.unsent(user, day, paper_id)
                     raise
         except Stopped:
             return False
@@ -222,8 +225,8 @@ class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
         return True
 
 
-def _once(send: Send, reply: Reply) -> Callable[[], Awaitable[str]]:
-    return lambda: send(reply)
+def _once(send: Send, reply: Reply) -> Callable[[str], Awaitable[str]]:
+    return lambda key: send(reply, key=key)
 
 
 def _nothing_this_week(why: Notice | None) -> Notice:

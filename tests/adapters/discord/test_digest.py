@@ -217,3 +217,26 @@ async def test_without_embed_links_papers_are_posted_as_plain_text(world: World)
         "**Sparse Mixtures for Retrieval Agents** <https://huggingface.co/papers/2503.01001>"
     )
     assert len(rest) == 2
+
+
+async def test_a_digest_message_whose_answer_was_lost_is_not_posted_twice_by_the_retry(
+    world: World,
+) -> None:
+    """Discord created the message but the connection dropped before its answer: the
+    digest's retry sends the same nonce, and Discord hands back that message."""
+    papers_channel = world.channel_ref("papers")
+    await world.answer(await world.command("subscribe", time="09:00", timezone="UTC"))
+    world.sim.lose_answer("POST", f"/channels/{papers_channel.channel}/messages")  # the header
+    await world.digests.run_for_day(papers_channel, world.core.clock().date())
+    header, *posts = channel_posts(world, "papers")
+    assert header.content is not None
+    assert header.content.startswith("Trending papers")
+    assert [str(p.embeds[0]["url"]).rsplit("/", 1)[-1] for p in posts] == [
+        "2503.01001",
+        "2503.02001",
+        "2503.03001",
+    ]
+    creates = [
+        r for r in world.sim.requests if r.method == "POST" and r.path.endswith("/messages")
+    ]
+    assert len(creates) == 5  # the header twice (the retry), then the three papers

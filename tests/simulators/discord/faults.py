@@ -51,6 +51,11 @@ class SimulatorFaults:
             Fault(method, path, times, status, {"code": code, "message": message})
         )
 
+    def lose_answer(self, method: str, path: str, *, times: int = 1) -> None:
+        """The next ``times`` matching requests take effect (a message is created), but
+        the connection drops before the answer: the client cannot tell whether it worked."""
+        self._state.faults.add(Fault(method, path, times, 0, {}, lose_answer=True))
+
     def deny_channel(self, channel_id: int, *, code: int = 50013) -> None:
         """Posts to the channel get 403: 50013 Missing Permissions or 50001 Missing Access."""
         self._state.denied_channels[channel_id] = code

@@ -104,6 +104,8 @@ class Fault:
     status: int
     body: JsonDict
     headers: dict[str, str] = field(default_factory=dict)
+    lose_answer: bool = False
+    """The request takes effect, but the connection drops before its answer is sent."""
 
     def response(self) -> web.Response:
         return json_response(self.body, status=self.status, headers=self.headers)

@@ -97,6 +97,8 @@ class MessageRoutes:
             return refused
         if invalid := self.invalid(route, body, [len(f.data) for f in files.values()]):
             return invalid
+        if (repeated := state.repeated_nonce(channel_id, body)) is not None:
+            return json_response(state.message_payload(repeated))
         if not (
             body.get("content")
             or body.get("embeds")

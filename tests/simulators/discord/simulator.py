@@ -219,6 +219,10 @@ class DiscordSimulator(SimulatorActions, SimulatorFaults):
             ):
                 response: web.StreamResponse = error_response(401, 0, "401: Unauthorized")
             elif is_api and (fault := self._state.faults.take(request.method, path)):
+                if fault.lose_answer:
+                    await handler(request)
+                    if request.transport is not None:
+                        request.transport.abort()  # the client never gets the answer
                 response = fault.response()
             else:
                 response = await handler(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import TYPE_CHECKING, Any
 
 from tests.simulators.discord.http import FaultPlan
@@ -16,6 +17,9 @@ from tests.simulators.discord.records import (
     Violation,
 )
 from tests.simulators.discord.world import EMBED_LINKS, Snowflakes, World
+
+# How long Discord holds a nonce for `enforce_nonce` ("a few minutes").
+NONCE_MINUTES = 5
 
 if TYPE_CHECKING:
     from tests.simulators.discord.gateway import Gateway
@@ -70,6 +74,8 @@ class SimState:
         """channel id -> Discord error code (50001 or 50013) every post there gets."""
         self.dm_refusals: set[int] = set()
         self.refuse_all_dms = False
+        self.nonces: dict[tuple[int, str], tuple[float, SentMessage]] = {}
+        """(channel id, nonce) -> when, and the message a create with that nonce made."""
 
     def note_body(self, request: object, body: Any) -> None:
         """Attach the parsed body to the record of ``request`` (called by route handlers)."""
@@ -189,7 +195,19 @@ class SimState:
             embeds_visible=embeds_visible,
         )
         self.store(message)
+        if body.get("nonce") is not None:
+            self.nonces[(channel_id, str(body["nonce"]))] = (time.monotonic(), message)
         return message
+
+    def repeated_nonce(self, channel_id: int, body: JsonDict) -> SentMessage | None:
+        """As Discord with `enforce_nonce`: the message an earlier create in the channel
+        made with the same nonce, within the last few minutes (then nothing new is made)."""
+        if not body.get("enforce_nonce") or body.get("nonce") is None:
+            return None
+        found = self.nonces.get((channel_id, str(body["nonce"])))
+        if found is None or time.monotonic() - found[0] > NONCE_MINUTES * 60:
+            return None
+        return found[1]
 
     def apply_edit(self, message: SentMessage, body: JsonDict, new: list[SentAttachment]) -> None:
         """Apply an edit body: given fields replace, ``attachments`` lists the ones kept."""

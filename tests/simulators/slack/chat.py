@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from .block_kit import message_refusal, parse_blocks
 
 if TYPE_CHECKING:
     from .records import Message
+    from .tokens import Grant
     from .workspace import Workspace
 
 Answer = dict[str, Any]
@@ -33,9 +35,33 @@ class ChatMethods:
         message = workspace.post(
             channel=args["channel"], user=workspace.identity.bot_user_id,
             text=str(args.get("text") or ""), blocks=parse_blocks(args.get("blocks")) or [],
-            via="chat.postMessage", thread_ts=args.get("thread_ts") or None)
+            via="chat.postMessage", thread_ts=args.get("thread_ts") or None,
+            metadata=_metadata(args.get("metadata")))
         return {"ok": True, "channel": message.channel, "ts": message.ts,
                 "message": self._message_object(message, workspace)}
+
+    def history(self, args: dict[str, Any], workspace: Workspace, grant: Grant) -> Answer:
+        """conversations.history: the channel's messages after `oldest`, newest first (no
+        thread replies); their metadata with `include_all_metadata`. A token granted scopes
+        (an OAuth install) needs channels:history."""
+        if grant.scope and "channels:history" not in grant.scope.split(","):
+            return {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+        channel = args.get("channel")
+        error = workspace.posting_error(channel)
+        if error is not None and error != "is_archived":
+            return {"ok": False, "error": error}
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        found = [m for m in reversed(workspace.history(str(channel)))
+                 if float(m.ts) > oldest and m.thread_ts in (None, m.ts)]
+        messages = []
+        for message in found[:limit]:
+            body = self._message_object(message, workspace)
+            if with_metadata and message.metadata is not None:
+                body["metadata"] = message.metadata
+            messages.append(body)
+        return {"ok": True, "messages": messages, "has_more": len(found) > limit}
 
     def post_ephemeral(self, args: dict[str, Any], workspace: Workspace) -> Answer:
         if not args.get("user"):
@@ -97,3 +123,13 @@ class ChatMethods:
             return {"ok": False, "error": "already_reacted"}
         users.append(workspace.identity.bot_user_id)
         return {"ok": True}
+
+
+def _metadata(value: Any) -> dict[str, Any] | None:
+    """chat.postMessage's `metadata`: an object in a JSON body, JSON text in a form."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None

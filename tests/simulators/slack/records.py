@@ -53,6 +53,7 @@ class Message:
     deleted: bool = False
     reactions: dict[str, list[str]] = field(default_factory=dict)  # emoji name -> user ids
     team: str = ""  # the workspace (team id) whose channel holds the message
+    metadata: dict[str, Any] | None = None  # chat.postMessage's `metadata` (type, payload)
 
     @property
     def ephemeral(self) -> bool:

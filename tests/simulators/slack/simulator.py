@@ -94,7 +94,8 @@ class SlackSimulator:
             },
             app_methods={"apps.connections.open": self._connections_open},
             open_methods={"oauth.v2.access": self._oauth.access},
-            grant_methods={"auth.test": self._auth_test})
+            grant_methods={"auth.test": self._auth_test,
+                           "conversations.history": chat.history})
         self._consumed_calls: set[int] = set()
         self._consumed_uploads: set[str] = set()
         self._runner: web.AppRunner | None = None
@@ -389,6 +390,11 @@ class SlackSimulator:
     def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
         """The next `times` calls of `method` answer `{"ok": false, "error": error}`."""
         self._api.inject(method, Fault(error), times)
+
+    def lose_answer_next(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls of `method` take effect, but the connection drops before
+        their answer: the client cannot tell whether they worked."""
+        self._api.inject(method, Fault("", lose_answer=True), times)
 
     def rate_limit_next(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
         """The next `times` calls of `method` answer HTTP 429 with `Retry-After: retry_after`."""

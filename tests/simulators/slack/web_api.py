@@ -30,6 +30,7 @@ class Fault:
 
     error: str
     retry_after: int | None = None
+    lose_answer: bool = False  # the call takes effect, then the connection drops
 
 
 # Slack's answer for a call with a token of the wrong kind.
@@ -76,7 +77,7 @@ class WebApi:
         status, extra_headers = 200, {}
         workspace: Workspace | None = None
         fault = self._faults[method].popleft() if self._faults[method] else None
-        if fault is None:
+        if fault is None or fault.lose_answer:
             answer, workspace = self._answer(method, args, headers, token)
         else:  # the method takes no effect, as when Slack refuses it
             answer = {"ok": False, "error": fault.error}
@@ -90,6 +91,8 @@ class WebApi:
             team_id=identity.team_id if identity else None,
             enterprise_id=identity.enterprise_id if identity else None))
         self._changes.notify()
+        if fault is not None and fault.lose_answer and request.transport is not None:
+            request.transport.abort()  # the client never gets the answer
         return web.Response(status=status, headers=extra_headers, text=json.dumps(answer),
                             content_type="application/json")
 

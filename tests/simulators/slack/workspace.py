@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +63,7 @@ class Workspace:
         self._messages: list[Message] = []
         self._by_channel: dict[str, list[Message]] = {}  # the same messages, per channel
         self._counter = counter if counter is not None else itertools.count(1)
+        self._last_ts = 0  # microseconds since the epoch, of the latest message
         for channel_id in channel_ids:
             self.add_channel(channel_id)
         self.add_member(identity.user_id, name=identity.user_name)
@@ -69,7 +71,9 @@ class Workspace:
 
     def new_ts(self) -> str:
         """A message timestamp, unique and increasing like Slack's."""
-        return f"1700000000.{next(self._counter):06d}"
+        # Epoch seconds and microseconds, as Slack's: `oldest`/`latest` compare with them.
+        self._last_ts = max(time.time_ns() // 1000, self._last_ts + 1)
+        return f"{self._last_ts // 1_000_000}.{self._last_ts % 1_000_000:06d}"
 
     def new_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._counter):08d}"
@@ -117,10 +121,11 @@ class Workspace:
         return None
 
     def post(self, *, channel: str, user: str, text: str, blocks: list[dict[str, Any]],
-             via: str, thread_ts: str | None = None, visible_to: str | None = None) -> Message:
+             via: str, thread_ts: str | None = None, visible_to: str | None = None,
+             metadata: dict[str, Any] | None = None) -> Message:
         message = Message(channel=channel, ts=self.new_ts(), user=user, text=text, blocks=blocks,
                           via=via, thread_ts=thread_ts, visible_to=visible_to,
-                          team=self.identity.team_id)
+                          team=self.identity.team_id, metadata=metadata)
         self._messages.append(message)
         self._by_channel.setdefault(channel, []).append(message)
         return message

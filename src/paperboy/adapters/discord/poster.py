@@ -38,7 +38,7 @@ class DiscordPoster:
         self.pages = pages  # "More" buttons' ids, shared with the adapter's answers
         self._save_emoji = save_emoji
 
-    async def post(self, channel: ChannelRef, reply: Reply) -> str:
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str | None = None) -> str:
         target = await self._channel(channel)
         me = None if isinstance(target, discord.DMChannel) else target.guild.me
         embeds = me is None or target.permissions_for(me).embed_links
@@ -46,7 +46,9 @@ class DiscordPoster:
         if isinstance(reply, PaperList) and reply.more is not None:
             more_id = await self.pages.custom_id_for(reply.more)
         out = render(reply, more_id=more_id, embeds=embeds, save_emoji=self._save_emoji)
-        message = await send_to_channel(target, out)
+        # The key as the nonce Discord enforces: a retry of a message that did land
+        # (its answer lost) gets that message back instead of posting it again.
+        message = await send_to_channel(target, out, nonce=key)
         return str(message.id)
 
     async def direct_channel(self, user: UserRef) -> ChannelRef:

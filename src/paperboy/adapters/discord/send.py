@@ -61,15 +61,21 @@ async def answer(interaction: discord.Interaction[Any], out: Outgoing) -> int | 
             view.stop()
 
 
-async def send_to_channel(channel: Postable, out: Outgoing) -> discord.Message:
+async def send_to_channel(
+    channel: Postable, out: Outgoing, *, nonce: str | None = None
+) -> discord.Message:
     """Post into a guild channel or a DM; Discord's refusals become `PostFailed` with a
-    clear log line."""
+    clear log line. With `nonce` (at most 25 characters), Discord posts nothing new for
+    a nonce it saw from the bot in the channel a few minutes before, and returns that
+    message (discord.py sends it with `enforce_nonce`)."""
     kwargs, view = message_kwargs(out)
     if isinstance(channel, discord.DMChannel):
         where = f"the direct messages {channel.id}"
     else:
         where = f"#{channel.name} in {channel.guild.name} ({channel.guild.id}/{channel.id})"
     try:
+        if nonce is not None:
+            kwargs["nonce"] = nonce
         return await channel.send(**kwargs)
     except discord.Forbidden as error:
         reason = "cannot see it" if error.code == MISSING_ACCESS else "may not post there"

@@ -56,12 +56,28 @@ _EXPLAINED = {
 }
 
 
+# A message's metadata names the attempt (its key), so a retry can tell whether an
+# attempt whose answer was lost did post (see `SlackSender.find_posted`).
+POST_EVENT = "paperboy_post"
+
+
 class SlackPostFailed(PostFailed):
     """PostFailed that keeps Slack's error code, e.g. to hint "invite me"."""
 
-    def __init__(self, message: str, *, code: str, permanent: bool) -> None:
-        super().__init__(message, permanent=permanent)
+    def __init__(
+        self, message: str, *, code: str, permanent: bool, maybe_posted: bool = False
+    ) -> None:
+        super().__init__(message, permanent=permanent, maybe_posted=maybe_posted)
         self.code = code
+
+
+def answer_lost(error: SlackApiError | aiohttp.ClientError | TimeoutError) -> bool:
+    """Whether the call may have taken effect though it failed: its answer was lost (a
+    timeout, a dropped connection) or Slack failed inside (5xx). Not when it never
+    connected, nor when Slack refused it."""
+    if isinstance(error, SlackApiError):
+        return int(error.response.status_code) >= 500
+    return not isinstance(error, aiohttp.ClientConnectorError)
 
 
 def post_failed(error: SlackApiError | aiohttp.ClientError | TimeoutError) -> SlackPostFailed:
@@ -82,11 +98,14 @@ class SlackSender:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
 
-    async def post(self, channel_id: str, message: SlackMessage) -> str:
+    async def post(self, channel_id: str, message: SlackMessage, *, key: str | None = None) -> str:
         """Post into a channel; returns the message ts. Callers take the channel's turn
-        first (core/publishing.py).
+        first (core/publishing.py). `key` goes into the message's metadata.
 
-        Raises SlackPostFailed."""
+        Raises SlackPostFailed (`maybe_posted` when its answer was lost)."""
+        metadata = (
+            None if key is None else {"event_type": POST_EVENT, "event_payload": {"key": key}}
+        )
         try:
             response = await self.client.chat_postMessage(
                 channel=channel_id,
@@ -94,13 +113,41 @@ class SlackSender:
                 blocks=message.blocks,
                 unfurl_links=False,
                 unfurl_media=False,
+                metadata=metadata,
             )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            raise post_failed(error) from error
+            failed = post_failed(error)
+            failed.maybe_posted = answer_lost(error)
+            raise failed from error
         ts = response.get("ts")
         if not isinstance(ts, str) or not ts:
             raise SlackPostFailed("Slack gave no message id", code="no_ts", permanent=False)
         return ts
+
+    async def find_posted(self, channel_id: str, key: str, *, since: float) -> str | None:
+        """The ts of the message posted into the channel since `since` (epoch seconds)
+        whose metadata carries `key`, or None. Raises SlackPostFailed (`maybe_posted`,
+        permanent) when Slack cannot tell, e.g. without the channel's history scope."""
+        try:
+            found = await self.client.conversations_history(
+                channel=channel_id, oldest=f"{since:.6f}", limit=200, include_all_metadata=True
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            code = post_failed(error).code
+            raise SlackPostFailed(
+                f"Slack may have posted this message already and cannot tell ({code}); "
+                "not posted again",
+                code="outcome_unknown",
+                permanent=True,
+                maybe_posted=True,
+            ) from error
+        for posted in found.get("messages") or []:
+            meta = posted.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == POST_EVENT and payload.get("key") == key:
+                ts = posted.get("ts")
+                return ts if isinstance(ts, str) else None
+        return None
 
     async def post_ephemeral(self, channel_id: str, user_id: str, message: SlackMessage) -> bool:
         """A message only `user_id` sees; False (logged) when Slack refuses it."""
