@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time
 
 from paperboy.core.models import ChannelRef, UserRef, WeeklyForYou
@@ -50,3 +51,22 @@ async def test_a_channels_rank_is_votes_unless_stored(store: Store) -> None:
     assert await ranks.get(channel) == "team"
     await ranks.remove(channel)
     assert await ranks.get(channel) == "votes"
+
+
+async def test_a_runs_opening_message_begins_for_exactly_one_caller(store: Store) -> None:
+    """Replicas whose jobs fire at the same time: one of them sends the opening message."""
+    log = store.weekly_foryou
+    assert await log.claim(ANN, DAY, at=AT) == "claimed"
+    assert await log.claim(ANN, DAY, at=AT) == "claimed"  # the other replica's claim
+    assert sorted(await asyncio.gather(log.begin_header(ANN, DAY), log.begin_header(ANN, DAY))) == [
+        False,
+        True,
+    ]
+    assert await log.header(ANN, DAY) == ""  # being sent: counts as sent
+    await log.release_header(ANN, DAY)  # refused for certain
+    assert await log.header(ANN, DAY) is None
+    assert await log.begin_header(ANN, DAY)
+    await log.set_header(ANN, DAY, "m1")
+    await log.release_header(ANN, DAY)  # sent: nothing to release
+    assert await log.header(ANN, DAY) == "m1"
+    assert not await log.begin_header(ANN, DAY)

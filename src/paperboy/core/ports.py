@@ -514,7 +514,9 @@ class WeeklyForYouRuns(Protocol):
     'done', 'skipped'); `plan` writes the papers chosen for it, once (a second plan of
     the same day changes nothing); `begin` turns a planned paper to 'posting' for
     exactly one caller; `sent` records its message, `unsent` puts it back to planned
-    (the post failed for certain). A paper being posted counts as sent."""
+    (the post failed for certain). A paper being posted counts as sent. The opening
+    message likewise: `begin_header` is True for exactly one caller (a header being
+    sent, "" from `header`, counts as sent), `release_header` after a certain failure."""
 
     async def claim(self, user: UserRef, day: date, *, at: datetime) -> str: ...
 
@@ -523,6 +525,10 @@ class WeeklyForYouRuns(Protocol):
     async def header(self, user: UserRef, day: date) -> str | None: ...
 
     async def set_header(self, user: UserRef, day: date, message_id: str) -> None: ...
+
+    async def begin_header(self, user: UserRef, day: date) -> bool: ...
+
+    async def release_header(self, user: UserRef, day: date) -> None: ...
 
     async def plan(self, user: UserRef, day: date, papers: Sequence[tuple[str, str]]) -> None:
         """(paper id, the saved paper it is most like), in posting order."""

@@ -174,15 +174,21 @@ class WeeklyForYouMessages(WeeklyRuns[UserRef, WeeklyForYou]):
                 planned = await self.store.planned(user, day)
         try:
             dm = await self.publisher.direct_channel(user)
-            if header is None:
+            if header is None and await self.store.begin_header(user, day):
+                # Exactly one replica sends it (another's job may fire at the same time).
                 opening = opening or Notice(
                     f"Your top papers of the week, {DAY_NAMES[day.weekday()].capitalize()} "
                     f"{day.day} {day:%b}: {len(planned)} chosen from what you saved",
                     ephemeral=False,
                 )
-                header_id = await self._retrying(
-                    dm, lambda key: self.publisher.publish(dm, opening, key=key)
-                )
+                try:
+                    header_id = await self._retrying(
+                        dm, lambda key: self.publisher.publish(dm, opening, key=key)
+                    )
+                except PostFailed as error:
+                    if not error.maybe_posted:
+                        await self.store.release_header(user, day)
+                    raise
                 await self.store.set_header(user, day, header_id)
             for paper_id, like, status in planned:
                 if status == "planned" and not await self._send_paper(

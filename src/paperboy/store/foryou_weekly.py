@@ -107,6 +107,26 @@ class WeeklyForYouLog:
                 .values(header_id=message_id)
             )
 
+    async def begin_header(self, user: UserRef, day: date) -> bool:
+        """Take the opening message's turn: True for exactly one caller (replicas whose
+        jobs fire at once), its header then "" (being sent) until `set_header`."""
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                update(foryou_weekly_runs)
+                .where(_at_run(foryou_weekly_runs, user, day), _runs.header_id.is_(None))
+                .values(header_id="")
+            )
+            return result.rowcount > 0
+
+    async def release_header(self, user: UserRef, day: date) -> None:
+        """The opening message failed for certain: the next run sends it."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                update(foryou_weekly_runs)
+                .where(_at_run(foryou_weekly_runs, user, day), _runs.header_id == "")
+                .values(header_id=None)
+            )
+
     async def plan(self, user: UserRef, day: date, papers: Sequence[tuple[str, str]]) -> None:
         async with self._db.transaction() as conn:
             planned = await conn.scalar(
