@@ -25,11 +25,11 @@ from paperboy.core.replies import PaperPost, Reply
 
 __all__ = ["Publisher", "Send", "Stopped"]
 
+
 # Posts one reply into the channel whose turn is held; returns the message id. The
 # same `key` at each retry of one message (see ChannelPoster); None: a new one.
 class Send(Protocol):
     def __call__(self, reply: Reply, *, key: str | None = None) -> Awaitable[str]: ...
-
 
 
 def post_key() -> str:

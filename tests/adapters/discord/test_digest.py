@@ -236,7 +236,5 @@ async def test_a_digest_message_whose_answer_was_lost_is_not_posted_twice_by_the
         "2503.02001",
         "2503.03001",
     ]
-    creates = [
-        r for r in world.sim.requests if r.method == "POST" and r.path.endswith("/messages")
-    ]
+    creates = [r for r in world.sim.requests if r.method == "POST" and r.path.endswith("/messages")]
     assert len(creates) == 5  # the header twice (the retry), then the three papers
