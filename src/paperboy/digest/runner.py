@@ -228,12 +228,13 @@ class DigestRunner:
                 channel.platform,
             )
             return
-        run = await self._claim(channel, day)
-        if run is None:
+        claimed = await self._claim(channel, day)
+        if claimed is None:
             return
+        run, watched = claimed
         async with self._holding(channel, day) as lost:
-            # Read again: while the run was watched, the channel may have unsubscribed.
-            subscription = await self.store.subscriptions.get(channel)
+            if watched:  # meanwhile, the channel may have unsubscribed
+                subscription = await self.store.subscriptions.get(channel)
             if subscription is None:
                 await self.store.runs.release(channel, day)
                 return
@@ -241,14 +242,16 @@ class DigestRunner:
                 # Stopping, or no longer ours: whoever claims it next resumes it.
                 await self.store.runs.release(channel, day)
 
-    async def _claim(self, channel: ChannelRef, day: date) -> DigestRun | None:
-        """Claim the day's run; None when there is nothing for this process to post.
+    async def _claim(self, channel: ChannelRef, day: date) -> tuple[DigestRun, bool] | None:
+        """Claim the day's run (and whether it had to watch another replica's first);
+        None when there is nothing for this process to post.
 
         A run another replica holds is watched until it is finished (None), or taken
         over when its holder stopped renewing it or has exited."""
         lease = self.options.claim_lease
         run = await self.store.runs.claim(channel, day, at=self.clock(), lease=lease)
-        if run.held_elsewhere:
+        watched = run.held_elsewhere
+        if watched:
             log.info(
                 "digest for %s on %s is being posted by another process; watching it",
                 _name(channel),
@@ -277,7 +280,7 @@ class DigestRunner:
         if run.finished:
             log.info("digest for %s on %s already done", _name(channel), day)
             return None
-        return run
+        return run, watched
 
     async def _pause(self, seconds: float) -> bool:
         """Wait `seconds`; False as soon as the bot begins to stop."""
