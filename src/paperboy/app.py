@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast, runtime_checkable
 
 from paperboy.adapters.console import CONSOLE_HELP, ConsoleAdapter, ConsoleScreen
 from paperboy.config import ConfigError, OpsSettings, Secrets, Settings, SlackSettings
+from paperboy.core.background import in_background
 from paperboy.core.bot import NO_DIGESTS, Bot, BotOptions, emoji_glyph
 from paperboy.core.follow_alerts import FollowAlerts
 from paperboy.core.foryou import ForYouCommands
@@ -195,13 +196,8 @@ async def following_the_store(
     async with AsyncExitStack() as stack:
         if follows is not None:
             await stack.enter_async_context(core.library.arrivals.announcing(follows.new_papers))
-        task = asyncio.create_task(core.library.follow(every=every), name="follow-store")
-        try:
+        async with in_background(core.library.follow(every=every), name="follow-store"):
             yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
 
 
 @asynccontextmanager
@@ -209,13 +205,8 @@ async def digests_in_step(core: Services, digests: DigestService) -> AsyncIterat
     """While inside, the digest jobs follow the store's subscriptions (another replica's
     `subscribe`, `unsubscribe`), every `digest.sync_seconds`."""
     every = core.settings.digest.sync_seconds
-    task = asyncio.create_task(digests.keep_in_step(every=every), name="digests-in-step")
-    try:
+    async with in_background(digests.keep_in_step(every=every), name="digests-in-step"):
         yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
 
 
 def build_bot(
@@ -705,22 +696,17 @@ class App:
             # Missed papers first, then missed digests (which refresh the papers again
             # only if the catch-up left them stale); both in the background.
             console = next((a for a in adapters if isinstance(a, ConsoleAdapter)), None)
-            catch_up = asyncio.create_task(
-                self._catch_up(ingest, digests, once, core=core, console=console),
-                name="catch-up",
-            )
-            try:
-                await self._wait_for_stop(adapters)
-            finally:
-                await digests.drain(DRAIN_SECONDS)
-                # The follows of papers the index just took in, while the chat
-                # connections are still open (a paper not sent now never is: the
-                # saved index has it, so no later start sees it as new).
-                with suppress(TimeoutError):
-                    await asyncio.wait_for(core.library.arrivals.settled(), DRAIN_SECONDS)
-                catch_up.cancel()
-                with suppress(asyncio.CancelledError):
-                    await catch_up
+            catching_up = self._catch_up(ingest, digests, once, core=core, console=console)
+            async with in_background(catching_up, name="catch-up"):
+                try:
+                    await self._wait_for_stop(adapters)
+                finally:
+                    await digests.drain(DRAIN_SECONDS)
+                    # The follows of papers the index just took in, while the chat
+                    # connections are still open (a paper not sent now never is: the
+                    # saved index has it, so no later start sees it as new).
+                    with suppress(TimeoutError):
+                        await asyncio.wait_for(core.library.arrivals.settled(), DRAIN_SECONDS)
 
     def _ingest(self, core: Services, source: HuggingFaceClient) -> IngestService:
         return IngestService(

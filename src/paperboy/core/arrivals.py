@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
+
+from paperboy.core.background import in_background
 
 Announce = Callable[[Sequence[str]], Awaitable[None]]
 
@@ -66,13 +68,10 @@ class Arrivals:
         its own failures). Papers noted but not yet handed over at the exit are dropped:
         wait for `settled` first to send them."""
         self._listeners += 1
-        task = asyncio.create_task(self._announce(to), name="announce-arrivals")
         try:
-            yield
+            async with in_background(self._announce(to), name="announce-arrivals"):
+                yield
         finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
             self._listeners -= 1
             if not self._listeners:
                 self._waiting.clear()

@@ -13,10 +13,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
 from datetime import timedelta
 from typing import TypeVar
 
+from paperboy.core.background import in_background
 from paperboy.core.ports import Clock, Leases, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -47,13 +47,10 @@ class LeasedWork:
         if not await self._leases.try_acquire(name, self._holder, now=self._clock(), ttl=self._ttl):
             log.info("%s: another replica is doing it; skipped here", name)
             return None
-        renewing = asyncio.create_task(self._renew(name), name=f"renew-{name}")
         try:
-            return await work()
+            async with in_background(self._renew(name), name=f"renew-{name}"):
+                return await work()
         finally:
-            renewing.cancel()
-            with suppress(asyncio.CancelledError):
-                await renewing
             try:
                 await self._leases.release(name, self._holder)
             except StoreUnavailable as error:  # it expires by itself

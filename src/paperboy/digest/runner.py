@@ -16,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
+from paperboy.core.background import in_background
 from paperboy.core.log_context import handling
 from paperboy.core.models import ChannelRef, Paper, Subscription
 from paperboy.core.ports import (
@@ -323,13 +324,8 @@ class DigestRunner:
                     lost.set()
                     return
 
-        renewing = asyncio.create_task(renew(), name=f"renew-digest-{_name(channel)}")
-        try:
+        async with in_background(renew(), name=f"renew-digest-{_name(channel)}"):
             yield lost
-        finally:
-            renewing.cancel()
-            with suppress(asyncio.CancelledError):
-                await renewing
 
     async def _post_run(
         self, subscription: Subscription, day: date, run: DigestRun, lost: asyncio.Event
