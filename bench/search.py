@@ -191,16 +191,27 @@ class Worker:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=serve, args=(child, name, args), daemon=True)
         self.proc.start()
-        self.ready: dict[str, Any] = self.conn.recv()
+        child.close()  # ours closed, the pipe ends with the process: a crash is an EOF, not a hang
+        self.ready: dict[str, Any] = self._receive()
+
+    def _receive(self) -> Any:
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.proc.join()
+            raise SystemExit(
+                f"the {self.name} engine's process ended (exit code {self.proc.exitcode}); its "
+                "error is above (the peer engines need `.venv/bin/pip install -e '.[bench]'`)"
+            ) from None
 
     def query(self, i: int) -> tuple[float, list[int]]:
         self.conn.send(("query", i))
-        answer: tuple[float, list[int]] = self.conn.recv()
+        answer: tuple[float, list[int]] = self._receive()
         return answer
 
     def extras(self, path: Path) -> dict[str, Any]:
         self.conn.send(("extras", path))
-        out: dict[str, Any] = self.conn.recv()
+        out: dict[str, Any] = self._receive()
         return out
 
     def stop(self) -> None:
