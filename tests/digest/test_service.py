@@ -540,6 +540,99 @@ async def test_a_paper_in_flight_when_the_process_dies_is_never_sent_twice(
     assert "2503.00003" not in restarted.papers(CHANNEL)
 
 
+@dataclass
+class DiesAsItPosts(Poster):
+    """The message goes out and the process is killed before it hears back."""
+
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+        await super().post(channel, reply, key=key)
+        raise asyncio.CancelledError
+
+
+async def test_a_header_in_flight_when_the_process_dies_is_never_posted_twice(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """As for a paper: whether it got out is unknowable, so at most once. Found by
+    tests/cli/test_replicas.py: replicas busy with 200 digests had posted 120 headers
+    none of which was recorded yet when one of them was killed."""
+    dying = DiesAsItPosts()
+    digests = service(store, library, dying, wall)
+    await subscribe(digests)
+    with pytest.raises(asyncio.CancelledError):
+        await digests.run_for_day(CHANNEL, DAY)
+    assert len(dying.headers(CHANNEL)) == 1
+    restarted = Poster()
+    await service(store, library, restarted, wall).run_for_day(CHANNEL, DAY)
+    assert restarted.headers(CHANNEL) == []
+    assert restarted.papers(CHANNEL) == [p.id for p in PAPERS[:5]]
+
+
+async def test_a_process_killed_while_its_header_waits_for_its_turn_posts_it_at_the_restart(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Nothing was on its way yet: the restart posts the header, and every paper."""
+
+    async def killed_while_waiting(seconds: float) -> None:
+        raise asyncio.CancelledError
+
+    first = Poster()
+    digests = service(store, library, first, wall, sleep=killed_while_waiting, posts_per_second=1)
+    await subscribe(digests)
+    with pytest.raises(asyncio.CancelledError):
+        await digests.run_for_day(CHANNEL, DAY)
+    assert first.sent == {}
+    restarted = Poster()
+    await service(store, library, restarted, wall).run_for_day(CHANNEL, DAY)
+    assert len(restarted.headers(CHANNEL)) == 1
+    assert restarted.papers(CHANNEL) == [p.id for p in PAPERS[:5]]
+
+
+async def test_a_nothing_new_notice_in_flight_when_the_process_dies_is_never_posted_twice(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    dying = DiesAsItPosts()
+    digests = service(store, library, dying, wall)
+    await subscribe(digests, "09:00 UTC zeppelins")  # no paper of the day is about them
+    with pytest.raises(asyncio.CancelledError):
+        await digests.run_for_day(CHANNEL, DAY)
+    assert len(dying.headers(CHANNEL)) == 1
+    restarted = Poster()
+    await service(store, library, restarted, wall).run_for_day(CHANNEL, DAY)
+    assert restarted.sent == {}
+    run = await store.digest_runs.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.finished
+
+
+async def test_a_header_that_may_have_gone_out_is_not_posted_again(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Its answer was lost and the platform could not tell: it counts as posted."""
+    unsure = Poster(fail={CHANNEL: PostFailed("answer lost", maybe_posted=True)})
+    digests = service(store, library, unsure, wall)
+    await subscribe(digests)
+    await digests.run_for_day(CHANNEL, DAY)
+    retried = Poster()
+    await service(store, library, retried, wall).run_for_day(CHANNEL, DAY)
+    assert retried.headers(CHANNEL) == []
+    assert retried.papers(CHANNEL) == [p.id for p in PAPERS[:5]]
+
+
+async def test_a_header_that_failed_for_certain_is_posted_at_the_next_attempt(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """A refusal is no doubt: the header did not go out, and the retry posts it."""
+    refusing = Poster(fail={CHANNEL: PostFailed("channel_not_found", permanent=True)})
+    digests = service(store, library, refusing, wall)
+    await subscribe(digests)
+    await digests.run_for_day(CHANNEL, DAY)
+    assert refusing.sent == {}
+    retried = Poster()
+    await service(store, library, retried, wall).run_for_day(CHANNEL, DAY)
+    assert len(retried.headers(CHANNEL)) == 1
+    assert retried.papers(CHANNEL) == [p.id for p in PAPERS[:5]]
+
+
 async def test_a_digest_missed_while_down_is_posted_within_the_grace_period(
     store: Store, library: Library, wall: Clock
 ) -> None:

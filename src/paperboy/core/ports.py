@@ -375,12 +375,18 @@ class Subscriptions(SubscriptionBook, DigestHealth, Protocol):
     """Both faces of the subscriptions, as the digest runner needs them."""
 
 
+# A header (or a run's only message) recorded as on its way before it is posted: a
+# process that dies while it goes out leaves this, and whoever resumes the run posts no
+# second one (whether it got out is unknowable; at most once, as for each paper).
+HEADER_POSTING = ""
+
+
 @dataclass(frozen=True, slots=True)
 class DigestRun:
     channel: ChannelRef
     local_date: date
     status: str  # claimed | done | skipped | failed | held (claimed by another process)
-    header_id: str | None
+    header_id: str | None  # None: not posted; HEADER_POSTING: on its way; else its message
 
     @property
     def finished(self) -> bool:
@@ -426,7 +432,12 @@ class DigestRuns(Protocol):
 
     async def skip(self, channel: ChannelRef, local_date: date, *, at: datetime) -> None: ...
 
-    async def set_header(self, channel: ChannelRef, local_date: date, message_id: str) -> None: ...
+    async def set_header(
+        self, channel: ChannelRef, local_date: date, message_id: str | None
+    ) -> None:
+        """Record the header's message (HEADER_POSTING before it is posted; None again
+        when posting it failed for certain)."""
+        ...
 
     async def finish(
         self, channel: ChannelRef, local_date: date, *, status: str, at: datetime

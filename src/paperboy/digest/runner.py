@@ -25,6 +25,7 @@ from paperboy.core.background import in_background
 from paperboy.core.log_context import handling
 from paperboy.core.models import ChannelRef, Paper, Subscription
 from paperboy.core.ports import (
+    HEADER_POSTING,
     Clock,
     DigestItems,
     DigestRanks,
@@ -345,7 +346,8 @@ class DigestRunner:
             if run.header_id is None:
                 if not papers and not done_today:
                     if self.options.announce_empty:
-                        await self.post(channel, Notice(nothing_new(subscription), ephemeral=False))
+                        notice = Notice(nothing_new(subscription), ephemeral=False)
+                        await self._post_header(channel, day, notice)
                     await self.store.runs.finish(channel, day, status="done", at=self.clock())
                     if self.options.announce_empty:
                         self.metrics.digest_posted(platform=channel.platform)
@@ -353,8 +355,7 @@ class DigestRunner:
                 header = select.header_text(
                     day, count=len(done_today) + len(papers), topics=subscription.topics
                 )
-                header_id = await self.post(channel, Notice(header, ephemeral=False))
-                await self.store.runs.set_header(channel, day, header_id)
+                await self._post_header(channel, day, Notice(header, ephemeral=False))
             for position, paper in enumerate(papers, start=len(done_today)):
                 if not await self._post_paper(subscription, day, paper, position, lost):
                     return False  # the rest comes at the next claim
@@ -373,6 +374,20 @@ class DigestRunner:
             await self.store.runs.finish(channel, day, status="failed", at=self.clock())
             await self._failed(subscription, day, error)
         return True
+
+    async def _post_header(self, channel: ChannelRef, day: date, header: Notice) -> None:
+        """Post the run's first message, recorded as on its way once the channel's turn
+        has come and just before it goes out (see HEADER_POSTING), as each paper is: a
+        process killed meanwhile leaves no header to post again."""
+        async with self.publisher.turn(channel) as send:
+            await self.store.runs.set_header(channel, day, HEADER_POSTING)
+            try:
+                header_id = await self.retrying(channel, lambda key: send(header, key=key))
+            except PostFailed as error:
+                if not error.maybe_posted:  # else it counts as posted: never twice
+                    await self.store.runs.set_header(channel, day, None)
+                raise
+        await self.store.runs.set_header(channel, day, header_id)
 
     async def _post_paper(
         self,

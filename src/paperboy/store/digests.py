@@ -164,7 +164,9 @@ class DigestRunLog:
         async with self._db.transaction() as conn:
             await conn.execute(statement)
 
-    async def set_header(self, channel: ChannelRef, local_date: date, message_id: str) -> None:
+    async def set_header(
+        self, channel: ChannelRef, local_date: date, message_id: str | None
+    ) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
                 update(digest_runs).where(_run(channel, local_date)).values(header_id=message_id)
