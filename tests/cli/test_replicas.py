@@ -223,10 +223,10 @@ async def test_three_replicas_find_a_cli_paper_and_post_200_digests_once_though_
     killed outright; the other two take them over where they stopped. Every digest is
     finished once, by one replica: one header, every paper, none twice.
 
-    On Slack a post cannot be made idempotent: a post that was on its way when the
-    replica died (recorded as being posted, not yet as sent; a header or a paper) is not
-    posted again, so that it never comes twice; if that message never reached Slack, it
-    is the one post that channel misses. Every other post arrives, once."""
+    A post that was on its way when the replica died (recorded as being posted, not yet
+    as sent; a header or a paper) is not posted again by the one that resumes, so that it
+    never comes twice; if that message never reached Slack, it is the one post that
+    channel misses. Every other post arrives, once."""
     now, due = await digest_just_missed(sources)
     async with Replicas(env, count=REPLICAS) as replicas:
         await start(replicas, slack)
