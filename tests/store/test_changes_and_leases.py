@@ -143,6 +143,24 @@ async def test_a_digest_run_whose_lease_expired_is_taken_over_and_resumed(
     assert back.held_elsewhere
 
 
+async def test_of_a_stalled_holder_and_the_replica_that_took_over_only_one_posts_the_header(
+    store: Store, other: Store, now: datetime
+) -> None:
+    """A replica that stalled past its lease still believes it holds the run; the one
+    that took it over too. Whichever asks first takes the header's turn, the other none,
+    so the channel never gets the digest's first message twice."""
+    await store.digest_runs.claim(CHANNEL, DAY, at=now)
+    await other.digest_runs.claim(CHANNEL, DAY, at=now + CLAIM_LEASE)
+    got = await asyncio.gather(
+        store.digest_runs.begin_header(CHANNEL, DAY), other.digest_runs.begin_header(CHANNEL, DAY)
+    )
+    assert sorted(got) == [False, True]
+    # Posting it failed for certain: the header's turn is free again, for one caller.
+    await other.digest_runs.set_header(CHANNEL, DAY, None)
+    assert await store.digest_runs.begin_header(CHANNEL, DAY)
+    assert not await other.digest_runs.begin_header(CHANNEL, DAY)
+
+
 async def test_a_digest_run_held_by_a_process_that_exited_is_taken_at_once(
     store_location: Path | str, store: Store, now: datetime
 ) -> None:

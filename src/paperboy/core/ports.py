@@ -432,11 +432,16 @@ class DigestRuns(Protocol):
 
     async def skip(self, channel: ChannelRef, local_date: date, *, at: datetime) -> None: ...
 
+    async def begin_header(self, channel: ChannelRef, local_date: date) -> bool:
+        """Take the header's turn: True for exactly one caller (a replica whose claim
+        lapsed while it stalled and the one that took the run over), the header then
+        HEADER_POSTING until `set_header`."""
+        ...
+
     async def set_header(
         self, channel: ChannelRef, local_date: date, message_id: str | None
     ) -> None:
-        """Record the header's message (HEADER_POSTING before it is posted; None again
-        when posting it failed for certain)."""
+        """Record the header's message (None again when posting it failed for certain)."""
         ...
 
     async def finish(

@@ -25,7 +25,6 @@ from paperboy.core.background import in_background
 from paperboy.core.log_context import handling
 from paperboy.core.models import ChannelRef, Paper, Subscription
 from paperboy.core.ports import (
-    HEADER_POSTING,
     Clock,
     DigestItems,
     DigestRanks,
@@ -378,9 +377,12 @@ class DigestRunner:
     async def _post_header(self, channel: ChannelRef, day: date, header: Notice) -> None:
         """Post the run's first message, recorded as on its way once the channel's turn
         has come and just before it goes out (see HEADER_POSTING), as each paper is: a
-        process killed meanwhile leaves no header to post again."""
+        process killed meanwhile leaves no header to post again, and of a replica whose
+        claim lapsed while it stalled and the one that took the run over, only one
+        posts it."""
         async with self.publisher.turn(channel) as send:
-            await self.store.runs.set_header(channel, day, HEADER_POSTING)
+            if not await self.store.runs.begin_header(channel, day):
+                return
             try:
                 header_id = await self.retrying(channel, lambda key: send(header, key=key))
             except PostFailed as error:

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, delete, select, update
 
 from paperboy.core.models import ChannelRef
-from paperboy.core.ports import DigestRun
+from paperboy.core.ports import HEADER_POSTING, DigestRun
 from paperboy.store.database import Database
 from paperboy.store.holders import holder_is_gone, new_holder, stamp
 from paperboy.store.keys import at_channel, channel_values
@@ -163,6 +163,15 @@ class DigestRunLog:
         )
         async with self._db.transaction() as conn:
             await conn.execute(statement)
+
+    async def begin_header(self, channel: ChannelRef, local_date: date) -> bool:
+        async with self._db.transaction() as conn:
+            result = await conn.execute(
+                update(digest_runs)
+                .where(_run(channel, local_date), _r.header_id.is_(None))
+                .values(header_id=HEADER_POSTING)
+            )
+            return result.rowcount > 0
 
     async def set_header(
         self, channel: ChannelRef, local_date: date, message_id: str | None
