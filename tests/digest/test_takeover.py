@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,6 +141,33 @@ async def test_a_replica_watching_a_digest_that_another_finishes_posts_nothing(
     await running_b
     assert poster_a.papers(CHANNEL) == EXPECTED
     assert poster_b.sent == {}
+
+
+async def test_a_replica_that_finds_the_digest_held_spends_no_turn_of_its_pacing(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    """Every replica's job fires for every channel due; the turns of a replica's pacing
+    (its posts a second) go to the runs it posts, not to the ones another holds: with
+    200 channels due at once, those turns were a third of each replica's."""
+    _, _, pauses, running_a = await started_half_way(replica_a, library, time)
+    digests_b = replica(replica_b, library, Poster(), time)
+    pacing = digests_b.publisher.pacing
+    turns = 0
+    take_turn = pacing.turn
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal turns
+        turns += 1
+        return take_turn(*args, **kwargs)
+
+    pacing.turn = counted  # type: ignore[method-assign]
+    running_b = asyncio.create_task(digests_b.run_for_day(CHANNEL, DAY))
+    await time.until(lambda: time.sleeping == 2)  # B watches the run A holds
+    pauses.release()
+    await running_a
+    time.advance(LEASE / 4)
+    await running_b
+    assert turns == 0
 
 
 async def test_a_replica_stops_watching_when_it_is_stopping(

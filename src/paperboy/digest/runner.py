@@ -212,13 +212,6 @@ class DigestRunner:
                 self._running.discard(task)
 
     async def _run(self, channel: ChannelRef, day: date) -> None:
-        # Starting a run (reading the subscription's papers, choosing) is its busiest
-        # step, so it takes a shared turn of the pacing too: channels due at the same
-        # minute then start one after another instead of all in its first second. The
-        # checks below come after the turn, which may be seconds away: by then the
-        # channel may have unsubscribed or the bot begun to stop.
-        async with self.publisher.pacing.turn():
-            pass
         subscription = await self.store.subscriptions.get(channel)
         if subscription is None or self._closing.is_set():
             return
@@ -229,30 +222,34 @@ class DigestRunner:
                 channel.platform,
             )
             return
-        claimed = await self._claim(channel, day)
-        if claimed is None:
+        run = await self._claim(channel, day)
+        if run is None:
             return
-        run, watched = claimed
         async with self._holding(channel, day) as lost:
-            if watched:  # meanwhile, the channel may have unsubscribed
-                subscription = await self.store.subscriptions.get(channel)
-            if subscription is None:
+            # Starting a run (reading the subscription's papers, choosing) is its busiest
+            # step, so it takes a shared turn of the pacing too: channels due at the same
+            # minute then start one after another instead of all in its first second. Only
+            # once the run is ours: a replica that finds it held spends no turn on it. The
+            # turn may be seconds away (or the run was watched for minutes): by then the
+            # channel may have unsubscribed or the bot begun to stop.
+            async with self.publisher.pacing.turn():
+                pass
+            subscription = await self.store.subscriptions.get(channel)
+            if subscription is None or self._closing.is_set():
                 await self.store.runs.release(channel, day)
                 return
             if not await self._post_run(subscription, day, run, lost):
                 # Stopping, or no longer ours: whoever claims it next resumes it.
                 await self.store.runs.release(channel, day)
 
-    async def _claim(self, channel: ChannelRef, day: date) -> tuple[DigestRun, bool] | None:
-        """Claim the day's run (and whether it had to watch another replica's first);
-        None when there is nothing for this process to post.
+    async def _claim(self, channel: ChannelRef, day: date) -> DigestRun | None:
+        """Claim the day's run; None when there is nothing for this process to post.
 
         A run another replica holds is watched until it is finished (None), or taken
         over when its holder stopped renewing it or has exited."""
         lease = self.options.claim_lease
         run = await self.store.runs.claim(channel, day, at=self.clock(), lease=lease)
-        watched = run.held_elsewhere
-        if watched:
+        if run.held_elsewhere:
             log.info(
                 "digest for %s on %s is being posted by another process; watching it",
                 _name(channel),
@@ -281,7 +278,7 @@ class DigestRunner:
         if run.finished:
             log.info("digest for %s on %s already done", _name(channel), day)
             return None
-        return run, watched
+        return run
 
     async def _pause(self, seconds: float) -> bool:
         """Wait `seconds`; False as soon as the bot begins to stop."""
