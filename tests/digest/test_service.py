@@ -31,6 +31,7 @@ from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PaperPost, Reply
 from paperboy.core.telemetry import NO_METRICS, Metrics
 from paperboy.digest.service import DigestService, WeeklyJobs
+from paperboy.digest.weekly_foryou import ForYouRanking, WeeklyForYouJobs
 from paperboy.ops.metrics import PrometheusMetrics
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports
@@ -163,6 +164,8 @@ def service(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     weekly_jobs: WeeklyJobs | None = None,
     metrics: Metrics = NO_METRICS,
+    foryou: ForYouRanking | None = None,
+    foryou_jobs: WeeklyForYouJobs | None = None,
     **options: object,
 ) -> DigestService:
     pace = float(options.pop("pace_seconds", 0))  # type: ignore[arg-type]
@@ -192,6 +195,8 @@ def service(
         sleep=sleep,
         weekly_jobs=weekly_jobs,
         metrics=metrics,
+        foryou=foryou,
+        foryou_jobs=foryou_jobs,
     )
 
 
@@ -709,6 +714,9 @@ async def test_an_empty_day_says_so_once_or_stays_silent(
     await subscribe(digests, "09:00 UTC quantum chromodynamics")
     await digests.run_for_day(CHANNEL, DAY)
     assert poster.headers(CHANNEL) == ["No new papers matching “quantum chromodynamics” today."]
+    await subscribe(digests, "09:00 UTC votes:1000")  # no topics: nothing to name
+    await digests.run_for_day(CHANNEL, DAY + timedelta(days=1))
+    assert poster.headers(CHANNEL)[-1] == "No new papers today."
     silent = Poster()
     quiet = service(store, library, silent, wall, announce_empty=False)
     await subscribe(quiet, "09:00 UTC quantum chromodynamics", channel=OTHER)
@@ -874,3 +882,92 @@ async def test_the_log_tells_an_operator_what_became_of_each_days_digest(
         "`subscribe` again there to resume",
         "digest for slack:T1/C2 on 2025-03-13 already done",
     ]
+
+
+async def test_a_graceful_stop_gives_up_on_a_post_that_never_returns(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """The stop takes about its `seconds` even when a platform call hangs: the process
+    can exit (the digest resumes at the next start)."""
+    hung = asyncio.Event()
+
+    class Hanging(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            if self.sent.get(channel):
+                hung.set()
+                await asyncio.Event().wait()  # a call that never returns
+            return await super().post(channel, reply)
+
+    poster = Hanging()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests)
+    running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await hung.wait()
+
+    async with asyncio.timeout(5):
+        await digests.drain(0.2)
+
+    assert not running.done()
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert poster.papers(CHANNEL) == []
+
+
+async def test_stopping_the_daily_digest_is_said_in_the_channel_or_privately(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    quiet = Context(UserRef("slack", "T1", "U3"), CHANNEL, can_manage_channel=True)
+    await subscribe(digests)
+    public = await digests.unsubscribe(ADMIN)
+    await subscribe(digests)
+    private = await digests.unsubscribe(quiet)
+
+    assert public == Notice("This channel will no longer get a daily digest.", ephemeral=False)
+    assert private == Notice("This channel will no longer get a daily digest.", ephemeral=True)
+
+
+async def test_a_preview_without_a_subscription_takes_the_configured_number_of_papers(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall, default_papers=2)
+
+    answer = await digests.preview(ADMIN)
+
+    assert answer == Notice("Posted a preview digest of 2 papers.")
+    assert poster.headers(CHANNEL) == ["Preview · Trending papers — Thu 13 Mar · 2 papers"]
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+
+
+async def test_a_preview_shows_the_papers_even_when_the_days_digest_sent_them(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """A preview shows what the digest looks like; unlike the digest, it repeats papers."""
+    poster = Poster()
+    digests = service(store, library, poster, wall, preview_cooldown=timedelta(0))
+    await subscribe(digests, "09:00 UTC papers:2 diffusion")
+    await digests.run_for_day(CHANNEL, DAY)
+
+    await digests.preview(ADMIN)
+
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00003"] * 2
+    assert poster.headers(CHANNEL)[-1] == (
+        "Preview · Trending papers — Thu 13 Mar · 2 papers · topics: diffusion"
+    )
+
+
+async def test_a_preview_is_of_the_channels_local_day(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """At 23:30 UTC on Thursday it is Friday in Tokyo: a Tokyo channel's preview is
+    Friday's digest (Thursday's papers, the latest, fill it)."""
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 Asia/Tokyo papers:1")
+    wall.now = datetime(2025, 3, 13, 23, 30, tzinfo=UTC)
+
+    await digests.preview(ADMIN)
+
+    assert poster.headers(CHANNEL) == ["Preview · Trending papers — Fri 14 Mar · 1 paper"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -10,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from paperboy.core import log_context
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, PostRef, UserRef, WeeklyTop
@@ -409,3 +412,126 @@ def test_a_weekly_trigger_asked_at_its_fire_time_fires_then_and_just_after_next_
     # Asked earlier on the day it fires, it fires that day.
     morning = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
     assert next_weekly_fire(morning, 4, time(16, 0), berlin) == fire
+
+
+async def test_a_weekly_list_without_a_time_takes_the_configured_default_and_says_it(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = WeeklyJobs()
+    digests = service(store, library, Poster(), wall, weekly_jobs=jobs, default_time=time(7, 30))
+
+    reply = await digests.subscribe_weekly(ADMIN, weekly("weekly"))
+
+    assert marked(reply.text) == (  # type: ignore[union-attr]
+        "This channel gets the papers saved most here in the past week every Monday at "
+        "07:30 UTC. Next: Mon 17 Mar 07:30 UTC."
+    )
+    assert jobs.scheduled[CHANNEL].time == time(7, 30)
+
+
+async def test_a_weekly_list_from_a_platform_not_running_is_refused_and_not_stored(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = WeeklyJobs()
+    digests = weekly_service(store, library, Poster(), wall, jobs)
+    discord = Context(
+        UserRef("discord", "G1", "U1"), ChannelRef("discord", "G1", "C9"), can_manage_channel=True
+    )
+
+    reply = await digests.subscribe_weekly(discord, weekly("weekly"))
+
+    assert reply == Notice("Weekly lists cannot be posted from here.", error=True)
+    assert jobs.scheduled == {}
+    assert await store.weekly_top.active() == []
+
+
+async def test_stopping_the_weekly_list_is_said_in_the_channel_or_privately(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """As the subscribing answer: in the channel when the person may post there."""
+    digests = weekly_service(store, library, Poster(), wall, WeeklyJobs())
+    quiet = Context(UserRef("slack", "T1", "U3"), CHANNEL, can_manage_channel=True)
+    await digests.subscribe_weekly(ADMIN, weekly("weekly"))
+    public = await digests.unsubscribe(ADMIN, "top")
+    await digests.subscribe_weekly(ADMIN, weekly("weekly"))
+    private = await digests.unsubscribe(quiet, "top")
+
+    assert public == Notice("This channel will no longer get a weekly list.", ephemeral=False)
+    assert private == Notice("This channel will no longer get a weekly list.", ephemeral=True)
+
+
+async def test_a_weekly_lists_log_lines_name_its_channel_and_command(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The lines a run logs carry (in the log context) its channel and `weekly_top`, so
+    an operator can tell them from a digest's; an unexpected failure is one line naming
+    the list and the day."""
+
+    class Broken(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            raise RuntimeError("the platform answered nonsense")
+
+    contexts: list[dict[str, str]] = []
+
+    class ContextOfEachLine(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.name == "paperboy.digest.weekly_top":
+                contexts.append(log_context.current())
+
+    caplog.set_level("INFO", logger="paperboy.digest.weekly_top")
+    await a_save_from_a_post(store, wall)
+    handler = ContextOfEachLine()
+    logging.getLogger("paperboy.digest.weekly_top").addHandler(handler)
+    try:
+        digests = weekly_service(store, library, Poster(), wall, WeeklyJobs())
+        await digests.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+        await digests.weekly_top.run_for_day(CHANNEL, FRIDAY)  # type: ignore[union-attr]
+        broken = weekly_service(store, library, Broken(), wall, WeeklyJobs())
+        await broken.weekly_top.run_for_day(CHANNEL, FRIDAY + timedelta(days=7))  # type: ignore[union-attr]
+    finally:
+        logging.getLogger("paperboy.digest.weekly_top").removeHandler(handler)
+
+    assert weekly_log(caplog) == [
+        f"weekly list for {CHANNEL} on 2025-03-14 posted",
+        f"weekly list for {CHANNEL} on 2025-03-21 failed",
+    ]
+    assert contexts[0] == {
+        "platform": "slack",
+        "team": "T1",
+        "channel": "C1",
+        "command": "weekly_top",
+    }
+
+
+async def test_forgetting_a_workspace_stops_its_weekly_lists_jobs_and_counts_them(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    jobs = WeeklyJobs()
+    digests = weekly_service(store, library, Poster(), wall, jobs)
+    other_team = ChannelRef("slack", "T2", "C1")
+    await digests.subscribe_weekly(ADMIN, weekly("weekly"))
+    await digests.subscribe_weekly(dataclasses.replace(ADMIN, channel=other_team), weekly("weekly"))
+
+    forgotten = await digests.forget_workspace("slack", "T1")
+
+    assert forgotten == 1
+    assert list(jobs.scheduled) == [other_team]
+    assert [w.channel for w in await store.weekly_top.active()] == [other_team]
+
+
+async def test_a_list_started_again_after_a_restart_runs_when_its_job_fires(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    await a_save_from_a_post(store, wall)
+    await weekly_service(store, library, poster, wall, WeeklyJobs()).subscribe_weekly(
+        ADMIN, weekly("weekly friday 16:00 UTC")
+    )
+    jobs = WeeklyJobs()
+    await weekly_service(store, library, poster, wall, jobs).start()  # a restart
+    wall.now = datetime(2025, 3, 14, 16, 0, tzinfo=UTC)
+
+    await jobs.runs[CHANNEL](CHANNEL)
+
+    assert len(poster.sent[CHANNEL]) == 1
+    assert await store.weekly_top.status(CHANNEL, FRIDAY) == "done"

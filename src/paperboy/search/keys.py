@@ -31,12 +31,17 @@ _FNV_PRIME = 0x100000001B3
 _MASK = (1 << 64) - 1
 
 
+# Compiled by numba, which cannot compile mutmut's trampoline: not mutated.
+# pragma: no mutate start
 def _hash_all(text: Any, starts: Any, out: Any, offset: Any, prime: Any) -> None:
     for i in range(len(starts) - 1):
         h = offset
         for j in range(starts[i], starts[i + 1]):
             h = (h ^ np.uint64(text[j])) * prime
         out[i] = h
+
+
+# pragma: no mutate end
 
 
 _hash_compiled: Callable[..., None] = numba.njit(cache=True, nogil=True)(_hash_all)
