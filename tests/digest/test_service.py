@@ -114,11 +114,13 @@ class Pauses:
 @dataclass
 class Jobs:
     scheduled: dict[ChannelRef, Subscription] = field(default_factory=dict)
+    runs: dict[ChannelRef, Callable[[ChannelRef], Awaitable[None]]] = field(default_factory=dict)
 
     def schedule(
         self, subscription: Subscription, run: Callable[[ChannelRef], Awaitable[None]]
     ) -> None:
         self.scheduled[subscription.channel] = subscription
+        self.runs[subscription.channel] = run
 
     def unschedule(self, channel: ChannelRef) -> None:
         self.scheduled.pop(channel, None)
@@ -971,3 +973,50 @@ async def test_a_preview_is_of_the_channels_local_day(
     await digests.preview(ADMIN)
 
     assert poster.headers(CHANNEL) == ["Preview · Trending papers — Fri 14 Mar · 1 paper"]
+
+
+async def test_a_digest_whose_job_fires_late_is_for_the_local_day_it_was_due(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """23:30 in Honolulu on Wednesday is Thursday 09:30 UTC; the job, 40 minutes late,
+    runs on Thursday there: the digest is still Wednesday's (nothing was featured yet on
+    Wednesday), and Thursday's is still to come."""
+    poster, jobs = Poster(), Jobs()
+    digests = service(store, library, poster, wall, jobs)
+    await subscribe(digests, "23:30 Pacific/Honolulu")
+    wall.now = datetime(2025, 3, 13, 10, 10, tzinfo=UTC)  # Thursday 00:10 in Honolulu
+
+    await jobs.runs[CHANNEL](CHANNEL)
+
+    assert poster.headers(CHANNEL) == ["No new papers today."]
+    assert await store.digest_runs.run(CHANNEL, date(2025, 3, 12)) is not None
+    assert await store.digest_runs.run(CHANNEL, date(2025, 3, 13)) is None
+
+
+async def test_a_job_that_fires_after_unsubscribing_posts_nothing(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster, jobs = Poster(), Jobs()
+    digests = service(store, library, poster, wall, jobs)
+    await subscribe(digests)
+    run = jobs.runs[CHANNEL]
+    await digests.unsubscribe(ADMIN)
+
+    await run(CHANNEL)
+
+    assert poster.sent == {}
+
+
+async def test_a_weekdays_only_digest_fired_late_on_monday_is_fridays(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Weekdays only: the last fire before Saturday 01:00 UTC is Friday's (for a
+    New York 19:30 digest, Saturday 00:30 UTC), and the job running late says Friday."""
+    poster, jobs = Poster(), Jobs()
+    digests = service(store, library, poster, wall, jobs)
+    await subscribe(digests, "19:30 America/New_York weekdays")
+    wall.now = datetime(2025, 3, 15, 1, 0, tzinfo=UTC)  # Friday 21:00 in New York
+
+    await jobs.runs[CHANNEL](CHANNEL)
+
+    assert poster.headers(CHANNEL)[0].startswith("Trending papers — Fri 14 Mar")
