@@ -26,7 +26,7 @@ from paperboy.core.models import (
     WeeklyTop,
 )
 from paperboy.core.pacing import PostPacing
-from paperboy.core.ports import PostFailed
+from paperboy.core.ports import PostFailed, Recommender
 from paperboy.core.publishing import Publisher
 from paperboy.core.replies import Notice, PaperPost, Reply
 from paperboy.core.telemetry import NO_METRICS, Metrics
@@ -168,6 +168,7 @@ def service(
     metrics: Metrics = NO_METRICS,
     foryou: ForYouRanking | None = None,
     foryou_jobs: WeeklyForYouJobs | None = None,
+    taste: Recommender | None = None,
     **options: object,
 ) -> DigestService:
     pace = float(options.pop("pace_seconds", 0))  # type: ignore[arg-type]
@@ -199,6 +200,7 @@ def service(
         metrics=metrics,
         foryou=foryou,
         foryou_jobs=foryou_jobs,
+        taste=taste,
     )
 
 
@@ -1020,3 +1022,59 @@ async def test_a_weekdays_only_digest_fired_late_on_monday_is_fridays(
     await jobs.runs[CHANNEL](CHANNEL)
 
     assert poster.headers(CHANNEL)[0].startswith("Trending papers — Fri 14 Mar")
+
+
+# Saved from the channel's posts last week: papers on sparse attention.
+TEAM_SAVES = [
+    featured("2503.00101", 1, "Sparse attention kernels for long context", DAY - timedelta(days=7)),
+    featured("2503.00102", 1, "Block-sparse attention kernels on GPUs", DAY - timedelta(days=7)),
+    featured("2503.00103", 1, "Sparse attention kernels, revisited", DAY - timedelta(days=7)),
+]
+
+
+async def saved_from_the_channel(store: Store, library: Library, wall: Clock, n: int) -> None:
+    await library.add_papers(TEAM_SAVES, at=wall())
+    for number, paper in enumerate(TEAM_SAVES[:n]):
+        await store.posts.record(PostRef(CHANNEL, f"p{number}"), paper.id, at=wall())
+        await store.reading_lists.save(UserRef("slack", "T1", f"U{number}"), paper.id, at=wall())
+
+
+@pytest.mark.parametrize(
+    ("saves", "said", "first"),
+    [
+        (
+            2,
+            "It is ordered by upvotes until people here have saved 3 papers from my posts "
+            "(2 so far), then by what they save.",
+            "2503.00001",  # 90 upvotes
+        ),
+        (3, "It is ordered by what people here saved from my posts (3 papers).", "2503.00005"),
+    ],
+)
+async def test_a_team_ranked_digest_is_ordered_by_the_teams_saves_from_three_on(
+    store: Store, library: Library, wall: Clock, saves: int, said: str, first: str
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall, taste=library, preview_cooldown=timedelta(0))
+    await saved_from_the_channel(store, library, wall, saves)
+
+    answer = await subscribe(digests, "09:00 UTC papers:3 rank:team")
+    preview = await digests.preview(ADMIN)
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert said in marked(answer.text)  # type: ignore[union-attr]
+    assert marked(preview.text) == f"Posted a preview digest of 3 papers. {said}"  # type: ignore[union-attr]
+    assert poster.papers(CHANNEL)[0] == first  # the preview's
+    assert poster.papers(CHANNEL)[3] == first  # the digest's
+    assert await store.digest_ranks.get(CHANNEL) == "team"
+
+
+async def test_a_bot_without_the_teams_model_says_rank_team_is_off(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+
+    answer = await subscribe(digests, "09:00 UTC rank:team")
+
+    assert answer == Notice("Digests ordered by the team's saves are not set up on this bot.")
+    assert await store.subscriptions.get(CHANNEL) is None
