@@ -13,6 +13,7 @@ import pytest
 
 from paperboy.app import digest_options, digest_store
 from paperboy.config import Settings
+from paperboy.core import log_context
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import (
@@ -1078,3 +1079,160 @@ async def test_a_bot_without_the_teams_model_says_rank_team_is_off(
 
     assert answer == Notice("Digests ordered by the team's saves are not set up on this bot.")
     assert await store.subscriptions.get(CHANNEL) is None
+
+
+async def test_a_digest_that_raises_is_one_log_line_and_counted_failed(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unexpected error: the operator sees which channel's digest of which day failed,
+    the failure is counted for its platform, and a graceful stop does not wait for it."""
+
+    class Broken(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            raise RuntimeError("the platform answered nonsense")
+
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    metrics = PrometheusMetrics()
+    digests = service(store, library, Broken(), wall, metrics=metrics)
+    await subscribe(digests)
+
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert runner_log(caplog) == ["digest for slack:T1/C1 on 2025-03-13 failed"]
+    assert 'paperboy_digests_failed_total{platform="slack"} 1.0' in metrics.exposition().decode()
+
+
+async def test_a_digests_log_lines_carry_its_channel_and_command(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    lines: list[dict[str, str]] = []
+
+    class ContextOfEachLine(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(log_context.current())
+
+    runner = logging.getLogger("paperboy.digest.runner")
+    handler = ContextOfEachLine(level=logging.INFO)
+    runner.addHandler(handler)
+    level = runner.level
+    runner.setLevel(logging.INFO)
+    try:
+        digests = service(store, library, Poster(), wall)
+        await subscribe(digests)
+        await digests.run_for_day(CHANNEL, DAY)
+    finally:
+        runner.removeHandler(handler)
+        runner.setLevel(level)
+
+    assert lines == [{"platform": "slack", "team": "T1", "channel": "C1", "command": "digest"}]
+
+
+async def test_a_paper_that_failed_to_post_comes_in_the_next_run(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """A paper whose post failed was not sent: it is not counted as sent, and the next
+    run (the next day's, or a catch-up) posts it."""
+
+    class FailsThird(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            if isinstance(reply, PaperPost) and reply.card.paper.id == "2503.00003":
+                raise PostFailed("channel_is_archived", permanent=True)
+            return await super().post(channel, reply)
+
+    failing = FailsThird()
+    await subscribe(service(store, library, failing, wall), "09:00 UTC papers:4")
+    await service(store, library, failing, wall).run_for_day(CHANNEL, DAY)
+    assert failing.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+
+    poster = Poster()
+    await service(store, library, poster, wall).run_for_day(CHANNEL, DAY + timedelta(days=1))
+
+    assert poster.papers(CHANNEL)[:2] == ["2503.00003", "2503.00004"]
+
+
+async def test_a_transient_failure_of_a_paper_is_retried_and_logged_with_its_channel(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    class FlakyPaper(Poster):
+        failures = 1
+
+        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+            if isinstance(reply, PaperPost) and self.failures:
+                self.failures -= 1
+                raise PostFailed("HTTP 503")
+            return await super().post(channel, reply)
+
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    poster = FlakyPaper()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC papers:2")
+
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    assert runner_log(caplog)[0] == "posting to slack:T1/C1 failed (HTTP 503); retrying"
+
+
+async def test_a_stop_before_the_last_paper_leaves_it_for_the_restart(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    pauses = Pauses(poster, free=1)  # the pause before the second (last) paper never ends
+    digests = service(store, library, poster, wall, sleep=pauses, pace_seconds=60)
+    await subscribe(digests, "09:00 UTC papers:2")
+    running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await poster.until(lambda: pauses.pausing == 1)
+
+    await digests.drain(0.2)
+
+    assert running.done()
+    assert poster.papers(CHANNEL) == ["2503.00001"]
+    await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+
+
+async def test_the_catch_up_posts_every_missed_digest_past_one_already_done(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests, "09:00 UTC")
+    await subscribe(digests, "09:00 UTC", OTHER)
+    await digests.run_for_day(CHANNEL, DAY)  # posted before the restart
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+
+    await service(store, library, poster, wall).catch_up()
+
+    assert len(poster.headers(CHANNEL)) == 1
+    assert len(poster.headers(OTHER)) == 1
+    assert runner_log(caplog)[-1] == "digest catch-up done: 1 posted or resumed"
+
+
+async def test_a_digest_started_again_after_a_restart_runs_when_its_job_fires(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    await subscribe(service(store, library, poster, wall), "09:00 UTC")
+    jobs = Jobs()
+    await service(store, library, poster, wall, jobs).start()  # a restart
+
+    await jobs.runs[CHANNEL](CHANNEL)
+
+    assert len(poster.papers(CHANNEL)) == 5
+
+
+async def test_a_weekdays_digest_missed_over_the_weekend_is_fridays_and_skipped(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Sunday 20:00 in New York: the last weekday digest was Friday's (19:30), two days
+    ago, beyond the grace period; Sunday's 19:30 is not one of its times."""
+    poster = Poster()
+    await subscribe(service(store, library, poster, wall), "19:30 America/New_York weekdays")
+    wall.now = datetime(2025, 3, 17, 0, 0, tzinfo=UTC)  # Sunday 20:00 in New York
+
+    await service(store, library, poster, wall).catch_up()
+
+    assert poster.sent == {}
+    skipped = await store.digest_runs.run(CHANNEL, date(2025, 3, 14))
+    assert skipped is not None
+    assert await store.digest_runs.run(CHANNEL, date(2025, 3, 16)) is None
