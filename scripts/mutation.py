@@ -40,7 +40,7 @@ class Score:
     killed: int
     survived: list[str]
     equivalent: int
-    unchecked: int
+    unchecked: list[str]
     seconds: float
 
     @property
@@ -52,7 +52,7 @@ class Score:
         return (
             f"{self.package:<7} killed {self.killed:>5}  survived {len(self.survived):>4}  "
             f"equivalent {self.equivalent:>3}  score {self.percent:5.1f}%  "
-            + (f"not yet tested {self.unchecked}  " if self.unchecked else "")
+            + (f"not yet tested {len(self.unchecked)}  " if self.unchecked else "")
             + f"({self.seconds / 60:.1f} min)"
         )
 
@@ -69,7 +69,8 @@ def main() -> int:
     parser.add_argument(
         "--recheck",
         action="store_true",
-        help="test again only the mutants that survived the last run (after adding tests)",
+        help="test again the mutants that survived the last run (after adding tests), and"
+        " those a stopped run left untested",
     )
     parser.add_argument("--list", action="store_true", help="only print the scores of the last run")
     parser.add_argument(
@@ -98,12 +99,14 @@ def main() -> int:
                 str(options.max_children),
             ]
             if options.recheck:
-                # Only the survivors, named: mutmut keeps a result until its function changes.
-                survivors = score(
-                    workspace, package=package, equivalents=equivalents, seconds=0
-                ).survived
-                print(f"== {package}: testing {len(survivors)} survivors again", flush=True)
-                run += survivors or ["none-survived"]
+                # Named: mutmut keeps a result until its function changes.
+                last = score(workspace, package=package, equivalents=equivalents, seconds=0)
+                print(
+                    f"== {package}: testing {len(last.survived)} survivors again"
+                    f" and {len(last.unchecked)} not yet tested",
+                    flush=True,
+                )
+                run += last.survived + last.unchecked or ["none-survived"]
             if run[-1] != "none-survived":
                 subprocess.run(run, cwd=workspace, check=False)
         scores.append(
@@ -169,7 +172,11 @@ def score(workspace: Path, *, package: str, equivalents: set[str], seconds: floa
         killed=sum(counts[outcome] for outcome in _KILLED),
         survived=survived,
         equivalent=counts["equivalent"],
-        unchecked=sum(counts[outcome] for outcome in _NOT_COUNTED),
+        unchecked=sorted(
+            name
+            for name, outcome in outcomes.items()
+            if name not in equivalents and outcome in _NOT_COUNTED
+        ),
         seconds=seconds,
     )
 
