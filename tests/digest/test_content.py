@@ -63,3 +63,6 @@ async def test_topics_keep_only_the_papers_that_mention_them(store: Store) -> No
     chosen = await content.choose(Subscription(channel, time(9, 0), "UTC", topics="diffusion"), DAY)
 
     assert sorted(p.id for p in chosen) == ["2503.00001", "2503.00003"]
+    # Without the store of orders (rank:team not set up), every digest is by upvotes.
+    assert await content.rank(channel) == "votes"
+    assert await content.team_saves(channel) == []

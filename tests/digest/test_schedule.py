@@ -142,3 +142,21 @@ def test_a_weekdays_digests_last_fire_on_a_monday_morning_was_fridays() -> None:
     # At its fire time exactly, the last fire is that one.
     monday_nine = datetime(2025, 3, 17, 9, 0, tzinfo=UTC)
     assert last_fire_time(monday_nine, nine, UTC, weekdays_only=True) == monday_nine
+
+
+def test_a_daily_trigger_started_at_its_fire_time_fires_then_and_a_microsecond_late_tomorrow() -> (
+    None
+):
+    """At start (no previous fire) a fire time exactly now still counts; one a
+    microsecond past is tomorrow's."""
+    berlin = ZoneInfo("Europe/Berlin")
+    trigger = DailyTrigger(time(7, 30), berlin)
+    fire = datetime(2025, 3, 13, 6, 30, tzinfo=UTC)  # 07:30 in Berlin
+
+    assert trigger.get_next_fire_time(None, fire) == fire
+    assert trigger.get_next_fire_time(None, fire + timedelta(microseconds=1)) == datetime(
+        2025, 3, 14, 7, 30, tzinfo=berlin
+    )
+    assert trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1)) == datetime(
+        2025, 3, 14, 6, 30, tzinfo=UTC
+    )

@@ -1236,3 +1236,18 @@ async def test_a_weekdays_digest_missed_over_the_weekend_is_fridays_and_skipped(
     skipped = await store.digest_runs.run(CHANNEL, date(2025, 3, 14))
     assert skipped is not None
     assert await store.digest_runs.run(CHANNEL, date(2025, 3, 16)) is None
+
+
+async def test_a_digest_for_a_platform_not_running_is_not_posted_and_logged(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    discord = ChannelRef("discord", "G1", "C9")
+    await store.subscriptions.put(Subscription(discord, time(9, 0), "UTC"), at=wall())
+
+    await service(store, library, Poster(), wall).run_for_day(discord, DAY)
+
+    assert runner_log(caplog) == [
+        "digest for discord:G1/C9 not posted: the discord adapter is not running"
+    ]
+    assert await store.digest_runs.run(discord, DAY) is None

@@ -52,6 +52,7 @@ class Ranking:
 
     found: list[str] | Notice = field(default_factory=lambda: list(CHOSEN))
     asked: list[tuple[UserRef, int | None, int]] = field(default_factory=list)
+    like: str = SAVED.id
 
     async def ranked(
         self, user: UserRef, days: int | None, *, limit: int, offset: int = 0
@@ -60,7 +61,7 @@ class Ranking:
         if isinstance(self.found, Notice):
             return self.found
         return [
-            Recommendation(pid, 1.0 / (n + 1), SAVED.id) for n, pid in enumerate(self.found)
+            Recommendation(pid, 1.0 / (n + 1), self.like) for n, pid in enumerate(self.found)
         ], True
 
 
@@ -470,3 +471,72 @@ async def test_a_message_started_again_after_a_restart_runs_when_its_job_fires(
     await jobs.runs[PERSON](PERSON)
 
     assert poster.papers(DM) == CHOSEN
+
+
+async def test_the_log_tells_an_operator_what_became_of_each_weekly_message(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    poster = DirectPoster(no_direct={NEIGHBOUR})
+    digests = messages(store, library, poster, wall)
+    caplog.set_level(logging.INFO, logger="paperboy.digest.weekly_foryou")
+    await digests.foryou_weekly(context(NEIGHBOUR), weekly("thursday 08:00"))
+    await digests.foryou_weekly(context(PERSON), weekly("thursday 08:00"))
+
+    await digests.run_foryou_for_day(PERSON, THURSDAY)
+    await digests.run_foryou_for_day(PERSON, THURSDAY)
+
+    assert [r.getMessage() for r in caplog.records] == [
+        f"no direct messages with {NEIGHBOUR}: messages to this person are turned off",
+        f"weekly foryou for {PERSON} on {THURSDAY} sent: 3 papers",
+        f"weekly foryou for {PERSON} on {THURSDAY} already sent",
+    ]
+    # Each paper is recorded as sent, so none is sent again.
+    assert [status for _, _, status in await store.weekly_foryou.planned(PERSON, THURSDAY)] == [
+        "sent"
+    ] * 3
+
+
+async def test_a_weekly_message_without_a_time_takes_the_configured_default(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = messages(store, library, DirectPoster(), wall, default_time=time(7, 30))
+
+    reply = await digests.foryou_weekly(context(PERSON), weekly("friday"))
+
+    assert marked(reply.text).startswith(  # type: ignore[union-attr]
+        "You get your top papers of the week by direct message every Friday at 07:30 UTC."
+        " Next: Fri 14 Mar 07:30 UTC."
+    )
+
+
+async def test_the_papers_chosen_before_a_failed_header_are_the_ones_sent_later(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Chosen once and written down: a ranking that changes before the catch-up changes
+    nothing of that week's message."""
+    poster, ranking = DirectPoster(), Ranking()
+    digests = messages(store, library, poster, wall, ranking=ranking)
+    await digests.foryou_weekly(context(PERSON), weekly("thursday 08:00"))
+    poster.fail[DM] = PostFailed("Slack is down")
+    await digests.run_foryou_for_day(PERSON, THURSDAY)
+    del poster.fail[DM]
+    ranking.found = [PAPERS[4].id, PAPERS[5].id]
+
+    await messages(store, library, poster, wall, ranking=ranking).catch_up()
+
+    assert poster.papers(DM) == CHOSEN
+    assert len(ranking.asked) == 1
+
+
+async def test_a_paper_like_a_save_since_deleted_is_sent_without_the_because(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = DirectPoster()
+    ranking = Ranking(like="2503.09998")  # saved once, gone from the store since
+    digests = messages(store, library, poster, wall, ranking=ranking)
+    await digests.foryou_weekly(context(PERSON), weekly("thursday 08:00"))
+
+    await digests.run_foryou_for_day(PERSON, THURSDAY)
+
+    assert poster.papers(DM) == CHOSEN
+    assert {post.card.because for post in poster.sent[DM][1:]} == {None}  # type: ignore[attr-defined]
