@@ -100,3 +100,22 @@ def test_document_terms_equal_the_tokenizer_terms(texts: list[str], weight: int)
                 + [token for name in record["authors"] for token in tokenizer.tokens(name)]
             )
             assert got == expected
+
+
+def test_a_vocabulary_past_its_first_table_keeps_every_token_it_learned() -> None:
+    """40,000 distinct words outgrow the token table's first 65,536 slots (half full at
+    most): after it grows, every word learned before and after still has its terms."""
+    tokenizer = Tokenizer()
+    vocab = Vocabulary(tokenizer)
+    first = " ".join(f"w{n}x" for n in range(20_000))
+    second = " ".join(f"w{n}x" for n in range(10_000, 40_000))
+    records = [
+        {"id": "1", "title": "", "abstract": first, "authors": []},
+        {"id": "2", "title": "", "abstract": second, "authors": []},
+    ]
+    for record in records + records[::-1]:  # learned, then all known after the growth
+        matrix = vocab.encode_docs([read_record(record)], 0).blocks[0].tocsr()
+        got = Counter(
+            {vocab.term(t): int(n) for t, n in zip(matrix[0].indices, matrix[0].data, strict=True)}
+        )
+        assert got == Counter(tokenizer.tokens(record["abstract"]))
