@@ -719,6 +719,10 @@ async def test_an_empty_day_says_so_once_or_stays_silent(
     await subscribe(digests, "09:00 UTC quantum chromodynamics")
     await digests.run_for_day(CHANNEL, DAY)
     assert poster.headers(CHANNEL) == ["No new papers matching “quantum chromodynamics” today."]
+    [said] = poster.sent[CHANNEL]
+    assert said.ephemeral is False  # in the channel, for everyone
+    await digests.run_for_day(CHANNEL, DAY)  # that day is done: said once
+    assert len(poster.sent[CHANNEL]) == 1
     await subscribe(digests, "09:00 UTC votes:1000")  # no topics: nothing to name
     await digests.run_for_day(CHANNEL, DAY + timedelta(days=1))
     assert poster.headers(CHANNEL)[-1] == "No new papers today."
