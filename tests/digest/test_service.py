@@ -901,11 +901,11 @@ async def test_a_graceful_stop_gives_up_on_a_post_that_never_returns(
     hung = asyncio.Event()
 
     class Hanging(Poster):
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             if self.sent.get(channel):
                 hung.set()
                 await asyncio.Event().wait()  # a call that never returns
-            return await super().post(channel, reply)
+            return await super().post(channel, reply, key=key)
 
     poster = Hanging()
     digests = service(store, library, poster, wall)
@@ -1092,7 +1092,7 @@ async def test_a_digest_that_raises_is_one_log_line_and_counted_failed(
     the failure is counted for its platform, and a graceful stop does not wait for it."""
 
     class Broken(Poster):
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             raise RuntimeError("the platform answered nonsense")
 
     caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
@@ -1138,10 +1138,10 @@ async def test_a_paper_that_failed_to_post_comes_in_the_next_run(
     run (the next day's, or a catch-up) posts it."""
 
     class FailsThird(Poster):
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             if isinstance(reply, PaperPost) and reply.card.paper.id == "2503.00003":
                 raise PostFailed("channel_is_archived", permanent=True)
-            return await super().post(channel, reply)
+            return await super().post(channel, reply, key=key)
 
     failing = FailsThird()
     await subscribe(service(store, library, failing, wall), "09:00 UTC papers:4")
@@ -1160,11 +1160,11 @@ async def test_a_transient_failure_of_a_paper_is_retried_and_logged_with_its_cha
     class FlakyPaper(Poster):
         failures = 1
 
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             if isinstance(reply, PaperPost) and self.failures:
                 self.failures -= 1
                 raise PostFailed("HTTP 503")
-            return await super().post(channel, reply)
+            return await super().post(channel, reply, key=key)
 
     caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
     poster = FlakyPaper()

@@ -15,7 +15,7 @@ import pytest
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef, UserRef, WeeklyForYou
 from paperboy.core.ports import PostFailed
-from paperboy.core.replies import Notice, PaperPost
+from paperboy.core.replies import Notice, PaperPost, Reply
 from paperboy.digest.service import DigestService
 from paperboy.digest.weekly_foryou import RunWeekly
 from paperboy.search import Recommendation
@@ -298,10 +298,10 @@ async def test_a_paper_that_fails_mid_message_is_sent_at_the_catch_up_and_no_oth
     store: Store, library: Library, wall: Clock
 ) -> None:
     class Failing(DirectPoster):  # the header and one paper go out, then a failure
-        async def post(self, channel: ChannelRef, reply: object) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             if len(self.sent.get(channel, [])) >= 2:
                 raise PostFailed("Slack is down")
-            return await super().post(channel, reply)  # type: ignore[arg-type]
+            return await super().post(channel, reply, key=key)
 
     failing = Failing()
     digests = messages(store, library, failing, wall)

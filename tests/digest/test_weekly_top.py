@@ -468,7 +468,7 @@ async def test_a_weekly_lists_log_lines_name_its_channel_and_command(
     the list and the day."""
 
     class Broken(Poster):
-        async def post(self, channel: ChannelRef, reply: Reply) -> str:
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
             raise RuntimeError("the platform answered nonsense")
 
     contexts: list[dict[str, str]] = []
