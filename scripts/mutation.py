@@ -109,6 +109,9 @@ def main() -> int:
                 run += last.survived + last.unchecked or ["none-survived"]
             if run[-1] != "none-survived":
                 subprocess.run(run, cwd=workspace, check=False)
+        if not (workspace / "mutants").is_dir():
+            print(f"{package:<8}no run yet: scripts/mutation.py {package}", flush=True)
+            continue
         scores.append(
             score(
                 workspace,
