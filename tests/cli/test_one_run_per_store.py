@@ -49,12 +49,23 @@ async def test_on_postgresql_several_runs_share_one_store(
     second = await start_paperboy(env, "run")
     try:
         for process in (first, second):
-            await read_until(process, "this is the console", seconds=60)
+            # Within pytest's own timeout, so that a hang fails with both logs below.
+            await read_until(process, "this is the console", seconds=25)
             assert process.stdin is not None
             process.stdin.write(b"search parameter efficient fine-tuning\n")
             await process.stdin.drain()
-            await read_until(process, "Fine-Tuning", seconds=60)
+            await read_until(process, "Fine-Tuning", seconds=25)
+    except (TimeoutError, AssertionError) as error:
+        logs = []
+        for process in (first, second):
+            process.kill()
+            _, stderr = await process.communicate()
+            logs.append(stderr.decode(errors="replace")[-3000:])
+        raise AssertionError(
+            f"{error!r}; the two processes' stderr:\n" + "\n---\n".join(logs)
+        ) from error
     finally:
         for process in (first, second):
-            process.send_signal(signal.SIGTERM)
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
             await process.wait()
