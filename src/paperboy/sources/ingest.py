@@ -153,7 +153,7 @@ class IngestService:
         today = self.clock().date()
         start = today - timedelta(days=self.catch_up_days)
         async with self.library.gathering():
-            results = await self._backfill(
+            results = await self.backfill(
                 start,
                 today - timedelta(days=self.recent_days),
                 concurrency=1,
@@ -180,47 +180,28 @@ class IngestService:
         `stop_at_failure`, days not yet started when one fails are left for later
         (they get no result)."""
         async with self.library.gathering():
-            return await self._backfill(
-                since,
-                until,
-                refresh=refresh,
-                concurrency=concurrency,
-                progress=progress,
-                stop_at_failure=stop_at_failure,
-            )
+            days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
+            if not refresh:
+                done = await self.ingest_log.done_days(since, until)
+                days = [day for day in days if day not in done]
+            results: list[DayResult] = []
+            gate = asyncio.Semaphore(max(1, concurrency))
 
-    async def _backfill(
-        self,
-        since: date,
-        until: date,
-        *,
-        refresh: bool = False,
-        concurrency: int = 2,
-        progress: Callable[[BackfillProgress], None] | None = None,
-        stop_at_failure: bool = False,
-    ) -> list[DayResult]:
-        days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
-        if not refresh:
-            done = await self.ingest_log.done_days(since, until)
-            days = [day for day in days if day not in done]
-        results: list[DayResult] = []
-        gate = asyncio.Semaphore(max(1, concurrency))
-
-        async def one(day: date) -> None:
-            async with gate:
-                if stop_at_failure and any(r.error for r in results):
-                    return
-                result = await self._ingest_day(day, refresh=True)
-                results.append(result)
-            if progress is not None:
-                progress(
-                    BackfillProgress(
-                        days_done=len(results),
-                        days_total=len(days),
-                        papers=sum(r.stored for r in results),
-                        errors=sum(1 for r in results if r.error),
+            async def one(day: date) -> None:
+                async with gate:
+                    if stop_at_failure and any(r.error for r in results):
+                        return
+                    result = await self._ingest_day(day, refresh=True)
+                    results.append(result)
+                if progress is not None:
+                    progress(
+                        BackfillProgress(
+                            days_done=len(results),
+                            days_total=len(days),
+                            papers=sum(r.stored for r in results),
+                            errors=sum(1 for r in results if r.error),
+                        )
                     )
-                )
 
-        await asyncio.gather(*(one(day) for day in days))
-        return sorted(results, key=lambda r: r.day)
+            await asyncio.gather(*(one(day) for day in days))
+            return sorted(results, key=lambda r: r.day)
