@@ -21,6 +21,7 @@ import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,6 +73,13 @@ def main() -> int:
         help="test again the mutants that survived the last run (after adding tests), and"
         " those a stopped run left untested",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="test only the mutants whose names match (e.g. 'paperboy.store.papers.*'); repeatable",
+    )
     parser.add_argument("--list", action="store_true", help="only print the scores of the last run")
     parser.add_argument(
         "--survivors", action="store_true", help="also print each surviving mutant's name"
@@ -106,7 +114,14 @@ def main() -> int:
                     f" and {len(last.unchecked)} not yet tested",
                     flush=True,
                 )
-                run += last.survived + last.unchecked or ["none-survived"]
+                again = [
+                    name
+                    for name in last.survived + last.unchecked
+                    if not options.only or any(fnmatch(name, glob) for glob in options.only)
+                ]
+                run += again or ["none-survived"]
+            elif options.only:
+                run += options.only
             if run[-1] != "none-survived":
                 subprocess.run(run, cwd=workspace, check=False)
         if not (workspace / "mutants").is_dir():
