@@ -76,6 +76,28 @@ def test_save_and_load_keep_the_exact_scores(
     )
 
 
+def test_a_paper_longer_than_65535_words_scores_exactly_and_survives_a_save(
+    sample_papers: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # Lengths are kept as 2-byte codes while every paper fits; one this long must not
+    # wrap around (a paper of 100,000 terms scored as one of 34,464 would rank higher).
+    rng = random.Random(5)
+    vocabulary = [w for p in sample_papers for w in p["abstract"].split()]
+    huge = {
+        "id": "huge",
+        "title": "A very long survey of diffusion models",
+        "abstract": " ".join(rng.choice(vocabulary) for _ in range(150_000)),
+    }
+    papers = [*sample_papers[:30], huge]
+    index = SearchIndex.build(papers)
+    queries = ["diffusion models survey", *_queries(papers, 10, seed=6)]
+    assert_searches_rank_like(index, Reference(index, papers), queries, k=10)
+    index.save(tmp_path / "index.bin", sequence=1)
+    saved = SearchIndex.load(tmp_path / "index.bin")
+    assert saved is not None
+    assert_searches_rank_like(saved.index, Reference(saved.index, papers), queries, k=10)
+
+
 # Small vocabularies make many shared terms, ties, negative idfs and repeats.
 _WORDS = [
     "graph",

@@ -7,8 +7,9 @@ query's time. Here each posting is read once.
 
 `scatter_add` and `gather_add` compute a posting's contribution with the
 same operations, in the same order, as rank_bm25: for tf 1,
-tf1[doc] * weight (tf1 = (k1 + 1) / (1 + K(doc)), see `IndexState`);
-otherwise weight * (tf * (k1 + 1) / (tf + norm[doc])).
+tf1_of[code[doc]] * weight (tf1_of[dl] = (k1 + 1) / (1 + K(dl)), see `IndexState`);
+otherwise weight * (tf * (k1 + 1) / (tf + norm_of[code[doc]])), where code[doc] is
+the document's length: the two tables are small enough to stay in cache.
 They release the GIL, so two searches in worker threads run side by side.
 Compiled code is cached on disk (numba's cache) so a restart does not pay
 for compilation again.
@@ -27,16 +28,16 @@ from paperboy.search.keys import hash_all
 
 
 def _scatter_add(
-    acc: Any, docs: Any, tfs: Any, tf1: Any, norm: Any, weight: float, k1p1: float
+    acc: Any, docs: Any, tfs: Any, code: Any, tf1_of: Any, norm_of: Any, weight: float, k1p1: float
 ) -> None:
     for i in range(len(docs)):
         doc = docs[i]
         tf = tfs[i]
         if tf == 1:
-            acc[doc] += tf1[doc] * weight
+            acc[doc] += tf1_of[code[doc]] * weight
         else:
             t = np.float64(tf)
-            acc[doc] += weight * (t * k1p1 / (t + norm[doc]))
+            acc[doc] += weight * (t * k1p1 / (t + norm_of[code[doc]]))
 
 
 def _gather_add(
@@ -44,8 +45,9 @@ def _gather_add(
     cands: Any,
     docs: Any,
     tfs: Any,
-    tf1: Any,
-    norm: Any,
+    code: Any,
+    tf1_of: Any,
+    norm_of: Any,
     weight: float,
     k1p1: float,
 ) -> None:
@@ -66,10 +68,10 @@ def _gather_add(
         if docs[lo] == doc:
             tf = tfs[lo]
             if tf == 1:
-                out[i] += tf1[doc] * weight
+                out[i] += tf1_of[code[doc]] * weight
             else:
                 t = np.float64(tf)
-                out[i] += weight * (t * k1p1 / (t + norm[doc]))
+                out[i] += weight * (t * k1p1 / (t + norm_of[code[doc]]))
 
 
 def _zero(acc: Any, docs: Any) -> None:
@@ -116,12 +118,13 @@ def warm_up() -> None:
     checksum(np.zeros(9, dtype=np.uint8))
     hash_all(np.zeros(2, dtype=np.uint8), np.array([0, 2], dtype=np.int64))
     acc = np.zeros(4)
-    norm = np.ones(4)
+    table = np.ones(4)
     lists = np.array([1, 2], dtype=np.int32)
-    for tfs in (np.array([1, 2], dtype=np.uint16), np.array([1, 2], dtype=np.uint32)):
-        scatter_add(acc, lists, tfs, norm, norm, 1.0, 2.0)
-        for cands in (lists, lists.astype(np.int64)):
-            gather_add(np.zeros(2), cands, lists, tfs, norm, norm, 1.0, 2.0)
+    for code in (np.zeros(4, dtype=np.uint16), np.zeros(4, dtype=np.int32)):
+        for tfs in (np.array([1, 2], dtype=np.uint16), np.array([1, 2], dtype=np.uint32)):
+            scatter_add(acc, lists, tfs, code, table, table, 1.0, 2.0)
+            for cands in (lists, lists.astype(np.int64)):
+                gather_add(np.zeros(2), cands, lists, tfs, code, table, table, 1.0, 2.0)
     zero(acc, lists)
     picked = np.zeros(2, dtype=np.int64)
     pick(acc, lists, 1.0, picked, 0)

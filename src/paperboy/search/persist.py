@@ -50,14 +50,14 @@ log = logging.getLogger(__name__)
 # no longer a stopword; 6: no per-segment list of tf != 1 positions; 7: words
 # mixing letters and digits also yield their runs, `alnum_parts`; 8: authors'
 # names are indexed after the abstract; 9: a change sequence instead of a
-# fingerprint, arrays checked by `checksum`), so an index saved by an older
-# paperboy is rebuilt.
-FORMAT_VERSION = 9
+# fingerprint, arrays checked by `checksum`; 10: documents' length codes and no
+# per-document K and tf factor), so an index saved by an older paperboy is rebuilt.
+FORMAT_VERSION = 10
 _MAGIC = b"PBOYIDX\n"
 _PREFIX = struct.Struct("<8sQI4x")
 _ALIGN = 64
 _SEGMENT_ARRAYS = ("indptr", "docs", "tfs", "bound")
-_DERIVED = ("norm", "tf1", "idf")
+_DERIVED = ("length_code", "idf")
 _TEMP_SUFFIX = ".tmp"
 _POPULATE = getattr(mmap, "MAP_POPULATE", 0)  # Linux only
 
@@ -248,10 +248,10 @@ def _state(
         memoryview(a["authors_text"]), a["authors_starts"], a["authors_docs"]
     )
     compounds = Compounds(a["compounds_joined"], a["compounds_indptr"], a["compounds_parts"])
-    norm, tf1, idf = (a[name] for name in _DERIVED)
-    if len(norm) != n_docs or len(tf1) != n_docs or len(idf) != n_terms:
+    length_code, idf = (a[name] for name in _DERIVED)
+    if len(length_code) != n_docs or len(idf) != n_terms:
         raise _BadFile("derived arrays disagree in length")
-    return IndexState(options, docs, segments, a["df"], authors, compounds, (norm, tf1, idf))
+    return IndexState(options, docs, segments, a["df"], authors, compounds, (length_code, idf))
 
 
 _KEY_ARRAYS = ("text", "starts", "hashes", "numbers")

@@ -113,7 +113,7 @@ class DocVectors:
         state = self.state
         counts = self.counts[docs]
         tf = counts.data.astype(np.float64)
-        length = np.repeat(state.norm[docs], np.diff(counts.indptr))
+        length = np.repeat(state.norms(docs), np.diff(counts.indptr))
         k1 = state.options.k1
         weights = state.idf[counts.indices] * tf * (k1 + 1) / (tf + length)
         return sp.csr_matrix((weights, counts.indices, counts.indptr), shape=counts.shape)

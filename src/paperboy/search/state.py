@@ -14,7 +14,7 @@ result.
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 U64 = npt.NDArray[np.uint64]
 BoolArray = npt.NDArray[np.bool_]
+LengthArray = npt.NDArray[Any]  # uint16, or int32 when some length needs it
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,28 +105,42 @@ class IndexState:
     n_live: int = field(init=False)
     total_len: int = field(init=False)
     avgdl: float = field(init=False)
-    norm: F64 = field(init=False)
-    tf1: F64 = field(init=False)
+    # A document's length, as the smallest integer type that holds every length.
+    # Scoring reads K(doc) and the tf factor through it: a long list reads a
+    # document's 2 bytes instead of 8 of a per-document float, so 4 times as many
+    # documents share a cache line (at 3M papers a query touched half as much memory).
+    length_code: LengthArray = field(init=False)
+    # By length: K = k1 (1 - b + b dl / avgdl), and the tf factor of a term found
+    # once, 1 * (k1 + 1) / (1 + K), the same operations as rank_bm25's.
+    norm_of: F64 = field(init=False)
+    tf1_of: F64 = field(init=False)
     idf: F64 = field(init=False)
-    # (norm, tf1, idf) as a saved state had them: computed from the same arrays by
+    # (length_code, idf) as a saved state had them: computed from the same arrays by
     # the same code, so a load maps them from the file instead of computing them.
-    derived: InitVar[tuple[F64, F64, F64] | None] = None
+    derived: InitVar[tuple[LengthArray, F64] | None] = None
 
-    def __post_init__(self, derived: tuple[F64, F64, F64] | None) -> None:
+    def __post_init__(self, derived: tuple[LengthArray, F64] | None) -> None:
         n_live, total_len, avgdl = live_stats(self.docs)
         object.__setattr__(self, "n_live", n_live)
         object.__setattr__(self, "total_len", total_len)
         object.__setattr__(self, "avgdl", avgdl)
         if derived is None:
-            norm = doc_norms(self.docs, self.options, avgdl)
-            # The tf factor of a term found once in a document, the commonest case:
-            # 1 * (k1 + 1) / (1 + K(doc)), the same operations as rank_bm25's.
-            one = np.float64(1.0)
-            tf1 = one * (self.options.k1 + 1) / (one + norm)
-            derived = norm, tf1, okapi_idf(self.df, n_live, self.options.epsilon)
-        object.__setattr__(self, "norm", derived[0])
-        object.__setattr__(self, "tf1", derived[1])
-        object.__setattr__(self, "idf", derived[2])
+            derived = (
+                length_codes(self.docs.length),
+                okapi_idf(self.df, n_live, self.options.epsilon),
+            )
+        object.__setattr__(self, "length_code", derived[0])
+        object.__setattr__(self, "idf", derived[1])
+        lengths = np.arange(int(self.docs.length.max(initial=0)) + 1, dtype=np.int64)
+        norm_of = norms(lengths, self.options, avgdl)
+        one = np.float64(1.0)
+        object.__setattr__(self, "norm_of", norm_of)
+        object.__setattr__(self, "tf1_of", one * (self.options.k1 + 1) / (one + norm_of))
+
+    def norms(self, docs: I64) -> F64:
+        """K(doc) of each of `docs`."""
+        norm: F64 = self.norm_of[self.length_code[docs]]
+        return norm
 
     @property
     def n_terms(self) -> int:
@@ -155,11 +170,23 @@ def live_stats(docs: DocTable) -> tuple[int, int, float]:
 
 def doc_norms(docs: DocTable, options: IndexOptions, avgdl: float) -> F64:
     """K(doc) of every document."""
+    return norms(docs.length, options, avgdl)
+
+
+def norms(lengths: npt.NDArray[np.integer[Any]], options: IndexOptions, avgdl: float) -> F64:
+    """K of documents of the given lengths."""
     k1, b = options.k1, options.b
     with np.errstate(divide="ignore", invalid="ignore"):
         # Same expression and order as rank_bm25, so K(doc) matches it bit for bit.
-        norm: F64 = k1 * (1 - b + b * docs.length.astype(np.float64) / avgdl)
+        norm: F64 = k1 * (1 - b + b * lengths.astype(np.float64) / avgdl)
     return norm
+
+
+def length_codes(length: I32) -> LengthArray:
+    """`length` as uint16 when every length fits (they always do for abstracts)."""
+    if int(length.max(initial=0)) <= np.iinfo(np.uint16).max:
+        return length.astype(np.uint16)
+    return length
 
 
 def okapi_idf(df: I64, n_docs: int, epsilon: float) -> F64:
