@@ -405,3 +405,28 @@ async def test_a_damaged_store_names_its_file_when_opened(tmp_path: Path) -> Non
 
     assert str(broken.value).startswith(f"the store {path} is damaged (")
     assert str(broken.value).endswith("restore it from a backup, or move it aside and start afresh")
+
+
+async def test_a_store_whose_migration_log_is_damaged_names_its_file_when_opened(
+    tmp_path: Path,
+) -> None:
+    """The path is writable (the check passes): the damage shows as the migrations read."""
+    path = tmp_path / "paperboy.sqlite3"
+    db = Database(path)
+    await db.open()
+    await db.close()
+    with sqlite3.connect(path) as conn:
+        [(page,)] = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'schema_migrations'"
+        ).fetchall()
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * 4096 : page * 4096] = b"\xff" * 4096
+    path.write_bytes(bytes(data))
+
+    with pytest.raises(StoreBroken) as broken:
+        await Database(path).open()
+
+    assert str(broken.value) == (
+        f"the store {path} is damaged (database disk image is malformed); restore it from a "
+        "backup, or move it aside and start afresh"
+    )

@@ -1,0 +1,74 @@
+"""The database under the store, on SQLite: an in-memory store (one connection, no file)
+keeps what is written for as long as it is open; a read cannot write; a store opened
+and closed leaves nothing running."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from paperboy.core.models import Paper, UserRef
+from paperboy.core.ports import StoreBroken
+from paperboy.store import Database, Store
+
+PAPER = Paper("2503.00001", "A paper", "An abstract.")
+ADA = UserRef("console", "local", "ada")
+
+
+async def test_an_in_memory_store_keeps_what_is_written_and_makes_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: datetime
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with await Store.open(":memory:") as store:
+        assert store.db.in_memory
+        assert store.db.shared_engine() is store.db.shared_engine()
+        await store.papers.upsert([PAPER], at=now)
+        await store.reading_lists.save(ADA, PAPER.id, at=now)
+
+        assert await store.papers.get(PAPER.id) == PAPER
+        assert await store.papers.count() == 1
+        assert [s.paper.id for s in await store.reading_lists.list(ADA, limit=5)] == [PAPER.id]
+        rows = await store.db.fetchall("SELECT count(*) FROM papers", after_writes=True)
+        assert rows[0][0] == 1
+
+    assert os.listdir(tmp_path) == []
+
+
+async def test_in_memory_stores_are_each_their_own(now: datetime) -> None:
+    async with await Store.open(":memory:") as one, await Store.open(":memory:") as other:
+        await one.papers.upsert([PAPER], at=now)
+
+        assert await other.papers.get(PAPER.id) is None
+
+
+async def test_a_read_cannot_change_the_store(tmp_path: Path, now: datetime) -> None:
+    async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
+        await store.papers.upsert([PAPER], at=now)
+
+        with pytest.raises(StoreBroken, match="attempt to write a readonly database"):
+            await store.db.fetchall("DELETE FROM papers")
+
+        assert await store.papers.count() == 1
+
+
+async def test_a_closed_store_answers_no_more_and_closing_again_is_harmless(
+    tmp_path: Path, now: datetime
+) -> None:
+    db = Database(tmp_path / "paperboy.sqlite3")
+    await db.open()
+    shared = db.shared_engine()
+    assert shared is db.shared_engine()  # one engine, made once
+
+    await db.close()
+    await db.close()
+
+    with pytest.raises(RuntimeError, match="database is not open"):
+        await db.fetchall("SELECT 1")
+    with pytest.raises(RuntimeError, match="database is not open"):
+        db.shared_engine()
+    with pytest.raises(RuntimeError, match="database is not open"):
+        async with db.transaction():
+            pass
