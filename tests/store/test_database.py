@@ -4,6 +4,7 @@ and closed leaves nothing running."""
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from paperboy.core.models import Paper, UserRef
 from paperboy.core.ports import StoreBroken
 from paperboy.store import Database, Store
+from paperboy.store.migrations import MIGRATIONS, NewerStore
 
 PAPER = Paper("2503.00001", "A paper", "An abstract.")
 ADA = UserRef("console", "local", "ada")
@@ -72,3 +74,36 @@ async def test_a_closed_store_answers_no_more_and_closing_again_is_harmless(
     with pytest.raises(RuntimeError, match="database is not open"):
         async with db.transaction():
             pass
+
+
+async def test_opening_a_new_store_logs_the_migrations_applied_and_reopening_logs_none(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "paperboy.sqlite3"
+    with caplog.at_level(logging.INFO, logger="paperboy.store.database"):
+        async with await Store.open(path):
+            pass
+        applied = [r.getMessage() for r in caplog.records]
+        caplog.clear()
+        async with await Store.open(path):
+            pass
+
+    names = ", ".join(f"{m.version} ({m.name})" for m in MIGRATIONS)
+    assert applied == [f"store {path}: applied migrations {names}"]
+    assert caplog.records == []
+
+
+async def test_a_store_from_a_newer_paperboy_says_which_schema_and_what_to_do(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "paperboy.sqlite3"
+    async with await Store.open(path) as store, store.db.transaction() as conn:
+        await conn.exec_driver_sql("INSERT INTO schema_migrations VALUES (998, 'future', '')")
+        await conn.exec_driver_sql("INSERT INTO schema_migrations VALUES (999, 'further', '')")
+
+    with pytest.raises(NewerStore) as newer:
+        await Store.open(path)
+
+    assert str(newer.value) == (
+        "the store was written by a newer paperboy (schema 999); upgrade paperboy"
+    )
