@@ -201,7 +201,7 @@ _PASSES = [
 
 
 @pytest.mark.parametrize("kind", _PASSES, ids=lambda kind: kind.__name__)
-def test_a_postgresql_error_that_passes_by_itself_is_unavailable_with_its_first_line(
+def test_a_server_error_that_passes_by_itself_is_unavailable_with_its_first_line(
     kind: type[Exception], caplog: pytest.LogCaptureFixture
 ) -> None:
     error = from_asyncpg(kind("the server said no\nDETAIL:  and why"))
@@ -214,7 +214,7 @@ def test_a_postgresql_error_that_passes_by_itself_is_unavailable_with_its_first_
     assert [r.getMessage() for r in caplog.records] == ["store unavailable: the server said no"]
 
 
-def test_a_postgresql_connection_found_broken_is_unavailable_whatever_the_error() -> None:
+def test_a_server_connection_found_broken_is_unavailable_whatever_the_error() -> None:
     error = from_asyncpg(asyncpg.exceptions.PostgresError("connection lost"), invalidated=True)
 
     translated = translate_postgres(error, URL)
@@ -223,7 +223,7 @@ def test_a_postgresql_connection_found_broken_is_unavailable_whatever_the_error(
     assert str(translated) == "connection lost"
 
 
-def test_a_postgresql_error_without_words_is_named_by_its_kind() -> None:
+def test_a_server_error_without_words_is_named_by_its_kind() -> None:
     error = from_asyncpg(asyncpg.exceptions.AdminShutdownError(""))
 
     assert str(translate_postgres(error, URL)) == "AdminShutdownError"
@@ -238,7 +238,7 @@ def test_a_postgresql_error_without_words_is_named_by_its_kind() -> None:
     ],
     ids=lambda kind: kind.__name__,
 )
-def test_damage_on_the_postgresql_server_names_the_store_and_says_to_check_it(
+def test_damage_on_the_database_server_names_the_store_and_says_to_check_it(
     kind: type[Exception],
 ) -> None:
     error = from_asyncpg(kind("could not read block 7\nCONTEXT: papers"))
@@ -261,7 +261,7 @@ def test_damage_on_the_postgresql_server_names_the_store_and_says_to_check_it(
     ],
     ids=lambda kind: kind.__name__,
 )
-def test_a_postgresql_bug_stays_the_error_it_is(kind: type[Exception]) -> None:
+def test_a_bug_the_server_reports_stays_the_error_it_is(kind: type[Exception]) -> None:
     error = from_asyncpg(kind("a mistake"))
 
     assert translate_postgres(error, URL) is None
@@ -289,7 +289,7 @@ def test_a_refused_login_or_a_missing_database_while_opening_is_a_wrong_url(
     assert str(translated) == f'{URL}: password authentication failed for user "ada"'
 
 
-def test_a_postgresql_server_shutting_down_while_opening_is_unavailable_naming_the_url() -> None:
+def test_a_server_shutting_down_while_opening_is_unavailable_naming_the_url() -> None:
     error = from_asyncpg(asyncpg.exceptions.CannotConnectNowError("the database is starting up"))
 
     translated = translate_postgres_on_open(error, URL)
@@ -306,7 +306,7 @@ def test_a_postgresql_server_shutting_down_while_opening_is_unavailable_naming_t
         (OSError("Multiple exceptions: first\nsecond"), "Multiple exceptions: first"),
     ],
 )
-def test_a_postgresql_server_that_cannot_be_reached_is_unavailable_naming_the_url(
+def test_a_server_that_cannot_be_reached_is_unavailable_naming_the_url(
     error: Exception, reason: str
 ) -> None:
     translated = translate_postgres_on_open(error, URL)
@@ -315,9 +315,7 @@ def test_a_postgresql_server_that_cannot_be_reached_is_unavailable_naming_the_ur
     assert str(translated) == f"cannot reach {URL} ({reason})"
 
 
-async def test_opening_a_postgresql_store_nobody_serves_is_unavailable_without_the_password() -> (
-    None
-):
+async def test_opening_a_store_url_nobody_serves_is_unavailable_without_the_password() -> None:
     from paperboy.store import parse_location
 
     # Port 9 on loopback: nothing listens there, the connection is refused at once.

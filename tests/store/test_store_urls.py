@@ -49,8 +49,9 @@ def test_a_sqlite_url_without_a_file_is_refused(given: str) -> None:
         ("postgresql+asyncpg://ada:s3cret@db/papers", "postgresql://ada:***@db/papers", "db", None),
         ("postgresql+psycopg://ada@db/papers", "postgresql://ada@db/papers", "db", None),
     ],
+    ids=["port", "short-scheme", "asyncpg", "another-driver"],
 )
-def test_a_postgresql_url_connects_with_asyncpg_and_is_shown_without_its_password(
+def test_a_server_url_connects_with_asyncpg_and_is_shown_without_its_password(
     given: str, masked: str, host: str, port: int | None
 ) -> None:
     location = parse_location(given)
@@ -96,6 +97,17 @@ def test_a_unix_socket_url_names_its_directory() -> None:
             "postgresql://ada:s3cret@/papers",
             "postgresql://ada:***@/papers names no host (…@host:port/… or ?host=/socket/dir)",
         ),
+    ],
+    ids=[
+        "a-path",
+        "another-database",
+        "a-password-with-at",
+        "no-password",
+        "no-user",
+        "a-bad-port",
+        "no-database",
+        "an-empty-database",
+        "no-host",
     ],
 )
 def test_a_url_paperboy_cannot_use_is_one_line_without_the_password(given: str, line: str) -> None:
