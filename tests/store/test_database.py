@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 from datetime import datetime
 from pathlib import Path
 
@@ -107,3 +108,14 @@ async def test_a_store_from_a_newer_paperboy_says_which_schema_and_what_to_do(
     assert str(newer.value) == (
         "the store was written by a newer paperboy (schema 999); upgrade paperboy"
     )
+
+
+async def test_a_store_names_its_file_and_this_process_as_the_holder_of_its_claims(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "paperboy.sqlite3"
+    async with await Store.open(path) as ours, await Store.open(path, holder="r2/7/beef") as other:
+        assert ours.path == path
+        assert ours.holder.startswith(f"{socket.gethostname()}/{os.getpid()}/")
+        assert other.holder == "r2/7/beef"
+        await ours.ping()
