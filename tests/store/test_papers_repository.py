@@ -203,10 +203,11 @@ async def test_an_import_is_dated_by_its_time_and_read_in_the_order_written(
     assert await store.papers.changes_since(0, limit=10) == []
 
     await store.papers.upsert([paper(1), paper(2), paper(3)], at=now)
+    assert [p.id async for p in store.papers.iter_all()] == [paper(n).id for n in (1, 2, 3)]
     later = now + timedelta(hours=1)
-    await store.papers.upsert([paper(1, upvotes=4)], at=later)
+    await store.papers.upsert([paper(1, upvotes=4, title="Paper 1, retitled")], at=later)
 
-    assert await store.papers.version() == PapersVersion(3, 3, later.isoformat())
+    assert await store.papers.version() == PapersVersion(3, 4, later.isoformat())
     assert await store.papers.latest_change() == 4
     changes = await store.papers.changes_since(0, limit=10)
     assert [(seq, p.id) for seq, p in changes] == [
@@ -214,7 +215,7 @@ async def test_an_import_is_dated_by_its_time_and_read_in_the_order_written(
         (3, paper(3).id),
         (4, paper(1).id),
     ]
-    assert changes[-1][1].upvotes == 4
+    assert (changes[-1][1].upvotes, changes[-1][1].title) == (4, "Paper 1, retitled")
     assert [seq for seq, _ in await store.papers.changes_since(2, limit=1)] == [3]
     assert await store.papers.changes_since(4, limit=10) == []
 
@@ -314,6 +315,8 @@ async def test_autocomplete_takes_what_was_typed_literally(store: Store, now: da
             paper(4, title="axb is not a_b"),
             paper(5, title="C:\\data\\sets, a path"),
             paper(6, title="C:%data"),
+            Paper("team_001", "Our first", "Ours."),
+            Paper("teamx002", "Theirs", "Not ours."),
         ],
         at=now,
     )
@@ -325,6 +328,7 @@ async def test_autocomplete_takes_what_was_typed_literally(store: Store, now: da
     assert titles(await store.papers.suggest("a_")) == ["a_b testing for models"]
     assert titles(await store.papers.suggest("C:\\")) == ["C:\\data\\sets, a path"]
     assert titles(await store.papers.suggest("C:%")) == ["C:%data"]
+    assert [p.id for p in await store.papers.suggest("team_")] == ["team_001"]
 
 
 async def test_autocomplete_offers_at_most_25_by_default(store: Store, now: datetime) -> None:
@@ -333,3 +337,13 @@ async def test_autocomplete_offers_at_most_25_by_default(store: Store, now: date
     offered = await store.papers.suggest("Paper")
 
     assert [p.id for p in offered] == [paper(n).id for n in range(30, 5, -1)]
+
+
+async def test_every_paper_is_read_once_in_batches_of_any_size(store: Store, now: datetime) -> None:
+    await store.papers.upsert([paper(n) for n in range(1, 8)], at=now)
+    await store.papers.upsert([paper(2, abstract="Rewritten.")], at=now)
+    expected = [paper(n).id for n in (1, 3, 4, 5, 6, 7, 2)]
+
+    for batch in (1, 3, 7, 8):
+        assert [p.id async for p in store.papers.iter_all(batch=batch)] == expected, batch
+    assert [p.id async for p in store.papers.iter_all(after_seq=6, batch=3)] == expected[-2:]

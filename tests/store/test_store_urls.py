@@ -18,6 +18,7 @@ FORM = "postgresql://user:password@host:port/database"
         ("sqlite:///srv/paperboy/paperboy.sqlite3", Path("/srv/paperboy/paperboy.sqlite3")),
         ("sqlite:////srv/paperboy/paperboy.sqlite3", Path("/srv/paperboy/paperboy.sqlite3")),
         ("sqlite:///data.sqlite3", Path("/data.sqlite3")),
+        ("sqlite:///srv/a://b.sqlite3", Path("/srv/a://b.sqlite3")),
     ],
 )
 def test_a_sqlite_url_names_its_file(given: str, path: Path) -> None:
@@ -79,6 +80,10 @@ def test_a_unix_socket_url_names_its_directory() -> None:
         ("paperboy.sqlite3", "paperboy.sqlite3 is not a URL (postgresql://… or sqlite:///path)"),
         ("mysql://ada:s3cret@db/papers", f"mysql://ada:***@db/papers: use {FORM}"),
         ("mysql://ada:s3:cr@et@db/papers", f"mysql://ada:***@db/papers: use {FORM}"),
+        (
+            "mysql://ada:s3cret@db/papers?next=a://b",
+            f"mysql://ada:***@db/papers?next=a://b: use {FORM}",
+        ),
         ("mysql://ada@db/papers", f"mysql://ada@db/papers: use {FORM}"),
         ("mysql://db/papers", f"mysql://db/papers: use {FORM}"),
         (
@@ -102,6 +107,7 @@ def test_a_unix_socket_url_names_its_directory() -> None:
         "a-path",
         "another-database",
         "a-password-with-at",
+        "another-url-in-it",
         "no-password",
         "no-user",
         "a-bad-port",
