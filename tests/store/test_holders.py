@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import socket
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -36,9 +38,38 @@ def test_a_holder_under_this_process_id_with_another_token_is_gone() -> None:
     assert holder_is_gone(f"{HOST}/{os.getpid()}/cafe0001")
 
 
-def test_a_holder_whose_process_runs_is_not_gone() -> None:
-    assert not holder_is_gone(f"{HOST}/{os.getppid()}/cafe0001")
-    assert not holder_is_gone(f"{HOST}/1/cafe0001")
+# A process that blocks the signals a mistaken check could send, and on the end of its
+# input says which of them are pending: none, unless the check signalled it.
+_LISTENER = """
+import signal, sys
+watched = {signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGUSR1,
+           signal.SIGUSR2}
+signal.pthread_sigmask(signal.SIG_BLOCK, watched)
+print("ready", flush=True)
+sys.stdin.read()
+print(" ".join(sorted(s.name for s in signal.sigpending())), end="")
+"""
+
+
+def test_a_holder_whose_process_runs_is_not_gone_and_is_left_be() -> None:
+    """Its claims are trusted; asking whether it runs sends it nothing (this is run on
+    a process of the test's own, never on one it did not start)."""
+    listener = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", _LISTENER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert listener.stdout is not None
+        assert listener.stdout.readline() == "ready\n"
+        gone = holder_is_gone(f"{HOST}/{listener.pid}/cafe0001")
+    finally:
+        pending, _ = listener.communicate(timeout=30)
+
+    assert not gone
+    assert pending == ""
+    assert listener.returncode == 0
 
 
 def test_a_holder_of_another_host_or_unreadable_is_trusted() -> None:
