@@ -9,8 +9,12 @@ import re
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+
+import pytest
 
 from paperboy.store.holders import holder_is_gone, new_holder, stamp
 
@@ -80,6 +84,23 @@ def test_a_holder_of_another_host_or_unreadable_is_trusted() -> None:
     assert not holder_is_gone("")
 
 
+@pytest.fixture
+def machine_in_tokyo() -> Iterator[None]:
+    """The machine's own time zone is Tokyo's for the test."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Tokyo"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_tokyo")
 def test_a_lease_time_is_utc_text_of_one_width_that_sorts_as_time_does() -> None:
     tokyo = timezone(timedelta(hours=9))
     moments = [

@@ -235,13 +235,16 @@ async def test_top_pages_through_a_span_most_upvoted_then_newest_then_by_id(
         ],
         at=now,
     )
+    # Two more of one day and one count, written in the other order (ids 9, then 8).
+    for n in (9, 8):
+        await store.papers.upsert([paper(n, upvotes=20)], at=now)
     span = {"since": DAY - timedelta(days=2), "until": DAY}
 
-    first = await store.papers.trending(**span, limit=2)
-    second = await store.papers.trending(**span, limit=2, offset=2)
+    first = await store.papers.trending(**span, limit=3)
+    second = await store.papers.trending(**span, limit=3, offset=3)
 
-    assert [p.id for p in first + second] == [paper(n).id for n in (4, 1, 3, 2)]
-    assert await store.papers.trending(**span, limit=2, offset=4) == []
+    assert [p.id for p in first + second] == [paper(n).id for n in (4, 8, 9, 1, 3, 2)]
+    assert await store.papers.trending(**span, limit=2, offset=6) == []
 
 
 async def test_the_latest_featured_day_is_on_or_before_the_one_asked(
