@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from paperboy.core.models import Paper, UserRef
-from paperboy.core.ports import StoreBroken
+from paperboy.core.ports import StoreBroken, StoreUnavailable
 from paperboy.store import Database, Store
 from paperboy.store.migrations import MIGRATIONS, NewerStore
 
@@ -126,3 +127,24 @@ async def test_a_store_names_its_file_and_this_process_as_the_holder_of_its_clai
         assert ours.holder.startswith(f"{socket.gethostname()}/{os.getpid()}/")
         assert other.holder == "r2/7/beef"
         await ours.ping()
+
+
+async def test_a_store_another_process_holds_locked_while_opening_is_unavailable_for_now(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "paperboy.sqlite3"
+    async with await Store.open(path):
+        pass
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+
+        with pytest.raises(StoreUnavailable, match=r"^database is locked$"):
+            await Database(path, busy_timeout_ms=50).open()
+
+        other.execute("ROLLBACK")
+        db = Database(path, busy_timeout_ms=50)
+        await db.open()  # free again: it opens
+        await db.close()
+    finally:
+        other.close()
