@@ -39,6 +39,9 @@ async def test_an_in_memory_store_keeps_what_is_written_and_makes_no_file(
         assert rows[0][0] == 1
         found = await store.db.fetchall("SELECT title FROM papers WHERE id = :id", {"id": PAPER.id})
         assert [row[0] for row in found] == [PAPER.title]
+        one = await store.db.fetchone("SELECT title FROM papers WHERE id = :id", {"id": PAPER.id})
+        assert one is not None
+        assert one[0] == PAPER.title
 
     assert os.listdir(tmp_path) == []
 
@@ -59,6 +62,9 @@ async def test_a_read_cannot_change_the_store(tmp_path: Path, now: datetime) -> 
             await store.db.fetchall("DELETE FROM papers")
 
         assert await store.papers.count() == 1
+        row = await store.db.fetchone("SELECT id FROM papers WHERE title = :t", {"t": PAPER.title})
+        assert row is not None
+        assert row[0] == PAPER.id
     assert str(refused.value) == (
         f"the store {path} cannot be read or written (attempt to write a readonly database); "
         "check the disk and the file's permissions"
