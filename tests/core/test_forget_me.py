@@ -1,0 +1,139 @@
+"""`forget me` through the Bot: what it counts, asks, deletes, and logs."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+import pytest
+
+from paperboy.core.bot import Bot
+from paperboy.core.commands import ForgetMe
+from paperboy.core.library import Library
+from paperboy.core.replies import Confirm, Notice, Question
+from paperboy.store import Store
+from tests.conftest import bot_options_for_tests, library_ports
+from tests.marked import marked
+from tests.people import ALICE, BOB
+
+PAPERS = ("2407.06204", "2501.17635")
+MARKED = "2308.10462"
+
+
+@pytest.fixture
+def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
+    return Bot(
+        **library_ports(library),
+        reading_lists=store.reading_lists,
+        marks=store.marks,
+        posts=store.posts,
+        clock=clock,
+        follows=store.follows,
+        people=store.people,
+        options=bot_options_for_tests(page_size=5),
+    )
+
+
+async def test_forget_me_counts_asks_then_deletes_only_the_askers_data(
+    bot: Bot, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    nothing = await bot.handle("forget me", ALICE)
+    assert isinstance(nothing, Notice)
+    assert marked(nothing.text) == (
+        "I keep nothing about you in this workspace: there is nothing to forget."
+    )
+    for paper_id in PAPERS:
+        await bot.handle(f"save {paper_id}", ALICE)
+        await bot.handle(f"save {paper_id}", BOB)
+    await bot.handle(f"mark {MARKED}", ALICE)
+    await bot.handle("follow author:LeCun", ALICE)
+    asked = await bot.handle("forget me", ALICE)
+    assert isinstance(asked, Question)
+    assert (asked.confirm, asked.asked_for, asked.ephemeral) == (Confirm.FORGET_ME, "alice", True)
+    assert marked(asked.text) == (
+        "Forgetting you deletes everything I keep about you in this workspace:\n"
+        "• 2 papers on your reading list\n"
+        "• 1 paper you marked not for you\n"
+        "• 1 follow\n"
+        "Nothing is deleted yet. To delete it for good, press Forget me below, or type "
+        "`forget me confirm`."
+    )
+    assert len(await store.reading_lists.titles(ALICE.user)) == 2  # nothing deleted yet
+    # Bob pressing Alice's button deletes nothing.
+    pressed = await bot.run(ForgetMe(confirmed=True, asked_for="alice"), BOB)
+    assert isinstance(pressed, Notice)
+    assert pressed.error
+    assert marked(pressed.text) == (
+        "That button is for the person who asked to be forgotten. To be forgotten "
+        "yourself, use `forget me`."
+    )
+    assert len(await store.reading_lists.titles(BOB.user)) == 2
+    caplog.set_level(logging.INFO, logger="paperboy.core.people")
+    done = await bot.run(ForgetMe(confirmed=True, asked_for="alice"), ALICE)
+    assert isinstance(done, Notice)
+    assert marked(done.text) == (
+        "Done: I deleted everything I kept about you in this workspace:\n"
+        "• 2 papers on your reading list\n"
+        "• 1 paper you marked not for you\n"
+        "• 1 follow"
+    )
+    assert caplog.messages == [
+        "forgot a person of slack workspace T1: 1 follows, 1 marks, 2 reading_list"
+    ]
+    assert await store.reading_lists.titles(ALICE.user) == []
+    assert await store.marks.marked(ALICE.user) == []
+    assert await store.follows.of(ALICE.user) == []
+    assert len(await store.reading_lists.titles(BOB.user)) == 2
+    again = await bot.handle("forget me confirm", ALICE)
+    assert isinstance(again, Notice)
+    assert marked(again.text) == (
+        "I kept nothing about you in this workspace: nothing was deleted."
+    )
+    assert caplog.messages[-1] == "forgot a person of slack workspace T1: nothing"
+
+
+async def test_without_buttons_forget_me_says_what_to_type_with_the_prefix(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    options = bot_options_for_tests()
+    bot = Bot(
+        **library_ports(library),
+        reading_lists=store.reading_lists,
+        marks=store.marks,
+        posts=store.posts,
+        clock=clock,
+        people=store.people,
+        options=dataclasses.replace(
+            options,
+            command_prefix="/papers ",
+            platform_help=dataclasses.replace(options.platform_help, buttons=False),
+        ),
+    )
+    await bot.handle(f"save {PAPERS[0]}", ALICE)
+    asked = await bot.handle("forget me", ALICE)
+    assert isinstance(asked, Question)
+    assert marked(asked.text).endswith(
+        "• 1 paper on your reading list\n"
+        "Nothing is deleted yet. To delete it for good, type `/papers forget me confirm`."
+    )
+    pressed = await bot.run(ForgetMe(confirmed=True, asked_for="alice"), BOB)
+    assert marked(pressed.text).endswith("use `/papers forget me`.")  # type: ignore[union-attr]
+
+
+async def test_forget_me_says_when_it_is_not_set_up(
+    bot: Bot, store: Store, library: Library
+) -> None:
+    off = Bot(
+        **library_ports(library),
+        reading_lists=store.reading_lists,
+        marks=store.marks,
+        posts=store.posts,
+        clock=bot.clock,
+        options=bot_options_for_tests(),
+    )
+    answer = await off.handle("forget me confirm", ALICE)
+    assert isinstance(answer, Notice)
+    assert answer.error
+    assert marked(answer.text) == "Forgetting people is not set up on this bot."
