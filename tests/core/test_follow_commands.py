@@ -12,6 +12,7 @@ import pytest
 from paperboy.core.bot import Bot
 from paperboy.core.follows import MAX_FOLLOWS
 from paperboy.core.library import Library
+from paperboy.core.models import ChannelRef, PostRef
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.text import quote_title
 from paperboy.store import Store
@@ -180,3 +181,22 @@ async def test_mark_and_unmark_a_paper_not_for_me(bot: Bot, store: Store) -> Non
     unknown = notice(await bot.handle("mark 2401.99999", ALICE))
     assert "2401.99999" in marked(unknown.text)
     assert await store.marks.marked(ALICE.user) == []
+
+
+async def test_a_not_for_me_reaction_marks_and_its_removal_unmarks(bot: Bot, store: Store) -> None:
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
+    await store.posts.record(post, LORA_PAPER, at=bot.clock())
+    paper = await store.papers.get(LORA_PAPER)
+    assert paper is not None
+    added = await bot.on_reaction(post, ALICE.user, ["-1"], added=True)
+    assert added is not None
+    assert marked(added.text) == (
+        f"Marked {quote_title(paper)} not for you; remove the reaction to undo."
+    )
+    assert await store.marks.marked(ALICE.user) == [LORA_PAPER]
+    assert await bot.on_reaction(post, ALICE.user, ["-1"], added=True) is None  # redelivered
+    removed = await bot.on_reaction(post, ALICE.user, ["-1"], added=False)
+    assert removed is not None
+    assert marked(removed.text) == f"Unmarked {quote_title(paper)}."
+    assert await store.marks.marked(ALICE.user) == []
+    assert await bot.on_reaction(post, ALICE.user, ["-1"], added=False) is None
