@@ -137,3 +137,38 @@ async def test_forget_me_says_when_it_is_not_set_up(
     assert isinstance(answer, Notice)
     assert answer.error
     assert marked(answer.text) == "Forgetting people is not set up on this bot."
+
+
+async def test_leaving_a_workspace_deletes_its_data_and_logs_what(
+    store: Store, library: Library, clock: Callable[[], datetime], caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = Bot(
+        **library_ports(library),
+        reading_lists=store.reading_lists,
+        marks=store.marks,
+        posts=store.posts,
+        clock=clock,
+        follows=store.follows,
+        workspaces=store.workspaces,
+        options=bot_options_for_tests(),
+    )
+    elsewhere = dataclasses.replace(ALICE, user=dataclasses.replace(ALICE.user, workspace="T2"))
+    for paper_id in PAPERS:
+        await bot.handle(f"save {paper_id}", ALICE)
+    await bot.handle(f"save {PAPERS[0]}", elsewhere)
+    await bot.handle("follow author:LeCun", ALICE)
+    caplog.set_level(logging.INFO, logger="paperboy.core.workspaces")
+    forgotten = await bot.left_workspace("slack", "T1")
+    assert forgotten.channels == 0
+    assert dict(forgotten.rows) == {"saved_papers": 2, "follows": 1}
+    assert caplog.messages == [
+        "forgot slack workspace T1: subscriptions of 0 channels, 1 follows, 2 saved_papers"
+    ]
+    assert await store.reading_lists.titles(ALICE.user) == []
+    assert await store.follows.of(ALICE.user) == []
+    assert len(await store.reading_lists.titles(elsewhere.user)) == 1
+    again = await bot.left_workspace("slack", "T1")
+    assert (again.channels, dict(again.rows)) == (0, {})
+    assert caplog.messages[-1] == (
+        "forgot slack workspace T1: subscriptions of 0 channels, no other rows"
+    )
