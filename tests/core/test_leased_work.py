@@ -94,7 +94,8 @@ async def test_a_lease_lost_while_working_is_logged(
 ) -> None:
     clock = Clock(now)
     renewals = Renewals()
-    a = worker(store, clock, "a", renewals)
+    leases = Watched(store)
+    a = LeasedWork(leases=leases, holder="a", clock=clock, ttl=TTL, sleep=renewals)
     b = worker(store, clock, "b", Renewals())
     finish = asyncio.Event()
 
@@ -109,12 +110,31 @@ async def test_a_lease_lost_while_working_is_logged(
     caplog.set_level(logging.INFO, logger="paperboy.core.leased_work")
     assert await store.leases.try_acquire("ingest", "b", now=clock.now, ttl=TTL)  # b again
     renewals.go()  # a's renewal finds the lease b's
-    async with asyncio.timeout(5):  # the renewal is a write in the store's thread
-        while not caplog.messages:
-            await asyncio.sleep(0.01)
+    await asyncio.wait_for(leases.renewed.wait(), 5)
+    await asyncio.sleep(0)  # its log line follows the renewal's answer
     assert caplog.messages == ["ingest: the lease expired while working; another may take it"]
     finish.set()
     assert await running == "a's"
+
+
+class Watched:
+    """The store's leases, telling when a renewal was answered."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.renewed = asyncio.Event()
+
+    async def try_acquire(self, name: str, holder: str, *, now: datetime, ttl: timedelta) -> bool:
+        return await self.store.leases.try_acquire(name, holder, now=now, ttl=ttl)
+
+    async def renew(self, name: str, holder: str, *, now: datetime, ttl: timedelta) -> bool:
+        try:
+            return await self.store.leases.renew(name, holder, now=now, ttl=ttl)
+        finally:
+            self.renewed.set()
+
+    async def release(self, name: str, holder: str) -> None:
+        await self.store.leases.release(name, holder)
 
 
 class FlakyLeases:
