@@ -166,3 +166,74 @@ def test_typed_weekly_options_are_checked_as_the_words_are() -> None:
     assert isinstance(bad_time, c.ParseError)
     assert "is not a time of day" in bad_time.message
     assert isinstance(weekly_spec(day="someday"), c.ParseError)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("foryou", c.ForYou(7)),
+        ("foryou 1", c.ForYou(1)),
+        ("foryou 30", c.ForYou(30)),
+        ("foryou 30d", c.ForYou(30)),
+        ("foryou 365", c.ForYou(365)),
+        ("foryou ALL", c.ForYou(None)),
+        ("foryou weekly", c.ForYouWeekly(WeeklySpec())),
+        ("foryou Weekly friday 08:00 UTC", c.ForYouWeekly(WeeklySpec(4, time(8, 0), "UTC"))),
+        ("foryou STOP", c.ForYouStop()),
+        ("forget me", c.ForgetMe()),
+        ("forget ME  Confirm", c.ForgetMe(confirmed=True)),
+        ("unfollow 1", c.Unfollow(1)),
+        ("unfollow 999999", c.Unfollow(999999)),
+    ],
+)
+def test_the_person_commands_parse(text: str, expected: c.Command) -> None:
+    assert c.parse_command(text) == expected
+
+
+_FORYOU_RANGE = (
+    "`foryou` takes a number of days from 1 to 365, or all: e.g. `foryou 30` or `foryou all`."
+)
+_UNFOLLOW = "`unfollow` takes the number `following` shows: e.g. `unfollow 1`."
+_FORGET = (
+    "`forget me` deletes everything I keep about you here; it tells you what first, and "
+    "`forget me confirm` then deletes it."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("foryou 0", _FORYOU_RANGE),
+        ("foryou 366", _FORYOU_RANGE),
+        ("foryou 1000000", _FORYOU_RANGE),
+        ("foryou 0d", _FORYOU_RANGE),
+        ("foryou d", _FORYOU_RANGE),
+        ("foryou banana", _FORYOU_RANGE),
+        ("foryou stop now", "`foryou stop` takes no arguments: it stops your weekly message."),
+        (
+            "foryou weekly someday",
+            "I did not understand `someday`. Try `foryou weekly friday 16:00 Europe/Berlin` "
+            "(day, time and timezone are optional, in that order).",
+        ),
+        ("unfollow 0", _UNFOLLOW),
+        ("unfollow 1000000", _UNFOLLOW),
+        ("unfollow first", _UNFOLLOW),
+        ("unfollow", _UNFOLLOW),
+        ("forget", _FORGET),
+        ("forget me now", _FORGET),
+        ("forget you", _FORGET),
+    ],
+)
+def test_bad_person_commands_get_the_answer_that_says_what_to_type(text: str, answer: str) -> None:
+    parsed = c.parse_command(text)
+    assert isinstance(parsed, c.ParseError)
+    assert marked(parsed.message) == answer
+
+
+def test_the_typed_person_builders() -> None:
+    assert c.foryou_command(None) == c.ForYou(None)
+    assert c.foryou_command(1) == c.ForYou(1)
+    assert isinstance(c.foryou_command(0), c.ParseError)
+    assert c.unfollow_command(3) == c.Unfollow(3)
+    assert c.unfollow_command(" 2 ") == c.Unfollow(2)
+    assert isinstance(c.unfollow_command(0), c.ParseError)
