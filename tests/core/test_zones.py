@@ -54,5 +54,8 @@ def test_suggestions_offer_offsets_abbreviations_and_names() -> None:
     assert zone_suggestions("PST", limit=5)[0] == "America/Los_Angeles"
     assert zone_suggestions("cet", limit=5)[0] == "CET"
     assert zone_suggestions("berl", limit=5) == ["Europe/Berlin"]
+    assert zone_suggestions("new york", limit=5) == ["America/New_York"]
+    # Names starting with it first (any case), shortest first: not Japan, US/Pacific.
+    assert zone_suggestions("PA", limit=2) == ["Pacific/Yap", "Pacific/Apia"]
     assert zone_suggestions("", limit=3)[0] == "UTC"
     assert len(zone_suggestions("a", limit=25)) == 25
