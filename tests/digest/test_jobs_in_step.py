@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import time as time_of_day
 from typing import Any
+
+import pytest
 
 from paperboy.core.library import Library
 from paperboy.digest.jobs_in_step import JobsInStep
@@ -108,11 +111,16 @@ async def test_a_subscription_made_through_one_replica_is_scheduled_and_posted_o
 
 
 async def test_a_subscription_paused_or_made_elsewhere_follows_at_the_next_sync(
-    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     timer_a, timer_b = Timer(), Timer()
     weekly_a, weekly_b = Timer(), Timer()
-    digests_a = replica(replica_a, library, Poster(), time, jobs=timer_a, weekly_jobs=weekly_a)
+    poster_a = Poster()
+    digests_a = replica(replica_a, library, poster_a, time, jobs=timer_a, weekly_jobs=weekly_a)
     digests_b = replica(replica_b, library, Poster(), time, jobs=timer_b, weekly_jobs=weekly_b)
     other = dataclasses.replace(ADMIN, channel=OTHER)
     await digests_b.subscribe(ADMIN, spec("09:00 UTC"))
@@ -123,17 +131,30 @@ async def test_a_subscription_paused_or_made_elsewhere_follows_at_the_next_sync(
     # B's digest into OTHER failed until it paused: A stops its job too.
     await replica_b.subscriptions.record_failure(OTHER, pause_after=1, at=time())
     await digests_b.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+    caplog.set_level(logging.INFO, logger="paperboy.digest")
     await digests_a.sync()
     assert set(timer_a.jobs) == {CHANNEL}
     assert weekly_a.at(CHANNEL) == time_of_day(16, 0)
+    assert caplog.messages == [
+        "subscriptions changed elsewhere: 0 digests scheduled, 1 unscheduled",
+        "weekly lists changed elsewhere: 1 scheduled, 0 unscheduled",
+    ]
+    caplog.clear()
+    await weekly_a.fire(CHANNEL)  # A's weekly job posts the list (of last Friday)
+    assert poster_a.headers(CHANNEL) == [
+        "Nobody here saved a paper from my posts in the last 7 days. React with 🔖 to a "
+        "paper I post (or press Save) to save it."
+    ]
 
     # What A itself schedules meanwhile is not undone by an older read.
     await digests_a.subscribe(other, spec("08:00 UTC"))
     await digests_a.sync()
     assert timer_a.at(OTHER) == time_of_day(8, 0)
     await digests_b.unsubscribe(ADMIN, "top")
+    caplog.clear()
     await digests_a.sync()
     assert weekly_a.jobs == {}
+    assert caplog.messages == ["weekly lists changed elsewhere: 0 scheduled, 1 unscheduled"]
 
 
 async def test_a_change_made_here_while_the_store_was_read_is_not_undone() -> None:
