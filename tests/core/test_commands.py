@@ -230,6 +230,17 @@ def test_bad_person_commands_get_the_answer_that_says_what_to_type(text: str, an
     assert marked(parsed.message) == answer
 
 
+def test_a_follow_here_of_an_author_and_the_typed_follow_builder() -> None:
+    assert c.parse_command("follow here author:LeCun") == c.Follow("author", "LeCun", True)
+    assert c.follow_command(author="Ada Lovelace") == c.Follow("author", "Ada Lovelace", False)
+    both = c.follow_command(author="Ada Lovelace", words="engines")
+    assert isinstance(both, c.ParseError)
+    assert marked(both.message) == (
+        'Follow an author or some words, one at a time: `follow author:"Yann LeCun"` or '
+        "`follow graph neural networks`; `follow here …` posts them in this channel."
+    )
+
+
 def test_the_typed_person_builders() -> None:
     assert c.foryou_command(None) == c.ForYou(None)
     assert c.foryou_command(1) == c.ForYou(1)

@@ -58,6 +58,14 @@ async def test_an_idle_spell_does_not_save_up_a_burst() -> None:
     assert time.slept == [0.25]
 
 
+async def test_a_rate_under_one_a_second_spaces_turns_by_more_than_a_second() -> None:
+    time = FakeTime()
+    spacing = pacing(time, rate=0.5)
+    await shared_turn(spacing)
+    await shared_turn(spacing)
+    assert time.slept == [2.0]
+
+
 async def test_rate_zero_never_waits() -> None:
     time = FakeTime()
     spacing = pacing(time)
