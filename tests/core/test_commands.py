@@ -23,6 +23,15 @@ from tests.marked import marked
             c.Search(SearchQuery("lora since:7d", "lora", SearchFilters(since=Day(days_back=7)))),
         ),
         ("/search lora", c.Search(SearchQuery("lora", "lora"))),
+        # Other word:value tokens are words, unless one looks like a mistyped filter.
+        (
+            "search lora arXiv:2403.12345 note:draft",
+            c.Search(
+                SearchQuery(
+                    "lora arXiv:2403.12345 note:draft", "lora arXiv:2403.12345 note:draft"
+                )
+            ),
+        ),
         ("similar 2106.09685", c.Similar("2106.09685")),
         ("show arXiv:2106.09685v2", c.Show("2106.09685")),
         ("show https://arxiv.org/abs/2106.09685", c.Show("2106.09685")),
