@@ -409,6 +409,27 @@ async def test_forgetting_a_workspace_unschedules_its_peoples_weekly_messages(
     assert await store.weekly_foryou.active() == [WeeklyForYou(ELSEWHERE, 4, time(16), "UTC")]
 
 
+async def test_forgetting_a_person_stops_and_deletes_their_weekly_message_alone(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """`forget me`: the person's weekly message goes, with its job; whether there was one
+    is what the answer counts. Without weekly messages set up, the stored one still goes."""
+    jobs = Jobs()
+    digests = messages(store, library, DirectPoster(), wall, jobs=jobs)
+    for user in (PERSON, NEIGHBOUR):
+        await digests.foryou_weekly(context(user), weekly("friday 16:00"))
+
+    assert await digests.forget_person(PERSON) is True
+    assert await digests.forget_person(PERSON) is False
+
+    assert list(jobs.scheduled) == [NEIGHBOUR]
+    assert await store.weekly_foryou.active() == [WeeklyForYou(NEIGHBOUR, 4, time(16), "UTC")]
+    off = service(store, library, DirectPoster(), wall)  # no weekly messages set up
+    assert await off.forget_person(NEIGHBOUR) is True
+    assert await store.weekly_foryou.active() == []
+    assert list(jobs.scheduled) == [NEIGHBOUR]  # that bot had no job of it to stop
+
+
 async def test_the_weekly_paper_posts_are_ordinary_papers_of_the_store(
     store: Store, library: Library, wall: Clock
 ) -> None:
