@@ -79,13 +79,16 @@ async def test_a_follow_here_posts_in_the_channel_and_only_a_manager_may_set_it(
 ) -> None:
     refused = notice(await bot.handle("follow here diffusion models", ALICE))
     assert refused.error
-    assert marked(refused.text).startswith(
-        "Only people who can manage this channel can set a follow that posts here"
+    assert marked(refused.text) == (
+        "Only people who can manage this channel can set a follow that posts here; "
+        "without here, a follow comes to you by direct message."
     )
     silent = dataclasses.replace(MANAGER, can_post=False)
     cannot_post = notice(await bot.handle("follow here diffusion models", silent))
     assert cannot_post.error
-    assert "You may not post messages in this channel" in marked(cannot_post.text)
+    assert marked(cannot_post.text) == (
+        "You may not post messages in this channel, so I will not post follows here for you."
+    )
     assert await store.follows.of(ALICE.user) == []
     answer = notice(await bot.handle("follow here diffusion models", MANAGER))
     assert marked(answer.text) == (

@@ -12,6 +12,7 @@ import pytest
 from paperboy.core.bot import Bot
 from paperboy.core.commands import ForgetMe
 from paperboy.core.library import Library
+from paperboy.core.models import UserRef
 from paperboy.core.replies import Confirm, Notice, Question
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports
@@ -172,3 +173,53 @@ async def test_leaving_a_workspace_deletes_its_data_and_logs_what(
     assert caplog.messages[-1] == (
         "forgot slack workspace T1: subscriptions of 0 channels, no other rows"
     )
+
+
+class Digests:
+    """The digest side of forgetting (DigestService's): what it was asked to forget."""
+
+    def __init__(self, *, channels: int = 0, weekly: bool = False) -> None:
+        self.channels = channels
+        self.weekly = weekly
+        self.forgotten: list[object] = []
+
+    async def forget_workspace(self, platform: str, workspace: str) -> int:
+        self.forgotten.append((platform, workspace))
+        return self.channels
+
+    async def forget_person(self, user: UserRef) -> bool:
+        self.forgotten.append(user)
+        return self.weekly
+
+
+async def test_forgetting_stops_the_persons_weekly_message_and_the_workspaces_digests(
+    store: Store, library: Library, clock: Callable[[], datetime], caplog: pytest.LogCaptureFixture
+) -> None:
+    digests = Digests(channels=2, weekly=True)
+    bot = Bot(
+        **library_ports(library),
+        reading_lists=store.reading_lists,
+        marks=store.marks,
+        posts=store.posts,
+        clock=clock,
+        people=store.people,
+        workspaces=store.workspaces,
+        digests=digests,  # type: ignore[arg-type]
+        options=bot_options_for_tests(),
+    )
+    await bot.handle(f"save {PAPERS[0]}", ALICE)
+    caplog.set_level(logging.INFO, logger="paperboy.core")
+    done = await bot.handle("forget me confirm", ALICE)
+    assert marked(done.text) == (  # type: ignore[union-attr]
+        "Done: I deleted everything I kept about you in this workspace:\n"
+        "• 1 paper on your reading list\n"
+        "• your weekly foryou message"
+    )
+    assert digests.forgotten == [ALICE.user]
+    forgotten = await bot.left_workspace("slack", "T1")
+    assert digests.forgotten[-1] == ("slack", "T1")
+    assert forgotten.channels == 2
+    assert caplog.messages == [
+        "forgot a person of slack workspace T1: 1 reading_list, 1 weekly",
+        "forgot slack workspace T1: subscriptions of 2 channels, no other rows",
+    ]

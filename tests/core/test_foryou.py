@@ -90,3 +90,14 @@ async def test_foryou_says_when_there_is_nothing_in_the_span_or_past_the_last_pa
     )
     past = await bot.page(PageRef(ListKind.FORYOU, "all", 10_000), ALICE)
     assert said(past) == "No more papers for you from every paper."
+
+
+async def test_with_few_saves_a_marked_paper_is_left_out_over_any_span(bot: Bot) -> None:
+    await bot.handle(f"save {LORA_SAVES[0]}", ALICE)
+    assert MARKED in ids(await bot.handle("foryou all", ALICE))  # among the most like it
+    await bot.handle(f"mark {MARKED}", ALICE)
+    for span in ("all", "8"):
+        shown = ids(await bot.handle(f"foryou {span}", ALICE))
+        assert len(shown) == 5
+        assert MARKED not in shown
+        assert LORA_SAVES[0] not in shown
