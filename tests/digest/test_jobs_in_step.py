@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from paperboy.core.library import Library
+from paperboy.core.ports import StoreUnavailable
 from paperboy.digest.jobs_in_step import JobsInStep
 from paperboy.store import Store
 from tests.digest.replicas import FakeTime, library, replica, replica_a, replica_b, time
@@ -51,11 +52,13 @@ class Ticks:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.seconds: list[float] = []
         self._tick = asyncio.Event()
         self._changed = asyncio.Event()
 
     async def __call__(self, seconds: float) -> None:
         self.calls += 1
+        self.seconds.append(seconds)
         self._changed.set()
         await self._tick.wait()
         self._tick.clear()
@@ -106,6 +109,43 @@ async def test_a_subscription_made_through_one_replica_is_scheduled_and_posted_o
         await digests_a.unsubscribe(ADMIN)
         await ticks.tick()
         assert CHANNEL not in timer_b.jobs
+        assert set(ticks.seconds) == {30}
+    finally:
+        following.cancel()
+
+
+async def test_a_sync_that_fails_is_logged_and_the_next_one_catches_up(
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    timer_b = Timer()
+    digests_a = replica(replica_a, library, Poster(), time, jobs=Timer())
+    digests_b = replica(replica_b, library, Poster(), time, jobs=timer_b)
+    subscriptions = replica_b.subscriptions
+    read = subscriptions.active
+    failures = [StoreUnavailable("database is locked")]
+
+    async def active() -> Any:
+        if failures:
+            raise failures.pop()
+        return await read()
+
+    subscriptions.active = active  # type: ignore[method-assign]
+    await digests_a.subscribe(ADMIN, spec("09:00 UTC"))
+    ticks = Ticks()
+    caplog.set_level(logging.INFO, logger="paperboy.digest")
+    following = asyncio.create_task(digests_b.keep_in_step(every=30, sleep=ticks))
+    try:
+        await ticks.tick()
+        assert timer_b.jobs == {}
+        [failed] = caplog.records
+        assert failed.getMessage() == "bringing the digest jobs in step with the store failed"
+        assert failed.exc_info is not None
+        await ticks.tick()
+        assert timer_b.at(CHANNEL) == time_of_day(9, 0)
     finally:
         following.cancel()
 
