@@ -142,6 +142,21 @@ async def test_asking_for_a_weekly_message_stores_schedules_and_says_when(
     assert await store.weekly_foryou.get(NEIGHBOUR) == WeeklyForYou(NEIGHBOUR, 0, time(9, 0), "UTC")
 
 
+async def test_the_next_weekly_message_is_counted_in_the_persons_zone(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """At the tests' Thursday 09:00 UTC it is already evening in Tokyo: Thursday's 10:00
+    there has passed, the next message is a week away."""
+    digests = messages(store, library, DirectPoster(), wall)
+
+    reply = await digests.foryou_weekly(context(PERSON), weekly("thursday 10:00 Asia/Tokyo"))
+
+    assert marked(reply.text).startswith(  # type: ignore[union-attr]
+        "You get your top papers of the week by direct message every Thursday at 10:00 "
+        "Asia/Tokyo. Next: Thu 20 Mar 10:00 Asia/Tokyo."
+    )
+
+
 async def test_a_weekly_message_that_cannot_reach_the_person_is_refused_and_not_stored(
     store: Store, library: Library, wall: Clock
 ) -> None:
