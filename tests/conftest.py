@@ -31,10 +31,12 @@ from tests.simulators.sources.servers import PaperSourceSimulator
 
 def pytest_configure(config: pytest.Config) -> None:
     """Under mutmut (scripts/mutation.py), each mutant's tests run in a process forked
-    from one that collected them: importing scikit-learn there, once, spares every
-    mutant whose tests train a `foryou` or `rank:team` model its 3 to 5 s import (it is
-    imported lazily, see search/recommend.py, so a test run pays it at the first)."""
+    from one that collected them: importing scikit-learn and matplotlib there, once,
+    spares every mutant whose tests train a `foryou` or `rank:team` model (3 to 5 s) or
+    draw a `trend` chart (2 s) that import (both are imported lazily, see
+    search/recommend.py and charts.py, so a test run pays it at the first)."""
     if "mutmut" in sys.modules:
+        import matplotlib.figure  # noqa: F401
         import sklearn.svm  # noqa: F401
 
 
