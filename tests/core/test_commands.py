@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -27,9 +27,7 @@ from tests.marked import marked
         (
             "search lora arXiv:2403.12345 note:draft",
             c.Search(
-                SearchQuery(
-                    "lora arXiv:2403.12345 note:draft", "lora arXiv:2403.12345 note:draft"
-                )
+                SearchQuery("lora arXiv:2403.12345 note:draft", "lora arXiv:2403.12345 note:draft")
             ),
         ),
         ("similar 2106.09685", c.Similar("2106.09685")),
@@ -257,3 +255,28 @@ def test_the_typed_person_builders() -> None:
     assert c.unfollow_command(3) == c.Unfollow(3)
     assert c.unfollow_command(" 2 ") == c.Unfollow(2)
     assert isinstance(c.unfollow_command(0), c.ParseError)
+
+
+@pytest.mark.parametrize(
+    ("typed", "since"),
+    [
+        ("since:today", Day(days_back=0)),
+        ("since:Yesterday", Day(days_back=1)),
+        ("since:2w", Day(days_back=14)),
+        ("since:3M", Day(days_back=90)),
+        ("since:36500d", Day(days_back=36_500)),
+        ("since:2025-03-01", Day(fixed=date(2025, 3, 1))),
+    ],
+)
+def test_the_days_a_search_filter_takes(typed: str, since: Day) -> None:
+    parsed = c.parse_command(f"search lora {typed}")
+    assert parsed == c.Search(SearchQuery(f"lora {typed}", "lora", SearchFilters(since=since)))
+
+
+@pytest.mark.parametrize("value", ["36501d", "101y", "20250301", "2025-3-1", "tomorrow"])
+def test_a_day_out_of_range_or_not_written_as_one_is_refused(value: str) -> None:
+    parsed = c.parse_command(f"search lora since:{value}")
+    assert isinstance(parsed, c.ParseError)
+    assert marked(parsed.message) == (
+        f"`since:` takes a date like 2025-03-01 or an age like 7d, 2w, 3m, 1y (got `{value}`)."
+    )

@@ -138,6 +138,9 @@ async def test_forget_me_says_when_it_is_not_set_up(
     assert isinstance(answer, Notice)
     assert answer.error
     assert marked(answer.text) == "Forgetting people is not set up on this bot."
+    # Nor is a workspace's data: leaving it deletes nothing and says so.
+    left = await off.left_workspace("slack", "T1")
+    assert (left.channels, dict(left.rows)) == (0, {})
 
 
 async def test_leaving_a_workspace_deletes_its_data_and_logs_what(
