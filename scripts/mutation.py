@@ -145,10 +145,10 @@ def main() -> int:
 
 
 def prepare(workspace: Path, *, package: str, tests: list[str]) -> None:
-    """A directory mutmut can run in: the project's src/ and tests/ (linked) and its
+    """A directory mutmut can run in: the project's src/, tests/ and bench/ (linked) and its
     pyproject.toml with `[tool.mutmut]` narrowed to `package` and its test folders."""
     workspace.mkdir(parents=True, exist_ok=True)
-    for name in ("src", "tests"):
+    for name in ("src", "tests", "bench"):  # bench/: a test of tests/core imports it
         link = workspace / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name, target_is_directory=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,18 @@ from paperboy.store import Store
 from tests.postgres import PostgresServer, postgres_server
 from tests.processes import paperboy_command
 from tests.simulators.sources.servers import PaperSourceSimulator
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under mutmut (scripts/mutation.py), each mutant's tests run in a process forked
+    from one that collected them: importing scikit-learn and matplotlib there, once,
+    spares every mutant whose tests train a `foryou` or `rank:team` model (3 to 5 s) or
+    draw a `trend` chart (2 s) that import (both are imported lazily, see
+    search/recommend.py and charts.py, so a test run pays it at the first)."""
+    if "mutmut" in sys.modules:
+        import matplotlib.figure  # noqa: F401
+        import sklearn.svm  # noqa: F401
+
 
 # A week after the bundled sample's Daily Papers day (2025-03-13): "today's" papers in a test
 # are the ones it features, not the sample's.

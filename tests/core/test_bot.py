@@ -423,3 +423,15 @@ async def test_a_save_emoji_configured_by_name_only_is_named_in_hints_never_a_bo
     assert "React with :star: to any paper I post" in help_text
     assert "React with :star: to a paper I post" in await said(bot, "saved")
     assert "🔖" not in help_text + await said(bot, "saved")
+
+
+async def test_an_age_filter_counts_back_from_today_and_the_title_names_the_day(bot: Bot) -> None:
+    """The tests' today is 20 March 2025; the sample's papers were featured on the 13th."""
+    week = await bot.handle("search language models since:7d", ALICE)
+    assert isinstance(week, PaperList)
+    assert week.title.startswith("Papers for “language models”, since 2025-03-13")
+    before = await bot.handle("search language models since:2025-01-01 until:8d", ALICE)
+    assert isinstance(before, PaperList)
+    assert before.title == "Papers for “language models”, since 2025-01-01, until 2025-03-12 (1–4)"
+    # Featured on the 13th: left out by until:8d, kept by until:6d.
+    assert set(ids(before)).isdisjoint(ids(week))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -23,6 +23,13 @@ from tests.marked import marked
             c.Search(SearchQuery("lora since:7d", "lora", SearchFilters(since=Day(days_back=7)))),
         ),
         ("/search lora", c.Search(SearchQuery("lora", "lora"))),
+        # Other word:value tokens are words, unless one looks like a mistyped filter.
+        (
+            "search lora arXiv:2403.12345 note:draft",
+            c.Search(
+                SearchQuery("lora arXiv:2403.12345 note:draft", "lora arXiv:2403.12345 note:draft")
+            ),
+        ),
         ("similar 2106.09685", c.Similar("2106.09685")),
         ("show arXiv:2106.09685v2", c.Show("2106.09685")),
         ("show https://arxiv.org/abs/2106.09685", c.Show("2106.09685")),
@@ -166,3 +173,110 @@ def test_typed_weekly_options_are_checked_as_the_words_are() -> None:
     assert isinstance(bad_time, c.ParseError)
     assert "is not a time of day" in bad_time.message
     assert isinstance(weekly_spec(day="someday"), c.ParseError)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("foryou", c.ForYou(7)),
+        ("foryou 1", c.ForYou(1)),
+        ("foryou 30", c.ForYou(30)),
+        ("foryou 30d", c.ForYou(30)),
+        ("foryou 365", c.ForYou(365)),
+        ("foryou ALL", c.ForYou(None)),
+        ("foryou weekly", c.ForYouWeekly(WeeklySpec())),
+        ("foryou Weekly friday 08:00 UTC", c.ForYouWeekly(WeeklySpec(4, time(8, 0), "UTC"))),
+        ("foryou STOP", c.ForYouStop()),
+        ("forget me", c.ForgetMe()),
+        ("forget ME  Confirm", c.ForgetMe(confirmed=True)),
+        ("unfollow 1", c.Unfollow(1)),
+        ("unfollow 999999", c.Unfollow(999999)),
+    ],
+)
+def test_the_person_commands_parse(text: str, expected: c.Command) -> None:
+    assert c.parse_command(text) == expected
+
+
+_FORYOU_RANGE = (
+    "`foryou` takes a number of days from 1 to 365, or all: e.g. `foryou 30` or `foryou all`."
+)
+_UNFOLLOW = "`unfollow` takes the number `following` shows: e.g. `unfollow 1`."
+_FORGET = (
+    "`forget me` deletes everything I keep about you here; it tells you what first, and "
+    "`forget me confirm` then deletes it."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("foryou 0", _FORYOU_RANGE),
+        ("foryou 366", _FORYOU_RANGE),
+        ("foryou 1000000", _FORYOU_RANGE),
+        ("foryou 0d", _FORYOU_RANGE),
+        ("foryou d", _FORYOU_RANGE),
+        ("foryou banana", _FORYOU_RANGE),
+        ("foryou stop now", "`foryou stop` takes no arguments: it stops your weekly message."),
+        (
+            "foryou weekly someday",
+            "I did not understand `someday`. Try `foryou weekly friday 16:00 Europe/Berlin` "
+            "(day, time and timezone are optional, in that order).",
+        ),
+        ("unfollow 0", _UNFOLLOW),
+        ("unfollow 1000000", _UNFOLLOW),
+        ("unfollow first", _UNFOLLOW),
+        ("unfollow", _UNFOLLOW),
+        ("forget", _FORGET),
+        ("forget me now", _FORGET),
+        ("forget you", _FORGET),
+    ],
+)
+def test_bad_person_commands_get_the_answer_that_says_what_to_type(text: str, answer: str) -> None:
+    parsed = c.parse_command(text)
+    assert isinstance(parsed, c.ParseError)
+    assert marked(parsed.message) == answer
+
+
+def test_a_follow_here_of_an_author_and_the_typed_follow_builder() -> None:
+    assert c.parse_command("follow here author:LeCun") == c.Follow("author", "LeCun", True)
+    assert c.follow_command(author="Ada Lovelace") == c.Follow("author", "Ada Lovelace", False)
+    both = c.follow_command(author="Ada Lovelace", words="engines")
+    assert isinstance(both, c.ParseError)
+    assert marked(both.message) == (
+        'Follow an author or some words, one at a time: `follow author:"Yann LeCun"` or '
+        "`follow graph neural networks`; `follow here …` posts them in this channel."
+    )
+
+
+def test_the_typed_person_builders() -> None:
+    assert c.foryou_command(None) == c.ForYou(None)
+    assert c.foryou_command(1) == c.ForYou(1)
+    assert isinstance(c.foryou_command(0), c.ParseError)
+    assert c.unfollow_command(3) == c.Unfollow(3)
+    assert c.unfollow_command(" 2 ") == c.Unfollow(2)
+    assert isinstance(c.unfollow_command(0), c.ParseError)
+
+
+@pytest.mark.parametrize(
+    ("typed", "since"),
+    [
+        ("since:today", Day(days_back=0)),
+        ("since:Yesterday", Day(days_back=1)),
+        ("since:2w", Day(days_back=14)),
+        ("since:3M", Day(days_back=90)),
+        ("since:36500d", Day(days_back=36_500)),
+        ("since:2025-03-01", Day(fixed=date(2025, 3, 1))),
+    ],
+)
+def test_the_days_a_search_filter_takes(typed: str, since: Day) -> None:
+    parsed = c.parse_command(f"search lora {typed}")
+    assert parsed == c.Search(SearchQuery(f"lora {typed}", "lora", SearchFilters(since=since)))
+
+
+@pytest.mark.parametrize("value", ["36501d", "101y", "20250301", "2025-3-1", "tomorrow"])
+def test_a_day_out_of_range_or_not_written_as_one_is_refused(value: str) -> None:
+    parsed = c.parse_command(f"search lora since:{value}")
+    assert isinstance(parsed, c.ParseError)
+    assert marked(parsed.message) == (
+        f"`since:` takes a date like 2025-03-01 or an age like 7d, 2w, 3m, 1y (got `{value}`)."
+    )

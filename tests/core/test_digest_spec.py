@@ -7,7 +7,13 @@ from datetime import time
 
 import pytest
 
-from paperboy.core.digest_spec import DigestSpec, ParseError, digest_spec, parse_digest_spec
+from paperboy.core.digest_spec import (
+    DigestSpec,
+    ParseError,
+    describe,
+    digest_spec,
+    parse_digest_spec,
+)
 from tests.marked import marked
 
 ArgumentError = ParseError
@@ -187,7 +193,20 @@ def test_rank_team_and_rank_votes_are_read_in_words_and_typed_options() -> None:
 def test_an_unknown_rank_is_refused_with_the_two_choices(word: str) -> None:
     for result in (parse_digest_spec(f"09:00 UTC {word}"), digest_spec(rank=word[5:] or "x")):
         assert isinstance(result, ParseError)
-        assert marked(result.message).startswith("`rank:` takes `team`")
+        assert marked(result.message) == (
+            "`rank:` takes `team` (by what people here save) or `votes` (by upvotes, the default)."
+        )
+
+
+def test_a_team_ranked_digest_says_how_it_is_ordered() -> None:
+    spec = parse_digest_spec("09:00 UTC rank:team papers:3")
+    assert isinstance(spec, DigestSpec)
+    assert describe(spec) == (
+        "every day at 09:00 UTC, up to 3 papers, on any topic, ordered by what people here save"
+    )
+    votes = parse_digest_spec("09:00 UTC rank:votes papers:3")
+    assert isinstance(votes, DigestSpec)
+    assert describe(votes) == "every day at 09:00 UTC, up to 3 papers, on any topic"
 
 
 def test_a_mistyped_rank_option_gets_did_you_mean() -> None:

@@ -22,6 +22,7 @@ def test_an_author_follow_matches_the_name_however_it_is_written(written: str) -
 @pytest.mark.parametrize("other", ["Jean LeCun", "Yann Lecunn", "Yann", "", "J. LeCun", "—"])
 def test_an_author_follow_does_not_match_another_person(other: str) -> None:
     assert not same_author("Y. LeCun", other)
+    assert not same_author("Yann LeCun", other)
 
 
 def test_hyphenated_and_accented_given_names_match_their_initials() -> None:

@@ -42,6 +42,9 @@ from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
         ("https://arxiv.org/abs/cs/0112017v3", "cs/0112017"),
         ("http://arxiv.org/pdf/cs/0112017v1.pdf", "cs/0112017"),
         ("cond-mat.mes-hall/0601001", "cond-mat/0601001"),
+        # Old-style ids ran from August 1991 to March 2007: the first and last months.
+        ("hep-th/9108001", "hep-th/9108001"),
+        ("math/0703001", "math/0703001"),
     ],
 )
 def test_every_accepted_form_gives_the_canonical_id(text: str, expected: str) -> None:
@@ -68,6 +71,8 @@ def test_every_accepted_form_gives_the_canonical_id(text: str, expected: str) ->
         "cs/011201",  # six digits
         "cs/0113017",  # month 13
         "cs/0000000",
+        "hep-th/9107001",  # old style before August 1991
+        "math/0704001",  # old style after March 2007
         "https://example.org/abs/2403.12345",
         "https://arxiv.org/list/cs.CL/recent",
         "https://huggingface.co/models/2403.12345",

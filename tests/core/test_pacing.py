@@ -58,6 +58,14 @@ async def test_an_idle_spell_does_not_save_up_a_burst() -> None:
     assert time.slept == [0.25]
 
 
+async def test_a_rate_under_one_a_second_spaces_turns_by_more_than_a_second() -> None:
+    time = FakeTime()
+    spacing = pacing(time, rate=0.5)
+    await shared_turn(spacing)
+    await shared_turn(spacing)
+    assert time.slept == [2.0]
+
+
 async def test_rate_zero_never_waits() -> None:
     time = FakeTime()
     spacing = pacing(time)
@@ -99,3 +107,18 @@ async def test_a_stop_while_waiting_for_the_turn_posts_nothing() -> None:
     with pytest.raises(Stopped):
         await waiting
     assert not entered
+
+
+async def test_with_a_thousand_channels_one_posted_in_a_moment_ago_still_waits() -> None:
+    """Past 1000 channels the pacing forgets the idle ones (60 intervals without a post);
+    one that posted half an interval ago is not idle: its next message still waits."""
+    time = FakeTime()
+    spacing = pacing(time, interval=1.0)
+    channels = [ChannelRef("slack", "T1", f"C{n}") for n in range(1000)]
+    for channel in channels:
+        async with spacing.turn(channel):
+            pass
+    time.now += 0.5
+    async with spacing.turn(channels[0]):
+        pass
+    assert time.slept == [0.5]

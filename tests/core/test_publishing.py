@@ -25,9 +25,11 @@ class Poster:
 
     def __init__(self) -> None:
         self.sent: list[Reply] = []
+        self.keys: list[str] = []
 
     async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
         self.sent.append(reply)
+        self.keys.append(key)
         return f"m{len(self.sent)}"
 
 
@@ -76,3 +78,19 @@ async def test_a_stop_while_waiting_for_the_channels_turn_posts_nothing(
     with pytest.raises(Stopped):
         await waiting
     assert len(poster.sent) == 1
+
+
+async def test_a_retry_keeps_its_key_and_a_new_message_gets_one_discord_accepts(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    """The key is a Discord nonce (at most 25 characters) and, at a retry of one
+    message, the same key (so a message that did land is not posted twice)."""
+    poster = Poster()
+    out = publisher(store, clock, poster)
+    await out.publish(CHANNEL, Notice("first", ephemeral=False), key="retry-of-first")
+    await out.publish(CHANNEL, Notice("second", ephemeral=False))
+    await out.publish(CHANNEL, Notice("third", ephemeral=False))
+    assert poster.keys[0] == "retry-of-first"
+    second, third = poster.keys[1:]
+    assert second != third
+    assert all(0 < len(key) <= 25 for key in (second, third))

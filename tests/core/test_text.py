@@ -20,6 +20,8 @@ from paperboy.core.text import short_authors, terminal_text, visible_text
         ("  two\t\nwords  ", " two words "),
         ("lo\u202era\x00 x", "lo ra x"),
         ("edge\u200b", "edge "),
+        (" a", " a"),
+        ("\u200bab", " ab"),
     ],
 )
 def test_visible_text_is_one_line_and_keeps_one_space_at_an_edge(raw: str, shown: str) -> None:

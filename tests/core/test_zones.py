@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from paperboy.core.zones import canonical_zone, zone_info, zone_names, zone_suggestions
+from paperboy.core.times import checked_time_of_day
+from paperboy.core.zones import (
+    canonical_zone,
+    zone_info,
+    zone_name,
+    zone_names,
+    zone_suggestions,
+)
 
 WINTER = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -54,5 +61,19 @@ def test_suggestions_offer_offsets_abbreviations_and_names() -> None:
     assert zone_suggestions("PST", limit=5)[0] == "America/Los_Angeles"
     assert zone_suggestions("cet", limit=5)[0] == "CET"
     assert zone_suggestions("berl", limit=5) == ["Europe/Berlin"]
+    assert zone_suggestions("new york", limit=5) == ["America/New_York"]
+    # Names starting with it first (any case), shortest first: not Japan, US/Pacific.
+    assert zone_suggestions("PA", limit=2) == ["Pacific/Yap", "Pacific/Apia"]
     assert zone_suggestions("", limit=3)[0] == "UTC"
     assert len(zone_suggestions("a", limit=25)) == 25
+
+
+def test_a_zone_is_named_in_logs_as_it_was_typed_back() -> None:
+    assert zone_name(zone_info("Europe/Berlin")) == "Europe/Berlin"
+    assert zone_name(zone_info("UTC+05:30")) == "UTC+05:30"
+
+
+def test_a_configured_time_of_day_is_checked() -> None:
+    assert checked_time_of_day(" 9:30 ") == time(9, 30)
+    with pytest.raises(ValueError, match=r"^'24:00' must be a time of day as HH:MM \(24-hour\)$"):
+        checked_time_of_day("24:00")

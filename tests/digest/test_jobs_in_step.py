@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import time as time_of_day
 from typing import Any
 
+import pytest
+
 from paperboy.core.library import Library
+from paperboy.core.ports import StoreUnavailable
 from paperboy.digest.jobs_in_step import JobsInStep
 from paperboy.store import Store
 from tests.digest.replicas import FakeTime, library, replica, replica_a, replica_b, time
@@ -48,11 +52,13 @@ class Ticks:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.seconds: list[float] = []
         self._tick = asyncio.Event()
         self._changed = asyncio.Event()
 
     async def __call__(self, seconds: float) -> None:
         self.calls += 1
+        self.seconds.append(seconds)
         self._changed.set()
         await self._tick.wait()
         self._tick.clear()
@@ -103,16 +109,58 @@ async def test_a_subscription_made_through_one_replica_is_scheduled_and_posted_o
         await digests_a.unsubscribe(ADMIN)
         await ticks.tick()
         assert CHANNEL not in timer_b.jobs
+        assert set(ticks.seconds) == {30}
+    finally:
+        following.cancel()
+
+
+async def test_a_sync_that_fails_is_logged_and_the_next_one_catches_up(
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    timer_b = Timer()
+    digests_a = replica(replica_a, library, Poster(), time, jobs=Timer())
+    digests_b = replica(replica_b, library, Poster(), time, jobs=timer_b)
+    subscriptions = replica_b.subscriptions
+    read = subscriptions.active
+    failures = [StoreUnavailable("database is locked")]
+
+    async def active() -> Any:
+        if failures:
+            raise failures.pop()
+        return await read()
+
+    subscriptions.active = active  # type: ignore[method-assign]
+    await digests_a.subscribe(ADMIN, spec("09:00 UTC"))
+    ticks = Ticks()
+    caplog.set_level(logging.INFO, logger="paperboy.digest")
+    following = asyncio.create_task(digests_b.keep_in_step(every=30, sleep=ticks))
+    try:
+        await ticks.tick()
+        assert timer_b.jobs == {}
+        [failed] = caplog.records
+        assert failed.getMessage() == "bringing the digest jobs in step with the store failed"
+        assert failed.exc_info is not None
+        await ticks.tick()
+        assert timer_b.at(CHANNEL) == time_of_day(9, 0)
     finally:
         following.cancel()
 
 
 async def test_a_subscription_paused_or_made_elsewhere_follows_at_the_next_sync(
-    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     timer_a, timer_b = Timer(), Timer()
     weekly_a, weekly_b = Timer(), Timer()
-    digests_a = replica(replica_a, library, Poster(), time, jobs=timer_a, weekly_jobs=weekly_a)
+    poster_a = Poster()
+    digests_a = replica(replica_a, library, poster_a, time, jobs=timer_a, weekly_jobs=weekly_a)
     digests_b = replica(replica_b, library, Poster(), time, jobs=timer_b, weekly_jobs=weekly_b)
     other = dataclasses.replace(ADMIN, channel=OTHER)
     await digests_b.subscribe(ADMIN, spec("09:00 UTC"))
@@ -123,17 +171,30 @@ async def test_a_subscription_paused_or_made_elsewhere_follows_at_the_next_sync(
     # B's digest into OTHER failed until it paused: A stops its job too.
     await replica_b.subscriptions.record_failure(OTHER, pause_after=1, at=time())
     await digests_b.subscribe_weekly(ADMIN, weekly("weekly friday 16:00 UTC"))
+    caplog.set_level(logging.INFO, logger="paperboy.digest")
     await digests_a.sync()
     assert set(timer_a.jobs) == {CHANNEL}
     assert weekly_a.at(CHANNEL) == time_of_day(16, 0)
+    assert caplog.messages == [
+        "subscriptions changed elsewhere: 0 digests scheduled, 1 unscheduled",
+        "weekly lists changed elsewhere: 1 scheduled, 0 unscheduled",
+    ]
+    caplog.clear()
+    await weekly_a.fire(CHANNEL)  # A's weekly job posts the list (of last Friday)
+    assert poster_a.headers(CHANNEL) == [
+        "Nobody here saved a paper from my posts in the last 7 days. React with 🔖 to a "
+        "paper I post (or press Save) to save it."
+    ]
 
     # What A itself schedules meanwhile is not undone by an older read.
     await digests_a.subscribe(other, spec("08:00 UTC"))
     await digests_a.sync()
     assert timer_a.at(OTHER) == time_of_day(8, 0)
     await digests_b.unsubscribe(ADMIN, "top")
+    caplog.clear()
     await digests_a.sync()
     assert weekly_a.jobs == {}
+    assert caplog.messages == ["weekly lists changed elsewhere: 0 scheduled, 1 unscheduled"]
 
 
 async def test_a_change_made_here_while_the_store_was_read_is_not_undone() -> None:

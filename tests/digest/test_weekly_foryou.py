@@ -142,6 +142,21 @@ async def test_asking_for_a_weekly_message_stores_schedules_and_says_when(
     assert await store.weekly_foryou.get(NEIGHBOUR) == WeeklyForYou(NEIGHBOUR, 0, time(9, 0), "UTC")
 
 
+async def test_the_next_weekly_message_is_counted_in_the_persons_zone(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """At the tests' Thursday 09:00 UTC it is already evening in Tokyo: Thursday's 10:00
+    there has passed, the next message is a week away."""
+    digests = messages(store, library, DirectPoster(), wall)
+
+    reply = await digests.foryou_weekly(context(PERSON), weekly("thursday 10:00 Asia/Tokyo"))
+
+    assert marked(reply.text).startswith(  # type: ignore[union-attr]
+        "You get your top papers of the week by direct message every Thursday at 10:00 "
+        "Asia/Tokyo. Next: Thu 20 Mar 10:00 Asia/Tokyo."
+    )
+
+
 async def test_a_weekly_message_that_cannot_reach_the_person_is_refused_and_not_stored(
     store: Store, library: Library, wall: Clock
 ) -> None:
@@ -407,6 +422,27 @@ async def test_forgetting_a_workspace_unschedules_its_peoples_weekly_messages(
 
     assert list(jobs.scheduled) == [ELSEWHERE]
     assert await store.weekly_foryou.active() == [WeeklyForYou(ELSEWHERE, 4, time(16), "UTC")]
+
+
+async def test_forgetting_a_person_stops_and_deletes_their_weekly_message_alone(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """`forget me`: the person's weekly message goes, with its job; whether there was one
+    is what the answer counts. Without weekly messages set up, the stored one still goes."""
+    jobs = Jobs()
+    digests = messages(store, library, DirectPoster(), wall, jobs=jobs)
+    for user in (PERSON, NEIGHBOUR):
+        await digests.foryou_weekly(context(user), weekly("friday 16:00"))
+
+    assert await digests.forget_person(PERSON) is True
+    assert await digests.forget_person(PERSON) is False
+
+    assert list(jobs.scheduled) == [NEIGHBOUR]
+    assert await store.weekly_foryou.active() == [WeeklyForYou(NEIGHBOUR, 4, time(16), "UTC")]
+    off = service(store, library, DirectPoster(), wall)  # no weekly messages set up
+    assert await off.forget_person(NEIGHBOUR) is True
+    assert await store.weekly_foryou.active() == []
+    assert list(jobs.scheduled) == [NEIGHBOUR]  # that bot had no job of it to stop
 
 
 async def test_the_weekly_paper_posts_are_ordinary_papers_of_the_store(

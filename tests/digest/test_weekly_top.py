@@ -142,6 +142,20 @@ async def test_subscribing_schedules_the_weekly_list_and_says_when(
     assert await store.subscriptions.get(CHANNEL) is None  # not a daily digest
 
 
+async def test_the_next_weekly_list_is_counted_in_the_channels_zone(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """At 09:00 UTC on Thursday it is 18:00 in Tokyo: Thursday's 10:00 there has passed,
+    the next list is a week away (not an hour, as 10:00 UTC would be)."""
+    digests = weekly_service(store, library, Poster(), wall, WeeklyJobs())
+
+    reply = await digests.subscribe_weekly(ADMIN, weekly("weekly thursday 10:00 Asia/Tokyo"))
+
+    assert marked(reply.text).endswith(  # type: ignore[union-attr]
+        "every Thursday at 10:00 Asia/Tokyo. Next: Thu 20 Mar 10:00 Asia/Tokyo."
+    )
+
+
 async def test_the_weekly_list_is_posted_once_however_often_its_job_fires(
     store: Store, library: Library, wall: Clock
 ) -> None:
