@@ -1,0 +1,58 @@
+"""Which sentences a snippet shows: the first of equally good ones, neighbours only when
+they add a matched word, the nearer neighbour first, and 300 characters by default."""
+
+from __future__ import annotations
+
+from paperboy.search import SearchIndex, make_snippet
+from paperboy.search.snippets import ELLIPSIS
+
+INDEX = SearchIndex.build([{"id": "a", "title": "Graphs", "abstract": "Graph models."}])
+TOK = INDEX.tokenizer
+
+
+def snippet(text: str, query: str, **limit: int) -> tuple[str, list[str]]:
+    """(the text shown, the marked words)."""
+    parts = make_snippet(text, INDEX.query_terms(query), TOK, **limit)
+    return "".join(piece for piece, _ in parts), [piece for piece, mark in parts if mark]
+
+
+def test_of_equally_matching_sentences_the_first_is_shown_alone() -> None:
+    """The later sentences add no new word: they are left out."""
+    shown, marked = snippet("Graph one. Robots two. Graph three.", "graph")
+    assert shown == f"Graph one.{ELLIPSIS}"
+    assert marked == ["Graph"]
+
+
+def test_a_later_sentence_matching_more_words_is_shown() -> None:
+    shown, marked = snippet("Graph one. Robots two. Graph robots three.", "graph robots")
+    assert shown == f"{ELLIPSIS}Graph robots three."
+    assert marked == ["Graph", "robots"]
+
+
+def test_the_run_of_sentences_grows_toward_the_nearer_neighbour_first() -> None:
+    """The best sentence (three words) is joined by the one after it, then by the one
+    before it (next to the run) rather than the one after that (further away): only
+    three sentences fit."""
+    text = "Alpha one here. Xray yak zebra now. Beta two here. Gamma three here."
+    shown, marked = snippet(text, "alpha xray yak zebra beta gamma", max_chars=60)
+    assert shown == f"Alpha one here. Xray yak zebra now. Beta two here.{ELLIPSIS}"
+    assert marked == ["Alpha", "Xray", "yak", "zebra", "Beta"]
+
+
+def test_a_neighbour_adding_two_words_is_preferred_to_one_adding_one() -> None:
+    text = "Alpha beta here. Xray yak zebra now. Gamma here."
+    shown, marked = snippet(text, "alpha beta xray yak zebra gamma", max_chars=40)
+    assert shown == f"Alpha beta here. Xray yak zebra now.{ELLIPSIS}"
+    text = "Alpha here. Xray yak zebra now. Gamma beta here."
+    shown, marked = snippet(text, "alpha beta xray yak zebra gamma", max_chars=40)
+    assert shown == f"{ELLIPSIS}Xray yak zebra now. Gamma beta here."
+
+
+def test_by_default_a_snippet_is_at_most_300_characters() -> None:
+    whole = "word " * 59 + "graph"  # 300 characters
+    assert snippet(whole, "graph") == (whole, ["graph"])
+    # One character more: cut to three words before the match.
+    assert snippet("word " * 59 + "graphs", "graph") == (
+        f"{ELLIPSIS}word word word graphs",
+        ["graphs"],
+    )
