@@ -3,7 +3,7 @@ between words, hyphens, and closed compounds the index has seen hyphenated."""
 
 from __future__ import annotations
 
-from paperboy.search import SearchIndex, Tokenizer
+from paperboy.search import SearchIndex, Tokenizer, TokenizerOptions
 
 
 def titled(*titles: str) -> SearchIndex:
@@ -66,3 +66,27 @@ def test_a_stray_hyphenation_does_not_split_a_common_word() -> None:
     a search for it does not find papers that only have "pa"."""
     index = titled("pa-tients", "patients at home", "patients in care", "pa levels")
     assert set(found(index, "patients")) == {"pa-tients", "patients at home", "patients in care"}
+
+
+def test_a_hyphenated_word_whose_joined_form_is_one_of_its_parts_counts_it_once() -> None:
+    """ "model-s" (a plural's s cut off by a hyphen) is "model" once, not twice."""
+    assert Tokenizer().tokens("Model-s of trees") == ["model", "tree"]
+
+
+def test_a_query_adds_the_joined_form_of_a_hyphenated_word_when_documents_keep_parts() -> None:
+    parts_only = Tokenizer(TokenizerOptions(hyphens="parts"))
+    assert parts_only.tokens("fine-tuning") == ["fine", "tune"]
+    assert parts_only.query_tokens("fine-tuning") == ["fine", "tune", "finetun"]
+
+
+def test_a_closed_compound_with_stopwords_finds_its_content_words_written_apart() -> None:
+    """ "stateoftheart": "state-of-the-art" was seen hyphenated; its parts are "state" and
+    "art" (not "of", "the"), so the paper on "the state of art" is found too."""
+    index = titled("State-of-the-art parsers", "The state of art", "Graphs")
+    assert found(index, "stateoftheart") == ["State-of-the-art parsers", "The state of art"]
+
+
+def test_letters_in_compatibility_forms_are_folded_to_plain_lowercase() -> None:
+    """Mathematical bold capitals fold to capitals, which fold again to lowercase."""
+    assert Tokenizer().tokens("𝐀𝐓𝐓𝐄𝐍𝐓𝐈𝐎𝐍 in İstanbul") == ["attent", "istanbul"]
+    assert found(titled("𝐀𝐓𝐓𝐄𝐍𝐓𝐈𝐎𝐍 maps", "Graphs"), "attention") == ["𝐀𝐓𝐓𝐄𝐍𝐓𝐈𝐎𝐍 maps"]
