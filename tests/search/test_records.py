@@ -3,6 +3,7 @@ text, authors, and an id given twice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -94,3 +95,21 @@ def test_authors_split_differently_with_the_same_text_are_taken_in() -> None:
     index.add([dict(one, authors=["Ann Lee", "Bob Kim"])])
     assert index.newest(DocFilter(authors=("lee kim",))) == []
     assert index.newest(DocFilter(authors=("bob kim",))) == ["1"]
+
+
+def test_an_add_refused_for_a_bad_record_leaves_no_word_of_it_searchable() -> None:
+    """The first 20,000 records are read (and their words learned) before the bad one
+    is met: the add is refused whole, and none of their words finds anything."""
+    index = SearchIndex.build([{"id": "g", "title": "Graph", "abstract": ""}])
+
+    def records() -> Iterator[dict[str, Any]]:
+        for n in range(20_000):
+            yield {"id": f"p{n}", "title": "Zebra" if n == 7 else "Word", "abstract": ""}
+        yield {"id": "", "title": "Bad", "abstract": ""}
+
+    with pytest.raises(ValueError, match="id"):
+        index.add(records())
+    assert len(index) == 1
+    assert index.search("word") == []
+    assert index.search("zebra word graph") == index.search("graph")
+    assert ids(index.search("graph")) == ["g"]
