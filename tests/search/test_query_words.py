@@ -4,6 +4,7 @@ between words, hyphens, and closed compounds the index has seen hyphenated."""
 from __future__ import annotations
 
 from paperboy.search import SearchIndex, Tokenizer, TokenizerOptions
+from paperboy.search.options import IndexOptions
 
 
 def titled(*titles: str) -> SearchIndex:
@@ -90,3 +91,42 @@ def test_letters_in_compatibility_forms_are_folded_to_plain_lowercase() -> None:
     """Mathematical bold capitals fold to capitals, which fold again to lowercase."""
     assert Tokenizer().tokens("𝐀𝐓𝐓𝐄𝐍𝐓𝐈𝐎𝐍 in İstanbul") == ["attent", "istanbul"]
     assert found(titled("𝐀𝐓𝐓𝐄𝐍𝐓𝐈𝐎𝐍 maps", "Graphs"), "attention") == ["𝐀𝐓𝐓𝐄𝐍𝐓𝐈𝐎𝐍 maps"]
+
+
+def test_two_closed_compounds_in_one_query_find_both_their_halves() -> None:
+    index = titled("fine-tuning", "State-of-the-art parsers", "fine tuning", "state of art")
+    tokens = index.analyse_query("finetuning stateoftheart")
+    assert {"fine", "tune", "state", "art"} <= set(tokens)
+    assert set(found(index, "finetuning stateoftheart")) == {
+        "fine-tuning",
+        "State-of-the-art parsers",
+        "fine tuning",
+        "state of art",
+    }
+
+
+def test_without_query_dedup_a_repeated_word_counts_again_but_added_halves_once() -> None:
+    papers = [
+        {"id": "h", "title": "fine-tuning", "abstract": ""},
+        {"id": "g", "title": "graphs", "abstract": ""},
+        {"id": "z", "title": "zebras", "abstract": ""},
+    ]
+    repeats = SearchIndex.build(
+        papers, options=IndexOptions(tokenizer=TokenizerOptions(query_dedup=False))
+    )
+    assert repeats.analyse_query("graph graphs") == ["graph", "graph", "graphgraph"]
+    assert SearchIndex.build(papers).analyse_query("graph graphs") == ["graph", "graphgraph"]
+    # The halves of "finetuning" are added once, and not at all when the query has them.
+    assert repeats.analyse_query("finetuning finetuning") == [
+        "finetun",
+        "finetun",
+        "finetuningfinetun",
+        "fine",
+        "tune",
+    ]
+    assert repeats.analyse_query("fine tuning finetuning") == [
+        "fine",
+        "tune",
+        "finetun",
+        "tuningfinetun",
+    ]
