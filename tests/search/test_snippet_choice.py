@@ -41,11 +41,11 @@ def test_the_run_of_sentences_grows_toward_the_nearer_neighbour_first() -> None:
 
 def test_a_neighbour_adding_two_words_is_preferred_to_one_adding_one() -> None:
     text = "Alpha beta here. Xray yak zebra now. Gamma here."
-    shown, marked = snippet(text, "alpha beta xray yak zebra gamma", max_chars=40)
-    assert shown == f"Alpha beta here. Xray yak zebra now.{ELLIPSIS}"
-    text = "Alpha here. Xray yak zebra now. Gamma beta here."
-    shown, marked = snippet(text, "alpha beta xray yak zebra gamma", max_chars=40)
-    assert shown == f"{ELLIPSIS}Xray yak zebra now. Gamma beta here."
+    query = "alpha beta xray yak zebra gamma"
+    before = snippet("Alpha beta here. Xray yak zebra now. Gamma here.", query, max_chars=40)
+    assert before[0] == f"Alpha beta here. Xray yak zebra now.{ELLIPSIS}"
+    after = snippet("Alpha here. Xray yak zebra now. Gamma beta here.", query, max_chars=40)
+    assert after[0] == f"{ELLIPSIS}Xray yak zebra now. Gamma beta here."
 
 
 def test_by_default_a_snippet_is_at_most_300_characters() -> None:
@@ -55,4 +55,36 @@ def test_by_default_a_snippet_is_at_most_300_characters() -> None:
     assert snippet("word " * 59 + "graphs", "graph") == (
         f"{ELLIPSIS}word word word graphs",
         ["graphs"],
+    )
+
+
+def test_marked_and_unmarked_pieces_alternate_with_nothing_empty_between() -> None:
+    """What an adapter renders: bold words and the text between, nothing empty."""
+    terms = INDEX.query_terms("graph model robot")
+    assert make_snippet("Graph models", terms, TOK) == (
+        ("Graph", True),
+        (" ", False),
+        ("models", True),
+    )
+    assert make_snippet("Graph models. Robot data.", terms, TOK) == (
+        ("Graph", True),
+        (" ", False),
+        ("models", True),
+        (". ", False),
+        ("Robot", True),
+        (" data.", False),
+    )
+
+
+def test_one_enormous_word_is_cut_to_fit_with_its_ellipsis() -> None:
+    shown, marked = snippet("x" * 500, "graph")
+    assert shown == "x" * 298 + ELLIPSIS
+    assert marked == []
+
+
+def test_a_cut_keeps_the_punctuation_closing_its_last_word() -> None:
+    text = "Some data. Graph models (and) robots help us a lot today."
+    assert snippet(text, "graph", max_chars=22) == (
+        f"{ELLIPSIS}Graph models (and){ELLIPSIS}",
+        ["Graph"],
     )
