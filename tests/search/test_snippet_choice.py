@@ -40,7 +40,6 @@ def test_the_run_of_sentences_grows_toward_the_nearer_neighbour_first() -> None:
 
 
 def test_a_neighbour_adding_two_words_is_preferred_to_one_adding_one() -> None:
-    text = "Alpha beta here. Xray yak zebra now. Gamma here."
     query = "alpha beta xray yak zebra gamma"
     before = snippet("Alpha beta here. Xray yak zebra now. Gamma here.", query, max_chars=40)
     assert before[0] == f"Alpha beta here. Xray yak zebra now.{ELLIPSIS}"
