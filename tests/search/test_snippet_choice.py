@@ -87,3 +87,62 @@ def test_a_cut_keeps_the_punctuation_closing_its_last_word() -> None:
         f"{ELLIPSIS}Graph models (and){ELLIPSIS}",
         ["Graph"],
     )
+
+
+def test_the_run_grows_toward_the_nearer_neighbour_on_either_side() -> None:
+    """The best sentence took the one before it first (two new words); then the one after
+    it (next to the run) beats the first sentence (further away)."""
+    text = "Alpha here. Beta bee here. Xray yak zebra wolf. Delta here."
+    shown, _ = snippet(text, "alpha beta bee xray yak zebra wolf delta", max_chars=60)
+    assert shown == f"{ELLIPSIS}Beta bee here. Xray yak zebra wolf. Delta here."
+
+
+def test_a_neighbour_is_joined_only_for_words_the_run_does_not_have_yet() -> None:
+    """ "Zebra there." adds zebra; then "Xray here." adds nothing the run has not shown."""
+    shown, _ = snippet("Xray here. Xray yak now. Zebra there.", "xray yak zebra")
+    assert shown == f"{ELLIPSIS}Xray yak now. Zebra there."
+
+
+def test_sentences_are_joined_while_they_fit_with_room_for_an_ellipsis() -> None:
+    text = "Alpha one. Beta two. Gamma three."  # the first two: 20 characters
+    assert snippet(text, "alpha beta", max_chars=22)[0] == f"Alpha one. Beta two.{ELLIPSIS}"
+    assert snippet(text, "alpha beta", max_chars=21)[0] == f"Alpha one.{ELLIPSIS}"
+
+
+def test_a_cut_keeps_every_word_that_fits_exactly_and_no_more() -> None:
+    """At 20 characters, 18 are for text: "robot" ends at the 18th, its comma does not fit;
+    "(and)" ends at the 18th with its parenthesis."""
+    assert snippet("Graph models robot, and more words here today.", "graph", max_chars=20) == (
+        f"Graph models robot{ELLIPSIS}",
+        ["Graph"],
+    )
+    assert snippet("Graph models (and) robots help us a lot today.", "graph", max_chars=20) == (
+        f"Graph models (and){ELLIPSIS}",
+        ["Graph"],
+    )
+
+
+def test_a_cut_never_ends_inside_the_next_word() -> None:
+    shown, _ = snippet("Graph models (and)Xylophones help us a lot today.", "graph", max_chars=22)
+    assert shown == f"Graph models (and){ELLIPSIS}"
+
+
+def test_a_first_word_that_fits_is_shown_whole_before_one_that_does_not() -> None:
+    shown, _ = snippet("Graph supercalifragilisticexpialidocious words.", "graph", max_chars=20)
+    assert shown == f"Graph{ELLIPSIS}"
+
+
+def test_a_cut_starts_at_the_first_match_of_the_sentence_not_a_later_one() -> None:
+    text = "Graph one two three four five six graph seven eight nine ten."
+    assert snippet(text, "graph", max_chars=30) == (
+        f"Graph one two three four{ELLIPSIS}",
+        ["Graph"],
+    )
+
+
+def test_a_cut_three_words_before_the_match_leaves_out_the_opening_quote() -> None:
+    text = 'Intro here. "One two three graph four five six seven eight nine."'
+    assert snippet(text, "graph", max_chars=30) == (
+        f"{ELLIPSIS}One two three graph four{ELLIPSIS}",
+        ["graph"],
+    )
