@@ -1,0 +1,84 @@
+"""The score of a recommendation is the decision value of a linear SVM over TF-IDF rows
+(1 + ln tf, smoothed idf, L2-normalised): the same as scikit-learn's TfidfVectorizer and
+LinearSVC give over each paper's token list (title three times, then abstract)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from paperboy.search import SearchIndex
+
+WORDS = [
+    "graph",
+    "protein",
+    "adapter",
+    "galaxy",
+    "model",
+    "robot",
+    "cell",
+    "gene",
+    "light",
+    "water",
+    "stone",
+    "fire",
+    "tree",
+]
+
+
+def corpus(seed: int, n: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {
+            "id": f"p{i}",
+            "title": " ".join(rng.choices(WORDS, k=3)),
+            "abstract": " ".join(rng.choices(WORDS, k=rng.randint(2, 12))),
+        }
+        for i in range(n)
+    ]
+
+
+def reference_scores(
+    index: SearchIndex, papers: list[dict[str, Any]], saved: list[str], marked: list[str]
+) -> dict[str, float]:
+    tok = index.tokenizer
+    lists = [tok.tokens(p["title"]) * 3 + tok.tokens(p["abstract"]) for p in papers]
+    rows = TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True).fit_transform(lists)
+    ids = [p["id"] for p in papers]
+    labelled = saved + marked
+    train = [ids.index(i) for i in labelled] + [k for k, i in enumerate(ids) if i not in labelled]
+    labels = [1] * len(saved) + [0] * (len(train) - len(saved))
+    model = LinearSVC(
+        C=0.1, class_weight="balanced", dual="auto", max_iter=2000, tol=1e-4, random_state=0
+    )
+    weights = np.asarray(model.fit(rows[train], labels).coef_).ravel()
+    return {i: float(score) for i, score in zip(ids, rows @ weights, strict=True)}
+
+
+def test_recommendation_scores_are_the_svm_decision_over_tf_idf_rows() -> None:
+    papers = corpus(1, 40)
+    index = SearchIndex.build(papers[:39])
+    # One paper replaced and one added: the rows are those of the live papers only.
+    papers[5] = {"id": "p5", "title": "galaxy galaxy stone", "abstract": "fire fire fire water"}
+    index.add([papers[5], papers[39]])
+    saved, marked = ["p1", "p2", "p3"], ["p4"]
+    ranked = index.recommend(saved, marked, limit=100)
+    expected = reference_scores(index, papers, saved, marked)
+    assert len(ranked) == len(papers) - 4
+    for recommendation in ranked:
+        assert recommendation.score == pytest.approx(
+            expected[recommendation.paper_id], rel=1e-6, abs=1e-9
+        )
+
+
+def test_an_empty_index_or_a_paper_without_words_recommends_without_failing() -> None:
+    assert SearchIndex.build([]).recommend(["p1"], limit=5) == []
+    papers = [*corpus(2, 10), {"id": "empty", "title": "The", "abstract": "of and"}]
+    ranked = SearchIndex.build(papers).recommend(["p1"], limit=20)
+    assert {r.paper_id for r in ranked} == {p["id"] for p in papers} - {"p1"}
+    assert {r.paper_id: r.score for r in ranked}["empty"] == 0.0
