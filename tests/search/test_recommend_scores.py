@@ -82,3 +82,56 @@ def test_an_empty_index_or_a_paper_without_words_recommends_without_failing() ->
     ranked = SearchIndex.build(papers).recommend(["p1"], limit=20)
     assert {r.paper_id for r in ranked} == {p["id"] for p in papers} - {"p1"}
     assert {r.paper_id: r.score for r in ranked}["empty"] == 0.0
+
+
+ADAPTERS = {
+    "id": "long",
+    "title": "Adapters for transformers",
+    "abstract": "Low-rank adapters make parameter-efficient fine-tuning of large language"
+    " transformers cheap, with adapters in every layer and quantised weights for speed.",
+}
+HALOS = {"id": "short", "title": "Dark matter halos", "abstract": "Galaxy rotation."}
+LIKE_HALOS = {
+    "id": "c",
+    "title": "Dark matter halos of galaxy rotation",
+    "abstract": "Adapters transformers fine-tuning layer weights.",
+}
+LIKE_ADAPTERS = {
+    "id": "d",
+    "title": "Adapters for vision transformers",
+    "abstract": "Parameter-efficient fine-tuning with low-rank adapters.",
+}
+NOISE = [
+    {"id": f"n{i}", "title": f"Noise {i} cooking", "abstract": f"recipes soup bread number{i}"}
+    for i in range(10)
+]
+
+
+def test_a_paper_with_every_word_of_a_short_save_comes_first_and_is_like_it() -> None:
+    """Likeness to a save is relative to that save's score for itself: a paper with all
+    of the short save's words is nearer to it than one with some of the long save's."""
+    index = SearchIndex.build([ADAPTERS, HALOS, LIKE_HALOS, LIKE_ADAPTERS, *NOISE])
+    ranked = index.recommend(["long", "short"], limit=2)
+    assert [(r.paper_id, r.like) for r in ranked] == [("c", "short"), ("d", "long")]
+
+
+def test_a_saved_paper_without_words_does_not_spoil_the_others() -> None:
+    wordless = {"id": "empty", "title": "The", "abstract": "of and"}
+    index = SearchIndex.build([wordless, ADAPTERS, HALOS, LIKE_HALOS, LIKE_ADAPTERS, *NOISE])
+    ranked = index.recommend(["empty", "short"], limit=1)
+    assert [(r.paper_id, r.like) for r in ranked] == [("c", "short")]
+    ranked = index.recommend(["empty", "long", "n1"], limit=2)
+    assert [(r.paper_id, r.like) for r in ranked] == [("d", "long"), ("c", "long")]
+
+
+def test_pages_continue_the_same_ranking_past_the_background_sample() -> None:
+    """More papers than the 2,000 unlabelled ones drawn for training: the same sample is
+    drawn every time, so page 2 continues page 1 and the scores repeat exactly."""
+    papers = corpus(3, 2100)
+    index = SearchIndex.build(papers)
+    saved, marked = ["p1", "p2", "p3"], ["p4"]
+    whole = index.recommend(saved, marked, limit=4)
+    pages = index.recommend(saved, marked, limit=2)
+    pages += index.recommend(saved, marked, limit=2, offset=2)
+    assert pages == whole
+    assert len(whole) == 4
