@@ -146,3 +146,25 @@ def test_a_cut_three_words_before_the_match_leaves_out_the_opening_quote() -> No
         f"{ELLIPSIS}One two three graph four{ELLIPSIS}",
         ["graph"],
     )
+
+
+def test_a_cut_three_words_into_a_long_sentence_ends_at_a_word() -> None:
+    text = "Graph. One two three four five six graph model seven eight nine ten eleven."
+    assert snippet(text, "graph model", max_chars=40) == (
+        f"{ELLIPSIS}four five six graph model seven eight{ELLIPSIS}",
+        ["graph", "model"],
+    )
+
+
+def test_a_cut_after_the_first_character_still_shows_its_ellipsis() -> None:
+    text = '"One two three graph four five six seven eight nine."'
+    assert (
+        snippet(text, "graph", max_chars=30)[0] == f"{ELLIPSIS}One two three graph four{ELLIPSIS}"
+    )
+
+
+def test_a_cut_sentence_does_not_run_on_into_the_next_one() -> None:
+    """From three words before the match the rest of the sentence fits, and so would a
+    word of the next sentence: the excerpt still ends with its sentence."""
+    text = "Alpha beta gamma delta epsilon zeta one two three graph. Next words here."
+    assert snippet(text, "graph", max_chars=32)[0] == f"{ELLIPSIS}one two three graph.{ELLIPSIS}"
