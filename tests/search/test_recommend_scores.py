@@ -135,3 +135,21 @@ def test_pages_continue_the_same_ranking_past_the_background_sample() -> None:
     pages += index.recommend(saved, marked, limit=2, offset=2)
     assert pages == whole
     assert len(whole) == 4
+
+
+def test_a_single_candidate_is_recommended() -> None:
+    index = SearchIndex.build([ADAPTERS, HALOS, LIKE_HALOS, LIKE_ADAPTERS, *NOISE])
+    ranked = index.recommend(["long"], among=["d"], limit=5)
+    assert [(r.paper_id, r.like) for r in ranked] == [("d", "long")]
+
+
+def test_past_the_shortlist_papers_come_in_the_order_of_their_scores() -> None:
+    """The 200 best scores are reordered by likeness to the nearest save; the papers
+    after them keep the model's order, best score first."""
+    index = SearchIndex.build(corpus(4, 260))
+    ranked = index.recommend(["p1", "p2", "p3"], ["p4"], limit=210)
+    shortlist, rest = ranked[:200], ranked[200:]
+    assert len(rest) == 10
+    scores = [r.score for r in rest]
+    assert scores == sorted(scores, reverse=True)
+    assert min(r.score for r in shortlist) >= scores[0]
