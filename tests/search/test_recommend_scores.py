@@ -4,6 +4,7 @@ LinearSVC give over each paper's token list (title three times, then abstract)."
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
@@ -13,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from paperboy.search import SearchIndex
+from tests.search.reference import Reference
 
 WORDS = [
     "graph",
@@ -153,3 +155,41 @@ def test_past_the_shortlist_papers_come_in_the_order_of_their_scores() -> None:
     scores = [r.score for r in rest]
     assert scores == sorted(scores, reverse=True)
     assert min(r.score for r in shortlist) >= scores[0]
+
+
+def test_the_shortlist_is_ordered_by_likeness_to_the_nearest_save() -> None:
+    """Likeness to a save: a quarter the cosine of the TF-IDF rows, three quarters the
+    paper's BM25 score for the save's words over the save's own, each as a standard score
+    over the shortlist; a paper is as like as its nearest save, and named after it."""
+    papers = corpus(5, 60)
+    index = SearchIndex.build(papers)
+    saved = ["p1", "p2", "p3", "p4"]
+    ranked = index.recommend(saved, limit=100)
+    ids = [p["id"] for p in papers]
+    tok = index.tokenizer
+    lists = [tok.tokens(p["title"]) * 3 + tok.tokens(p["abstract"]) for p in papers]
+    rows = TfidfVectorizer(analyzer=lambda tokens: tokens, sublinear_tf=True).fit_transform(lists)
+    bm25 = Reference(index, papers)
+    cosine = np.array(
+        [
+            [rows[ids.index(r.paper_id)].multiply(rows[ids.index(s)]).sum() for s in saved]
+            for r in ranked
+        ]
+    )
+    relative = []
+    for s in saved:
+        scores = bm25.scores(lists[ids.index(s)])
+        relative.append([scores[r.paper_id] / scores[s] for r in ranked])
+    likeness = np.array(relative).T
+
+    def standard(values: np.ndarray, of: np.ndarray) -> np.ndarray:
+        return (values - of.mean()) / (of.std() or 1.0)
+
+    best_c, best_b = cosine.max(axis=1), likeness.max(axis=1)
+    blend = 0.25 * standard(cosine, best_c) + 0.75 * standard(likeness, best_b)
+    closeness = 0.25 * standard(best_c, best_c) + 0.75 * standard(best_b, best_b)
+    assert len(ranked) == len(papers) - len(saved)
+    assert all(a >= b - 1e-9 for a, b in itertools.pairwise(closeness))
+    assert closeness[0] > closeness[-1] + 1
+    for r, row in zip(ranked, blend, strict=True):
+        assert row[saved.index(r.like)] >= row.max() - 1e-9
