@@ -113,3 +113,17 @@ def test_an_add_refused_for_a_bad_record_leaves_no_word_of_it_searchable() -> No
     assert index.search("word") == []
     assert index.search("zebra word graph") == index.search("graph")
     assert ids(index.search("graph")) == ["g"]
+
+
+def test_a_date_filter_and_a_votes_filter_together_need_both() -> None:
+    papers = [
+        {"id": "old-popular", "date": date(2023, 5, 1), "upvotes": 50},
+        {"id": "new-popular", "date": date(2024, 5, 1), "upvotes": 50},
+        {"id": "new-quiet", "date": date(2024, 6, 1), "upvotes": 1},
+    ]
+    index = SearchIndex.build([{"title": "Graph", "abstract": "", **p} for p in papers])
+    assert index.newest(DocFilter(since=date(2024, 1, 1), min_votes=10)) == ["new-popular"]
+    assert index.newest(DocFilter(until=date(2024, 5, 31), max_votes=10)) == []
+    assert index.newest(DocFilter(min_votes=10, max_votes=60, since=date(2024, 1, 1))) == [
+        "new-popular"
+    ]
