@@ -127,3 +127,31 @@ def test_a_date_filter_and_a_votes_filter_together_need_both() -> None:
     assert index.newest(DocFilter(min_votes=10, max_votes=60, since=date(2024, 1, 1))) == [
         "new-popular"
     ]
+
+
+def test_text_with_a_lone_surrogate_is_indexed_not_refused() -> None:
+    """A badly decoded name or abstract ("Ren\\udce9") still indexes, and its other words
+    are found."""
+    index = SearchIndex.build(
+        [
+            {
+                "id": "s",
+                "title": "Graph \udce9 models",
+                "abstract": "Lone \udcff halves",
+                "authors": ["Ren\udce9 Dupont"],
+            }
+        ]
+    )
+    index.add(
+        [
+            {
+                "id": "s",
+                "title": "Graph \udce9 models",
+                "abstract": "Lone \udcff halves",
+                "authors": ["Ren\udce9 Dupont", "Ada Byron"],
+            }
+        ]
+    )
+    assert ids(index.search("halves")) == ["s"]
+    assert index.newest(DocFilter(authors=("dupont",))) == ["s"]
+    assert index.newest(DocFilter(authors=("byron",))) == ["s"]
