@@ -1,0 +1,59 @@
+"""Author filters after many small adds (the author table merges its pieces): every
+paper is found under its current names only, whichever add brought them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from paperboy.search import DocFilter, SearchIndex
+
+
+def paper(pid: str, *authors: str) -> dict[str, Any]:
+    return {"id": pid, "title": "Graphs", "abstract": "", "authors": list(authors)}
+
+
+@pytest.mark.parametrize("first_papers", [1, 30])
+def test_many_adds_keep_every_author_findable_and_forget_replaced_names(
+    first_papers: int,
+) -> None:
+    """A first build of one paper (soon outweighed by the adds) or of thirty (never)."""
+    index = SearchIndex.build(
+        [paper(f"b{n}", f"Base Author{n}", "Common Name") for n in range(first_papers)]
+    )
+    for n in range(14):
+        index.add([paper(f"a{n}", f"Added Writer{n}", "Common Name")])
+        if n % 3 == 0:  # a paper of the build, then of an earlier add, renamed
+            index.add([paper("b0", f"Renamed Person{n}")])
+        if n == 5:
+            index.add([paper("a1", "Moved Elsewhere")])
+    expected_common = {f"b{n}" for n in range(1, first_papers)} | {
+        f"a{n}" for n in range(14) if n != 1
+    }
+    assert set(index.newest(DocFilter(authors=("common name",)), limit=100)) == expected_common
+    assert index.newest(DocFilter(authors=("renamed person12",))) == ["b0"]
+    assert index.newest(DocFilter(authors=("renamed person9",))) == []
+    assert index.newest(DocFilter(authors=("author0",))) == []
+    assert index.newest(DocFilter(authors=("moved",))) == ["a1"]
+    assert index.newest(DocFilter(authors=("writer1",))) == []
+    for n in range(2, 14):
+        assert index.newest(DocFilter(authors=(f"added writer{n}",))) == [f"a{n}"]
+    for n in range(1, first_papers):
+        assert index.newest(DocFilter(authors=(f"author{n} base",))) == [f"b{n}"]
+
+
+def test_an_author_filter_needs_every_word_in_one_name_and_every_entry_in_one_paper() -> None:
+    index = SearchIndex.build(
+        [
+            {**paper("1", "Ann Lee", "Bob Kim"), "date": date(2024, 1, 1)},
+            {**paper("2", "Ann Kim"), "date": date(2024, 1, 2)},
+            {**paper("3", "Lee Kim Ann"), "date": date(2024, 1, 3)},
+        ]
+    )
+    assert index.newest(DocFilter(authors=("ann kim",))) == ["3", "2"]
+    assert index.newest(DocFilter(authors=("ann lee kim",))) == ["3"]
+    assert index.newest(DocFilter(authors=("ann", "bob"))) == ["1"]
+    assert index.newest(DocFilter(authors=("zed", "ann"))) == []
+    assert index.newest(DocFilter(authors=("ann zed",))) == []
