@@ -118,18 +118,18 @@ async def test_another_persons_save_of_the_same_paper_is_their_own(store: Store)
 async def test_marks_are_newest_first_in_the_order_made_and_one_persons(store: Store) -> None:
     await store.papers.upsert([paper(n) for n in range(3)], at=NOW)
     marks = store.marks
-    assert await marks.mark(ADA, paper(2).id, at=NOW)
-    assert await marks.mark(ADA, paper(1).id, at=NOW)  # the same instant: made after p2
+    assert await marks.mark(ADA, paper(1).id, at=NOW)
+    assert await marks.mark(ADA, paper(2).id, at=NOW)  # the same instant: made after p1
     assert await marks.mark(ADA, paper(0).id, at=NOW - timedelta(days=1))  # stamped earlier
-    assert not await marks.mark(ADA, paper(1).id, at=NOW + timedelta(hours=1))
+    assert not await marks.mark(ADA, paper(2).id, at=NOW + timedelta(hours=1))
 
-    assert await marks.marked(ADA) == [paper(1).id, paper(2).id, paper(0).id]
+    assert await marks.marked(ADA) == [paper(2).id, paper(1).id, paper(0).id]
     for other in NOT_ADA:
         assert await marks.marked(other) == []
-        assert not await marks.unmark(other, paper(1).id)
-        assert await marks.mark(other, paper(1).id, at=NOW)
-        assert await marks.marked(other) == [paper(1).id]
-    assert await marks.marked(ADA) == [paper(1).id, paper(2).id, paper(0).id]
+        assert not await marks.unmark(other, paper(2).id)
+        assert await marks.mark(other, paper(2).id, at=NOW)
+        assert await marks.marked(other) == [paper(2).id]
+    assert await marks.marked(ADA) == [paper(2).id, paper(1).id, paper(0).id]
 
 
 async def test_unmarking_takes_off_one_mark_once(store: Store) -> None:
