@@ -144,3 +144,29 @@ async def test_a_runs_papers_list_in_posting_order_each_begun_once_per_channel(
     for other in NOT_HERE[1:]:
         assert await items.sent_papers(other) == set()
         assert await items.items(other, DAY) == []
+
+
+async def test_a_claim_is_renewed_only_for_its_own_unfinished_run(store: Store) -> None:
+    """The holder of several runs renews each apart: a finished one is no longer held,
+    whatever other runs the holder still has."""
+    runs = store.digest_runs
+    await runs.claim(HERE, DAY, at=NOW)
+    await runs.claim(NOT_HERE[0], DAY, at=NOW)
+    await runs.claim(HERE, NEXT_DAY, at=NOW)
+    await runs.finish(HERE, DAY, status="done", at=NOW)
+
+    assert not await runs.renew(HERE, DAY, at=NOW)
+    assert await runs.renew(NOT_HERE[0], DAY, at=NOW)
+    assert await runs.renew(HERE, NEXT_DAY, at=NOW)
+
+
+async def test_a_failed_paper_is_forgotten_alone(store: Store) -> None:
+    items = store.digest_items
+    await store.papers.upsert([paper(1), paper(2)], at=NOW)
+    await store.digest_runs.claim(HERE, DAY, at=NOW)
+    for position, n in enumerate((1, 2)):
+        await items.begin(HERE, DAY, paper(n).id, position=position, at=NOW)
+
+    await items.forget(HERE, paper(1).id)  # refused; the other is still on its way
+
+    assert await items.items(HERE, DAY) == [(paper(2).id, "posting")]

@@ -148,3 +148,16 @@ async def test_only_a_paper_being_posted_turns_sent_or_back_to_planned(store: St
     await log.unsent(ANN, DAY, "p1")  # sent: stays sent
     assert not await log.begin(ANN, DAY, "p1")
     assert await log.planned(ANN, DAY) == [("p1", "s1", "sent"), ("p2", "s2", "planned")]
+
+
+async def test_releasing_an_opening_message_frees_only_that_runs(store: Store) -> None:
+    log = store.weekly_foryou
+    for user, day in ((ANN, DAY), (BEN, DAY), (ANN, NEXT_WEEK)):
+        await log.claim(user, day, at=AT)
+        assert await log.begin_header(user, day)
+
+    await log.release_header(ANN, DAY)
+
+    assert await log.header(ANN, DAY) is None
+    assert await log.header(BEN, DAY) == ""  # still being sent
+    assert await log.header(ANN, NEXT_WEEK) == ""
