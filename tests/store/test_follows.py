@@ -108,3 +108,16 @@ async def test_leaving_a_workspace_counts_every_follow_it_had(store: Store) -> N
     assert await follows.remove_workspace("slack", "T1") == 0
     assert [f.owner for f in await follows.every()] == [ELSEWHERE]
     assert await follows.claim("slack", "T2", "user:U1", ["a", "b"], at=NOW) == ["b"]
+
+
+async def test_following_asked_while_a_follow_is_being_written_lists_it(store: Store) -> None:
+    """`following` right after `follow`: asked while the new follow is still queued behind
+    another write, the list waits for it instead of leaving it out."""
+    async with store.db.transaction():  # the store is busy with another write
+        adding = asyncio.create_task(store.follows.add(ADA, "author", "Ada", at=NOW))
+        await asyncio.sleep(0)  # the follow is asked for first
+        listing = asyncio.create_task(store.follows.of(ADA))
+        for _ in range(3):  # reads go on meanwhile (a list that did not wait is done)
+            await store.papers.count()
+    assert await adding
+    assert [f.query for f in await listing] == ["Ada"]

@@ -4,6 +4,7 @@ cooldown of each channel, and the short keys of page references that chat button
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -114,3 +115,20 @@ async def test_a_page_reference_is_kept_under_a_short_stable_key_across_restarts
     async with await Store.open(location, holder="replica-2/1/beef") as restarted:
         assert await restarted.page_refs.expand(key) == long_ref
         assert await restarted.page_refs.shorten(long_ref, at=NOW) == key
+
+
+async def test_a_reaction_while_the_post_is_queued_behind_other_writes_finds_its_paper(
+    store: Store,
+) -> None:
+    """Reacted to at once, while the store was busy: the lookup misses, then asks again
+    behind the writes already queued (the post's among them) and finds the paper."""
+    await store.papers.upsert([paper(1)], at=NOW)
+    post = PostRef(HERE, "m1")
+    async with store.db.transaction():  # e.g. a digest recording what it posted
+        recording = asyncio.create_task(store.posts.record(post, paper(1).id, at=NOW))
+        await asyncio.sleep(0)  # the post's recording is asked for first
+        lookup = asyncio.create_task(store.posts.paper_for(post))
+        for _ in range(3):  # reads go on meanwhile (the lookup's first one among them)
+            await store.papers.count()
+    await recording
+    assert await lookup == paper(1).id
