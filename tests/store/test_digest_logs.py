@@ -5,12 +5,13 @@ over one done); each paper of a channel begun once, in the order posted."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
 from paperboy.core.models import ChannelRef, Paper
 from paperboy.core.ports import HEADER_POSTING
-from paperboy.store import Store
+from paperboy.store import Store, parse_location
 from paperboy.store.schema import digest_runs
 from tests.conftest import NOW
 
@@ -170,3 +171,23 @@ async def test_a_failed_paper_is_forgotten_alone(store: Store) -> None:
     await items.forget(HERE, paper(1).id)  # refused; the other is still on its way
 
     assert await items.items(HERE, DAY) == [(paper(2).id, "posting")]
+
+
+async def test_a_released_claim_is_no_longer_ours_and_frees_only_its_own_run(
+    store: Store, store_location: Path | str
+) -> None:
+    """A graceful stop releases the run it was posting: another process takes that one at
+    once, not the holder's other runs, and the holder cannot renew what it gave up."""
+    runs = store.digest_runs
+    await runs.claim(HERE, DAY, at=NOW)
+    await runs.claim(NOT_HERE[0], DAY, at=NOW)
+    await runs.claim(HERE, NEXT_DAY, at=NOW)
+
+    await runs.release(HERE, DAY)
+
+    assert not await runs.renew(HERE, DAY, at=NOW)
+    location = parse_location(store_location) if isinstance(store_location, str) else store_location
+    async with await Store.open(location, holder="replica-2/1/beef") as other:
+        assert (await other.digest_runs.claim(HERE, DAY, at=NOW)).status == "claimed"
+        assert (await other.digest_runs.claim(NOT_HERE[0], DAY, at=NOW)).held_elsewhere
+        assert (await other.digest_runs.claim(HERE, NEXT_DAY, at=NOW)).held_elsewhere
