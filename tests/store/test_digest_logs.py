@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from paperboy.core.models import ChannelRef, Paper
-from paperboy.core.ports import HEADER_POSTING
+from paperboy.core.ports import HEADER_POSTING, DigestRun
 from paperboy.store import Store, parse_location
 from paperboy.store.schema import digest_runs
 from tests.conftest import NOW
@@ -50,9 +50,7 @@ async def test_a_run_is_one_channels_one_day(store: Store) -> None:
     assert (first.status, first.header_id, first.local_date) == ("claimed", None, DAY)
 
     await runs.finish(HERE, DAY, status="done", at=NOW)
-    done = await runs.run(HERE, DAY)
-    assert done is not None
-    assert done.finished
+    assert await runs.run(HERE, DAY) == DigestRun(HERE, DAY, "done", None)
     for other in NOT_HERE:
         assert await runs.run(other, DAY) is None
         assert (await runs.claim(other, DAY, at=NOW)).status == "claimed"

@@ -161,3 +161,16 @@ async def test_releasing_an_opening_message_frees_only_that_runs(store: Store) -
     assert await log.header(ANN, DAY) is None
     assert await log.header(BEN, DAY) == ""  # still being sent
     assert await log.header(ANN, NEXT_WEEK) == ""
+
+
+async def test_beginning_an_opening_message_takes_only_that_runs_turn(store: Store) -> None:
+    log = store.weekly_foryou
+    for user, day in ((ANN, DAY), (BEN, DAY), (ANN, NEXT_WEEK)):
+        await log.claim(user, day, at=AT)
+
+    assert await log.begin_header(ANN, DAY)
+
+    assert await log.header(BEN, DAY) is None
+    assert await log.header(ANN, NEXT_WEEK) is None
+    assert await log.begin_header(BEN, DAY)
+    assert await log.begin_header(ANN, NEXT_WEEK)
