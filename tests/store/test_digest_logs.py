@@ -46,8 +46,7 @@ async def attempts(store: Store, channel: ChannelRef, day: date) -> int:
 async def test_a_run_is_one_channels_one_day(store: Store) -> None:
     runs = store.digest_runs
     assert await runs.run(HERE, DAY) is None
-    first = await runs.claim(HERE, DAY, at=NOW)
-    assert (first.status, first.header_id, first.local_date) == ("claimed", None, DAY)
+    assert await runs.claim(HERE, DAY, at=NOW) == DigestRun(HERE, DAY, "claimed", None)
 
     await runs.finish(HERE, DAY, status="done", at=NOW)
     assert await runs.run(HERE, DAY) == DigestRun(HERE, DAY, "done", None)
@@ -187,5 +186,6 @@ async def test_a_released_claim_is_no_longer_ours_and_frees_only_its_own_run(
     location = parse_location(store_location) if isinstance(store_location, str) else store_location
     async with await Store.open(location, holder="replica-2/1/beef") as other:
         assert (await other.digest_runs.claim(HERE, DAY, at=NOW)).status == "claimed"
-        assert (await other.digest_runs.claim(NOT_HERE[0], DAY, at=NOW)).held_elsewhere
+        held = await other.digest_runs.claim(NOT_HERE[0], DAY, at=NOW)
+        assert held == DigestRun(NOT_HERE[0], DAY, "held", None)
         assert (await other.digest_runs.claim(HERE, NEXT_DAY, at=NOW)).held_elsewhere
