@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from paperboy.core.models import UserRef
+from paperboy.core.models import Follow, UserRef
 from paperboy.store import Store, parse_location
 from tests.conftest import NOW
 
@@ -70,3 +70,54 @@ async def test_leaving_a_workspace_forgets_its_follows_and_what_they_sent(store:
     assert await follows.of(ADA) == []
     assert len(await follows.of(ELSEWHERE)) == 1
     assert await follows.claim("slack", "T1", "user:U1", ["a"], at=NOW) == ["a"]
+
+
+async def test_every_follow_of_every_workspace_is_listed_by_number(store: Store) -> None:
+    follows = store.follows
+    discord = UserRef("discord", "T1", "U1")
+    for owner, kind, query, channel in (
+        (ELSEWHERE, "words", "graph neural networks", "C7"),
+        (ADA, "author", "Yann LeCun", ""),
+        (discord, "author", "Geoffrey Hinton", ""),
+        (BOB, "words", "diffusion", "C1"),
+    ):
+        assert await follows.add(owner, kind, query, channel=channel, at=NOW)
+
+    assert await follows.every() == [
+        Follow(1, ELSEWHERE, "words", "graph neural networks", "C7"),
+        Follow(2, ADA, "author", "Yann LeCun", ""),
+        Follow(3, discord, "author", "Geoffrey Hinton", ""),
+        Follow(4, BOB, "words", "diffusion", "C1"),
+    ]
+    assert await follows.of(discord) == [Follow(3, discord, "author", "Geoffrey Hinton", "")]
+    assert await follows.remove(2)
+    assert [f.id for f in await follows.every()] == [1, 3, 4]
+    assert await follows.add(ADA, "author", "Yann LeCun", at=NOW)  # a new number, after the last
+    assert [f.id for f in await follows.of(ADA)] == [5]
+
+
+async def test_leaving_a_workspace_counts_every_follow_it_had(store: Store) -> None:
+    follows = store.follows
+    await follows.add(ADA, "author", "Ada", at=NOW)
+    await follows.add(ADA, "words", "engines", at=NOW)
+    await follows.add(BOB, "author", "Ada", channel="C1", at=NOW)
+    await follows.add(ELSEWHERE, "author", "Ada", at=NOW)
+    await follows.claim("slack", "T2", "user:U1", ["a"], at=NOW)
+
+    assert await follows.remove_workspace("slack", "T1") == 3
+    assert await follows.remove_workspace("slack", "T1") == 0
+    assert [f.owner for f in await follows.every()] == [ELSEWHERE]
+    assert await follows.claim("slack", "T2", "user:U1", ["a", "b"], at=NOW) == ["b"]
+
+
+async def test_following_asked_while_a_follow_is_being_written_lists_it(store: Store) -> None:
+    """`following` right after `follow`: asked while the new follow is still queued behind
+    another write, the list waits for it instead of leaving it out."""
+    async with store.db.transaction():  # the store is busy with another write
+        adding = asyncio.create_task(store.follows.add(ADA, "author", "Ada", at=NOW))
+        await asyncio.sleep(0)  # the follow is asked for first
+        listing = asyncio.create_task(store.follows.of(ADA))
+        for _ in range(3):  # reads go on meanwhile (a list that did not wait is done)
+            await store.papers.count()
+    assert await adding
+    assert [f.query for f in await listing] == ["Ada"]

@@ -5,6 +5,7 @@ And the lists that say where a person and a workspace are stored miss no table."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import time, timedelta
 
 from sqlalchemy import Table
@@ -123,3 +124,17 @@ async def test_forgetting_someone_with_nothing_stored_deletes_nothing(store: Sto
     assert await store.people.count(ADA) == {}
     assert await store.people.forget(ADA) == {}
     assert len(await store.reading_lists.list(BOB, limit=10)) == 1
+
+
+async def test_a_count_asked_while_a_save_is_being_written_includes_it(store: Store) -> None:
+    """`forget me` right after a save: the count, asked while the save is still queued
+    behind another write, waits for it instead of leaving it out."""
+    await store.papers.upsert([PAPER], at=NOW)
+    async with store.db.transaction():  # the store is busy with another write
+        saving = asyncio.create_task(store.reading_lists.save(ADA, PAPER.id, at=NOW))
+        await asyncio.sleep(0)  # the save is asked for first
+        counting = asyncio.create_task(store.people.count(ADA))
+        for _ in range(3):  # reads go on meanwhile (a count that did not wait is done)
+            await store.papers.count()
+    assert await saving
+    assert await counting == {PersonalData.READING_LIST: 1}
