@@ -1,0 +1,206 @@
+"""The exact top k at its edges: ties at the k-th score, k beyond the matches, filters
+and `among`, dead (replaced) papers, and an index grown into many segments. Every
+answer is compared with rank_bm25 rank by rank, ties in the order papers were added."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import pytest
+
+from paperboy.search import DocFilter, IndexOptions, SearchIndex, TokenizerOptions
+from tests.search.reference import Reference
+
+WORDS = [f"w{i}" for i in range(24)]
+OPTIONS = IndexOptions(tokenizer=TokenizerOptions(query_dedup=False))
+
+
+def corpus(n: int, seed: int, *, first: int = 0) -> list[dict[str, Any]]:
+    """Papers over a small vocabulary (frequent words first), a third of them copies
+    of an earlier paper's text: many exact ties."""
+    rng = random.Random(seed)
+    weights = [1 / (i + 1) for i in range(len(WORDS))]
+    out: list[dict[str, Any]] = []
+    for i in range(first, first + n):
+        if out and rng.random() < 0.33:
+            text = rng.choice(out)
+            title, abstract = text["title"], text["abstract"]
+        else:
+            title = " ".join(rng.choices(WORDS, weights, k=rng.randint(1, 4)))
+            abstract = " ".join(rng.choices(WORDS, weights, k=rng.randint(0, 30)))
+        out.append(
+            {"id": f"p{i}", "title": title, "abstract": abstract, "upvotes": rng.randint(0, 9)}
+        )
+    return out
+
+
+def queries(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choices(WORDS, k=rng.randint(1, 6))) for _ in range(count)]
+
+
+def expect_exact(
+    index: SearchIndex,
+    ref: Reference,
+    query: str,
+    k: int,
+    *,
+    offset: int = 0,
+    keep: set[str] | None = None,
+    **options: Any,
+) -> None:
+    """`index.search` gives rank_bm25's ranking: the same papers in the same order
+    (ties by insertion), the same scores."""
+    tokens = index.analyse_query(query)
+    ranked = ref.ranking(tokens, len(ref.ids))
+    if keep is not None:
+        ranked = [(pid, score) for pid, score in ranked if pid in keep]
+    expected = ranked[offset : offset + k]
+    hits = index.search(query, limit=k, offset=offset, **options)
+    assert [hit.paper_id for hit in hits] == [pid for pid, _ in expected], (query, k)
+    for hit, (_, score) in zip(hits, expected, strict=True):
+        assert math.isclose(hit.score, score, rel_tol=1e-9), (query, hit, score)
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[dict[str, Any]]:
+    return corpus(400, seed=1)
+
+
+@pytest.fixture(scope="module")
+def built(papers: list[dict[str, Any]]) -> tuple[SearchIndex, Reference]:
+    index = SearchIndex.build(papers, options=OPTIONS)
+    return index, Reference(index, papers)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 8, 13, 40])
+def test_ties_at_the_kth_score_are_kept_in_the_order_papers_were_added(
+    built: tuple[SearchIndex, Reference], k: int
+) -> None:
+    index, ref = built
+    for query in queries(seed=k, count=12):
+        expect_exact(index, ref, query, k)
+
+
+def test_a_k_beyond_the_matches_gives_every_match_once(
+    built: tuple[SearchIndex, Reference],
+) -> None:
+    index, ref = built
+    for query in ["w23", "w20 w21", "w0", "w5 w9 w9", "nothing w22"]:
+        expect_exact(index, ref, query, 1000)
+        hits = index.search(query, limit=1000)
+        assert len({hit.paper_id for hit in hits}) == len(hits)
+        assert len(hits) < 1000
+
+
+def test_pages_of_a_tied_ranking_neither_repeat_nor_skip(
+    built: tuple[SearchIndex, Reference],
+) -> None:
+    index, ref = built
+    for query in queries(seed=99, count=6):
+        for offset in (0, 1, 7, 30):
+            expect_exact(index, ref, query, 7, offset=offset)
+
+
+def test_filters_and_exclusions_keep_the_exact_ranking_of_what_is_left(
+    built: tuple[SearchIndex, Reference], papers: list[dict[str, Any]]
+) -> None:
+    index, ref = built
+    votes = {p["id"]: p["upvotes"] for p in papers}
+    for n, query in enumerate(queries(seed=5, count=10)):
+        k = 1 + n % 6
+        at_least = {pid for pid, v in votes.items() if v >= 7}
+        expect_exact(index, ref, query, k, keep=at_least, where=DocFilter(min_votes=7))
+        # The best few excluded: the next ones move up.
+        best = {h.paper_id for h in index.search(query, limit=5)}
+        expect_exact(index, ref, query, k, keep=set(votes) - best, exclude=best)
+        # Both together.
+        expect_exact(
+            index,
+            ref,
+            query,
+            k,
+            keep=at_least - best,
+            where=DocFilter(min_votes=7),
+            exclude=best,
+        )
+
+
+def test_among_ranks_only_those_papers_with_their_scores_in_the_whole_index(
+    built: tuple[SearchIndex, Reference], papers: list[dict[str, Any]]
+) -> None:
+    index, ref = built
+    among = {p["id"] for p in papers[::3]} | {"unknown"}
+    votes = {p["id"]: p["upvotes"] for p in papers}
+    for n, query in enumerate(queries(seed=6, count=10)):
+        k = 1 + n % 5
+        expect_exact(index, ref, query, k, keep=among, among=among)
+        expect_exact(index, ref, query, k, offset=3, keep=among, among=among)
+        low = {pid for pid in among if votes.get(pid, 0) <= 3}
+        expect_exact(index, ref, query, k, keep=low, among=among, where=DocFilter(max_votes=3))
+        first = index.search(query, limit=2, among=among)
+        expect_exact(
+            index,
+            ref,
+            query,
+            k,
+            keep=among - {h.paper_id for h in first},
+            among=among,
+            exclude={h.paper_id for h in first},
+        )
+    assert index.search("w1", among=among, limit=0) == []
+    assert index.search("nothing", among=among) == []
+    assert index.search("w1", among=[]) == []
+
+
+def test_replaced_papers_count_for_nothing_in_many_segments() -> None:
+    """Adds of shrinking size leave several segments; papers replaced in each of them
+    (their old text dead) neither come back nor count in the statistics."""
+    records = corpus(160, seed=2)
+    index = SearchIndex.build(records, options=OPTIONS)
+    rng = random.Random(3)
+    first = 160
+    for size in (70, 30, 12, 5, 2, 1):
+        batch = corpus(size, seed=size, first=first)
+        first += size
+        # Replace some papers, old and recent, with text that would rank first.
+        for old in rng.sample(records, 4):
+            batch.append(dict(old, title="w23 w22", abstract="w21"))
+        index.add(batch)
+        records += batch
+        ref = Reference(index, records)
+        for query in ["w23", "w22 w21 w0", "w1 w2 w3", *queries(seed=size, count=4)]:
+            expect_exact(index, ref, query, 6)
+        expect_exact(index, ref, "w23 w21", 1000)
+    assert len(index) == first
+
+
+def test_a_growing_index_answers_exactly_before_and_after_each_add() -> None:
+    """One index searched while it grows past the size of its first score array."""
+    records = corpus(1600, seed=4)
+    index = SearchIndex.build(records[:50], options=OPTIONS)
+    for end in (50, 300, 1600):
+        index.add(records[:end])
+        ref = Reference(index, records[:end])
+        for query in queries(seed=end, count=5):
+            expect_exact(index, ref, query, 4)
+
+
+def test_a_paper_whose_only_word_is_gone_everywhere_else_still_ranks() -> None:
+    """A word whose papers were all replaced has no document any more: a query for it
+    and a live word ranks by the live word alone."""
+    index = SearchIndex.build(
+        [
+            {"id": "a", "title": "zeppelin", "abstract": "airship"},
+            {"id": "b", "title": "airship", "abstract": "hangar"},
+            {"id": "c", "title": "balloon", "abstract": "hangar basket"},
+            {"id": "d", "title": "kite", "abstract": "string"},
+        ]
+    )
+    index.add([{"id": "a", "title": "glider", "abstract": "airship"}])
+    assert index.search("zeppelin") == []
+    hits = index.search("zeppelin hangar")
+    assert [h.paper_id for h in hits] == ["b", "c"]
+    assert hits == index.search("hangar")
