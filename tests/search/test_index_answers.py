@@ -112,3 +112,16 @@ def test_the_count_of_terms_forgets_words_only_replaced_papers_had() -> None:
     assert "a" in index
     assert index.matching("zeppelin") == frozenset()
     assert index.matching("balloon airship") == {"a", "b"}
+
+
+def test_authors_split_anew_with_the_same_text_are_filtered_by_their_new_names() -> None:
+    """A source that once gave two authors as one string, then fixed it: the text (and so
+    the ranking) is unchanged, but the author filter must see two people."""
+    index = SearchIndex.build([paper("a", "Graph", authors=["Ada Lovelace, Grace Hopper"])])
+    assert index.newest(DocFilter(authors=("lovelace grace",))) == ["a"]
+    before = index.search("graph hopper")
+    index.add([paper("a", "Graph", authors=["Ada Lovelace", "Grace Hopper"], upvotes=3)])
+    assert index.newest(DocFilter(authors=("lovelace grace",))) == []
+    assert index.newest(DocFilter(authors=("grace hopper",))) == ["a"]
+    assert index.newest(DocFilter(authors=("ada lovelace",), min_votes=3)) == ["a"]
+    assert index.search("graph hopper") == before

@@ -51,6 +51,24 @@ PAPERS: list[dict[str, Any]] = [
 ]
 
 
+DOC_DTYPES = {
+    "doc_length": "<i4",
+    "doc_live": "|b1",
+    "doc_text_key": "<u8",
+    "doc_authors_key": "<u8",
+    "doc_dates": "<i4",
+    "doc_votes": "<i8",
+    "df": "<i8",
+    "norm": "<f8",
+    "tf1": "<f8",
+    "idf": "<f8",
+    "seg0_indptr": "<i8",
+    "seg0_docs": "<i4",
+    "seg0_tfs": "<u2",
+    "seg0_bound": "<f8",
+}
+
+
 def aligned(n: int) -> int:
     return -(-n // ALIGN) * ALIGN
 
@@ -127,6 +145,10 @@ def test_the_file_is_laid_out_as_its_format_version_says(saved: Path) -> None:
         count = int(np.prod(spec["shape"]))
         return np.frombuffer(body, dtype=dtype, count=count, offset=spec["offset"])
 
+    # Each per-document array takes the bytes the format promises (a million papers' index
+    # is mapped into every process).
+    dtypes = {name: header["arrays"][name]["dtype"] for name in header["arrays"]}
+    assert {name: dtypes[name] for name in DOC_DTYPES} == DOC_DTYPES
     assert array("doc_votes").tolist() == [5, 50, 0, 0, 0]
     assert array("doc_live").tolist() == [True] * 5
     text = array("doc_ids_text").tobytes()
