@@ -125,3 +125,20 @@ def test_authors_split_anew_with_the_same_text_are_filtered_by_their_new_names()
     assert index.newest(DocFilter(authors=("grace hopper",))) == ["a"]
     assert index.newest(DocFilter(authors=("ada lovelace",), min_votes=3)) == ["a"]
     assert index.search("graph hopper") == before
+
+
+def test_recommendations_are_ten_by_default_and_a_mark_on_a_saved_paper_changes_nothing() -> None:
+    papers = [paper(f"p{i}", f"Adapters for language models part {i}") for i in range(14)]
+    index = SearchIndex.build(papers)
+    assert len(index.recommend(["p0", "p1"])) == 10
+    # A save outweighs a mark: the same answer as without the mark, score for score.
+    assert index.recommend(["p0", "p1"], ["p1"], limit=20) == index.recommend(
+        ["p0", "p1"], limit=20
+    )
+
+
+def test_an_undated_paper_comes_after_one_of_the_earliest_date() -> None:
+    index = SearchIndex.build(
+        [paper("dated", "Graph", day=None, date=date(1, 1, 1)), paper("undated", "Graph")]
+    )
+    assert index.newest(DocFilter()) == ["dated", "undated"]
