@@ -204,3 +204,20 @@ def test_a_paper_whose_only_word_is_gone_everywhere_else_still_ranks() -> None:
     hits = index.search("zeppelin hangar")
     assert [h.paper_id for h in hits] == ["b", "c"]
     assert hits == index.search("hangar")
+
+
+@pytest.mark.parametrize("built_first", [0, 2])
+def test_a_word_repeated_past_what_16_bits_count_scores_its_true_count(built_first: int) -> None:
+    """Term counts are stored in 16 bits while they fit: one more must not wrap to 0,
+    whether the paper is in the first build or merged into it by an add."""
+    papers = [
+        *({"id": f"kite{n}", "title": f"kite {n}", "abstract": ""} for n in range(4)),
+        {"id": "long", "title": "", "abstract": "zeppelin " * 65_536},
+        {"id": "short", "title": "zeppelin airship", "abstract": ""},
+        {"id": "other", "title": "balloon", "abstract": ""},
+    ]
+    index = SearchIndex.build(papers[:built_first], options=OPTIONS)
+    index.add(papers[built_first:])
+    ref = Reference(index, papers)
+    expect_exact(index, ref, "zeppelin", 10)
+    expect_exact(index, ref, "zeppelin airship", 10)
