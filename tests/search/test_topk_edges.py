@@ -221,3 +221,17 @@ def test_a_word_repeated_past_what_16_bits_count_scores_its_true_count(built_fir
     ref = Reference(index, papers)
     expect_exact(index, ref, "zeppelin", 10)
     expect_exact(index, ref, "zeppelin airship", 10)
+
+
+def test_a_replacement_after_a_segment_of_papers_without_words() -> None:
+    """A segment can hold no word at all (papers without text); replacing a paper
+    elsewhere must still take exactly its old words out of the statistics."""
+    papers = [{"id": f"p{i}", "title": f"w0 w{i + 4}", "abstract": "w1"} for i in range(8)]
+    empty = [{"id": "empty", "title": "", "abstract": ""}]
+    changed = [dict(papers[0], title="w2 w3")]
+    index = SearchIndex.build(papers, options=OPTIONS)
+    index.add(empty)
+    index.add(changed)
+    ref = Reference(index, papers + empty + changed)
+    for query in ["w0", "w1", "w2 w3", "w0 w5", "w4"]:
+        expect_exact(index, ref, query, 10)
