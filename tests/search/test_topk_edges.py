@@ -235,3 +235,24 @@ def test_a_replacement_after_a_segment_of_papers_without_words() -> None:
     ref = Reference(index, papers + empty + changed)
     for query in ["w0", "w1", "w2 w3", "w0 w5", "w4"]:
         expect_exact(index, ref, query, 10)
+
+
+def test_a_store_of_two_papers_filters_and_excludes_its_zero_scores_like_any_other() -> None:
+    """In a store of two papers a word of one of them scores 0 (idf 0): such queries are
+    scored without pruning, and filters, exclusions and replaced papers still hold."""
+    a = {"id": "a", "title": "Graph transformers", "abstract": "", "upvotes": 5}
+    b = {"id": "b", "title": "Protein folding", "abstract": "", "upvotes": 1}
+    index = SearchIndex.build([a, b])
+
+    def found(query: str, **options: Any) -> list[str]:
+        return [hit.paper_id for hit in index.search(query, **options)]
+
+    assert found("graph protein") == ["a", "b"]
+    assert found("graph protein", where=DocFilter(min_votes=5)) == ["a"]
+    assert found("graph protein", exclude=["a"]) == ["b"]
+    assert found("graph", where=DocFilter(max_votes=1)) == []
+    assert found("graph protein", among=["b"]) == ["b"]
+    index.add([dict(b, title="Graph folding")])  # "graph" now in both: its idf is negative
+    assert found("graph") == ["a", "b"]
+    assert found("protein") == []
+    assert found("graph", where=DocFilter(max_votes=1)) == ["b"]
