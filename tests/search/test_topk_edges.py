@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from paperboy.search import DocFilter, IndexOptions, SearchIndex, TokenizerOptions
+from paperboy.search import DocFilter, IndexOptions, SearchIndex, TokenizerOptions, builder
 from tests.search.reference import Reference
 
 WORDS = [f"w{i}" for i in range(24)]
@@ -256,3 +256,32 @@ def test_a_store_of_two_papers_filters_and_excludes_its_zero_scores_like_any_oth
     assert found("graph") == ["a", "b"]
     assert found("protein") == []
     assert found("graph", where=DocFilter(max_votes=1)) == ["b"]
+
+
+def test_an_add_read_in_several_chunks_is_as_if_its_records_came_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large add is read a chunk of records at a time (20 000; 3 here): a paper new
+    in the add and changed again in a later chunk keeps its last text, counted once."""
+    monkeypatch.setattr(builder, "CHUNK", 3)
+    first = corpus(5, seed=8)
+    index = SearchIndex.build(first, options=OPTIONS)
+    new = corpus(4, seed=9, first=100)
+    batch = [
+        *new[:3],  # chunk 1: the add's first new paper is new[0]
+        dict(new[0], title="w23 w22"),  # chunk 2: new[0] replaced
+        new[3],
+        dict(first[1], upvotes=99),  # same text: only its votes change
+        dict(new[1], upvotes=77),  # chunk 3: the same for a paper new in this add
+        dict(first[2], abstract="w21 w21"),  # an older paper replaced
+    ]
+    index.add(batch)
+    ref = Reference(index, first + batch)
+    assert len(index) == 9
+    for query in ["w23", "w22 w0", "w21", "w0 w1", *queries(seed=8, count=4)]:
+        expect_exact(index, ref, query, 10)
+    assert {h.paper_id for h in index.search("w0 w1 w2 w3", where=DocFilter(min_votes=77))} <= {
+        first[1]["id"],
+        new[1]["id"],
+    }
+    assert index.newest(DocFilter(min_votes=77)) == [new[1]["id"], first[1]["id"]]
