@@ -369,7 +369,7 @@ def test_a_load_removes_only_what_killed_saves_left(
 ) -> None:
     path = tmp_path / "search[1].idx"  # glob characters in the name are taken literally
     index.save(path, sequence=1)
-    killed = [tmp_path / "search[1].idx.x1y2.tmp", tmp_path / "search[1].idx.ab.tmp"]
+    killed = [tmp_path / f"search[1].idx.k{n}.tmp" for n in range(12)]
     running = tmp_path / "search[1].idx.held.tmp"
     others = [
         tmp_path / "search1.idx.x1y2.tmp",
@@ -383,7 +383,7 @@ def test_a_load_removes_only_what_killed_saves_left(
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         assert SearchIndex.load(path) is not None
     assert [r.getMessage() for r in caplog.records] == [
-        "removed 2 file(s) left by an interrupted index save"
+        "removed 12 file(s) left by an interrupted index save"
     ]
     assert caplog.records[0].levelno == logging.INFO
     assert sorted(tmp_path.iterdir()) == sorted([path, running, *others])
@@ -394,11 +394,24 @@ def test_a_leftover_that_cannot_be_removed_is_reported_and_the_load_goes_on(
 ) -> None:
     stuck = saved.parent / (saved.name + ".x1y2.tmp")
     stuck.mkdir()
+    killed = [saved.parent / f"{saved.name}.k{n}.tmp" for n in range(12)]
+    for file in killed:
+        file.write_bytes(b"partial")
     with caplog.at_level(logging.INFO, logger="paperboy.search"):
         assert SearchIndex.load(saved) is not None
-    (record,) = caplog.records
-    assert record.levelno == logging.WARNING
-    message = record.getMessage()
+    warning, info = caplog.records
+    assert warning.levelno == logging.WARNING
+    message = warning.getMessage()
     assert message.startswith(f"cannot remove {stuck}, left by an interrupted save: ")
     assert "Is a directory" in message
-    assert stuck.exists()
+    assert info.getMessage() == "removed 12 file(s) left by an interrupted index save"
+    assert sorted(saved.parent.iterdir()) == [saved, stuck]
+
+
+def test_a_save_makes_the_folders_it_needs(index: SearchIndex, tmp_path: Path) -> None:
+    path = tmp_path / "data" / "indexes" / "search.idx"
+    index.save(path, sequence=5)
+    index.save(path, sequence=6)  # and saves again into them
+    saved = SearchIndex.load(path)
+    assert saved is not None
+    assert saved.sequence == 6
