@@ -10,7 +10,14 @@ from typing import Any
 
 import pytest
 
-from paperboy.search import DocFilter, IndexOptions, SearchIndex, TokenizerOptions, builder
+from paperboy.search import (
+    DocFilter,
+    IndexOptions,
+    SearchIndex,
+    TokenizerOptions,
+    builder,
+    postings,
+)
 from tests.search.reference import Reference
 
 WORDS = [f"w{i}" for i in range(24)]
@@ -285,3 +292,19 @@ def test_an_add_read_in_several_chunks_is_as_if_its_records_came_one_by_one(
         new[1]["id"],
     }
     assert index.newest(DocFilter(min_votes=77)) == [new[1]["id"], first[1]["id"]]
+
+
+def test_postings_worked_on_a_slice_of_terms_at_a_time_rank_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Merging segments and bounding terms go a slice of terms at a time (about 2M
+    postings; a few here): the slices' seams must not show in any ranking."""
+    monkeypatch.setattr(postings, "_CHUNK_POSTINGS", 7)
+    records = corpus(120, seed=12)
+    index = SearchIndex.build(records[:50], options=OPTIONS)
+    index.add(records[50:80])  # merged into the first segment
+    index.add(records[80:90])
+    index.add(records[90:])  # merged with the one before
+    ref = Reference(index, records)
+    for query in queries(seed=12, count=12):
+        expect_exact(index, ref, query, 5)
