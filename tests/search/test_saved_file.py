@@ -7,6 +7,7 @@ import fcntl
 import itertools
 import json
 import logging
+import mmap
 import struct
 import zlib
 from pathlib import Path
@@ -415,3 +416,18 @@ def test_a_save_makes_the_folders_it_needs(index: SearchIndex, tmp_path: Path) -
     saved = SearchIndex.load(path)
     assert saved is not None
     assert saved.sequence == 6
+
+
+def test_every_large_array_of_a_loaded_index_is_shared_from_the_file(saved: Path) -> None:
+    """Processes that load one index share its pages: the per-document and per-term
+    statistics too are views of the mapped file, not computed again into private memory."""
+    loaded = SearchIndex.load(saved)
+    assert loaded is not None
+    state = loaded.index._state
+    for name in ("norm", "tf1", "idf", "df"):
+        array = getattr(state, name)
+        assert not array.flags.writeable, name
+        base: object = array
+        while isinstance(base, np.ndarray | memoryview):
+            base = base.base if isinstance(base, np.ndarray) else base.obj
+        assert isinstance(base, mmap.mmap), name
