@@ -60,8 +60,7 @@ DOC_DTYPES = {
     "doc_dates": "<i4",
     "doc_votes": "<i8",
     "df": "<i8",
-    "norm": "<f8",
-    "tf1": "<f8",
+    "length_code": "<u2",
     "idf": "<f8",
     "seg0_indptr": "<i8",
     "seg0_docs": "<i4",
@@ -130,7 +129,7 @@ def not_used(path: Path, why: str) -> str:
 
 def test_the_file_is_laid_out_as_its_format_version_says(saved: Path) -> None:
     header, body = read(saved)
-    assert header["format"] == 9
+    assert header["format"] == 10
     assert header["sequence"] == 3
     assert header["options"] == IndexOptions().to_json()
     # Each array starts at the first 64-byte boundary after the one before it.
@@ -213,9 +212,9 @@ def test_a_file_of_another_format_version_is_refused(
     saved: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     header, body = read(saved)
-    header["format"] = 8
+    header["format"] = 9
     write(saved, header, body)
-    assert refused(saved, caplog) == not_used(saved, "format version 8, expected 9")
+    assert refused(saved, caplog) == not_used(saved, "format version 9, expected 10")
 
 
 def test_an_index_built_with_other_options_is_refused(
@@ -272,8 +271,7 @@ def test_a_damaged_array_is_named(saved: Path, name: str, caplog: pytest.LogCapt
         ("doc_dates", "document arrays disagree in length"),
         ("doc_votes", "document arrays disagree in length"),
         ("df", "vocabulary and statistics disagree in length"),
-        ("norm", "derived arrays disagree in length"),
-        ("tf1", "derived arrays disagree in length"),
+        ("length_code", "derived arrays disagree in length"),
         ("idf", "derived arrays disagree in length"),
         ("terms_hashes", "the terms table is inconsistent"),
         ("doc_ids_numbers", "the doc_ids table is inconsistent"),
@@ -424,7 +422,7 @@ def test_every_large_array_of_a_loaded_index_is_shared_from_the_file(saved: Path
     loaded = SearchIndex.load(saved)
     assert loaded is not None
     state = loaded.index._state
-    for name in ("norm", "tf1", "idf", "df"):
+    for name in ("length_code", "idf", "df"):
         array = getattr(state, name)
         assert not array.flags.writeable, name
         base: object = array
