@@ -163,8 +163,7 @@ class _Batch:
         _count_terms(df, self.blocks)
         dead_old = np.array([d for d in self.dead if d < old.n_docs], dtype=np.int64)
         if len(dead_old):
-            _, terms, _ = _postings_of(state, dead_old)
-            df -= np.bincount(terms, minlength=n_terms)
+            df -= np.bincount(_terms_of(state, dead_old), minlength=n_terms)
         for terms in self._terms_of_new([d for d in self.dead if d >= old.n_docs]):
             df[terms] -= 1
         # The new documents' lengths decide K(doc), which the segment bounds use.
@@ -232,11 +231,7 @@ def _segments(
     return tuple(segments)
 
 
-def _postings_of(state: IndexState, docs: I64) -> tuple[I64, I64, np.ndarray]:
-    """(doc, term, tf) of every posting of the given documents, all segments."""
-    found = [seg.docs_terms(docs) for seg in state.segments]
-    return (
-        np.concatenate([f[0] for f in found]),
-        np.concatenate([f[1] for f in found]),
-        np.concatenate([f[2] for f in found]),
-    )
+def _terms_of(state: IndexState, docs: I64) -> I64:
+    """The term of every posting of the given documents, all segments (a term once per
+    document that has it)."""
+    return np.concatenate([seg.docs_terms(docs) for seg in state.segments])

@@ -75,16 +75,11 @@ class KeyTable:
     hashes: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     numbers: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    @classmethod
-    def of(cls, keys: Sequence[str], *, findable: npt.NDArray[np.bool_] | None = None) -> KeyTable:
-        """A table of `keys`; only those where `findable` is True can be found (all
-        when None). A findable key must not be findable twice."""
-        return KeyTable().extended(keys, findable=findable)
-
     def extended(
         self, keys: Sequence[str], *, findable: npt.NDArray[np.bool_] | None = None
     ) -> KeyTable:
-        """This table's strings then `keys`, findable where `findable` says (all: None)."""
+        """This table's strings then `keys`, findable where `findable` says (all: None).
+        A findable key must not be findable twice."""
         encoded = [_encode(key) for key in keys]
         lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
         starts = np.concatenate((self.starts, self.starts[-1] + np.cumsum(lengths)))
@@ -102,9 +97,6 @@ class KeyTable:
     def key(self, number: int) -> str:
         raw = self.text[int(self.starts[number]) : int(self.starts[number + 1])]
         return raw.tobytes().decode("utf-8", "surrogatepass")
-
-    def keys(self) -> list[str]:
-        return [self.key(i) for i in range(len(self))]
 
     def find(self, key: str) -> int | None:
         """The number of `key`, if it is findable here."""

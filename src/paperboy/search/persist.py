@@ -264,9 +264,10 @@ def _put_keys(arrays: dict[str, npt.NDArray[Any]], name: str, table: KeyTable) -
 
 def _keys(arrays: dict[str, Any], name: str) -> KeyTable:
     table = KeyTable(*(arrays[f"{name}_{part}"] for part in _KEY_ARRAYS))
-    n = len(table)
-    if n < 0:
+    # Without even the first start, `len(table)` would be -1, which `len` refuses.
+    if len(table.starts) == 0:
         raise _BadFile(f"the {name} table is damaged")
+    n = len(table)
     if (
         len(table.hashes) != len(table.numbers)
         or len(table.numbers) > n

@@ -93,14 +93,11 @@ class Postings:
         terms = np.searchsorted(self.indptr, where, side="right") - 1
         return terms.astype(np.int64), self.tfs[where]
 
-    def docs_terms(self, docs: I64) -> tuple[I64, I64, TfArray]:
-        """(doc, term id, tf) of every posting of the given documents."""
-        if not len(docs) or not self.nnz:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, self.tfs[:0]
+    def docs_terms(self, docs: I64) -> I64:
+        """The term id of every posting of the given documents."""
         where = np.flatnonzero(np.isin(self.docs, docs))
-        terms = np.searchsorted(self.indptr, where, side="right") - 1
-        return self.docs[where].astype(np.int64), terms.astype(np.int64), self.tfs[where]
+        terms: I64 = np.searchsorted(self.indptr, where, side="right") - 1
+        return terms
 
 
 def postings_from_blocks(
