@@ -123,16 +123,30 @@ def library_ports(library: Library) -> dict[str, Any]:
     return {"papers": library.papers, "search": library, "sink": library}
 
 
-@pytest.fixture
-def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
+def store_bot(
+    store: Store,
+    library: Library,
+    clock: Callable[[], datetime],
+    *,
+    options: BotOptions | None = None,
+    **ports: Any,
+) -> Bot:
+    """A Bot on the library's and the store's reading-list ports, and any other `ports`
+    given (follows, people, ...); five papers a page unless `options` say otherwise."""
     return Bot(
         **library_ports(library),
         reading_lists=store.reading_lists,
         marks=store.marks,
         posts=store.posts,
         clock=clock,
-        options=bot_options_for_tests(page_size=5),
+        options=options or bot_options_for_tests(page_size=5),
+        **ports,
     )
+
+
+@pytest.fixture
+def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
+    return store_bot(store, library, clock)
 
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

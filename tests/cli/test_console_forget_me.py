@@ -15,7 +15,7 @@ from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import UserRef
 from paperboy.store import Store
-from tests.conftest import NOW, bot_options_for_tests, console_for, library_ports
+from tests.conftest import NOW, bot_options_for_tests, console_for, store_bot
 
 PAPERS = ("2407.06204", "2501.17635")
 
@@ -23,12 +23,10 @@ PAPERS = ("2407.06204", "2501.17635")
 @pytest.fixture
 def console_bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
     """The bot as `paperboy chat` builds it: the console's help, the store's people."""
-    return Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
+    return store_bot(
+        store,
+        library,
+        clock,
         follows=store.follows,
         people=store.people,
         options=bot_options_for_tests(page_size=5, platform_help=CONSOLE_HELP),

@@ -16,7 +16,7 @@ from paperboy.core.models import ChannelRef, PostRef
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.text import quote_title
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests, library_ports
+from tests.conftest import bot_options_for_tests, library_ports, store_bot
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -26,15 +26,7 @@ LORA_PAPER = "2308.10462"
 
 @pytest.fixture
 def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
-    return Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
-        follows=store.follows,
-        options=bot_options_for_tests(page_size=5),
-    )
+    return store_bot(store, library, clock, follows=store.follows)
 
 
 def notice(reply: Reply) -> Notice:

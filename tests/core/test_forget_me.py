@@ -15,7 +15,7 @@ from paperboy.core.library import Library
 from paperboy.core.models import UserRef
 from paperboy.core.replies import Confirm, Notice, Question
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests, library_ports
+from tests.conftest import bot_options_for_tests, library_ports, store_bot
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -25,16 +25,7 @@ MARKED = "2308.10462"
 
 @pytest.fixture
 def bot(store: Store, library: Library, clock: Callable[[], datetime]) -> Bot:
-    return Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
-        follows=store.follows,
-        people=store.people,
-        options=bot_options_for_tests(page_size=5),
-    )
+    return store_bot(store, library, clock, follows=store.follows, people=store.people)
 
 
 async def test_forget_me_counts_asks_then_deletes_only_the_askers_data(

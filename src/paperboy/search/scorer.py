@@ -271,9 +271,7 @@ class _Run:
             self.acc,
             docs,
             part.tfs,
-            state.length_code,
-            state.tf1_of,
-            state.norm_of,
+            *state.by_length,
             weight,
             state.options.k1 + 1,
         )
@@ -331,9 +329,7 @@ class _Run:
                     docs,
                     part.docs,
                     part.tfs,
-                    state.length_code,
-                    state.tf1_of,
-                    state.norm_of,
+                    *state.by_length,
                     term.weight,
                     k1p1,
                 )
@@ -361,9 +357,7 @@ def _exhaustive(
                 scores,
                 part.docs,
                 part.tfs,
-                state.length_code,
-                state.tf1_of,
-                state.norm_of,
+                *state.by_length,
                 term.weight,
                 k1p1,
             )

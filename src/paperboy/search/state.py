@@ -137,6 +137,11 @@ class IndexState:
         object.__setattr__(self, "norm_of", norm_of)
         object.__setattr__(self, "tf1_of", one * (self.options.k1 + 1) / (one + norm_of))
 
+    @property
+    def by_length(self) -> tuple[LengthArray, F64, F64]:
+        """(length_code, tf1_of, norm_of): what the scoring kernels read per document."""
+        return self.length_code, self.tf1_of, self.norm_of
+
     def norms(self, docs: I64) -> F64:
         """K(doc) of each of `docs`."""
         norm: F64 = self.norm_of[self.length_code[docs]]
