@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 import zlib
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, contextmanager
@@ -401,7 +402,27 @@ def check_writable(path: Path, busy_timeout_ms: int) -> None:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("CREATE TABLE paperboy_write_check (x)")
             conn.execute("ROLLBACK")
+            _use_wal(conn, busy_timeout_ms / 1000)
         finally:
             conn.close()
     except sqlite3.Error as error:
         raise translate_on_open(error, path) from None
+
+
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Put the file in WAL mode (it stays so), before any pooled connection asks.
+
+    Switching needs an exclusive lock, and where several processes open a new file at
+    once one of them was refused "database is locked" inside its busy timeout (once in
+    CI, in the four-opens test of tests/store/test_migrations.py). So the switch is
+    retried here until the busy timeout; later connections find the file in WAL mode
+    already, which needs no lock."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
