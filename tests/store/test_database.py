@@ -154,3 +154,26 @@ async def test_a_store_another_process_holds_locked_while_opening_is_unavailable
         await db.close()
     finally:
         other.close()
+
+
+async def test_a_transaction_a_cancelled_task_left_open_does_not_block_the_next_write(
+    tmp_path: Path, now: datetime
+) -> None:
+    # A stop (SIGTERM) during the start-up ingest cancelled a task while its BEGIN was in
+    # aiosqlite's thread: the connection stayed in that transaction, and the next write
+    # (the ingest lease's release) failed with "cannot start a transaction within a
+    # transaction", a traceback in the log. Here the connection is left that way directly.
+    path = tmp_path / "paperboy.sqlite3"
+    async with await Store.open(path) as store:
+        write_conn = store.db._write_conn
+        assert write_conn is not None
+        driver = (await write_conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        await driver.execute("BEGIN IMMEDIATE")
+
+        await store.papers.upsert([PAPER], at=now)
+        await store.reading_lists.save(ADA, PAPER.id, at=now)
+
+    async with await Store.open(path) as reopened:
+        assert await reopened.papers.get(PAPER.id) == PAPER
+        assert await reopened.reading_lists.is_saved(ADA, PAPER.id)

@@ -169,6 +169,11 @@ class Database:
         if begin is not None:
 
             async def start(driver: aiosqlite.Connection) -> None:
+                if driver.in_transaction:
+                    # Left open by a task cancelled while its BEGIN or COMMIT was in the
+                    # driver's thread (a stop during the start-up ingest): nothing of it
+                    # was committed, and the next BEGIN would fail.
+                    await driver.rollback()
                 await driver.execute(begin)
 
             @event.listens_for(engine.sync_engine, "begin")
