@@ -169,12 +169,17 @@ class Database:
         if begin is not None:
 
             async def start(driver: aiosqlite.Connection) -> None:
-                if driver.in_transaction:
-                    # Left open by a task cancelled while its BEGIN or COMMIT was in the
-                    # driver's thread (a stop during the start-up ingest): nothing of it
-                    # was committed, and the next BEGIN would fail.
+                try:
+                    await driver.execute(begin)
+                except sqlite3.OperationalError as error:
+                    if not driver.in_transaction:
+                        raise
+                    # Left open by a task cancelled while its BEGIN was queued for the
+                    # driver's thread (a stop during the start-up ingest): that BEGIN
+                    # still ran, before this one. Nothing of it was committed.
+                    log.debug("rolling back a transaction a cancelled task left open: %s", error)
                     await driver.rollback()
-                await driver.execute(begin)
+                    await driver.execute(begin)
 
             @event.listens_for(engine.sync_engine, "begin")
             def on_begin(conn: Any) -> None:
