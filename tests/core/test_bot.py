@@ -18,7 +18,7 @@ from paperboy.core.ports import SourceFailure
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
 from paperboy.core.text import long_day
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests, library_ports
+from tests.conftest import bot_options_for_tests, store_bot
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -191,12 +191,10 @@ async def test_trending_with_nothing_recent_shows_the_latest_featured_day_and_na
 ) -> None:
     library = Library(store.papers, changes=store.changes, index_path=None)
     await library.open()
-    bot = Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
+    bot = store_bot(
+        store,
+        library,
+        clock,
         options=bot_options_for_tests(),
     )
     assert "No featured papers yet" in await said(bot, "trending")
@@ -337,12 +335,10 @@ async def test_help_on_something_that_is_no_command_says_so(bot: Bot) -> None:
 async def test_hints_name_the_configured_save_emoji(
     store: Store, library: Library, clock: Callable[[], datetime]
 ) -> None:
-    bot = Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
+    bot = store_bot(
+        store,
+        library,
+        clock,
         options=bot_options_for_tests(save_emoji=("star", "⭐")),
     )
     assert (await said(bot, "saved")).startswith(
@@ -411,12 +407,10 @@ async def test_upvote_changes_reach_the_votes_filter(
 async def test_a_save_emoji_configured_by_name_only_is_named_in_hints_never_a_bookmark(
     store: Store, library: Library, clock: Callable[[], datetime]
 ) -> None:
-    bot = Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
+    bot = store_bot(
+        store,
+        library,
+        clock,
         options=bot_options_for_tests(save_emoji=("star",)),
     )
     help_text = await said(bot, "help")

@@ -16,7 +16,7 @@ from paperboy.core.models import ChannelRef, PostRef
 from paperboy.core.replies import Notice, Reply
 from paperboy.core.text import quote_title
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests, library_ports, store_bot
+from tests.conftest import bot_options_for_tests, store_bot
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -140,12 +140,10 @@ async def test_unfollow_stops_the_numbered_follow(bot: Bot, store: Store) -> Non
 async def test_follow_commands_say_when_follows_are_off(
     store: Store, library: Library, clock: Callable[[], datetime]
 ) -> None:
-    off = Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
+    off = store_bot(
+        store,
+        library,
+        clock,
         options=bot_options_for_tests(),
     )
     for line in ("follow author:LeCun", "following", "unfollow 1"):

@@ -137,12 +137,10 @@ async def test_forget_me_says_when_it_is_not_set_up(
 async def test_leaving_a_workspace_deletes_its_data_and_logs_what(
     store: Store, library: Library, clock: Callable[[], datetime], caplog: pytest.LogCaptureFixture
 ) -> None:
-    bot = Bot(
-        **library_ports(library),
-        reading_lists=store.reading_lists,
-        marks=store.marks,
-        posts=store.posts,
-        clock=clock,
+    bot = store_bot(
+        store,
+        library,
+        clock,
         follows=store.follows,
         workspaces=store.workspaces,
         options=bot_options_for_tests(),
