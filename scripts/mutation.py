@@ -156,6 +156,14 @@ def prepare(workspace: Path, *, package: str, tests: list[str]) -> None:
     settings = tomllib.loads(text)["tool"]["mutmut"]
     settings["only_mutate"] = [f"src/paperboy/{package}/*"]
     settings["pytest_add_cli_args_test_selection"] = tests
+    # This interpreter's mypy (mutmut runs the command as given, and `mypy` may not be on
+    # PATH), over the one package: the rest of src/ is not mutated.
+    settings["type_check_command"] = [
+        sys.executable,
+        "-m",
+        *settings["type_check_command"],
+        f"src/paperboy/{package}",
+    ]
     narrowed = "[tool.mutmut]\n" + "".join(
         f"{key} = {json.dumps(value)}\n" for key, value in settings.items()
     )
