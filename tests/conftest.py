@@ -4,8 +4,6 @@ session, a fresh database per test that asks), a fixed clock, the sample papers.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import json
 import os
 import subprocess
 import sys
@@ -26,6 +24,7 @@ from paperboy.core.pacing import PostPacing
 from paperboy.core.publishing import Publisher
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
+from tests.mutmut_order import FastestFirst
 from tests.postgres import PostgresServer, postgres_server
 from tests.processes import paperboy_command
 from tests.simulators.sources.servers import PaperSourceSimulator
@@ -36,36 +35,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from one that collected them: importing scikit-learn and matplotlib there, once,
     spares every mutant whose tests train a `foryou` or `rank:team` model (3 to 5 s) or
     draw a `trend` chart (2 s) that import (both are imported lazily, see
-    search/recommend.py and charts.py, so a test run pays it at the first)."""
+    search/recommend.py and charts.py, so a test run pays it at the first). And each
+    mutant's tests run fastest first (tests/mutmut_order.py)."""
     if "mutmut" in sys.modules:
         import matplotlib.figure  # noqa: F401
         import sklearn.svm  # noqa: F401
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under mutmut, each mutant's tests run fastest first (by the times its stats run
-    recorded) and stop at the first failure: most mutants are killed by some quick test,
-    and in file order a tokenizer mutant ran a minute of slow tests before reaching one."""
-    if "mutmut" in sys.modules:
-        durations = _mutmut_durations()
-        items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
-
-
-def _mutmut_durations() -> dict[str, float]:
-    """Seconds per test id from mutmut's stats file, in the directory its runs start in
-    (none before its first stats run)."""
-    stats = Path("mutmut-stats.json")
-    return _read_durations(stats, stats.stat().st_mtime_ns) if stats.is_file() else {}
-
-
-@functools.cache
-def _read_durations(stats: Path, version: int) -> dict[str, float]:
-    """Read once per version of the file (`version`: its mtime), in the process each
-    mutant's run is forked from when it read it there."""
-    durations: dict[str, float] = json.loads(stats.read_text(encoding="utf-8")).get(
-        "duration_by_test", {}
-    )
-    return durations
+        config.pluginmanager.register(FastestFirst(), "paperboy-fastest-first")
 
 
 # A week after the bundled sample's Daily Papers day (2025-03-13): "today's" papers in a test
