@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from paperboy.store import Store, parse_location
+from tests.conftest import copy_of
 from tests.postgres import PostgresServer, run_async
 
 DATABASES = ["sqlite", "postgresql"]
@@ -43,8 +44,11 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[P
 
 
 @pytest.fixture
-async def store(store_location: Path | str) -> AsyncIterator[Store]:
-    location = parse_location(store_location) if isinstance(store_location, str) else store_location
+async def store(store_location: Path | str, migrated_sqlite_file: Path) -> AsyncIterator[Store]:
+    if isinstance(store_location, str):
+        location = parse_location(store_location)
+    else:
+        location = copy_of(migrated_sqlite_file, store_location)
     # Named as a process of another host: a second Store of this test process (another
     # replica) must not take this one's claims for those of an exited process.
     async with await Store.open(location, holder="replica-1/1/cafe") as opened:
