@@ -88,3 +88,59 @@ def test_special_characters_are_escaped_and_braces_balanced() -> None:
 def test_any_title_and_authors_give_a_parseable_entry(title: str, authors: list[str]) -> None:
     paper = Paper(id="2401.00001", title=title, abstract="", authors=tuple(authors))
     assert len(parse(to_bibtex([paper])).entries) == 1
+
+
+def test_the_exported_file_entry_by_entry() -> None:
+    """The exact text a person opens: every field named as BibTeX tools expect, the
+    year from the id when the paper has no date, keys from surname, year and first
+    word that is not a stop word, and "paper" for whatever is missing."""
+    arxiv = Paper(
+        id="2312.01234",
+        title="The Ménage: a study",
+        abstract="",
+        authors=("José Ñúñez-Ávila", "Ada Lovelace"),
+        categories=("cs.CL", "cs.LG"),
+        doi="10.1000/x_y",
+    )
+    bare = Paper(id="acme-1", title="On the of", abstract="")
+    # Shaped like an arXiv id but not one (there is no month 13): not dated by it.
+    lookalike = Paper(id="2413.00001", title="Internal", abstract="", authors=("Bo AND Co",))
+    assert to_bibtex([arxiv, bare, lookalike]) == (
+        "@misc{nunezavila2023menage,\n"
+        "  title = {{The Ménage: a study}},\n"
+        "  author = {José Ñúñez-Ávila and Ada Lovelace},\n"
+        "  year = {2023},\n"
+        "  eprint = {2312.01234},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CL},\n"
+        "  doi = {10.1000/x\\_y},\n"
+        "  url = {https://arxiv.org/abs/2312.01234}\n"
+        "}\n"
+        "\n"
+        "@misc{paper,\n"
+        "  title = {{On the of}}\n"
+        "}\n"
+        "\n"
+        "@misc{cointernal,\n"
+        "  title = {{Internal}},\n"
+        "  author = {{Bo AND Co}}\n"
+        "}\n"
+    )
+
+
+def test_keys_of_lookalike_papers_run_from_a_to_z_then_on_in_numbers() -> None:
+    twins = [
+        Paper(
+            id="acme-x",
+            title="Attention",
+            abstract="",
+            authors=("A Vaswani",),
+            published=date(2017, 6, 12),
+        )
+    ] * 29
+    keys = [e.key for e in parse(to_bibtex(twins)).entries]
+    base = "vaswani2017attention"
+    assert keys == [base] + [base + letter for letter in "abcdefghijklmnopqrstuvwxyz"] + [
+        base + "27",
+        base + "28",
+    ]

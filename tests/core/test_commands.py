@@ -280,3 +280,63 @@ def test_a_day_out_of_range_or_not_written_as_one_is_refused(value: str) -> None
     assert marked(parsed.message) == (
         f"`since:` takes a date like 2025-03-01 or an age like 7d, 2w, 3m, 1y (got `{value}`)."
     )
+
+
+def test_the_length_limits_count_characters_exactly() -> None:
+    """A line of 500 characters is taken; a paste over four times that is refused
+    before it is cleaned, one up to it is cleaned first (runs of spaces fold)."""
+    at_limit = "search " + "x" * 493
+    assert c.parse_command(at_limit) == c.Search(SearchQuery("x" * 493, "x" * 493))
+    assert c.parse_command("search lora" + " " * (2000 - 11)) == c.Search(
+        SearchQuery("lora", "lora")
+    )
+    over = c.parse_command("search lora" + " " * (2001 - 11))
+    assert isinstance(over, c.ParseError)
+    assert marked(over.message) == "That is too long (2,001 characters; the limit is 500)."
+
+
+def test_the_typed_builders_defaults_and_the_first_day() -> None:
+    assert c.trending_command() == c.Trending(1)
+    assert c.parse_command("trending 1") == c.Trending(1)
+    assert c.trending_command(1) == c.Trending(1)
+    assert c.help_command() == c.Help()
+
+
+_WHOM = (
+    'Whom should I follow? Try `follow author:"Yann LeCun"` or `follow graph neural networks`;'
+    " `follow here …` posts them in this channel."
+)
+_WHAT = _WHOM.replace("Whom", "What", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("follow author:Xavier Leroy", c.Follow("author", "Xavier Leroy", False)),
+        ('follow author:"  Yann   LeCun "', c.Follow("author", "Yann LeCun", False)),
+        ("follow author:" + "A" * 100, c.Follow("author", "A" * 100, False)),
+        ("follow " + "w" * 200, c.Follow("words", "w" * 200, False)),
+    ],
+)
+def test_follows_up_to_their_limits(text: str, expected: c.Command) -> None:
+    assert c.parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ('follow author:""', _WHOM),
+        ("follow author:1234", _WHOM),
+        ("follow", _WHAT),
+        ("follow here", _WHAT),
+        ("follow author:" + "A" * 101, "That name is too long (the limit is 100 characters)."),
+        (
+            "follow " + "w" * 201,
+            "That is too many words to follow (the limit is 200 characters).",
+        ),
+    ],
+)
+def test_a_follow_of_nothing_or_too_much_says_what_to_type(text: str, answer: str) -> None:
+    parsed = c.parse_command(text)
+    assert isinstance(parsed, c.ParseError)
+    assert marked(parsed.message) == answer

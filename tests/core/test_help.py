@@ -88,3 +88,45 @@ def test_help_for_no_command_suggests_the_closest_one_even_a_platforms() -> None
     assert marked(unknown_topic("x" * 50)) == (
         f"There is no command `{'x' * 39}…`. `help` lists every command."
     )
+
+
+def test_long_usages_and_examples_are_shown_whole() -> None:
+    """A mention prefix makes the longest example 61 characters; no line of the help is cut."""
+    answer = help_text(prefix="@paperboy ", save_emoji="🔖", topic="subscribe")
+    assert answer is not None
+    lines = marked(answer).splitlines()
+    assert lines[0].startswith(
+        "`@paperboy subscribe [HH:MM] [timezone] [topics…] [papers:N] [votes:N] [rank:team]"
+        " [weekdays]`: "
+    )
+    assert "• `@paperboy subscribe 08:00 UTC lora papers:3 votes:10 weekdays`" in lines
+
+
+def test_the_not_for_me_emoji_is_named_as_configured_else_the_thumbs_down() -> None:
+    configured = help_text(save_emoji="🔖", mark_emoji="🙈", topic="mark")
+    default = help_text(save_emoji="🔖", topic="mark")
+    assert configured is not None and default is not None
+    assert marked(configured).splitlines()[0] == (
+        "`mark <id>`: mark a paper not for you, like a 🙈 reaction on it: foryou leaves it out."
+    )
+    assert "like a 👎 reaction on it" in marked(default)
+
+
+def test_the_whole_help_explains_the_search_filters_and_names_an_unnamed_section() -> None:
+    unnamed = PlatformHelp(commands=CONSOLE.commands)
+    answer = help_text(save_emoji="🔖", platform=unnamed)
+    assert answer is not None
+    lines = marked(answer).splitlines()
+    own = lines.index("Here:")
+    assert lines[own + 1] == "• `more`: the next page of 🔖 papers"
+    examples = lines.index("Examples:")
+    assert lines[examples - 2 : examples] == [
+        'Filters inside a search: since:7d or since:2025-03-01, until:…, author:"Name",'
+        " votes:>=10 (also >, <=, <, =).",
+        "",
+    ]
+
+
+def test_a_topic_is_a_whole_command_name() -> None:
+    assert help_text(save_emoji="🔖", topic="xsearch") is None
+    assert help_text(save_emoji="🔖", topic="Xsearch") is None
