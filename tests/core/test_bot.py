@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
 import bibtexparser
@@ -13,12 +14,13 @@ import pytest
 from paperboy.core import commands as c
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
+from paperboy.core.log_context import current
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef
-from paperboy.core.ports import SourceFailure
+from paperboy.core.ports import PostLog, SourceFailure, StoreUnavailable
 from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
 from paperboy.core.text import long_day
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests, store_bot
+from tests.conftest import bot_options_for_tests, library_ports, store_bot
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -429,3 +431,166 @@ async def test_an_age_filter_counts_back_from_today_and_the_title_names_the_day(
     assert before.title == "Papers for “language models”, since 2025-01-01, until 2025-03-12 (1–4)"
     # Featured on the 13th: left out by until:8d, kept by until:6d.
     assert set(ids(before)).isdisjoint(ids(week))
+
+
+class DatabaseDown:
+    """A store port whose database is unavailable: every call raises StoreUnavailable."""
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[object]]:
+        async def down(*args: object, **kwargs: object) -> object:
+            raise StoreUnavailable("database is locked")
+
+        return down
+
+
+async def test_a_database_outage_is_answered_as_an_error_that_says_try_again(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    bot = Bot(
+        **library_ports(library),
+        reading_lists=DatabaseDown(),  # type: ignore[arg-type]
+        marks=store.marks,
+        posts=DatabaseDown(),  # type: ignore[arg-type]
+        clock=clock,
+        options=bot_options_for_tests(page_size=5),
+    )
+    saved = notice(await bot.handle("saved", ALICE))
+    assert saved.error
+    assert marked(saved.text) == "My database is unavailable right now; try again shortly."
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
+    reacted = await bot.on_reaction(post, ALICE.user, ["bookmark"], added=True)
+    assert reacted is not None
+    assert reacted.error
+    assert marked(reacted.text) == "My database is unavailable right now; react again shortly."
+
+
+class WatchedPosts:
+    """The store's post log, noting the command every log line names while it is asked."""
+
+    def __init__(self, posts: PostLog) -> None:
+        self.posts = posts
+        self.commands: list[str] = []
+
+    async def paper_for(self, post: PostRef) -> str | None:
+        self.commands.append(current()["command"])
+        return await self.posts.paper_for(post)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.posts, name)
+
+
+async def test_log_lines_of_a_reaction_name_what_it_does(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    posts = WatchedPosts(store.posts)
+    bot = Bot(
+        **library_ports(library),
+        reading_lists=store.reading_lists,
+        marks=store.marks,
+        posts=posts,  # type: ignore[arg-type]
+        clock=clock,
+        options=bot_options_for_tests(page_size=5),
+    )
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
+    await store.posts.record(post, LORA_PAPER, at=bot.clock())
+    for emoji, added in [("bookmark", True), ("bookmark", False), ("-1", True), ("-1", False)]:
+        await bot.on_reaction(post, ALICE.user, [emoji], added=added)
+    assert posts.commands == ["react_save", "react_unsave", "react_mark", "react_unmark"]
+
+
+@pytest.mark.parametrize(
+    "spelling", ["bookmark::skin-tone-2", "bookmark::skin-tone-2::x", "🔖\ufe0f", ":BOOKMARK:"]
+)
+async def test_a_save_emoji_is_known_however_the_platform_spells_it(
+    bot: Bot, store: Store, spelling: str
+) -> None:
+    post = PostRef(ChannelRef("slack", "T1", "C1"), "1700000000.000100")
+    await store.posts.record(post, LORA_PAPER, at=bot.clock())
+    assert await bot.on_reaction(post, ALICE.user, [spelling], added=True) is not None
+    assert ids(await bot.handle("saved", ALICE)) == [LORA_PAPER]
+
+
+async def test_a_name_that_only_contains_a_save_emojis_is_not_one(bot: Bot) -> None:
+    assert not bot.is_save_emoji(["Xbookmark"])
+    assert not bot.is_save_emoji(["bookmarks"])
+
+
+@pytest.mark.parametrize(
+    ("configured", "named"),
+    [((":star:",), ":star:"), (("::", "star"), ":star:"), (("Xbox",), ":Xbox:")],
+)
+async def test_a_save_emoji_named_by_name_is_written_once_in_colons(
+    store: Store,
+    library: Library,
+    clock: Callable[[], datetime],
+    configured: tuple[str, ...],
+    named: str,
+) -> None:
+    bot = store_bot(store, library, clock, options=bot_options_for_tests(save_emoji=configured))
+    assert bot.save_emoji_glyph == named
+    assert f"React with {named} to a paper I post" in await said(bot, "saved")
+
+
+async def test_a_bot_given_its_fetcher_adds_papers(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    paper = Paper(id="2106.09685", title="LoRA: Low-Rank Adaptation", abstract="Low-rank.")
+    bot = store_bot(store, library, clock, fetcher=FakeArxiv({paper.id: paper}))
+    assert "Added" in await said(bot, "add 2106.09685")
+
+
+async def test_the_configured_query_limit_holds_for_lines_and_typed_searches(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    options = bot_options_for_tests(page_size=5, max_query_chars=30)
+    bot = store_bot(store, library, clock, options=options)
+    assert await said(bot, "search " + "x" * 24) == (
+        "That is too long (31 characters; the limit is 30)."
+    )
+    at_limit = c.search_command("lora " + "x" * 25)
+    assert isinstance(at_limit, c.Search)
+    assert ids(await bot.run(at_limit, ALICE))
+    over = c.search_command("lora " + "x" * 26)
+    assert isinstance(over, c.Search)
+    answer = notice(await bot.run(over, ALICE))
+    assert answer.error
+    assert marked(answer.text) == "That is too long (31 characters; the limit is 30)."
+
+
+async def test_a_command_that_cannot_be_parsed_is_an_error_for_the_asker_only(bot: Bot) -> None:
+    answer = notice(await bot.handle("frobnicate", ALICE))
+    assert answer.error
+    assert answer.ephemeral
+    assert notice(await bot.handle("help", ALICE)).ephemeral
+
+
+async def test_a_failed_command_is_logged_with_the_command(
+    bot: Bot, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    await store.aclose()
+    await bot.handle("saved", ALICE)
+    assert [r.getMessage() for r in caplog.records if r.name == "paperboy.core.bot"] == [
+        "command Saved(offset=0) failed"
+    ]
+
+
+class Timings:
+    """The Metrics port, keeping each command's latency."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+
+    def command_handled(self, *, platform: str, command: str, seconds: float) -> None:
+        self.seconds.append(seconds)
+
+
+async def test_a_commands_latency_is_the_time_it_took(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    timings = Timings()
+    bot = store_bot(store, library, clock, metrics=timings)
+    before = time.perf_counter()
+    await bot.handle("help", ALICE)
+    took = time.perf_counter() - before
+    assert len(timings.seconds) == 1
+    assert 0 <= timings.seconds[0] <= took

@@ -105,7 +105,8 @@ def test_long_usages_and_examples_are_shown_whole() -> None:
 def test_the_not_for_me_emoji_is_named_as_configured_else_the_thumbs_down() -> None:
     configured = help_text(save_emoji="🔖", mark_emoji="🙈", topic="mark")
     default = help_text(save_emoji="🔖", topic="mark")
-    assert configured is not None and default is not None
+    assert configured is not None
+    assert default is not None
     assert marked(configured).splitlines()[0] == (
         "`mark <id>`: mark a paper not for you, like a 🙈 reaction on it: foryou leaves it out."
     )
