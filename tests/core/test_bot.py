@@ -13,11 +13,20 @@ import pytest
 
 from paperboy.core import commands as c
 from paperboy.core.bot import Bot
+from paperboy.core.help import HelpEntry, PlatformHelp
 from paperboy.core.library import Library
 from paperboy.core.log_context import current
 from paperboy.core.models import ChannelRef, Context, Paper, PostRef
 from paperboy.core.ports import PostLog, SourceFailure, StoreUnavailable
-from paperboy.core.replies import FileReply, ListKind, Notice, PaperList, PaperPost, Reply
+from paperboy.core.replies import (
+    FileReply,
+    ListKind,
+    Notice,
+    PageRef,
+    PaperList,
+    PaperPost,
+    Reply,
+)
 from paperboy.core.text import long_day
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports, store_bot
@@ -594,3 +603,112 @@ async def test_a_commands_latency_is_the_time_it_took(
     took = time.perf_counter() - before
     assert len(timings.seconds) == 1
     assert 0 <= timings.seconds[0] <= took
+
+
+class Unsubscribes:
+    """The digest service's `unsubscribe`, noting what each was asked to stop."""
+
+    def __init__(self) -> None:
+        self.stopped: list[str] = []
+
+    async def unsubscribe(self, context: Context, what: str = "") -> Reply:
+        self.stopped.append(what)
+        return Notice(f"stopped {what or 'the digest'}")
+
+
+async def test_unsubscribe_top_stops_the_weekly_list_not_the_digest(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    digests = Unsubscribes()
+    bot = store_bot(store, library, clock, digests=digests)
+    await bot.handle("unsubscribe top", ALICE)
+    await bot.handle("unsubscribe", ALICE)
+    assert digests.stopped == ["top", ""]
+
+
+CHAT_HELP = PlatformHelp(
+    heading="In this chat",
+    commands=(HelpEntry("more", "more", "the next page", examples=("more",)),),
+)
+
+
+async def test_the_help_has_the_platforms_prefix_verbs_and_not_for_me_emoji(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    options = bot_options_for_tests(
+        command_prefix="/papers ", platform_help=CHAT_HELP, not_for_me_emoji=("🙈",)
+    )
+    bot = store_bot(store, library, clock, options=options)
+    whole = marked(bot.help().text)
+    assert whole == await said(bot, "help")
+    lines = whole.splitlines()
+    assert lines[:2] == [
+        "Commands:",
+        "• `/papers search <words> [filters]`: find papers by title and abstract",
+    ]
+    assert "• `/papers mark <id>`: mark a paper not for you, like a 🙈 reaction on it:" in whole
+    assert lines[lines.index("In this chat:") + 1] == "• `more`: the next page"
+    assert await said(bot, "help moar") == (
+        "There is no command `moar`. Did you mean `help more`? `help` lists every command."
+    )
+
+
+async def test_papers_are_suggested_by_what_was_typed_up_to_the_limit(bot: Bot) -> None:
+    assert [p.id for p in await bot.suggest_papers("  2308.10462 ", limit=5)] == [LORA_PAPER]
+    assert len(await bot.suggest_papers("2", limit=2)) == 2
+
+
+@pytest.mark.parametrize(
+    ("line", "pages"),
+    [
+        ("search language models", "search"),
+        (f"similar {LORA_PAPER}", "similar"),
+        ("trending 30", "trending"),
+    ],
+)
+async def test_a_more_control_only_when_another_page_has_papers(
+    store: Store, library: Library, clock: Callable[[], datetime], line: str, pages: str
+) -> None:
+    def bot_of(size: int) -> Bot:
+        return store_bot(store, library, clock, options=bot_options_for_tests(page_size=size))
+
+    everything = await bot_of(1000).handle(line, ALICE)
+    assert isinstance(everything, PaperList)
+    assert everything.more is None
+    count = len(everything.cards)
+    assert count > 2
+    exact = await bot_of(count).handle(line, ALICE)
+    assert isinstance(exact, PaperList)
+    assert exact.more is None
+    shorter = bot_of(count - 1)
+    first = await shorter.handle(line, ALICE)
+    assert isinstance(first, PaperList)
+    assert first.more is not None
+    rest = await shorter.page(first.more, ALICE)
+    assert ids(first) + ids(rest) == ids(everything)
+
+
+async def test_trending_before_any_featured_paper_says_where_they_come_from(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    empty = Library(store.papers, changes=store.changes, index_path=None)
+    await empty.open()
+    bot = store_bot(store, empty, clock)
+    assert await said(bot, "trending") == (
+        "No featured papers yet: `trending` lists papers from the Hugging Face Daily Papers"
+        " feed, which arrive with the daily ingest."
+    )
+
+
+async def test_a_pages_argument_out_of_shape_falls_back_to_the_default(bot: Bot) -> None:
+    assert await bot.page(PageRef(ListKind.TOP, "x", 0), ALICE) == await bot.handle("top", ALICE)
+    assert await bot.page(PageRef(ListKind.TOP, "30", 0), ALICE) == await bot.handle(
+        "top 30", ALICE
+    )
+
+
+async def test_a_foryou_page_of_no_days_is_held_to_one_day(bot: Bot) -> None:
+    await bot.handle(f"save {LORA_PAPER}", ALICE)
+    one_day = await bot.handle("foryou 1", ALICE)
+    assert one_day != await bot.handle("foryou 2", ALICE)
+    assert await bot.page(PageRef(ListKind.FORYOU, "0", 0), ALICE) == one_day
