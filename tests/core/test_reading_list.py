@@ -4,7 +4,16 @@ right, and the autocomplete that finds a saved paper by any part of its id or ti
 from __future__ import annotations
 
 from paperboy.core.bot import Bot
-from paperboy.core.replies import FileReply, ListKind, Notice, PageRef, PaperList, Reply
+from paperboy.core.replies import (
+    CardAction,
+    FileReply,
+    ListKind,
+    Notice,
+    PageRef,
+    PaperList,
+    Reply,
+    list_actions,
+)
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -145,3 +154,22 @@ async def test_searching_past_the_last_page_says_so_without_an_error(bot: Bot) -
         "No papers match “zzzqqq”. Try fewer or broader words.",
         True,
     )
+
+
+async def test_a_lists_buttons_are_those_its_cards_have_in_one_order(bot: Bot) -> None:
+    """Discord lays one row of buttons under a list: Mark read only while one is unread."""
+    for paper_id in ("2308.10462", "2005.14165"):
+        await bot.handle(f"save {paper_id}", ALICE)
+    await bot.handle("read 2308.10462", ALICE)
+    reading = await bot.handle("saved", ALICE)
+    assert isinstance(reading, PaperList)
+    assert list_actions(reading.cards) == (
+        CardAction.READ,
+        CardAction.UNSAVE,
+        CardAction.SIMILAR,
+    )
+    read_only = [card for card in reading.cards if card.status == "read"]
+    assert list_actions(read_only) == (CardAction.UNSAVE, CardAction.SIMILAR)
+    found = await bot.handle("search language models", ALICE)
+    assert isinstance(found, PaperList)
+    assert list_actions(found.cards) == (CardAction.SAVE, CardAction.SIMILAR, CardAction.MARK)

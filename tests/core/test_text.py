@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from paperboy.core.rich import Code, Plain, Rich, code, text
-from paperboy.core.text import short_authors, terminal_text, visible_text
+from paperboy.core.rich import Code, Plain, Rich, code, sentence_start, text
+from paperboy.core.text import short_authors, shorten, terminal_text, visible_text
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,26 @@ def test_a_reply_splits_into_lines_keeping_code_spans() -> None:
         Rich(()),
     ]
     assert text("one line").lines() == [Rich((Plain("one line"),))]
+
+
+def test_shorten_keeps_a_text_that_fits_and_cuts_to_the_limit() -> None:
+    assert shorten("abc", 3) == "abc"
+    assert shorten("abcd", 3) == "ab…"
+    assert shorten("abc", 1) == "…"
+
+
+def test_a_code_span_holds_sixty_characters_unless_told_otherwise() -> None:
+    assert code("x" * 60) == Code("x" * 60)
+    assert code("x" * 61) == Code("x" * 59 + "…")
+
+
+def test_rich_text_joins_with_plus_either_way_and_skips_empty_parts() -> None:
+    assert text("Try ") + code("help") == Rich((Plain("Try "), Code("help")))
+    assert "Try " + text(code("help"), ".") == Rich((Plain("Try "), Code("help"), Plain(".")))
+    assert text("a", "", code("b"), "", "c") == Rich((Plain("a"), Code("b"), Plain("c")))
+
+
+def test_a_sentence_starts_with_a_capital_and_an_empty_one_stays_empty() -> None:
+    assert sentence_start(text("react with ", code("x"))) == text("React with ", code("x"))
+    assert str(sentence_start(Rich())) == ""
+    assert sentence_start(text(code("x"), " y")) == text(code("x"), " y")
