@@ -526,7 +526,12 @@ async def test_a_name_that_only_contains_a_save_emojis_is_not_one(bot: Bot) -> N
 
 @pytest.mark.parametrize(
     ("configured", "named"),
-    [((":star:",), ":star:"), (("::", "star"), ":star:"), (("Xbox",), ":Xbox:")],
+    [
+        ((":star:",), ":star:"),
+        (("::", "star"), ":star:"),
+        (("Xbox",), ":Xbox:"),
+        (("X",), ":X:"),
+    ],
 )
 async def test_a_save_emoji_named_by_name_is_written_once_in_colons(
     store: Store,
@@ -712,3 +717,13 @@ async def test_a_foryou_page_of_no_days_is_held_to_one_day(bot: Bot) -> None:
     one_day = await bot.handle("foryou 1", ALICE)
     assert one_day != await bot.handle("foryou 2", ALICE)
     assert await bot.page(PageRef(ListKind.FORYOU, "0", 0), ALICE) == one_day
+
+
+async def test_a_bot_without_not_for_me_emoji_still_helps(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    options = bot_options_for_tests(not_for_me_emoji=())
+    bot = store_bot(store, library, clock, options=options)
+    answer = notice(await bot.handle("help", ALICE))
+    assert not answer.error
+    assert marked(answer.text).startswith("Commands:")

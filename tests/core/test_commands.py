@@ -43,6 +43,8 @@ from tests.marked import marked
         ),
         ("trend diffusion 12w", c.Trend(("diffusion",), 12)),
         ("trend Diffusion, diffusion, agents,", c.Trend(("Diffusion", "agents"), 26)),
+        # Told apart as lower case tells them: "ß" is not "ss".
+        ("trend Straße, strasse, STRASSE", c.Trend(("Straße", "strasse"), 26)),
         ("trend gpt 4 156", c.Trend(("gpt 4",), 156)),
         ("top", c.Top(7)),
         ("top 30", c.Top(30)),
