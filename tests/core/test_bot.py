@@ -727,3 +727,20 @@ async def test_a_bot_without_not_for_me_emoji_still_helps(
     answer = notice(await bot.handle("help", ALICE))
     assert not answer.error
     assert marked(answer.text).startswith("Commands:")
+
+
+@pytest.mark.parametrize("line", ["search the of and", "search since:7d"])
+async def test_a_search_that_cannot_run_is_answered_as_an_error(bot: Bot, line: str) -> None:
+    assert notice(await bot.handle(line, ALICE)).error
+
+
+async def test_the_next_page_of_trending_covers_the_same_days(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    bot = store_bot(store, library, clock, options=bot_options_for_tests(page_size=2))
+    first = await bot.handle("trending 30", ALICE)
+    assert isinstance(first, PaperList)
+    assert first.more is not None
+    second = await bot.page(first.more, ALICE)
+    assert isinstance(second, PaperList)
+    assert second.title.startswith("Trending papers from the last 30 days (3–")

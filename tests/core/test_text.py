@@ -79,3 +79,7 @@ def test_a_sentence_starts_with_a_capital_and_an_empty_one_stays_empty() -> None
     assert sentence_start(text("react with ", code("x"))) == text("React with ", code("x"))
     assert str(sentence_start(Rich())) == ""
     assert sentence_start(text(code("x"), " y")) == text(code("x"), " y")
+
+
+def test_an_empty_span_inside_a_rich_part_is_skipped_not_the_rest() -> None:
+    assert text("a", Rich((Plain(""), Code("b")))) == Rich((Plain("a"), Code("b")))
