@@ -99,10 +99,13 @@ async def test_a_failed_transaction_of_a_library_on_the_shared_engine_changes_no
     async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
         await store.papers.upsert([PAPER], at=now)
 
-        with pytest.raises(RuntimeError, match=r"^the library failed$"):
+        async def delete_then_fail() -> None:
             async with store.db.shared_engine().begin() as conn:
                 await conn.exec_driver_sql("DELETE FROM papers")
                 raise RuntimeError("the library failed")
+
+        with pytest.raises(RuntimeError, match=r"^the library failed$"):
+            await delete_then_fail()
 
         assert await store.papers.get(PAPER.id) == PAPER
 
