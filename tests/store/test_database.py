@@ -91,6 +91,25 @@ async def test_a_closed_store_answers_no_more_and_closing_again_is_harmless(
             pass
 
 
+async def test_a_failed_transaction_of_a_library_on_the_shared_engine_changes_nothing(
+    tmp_path: Path, now: datetime
+) -> None:
+    # slack_sdk's installation store writes a bot and its installation in one transaction
+    # on the shared engine: one that fails must leave the store as it was.
+    async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
+        await store.papers.upsert([PAPER], at=now)
+
+        async def delete_then_fail() -> None:
+            async with store.db.shared_engine().begin() as conn:
+                await conn.exec_driver_sql("DELETE FROM papers")
+                raise RuntimeError("the library failed")
+
+        with pytest.raises(RuntimeError, match=r"^the library failed$"):
+            await delete_then_fail()
+
+        assert await store.papers.get(PAPER.id) == PAPER
+
+
 async def test_opening_a_new_store_logs_the_migrations_applied_and_reopening_logs_none(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -17,19 +17,20 @@ ELSEWHERE = UserRef("slack", "T2", "U1")
 
 async def test_follows_are_kept_in_order_once_each_and_removed_by_id(store: Store) -> None:
     follows = store.follows
-    assert await follows.add(ADA, "author", "Yann LeCun", at=NOW)
+    # Made in the order that sorts last by kind and words: `following` lists oldest first.
     assert await follows.add(ADA, "words", "mixture of experts", channel="C1", at=NOW)
+    assert await follows.add(ADA, "author", "Yann LeCun", at=NOW)
     assert not await follows.add(ADA, "author", "Yann LeCun", at=NOW)
     assert await follows.add(BOB, "author", "Yann LeCun", at=NOW)
     mine = await follows.of(ADA)
     assert [(f.kind, f.query, f.channel) for f in mine] == [
-        ("author", "Yann LeCun", ""),
         ("words", "mixture of experts", "C1"),
+        ("author", "Yann LeCun", ""),
     ]
-    assert [f.destination for f in mine] == ["user:U1", "channel:C1"]
+    assert [f.destination for f in mine] == ["channel:C1", "user:U1"]
     assert await follows.remove(mine[0].id)
     assert not await follows.remove(mine[0].id)
-    assert [f.query for f in await follows.of(ADA)] == ["mixture of experts"]
+    assert [f.query for f in await follows.of(ADA)] == ["Yann LeCun"]
     assert len(await follows.every()) == 2
 
 

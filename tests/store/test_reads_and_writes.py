@@ -16,10 +16,14 @@ async def test_a_read_is_answered_while_a_write_is_in_progress(
     store: Store, sample_papers: list[Paper], now: datetime
 ) -> None:
     await store.papers.upsert(sample_papers[:3], at=now)
+    await store.posts.record(POST, sample_papers[0].id, at=now)
     async with store.db.transaction():  # e.g. a digest recording what it posted
         paper = await asyncio.wait_for(store.papers.get(sample_papers[0].id), 2.0)
         assert paper is not None
         assert paper.title == sample_papers[0].title
+        # A reaction on a post already recorded: found at once, not behind the write.
+        shown = await asyncio.wait_for(store.posts.paper_for(POST), 2.0)
+        assert shown == sample_papers[0].id
 
 
 async def test_a_read_sees_a_write_that_finished_before_it(

@@ -96,6 +96,13 @@ async def test_a_weekly_list_records_its_message_and_when_it_was_posted(store: S
         NOW.isoformat(),
         None,
     )
+    assert await weekly_top.begin(HERE, DAY, at=LATER)  # claimed again: when, this time
+    assert await row(store, top_runs, *columns, local_date=day) == (
+        "posting",
+        None,
+        LATER.isoformat(),
+        None,
+    )
     await weekly_top.skip(HERE, DAY + timedelta(days=7), at=LATER)
     next_week = (DAY + timedelta(days=7)).isoformat()
     assert await row(store, top_runs, *columns, local_date=next_week) == (

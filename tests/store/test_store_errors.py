@@ -6,6 +6,7 @@ wrong path or URL is a configuration error, and a bug stays the error it is."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -330,6 +331,39 @@ async def test_opening_a_store_url_nobody_serves_is_unavailable_without_the_pass
     assert "s3cret" not in message
     assert db.dialect == "postgresql"
     assert db.path == "postgresql://ada:***@127.0.0.1:9/papers"
+
+
+async def test_a_store_server_that_never_answers_is_unavailable_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A loopback server that takes the connection and never says a word (a hung server,
+    # a proxy with nothing behind it): without a timeout of its own, the driver's
+    # (60 s) would hold the start that long. The guard fails the test well before.
+    from paperboy.store import database, parse_location
+
+    held: list[asyncio.StreamWriter] = []
+
+    async def say_nothing(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # the connection stays open, silent
+
+    monkeypatch.setattr(database, "CONNECT_TIMEOUT_SECONDS", 0.2)
+    server = await asyncio.start_server(say_nothing, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        db = Database(parse_location(f"postgresql://ada:s3cret@127.0.0.1:{port}/papers"))
+        async with asyncio.timeout(10):
+            with pytest.raises(StoreUnavailable) as unavailable:
+                await db.open()
+    finally:
+        server.close()
+        for writer in held:
+            writer.close()
+            await writer.wait_closed()
+        await server.wait_closed()
+
+    assert str(unavailable.value) == (
+        f"cannot reach postgresql://ada:***@127.0.0.1:{port}/papers (TimeoutError)"
+    )
 
 
 # Opening a SQLite store: the path is checked before anything is written.

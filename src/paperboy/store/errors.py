@@ -103,7 +103,10 @@ def sqlstate(error: BaseException) -> str | None:
 
 def _first_line(error: BaseException) -> str:
     original = error.orig if isinstance(error, DBAPIError) and error.orig else error
-    cause = original.__cause__ or original
+    # The driver's error behind SQLAlchemy's, but not a cancellation: asyncio raises a
+    # timeout (asyncpg's connect timeout) from the CancelledError that ended the wait,
+    # and "CancelledError" would tell the operator nothing.
+    cause = original.__cause__ if isinstance(original.__cause__, Exception) else original
     lines = str(cause).strip().splitlines() or [type(cause).__name__]
     return lines[0]
 
