@@ -27,9 +27,10 @@ from paperboy.core.replies import (
     PaperPost,
     Reply,
 )
+from paperboy.core.searching import Found, find
 from paperboy.core.text import long_day
 from paperboy.store import Store
-from tests.conftest import bot_options_for_tests, library_ports, store_bot
+from tests.conftest import NOW, bot_options_for_tests, library_ports, store_bot
 from tests.marked import marked
 from tests.people import ALICE, BOB
 
@@ -101,6 +102,68 @@ async def test_filters_narrow_the_results(bot: Bot) -> None:
 )
 async def test_bad_or_empty_searches_get_a_clear_answer(bot: Bot, text: str, answer: str) -> None:
     assert answer in await said(bot, text)
+
+
+async def test_a_query_of_only_common_words_is_told_what_to_type(bot: Bot) -> None:
+    assert await said(bot, "search the of and") == (
+        "No results: “the of and” has only very common or unsearchable words. "
+        "Try more specific words."
+    )
+
+
+async def test_an_author_listing_past_its_end_says_there_are_no_more(bot: Bot) -> None:
+    past = await bot.page(PageRef(ListKind.SEARCH, 'author:"Greg Durrett"', 5), ALICE)
+    assert marked(notice(past).text) == "No more papers by Greg Durrett."
+
+
+async def test_find_without_an_offset_starts_at_the_first_paper(library: Library) -> None:
+    """The command line's `search` asks for one page, from the first."""
+    for typed in ("author:Yang", "language models"):
+        command = c.search_command(typed)
+        assert isinstance(command, c.Search)
+        first = await find(library, command.query, today=NOW.date(), limit=3, offset=0)
+        assert isinstance(first, Found)
+        assert len(first.hits) == 3
+        again = await find(library, command.query, today=NOW.date(), limit=3)
+        assert isinstance(again, Found)
+        assert again.hits == first.hits
+
+
+class CountedCommands:
+    """A `Metrics` that keeps the (platform, command) of each command answered."""
+
+    def __init__(self) -> None:
+        self.handled: list[tuple[str, str]] = []
+
+    def command_handled(self, *, platform: str, command: str, seconds: float) -> None:
+        assert seconds >= 0
+        self.handled.append((platform, command))
+
+    def digest_posted(self, *, platform: str) -> None:
+        pass
+
+    def digest_failed(self, *, platform: str) -> None:
+        pass
+
+    def ingest_succeeded(self, *, source: str, at: datetime) -> None:
+        pass
+
+
+async def test_each_command_is_counted_under_its_name_in_snake_case(
+    store: Store, library: Library, clock: Callable[[], datetime]
+) -> None:
+    """The names an operator's dashboard shows (bounded: never the text typed)."""
+    metrics = CountedCommands()
+    bot = store_bot(store, library, clock, metrics=metrics)
+    for line in ("similar 2308.10462", "digest", "forget me", "foryou weekly", "frobnicate x"):
+        await bot.handle(line, ALICE)
+    assert metrics.handled == [
+        ("slack", "similar"),
+        ("slack", "digest_now"),
+        ("slack", "forget_me"),
+        ("slack", "for_you_weekly"),
+        ("slack", "unparsed"),
+    ]
 
 
 async def test_author_names_are_searchable_words(bot: Bot) -> None:

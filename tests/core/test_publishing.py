@@ -94,3 +94,10 @@ async def test_a_retry_keeps_its_key_and_a_new_message_gets_one_discord_accepts(
     second, third = poster.keys[1:]
     assert second != third
     assert all(0 < len(key) <= 25 for key in (second, third))
+
+
+def test_a_post_failure_is_worth_retrying_and_was_not_posted_unless_it_says_so() -> None:
+    """The port's contract with the adapters: a plain `PostFailed` (a timeout, say) is
+    tried again, and is not counted as posted (the digest runner reads both)."""
+    failed = PostFailed("Slack timed out")
+    assert (str(failed), failed.permanent, failed.maybe_posted) == ("Slack timed out", False, False)
