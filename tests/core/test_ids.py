@@ -6,6 +6,8 @@ import pytest
 
 from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
 
+LONG_URL = "https://arxiv.org/abs/2403.12345?context=" + "x" * 300
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -45,6 +47,13 @@ from paperboy.core.ids import is_arxiv_id, parse_arxiv_ref
         # Old-style ids ran from August 1991 to March 2007: the first and last months.
         ("hep-th/9108001", "hep-th/9108001"),
         ("math/0703001", "math/0703001"),
+        # Links as Slack and Discord wrap them, with or without a label.
+        ("<https://arxiv.org/abs/2403.12345>", "2403.12345"),
+        ("<https://arxiv.org/abs/2403.12345|arXiv 2403.12345>", "2403.12345"),
+        ("<https://arxiv.org/abs/2403.12345|a | b>", "2403.12345"),
+        ("https://arxiv.org/abs/2403.12345#comments->", "2403.12345"),  # not a wrapped link
+        # The longest text read: 200 characters.
+        (LONG_URL[:200], "2403.12345"),
     ],
 )
 def test_every_accepted_form_gives_the_canonical_id(text: str, expected: str) -> None:
@@ -80,6 +89,7 @@ def test_every_accepted_form_gives_the_canonical_id(text: str, expected: str) ->
         "2403.12345" + "0" * 300,
         "https://arxiv.org/abs/" + "2" * 500,
         "x" * 10_000,
+        LONG_URL[:201],
     ],
 )
 def test_anything_else_is_not_an_arxiv_ref(text: str) -> None:
