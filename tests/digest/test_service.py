@@ -87,6 +87,21 @@ class Poster:
         return [marked(r.text) for r in self.sent.get(channel, []) if isinstance(r, Notice)]
 
 
+@dataclass
+class AnswersLost(Poster):
+    """A platform whose first answer to every message is lost (the message was posted
+    all the same), and that posts a message sent again under the same key only once, as
+    Slack and Discord do: a retry must carry the key of its first attempt."""
+
+    posted: dict[str, str] = field(default_factory=dict)  # key -> message id
+
+    async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+        if key in self.posted:
+            return self.posted[key]
+        self.posted[key] = await super().post(channel, reply, key=key)
+        raise PostFailed("timed out", maybe_posted=True)
+
+
 class Pauses:
     """The pacing's sleep, counting (and telling `poster`) the pauses under way; the
     first `free` pauses last no time, the others until the test lets them go."""
@@ -1152,6 +1167,23 @@ async def test_a_paper_that_failed_to_post_comes_in_the_next_run(
     await service(store, library, poster, wall).run_for_day(CHANNEL, DAY + timedelta(days=1))
 
     assert poster.papers(CHANNEL)[:2] == ["2503.00003", "2503.00004"]
+
+
+async def test_a_post_whose_answer_was_lost_is_retried_under_its_key_and_shown_once(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = AnswersLost()
+    digests = service(store, library, poster, wall, preview_cooldown=timedelta(0))
+    await subscribe(digests, "09:00 UTC papers:2")
+
+    await digests.run_for_day(CHANNEL, DAY)
+    await digests.preview(ADMIN)
+
+    assert poster.headers(CHANNEL) == [
+        "Trending papers — Thu 13 Mar · 2 papers",
+        "Preview · Trending papers — Thu 13 Mar · 2 papers",
+    ]
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"] * 2
 
 
 async def test_a_transient_failure_of_a_paper_is_retried_and_logged_with_its_channel(

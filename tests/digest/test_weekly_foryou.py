@@ -20,7 +20,7 @@ from paperboy.digest.service import DigestService
 from paperboy.digest.weekly_foryou import RunWeekly
 from paperboy.search import Recommendation
 from paperboy.store import Store
-from tests.digest.test_service import PAPERS, Clock, Pauses, Poster, service
+from tests.digest.test_service import PAPERS, AnswersLost, Clock, Pauses, Poster, service
 from tests.marked import marked
 from tests.specs import weekly
 
@@ -43,6 +43,11 @@ class DirectPoster(Poster):
         if user in self.no_direct:
             raise PostFailed("messages to this person are turned off", permanent=True)
         return ChannelRef(user.platform, user.workspace, f"D-{user.user}")
+
+
+@dataclass
+class DirectAnswersLost(AnswersLost, DirectPoster):
+    """Direct messages on a platform that loses the first answer to each (see AnswersLost)."""
 
 
 @dataclass
@@ -303,6 +308,20 @@ async def test_a_failed_weekly_message_is_sent_whole_at_the_catch_up_and_logged(
     del poster.fail[DM]
     wall.now += timedelta(hours=1)  # 10:00, within the grace period of the 08:00 run
     await messages(store, library, poster, wall).catch_up()
+
+    assert len(poster.headers(DM)) == 1
+    assert poster.papers(DM) == CHOSEN
+    assert await store.weekly_foryou.status(PERSON, THURSDAY) == "done"
+
+
+async def test_a_weekly_message_whose_answers_were_lost_is_retried_under_its_keys_once(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = DirectAnswersLost()
+    digests = messages(store, library, poster, wall)
+    await digests.foryou_weekly(context(PERSON), weekly("thursday 08:00"))
+
+    await digests.run_foryou_for_day(PERSON, THURSDAY)
 
     assert len(poster.headers(DM)) == 1
     assert poster.papers(DM) == CHOSEN
