@@ -5,6 +5,7 @@ order. On SQLite and PostgreSQL; time is a controllable clock, never a wall-cloc
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from paperboy.core.library import Library
+from paperboy.core.ports import PostFailed
 from paperboy.digest.service import DigestService
 from paperboy.store import Store
 from tests.digest.replicas import (
@@ -24,7 +26,7 @@ from tests.digest.replicas import (
     replica_b,
     time,
 )
-from tests.digest.test_service import ADMIN, CHANNEL, DAY, Pauses, Poster
+from tests.digest.test_service import ADMIN, CHANNEL, DAY, Pauses, Poster, runner_log
 from tests.specs import spec
 from tests.store.conftest import migrated_template, store_location
 
@@ -32,6 +34,8 @@ from tests.store.conftest import migrated_template, store_location
 __all__ = ["library", "migrated_template", "replica_a", "replica_b", "store_location", "time"]
 
 RENEWAL = LEASE / 3  # how often the holder renews it
+LOOK = LEASE / 4  # how often a replica watching a run another holds looks at it again
+WATCHING = "digest for slack:T1/C1 on 2025-03-13 is being posted by another process; watching it"
 EXPECTED = ["2503.00001", "2503.00002", "2503.00003", "2503.00004", "2503.00005"]
 
 
@@ -69,14 +73,20 @@ async def kill(task: asyncio.Task[None]) -> None:
 
 
 async def test_a_replica_killed_mid_digest_is_taken_over_once_its_lease_expires(
-    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
     _, poster_a, _, running_a = await started_half_way(replica_a, library, time)
     poster_b, running_b = await watching(replica_b, library, time, sleeping=2)
 
     # While A lives it renews its claim: B, looking every quarter lease, takes nothing.
     for _ in range(12):
-        time.advance(LEASE / 4)
+        assert time.sleeping_for(LOOK.total_seconds()) == 1
+        time.advance(LOOK)
         await time.until(lambda: time.sleeping == 2)
     assert poster_b.sent == {}
 
@@ -99,6 +109,60 @@ async def test_a_replica_killed_mid_digest_is_taken_over_once_its_lease_expires(
     run = await replica_a.digest_runs.run(CHANNEL, DAY)
     assert run is not None
     assert run.status == "done"
+    assert runner_log(caplog) == [
+        WATCHING,
+        "digest for slack:T1/C1 on 2025-03-13: the process posting it stopped; resuming it",
+        "digest for slack:T1/C1 on 2025-03-13 posted: 5 papers",
+    ]
+
+
+async def test_a_replica_killed_before_it_renewed_its_claim_is_taken_over_within_the_lease(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    """The first claim holds for the configured lease, not the store's longer default."""
+    *_, running_a = await started_half_way(replica_a, library, time)
+    await kill(running_a)  # before its first renewal
+    poster_b, running_b = await watching(replica_b, library, time, sleeping=1)
+    for _ in range(4):  # B looks every quarter lease: the fourth look finds it expired
+        assert poster_b.sent == {}
+        time.advance(LOOK)
+        await time.until(lambda: running_b.done() or time.sleeping == 1)
+    assert time.sleeping_for(LOOK.total_seconds()) == 0  # B watches no more
+    await running_b
+    assert poster_b.papers(CHANNEL) == EXPECTED[2:]
+
+
+async def test_a_replica_killed_right_after_taking_a_digest_over_is_taken_over_in_turn(
+    store_location: Path | str,
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+) -> None:
+    """A claim taken over holds for the configured lease too, not the store's default."""
+    *_, running_a = await started_half_way(replica_a, library, time)
+    await kill(running_a)
+    poster_b = Poster()
+    stalled = Pauses(poster_b, free=0)  # B's second turn never comes
+    running_b = asyncio.create_task(
+        replica(replica_b, library, poster_b, time, pacing_sleep=stalled).run_for_day(CHANNEL, DAY)
+    )
+    await time.until(lambda: time.sleeping == 1)
+    for _ in range(4):
+        time.advance(LOOK)
+        await asyncio.sleep(0)
+        await time.until(lambda: time.sleeping == 1)
+    await poster_b.until(lambda: stalled.pausing == 1)  # B took it over, and stalls
+    await kill(running_b)  # before its first renewal
+    async with await open_replica(store_location, "replica-c/1/cccc") as replica_c:
+        poster_c, running_c = await watching(replica_c, library, time, sleeping=1)
+        for _ in range(4):
+            assert poster_c.sent == {}
+            time.advance(LOOK)
+            await time.until(lambda: running_c.done() or time.sleeping == 1)
+        assert time.sleeping_for(LOOK.total_seconds()) == 0  # C watches no more
+        await running_c
+    assert poster_b.papers(CHANNEL) + poster_c.papers(CHANNEL) == EXPECTED[2:]
 
 
 async def test_a_digest_held_by_an_exited_process_of_this_host_is_resumed_at_once(
@@ -133,9 +197,14 @@ async def test_a_replica_stopping_mid_digest_hands_it_over_at_once(
 
 
 async def test_a_replica_watching_a_digest_that_another_finishes_posts_nothing(
-    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     _, poster_a, pauses, running_a = await started_half_way(replica_a, library, time)
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
     poster_b, running_b = await watching(replica_b, library, time, sleeping=2)
     pauses.release()
     await running_a
@@ -143,6 +212,35 @@ async def test_a_replica_watching_a_digest_that_another_finishes_posts_nothing(
     await running_b
     assert poster_a.papers(CHANNEL) == EXPECTED
     assert poster_b.sent == {}
+    assert runner_log(caplog) == [
+        WATCHING,
+        "digest for slack:T1/C1 on 2025-03-13 posted: 5 papers",  # by A
+        "digest for slack:T1/C1 on 2025-03-13: the other process finished it",
+    ]
+
+
+async def test_a_replica_watching_a_digest_that_another_gives_up_on_posts_nothing(
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A run its holder gave up as failed is left to the next start's catch-up."""
+    _, poster_a, pauses, running_a = await started_half_way(replica_a, library, time)
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    poster_b, running_b = await watching(replica_b, library, time, sleeping=2)
+    poster_a.fail[CHANNEL] = PostFailed("channel_not_found", permanent=True)
+    pauses.release()
+    await running_a
+    time.advance(LEASE / 4)
+    await running_b
+    assert poster_b.sent == {}
+    assert runner_log(caplog) == [
+        WATCHING,
+        "digest for slack:T1/C1 on 2025-03-13 failed (channel_not_found); attempt 1",  # A
+        "digest for slack:T1/C1 on 2025-03-13: the other process ended it",
+    ]
 
 
 async def test_a_replica_that_finds_the_digest_held_spends_no_turn_of_its_pacing(
