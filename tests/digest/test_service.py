@@ -348,6 +348,25 @@ async def test_on_the_bundled_sample_alone_a_preview_shows_its_day_and_names_it(
     assert len(poster.papers(CHANNEL)) == 5
 
 
+async def test_on_the_bundled_sample_alone_a_preview_shows_papers_a_digest_already_sent(
+    store: Store, sample_papers: list[Paper]
+) -> None:
+    """As on a fresh day's preview: the channel's digest of the sample's own day sent
+    those papers, and the preview of that latest day shows them all the same."""
+    wall = Clock(FRESH_INSTALL)
+    poster = Poster()
+    digests = service(store, await only_the_sample(store, sample_papers, wall), poster, wall)
+    await subscribe(digests)
+    await digests.run_for_day(CHANNEL, date(2025, 3, 13))  # the sample's Daily Papers day
+    sent = poster.papers(CHANNEL)
+    assert len(sent) == 5
+
+    await digests.preview(ADMIN)
+
+    assert poster.headers(CHANNEL)[-1] == "Preview · Trending papers — Thu 13 Mar · 5 papers"
+    assert poster.papers(CHANNEL) == sent * 2
+
+
 async def test_unsubscribe_stops_it(store: Store, library: Library, wall: Clock) -> None:
     jobs = Jobs()
     digests = service(store, library, Poster(), wall, jobs)
