@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,23 @@ async def test_a_replica_killed_right_after_taking_a_digest_over_is_taken_over_i
         assert time.sleeping_for(LOOK.total_seconds()) == 0  # C watches no more
         await running_c
     assert poster_b.papers(CHANNEL) + poster_c.papers(CHANNEL) == EXPECTED[2:]
+
+
+async def test_a_paper_another_replica_sent_meanwhile_is_left_out_and_the_digest_ends(
+    replica_a: Store, replica_b: Store, library: Library, time: FakeTime
+) -> None:
+    """A sends the day's digest while B (late, the next day's) sends the same channel
+    the papers A has yet to: A leaves those out, and its digest is done."""
+    _, poster_a, pauses, running_a = await started_half_way(replica_a, library, time)
+    poster_b = Poster()
+    await replica(replica_b, library, poster_b, time).run_for_day(CHANNEL, DAY + timedelta(days=1))
+    assert poster_b.papers(CHANNEL)[:3] == EXPECTED[2:]
+    pauses.release()
+    await running_a
+    assert poster_a.papers(CHANNEL) == EXPECTED[:2]
+    run = await replica_a.digest_runs.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.status == "done"
 
 
 async def test_a_digest_held_by_an_exited_process_of_this_host_is_resumed_at_once(
