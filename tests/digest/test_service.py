@@ -185,6 +185,7 @@ def service(
     foryou: ForYouRanking | None = None,
     foryou_jobs: WeeklyForYouJobs | None = None,
     taste: Recommender | None = None,
+    before_run: Callable[[], Awaitable[None]] | None = None,
     **options: object,
 ) -> DigestService:
     pace = float(options.pop("pace_seconds", 0))  # type: ignore[arg-type]
@@ -217,6 +218,7 @@ def service(
         foryou=foryou,
         foryou_jobs=foryou_jobs,
         taste=taste,
+        before_run=before_run,
     )
 
 
@@ -1203,6 +1205,26 @@ async def test_a_post_whose_answer_was_lost_is_retried_under_its_key_and_shown_o
         "Preview · Trending papers — Thu 13 Mar · 2 papers",
     ]
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"] * 2
+
+
+async def test_a_failed_refresh_before_the_digest_is_logged_and_the_stored_papers_posted(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def refresh() -> None:
+        raise RuntimeError("the feed is down")
+
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    poster = Poster()
+    digests = service(store, library, poster, wall, before_run=refresh)
+    await subscribe(digests, "09:00 UTC papers:2")
+
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    assert runner_log(caplog) == [
+        "refreshing papers before the digest failed; using what is stored",
+        "digest for slack:T1/C1 on 2025-03-13 posted: 2 papers",
+    ]
 
 
 async def test_a_transient_failure_of_a_paper_is_retried_and_logged_with_its_channel(
