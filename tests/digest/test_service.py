@@ -1268,6 +1268,31 @@ async def test_a_stop_before_the_last_paper_leaves_it_for_the_restart(
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
 
 
+async def test_a_stop_that_begins_while_a_paper_goes_out_leaves_the_rest_for_the_restart(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests: DigestService
+
+    class StopsAtSecond(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+            if len(self.papers(channel)) == 1:
+                await asyncio.create_task(digests.drain(0))  # the bot begins to stop
+            return await super().post(channel, reply, key=key)
+
+    poster = StopsAtSecond()
+    digests = service(store, library, poster, wall)
+    await subscribe(digests)
+
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    run = await store.digest_runs.run(CHANNEL, DAY)
+    assert run is not None
+    assert not run.finished
+    await service(store, library, poster, wall).run_for_day(CHANNEL, DAY)
+    assert poster.papers(CHANNEL) == [p.id for p in PAPERS[:5]]
+
+
 async def test_the_catch_up_posts_every_missed_digest_past_one_already_done(
     store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
