@@ -328,6 +328,33 @@ async def test_a_weekly_message_whose_answers_were_lost_is_retried_under_its_key
     assert await store.weekly_foryou.status(PERSON, THURSDAY) == "done"
 
 
+@pytest.mark.parametrize(
+    ("found", "after_restart"),
+    [(CHOSEN, CHOSEN), ([], [])],  # a week with nothing to send: the header is all of it
+)
+async def test_a_header_in_flight_when_the_process_dies_is_never_sent_twice(
+    store: Store, library: Library, wall: Clock, found: list[str], after_restart: list[str]
+) -> None:
+    class DiesAsItPosts(DirectPoster):  # the header goes out, the process is killed
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+            await super().post(channel, reply, key=key)
+            raise asyncio.CancelledError
+
+    dying = DiesAsItPosts()
+    digests = messages(store, library, dying, wall, ranking=Ranking(found=found))
+    await digests.foryou_weekly(context(PERSON), weekly("thursday 08:00"))
+    with pytest.raises(asyncio.CancelledError):
+        await digests.run_foryou_for_day(PERSON, THURSDAY)
+    assert len(dying.headers(DM)) == 1
+
+    restarted = DirectPoster()  # the ranking finds papers now: too late for an empty week
+    await messages(store, library, restarted, wall).catch_up()
+
+    assert restarted.headers(DM) == []
+    assert restarted.papers(DM) == after_restart
+    assert await store.weekly_foryou.status(PERSON, THURSDAY) == "done"
+
+
 async def test_a_paper_that_fails_mid_message_is_sent_at_the_catch_up_and_no_other_twice(
     store: Store, library: Library, wall: Clock
 ) -> None:
