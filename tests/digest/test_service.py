@@ -422,15 +422,26 @@ async def test_digests_posted_and_failed_are_counted_by_platform(
 
 # A bad time or timezone never reaches the service: the spec refuses it when built
 # (tests/core/test_digest_spec.py). Topics without a searchable word only the library knows.
-@pytest.mark.parametrize(("arguments", "answer"), [("09:00 UTC the of and", "no searchable words")])
+@pytest.mark.parametrize(
+    ("arguments", "platform", "answer"),
+    [
+        (
+            "09:00 UTC the of and",
+            "slack",
+            "The topics “the of and” have no searchable words; name a subject, e.g. "
+            "`subscribe 09:00 UTC retrieval agents`.",
+        ),
+        ("09:00 UTC", "discord", "Digests cannot be posted from here."),  # no adapter posts
+    ],
+)
 async def test_bad_subscriptions_are_answered_and_change_nothing(
-    store: Store, library: Library, wall: Clock, arguments: str, answer: str
+    store: Store, library: Library, wall: Clock, arguments: str, platform: str, answer: str
 ) -> None:
-    digests = service(store, library, Poster(), wall)
+    digests = service(store, library, Poster(platform=platform), wall)
     reply = await subscribe(digests, arguments)
     assert isinstance(reply, Notice)
     assert reply.error
-    assert answer in marked(reply.text)
+    assert marked(reply.text) == answer
     assert await store.subscriptions.get(CHANNEL) is None
 
 
@@ -1046,8 +1057,10 @@ async def test_a_job_that_fires_after_unsubscribing_posts_nothing(
     await digests.unsubscribe(ADMIN)
 
     await run(CHANNEL)
+    await digests.run_for_day(CHANNEL, DAY)  # as a job already past its first look
 
     assert poster.sent == {}
+    assert await store.digest_runs.run(CHANNEL, DAY) is None  # not even claimed
 
 
 async def test_a_weekdays_only_digest_fired_late_on_monday_is_fridays(
@@ -1108,6 +1121,44 @@ async def test_a_team_ranked_digest_is_ordered_by_the_teams_saves_from_three_on(
     assert poster.papers(CHANNEL)[0] == first  # the preview's
     assert poster.papers(CHANNEL)[3] == first  # the digest's
     assert await store.digest_ranks.get(CHANNEL) == "team"
+
+
+async def test_a_digest_ordered_by_upvotes_stays_so_however_much_the_team_saved(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    poster = Poster()
+    digests = service(store, library, poster, wall, taste=library)
+    await saved_from_the_channel(store, library, wall, 3)
+    await subscribe(digests, "09:00 UTC papers:3")
+
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002", "2503.00003"]
+
+
+async def test_a_digest_killed_as_its_last_paper_goes_out_posts_nothing_more_at_the_restart(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    class DiesAtTheLast(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+            await super().post(channel, reply, key=key)
+            if len(self.papers(channel)) == 2:
+                raise asyncio.CancelledError
+            return "m1"
+
+    dying = DiesAtTheLast()
+    await subscribe(service(store, library, dying, wall), "09:00 UTC papers:2")
+    with pytest.raises(asyncio.CancelledError):
+        await service(store, library, dying, wall).run_for_day(CHANNEL, DAY)
+
+    restarted = Poster()
+    await service(store, library, restarted, wall).run_for_day(CHANNEL, DAY)
+
+    assert dying.papers(CHANNEL) == ["2503.00001", "2503.00002"]
+    assert restarted.sent == {}
+    run = await store.digest_runs.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.status == "done"
 
 
 async def test_a_bot_without_the_teams_model_says_rank_team_is_off(
