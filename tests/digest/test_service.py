@@ -317,6 +317,31 @@ async def only_the_sample(store: Store, sample_papers: list[Paper], wall: Clock)
 FRESH_INSTALL = datetime(2026, 3, 13, 9, 0, tzinfo=UTC)
 
 
+async def test_subscribing_again_counts_todays_papers_even_those_already_posted(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    digests = service(store, library, Poster(), wall)
+    await subscribe(digests, "09:00 UTC papers:2 diffusion")  # 2503.00001 and 2503.00003
+    await digests.run_for_day(CHANNEL, DAY)
+
+    reply = await subscribe(digests, "09:00 UTC papers:1 diffusion")
+
+    assert isinstance(reply, Notice)
+    assert marked(reply.text).endswith("Today's would hold 1 paper; `digest` previews it here now.")
+
+
+async def test_subscribing_before_any_paper_came_says_digests_wait_for_the_ingest(
+    store: Store, wall: Clock
+) -> None:
+    empty = Library(store.papers, changes=store.changes, index_path=None)
+    await empty.open()
+    reply = await subscribe(service(store, empty, Poster(), wall))
+    assert isinstance(reply, Notice)
+    assert marked(reply.text).endswith(
+        " I have no Daily Papers yet: digests start once the daily ingest brings some."
+    )
+
+
 async def test_on_the_bundled_sample_alone_subscribe_says_why_digests_stay_empty(
     store: Store, sample_papers: list[Paper]
 ) -> None:
@@ -463,7 +488,9 @@ async def test_the_digest_is_a_header_then_one_message_per_paper_ranked_by_upvot
     await digests.run_for_day(CHANNEL, DAY)
     assert poster.headers(CHANNEL) == ["Trending papers — Thu 13 Mar · 3 papers"]
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002", "2503.00003"]
-    assert isinstance(poster.sent[CHANNEL][0], Notice)
+    header = poster.sent[CHANNEL][0]
+    assert isinstance(header, Notice)
+    assert not header.ephemeral  # for the whole channel to see
 
 
 async def test_topics_and_threshold_choose_the_papers(
