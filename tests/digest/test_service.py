@@ -324,7 +324,7 @@ async def test_subscribing_again_counts_todays_papers_even_those_already_posted(
     await subscribe(digests, "09:00 UTC papers:2 diffusion")  # 2503.00001 and 2503.00003
     await digests.run_for_day(CHANNEL, DAY)
 
-    reply = await subscribe(digests, "09:00 UTC papers:1 diffusion")
+    reply = await subscribe(digests, "09:00 UTC papers:10 diffusion votes:60")  # 2503.00001
 
     assert isinstance(reply, Notice)
     assert marked(reply.text).endswith("Today's would hold 1 paper; `digest` previews it here now.")
