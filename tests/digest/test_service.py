@@ -249,6 +249,7 @@ async def test_subscribing_stores_schedules_and_says_the_settings(
         "diffusion",
         3,
     )
+    assert stored.created_by == "U1"  # the person who set it up (see store/people.py)
     assert jobs.scheduled[CHANNEL] == stored
     again = await subscribe(digests, "18:00")
     assert "every day at 18:00 UTC" in marked(again.text)  # type: ignore[union-attr]
@@ -805,6 +806,10 @@ async def test_an_empty_day_says_so_once_or_stays_silent(
     await subscribe(quiet, "09:00 UTC quantum chromodynamics", channel=OTHER)
     await quiet.run_for_day(OTHER, DAY)
     assert silent.sent == {}
+    for channel in (CHANNEL, OTHER):  # each day's run is done: none is tried again
+        run = await store.digest_runs.run(channel, DAY)
+        assert run is not None
+        assert run.status == "done"
 
 
 async def test_a_preview_does_not_count_as_the_days_digest(
