@@ -1290,6 +1290,30 @@ async def test_a_post_whose_answer_was_lost_is_retried_under_its_key_and_shown_o
     assert poster.papers(CHANNEL) == ["2503.00001", "2503.00002"] * 2
 
 
+async def test_a_post_that_keeps_failing_is_tried_three_times_waiting_longer_each_time(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    attempts: list[str] = []
+    waits: list[float] = []
+
+    class Down(Poster):
+        async def post(self, channel: ChannelRef, reply: Reply, *, key: str = "") -> str:
+            attempts.append(key)
+            raise PostFailed("HTTP 503")
+
+    async def wait(seconds: float) -> None:
+        waits.append(seconds)
+
+    digests = service(store, library, Down(), wall, sleep=wait, retry_seconds=2.0)
+    await subscribe(digests)
+
+    await digests.run_for_day(CHANNEL, DAY)
+
+    assert len(attempts) == 3  # the header's, then the run gives up
+    assert len(set(attempts)) == 1
+    assert waits == [2.0, 4.0]
+
+
 async def test_a_failed_refresh_before_the_digest_is_logged_and_the_stored_papers_posted(
     store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
