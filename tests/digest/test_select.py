@@ -23,6 +23,8 @@ def test_papers_are_ranked_by_upvotes_with_a_stable_tie_break() -> None:
 def test_the_threshold_and_the_limit_apply() -> None:
     assert [p.id for p in choose_papers(CANDIDATES, limit=10, min_upvotes=20)] == ["b", "c", "d"]
     assert [p.id for p in choose_papers(CANDIDATES, limit=1)] == ["b"]
+    zero = [paper("z", 0)]  # no threshold by default: a paper without upvotes too
+    assert [p.id for p in choose_papers(zero, limit=1)] == ["z"]
 
 
 def test_a_paper_the_channel_already_got_is_never_sent_again() -> None:
@@ -39,6 +41,9 @@ def test_a_late_feed_falls_back_to_the_last_featured_day_within_the_lookback() -
     today = date(2025, 3, 13)
     assert digest_window(date(2025, 3, 11), today) == (date(2025, 3, 10), date(2025, 3, 11))
     assert digest_window(date(2025, 3, 1), today) is None
+    # The lookback is 3 days: a feed 3 days late still counts, 4 days late no longer.
+    assert digest_window(date(2025, 3, 10), today) == (date(2025, 3, 9), date(2025, 3, 10))
+    assert digest_window(date(2025, 3, 9), today) is None
 
 
 def test_the_header_names_the_day_the_count_and_the_topics() -> None:
