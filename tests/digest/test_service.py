@@ -1152,6 +1152,13 @@ async def test_a_team_ranked_digest_is_ordered_by_the_teams_saves_from_three_on(
     assert marked(preview.text) == f"Posted a preview digest of 3 papers. {said}"  # type: ignore[union-attr]
     assert poster.papers(CHANNEL)[0] == first  # the preview's
     assert poster.papers(CHANNEL)[3] == first  # the digest's
+    # Upvotes (90, 70, 50 ...) until 3 saves; then the model's side of the saves first,
+    # in its order, and the papers on the other side after them by upvotes.
+    order = {
+        2: ["2503.00001", "2503.00002", "2503.00003"],
+        3: ["2503.00005", "2503.00006", "2503.00001"],
+    }
+    assert poster.papers(CHANNEL) == order[saves] * 2
     assert await store.digest_ranks.get(CHANNEL) == "team"
 
 
