@@ -9,7 +9,7 @@ import pytest
 from paperboy.core import commands as c
 from paperboy.core.ids import parse_arxiv_ref
 from paperboy.core.rich import Code
-from paperboy.core.search_query import Day, SearchFilters, SearchQuery
+from paperboy.core.search_query import Day, ParsedQuery, QueryError, SearchFilters, SearchQuery
 from paperboy.core.weekly_spec import WeeklySpec, parse_weekly_spec, weekly_spec
 from tests.marked import marked
 
@@ -342,3 +342,69 @@ def test_a_follow_of_nothing_or_too_much_says_what_to_type(text: str, answer: st
     parsed = c.parse_command(text)
     assert isinstance(parsed, c.ParseError)
     assert marked(parsed.message) == answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("author:", '`author:` needs a name, e.g. author:"Linyi Yang".'),
+        ('author:"  "', '`author:` needs a name, e.g. author:"Linyi Yang".'),
+        (
+            "votes:lots",
+            "`votes:` takes a whole number with >=, >, <=, < or =, e.g. votes:>=10 (got `lots`).",
+        ),
+        (
+            "votes:1000000001",
+            "`votes:` takes a whole number with >=, >, <=, < or =, e.g. votes:>=10 "
+            "(got `1000000001`).",
+        ),
+        ("votes:>20 votes:<10", "The `votes:` bounds leave nothing to match."),
+        (
+            "autor:yang",
+            "I don't know the filter `autor:`. Did you mean `author:`? "
+            "The filters are since:, until:, author: and votes:.",
+        ),
+        ("since:2025-03-02 until:2025-03-01", "`since:` is after `until:`, so nothing can match."),
+        ("since:7d until:14d", "`since:` is after `until:`, so nothing can match."),
+    ],
+)
+def test_a_bad_search_filter_gets_the_answer_that_says_what_to_type(
+    typed: str, answer: str
+) -> None:
+    parsed = c.parse_command(f"search lora {typed}")
+    assert isinstance(parsed, c.ParseError)
+    assert marked(parsed.message) == answer
+
+
+@pytest.mark.parametrize(
+    ("typed", "filters"),
+    [
+        # Two votes: bounds in either order are both kept.
+        ("votes:>=10 votes:<=20", SearchFilters(min_votes=10, max_votes=20)),
+        ("votes:<=20 votes:>=10", SearchFilters(min_votes=10, max_votes=20)),
+        ("votes:1000000000", SearchFilters(min_votes=1_000_000_000)),
+        # A bound on the same day as the other leaves that day to match.
+        (
+            "since:2025-03-01 until:2025-03-01",
+            SearchFilters(since=Day(fixed=date(2025, 3, 1)), until=Day(fixed=date(2025, 3, 1))),
+        ),
+        ("since:7d until:7d", SearchFilters(since=Day(days_back=7), until=Day(days_back=7))),
+    ],
+)
+def test_search_filters_that_still_leave_something_to_match(
+    typed: str, filters: SearchFilters
+) -> None:
+    assert c.parse_command(f"search lora {typed}") == c.Search(
+        SearchQuery(f"lora {typed}", "lora", filters)
+    )
+
+
+def test_a_date_bound_against_an_age_is_checked_on_the_day_the_search_runs() -> None:
+    parsed = c.parse_command("search lora since:2025-03-01 until:today")
+    assert isinstance(parsed, c.Search)
+    same_day = parsed.query.resolve(date(2025, 3, 1))
+    assert isinstance(same_day, ParsedQuery)
+    assert same_day.describe() == "“lora”, since 2025-03-01, until 2025-03-01"
+    day_before = parsed.query.resolve(date(2025, 2, 28))
+    assert isinstance(day_before, QueryError)
+    assert marked(day_before.message) == "`since:` is after `until:`, so nothing can match."

@@ -12,7 +12,7 @@ from paperboy.core.models import ChannelRef, Context, UserRef
 from paperboy.core.ports import Clock, DatedPaper
 from paperboy.core.replies import ImageReply, Notice
 from paperboy.core.trend_charts import TrendCharts, TrendData
-from paperboy.core.trends import summary_line, week_starts, weekly_trend
+from paperboy.core.trends import TopicTrend, alt_text, summary_line, week_starts, weekly_trend
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports
 from tests.core.known_store import TODAY as NOW
@@ -164,3 +164,84 @@ async def test_a_chart_for_someone_who_may_not_post_in_the_channel_is_for_them_a
 
     assert isinstance(reply, ImageReply)
     assert reply.ephemeral
+
+
+def test_a_one_week_trend_counts_today_and_skips_what_it_does_not_match() -> None:
+    today = NOW.date()  # Thursday 13 March 2025
+    papers = [
+        DatedPaper("other", date(2025, 3, 11), 50),  # not about the topic
+        DatedPaper("tomorrow", today + timedelta(days=1), 50),  # not yet
+        DatedPaper("today", today, 4),
+        DatedPaper("monday", date(2025, 3, 10), 3),
+    ]
+    matched = {"tomorrow", "today", "monday"}
+
+    one = weekly_trend("diffusion", papers, matched, today=today, weeks=1)
+    two = weekly_trend("diffusion", papers, matched, today=today, weeks=2)
+
+    assert summary_line(one, 1) == "diffusion: 2 papers in this week"
+    assert summary_line(two, 2) == (
+        "diffusion: 2 papers in the last 2 weeks, peak week of 10 Mar with 2"
+    )
+    assert one.weeks[0].top == DatedPaper("today", today, 4)
+    assert one.upvotes == 7
+
+
+def test_the_peak_week_has_no_year_when_it_is_the_year_of_this_week() -> None:
+    # Wednesday 8 January 2025: this week starts on 6 Jan, the week before in 2024.
+    papers = [DatedPaper("a", date(2025, 1, 6), 1), DatedPaper("b", date(2025, 1, 7), 1)]
+    trend = weekly_trend("x", papers, {"a", "b"}, today=date(2025, 1, 8), weeks=2)
+
+    assert summary_line(trend, 2) == "x: 2 papers in the last 2 weeks, peak week of 6 Jan with 2"
+
+
+def _two_topic_trends() -> tuple[list[TopicTrend], dict[str, str]]:
+    today = NOW.date()
+    diffusion = [
+        DatedPaper("d1", date(2025, 3, 4), 10),
+        DatedPaper("d2", date(2025, 3, 5), 2),
+        DatedPaper("d3", date(2025, 2, 18), 1),
+    ]
+    agents = [DatedPaper("a1", date(2025, 2, 25), 7)]
+    trends = [
+        weekly_trend("diffusion", diffusion, {"d1", "d2", "d3"}, today=today, weeks=4),
+        weekly_trend("agents", agents, {"a1"}, today=today, weeks=4),
+    ]
+    # A title longer than 80 characters with a space where it is cut, and one of exactly 80.
+    titles = {"d1": "Diffusion " * 7 + "x" * 8 + " and more words", "a1": "Agents " * 11 + "abc"}
+    return trends, titles
+
+
+SHORT_ALT_TEXT = (
+    "Chart: papers per week and their upvotes, the last 4 weeks (weeks from 17 Feb 2025). "
+    "diffusion: 3 papers in the last 4 weeks, peak week of 3 Mar with 2; 13 upvotes in all; "
+    "top paper that week: " + "Diffusion " * 7 + "xxxxxxxx…. "
+    "agents: 1 paper in the last 4 weeks, peak week of 24 Feb with 1; 7 upvotes in all; "
+    "top paper that week: " + "Agents " * 11 + "abc."
+)
+FULL_ALT_TEXT = SHORT_ALT_TEXT + " diffusion weekly: 1, 0, 2, 0. agents weekly: 0, 1, 0, 0."
+
+
+def test_the_alt_text_says_in_words_what_the_chart_shows() -> None:
+    trends, titles = _two_topic_trends()
+
+    assert alt_text(trends, 4, titles=titles) == FULL_ALT_TEXT
+    # Exactly as long as allowed: all of it.
+    assert alt_text(trends, 4, titles=titles, limit=len(FULL_ALT_TEXT)) == FULL_ALT_TEXT
+    # Too long for the weekly counts: the totals alone.
+    assert alt_text(trends, 4, titles=titles, limit=len(FULL_ALT_TEXT) - 1) == SHORT_ALT_TEXT
+    # Too long even for the totals: cut to the limit, with an ellipsis.
+    cut = alt_text(trends, 4, titles=titles, limit=100)
+    assert cut == SHORT_ALT_TEXT[:99] + "…"
+    assert len(cut) == 100
+
+
+@pytest.mark.parametrize(
+    ("weeks", "words"),
+    [
+        (4, "Chart: papers per week and their upvotes, the last 4 weeks."),
+        (1, "Chart: papers per week and their upvotes, this week."),
+    ],
+)
+def test_the_alt_text_of_no_topic_is_its_first_sentence(weeks: int, words: str) -> None:
+    assert alt_text([], weeks, titles={}).strip() == words
