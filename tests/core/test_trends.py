@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from paperboy import charts as drawing
+
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, UserRef
 from paperboy.core.ports import Clock, DatedPaper
 from paperboy.core.replies import ImageReply, Notice
-from paperboy.core.trend_charts import TrendCharts, TrendData
+from paperboy.core.trend_charts import TrendCharts, TrendData, chart_filename
 from paperboy.core.trends import TopicTrend, alt_text, summary_line, week_starts, weekly_trend
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports
@@ -245,3 +247,94 @@ def test_the_alt_text_says_in_words_what_the_chart_shows() -> None:
 )
 def test_the_alt_text_of_no_topic_is_its_first_sentence(weeks: int, words: str) -> None:
     assert alt_text([], weeks, titles={}).strip() == words
+
+
+async def _drawn(charts: TrendCharts, notes: dict[str, str], titles: dict[str, str]) -> None:
+    """The chart of one paper a topic (each topic's peak is the week of 3 Mar) is the
+    figure with that week marked and the top paper's title shortened to `notes`."""
+    trends = tuple(
+        weekly_trend(
+            topic, [DatedPaper(topic, date(2025, 3, 4), 5)], {topic}, today=NOW.date(), weeks=4
+        )
+        for topic in notes
+    )
+    reply = await charts.chart(TrendData(4, trends, (), titles))
+
+    title = "Papers per week: " + ", ".join(notes)
+    series = [
+        drawing.Series(topic, [0, 0, 1, 0], [0, 0, 5, 0], peak=2, note=note)
+        for topic, note in notes.items()
+    ]
+    assert reply.title == title
+    assert reply.png == drawing.png_bytes(drawing.trend_figure(MONDAYS, series, title=title))
+
+
+async def test_the_chart_marks_each_peak_week_with_the_top_papers_title_up_to_its_colon(
+    charts: TrendCharts,
+) -> None:
+    titles = {
+        "lora": "LoRA: Low-Rank: Adaptation of Large Language Models",
+        "scaling": "Scaling laws for neural language models and more: a study",
+        "exact": "A title of exactly thirty-four ch.",
+    }
+    notes = {
+        "lora": "LoRA",
+        "scaling": "Scaling laws for neural language…",
+        "exact": titles["exact"],
+    }
+    await _drawn(charts, notes, titles)
+
+
+async def test_the_chart_note_is_cut_to_fit_and_empty_without_a_known_title(
+    charts: TrendCharts,
+) -> None:
+    titles = {"agents": "Agents", "long": "x" * 40}  # no title stored for "unknown"
+    notes = {"agents": "Agents", "long": "x" * 33 + "…", "unknown": ""}
+    await _drawn(charts, notes, titles)
+
+
+async def test_a_trend_is_for_the_channel_unless_asked_otherwise(charts: TrendCharts) -> None:
+    reply = await charts.trend(("diffusion",), 4)
+
+    assert isinstance(reply, ImageReply)
+    assert not reply.ephemeral
+    data = await charts.data(("diffusion",), 4)
+    assert isinstance(data, TrendData)
+    assert not (await charts.chart(data)).ephemeral
+
+
+async def test_a_topic_of_only_common_words_is_refused_as_an_error(charts: TrendCharts) -> None:
+    answer = await charts.data(("diffusion", "the of"), 4)
+
+    assert isinstance(answer, Notice)
+    assert answer.error
+    assert marked(answer.text) == (
+        "“the of” has only very common or unsearchable words; name a subject, "
+        "e.g. `trend diffusion, agents`."
+    )
+
+
+async def test_the_longest_span_without_papers_suggests_no_longer_one(store: Store) -> None:
+    library = await known_library(store)
+    later = trend_charts(library, clock=lambda: NOW + timedelta(weeks=200))
+
+    answer = await later.data(("diffusion",), 156)
+
+    assert isinstance(answer, Notice)
+    assert marked(answer.text) == "No stored paper is dated in the last 156 weeks."
+
+
+@pytest.mark.parametrize(
+    ("topics", "filename"),
+    [
+        (("AI agents", "diffusion"), "trend-ai-agents-diffusion.png"),
+        (("扩散",), "trend.png"),
+        # Cut to 60 characters, with no dash left at either end.
+        (("!" + "a" * 70,), "trend-" + "a" * 60 + ".png"),
+        (("a" * 59 + " b",), "trend-" + "a" * 59 + ".png"),
+    ],
+)
+def test_a_charts_file_name_is_letters_digits_and_dashes(
+    topics: tuple[str, ...], filename: str
+) -> None:
+    assert chart_filename(topics) == filename
