@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from paperboy import charts as drawing
-
 from paperboy.core.bot import Bot
 from paperboy.core.library import Library
 from paperboy.core.models import ChannelRef, Context, UserRef
