@@ -12,8 +12,10 @@ from paperboy.core.zones import (
     zone_info,
     zone_name,
     zone_names,
+    zone_problem,
     zone_suggestions,
 )
+from tests.marked import marked
 
 WINTER = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 
@@ -77,3 +79,47 @@ def test_a_configured_time_of_day_is_checked() -> None:
     assert checked_time_of_day(" 9:30 ") == time(9, 30)
     with pytest.raises(ValueError, match=r"^'24:00' must be a time of day as HH:MM \(24-hour\)$"):
         checked_time_of_day("24:00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        # The bounds of real offsets: 14 hours east, 12 west, minutes counted.
+        ("UTC+14", "UTC+14:00"),
+        ("UTC+13", "UTC+13:00"),
+        ("UTC-12", "UTC-12:00"),
+        ("+14:30", None),
+        ("-12:30", None),
+        # At most 64 characters, spaces inside included.
+        ("UTC" + " " * 59 + "+2", "UTC+02:00"),
+        ("UTC" + " " * 60 + "+2", None),
+        ("UTC" + " " * 70 + "+2", None),
+    ],
+)
+def test_offsets_up_to_the_real_bounds_and_length_are_zones(typed: str, stored: str | None) -> None:
+    assert canonical_zone(typed) == stored
+
+
+USE = "Use a name such as Europe/Berlin, America/New_York, CET or UTC, or an offset such as UTC+2."
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        (
+            "PST",
+            "`PST` is not a timezone I can use (abbreviations are ambiguous and change with "
+            "daylight saving): try America/Los_Angeles, or an offset such as UTC+2.",
+        ),
+        ("new york", f"I don't know the timezone `new york`. Did you mean America/New_York? {USE}"),
+        (
+            "europe/berln",
+            f"I don't know the timezone `europe/berln`. Did you mean Europe/Berlin? {USE}",
+        ),
+        # Too far from any name to guess.
+        ("jpan", f"I don't know the timezone `jpan`. {USE}"),
+        ("x" * 50, f"I don't know the timezone `{'x' * 39}…`. {USE}"),
+    ],
+)
+def test_what_is_no_zone_gets_why_and_the_likely_zone(typed: str, answer: str) -> None:
+    assert marked(zone_problem(typed)) == answer
