@@ -201,3 +201,109 @@ async def test_nothing_new_or_no_follows_sends_nothing_and_a_failure_is_one_log_
     [record] = caplog.records
     assert record.getMessage() == "follows after the ingest of 1 new papers failed"
     assert record.levelno == logging.ERROR
+
+
+async def test_an_author_follow_matches_authors_not_words(
+    alerts: FollowAlerts, store: Store, library: Library, poster: Poster, now: datetime
+) -> None:
+    await store.follows.add(ALICE, "author", "LeCun", at=now)
+    papers = [
+        new("2503.90001", "Energy-based world models", "Y. LeCun"),
+        new("2503.90002", "A reply to LeCun on world models", "A. Critic"),
+    ]
+    await library.add_papers(papers, at=now)
+    await alerts.new_papers([paper.id for paper in papers])
+    assert poster.texts() == [
+        (
+            "D-alice",
+            "1 new paper for what you follow:\n"
+            "1. _Energy-based world models_ (2503.90001), by LeCun"
+            " — https://arxiv.org/abs/2503.90001",
+        )
+    ]
+
+
+async def test_words_that_match_nothing_stored_leave_the_other_follows_their_papers(
+    alerts: FollowAlerts, store: Store, library: Library, poster: Poster, now: datetime
+) -> None:
+    await store.follows.add(ALICE, "words", "zebra quagga", at=now)
+    await store.follows.add(BOB, "words", "language", at=now)  # a common word: low scores
+    paper = new("2503.90001", "Language and more language", "A. Writer")
+    await library.add_papers([paper], at=now)
+    await alerts.new_papers([paper.id])
+    assert [channel for channel, _ in poster.texts()] == ["D-bob"]
+
+
+async def test_words_are_matched_among_the_new_papers_against_the_best_stored_one(
+    alerts: FollowAlerts, store: Store, library: Library, poster: Poster, now: datetime
+) -> None:
+    older = new("2503.90001", "Zebra quagga zebra quagga", "A. Zoologist")
+    await library.add_papers([older], at=now)
+    await store.follows.add(ALICE, "words", "zebra quagga", at=now)
+    papers = [
+        new("2503.90002", "Zebra quagga zebra quagga", "B. Zoologist"),
+        new("2503.90003", "Zebra stripes, and a quagga once, among many other words", "C. Z"),
+    ]
+    await library.add_papers(papers, at=now)
+    await alerts.new_papers([paper.id for paper in papers])
+    [(_, said)] = poster.texts()
+    assert "(2503.90002)" in said
+    assert "(2503.90001)" not in said  # not new: sent when it was
+
+
+async def test_a_threshold_of_one_sends_the_best_match_itself(
+    store: Store, library: Library, poster: Poster, now: datetime
+) -> None:
+    publisher = Publisher(
+        posts=store.posts,
+        clock=lambda: now,
+        pacing=PostPacing(channel_interval=0, rate=0),
+        posters=[poster],
+    )
+    alerts = FollowAlerts(
+        follows=store.follows,
+        papers=store.papers,
+        search=library,
+        publisher=publisher,
+        clock=lambda: now,
+        threshold=1.0,
+    )
+    await store.follows.add(ALICE, "words", "zebra quagga", at=now)
+    papers = [
+        new("2503.90002", "Zebra quagga zebra quagga", "B. Zoologist"),
+        new("2503.90003", "Zebra stripes, and a quagga once, among many other words", "C. Z"),
+    ]
+    await library.add_papers(papers, at=now)
+    await alerts.new_papers([paper.id for paper in papers])
+    [(_, said)] = poster.texts()
+    assert said.startswith(
+        "1 new paper for what you follow:\n1. _Zebra quagga zebra quagga_ (2503.90002)"
+    )
+
+
+async def test_a_paper_without_a_page_and_a_list_of_exactly_the_most_shown(
+    alerts: FollowAlerts, store: Store, library: Library, poster: Poster, now: datetime
+) -> None:
+    await store.follows.add(ALICE, "author", "Ada Lovelace", at=now)
+    papers = [
+        Paper(f"team-00{n}", f"Engines {n}", "Notes on engines.", authors=("Ada Lovelace",))
+        for n in range(1, MAX_LISTED + 1)
+    ]
+    await library.add_papers(papers, at=now)
+    await alerts.new_papers([paper.id for paper in papers])
+    [(_, said)] = poster.texts()
+    lines = said.split("\n")
+    assert len(lines) == 1 + MAX_LISTED  # no "… and 0 more"
+    assert "1. _Engines 1_ (team-001), by Ada Lovelace" in lines
+
+
+async def test_a_place_already_sent_its_papers_does_not_stop_the_next_place(
+    alerts: FollowAlerts, store: Store, library: Library, poster: Poster, now: datetime
+) -> None:
+    await store.follows.add(ALICE, "author", "LeCun", at=now)
+    paper = new("2503.90001", "Energy-based world models", "Y. LeCun")
+    await library.add_papers([paper], at=now)
+    await alerts.new_papers([paper.id])
+    await store.follows.add(BOB, "author", "LeCun", at=now)
+    await alerts.new_papers([paper.id])  # another process stored it again
+    assert [channel for channel, _ in poster.texts()] == ["D-alice", "D-bob"]
