@@ -122,3 +122,112 @@ async def test_with_a_thousand_channels_one_posted_in_a_moment_ago_still_waits()
     async with spacing.turn(channels[0]):
         pass
     assert time.slept == [0.5]
+
+
+async def test_a_turn_with_a_stop_that_is_not_set_waits_and_posts() -> None:
+    time = FakeTime()
+    paced = pacing(time, interval=1.0)
+    stop = asyncio.Event()
+    async with paced.turn(ONE, stop=stop):
+        pass
+    entered = False
+    async with paced.turn(ONE, stop=stop):
+        entered = True
+    assert entered
+    assert time.slept == [1.0]
+
+
+async def test_a_wait_that_ends_as_the_stop_comes_still_posts() -> None:
+    time = FakeTime()
+    stop = asyncio.Event()
+
+    async def sleep_until_stopped(seconds: float) -> None:
+        await time.sleep(seconds)
+        stop.set()  # the stop comes in the same moment the wait is over
+
+    paced = PostPacing(channel_interval=0, rate=1.0, clock=time.clock, sleep=sleep_until_stopped)
+    async with paced.turn(stop=stop):
+        pass
+    entered = False
+    async with paced.turn(stop=stop):
+        entered = True
+    assert entered
+    assert time.slept == [1.0]
+
+
+async def test_a_stop_cancels_the_sleep_it_interrupts() -> None:
+    cancelled = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        try:
+            await asyncio.Event().wait()  # longer than the test
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    time = FakeTime()
+    paced = PostPacing(channel_interval=60.0, rate=0, clock=time.clock, sleep=sleep)
+    async with paced.turn(ONE):
+        pass
+    stop = asyncio.Event()
+
+    async def wait_turn() -> None:
+        async with paced.turn(ONE, stop=stop):
+            pass
+
+    waiting = asyncio.create_task(wait_turn())
+    await asyncio.sleep(0)
+    stop.set()
+    with pytest.raises(Stopped):
+        await waiting
+    await asyncio.wait_for(cancelled.wait(), timeout=5)
+
+
+async def test_with_a_thousand_channels_those_posted_in_this_interval_are_remembered() -> None:
+    """The thousandth channel's post forgets only the channels idle for 60 intervals."""
+    time = FakeTime()
+    spacing = pacing(time, interval=1.0)
+    channels = [ChannelRef("slack", "T1", f"C{n}") for n in range(1000)]
+    for channel in channels[:-1]:
+        async with spacing.turn(channel):
+            pass
+    time.now += 0.5
+    async with spacing.turn(channels[-1]):
+        pass
+    async with spacing.turn(channels[0]):
+        pass
+    assert time.slept == [0.5]
+
+
+async def test_an_idle_channel_posting_while_others_are_forgotten_keeps_its_turn() -> None:
+    """A channel idle for 60 intervals is forgotten past 1000 channels, but not while a
+    post there is under way: a second post waits for the first and its interval."""
+    time = FakeTime()
+    spacing = pacing(time, interval=1.0)
+    channels = [ChannelRef("slack", "T1", f"C{n}") for n in range(1000)]
+    for channel in channels[:-1]:
+        async with spacing.turn(channel):
+            pass
+    time.now += 120
+    inside: list[str] = []
+    release = asyncio.Event()
+
+    async def post(name: str) -> None:
+        async with spacing.turn(channels[0]):
+            inside.append(name)
+            if name == "first":
+                await release.wait()
+            inside.append(f"{name} done")
+
+    first = asyncio.create_task(post("first"))
+    await asyncio.sleep(0)
+    assert inside == ["first"]
+    async with spacing.turn(channels[-1]):  # the thousandth channel: idle ones are forgotten
+        pass
+    second = asyncio.create_task(post("second"))
+    await asyncio.sleep(0)
+    assert inside == ["first"]  # the second waits for the first
+    release.set()
+    await asyncio.gather(first, second)
+    assert inside == ["first", "first done", "second", "second done"]
+    assert time.slept == [1.0]
