@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from paperboy.core.channel_rules import digest_change_refused, digest_post_refused
+from paperboy.core import commands as c
+from paperboy.core.channel_rules import (
+    digest_change_refused,
+    digest_post_refused,
+    needs_manager_check,
+)
 from paperboy.core.models import ChannelRef, Context, UserRef
 from paperboy.core.replies import ListKind, Notice, PageRef
 
@@ -50,3 +55,22 @@ def test_a_page_reference_comes_back_as_it_went(ref: PageRef) -> None:
 @pytest.mark.parametrize("forged", ["", "search", "nonsense|5|x", "search|five|x", "|5|x"])
 def test_a_forged_page_reference_is_refused(forged: str) -> None:
     assert PageRef.decode(forged) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "needed"),
+    [
+        ("subscribe 09:30 UTC", True),
+        ("subscribe top weekly friday", True),
+        ("unsubscribe", True),
+        ("digest", True),
+        ("follow here author LeCun", True),
+        ("follow author LeCun", False),  # a follow by direct message is the person's own
+        ("search lora", False),
+        ("frobnicate", False),
+    ],
+)
+def test_only_commands_that_change_or_post_to_the_channel_ask_who_manages_it(
+    typed: str, needed: bool
+) -> None:
+    assert needs_manager_check(c.parse_command(typed)) is needed
