@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from paperboy.core.models import ChannelRef, Paper, PostRef
+from paperboy.core.models import ChannelRef, Paper, PostRef, UserRef
 from paperboy.core.pacing import PostPacing
 from paperboy.core.ports import PostFailed
 from paperboy.core.publishing import Publisher, Stopped
@@ -63,6 +63,10 @@ async def test_a_platform_not_connected_is_a_permanent_failure(
     with pytest.raises(PostFailed) as failed:
         await out.publish(CHANNEL, Notice("hello", ephemeral=False))
     assert failed.value.permanent
+    with pytest.raises(PostFailed) as no_dm:
+        await out.direct_channel(UserRef("discord", "1", "ada"))
+    assert no_dm.value.permanent
+    assert str(no_dm.value) == "the discord adapter is not running"
 
 
 async def test_a_stop_while_waiting_for_the_channels_turn_posts_nothing(

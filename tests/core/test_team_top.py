@@ -111,3 +111,16 @@ async def test_an_empty_top_says_how_to_save_word_for_word(store: Store, bot: Bo
         "Nobody here saved a paper from my posts in the last day. React with the save emoji"
         " to a paper I post (or press Save) to save it."
     )
+
+
+async def test_top_for_the_channel_itself_is_not_private(saves: Store) -> None:
+    """The weekly list posts `top` for everyone in the channel, found or not."""
+    team_top = TeamTop(papers=saves.papers, posts=saves.posts, clock=lambda: NOW, save_emoji="🔖")
+
+    found = await team_top.top(HERE, 7, ephemeral=False)
+    nothing = await team_top.top(ChannelRef("slack", "T1", "C3"), 7, ephemeral=False)
+
+    assert isinstance(found, PaperList)
+    assert not found.ephemeral
+    assert isinstance(nothing, Notice)
+    assert not nothing.ephemeral
