@@ -12,7 +12,8 @@ import pytest
 from paperboy.core.bot import Bot
 from paperboy.core.commands import ForgetMe
 from paperboy.core.library import Library
-from paperboy.core.models import UserRef
+from paperboy.core.models import PersonalData, UserRef
+from paperboy.core.people import PersonCommands
 from paperboy.core.replies import Confirm, Notice, Question
 from paperboy.store import Store
 from tests.conftest import bot_options_for_tests, library_ports, store_bot
@@ -215,3 +216,28 @@ async def test_forgetting_stops_the_persons_weekly_message_and_the_workspaces_di
         "forgot a person of slack workspace T1: 1 reading_list, 1 weekly",
         "forgot slack workspace T1: subscriptions of 2 channels, no other rows",
     ]
+
+
+class CountedPerson:
+    """A person store holding one saved paper and two digests the person set up."""
+
+    async def count(self, user: UserRef) -> dict[PersonalData, int]:
+        return {PersonalData.READING_LIST: 1, PersonalData.SET_UP: 2}
+
+    async def forget(self, user: UserRef) -> dict[PersonalData, int]:
+        return await self.count(user)
+
+
+async def test_forget_me_names_the_digests_a_person_set_up_that_the_channel_keeps() -> None:
+    commands = PersonCommands(people=CountedPerson(), digests=None)  # buttons, no prefix
+
+    asked = await commands.forget_me(ALICE.user, ForgetMe())
+
+    assert isinstance(asked, Question)
+    assert marked(asked.text) == (
+        "Forgetting you deletes everything I keep about you in this workspace:\n"
+        "• 1 paper on your reading list\n"
+        "• your user id on 2 channel digests or weekly lists you set up (the channel keeps it)\n"
+        "Nothing is deleted yet. To delete it for good, press Forget me below, or type "
+        "`forget me confirm`."
+    )
