@@ -97,6 +97,9 @@ def test_zoneinfo_names_and_utc_offsets_are_zones_not_topics(
         "09:30 wet sensors",
         "09:30 UTC ROC curves",
         "09:30 UTC vision/language",
+        # A word:value too far from any option (note: is not votes:) is a topic word.
+        "09:30 UTC agents note:3",
+        "09:30 UTC agents zzz:1",
     ],
 )
 def test_everyday_words_stay_topics(text: str) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from paperboy.core.times import checked_time_of_day
+from paperboy.core.times import checked_time_of_day, time_of_day
 from paperboy.core.zones import (
     canonical_zone,
     zone_info,
@@ -123,3 +123,13 @@ USE = "Use a name such as Europe/Berlin, America/New_York, CET or UTC, or an off
 )
 def test_what_is_no_zone_gets_why_and_the_likely_zone(typed: str, answer: str) -> None:
     assert marked(zone_problem(typed)) == answer
+
+
+@pytest.mark.parametrize(("typed", "at"), [("23:59", time(23, 59)), ("0:00", time(0, 0))])
+def test_the_last_minute_of_the_day_is_a_time(typed: str, at: time) -> None:
+    assert time_of_day(typed) == at
+
+
+@pytest.mark.parametrize("typed", ["24:00", "9:60", "23:60"])
+def test_past_the_last_hour_or_minute_is_no_time(typed: str) -> None:
+    assert time_of_day(typed) is None
