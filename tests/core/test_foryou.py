@@ -208,3 +208,19 @@ async def test_a_span_without_papers_of_its_own_is_said_so(bot: Bot) -> None:
         "I have no papers from the last 7 days. `foryou all` ranks every paper I have."
     )
     assert isinstance(await bot.handle("foryou 8", ALICE), PaperList)
+
+
+async def test_a_paper_as_like_two_saves_is_because_of_the_latest_saved(
+    bot: Bot, library: Library
+) -> None:
+    abstract = WINDOW[0].abstract
+    first = Paper("2503.19101", "Adapter notes", abstract, featured=date(2025, 3, 19))
+    latest = Paper("2503.19102", "ADAPTER NOTES", abstract, featured=date(2025, 3, 19))
+    await library.add_papers([first, latest, *WINDOW[1:]], at=NOW)
+    await bot.handle(f"save {first.id}", ALICE)
+    await bot.handle(f"save {latest.id}", ALICE)
+
+    few = await bot.handle("foryou 2", ALICE)
+
+    assert isinstance(few, PaperList)
+    assert {card.because for card in few.cards} == {"ADAPTER NOTES"}

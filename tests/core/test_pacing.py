@@ -180,7 +180,7 @@ async def test_a_stop_cancels_the_sleep_it_interrupts() -> None:
     stop.set()
     with pytest.raises(Stopped):
         await waiting
-    await asyncio.wait_for(cancelled.wait(), timeout=5)
+    await asyncio.wait_for(cancelled.wait(), timeout=1)
 
 
 async def test_with_a_thousand_channels_those_posted_in_this_interval_are_remembered() -> None:
