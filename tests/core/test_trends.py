@@ -287,8 +287,18 @@ async def test_the_chart_marks_each_peak_week_with_the_top_papers_title_up_to_it
 async def test_the_chart_note_is_cut_to_fit_and_empty_without_a_known_title(
     charts: TrendCharts,
 ) -> None:
-    titles = {"agents": "Agents", "long": "x" * 40}  # no title stored for "unknown"
-    notes = {"agents": "Agents", "long": "x" * 33 + "…", "unknown": ""}
+    # No title stored for "unknown"; "late" has its colon just past the note's length.
+    titles = {
+        "agents": "Agents",
+        "long": "x" * 40,
+        "late": "A title of exactly thirty-four ch.: and more",
+    }
+    notes = {
+        "agents": "Agents",
+        "long": "x" * 33 + "…",
+        "unknown": "",
+        "late": "A title of exactly thirty-four ch…",
+    }
     await _drawn(charts, notes, titles)
 
 
