@@ -63,6 +63,12 @@ async def test_a_platform_not_connected_is_a_permanent_failure(
     with pytest.raises(PostFailed) as failed:
         await out.publish(CHANNEL, Notice("hello", ephemeral=False))
     assert failed.value.permanent
+
+
+async def test_a_direct_message_on_a_platform_not_connected_is_a_permanent_failure(
+    store: Store, clock: Callable[[], datetime]
+) -> None:
+    out = publisher(store, clock)
     with pytest.raises(PostFailed) as no_dm:
         await out.direct_channel(UserRef("discord", "1", "ada"))
     assert no_dm.value.permanent
