@@ -172,10 +172,11 @@ def test_a_one_week_trend_counts_today_and_skips_what_it_does_not_match() -> Non
     papers = [
         DatedPaper("other", date(2025, 3, 11), 50),  # not about the topic
         DatedPaper("tomorrow", today + timedelta(days=1), 50),  # not yet
+        DatedPaper("last year", date(2024, 3, 12), 50),  # before the weeks counted
         DatedPaper("today", today, 4),
         DatedPaper("monday", date(2025, 3, 10), 3),
     ]
-    matched = {"tomorrow", "today", "monday"}
+    matched = {"tomorrow", "last year", "today", "monday"}
 
     one = weekly_trend("diffusion", papers, matched, today=today, weeks=1)
     two = weekly_trend("diffusion", papers, matched, today=today, weeks=2)
@@ -194,6 +195,10 @@ def test_the_peak_week_has_no_year_when_it_is_the_year_of_this_week() -> None:
     trend = weekly_trend("x", papers, {"a", "b"}, today=date(2025, 1, 8), weeks=2)
 
     assert summary_line(trend, 2) == "x: 2 papers in the last 2 weeks, peak week of 6 Jan with 2"
+    # The chart's first week is in the year before: its year is the first week's.
+    assert alt_text([trend], 2, titles={}).startswith(
+        "Chart: papers per week and their upvotes, the last 2 weeks (weeks from 30 Dec 2024)."
+    )
 
 
 def _two_topic_trends() -> tuple[list[TopicTrend], dict[str, str]]:
