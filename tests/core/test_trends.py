@@ -195,7 +195,13 @@ def test_the_peak_week_has_no_year_when_it_is_the_year_of_this_week() -> None:
     trend = weekly_trend("x", papers, {"a", "b"}, today=date(2025, 1, 8), weeks=2)
 
     assert summary_line(trend, 2) == "x: 2 papers in the last 2 weeks, peak week of 6 Jan with 2"
-    # The chart's first week is in the year before: its year is the first week's.
+
+
+def test_the_alt_text_names_the_year_of_the_charts_first_week() -> None:
+    # Wednesday 8 January 2025: the chart's first week starts on 30 Dec 2024.
+    papers = [DatedPaper("a", date(2025, 1, 6), 1)]
+    trend = weekly_trend("x", papers, {"a"}, today=date(2025, 1, 8), weeks=2)
+
     assert alt_text([trend], 2, titles={}).startswith(
         "Chart: papers per week and their upvotes, the last 2 weeks (weeks from 30 Dec 2024)."
     )
