@@ -1,0 +1,26 @@
+"""The order a mutant's tests run in under mutmut (tests/mutmut_order.py): its own module's
+test file first."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.mutmut_order import own_test_file
+
+
+@pytest.mark.parametrize(
+    ("mutant", "test_file"),
+    [
+        ("paperboy.core.library.xǁLibraryǁ_load__mutmut_9", "test_library.py"),
+        ("paperboy.core.text.x_shorten__mutmut_6", "test_text.py"),
+        ("paperboy.search.tokenizer.x__words__mutmut_12", "test_tokenizer.py"),
+        ("paperboy.store.x_open_store__mutmut_1", "test_store.py"),
+    ],
+)
+def test_a_mutants_own_test_file_is_named_after_its_module(mutant: str, test_file: str) -> None:
+    assert own_test_file(mutant) == test_file
+
+
+@pytest.mark.parametrize("not_a_mutant", ["", "stats", "fail", "list_all_tests"])
+def test_runs_with_no_mutant_have_no_own_file(not_a_mutant: str) -> None:
+    assert own_test_file(not_a_mutant) is None
