@@ -43,7 +43,7 @@ class FastestFirst:
     def pytest_sessionfinish(self) -> None:
         # A later stats run times only the tests that are new: keep the others' times.
         if self._measured:
-            known = _seconds_in(SECONDS_FILE, 0) if SECONDS_FILE.is_file() else {}
+            known = _seconds_per_test()
             SECONDS_FILE.write_text(json.dumps(known | self._measured), encoding="utf-8")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
