@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,11 @@ def poster() -> Poster:
     return Poster()
 
 
-@pytest.fixture
-def alerts(store: Store, library: Library, poster: Poster, now: datetime) -> FollowAlerts:
+def follow_alerts(
+    store: Store, poster: Poster, now: datetime, *, search: Any, **options: Any
+) -> FollowAlerts:
+    """Follow alerts on `store` that post through `poster` without pacing, matching with
+    `search` (the library, or a stand-in)."""
     publisher = Publisher(
         posts=store.posts,
         clock=lambda: now,
@@ -70,10 +74,16 @@ def alerts(store: Store, library: Library, poster: Poster, now: datetime) -> Fol
     return FollowAlerts(
         follows=store.follows,
         papers=store.papers,
-        search=library,
+        search=search,
         publisher=publisher,
         clock=lambda: now,
+        **options,
     )
+
+
+@pytest.fixture
+def alerts(store: Store, library: Library, poster: Poster, now: datetime) -> FollowAlerts:
+    return follow_alerts(store, poster, now, search=library)
 
 
 async def test_each_place_gets_one_message_of_its_matches_once(
@@ -176,19 +186,7 @@ async def test_nothing_new_or_no_follows_sends_nothing_and_a_failure_is_one_log_
         async def search(self, query: str, *, limit: int, among: object = None) -> list[object]:
             raise RuntimeError("index gone")
 
-    publisher = Publisher(
-        posts=store.posts,
-        clock=lambda: now,
-        pacing=PostPacing(channel_interval=0, rate=0),
-        posters=[poster],
-    )
-    alerts = FollowAlerts(
-        follows=store.follows,
-        papers=store.papers,
-        search=Broken(),  # type: ignore[arg-type]
-        publisher=publisher,
-        clock=lambda: now,
-    )
+    alerts = follow_alerts(store, poster, now, search=Broken())
     paper = new("2503.90001", "Quantum error correction", "Q. Bit")
     await library.add_papers([paper], at=now)
     await alerts.new_papers([paper.id])  # no follows yet
@@ -254,20 +252,7 @@ async def test_words_are_matched_among_the_new_papers_against_the_best_stored_on
 async def test_a_threshold_of_one_sends_the_best_match_itself(
     store: Store, library: Library, poster: Poster, now: datetime
 ) -> None:
-    publisher = Publisher(
-        posts=store.posts,
-        clock=lambda: now,
-        pacing=PostPacing(channel_interval=0, rate=0),
-        posters=[poster],
-    )
-    alerts = FollowAlerts(
-        follows=store.follows,
-        papers=store.papers,
-        search=library,
-        publisher=publisher,
-        clock=lambda: now,
-        threshold=1.0,
-    )
+    alerts = follow_alerts(store, poster, now, search=library, threshold=1.0)
     await store.follows.add(ALICE, "words", "zebra quagga", at=now)
     papers = [
         new("2503.90002", "Zebra quagga zebra quagga", "B. Zoologist"),
