@@ -12,6 +12,7 @@ that docs/mutation-equivalents.md lists as equivalent. Not part of CI: see docs/
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import shutil
@@ -88,6 +89,14 @@ def main() -> int:
     unknown = [name for name in options.packages if name not in folders]
     if unknown:
         parser.error(f"no such package: {', '.join(unknown)} (one of: {', '.join(folders)})")
+    if not options.list and importlib.util.find_spec("mutmut") is None:
+        # Not in requirements-test.lock: the suite and CI do not need it.
+        print(
+            "mutmut is not installed in this environment:"
+            f" {sys.executable} -m pip install -e '.[mutation]'",
+            file=sys.stderr,
+        )
+        return 2
     equivalents = set(_EQUIVALENT.findall(EQUIVALENTS.read_text(encoding="utf-8")))
     scores = []
     for package in options.packages or list(folders):
