@@ -5,9 +5,10 @@ Face Daily Papers page, shared/data/daily_papers_page.txt. The page heads each d
 papers with a date like "Mar 13" (no year) and may show an upvote count on a line of
 its own after a title. This one-off script reads the page and writes `featured` (and
 `upvotes` where the page has them) into the sample, so a fresh install shows what
-`trending` and a digest look like. The product never reads shared/ itself.
+`trending` and a digest look like. Nothing in the repository reads shared/: the page is
+named on the command line.
 
-    python scripts/sample_featured_days.py [../shared/data/daily_papers_page.txt]
+    python scripts/sample_featured_days.py PATH/TO/daily_papers_page.txt
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "src" / "paperboy" / "sources" / "sample_papers.json"
-PAGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "daily_papers_page.txt"
 
 _DAY = re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2})")
 _VOTES = re.compile(r"\d{1,6}")
@@ -54,7 +54,7 @@ def _year_for(month_day: tuple[int, int], after: date) -> date:
     return candidate if candidate >= after else date(after.year + 1, month, day)
 
 
-def main(page_path: Path = PAGE) -> None:
+def main(page_path: Path) -> None:
     papers = json.loads(SAMPLE.read_text("utf-8"))
     titles = {_normal(p["title"]): p for p in papers}
     found = read_page(page_path.read_text("utf-8").splitlines(), set(titles))
@@ -80,4 +80,6 @@ def main(page_path: Path = PAGE) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else PAGE)
+    if len(sys.argv) != 2:
+        sys.exit("usage: python scripts/sample_featured_days.py PATH/TO/daily_papers_page.txt")
+    main(Path(sys.argv[1]))
