@@ -44,6 +44,9 @@ class Score:
     equivalent: int
     unchecked: list[str]
     seconds: float
+    # Of the killed: those whose killing test was stopped far past its clean time
+    # (tests/mutmut_plugin.py), not failed by an assertion.
+    stopped: int = 0
 
     @property
     def percent(self) -> float:
@@ -56,6 +59,7 @@ class Score:
             f"equivalent {self.equivalent:>3}  score {self.percent:5.1f}%  "
             + (f"not yet tested {len(self.unchecked)}  " if self.unchecked else "")
             + f"({self.seconds / 60:.1f} min)"
+            + (f"  {self.stopped} of the killed stopped by patience" if self.stopped else "")
         )
 
 
@@ -202,8 +206,13 @@ def score(workspace: Path, *, package: str, equivalents: set[str], seconds: floa
         for name, outcome in outcomes.items()
         if name not in equivalents and outcome not in _KILLED | _NOT_COUNTED
     )
+    stopped_file = workspace / "mutants" / "paperboy-stopped-by-patience.txt"
+    stopped = (
+        set(stopped_file.read_text(encoding="utf-8").split()) if stopped_file.is_file() else set()
+    )
     return Score(
         package=package,
+        stopped=sum(1 for name in stopped if outcomes.get(name) in _KILLED),
         killed=sum(counts[outcome] for outcome in _KILLED),
         survived=survived,
         equivalent=counts["equivalent"],

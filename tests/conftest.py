@@ -25,7 +25,7 @@ from paperboy.core.pacing import PostPacing
 from paperboy.core.publishing import Publisher
 from paperboy.sources.sample import load_sample_papers
 from paperboy.store import Store
-from tests.mutmut_order import FastestFirst
+from tests.mutmut_plugin import QuickVerdicts
 from tests.postgres import PostgresServer, postgres_server, run_async
 from tests.processes import paperboy_command
 from tests.simulators.sources.servers import PaperSourceSimulator
@@ -37,12 +37,13 @@ def pytest_configure(config: pytest.Config) -> None:
     spares every mutant whose tests train a `foryou` or `rank:team` model (3 to 5 s) or
     draw a `trend` chart (2 s) that import (both are imported lazily, see
     search/recommend.py and charts.py, so a test run pays it at the first). And each
-    mutant's tests run fastest first (tests/mutmut_order.py)."""
+    mutant's tests run fastest first, each stopped once far past its clean time
+    (tests/mutmut_plugin.py)."""
     if "mutmut" in sys.modules:
         import matplotlib.figure  # noqa: F401
         import sklearn.svm  # noqa: F401
 
-        config.pluginmanager.register(FastestFirst(), "paperboy-fastest-first")
+        config.pluginmanager.register(QuickVerdicts(), "paperboy-quick-verdicts")
 
 
 # A week after the bundled sample's Daily Papers day (2025-03-13): "today's" papers in a test

@@ -1,17 +1,27 @@
-"""Under mutmut (scripts/mutation.py), each mutant's tests run fastest first and stop at
-the first failure: most mutants are killed by some quick test, and in file order a
-tokenizer mutant ran a minute of slow tests before reaching one.
+"""Under mutmut (scripts/mutation.py), each mutant's verdict comes as soon as a test can
+give it: the tests run fastest first, its own module's tests before the rest, each stopped
+once it runs far past its clean time, and pytest stops at the first failure.
 
 "Fastest" is a test's whole time, set-up and teardown included, as measured in mutmut's
 stats run (which runs every test once, with no mutant active). mutmut's own stats keep
 only the time of the test's body, and most of tests/core's time is in fixtures (a store
 with the sample papers stored and indexed): by that measure a test that builds what it
-needs in its body looked slow and one that asks a fixture for it looked free.
+needs in its body looked slow and one that asks a fixture for it looked free. In file
+order, a tokenizer mutant ran a minute of slow tests before reaching one that killed it.
 
 The tests of the mutated module's own test file (`test_library.py` for a mutant of
 `core/library.py`) go first, fastest first among them: the tests that kill a mutant of a
 function that every test reaches are usually its own module's, and the rest were
 spending 13 to 16 s each on a `Library` mutant before the saved-index test that killed it.
+
+A mutant that makes a test wait for something that never comes (a replica that never
+takes a run over, a post that never arrives) was caught only by the test's own safety
+net: 10 s in the replica tests' `until`, 60 s of pytest-timeout elsewhere. Such mutants
+were a third of the tested mutants' time in core and digest. Under a mutant each test now
+gets `PATIENCE_SECONDS` more than `PATIENCE_TIMES` its clean time (pytest-timeout, whole
+test): a test that runs that long is failing, as mutmut's own timeout (15 times the
+estimate, for all of a mutant's tests) would say, only sooner. The margin covers two
+mutants' runs sharing the two cores and the session fixtures each forked run makes anew.
 """
 
 from __future__ import annotations
@@ -26,19 +36,35 @@ import pytest
 
 # In the directory mutmut runs the tests in (its `mutants/`), beside its own stats file.
 SECONDS_FILE = Path("paperboy-test-seconds.json")
+# The mutants whose tests the patience limit stopped, one name a line.
+STOPPED_FILE = Path("paperboy-stopped-by-patience.txt")
+# How pytest-timeout words the failure of a test it stopped.
+_STOPPED = re.compile(r"Timeout \(>[\d.]+s\)")
 # A mutant's name: its module, then `.x_function` or `.xǁClassǁmethod`, then `__mutmut_N`.
 _MUTANT_MODULE = re.compile(r"^[\w.]*?\.(\w+)\.x[_ǁ]")
+# A test under a mutant is stopped after PATIENCE_SECONDS + PATIENCE_TIMES x its clean time.
+PATIENCE_SECONDS = 3.0
+PATIENCE_TIMES = 5.0
 
 
-class FastestFirst:
+class QuickVerdicts:
     """A pytest plugin, registered by tests/conftest.py only when mutmut runs the tests."""
 
     def __init__(self) -> None:
         self._measured: dict[str, float] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if os.environ.get("MUTANT_UNDER_TEST") == "stats":
+        under_test = os.environ.get("MUTANT_UNDER_TEST")
+        if under_test == "stats":
             self._measured[report.nodeid] = self._measured.get(report.nodeid, 0.0) + report.duration
+        elif (
+            report.failed
+            and _STOPPED.search(str(report.longrepr))
+            and own_test_file(under_test or "")
+        ):
+            # Named for scripts/mutation.py, which counts the mutants killed this way.
+            with STOPPED_FILE.open("a", encoding="utf-8") as stopped:
+                stopped.write(f"{under_test}\n")
 
     def pytest_sessionfinish(self) -> None:
         # A later stats run times only the tests that are new: keep the others' times.
@@ -50,6 +76,18 @@ class FastestFirst:
         seconds = _seconds_per_test()
         own_file = own_test_file(os.environ.get("MUTANT_UNDER_TEST", ""))
         items.sort(key=lambda item: (item.path.name != own_file, seconds.get(item.nodeid, 0.0)))
+        if own_file is None:
+            return  # no mutant: the stats run (which measures) or the clean run
+        for item in items:
+            if item.nodeid in seconds:
+                # First, so that it wins over a test's own `timeout` marker.
+                limit = patience(seconds[item.nodeid])
+                item.add_marker(pytest.mark.timeout(limit), append=False)
+
+
+def patience(clean_seconds: float) -> float:
+    """How long a test may run under a mutant, given its whole time with none."""
+    return PATIENCE_SECONDS + PATIENCE_TIMES * clean_seconds
 
 
 def own_test_file(mutant: str) -> str | None:

@@ -1,0 +1,137 @@
+"""How a mutant's tests run under mutmut (tests/mutmut_plugin.py): its own module's test
+file first, fastest first, each stopped far past its clean time; and scripts/mutation.py
+where mutmut is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.mutmut_plugin import own_test_file
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("mutant", "test_file"),
+    [
+        ("paperboy.core.library.xǁLibraryǁ_load__mutmut_9", "test_library.py"),
+        ("paperboy.core.text.x_shorten__mutmut_6", "test_text.py"),
+        ("paperboy.search.tokenizer.x__words__mutmut_12", "test_tokenizer.py"),
+        ("paperboy.store.x_open_store__mutmut_1", "test_store.py"),
+    ],
+)
+def test_a_mutants_own_test_file_is_named_after_its_module(mutant: str, test_file: str) -> None:
+    assert own_test_file(mutant) == test_file
+
+
+_PLUGIN_ONLY = """
+import tests.mutmut_plugin
+from tests.mutmut_plugin import QuickVerdicts
+
+tests.mutmut_plugin.PATIENCE_SECONDS = 0.5  # not 3 s: this test would wait for it
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(QuickVerdicts(), "quick-verdicts")
+"""
+_WIDGET_TESTS = """
+import time
+
+def test_slow(): time.sleep(0.2)
+def test_fast(): pass
+def test_hangs(): time.sleep(30)
+"""
+
+
+def run_as_mutmut_would(
+    tmp_path: Path, mutant: str, widget_tests: str = _WIDGET_TESTS
+) -> subprocess.CompletedProcess[str]:
+    """Three tests of the mutated module's own file and one other, with the clean times a
+    stats run would have written, run as mutmut runs a mutant's tests."""
+    (tmp_path / "conftest.py").write_text(_PLUGIN_ONLY, encoding="utf-8")
+    (tmp_path / "test_widget.py").write_text(widget_tests, encoding="utf-8")
+    (tmp_path / "test_other.py").write_text("def test_quickest(): pass\n", encoding="utf-8")
+    clean = {
+        "test_widget.py::test_slow": 0.2,
+        "test_widget.py::test_fast": 0.01,
+        "test_widget.py::test_hangs": 0.1,
+        "test_other.py::test_quickest": 0.001,
+    }
+    (tmp_path / "paperboy-test-seconds.json").write_text(json.dumps(clean), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "pytest_timeout", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=os.environ
+        | {
+            "MUTANT_UNDER_TEST": mutant,
+            "PYTHONPATH": str(ROOT),
+            # Only pytest-timeout (named above) of the installed plugins: a quicker start.
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_mutants_own_tests_run_first_fastest_first_and_a_hung_one_is_stopped(
+    tmp_path: Path,
+) -> None:
+    ran = run_as_mutmut_would(tmp_path, "paperboy.core.widget.x_spin__mutmut_3")
+    order = [line.split(" ")[0] for line in ran.stdout.splitlines() if "::test_" in line]
+    assert order[:4] == [
+        "test_widget.py::test_fast",
+        "test_widget.py::test_hangs",
+        "test_widget.py::test_slow",
+        "test_other.py::test_quickest",
+    ]
+    # 0.5 s + 5 x its 0.1 s: stopped after a second, not the 30 s it would sleep.
+    assert "Timeout (>1.0s)" in ran.stdout
+    assert "1 failed, 3 passed" in ran.stdout
+    # Named, so that scripts/mutation.py can count the mutants killed this way.
+    stopped = (tmp_path / "paperboy-stopped-by-patience.txt").read_text(encoding="utf-8")
+    assert stopped == "paperboy.core.widget.x_spin__mutmut_3\n"
+
+
+def test_with_no_mutant_under_test_no_test_is_stopped_early(tmp_path: Path) -> None:
+    # The stats run measures the clean times: a limit there would cut what it measures.
+    # test_fast (0.01 s clean) would be stopped at 0.55 s under a mutant.
+    ran = run_as_mutmut_would(tmp_path, "stats", "import time\ndef test_fast(): time.sleep(1)\n")
+    assert ran.returncode == 0, ran.stdout
+    assert "Timeout" not in ran.stdout
+    assert not (tmp_path / "paperboy-stopped-by-patience.txt").exists()
+
+
+@pytest.mark.parametrize("not_a_mutant", ["", "stats", "fail", "list_all_tests"])
+def test_runs_with_no_mutant_have_no_own_file(not_a_mutant: str) -> None:
+    assert own_test_file(not_a_mutant) is None
+
+
+def test_the_mutation_script_without_mutmut_says_how_to_install_it_in_one_line() -> None:
+    # mutmut is not in requirements-test.lock: hide it even where it is installed.
+    hide_mutmut_and_run = (
+        "import runpy, sys; sys.modules['mutmut'] = None;"
+        " sys.argv = ['mutation.py', 'core'];"
+        " sys.exit(runpy.run_path('scripts/mutation.py', run_name='__main__'))"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", hide_mutmut_and_run],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 2
+    assert ran.stdout == ""
+    assert ran.stderr.splitlines() == [
+        f"mutmut is not installed in this environment: {sys.executable} -m pip install -e"
+        " '.[mutation]'"
+    ]
