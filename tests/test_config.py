@@ -80,6 +80,11 @@ def test_timezone_settings_take_zone_names_and_utc_offsets_as_subscribe_does(
         ("", {"PAPERBOY_SOURCES_ARXIV_URL": "ftp://x"}, "must be an http(s):// URL"),
         ("", {"PAPERBOY_STORE_PATHH": "x"}, "PAPERBOY_STORE_PATHH: unknown setting"),
         ("", {"PAPERBOY_SOURCES_LOAD_SAMPLE": "perhaps"}, "expected true or false"),
+        # No emoji (or a blank one): the help would say "react with a  reaction".
+        ("[chat]\nsave_emoji = []\n", {}, "chat.save_emoji: needs at least one emoji"),
+        ("[chat]\nnot_for_me_emoji = []\n", {}, "chat.not_for_me_emoji: needs at least one"),
+        ("[chat]\nsave_emoji = ['bookmark', '::']\n", {}, "blank emoji name ('::')"),
+        ("", {"PAPERBOY_CHAT_SAVE_EMOJI": ""}, "PAPERBOY_CHAT_SAVE_EMOJI: needs at least one"),
         # The three paces of channel posts became one (chat.*): an old key says where to.
         (
             "[digest]\npace_seconds = 1\n",

@@ -92,6 +92,14 @@ def _snowflakes(values: tuple[str, ...]) -> str | None:
     return f"must be numeric Discord ids, not {', '.join(bad)}" if bad else None
 
 
+def _emoji(values: tuple[str, ...]) -> str | None:
+    # With none, no reaction would do what the help tells people to react for.
+    if not values:
+        return "needs at least one emoji"
+    blank = [value for value in values if not value.strip().strip(":")]
+    return f"has a blank emoji name ({blank[0]!r})" if blank else None
+
+
 def _shard_numbers(values: tuple[str, ...]) -> str | None:
     bad = [value for value in values if not value.isdigit()]
     return f"must be shard numbers (0, 1, …), not {', '.join(bad)}" if bad else None
@@ -177,11 +185,13 @@ class ChatSettings:
         ("bookmark", "🔖"),
         "Reactions that save a paper (Slack emoji names, Unicode emoji, Discord custom emoji "
         "names or ids).",
+        _emoji,
     )
     not_for_me_emoji: tuple[str, ...] = setting(
         ("-1", "thumbsdown", "👎"),
         'Reactions that mark a paper "not for me": `foryou` learns from them and leaves '
         "the paper out (the same kinds of names as save_emoji).",
+        _emoji,
     )
     channel_pace_seconds: float = setting(
         1.0,
