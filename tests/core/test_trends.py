@@ -358,3 +358,10 @@ def test_a_charts_file_name_is_letters_digits_and_dashes(
     topics: tuple[str, ...], filename: str
 ) -> None:
     assert chart_filename(topics) == filename
+
+
+def test_the_alt_text_of_a_chart_of_no_topics_ends_at_its_heading() -> None:
+    text = alt_text([], 4, titles={})
+    assert text.startswith("Chart: papers per week and their upvotes, ")
+    assert text.endswith(".")
+    assert text == text.strip()

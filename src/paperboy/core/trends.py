@@ -138,7 +138,7 @@ def alt_text(
         f"{trend.topic} weekly: {', '.join(str(w.papers) for w in trend.weeks)}."
         for trend in trends
     )
-    full = f"{short} {counts}"
+    full = f"{short} {counts}" if counts else short
     if len(full) <= limit:
         return full
     return short if len(short) <= limit else _cut(short, limit)
