@@ -56,6 +56,10 @@ def parse_location(given: str) -> StoreLocation:
         raise BadStoreUrl(
             f"{_shown(given)} is not a valid URL (postgresql://user:password@host:port/database)"
         ) from None
+    if url.host and "@" in url.host:
+        # An @ of the password ends it early and the rest is read as the host, which
+        # every later line would show: "postgresql://ada:***@cr@et@db/…".
+        raise BadStoreUrl(f"{_shown(given)}: write an @ in the password as %40")
     if not url.database:
         raise BadStoreUrl(f"{PostgresLocation(url).masked} names no database (…/database)")
     if not url.host and "host" not in url.query:
