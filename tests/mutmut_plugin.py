@@ -1,6 +1,5 @@
 """Under mutmut (scripts/mutation.py), each mutant's verdict comes as soon as a test can
-give it: the objects the forked run inherits are frozen out of garbage collection, the
-tests run fastest first, its own module's tests before the rest, each stopped
+give it: the tests run fastest first, its own module's tests before the rest, each stopped
 once it runs far past its clean time, and pytest stops at the first failure.
 
 "Fastest" is a test's whole time, set-up and teardown included, as measured in mutmut's
@@ -28,7 +27,6 @@ mutants' runs sharing the two cores and the session fixtures each forked run mak
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import os
 import re
@@ -54,15 +52,6 @@ class QuickVerdicts:
 
     def __init__(self) -> None:
         self._measured: dict[str, float] = {}
-
-    def pytest_configure(self) -> None:
-        if own_test_file(os.environ.get("MUTANT_UNDER_TEST", "")):
-            # Each mutant's run is forked from mutmut's process, which holds everything
-            # the suite imported (numba, scikit-learn, matplotlib...). pytest collects
-            # garbage at the end of every session, and a full collection walks all of it:
-            # 0.35 of the 0.43 CPU seconds a one-test run took. Frozen, the inherited
-            # objects are left out of every collection; the tests' own are collected.
-            gc.freeze()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         under_test = os.environ.get("MUTANT_UNDER_TEST")

@@ -109,20 +109,6 @@ def test_with_no_mutant_under_test_no_test_is_stopped_early(tmp_path: Path) -> N
     assert not (tmp_path / "paperboy-stopped-by-patience.txt").exists()
 
 
-@pytest.mark.parametrize(
-    ("mutant", "frozen"), [("paperboy.core.widget.x_spin__mutmut_3", True), ("stats", False)]
-)
-def test_under_a_mutant_the_inherited_objects_are_frozen_out_of_garbage_collection(
-    tmp_path: Path, mutant: str, frozen: bool
-) -> None:
-    ran = run_as_mutmut_would(
-        tmp_path,
-        mutant,
-        f"import gc\ndef test_fast(): assert (gc.get_freeze_count() > 0) is {frozen}\n",
-    )
-    assert ran.returncode == 0, ran.stdout
-
-
 @pytest.mark.parametrize("not_a_mutant", ["", "stats", "fail", "list_all_tests"])
 def test_runs_with_no_mutant_have_no_own_file(not_a_mutant: str) -> None:
     assert own_test_file(not_a_mutant) is None
