@@ -1,6 +1,7 @@
 """Under mutmut (scripts/mutation.py), each mutant's verdict comes as soon as a test can
-give it: the tests run fastest first, its own module's tests before the rest, each stopped
-once it runs far past its clean time, and pytest stops at the first failure.
+give it: first the tests that killed another mutant of the same function, then its own
+module's tests, then the rest, fastest first within each; each test is stopped once it runs
+far past its clean time, and pytest stops at the first failure.
 
 "Fastest" is a test's whole time, set-up and teardown included, as measured in mutmut's
 stats run (which runs every test once, with no mutant active). mutmut's own stats keep
@@ -9,6 +10,10 @@ with the sample papers stored and indexed): by that measure a test that builds w
 needs in its body looked slow and one that asks a fixture for it looked free. In file
 order, a tokenizer mutant ran a minute of slow tests before reaching one that killed it.
 
+Mutants of one function mostly fall to the same test: the test that failed first under
+each mutant is written down (`paperboy-killers.tsv`), and the next mutants of that
+function run it before anything else.
+
 The tests of the mutated module's own test file (`test_library.py` for a mutant of
 `core/library.py`) go first, fastest first among them: the tests that kill a mutant of a
 function that every test reaches are usually its own module's, and the rest were
@@ -16,12 +21,13 @@ spending 13 to 16 s each on a `Library` mutant before the saved-index test that 
 
 A mutant that makes a test wait for something that never comes (a replica that never
 takes a run over, a post that never arrives) was caught only by the test's own safety
-net: 10 s in the replica tests' `until`, 60 s of pytest-timeout elsewhere. Such mutants
-were a third of the tested mutants' time in core and digest. Under a mutant each test now
-gets `PATIENCE_SECONDS` more than `PATIENCE_TIMES` its clean time (pytest-timeout, whole
-test): a test that runs that long is failing, as mutmut's own timeout (15 times the
-estimate, for all of a mutant's tests) would say, only sooner. The margin covers two
-mutants' runs sharing the two cores and the session fixtures each forked run makes anew.
+net: 10 s in the replica tests' `until`, 60 s of pytest-timeout elsewhere (killed mutants
+that took 5 s or more were about half of core's and digest's tested time). Under a mutant
+each test now gets `PATIENCE_SECONDS` more than `PATIENCE_TIMES` its clean time
+(pytest-timeout, whole test): a test that runs that long is failing, as mutmut's own
+timeout (15 times the estimate, for all of a mutant's tests) would say, only sooner. The
+margin covers two mutants' runs sharing the two cores and the session fixtures each
+forked run makes anew.
 """
 
 from __future__ import annotations
@@ -36,12 +42,15 @@ import pytest
 
 # In the directory mutmut runs the tests in (its `mutants/`), beside its own stats file.
 SECONDS_FILE = Path("paperboy-test-seconds.json")
+# function<TAB>test, a line for each mutant killed: the test that failed first.
+KILLERS_FILE = Path("paperboy-killers.tsv")
 # The mutants whose tests the patience limit stopped, one name a line.
 STOPPED_FILE = Path("paperboy-stopped-by-patience.txt")
 # How pytest-timeout words the failure of a test it stopped.
 _STOPPED = re.compile(r"Timeout \(>[\d.]+s\)")
 # A mutant's name: its module, then `.x_function` or `.xǁClassǁmethod`, then `__mutmut_N`.
 _MUTANT_MODULE = re.compile(r"^[\w.]*?\.(\w+)\.x[_ǁ]")
+_MUTANT_NUMBER = re.compile(r"__mutmut_\d+$")
 # A test under a mutant is stopped after PATIENCE_SECONDS + PATIENCE_TIMES x its clean time.
 PATIENCE_SECONDS = 3.0
 PATIENCE_TIMES = 5.0
@@ -57,14 +66,15 @@ class QuickVerdicts:
         under_test = os.environ.get("MUTANT_UNDER_TEST")
         if under_test == "stats":
             self._measured[report.nodeid] = self._measured.get(report.nodeid, 0.0) + report.duration
-        elif (
-            report.failed
-            and _STOPPED.search(str(report.longrepr))
-            and own_test_file(under_test or "")
-        ):
-            # Named for scripts/mutation.py, which counts the mutants killed this way.
-            with STOPPED_FILE.open("a", encoding="utf-8") as stopped:
-                stopped.write(f"{under_test}\n")
+        elif report.failed and under_test and own_test_file(under_test):
+            # Each mutant's run stops at its first failure: this is its killer. Small
+            # appends: the two runs side by side do not interleave within a line.
+            with KILLERS_FILE.open("a", encoding="utf-8") as killers:
+                killers.write(f"{function_of(under_test)}\t{report.nodeid}\n")
+            if _STOPPED.search(str(report.longrepr)):
+                # Named for scripts/mutation.py, which counts the mutants killed this way.
+                with STOPPED_FILE.open("a", encoding="utf-8") as stopped:
+                    stopped.write(f"{under_test}\n")
 
     def pytest_sessionfinish(self) -> None:
         # A later stats run times only the tests that are new: keep the others' times.
@@ -74,8 +84,16 @@ class QuickVerdicts:
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         seconds = _seconds_per_test()
-        own_file = own_test_file(os.environ.get("MUTANT_UNDER_TEST", ""))
-        items.sort(key=lambda item: (item.path.name != own_file, seconds.get(item.nodeid, 0.0)))
+        under_test = os.environ.get("MUTANT_UNDER_TEST", "")
+        own_file = own_test_file(under_test)
+        killers = killers_of(function_of(under_test)) if own_file else set()
+        items.sort(
+            key=lambda item: (
+                item.nodeid not in killers,
+                item.path.name != own_file,
+                seconds.get(item.nodeid, 0.0),
+            )
+        )
         if own_file is None:
             return  # no mutant: the stats run (which measures) or the clean run
         for item in items:
@@ -88,6 +106,21 @@ class QuickVerdicts:
 def patience(clean_seconds: float) -> float:
     """How long a test may run under a mutant, given its whole time with none."""
     return PATIENCE_SECONDS + PATIENCE_TIMES * clean_seconds
+
+
+def function_of(mutant: str) -> str:
+    """`paperboy.core.text.x_shorten` for `paperboy.core.text.x_shorten__mutmut_6`."""
+    return _MUTANT_NUMBER.sub("", mutant)
+
+
+def killers_of(function: str) -> set[str]:
+    """The tests that killed a mutant of `function` so far in this run."""
+    if not KILLERS_FILE.is_file():
+        return set()
+    lines = KILLERS_FILE.read_text(encoding="utf-8").splitlines()
+    return {
+        test for line in lines for killed, _, test in [line.partition("\t")] if killed == function
+    }
 
 
 def own_test_file(mutant: str) -> str | None:

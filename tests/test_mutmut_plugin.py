@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mutmut_plugin import own_test_file
+from tests.mutmut_plugin import function_of, own_test_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,6 +98,25 @@ def test_a_mutants_own_tests_run_first_fastest_first_and_a_hung_one_is_stopped(
     # Named, so that scripts/mutation.py can count the mutants killed this way.
     stopped = (tmp_path / "paperboy-stopped-by-patience.txt").read_text(encoding="utf-8")
     assert stopped == "paperboy.core.widget.x_spin__mutmut_3\n"
+    killers = (tmp_path / "paperboy-killers.tsv").read_text(encoding="utf-8")
+    assert killers == "paperboy.core.widget.x_spin\ttest_widget.py::test_hangs\n"
+
+
+def test_the_test_that_killed_a_mutant_of_the_same_function_runs_first(tmp_path: Path) -> None:
+    (tmp_path / "paperboy-killers.tsv").write_text(
+        "paperboy.core.widget.x_spin\ttest_other.py::test_quickest\n"
+        "paperboy.core.widget.x_turn\ttest_widget.py::test_slow\n",
+        encoding="utf-8",
+    )
+    widget_tests = "import time\ndef test_slow(): time.sleep(0.2)\ndef test_fast(): pass\n"
+    ran = run_as_mutmut_would(tmp_path, "paperboy.core.widget.x_spin__mutmut_4", widget_tests)
+    order = [line.split(" ")[0] for line in ran.stdout.splitlines() if "::test_" in line]
+    # x_turn's killer is another function's: it keeps its place.
+    assert order[:3] == [
+        "test_other.py::test_quickest",
+        "test_widget.py::test_fast",
+        "test_widget.py::test_slow",
+    ]
 
 
 def test_with_no_mutant_under_test_no_test_is_stopped_early(tmp_path: Path) -> None:
@@ -107,6 +126,10 @@ def test_with_no_mutant_under_test_no_test_is_stopped_early(tmp_path: Path) -> N
     assert ran.returncode == 0, ran.stdout
     assert "Timeout" not in ran.stdout
     assert not (tmp_path / "paperboy-stopped-by-patience.txt").exists()
+
+
+def test_a_mutants_function_is_its_name_without_the_number() -> None:
+    assert function_of("paperboy.core.bot.xǁBotǁpage__mutmut_60") == "paperboy.core.bot.xǁBotǁpage"
 
 
 @pytest.mark.parametrize("not_a_mutant", ["", "stats", "fail", "list_all_tests"])
