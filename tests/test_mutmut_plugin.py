@@ -1,14 +1,17 @@
-"""How a mutant's tests run under mutmut (tests/mutmut_plugin.py): its own module's test
-file first, fastest first, each stopped far past its clean time; and scripts/mutation.py
-where mutmut is missing."""
+"""How a mutant's tests run under mutmut (tests/mutmut_plugin.py): its killers and its own
+module's test file first, fastest first, each stopped far past its clean time; and the
+scripts that run mutmut (scripts/mutation.py where mutmut is missing, scripts/mutmut_run.py
+leaving the listed equivalents untested)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,3 +161,45 @@ def test_the_mutation_script_without_mutmut_says_how_to_install_it_in_one_line()
         f"mutmut is not installed in this environment: {sys.executable} -m pip install -e"
         " '.[mutation]'"
     ]
+
+
+def _mutmut_run_module() -> Any:
+    spec = importlib.util.spec_from_file_location("mutmut_run", ROOT / "scripts" / "mutmut_run.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _FileResults:
+    """What mutmut keeps for one mutated file: each mutant's exit code, saved on demand."""
+
+    def __init__(self, codes: dict[str, int | None]) -> None:
+        self.exit_code_by_key = dict(codes)
+        self.saved = dict(codes)
+
+    def save(self) -> None:
+        self.saved = dict(self.exit_code_by_key)
+
+
+def test_listed_equivalents_are_left_untested_and_a_mutant_taken_off_the_list_is_tested() -> None:
+    mutmut_run = _mutmut_run_module()
+    results = _FileResults({"eq_new": None, "eq_done": 0, "was_eq": 34, "plain": None, "dead": 1})
+
+    def listing(
+        *, mutant_names: object
+    ) -> tuple[list[tuple[Any, str, int | None]], dict[str, Any]]:
+        names = results.exit_code_by_key
+        return [(results, name, code) for name, code in names.items()], {"f.py": results}
+
+    listed = mutmut_run.skipping({"eq_new", "eq_done"}, listing)(mutant_names=())[0]
+    # mutmut tests exactly the mutants whose result is None.
+    assert {name: code for _, name, code in listed} == {
+        "eq_new": 34,  # skipped
+        "eq_done": 0,  # an earlier result stands
+        "was_eq": None,  # no longer listed: tested again
+        "plain": None,
+        "dead": 1,
+    }
+    assert results.saved == {"eq_new": 34, "eq_done": 0, "was_eq": None, "plain": None, "dead": 1}

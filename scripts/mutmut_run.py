@@ -1,0 +1,67 @@
+"""`mutmut run`, leaving untested the mutants docs/mutation-equivalents.md lists.
+
+scripts/mutation.py runs mutmut through this file (in a package's workspace, with
+`mutmut run`'s own arguments). A listed equivalent is left out of the score whatever its
+outcome, and it survives by definition, so testing it only spends time: each runs every
+test mapped to its function (a pruning bound of `search/scorer.py`: the whole of
+`tests/search`, 36 s). It is marked "skipped" (mutmut's own verdict for a mutant it does
+not test) instead. A mutant taken off the list is tested again at the next run.
+
+mutmut 3 has no setting for this; the one hook used is `collect_source_file_mutation_data`,
+which lists the mutants and their earlier results before any is tested.
+`PAPERBOY_TEST_EQUIVALENTS=1` tests them as well (to check the list).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# mutmut's exit code for a mutant it did not test ("skipped").
+SKIPPED = 34
+# The names, one a line, written by scripts/mutation.py into the workspace.
+EQUIVALENTS_FILE = Path("equivalent-mutants.txt")
+
+Listing = Callable[..., tuple[list[tuple[Any, str, int | None]], dict[str, Any]]]
+
+
+def skipping(equivalents: set[str], listing: Listing) -> Listing:
+    """`listing` (mutmut's list of mutants and their results), with each untested listed
+    equivalent marked skipped, and each mutant this marked before but no longer listed
+    made untested again."""
+
+    def without_equivalents(*, mutant_names: Any) -> tuple[list[Any], dict[str, Any]]:
+        mutants, by_path = listing(mutant_names=mutant_names)
+        marked = []
+        for data, name, result in mutants:
+            if name in equivalents and result is None:
+                data.exit_code_by_key[name] = result = SKIPPED
+                data.save()
+            elif name not in equivalents and result == SKIPPED:
+                data.exit_code_by_key[name] = result = None
+                data.save()
+            marked.append((data, name, result))
+        return marked, by_path
+
+    return without_equivalents
+
+
+def main() -> None:
+    # Here, not at the top: the suite imports this module, and mutmut is not among the
+    # test requirements.
+    import mutmut.__main__ as mutmut_cli
+
+    equivalents = set(EQUIVALENTS_FILE.read_text(encoding="utf-8").split())
+    if os.environ.get("PAPERBOY_TEST_EQUIVALENTS") == "1":
+        equivalents = set()
+    mutmut_cli.collect_source_file_mutation_data = skipping(
+        equivalents, mutmut_cli.collect_source_file_mutation_data
+    )
+    mutmut_cli.cli(["run", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()
