@@ -308,3 +308,21 @@ def test_postings_worked_on_a_slice_of_terms_at_a_time_rank_the_same(
     ref = Reference(index, records)
     for query in queries(seed=12, count=12):
         expect_exact(index, ref, query, 5)
+
+
+def test_thousands_of_papers_tied_on_a_rare_word_rank_exactly() -> None:
+    """A word in 2100 papers of the same length ties them all: the candidates are
+    thousands, and a very common word (in 11000 of 12000 papers) still decides
+    which of them come first, then the order they were added."""
+    papers = []
+    for i in range(12_000):
+        words = [f"solo{i}"] + ["common"] * (i < 11_000) + ["shared"] * (i >= 9_900)
+        papers.append({"id": f"p{i}", "title": "", "abstract": " ".join(words), "upvotes": i % 3})
+    index = SearchIndex.build(papers, options=OPTIONS)
+    ref = Reference(index, papers)
+    for k in (1, 10, 40):
+        expect_exact(index, ref, "shared common", k)
+    # The page where the papers with both words give way to those with one.
+    expect_exact(index, ref, "shared common", 10, offset=1095)
+    picked = {p["id"] for p in papers if p["upvotes"] >= 1}
+    expect_exact(index, ref, "common shared", 10, keep=picked, where=DocFilter(min_votes=1))
