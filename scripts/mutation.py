@@ -21,6 +21,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
@@ -71,6 +72,12 @@ def main() -> int:
     parser.add_argument(
         "--max-children", type=int, default=1, help="mutants tested at once (default 1)"
     )
+    parser.add_argument(
+        "--lanes",
+        type=int,
+        default=1,
+        help="packages run side by side (default 1; on 2 cores: --lanes 2 --max-children 1)",
+    )
     parser.add_argument("--fresh", action="store_true", help="forget earlier results first")
     parser.add_argument(
         "--recheck",
@@ -102,54 +109,19 @@ def main() -> int:
         )
         return 2
     equivalents = set(_EQUIVALENT.findall(EQUIVALENTS.read_text(encoding="utf-8")))
-    scores = []
-    for package in options.packages or list(folders):
-        workspace = WORKSPACES / package
-        started = time.monotonic()
-        if not options.list:
-            if options.fresh:
-                shutil.rmtree(workspace, ignore_errors=True)
-            prepare(workspace, package=package, tests=folders[package])
-            print(f"== {package}: mutmut run in {workspace.relative_to(ROOT)}", flush=True)
-            # `mutmut run`, with the listed equivalents left untested (scripts/mutmut_run.py).
-            (workspace / "equivalent-mutants.txt").write_text(
-                "".join(f"{name}\n" for name in sorted(equivalents)), encoding="utf-8"
-            )
-            run = [
-                sys.executable,
-                str(ROOT / "scripts" / "mutmut_run.py"),
-                "--max-children",
-                str(options.max_children),
-            ]
-            if options.recheck:
-                # Named: mutmut keeps a result until its function changes.
-                last = score(workspace, package=package, equivalents=equivalents, seconds=0)
-                print(
-                    f"== {package}: testing {len(last.survived)} survivors again"
-                    f" and {len(last.unchecked)} not yet tested",
-                    flush=True,
-                )
-                again = [
-                    name
-                    for name in last.survived + last.unchecked
-                    if not options.only or any(fnmatch(name, glob) for glob in options.only)
-                ]
-                run += again or ["none-survived"]
-            elif options.only:
-                run += options.only
-            if run[-1] != "none-survived":
-                subprocess.run(run, cwd=workspace, check=False)
-        if not (workspace / "mutants").is_dir():
-            print(f"{package:<8}no run yet: scripts/mutation.py {package}", flush=True)
-            continue
-        scores.append(
-            score(
-                workspace,
-                package=package,
-                equivalents=equivalents,
-                seconds=time.monotonic() - started,
-            )
+    packages = options.packages or list(folders)
+
+    def run_one(package: str) -> Score | None:
+        return run_package(
+            package, tests=folders[package], options=options, equivalents=equivalents
         )
+
+    # Lanes: the packages run side by side, each lane taking the next package when its
+    # last one is done. mutmut makes the mutants, type-checks them and runs the suite
+    # twice (stats, clean) in one process before it forks any mutant's run; another
+    # lane's mutants use the other core meanwhile.
+    with ThreadPoolExecutor(max_workers=max(1, options.lanes)) as lanes:
+        scores = [result for result in lanes.map(run_one, packages) if result is not None]
     print()
     for result in scores:
         print(result.line())
@@ -157,6 +129,64 @@ def main() -> int:
             for name in result.survived:
                 print(f"    {name}")
     return 0
+
+
+def run_package(
+    package: str, *, tests: list[str], options: argparse.Namespace, equivalents: set[str]
+) -> Score | None:
+    """Run mutmut for one package as `options` say (unless --list); its score, or None
+    when it has never been run."""
+    workspace = WORKSPACES / package
+    started = time.monotonic()
+    if not options.list:
+        if options.fresh:
+            shutil.rmtree(workspace, ignore_errors=True)
+        prepare(workspace, package=package, tests=tests)
+        # `mutmut run`, with the listed equivalents left untested (scripts/mutmut_run.py).
+        (workspace / "equivalent-mutants.txt").write_text(
+            "".join(f"{name}\n" for name in sorted(equivalents)), encoding="utf-8"
+        )
+        run = [
+            sys.executable,
+            str(ROOT / "scripts" / "mutmut_run.py"),
+            "--max-children",
+            str(options.max_children),
+        ]
+        if options.recheck:
+            # Named: mutmut keeps a result until its function changes.
+            last = score(workspace, package=package, equivalents=equivalents, seconds=0)
+            print(
+                f"== {package}: testing {len(last.survived)} survivors again"
+                f" and {len(last.unchecked)} not yet tested",
+                flush=True,
+            )
+            again = [
+                name
+                for name in last.survived + last.unchecked
+                if not options.only or any(fnmatch(name, glob) for glob in options.only)
+            ]
+            run += again or ["none-survived"]
+        elif options.only:
+            run += options.only
+        if run[-1] != "none-survived":
+            if options.lanes > 1:
+                # Side by side, mutmut's progress lines would garble each other.
+                log = workspace / "mutmut.log"
+                print(f"== {package}: mutmut run, progress in {log.relative_to(ROOT)}", flush=True)
+                with log.open("w", encoding="utf-8") as output:
+                    subprocess.run(run, cwd=workspace, stdout=output, stderr=output, check=False)
+                print(
+                    f"== {package}: done in {(time.monotonic() - started) / 60:.1f} min", flush=True
+                )
+            else:
+                print(f"== {package}: mutmut run in {workspace.relative_to(ROOT)}", flush=True)
+                subprocess.run(run, cwd=workspace, check=False)
+    if not (workspace / "mutants").is_dir():
+        print(f"{package:<8}no run yet: scripts/mutation.py {package}", flush=True)
+        return None
+    return score(
+        workspace, package=package, equivalents=equivalents, seconds=time.monotonic() - started
+    )
 
 
 def prepare(workspace: Path, *, package: str, tests: list[str]) -> None:
