@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,3 +121,44 @@ def test_a_vocabulary_past_its_first_table_keeps_every_token_it_learned() -> Non
             {vocab.term(t): int(n) for t, n in zip(matrix[0].indices, matrix[0].data, strict=True)}
         )
         assert got == Counter(tokenizer.tokens(record["abstract"]))
+
+
+def _terms_of_one_doc(vocab: Vocabulary, record: dict[str, Any]) -> Counter[str]:
+    matrix = vocab.encode_docs([read_record(record)], 0).blocks[0].tocsr()
+    return Counter(
+        {vocab.term(t): int(n) for t, n in zip(matrix[0].indices, matrix[0].data, strict=True)}
+    )
+
+
+def test_a_vocabulary_that_nearly_fills_its_grown_table_keeps_every_token() -> None:
+    """100,000 distinct words in one text: the token table grows once, to 131,072 slots
+    each word may land in, and is then three quarters full, so words probe past the last
+    slot and wrap around; every word still gets its terms."""
+    tokenizer = Tokenizer()
+    vocab = Vocabulary(tokenizer)
+    record = {
+        "id": "1",
+        "title": "",
+        "abstract": " ".join(f"w{n}x" for n in range(100_000)),
+        "authors": [],
+    }
+    assert _terms_of_one_doc(vocab, record) == Counter(tokenizer.tokens(record["abstract"]))
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "lone\udc80surrogate",  # at most 16 bytes: the token table
+        "supercalifragilistic\udc80expialidocious",  # longer: the dict of long tokens
+        "\ud800" * 6,  # 18 bytes of nothing but unpaired surrogates
+    ],
+)
+def test_words_with_unpaired_surrogates_get_the_tokenizers_terms(word: str) -> None:
+    """Text from a store or a feed can hold unpaired surrogates (JSON allows them): the
+    document is indexed, its words as the tokenizer reads them."""
+    tokenizer = Tokenizer()
+    vocab = Vocabulary(tokenizer)
+    record = {"id": "1", "title": "", "abstract": f"graph {word} graph", "authors": []}
+    expected = Counter(tokenizer.tokens(record["abstract"]))
+    assert _terms_of_one_doc(vocab, record) == expected
+    assert _terms_of_one_doc(vocab, record) == expected

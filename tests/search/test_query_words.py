@@ -3,6 +3,8 @@ between words, hyphens, and closed compounds the index has seen hyphenated."""
 
 from __future__ import annotations
 
+import pytest
+
 from paperboy.search import SearchIndex, Tokenizer, TokenizerOptions
 from paperboy.search.options import IndexOptions
 
@@ -46,6 +48,23 @@ def test_a_closed_five_letter_word_finds_its_two_halves_written_apart() -> None:
 def test_a_closed_word_is_not_split_into_a_single_letter() -> None:
     """ "cellt" is not "cell" + "t", though a paper on T cells has both."""
     assert found(titled("T cells", "Graph theory"), "cellt") == []
+
+
+@pytest.mark.parametrize(
+    ("title", "halves", "closed"),
+    [
+        ("AI ML", "ai ml", "aiml"),  # four letters: never cut
+        ("T cells", "t cells", "tcell"),  # a single letter first
+        # "does" is a stopword, though its stem is the term of the deer, "doe"
+        ("Doe graph", "doe graph", "doesgraph"),
+    ],
+)
+def test_a_closed_word_is_only_cut_into_two_pieces_of_two_letters_that_are_not_stopwords(
+    title: str, halves: str, closed: str
+) -> None:
+    index = titled(title, "Protein folding")
+    assert found(index, halves) == [title]
+    assert found(index, closed) == []
 
 
 def test_a_closed_word_is_cut_at_its_most_balanced_known_split() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from paperboy.search import IndexOptions, SearchIndex
+from paperboy.search import DocFilter, IndexOptions, SearchIndex, builder
 from paperboy.search.checksum import checksum
 
 # The layout the format version promises (see `paperboy.search.persist`), written out
@@ -67,6 +67,7 @@ DOC_DTYPES = {
     "seg0_tfs": "<u2",
     "seg0_bound": "<f8",
 }
+AUTHOR_DTYPES = {"authors_text": "|u1", "authors_starts": "<i8", "authors_docs": "<i4"}
 
 
 def aligned(n: int) -> int:
@@ -156,6 +157,82 @@ def test_the_file_is_laid_out_as_its_format_version_says(saved: Path) -> None:
     assert [text[s:e].decode() for s, e in itertools.pairwise(starts)] == list("abcde")
     for name, spec in header["arrays"].items():
         assert spec["checksum"] == checksum(array(name).view(np.uint8)), name
+
+
+@pytest.mark.parametrize("papers", [PAPERS, [dict(p, authors=[]) for p in PAPERS]])
+def test_the_authors_arrays_take_the_bytes_the_format_says_with_or_without_authors(
+    papers: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    path = tmp_path / "search.idx"
+    SearchIndex.build(papers).save(path, sequence=1)
+    header, _ = read(path)
+    assert {name: header["arrays"][name]["dtype"] for name in AUTHOR_DTYPES} == AUTHOR_DTYPES
+
+
+def test_a_loaded_index_filters_by_author_as_the_saved_one_did(
+    index: SearchIndex, saved: Path
+) -> None:
+    loaded = SearchIndex.load(saved)
+    assert loaded is not None
+    lovelace = DocFilter(authors=("ada lovelace",))
+    for either in (index, loaded.index):
+        assert [h.paper_id for h in either.search("graph protein", where=lovelace)] == ["c", "a"]
+        assert either.newest(DocFilter(authors=("yang",))) == ["c"]
+        assert either.newest(lovelace) == ["a", "c"]
+
+
+@pytest.mark.parametrize("doc", [5, 6, 1_000_000])
+def test_an_author_of_a_paper_the_file_does_not_hold_matches_nothing(saved: Path, doc: int) -> None:
+    """A file consistent in itself (checksums right) whose first author entry, Ada
+    Lovelace of paper "a", names a document past the five it holds."""
+    header, body = read(saved)
+    spec = header["arrays"]["authors_docs"]
+    docs = np.frombuffer(body, dtype="<i4", count=spec["shape"][0], offset=spec["offset"]).copy()
+    assert docs.tolist() == [0, 2, 2]
+    docs[0] = doc
+    spec["checksum"] = checksum(docs.view(np.uint8))
+    at = spec["offset"]
+    write(saved, header, body[:at] + docs.tobytes() + body[at + docs.nbytes :])
+    loaded = SearchIndex.load(saved)
+    assert loaded is not None
+    lovelace = DocFilter(authors=("ada lovelace",))
+    assert [h.paper_id for h in loaded.index.search("graph protein", where=lovelace)] == ["c"]
+    assert loaded.index.newest(lovelace) == ["c"]
+
+
+@pytest.mark.parametrize("past", [0, 1, 1_000])
+def test_a_compound_part_past_the_vocabulary_is_not_looked_for(tmp_path: Path, past: int) -> None:
+    """A file consistent in itself whose compound "fine-tuning" names, as its second part,
+    a term past the terms it holds: "finetuning" finds what the closed word alone finds."""
+    path = tmp_path / "search.idx"
+    papers = [
+        {"id": "a", "title": "Fine-tuning language models", "abstract": ""},
+        {"id": "b", "title": "Fine tuning of robots", "abstract": ""},
+        {"id": "c", "title": "Finetuning graphs", "abstract": ""},
+    ]
+    SearchIndex.build(papers).save(path, sequence=1)
+    header, body = read(path)
+    spec = header["arrays"]["compounds_parts"]
+    parts = np.frombuffer(body, dtype="<i8", count=spec["shape"][0], offset=spec["offset"]).copy()
+    assert len(parts) == 2
+    parts[1] = header["arrays"]["df"]["shape"][0] + past
+    spec["checksum"] = checksum(parts.view(np.uint8))
+    at = spec["offset"]
+    write(path, header, body[:at] + parts.tobytes() + body[at + parts.nbytes :])
+    loaded = SearchIndex.load(path)
+    assert loaded is not None
+    assert sorted(h.paper_id for h in loaded.index.search("finetuning")) == ["a", "c"]
+
+
+def test_a_path_that_cannot_be_read_is_reported_with_the_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "search.idx"
+    path.mkdir()
+    assert refused(path, caplog) == (
+        f"saved search index {path} is unreadable ([Errno 21] Is a directory: '{path}');"
+        " it will be rebuilt"
+    )
 
 
 def test_a_missing_file_is_news_not_a_warning(
@@ -338,6 +415,33 @@ def test_a_loaded_index_saved_again_after_adds_keeps_everything(
     ]
     assert "b" in loaded
     assert "z" not in loaded
+
+
+def test_a_save_while_an_add_is_under_way_loads_back_what_was_searchable(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An add learns the words of its papers a chunk at a time before any is searchable;
+    a save meanwhile (any thread may save) writes the index as searches see it."""
+    first = SearchIndex.load(saved)
+    assert first is not None
+    index = first.index
+    index.add([{"id": "f", "title": "Zeppelin airships", "abstract": "Lighter than air."}])
+    monkeypatch.setattr(builder, "CHUNK", 2)
+    during = saved.parent / "during.idx"
+
+    def records() -> Any:
+        yield {"id": "g", "title": "Quasar jets", "abstract": "Relativistic plasma."}
+        yield {"id": "h", "title": "Quasar hosts", "abstract": "Elliptical galaxies."}
+        index.save(during, sequence=5)  # the first chunk's words are learned by now
+        yield {"id": "i", "title": "Quasar surveys", "abstract": "Sky maps."}
+
+    index.add(records())
+    again = SearchIndex.load(during)
+    assert again is not None
+    assert len(again.index) == 6
+    assert [h.paper_id for h in again.index.search("zeppelin")] == ["f"]
+    assert again.index.search("quasar plasma") == []
+    assert [h.paper_id for h in index.search("quasar")] == ["g", "h", "i"]
 
 
 def test_paper_ids_of_any_text_are_found_after_a_load(tmp_path: Path) -> None:
