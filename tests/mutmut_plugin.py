@@ -96,16 +96,20 @@ class QuickVerdicts:
         )
         if own_file is None:
             return  # no mutant: the stats run (which measures) or the clean run
+        busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
         for item in items:
             if item.nodeid in seconds:
                 # First, so that it wins over a test's own `timeout` marker.
-                limit = patience(seconds[item.nodeid])
+                limit = patience(seconds[item.nodeid], busy=busy)
                 item.add_marker(pytest.mark.timeout(limit), append=False)
 
 
-def patience(clean_seconds: float) -> float:
-    """How long a test may run under a mutant, given its whole time with none."""
-    return PATIENCE_SECONDS + PATIENCE_TIMES * clean_seconds
+def patience(clean_seconds: float, *, busy: float = 1.0) -> float:
+    """How long a test may run under a mutant, given its whole time with none, on a
+    machine `busy` times over (load average per core, at least 1): a machine shared with
+    other work stretches every test, and a limit that did not stretch with it stopped
+    passing tests (seen under a load of 3 a core)."""
+    return (PATIENCE_SECONDS + PATIENCE_TIMES * clean_seconds) * busy
 
 
 def function_of(mutant: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.mutmut_plugin import function_of, own_test_file
+from tests.mutmut_plugin import function_of, own_test_file, patience
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,10 +34,13 @@ def test_a_mutants_own_test_file_is_named_after_its_module(mutant: str, test_fil
 
 
 _PLUGIN_ONLY = """
+import os
+
 import tests.mutmut_plugin
 from tests.mutmut_plugin import QuickVerdicts
 
 tests.mutmut_plugin.PATIENCE_SECONDS = 0.5  # not 3 s: this test would wait for it
+os.getloadavg = lambda: (0.0, 0.0, 0.0)  # an idle machine, whatever else runs
 
 
 def pytest_configure(config):
@@ -133,6 +136,11 @@ def test_with_no_mutant_under_test_no_test_is_stopped_early(tmp_path: Path) -> N
 
 def test_a_mutants_function_is_its_name_without_the_number() -> None:
     assert function_of("paperboy.core.bot.xǁBotǁpage__mutmut_60") == "paperboy.core.bot.xǁBotǁpage"
+
+
+def test_a_busy_machine_stretches_the_patience_of_a_test() -> None:
+    assert patience(0.2) == pytest.approx(4.0)
+    assert patience(0.2, busy=3.0) == pytest.approx(12.0)
 
 
 @pytest.mark.parametrize("not_a_mutant", ["", "stats", "fail", "list_all_tests"])
