@@ -46,6 +46,24 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(QuickVerdicts(), "paperboy-quick-verdicts")
 
 
+# The fixtures that start or use the session's PostgreSQL server.
+_POSTGRES_FIXTURES = {"postgres", "postgres_url", "migrated_template"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks `postgresql` each test that runs on a PostgreSQL server: one that asks for it,
+    or the PostgreSQL case of a test parametrized over both stores. `-m "not postgresql"`
+    leaves out exactly those (the mutation runs do); `-k` on the name would also drop the
+    SQLite tests whose names mention PostgreSQL."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = callspec.params.values() if callspec is not None else ()
+        if _POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())) or any(
+            value == "postgresql" for value in params
+        ):
+            item.add_marker(pytest.mark.postgresql)
+
+
 # A week after the bundled sample's Daily Papers day (2025-03-13): "today's" papers in a test
 # are the ones it features, not the sample's.
 NOW = datetime(2025, 3, 20, 9, 0, tzinfo=UTC)

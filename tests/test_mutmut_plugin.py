@@ -211,3 +211,26 @@ def test_listed_equivalents_are_left_untested_and_a_mutant_taken_off_the_list_is
         "dead": 1,
     }
     assert results.saved == {"eq_new": 34, "eq_done": 0, "was_eq": None, "plain": None, "dead": 1}
+
+
+def test_not_postgresql_leaves_out_the_tests_on_a_server_and_keeps_those_naming_it() -> None:
+    # The mutation runs of store and digest select `-m "not postgresql"` (pyproject.toml).
+    def selected(marker: str) -> set[str]:
+        ran = subprocess.run(
+            [
+                *(sys.executable, "-m", "pytest", "-q", "--collect-only", "-n", "0", "-m", marker),
+                *("tests/store/test_store_urls.py", "tests/store/test_migrations.py"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        return {line for line in ran.stdout.splitlines() if "::" in line}
+
+    on_sqlite, on_postgresql = selected("not postgresql"), selected("postgresql")
+    assert on_postgresql
+    assert all("postgres" in test for test in on_postgresql)
+    assert not any(test.endswith("[postgresql]") for test in on_sqlite)
+    assert any("a-postgresql-password-with-at" in test for test in on_sqlite)
