@@ -309,24 +309,6 @@ async def test_autocomplete_offers_papers_whose_id_or_title_starts_with_what_was
     assert await store.papers.suggest("experts") == []
 
 
-async def test_autocomplete_offers_the_most_upvoted_first_of_papers_featured_the_same_day(
-    store: Store, now: datetime
-) -> None:
-    """Whatever order the papers were imported in: here the most upvoted came first."""
-    await store.papers.upsert(
-        [
-            paper(1, title="Scaling laws revisited", upvotes=80),
-            paper(2, title="Scaling down", upvotes=3),
-            paper(3, title="Scaling up, again", upvotes=40),
-        ],
-        at=now,
-    )
-
-    offered = await store.papers.suggest("Scaling")
-
-    assert [p.id for p in offered] == [paper(n).id for n in (1, 3, 2)]
-
-
 async def test_autocomplete_takes_what_was_typed_literally(store: Store, now: datetime) -> None:
     await store.papers.upsert(
         [
