@@ -365,16 +365,24 @@ async def test_a_replica_told_to_stop_as_it_finds_the_digest_held_does_not_watch
     digests_b = replica(replica_b, library, Poster(), time)
     claim = replica_b.digest_runs.claim
     stopping: list[asyncio.Task[None]] = []
+    stop_began = asyncio.Event()
 
     async def claim_as_the_stop_comes(*args: Any, **kwargs: Any) -> Any:
         found = await claim(*args, **kwargs)
-        stopping.append(asyncio.create_task(digests_b.drain(5)))
+        stopping.append(asyncio.create_task(digests_b.drain(2)))
         await asyncio.sleep(0)  # the stop begins before B reads the answer
+        stop_began.set()
         return found
 
     monkeypatch.setattr(replica_b.digest_runs, "claim", claim_as_the_stop_comes)
-    await digests_b.run_for_day(CHANNEL, DAY)
-    await stopping[0]
+    running_b = asyncio.create_task(digests_b.run_for_day(CHANNEL, DAY))
+    async with asyncio.timeout(10):
+        await stop_began.wait()
+    await stopping[0]  # within its 2 s only if B ends
 
-    assert time.sleeping == 1  # A's renewal only: B never waited to look again
-    await kill(running_a)
+    try:
+        assert running_b.done()
+        assert time.sleeping == 1  # A's renewal only: B never waited to look again
+    finally:
+        running_b.cancel()
+        await kill(running_a)
