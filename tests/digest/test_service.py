@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+import time as os_time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -933,6 +934,31 @@ async def test_forgetting_a_workspace_removes_its_weekly_foryou_messages_and_dig
 
 def runner_log(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "paperboy.digest.runner"]
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone (what a server's TZ sets) is New York's."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    os_time.tzset()
+    yield
+    monkeypatch.undo()
+    os_time.tzset()
+
+
+@pytest.mark.usefixtures("server_in_new_york")
+async def test_the_logs_due_times_are_in_utc_whatever_the_servers_zone(
+    store: Store, library: Library, wall: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="paperboy.digest.runner")
+    await subscribe(service(store, library, Poster(), wall), "07:00 Europe/Paris")
+    wall.now = datetime(2025, 3, 13, 8, 0, tzinfo=UTC)
+
+    await service(store, library, Poster(), wall).catch_up()
+
+    assert runner_log(caplog)[0] == (
+        "digest for slack:T1/C1 on 2025-03-13 was due at 2025-03-13 06:00:00+00:00: posting it now"
+    )
 
 
 async def test_the_log_tells_an_operator_what_became_of_each_days_digest(

@@ -300,3 +300,89 @@ async def test_a_replica_stops_watching_when_it_is_stopping(
     assert running_b.done()
     assert poster_b.sent == {}
     await kill(running_a)
+
+
+class Told(logging.Handler):
+    """Sets `event` at the first line logged (a log line is what the test waits for)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.event = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.event.set()
+
+
+async def test_a_replica_that_lost_its_claim_while_waiting_to_post_the_last_paper_posts_nothing(
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A waits for the channel's turn to post its digest's last paper when another
+    process takes the run over (A's lease had run out): A neither posts the paper nor
+    marks the digest done; the run stays with the other process."""
+    poster = Poster()
+    pauses = Pauses(poster, free=2)
+    digests = replica(replica_a, library, poster, time, pacing_sleep=pauses)
+    await digests.subscribe(ADMIN, spec("09:00 UTC papers:3"))
+    running = asyncio.create_task(digests.run_for_day(CHANNEL, DAY))
+    await poster.until(lambda: pauses.pausing == 1)
+    await time.until(lambda: time.sleeping == 1)  # its claim's renewal
+    taken = await replica_b.digest_runs.claim(CHANNEL, DAY, at=time.now + LEASE * 2, lease=LEASE)
+    assert not taken.held_elsewhere
+    caplog.set_level(logging.WARNING, logger="paperboy.digest.runner")
+    told = Told()
+    logging.getLogger("paperboy.digest.runner").addHandler(told)
+    try:
+        time.advance(RENEWAL)  # A's renewal finds the run no longer its own
+        async with asyncio.timeout(10):
+            await told.event.wait()
+    finally:
+        logging.getLogger("paperboy.digest.runner").removeHandler(told)
+    assert runner_log(caplog) == [
+        "digest for slack:T1/C1 on 2025-03-13 was taken over by another process; stopping here"
+    ]
+
+    pauses.release()
+    await running
+
+    assert poster.papers(CHANNEL) == EXPECTED[:2]
+    run = await replica_a.digest_runs.run(CHANNEL, DAY)
+    assert run is not None
+    assert run.status == "claimed"
+
+
+async def test_a_replica_told_to_stop_as_it_finds_the_digest_held_does_not_watch_it(
+    replica_a: Store,
+    replica_b: Store,
+    library: Library,
+    time: FakeTime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    *_, running_a = await started_half_way(replica_a, library, time)
+    digests_b = replica(replica_b, library, Poster(), time)
+    claim = replica_b.digest_runs.claim
+    stopping: list[asyncio.Task[None]] = []
+    stop_began = asyncio.Event()
+
+    async def claim_as_the_stop_comes(*args: Any, **kwargs: Any) -> Any:
+        found = await claim(*args, **kwargs)
+        stopping.append(asyncio.create_task(digests_b.drain(2)))
+        await asyncio.sleep(0)  # the stop begins before B reads the answer
+        stop_began.set()
+        return found
+
+    monkeypatch.setattr(replica_b.digest_runs, "claim", claim_as_the_stop_comes)
+    running_b = asyncio.create_task(digests_b.run_for_day(CHANNEL, DAY))
+    async with asyncio.timeout(10):
+        await stop_began.wait()
+    await stopping[0]  # within its 2 s only if B ends
+
+    try:
+        assert running_b.done()
+        assert time.sleeping == 1  # A's renewal only: B never waited to look again
+    finally:
+        running_b.cancel()
+        await kill(running_a)

@@ -622,3 +622,24 @@ async def test_a_paper_like_a_save_since_deleted_is_sent_without_the_because(
 
     assert poster.papers(DM) == CHOSEN
     assert {post.card.because for post in poster.sent[DM][1:]} == {None}  # type: ignore[attr-defined]
+
+
+async def test_a_paper_another_process_began_meanwhile_is_left_to_it_and_the_rest_is_sent(
+    store: Store, library: Library, wall: Clock
+) -> None:
+    """Another replica begins sending the second paper while this one waits for its
+    turn: this one leaves that paper to it and sends the third, then ends the message."""
+    poster = DirectPoster()
+    pauses = Pauses(poster, free=1)  # the header and the first paper, then a pause
+    digests = messages(store, library, poster, wall, sleep=pauses, pace_seconds=1)
+    await digests.foryou_weekly(context(PERSON), weekly("thursday 08:00"))
+    run = asyncio.create_task(digests.run_foryou_for_day(PERSON, THURSDAY))
+    await poster.until(lambda: pauses.pausing > 0)
+    assert poster.papers(DM) == CHOSEN[:1]
+
+    assert await store.weekly_foryou.begin(PERSON, THURSDAY, CHOSEN[1])  # the other replica
+    pauses.release()
+    await run
+
+    assert poster.papers(DM) == [CHOSEN[0], CHOSEN[2]]
+    assert await store.weekly_foryou.status(PERSON, THURSDAY) == "done"
