@@ -57,3 +57,21 @@ def test_an_author_filter_needs_every_word_in_one_name_and_every_entry_in_one_pa
     assert index.newest(DocFilter(authors=("ann", "bob"))) == ["1"]
     assert index.newest(DocFilter(authors=("zed", "ann"))) == []
     assert index.newest(DocFilter(authors=("ann zed",))) == []
+
+
+def test_names_regrouped_without_changing_the_text_are_not_credited_to_another_paper() -> None:
+    """ "Ann Lee", "Bob Kim" sent again as one name "Ann Lee, Bob Kim" leaves the paper's
+    text as it was (the paper keeps its place); its old names go, and are not left to
+    any other paper."""
+    index = SearchIndex.build(
+        [
+            {**paper("p0", "Ann Lee", "Bob Kim"), "date": date(2024, 1, 1)},
+            {**paper("p1", "Zed Moe"), "date": date(2024, 1, 2)},
+            {**paper("p2", "Cy Roe"), "date": date(2024, 1, 3)},
+        ]
+    )
+    index.add([{**paper("p0", "Ann Lee, Bob Kim"), "date": date(2024, 1, 1)}])
+    assert index.newest(DocFilter(authors=("ann lee",))) == ["p0"]
+    assert index.newest(DocFilter(authors=("bob kim",))) == ["p0"]
+    assert index.newest(DocFilter(authors=("ann kim",))) == ["p0"]
+    assert index.newest(DocFilter(authors=("zed moe",))) == ["p1"]

@@ -149,3 +149,12 @@ def test_without_query_dedup_a_repeated_word_counts_again_but_added_halves_once(
         "finetun",
         "tuningfinetun",
     ]
+
+
+@pytest.mark.parametrize("query", ["the finetuning", "graph-based finetuning"])
+def test_a_closed_compound_after_a_stopword_or_hyphenated_word_still_finds_its_halves(
+    query: str,
+) -> None:
+    """The words before it (no term, or two) do not stop the compound from splitting."""
+    index = titled("fine-tuning", "fine tuning", "Graph theory")
+    assert {"fine-tuning", "fine tuning"} <= set(found(index, query))

@@ -326,3 +326,18 @@ def test_thousands_of_papers_tied_on_a_rare_word_rank_exactly() -> None:
     expect_exact(index, ref, "shared common", 10, offset=1095)
     picked = {p["id"] for p in papers if p["upvotes"] >= 1}
     expect_exact(index, ref, "common shared", 10, keep=picked, where=DocFilter(min_votes=1))
+
+
+def test_papers_found_after_every_paper_was_emptied_and_one_was_added() -> None:
+    """Every paper replaced by one without words leaves their old lists in a segment
+    measured at an average length of zero; a paper added next is still ranked exactly."""
+    papers = [{"id": f"p{n}", "title": f"w0 w{n + 1}", "abstract": "w0"} for n in range(10)]
+    emptied = [dict(paper, title="", abstract="") for paper in papers]
+    added = [{"id": "new", "title": "w0 w3", "abstract": ""}]
+    index = SearchIndex.build(papers, options=OPTIONS)
+    index.add(emptied)
+    index.add(added)
+    ref = Reference(index, papers + emptied + added)
+    for query in ["w0", "w3", "w0 w3", "w5"]:
+        expect_exact(index, ref, query, 10)
+    assert [hit.paper_id for hit in index.search("w0")] == ["new"]
