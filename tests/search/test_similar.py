@@ -68,3 +68,18 @@ def test_similar_among_some_papers_ranks_only_those_and_pages(
 def test_similar_gives_ten_by_default(sample_papers: list[dict[str, Any]]) -> None:
     index = SearchIndex.build(sample_papers)
     assert len(index.similar(sample_papers[0]["id"])) == 10
+
+
+def test_similar_to_papers_added_one_at_a_time_after_a_larger_build(
+    sample_papers: list[dict[str, Any]],
+) -> None:
+    """Single-paper adds leave a small segment after a large one (merged or not): each
+    paper is found in its own and ranked by its own words."""
+    index = SearchIndex.build(sample_papers[:20])
+    for end in range(21, 25):
+        index.add(sample_papers[end - 1 : end])
+        ref = Reference(index, sample_papers[:end])
+        paper_id = sample_papers[end - 1]["id"]
+        expected, scores = _expect_similar(index, ref, paper_id, k=5)
+        assert expected, paper_id
+        assert_same_ranking(index.similar(paper_id, limit=5), expected, scores)
