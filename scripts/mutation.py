@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORKSPACES = ROOT / "mutants-by-package"
 EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
+# Survivors read and left: counted as survived, not tested again (scripts/mutmut_run.py).
+KNOWN_SURVIVORS = ROOT / "docs" / "mutation-survivors.md"
 # A mutant name in backticks at the start of a list item of the equivalents file.
 _EQUIVALENT = re.compile(r"^- `(paperboy\.[\w.]+__mutmut_\d+)`", re.MULTILINE)
 _RESULT = re.compile(r"^\s+(paperboy\.\S+): (.+)$")
@@ -142,9 +144,14 @@ def run_package(
         if options.fresh:
             shutil.rmtree(workspace, ignore_errors=True)
         prepare(workspace, package=package, tests=tests)
-        # `mutmut run`, with the listed equivalents left untested (scripts/mutmut_run.py).
+        # `mutmut run`, with the listed equivalents and known survivors left untested
+        # (scripts/mutmut_run.py).
         (workspace / "equivalent-mutants.txt").write_text(
             "".join(f"{name}\n" for name in sorted(equivalents)), encoding="utf-8"
+        )
+        known = _EQUIVALENT.findall(KNOWN_SURVIVORS.read_text(encoding="utf-8"))
+        (workspace / "known-survivors.txt").write_text(
+            "".join(f"{name}\n" for name in sorted(known)), encoding="utf-8"
         )
         run = [
             sys.executable,

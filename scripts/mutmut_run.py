@@ -1,4 +1,5 @@
-"""`mutmut run`, leaving untested the mutants docs/mutation-equivalents.md lists.
+"""`mutmut run`, leaving untested the mutants docs/mutation-equivalents.md and
+docs/mutation-survivors.md list.
 
 scripts/mutation.py runs mutmut through this file (in a package's workspace, with
 `mutmut run`'s own arguments). A listed equivalent is left out of the score whatever its
@@ -10,6 +11,12 @@ not test) instead. A mutant taken off the list is tested again at the next run.
 mutmut 3 has no setting for this; the one hook used is `collect_source_file_mutation_data`,
 which lists the mutants and their earlier results before any is tested.
 `PAPERBOY_TEST_EQUIVALENTS=1` tests them as well (to check the list).
+
+A survivor read and left (docs/mutation-survivors.md: most are the store's, which only
+PostgreSQL tests kill) is likewise not run again: it is marked "survived", as a run would
+find it, and counts against the score as before. Each ran every test of its function (a
+mutant of the papers repository: all 465 of store's), a minute apiece. `--recheck` names
+the survivors, and mutmut tests a named mutant whatever its last result.
 """
 
 from __future__ import annotations
@@ -20,18 +27,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# mutmut's exit code for a mutant it did not test ("skipped").
+# mutmut's exit codes for a mutant it did not test ("skipped") and one no test failed on.
 SKIPPED = 34
+SURVIVED = 0
 # The names, one a line, written by scripts/mutation.py into the workspace.
 EQUIVALENTS_FILE = Path("equivalent-mutants.txt")
+SURVIVORS_FILE = Path("known-survivors.txt")
 
 Listing = Callable[..., tuple[list[tuple[Any, str, int | None]], dict[str, Any]]]
 
 
-def skipping(equivalents: set[str], listing: Listing) -> Listing:
+def skipping(
+    equivalents: set[str], listing: Listing, *, survivors: frozenset[str] = frozenset()
+) -> Listing:
     """`listing` (mutmut's list of mutants and their results), with each untested listed
-    equivalent marked skipped, and each mutant this marked before but no longer listed
-    made untested again."""
+    equivalent marked skipped, each untested known survivor marked survived, and each
+    mutant marked skipped before but no longer listed made untested again."""
 
     def without_equivalents(*, mutant_names: Any) -> tuple[list[Any], dict[str, Any]]:
         mutants, by_path = listing(mutant_names=mutant_names)
@@ -39,6 +50,9 @@ def skipping(equivalents: set[str], listing: Listing) -> Listing:
         for data, name, result in mutants:
             if name in equivalents and result is None:
                 data.exit_code_by_key[name] = result = SKIPPED
+                data.save()
+            elif name in survivors and result is None:
+                data.exit_code_by_key[name] = result = SURVIVED
                 data.save()
             elif name not in equivalents and result == SKIPPED:
                 data.exit_code_by_key[name] = result = None
@@ -55,10 +69,11 @@ def main() -> None:
     import mutmut.__main__ as mutmut_cli
 
     equivalents = set(EQUIVALENTS_FILE.read_text(encoding="utf-8").split())
+    survivors = frozenset(SURVIVORS_FILE.read_text(encoding="utf-8").split())
     if os.environ.get("PAPERBOY_TEST_EQUIVALENTS") == "1":
         equivalents = set()
     mutmut_cli.collect_source_file_mutation_data = skipping(
-        equivalents, mutmut_cli.collect_source_file_mutation_data
+        equivalents, mutmut_cli.collect_source_file_mutation_data, survivors=survivors
     )
     mutmut_cli.cli(["run", *sys.argv[1:]])
 

@@ -191,9 +191,13 @@ class _FileResults:
         self.saved = dict(self.exit_code_by_key)
 
 
-def test_listed_equivalents_are_left_untested_and_a_mutant_taken_off_the_list_is_tested() -> None:
+def test_listed_equivalents_and_known_survivors_are_left_untested_and_one_taken_off_is_tested() -> (
+    None
+):
     mutmut_run = _mutmut_run_module()
-    results = _FileResults({"eq_new": None, "eq_done": 0, "was_eq": 34, "plain": None, "dead": 1})
+    results = _FileResults(
+        {"eq_new": None, "eq_done": 0, "was_eq": 34, "plain": None, "dead": 1, "left": None}
+    )
 
     def listing(
         *, mutant_names: object
@@ -201,16 +205,19 @@ def test_listed_equivalents_are_left_untested_and_a_mutant_taken_off_the_list_is
         names = results.exit_code_by_key
         return [(results, name, code) for name, code in names.items()], {"f.py": results}
 
-    listed = mutmut_run.skipping({"eq_new", "eq_done"}, listing)(mutant_names=())[0]
+    skipping = mutmut_run.skipping({"eq_new", "eq_done"}, listing, survivors=frozenset({"left"}))
+    listed = skipping(mutant_names=())[0]
     # mutmut tests exactly the mutants whose result is None.
-    assert {name: code for _, name, code in listed} == {
+    expected = {
         "eq_new": 34,  # skipped
         "eq_done": 0,  # an earlier result stands
         "was_eq": None,  # no longer listed: tested again
         "plain": None,
         "dead": 1,
+        "left": 0,  # a survivor read and left: survived, not run again
     }
-    assert results.saved == {"eq_new": 34, "eq_done": 0, "was_eq": None, "plain": None, "dead": 1}
+    assert {name: code for _, name, code in listed} == expected
+    assert results.saved == expected
 
 
 def test_not_postgresql_leaves_out_the_tests_on_a_server_and_keeps_those_naming_it() -> None:
