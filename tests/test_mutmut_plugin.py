@@ -191,9 +191,7 @@ class _FileResults:
         self.saved = dict(self.exit_code_by_key)
 
 
-def test_listed_equivalents_and_known_survivors_are_left_untested_and_one_taken_off_is_tested() -> (
-    None
-):
+def test_listed_equivalents_and_known_survivors_go_untested_and_one_taken_off_is_tested() -> None:
     mutmut_run = _mutmut_run_module()
     results = _FileResults(
         {"eq_new": None, "eq_done": 0, "was_eq": 34, "plain": None, "dead": 1, "left": None}
