@@ -158,3 +158,24 @@ def test_a_closed_compound_after_a_stopword_or_hyphenated_word_still_finds_its_h
     """The words before it (no term, or two) do not stop the compound from splitting."""
     index = titled("fine-tuning", "fine tuning", "Graph theory")
     assert {"fine-tuning", "fine tuning"} <= set(found(index, query))
+
+
+def test_a_hyphenated_word_with_one_content_word_does_not_stand_for_that_word() -> None:
+    """ "all-round": "all" is a stopword, so the only part is "round"; "allround" finds
+    the paper that hyphenated it, not every paper about rounds."""
+    index = titled("All-round athletes", "Round tables", "Graph theory")
+    assert found(index, "allround") == ["All-round athletes"]
+
+
+def test_compounds_seen_before_an_add_still_find_their_halves_after_it() -> None:
+    """Two compounds from the build and one from a later add: each closed spelling finds
+    the papers that wrote its halves apart, as in an index built at once."""
+    titles = ["fine-tuning", "State-of-the-art parsers", "fine tuning", "state of art", "Graphs"]
+    index = titled(*titles)
+    index.add([{"id": "Low-rank adapters", "title": "Low-rank adapters", "abstract": ""}])
+    at_once = titled(*titles, "Low-rank adapters")
+    assert set(found(index, "finetuning")) == {"fine-tuning", "fine tuning"}
+    assert set(found(index, "stateoftheart")) == {"State-of-the-art parsers", "state of art"}
+    assert found(index, "lowrank") == ["Low-rank adapters"]
+    for query in ("finetuning", "stateoftheart", "lowrank"):
+        assert found(index, query) == found(at_once, query)

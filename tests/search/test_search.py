@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from paperboy.search import DocFilter, SearchIndex
+from paperboy.search import DocFilter, SearchIndex, builder
 
 
 @pytest.fixture
@@ -223,6 +223,37 @@ def test_a_large_add_is_read_in_chunks_with_the_same_result() -> None:
     assert ids(index.search("zebra")) == ["p3"]
     assert "p3" not in ids(index.search("topic3", limit=1000))
     assert ids(index.search("topic4", where=DocFilter(min_votes=7))) == ["p4"]
+
+
+def test_papers_of_every_chunk_of_an_add_are_found_by_id_and_author(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An add to a built index, read two records at a time: a paper from the third chunk
+    is in the index under its own id and its own author, as one from the first is."""
+    index = SearchIndex.build(
+        [
+            {
+                "id": f"old{n}",
+                "title": "Graph theory",
+                "abstract": "",
+                "authors": [f"Old Writer{n}"],
+            }
+            for n in range(3)
+        ]
+    )
+    monkeypatch.setattr(builder, "CHUNK", 2)
+    added = [f"new{n}" for n in range(5)]
+    index.add(
+        [
+            {"id": pid, "title": f"Graph {pid}", "abstract": "", "authors": [f"{pid} author"]}
+            for pid in added
+        ]
+    )
+    for pid in added:
+        assert pid in index
+        assert index.newest(DocFilter(authors=(f"{pid} author",))) == [pid]
+        assert pid not in ids(index.similar(pid, limit=10))
+        assert pid not in ids(index.search("graph", exclude=[pid], limit=10))
 
 
 @pytest.mark.parametrize("n_papers", [1, 2])
