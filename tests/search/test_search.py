@@ -256,6 +256,15 @@ def test_papers_of_every_chunk_of_an_add_are_found_by_id_and_author(
         assert pid not in ids(index.search("graph", exclude=[pid], limit=10))
 
 
+def test_an_upvote_count_past_64_bits_is_refused_and_the_index_left_as_it_was() -> None:
+    index = SearchIndex.build([{"id": "a", "title": "Graph", "abstract": "", "upvotes": 3}])
+    with pytest.raises(OverflowError):
+        index.add([{"id": "b", "title": "Graph theory", "abstract": "", "upvotes": 2**63}])
+    assert len(index) == 1
+    assert "b" not in index
+    assert ids(index.search("graph", where=DocFilter(min_votes=3))) == ["a"]
+
+
 @pytest.mark.parametrize("n_papers", [1, 2])
 def test_a_store_of_one_or_two_papers_still_finds_the_paper_with_the_word(n_papers: int) -> None:
     # BM25Okapi gives a word found in one of two papers an idf of 0, and the
