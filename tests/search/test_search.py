@@ -256,6 +256,27 @@ def test_papers_of_every_chunk_of_an_add_are_found_by_id_and_author(
         assert pid not in ids(index.search("graph", exclude=[pid], limit=10))
 
 
+@pytest.mark.parametrize("first", [[], [{"id": "z", "title": "zebra", "abstract": ""}]])
+def test_the_first_paper_of_an_add_rewritten_in_a_later_chunk_keeps_its_last_text(
+    first: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first paper an add brings, to an empty index or not, is sent again with new text
+    two records later (another chunk): the old text is gone, the new one found."""
+    index = SearchIndex.build(first)
+    monkeypatch.setattr(builder, "CHUNK", 2)
+    index.add(
+        [
+            {"id": "a", "title": "old words", "abstract": ""},
+            {"id": "b", "title": "graph", "abstract": ""},
+            {"id": "a", "title": "new words", "abstract": ""},
+        ]
+    )
+    assert len(index) == len(first) + 2
+    assert index.search("old") == []
+    assert ids(index.search("new")) == ["a"]
+    assert ids(index.search("words graph")) == ["b", "a"]
+
+
 def test_an_upvote_count_past_64_bits_is_refused_and_the_index_left_as_it_was() -> None:
     index = SearchIndex.build([{"id": "a", "title": "Graph", "abstract": "", "upvotes": 3}])
     with pytest.raises(OverflowError):
