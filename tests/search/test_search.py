@@ -256,22 +256,26 @@ def test_papers_of_every_chunk_of_an_add_are_found_by_id_and_author(
         assert pid not in ids(index.search("graph", exclude=[pid], limit=10))
 
 
+@pytest.mark.parametrize("before", [0, 2])
 @pytest.mark.parametrize("first", [[], [{"id": "z", "title": "zebra", "abstract": ""}]])
-def test_the_first_paper_of_an_add_rewritten_in_a_later_chunk_keeps_its_last_text(
-    first: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+def test_a_paper_of_an_add_rewritten_in_a_later_chunk_keeps_its_last_text(
+    first: list[dict[str, Any]], before: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The first paper an add brings, to an empty index or not, is sent again with new text
-    two records later (another chunk): the old text is gone, the new one found."""
+    """A paper an add brings at the start of a chunk (the add's first, or the first of its
+    second chunk), to an empty index or not, is sent again with new text in a later
+    chunk: the old text is gone, the new one found."""
     index = SearchIndex.build(first)
     monkeypatch.setattr(builder, "CHUNK", 2)
+    lead = [{"id": f"p{n}", "title": "zebra", "abstract": ""} for n in range(before)]
     index.add(
         [
+            *lead,
             {"id": "a", "title": "old words", "abstract": ""},
             {"id": "b", "title": "graph", "abstract": ""},
             {"id": "a", "title": "new words", "abstract": ""},
         ]
     )
-    assert len(index) == len(first) + 2
+    assert len(index) == len(first) + before + 2
     assert index.search("old") == []
     assert ids(index.search("new")) == ["a"]
     assert ids(index.search("words graph")) == ["b", "a"]
