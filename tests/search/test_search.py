@@ -266,7 +266,10 @@ def test_a_paper_of_an_add_rewritten_in_a_later_chunk_keeps_its_last_text(
     chunk: the old text is gone, the new one found."""
     index = SearchIndex.build(first)
     monkeypatch.setattr(builder, "CHUNK", 2)
-    lead = [{"id": f"p{n}", "title": "zebra", "abstract": ""} for n in range(before)]
+    lead = [
+        {"id": f"p{n}", "title": "Zebra stripes on savanna grass", "abstract": ""}
+        for n in range(before)
+    ]
     index.add(
         [
             *lead,
