@@ -284,6 +284,34 @@ def test_a_paper_of_an_add_rewritten_in_a_later_chunk_keeps_its_last_text(
     assert ids(index.search("words graph")) == ["b", "a"]
 
 
+def test_papers_rewritten_from_two_chunks_score_as_if_never_written_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Papers first sent in two different chunks of an add, then rewritten in a third:
+    their old words count for nothing, every score as in an index of the last texts."""
+    last = [
+        {"id": "b", "title": "graph words", "abstract": ""},
+        {"id": "d", "title": "delta graph", "abstract": ""},
+        {"id": "a", "title": "new words", "abstract": ""},
+        {"id": "c", "title": "fresh delta", "abstract": ""},
+    ]
+    index = SearchIndex.build([{"id": "z", "title": "zebra", "abstract": ""}])
+    monkeypatch.setattr(builder, "CHUNK", 2)
+    index.add(
+        [
+            {"id": "a", "title": "alpha words words", "abstract": ""},
+            last[0],
+            {"id": "c", "title": "gamma words", "abstract": ""},
+            *last[1:],
+        ]
+    )
+    fresh = SearchIndex.build([{"id": "z", "title": "zebra", "abstract": ""}, *last])
+    query = "words graph delta new"
+    assert sorted((h.paper_id, h.score) for h in index.search(query)) == sorted(
+        (h.paper_id, h.score) for h in fresh.search(query)
+    )
+
+
 def test_an_upvote_count_past_64_bits_is_refused_and_the_index_left_as_it_was() -> None:
     index = SearchIndex.build([{"id": "a", "title": "Graph", "abstract": "", "upvotes": 3}])
     with pytest.raises(OverflowError):
