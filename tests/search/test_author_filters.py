@@ -75,3 +75,13 @@ def test_names_regrouped_without_changing_the_text_are_not_credited_to_another_p
     assert index.newest(DocFilter(authors=("bob kim",))) == ["p0"]
     assert index.newest(DocFilter(authors=("ann kim",))) == ["p0"]
     assert index.newest(DocFilter(authors=("zed moe",))) == ["p1"]
+
+
+def test_names_regrouped_with_the_same_length_and_last_name_are_regrouped_in_the_filter() -> None:
+    """Three names sent again grouped otherwise, the text, its length and the last name
+    unchanged: the author filter follows the new grouping (the names' digest sees it)."""
+    index = SearchIndex.build([paper("p0", "Ann Lee, Cy Roe", "Bob Kim", "Dee Fox")])
+    assert index.newest(DocFilter(authors=("ann roe",))) == ["p0"]
+    index.add([paper("p0", "Ann Lee", "Cy Roe, Bob Kim", "Dee Fox")])
+    assert index.newest(DocFilter(authors=("ann roe",))) == []
+    assert index.newest(DocFilter(authors=("roe kim",))) == ["p0"]
