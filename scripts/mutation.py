@@ -31,8 +31,8 @@ WORKSPACES = ROOT / "mutants-by-package"
 EQUIVALENTS = ROOT / "docs" / "mutation-equivalents.md"
 # Survivors read and left: counted as survived, not tested again (scripts/mutmut_run.py).
 KNOWN_SURVIVORS = ROOT / "docs" / "mutation-survivors.md"
-# A mutant name in backticks at the start of a list item of the equivalents file.
-_EQUIVALENT = re.compile(r"^- `(paperboy\.[\w.]+__mutmut_\d+)`", re.MULTILINE)
+# A mutant name in backticks at the start of a list item of either file above.
+_LISTED = re.compile(r"^- `(paperboy\.[\w.]+__mutmut_\d+)`", re.MULTILINE)
 _RESULT = re.compile(r"^\s+(paperboy\.\S+): (.+)$")
 # What mutmut calls each outcome, sorted into what the score counts.
 _KILLED = {"killed", "timeout", "caught by type check", "segfault"}
@@ -110,12 +110,17 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    equivalents = set(_EQUIVALENT.findall(EQUIVALENTS.read_text(encoding="utf-8")))
+    equivalents = set(listed(EQUIVALENTS))
+    known_survivors = set(listed(KNOWN_SURVIVORS))
     packages = options.packages or list(folders)
 
     def run_one(package: str) -> Score | None:
         return run_package(
-            package, tests=folders[package], options=options, equivalents=equivalents
+            package,
+            tests=folders[package],
+            options=options,
+            equivalents=equivalents,
+            known_survivors=known_survivors,
         )
 
     # Lanes: the packages run side by side, each lane taking the next package when its
@@ -134,7 +139,12 @@ def main() -> int:
 
 
 def run_package(
-    package: str, *, tests: list[str], options: argparse.Namespace, equivalents: set[str]
+    package: str,
+    *,
+    tests: list[str],
+    options: argparse.Namespace,
+    equivalents: set[str],
+    known_survivors: set[str],
 ) -> Score | None:
     """Run mutmut for one package as `options` say (unless --list); its score, or None
     when it has never been run."""
@@ -146,13 +156,13 @@ def run_package(
         prepare(workspace, package=package, tests=tests)
         # `mutmut run`, with the listed equivalents and known survivors left untested
         # (scripts/mutmut_run.py).
-        (workspace / "equivalent-mutants.txt").write_text(
-            "".join(f"{name}\n" for name in sorted(equivalents)), encoding="utf-8"
-        )
-        known = _EQUIVALENT.findall(KNOWN_SURVIVORS.read_text(encoding="utf-8"))
-        (workspace / "known-survivors.txt").write_text(
-            "".join(f"{name}\n" for name in sorted(known)), encoding="utf-8"
-        )
+        for file_name, names in (
+            ("equivalent-mutants.txt", equivalents),
+            ("known-survivors.txt", known_survivors),
+        ):
+            (workspace / file_name).write_text(
+                "".join(f"{name}\n" for name in sorted(names)), encoding="utf-8"
+            )
         run = [
             sys.executable,
             str(ROOT / "scripts" / "mutmut_run.py"),
@@ -194,6 +204,11 @@ def run_package(
     return score(
         workspace, package=package, equivalents=equivalents, seconds=time.monotonic() - started
     )
+
+
+def listed(path: Path) -> list[str]:
+    """The mutant names a list file of docs/ gives, one a list item."""
+    return _LISTED.findall(path.read_text(encoding="utf-8"))
 
 
 def prepare(workspace: Path, *, package: str, tests: list[str]) -> None:
