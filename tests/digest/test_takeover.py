@@ -66,6 +66,12 @@ async def watching(
     return poster, running
 
 
+async def run_status(store: Store) -> str | None:
+    """The stored status of the channel's run for the day ("claimed", "done"…)."""
+    run = await store.digest_runs.run(CHANNEL, DAY)
+    return None if run is None else run.status
+
+
 async def kill(task: asyncio.Task[None]) -> None:
     """As SIGKILL would: nothing of the replica runs any more, nothing is cleaned up."""
     task.cancel()
@@ -107,9 +113,7 @@ async def test_a_replica_killed_mid_digest_is_taken_over_once_its_lease_expires(
     assert poster_a.papers(CHANNEL) + poster_b.papers(CHANNEL) == EXPECTED
     assert poster_b.papers(CHANNEL) == EXPECTED[2:]
     assert await replica_a.digest_items.items(CHANNEL, DAY) == [(p, "sent") for p in EXPECTED]
-    run = await replica_a.digest_runs.run(CHANNEL, DAY)
-    assert run is not None
-    assert run.status == "done"
+    assert await run_status(replica_a) == "done"
     assert runner_log(caplog) == [
         WATCHING,
         "digest for slack:T1/C1 on 2025-03-13: the process posting it stopped; resuming it",
@@ -178,9 +182,7 @@ async def test_a_paper_another_replica_sent_meanwhile_is_left_out_and_the_digest
     pauses.release()
     await running_a
     assert poster_a.papers(CHANNEL) == EXPECTED[:2]
-    run = await replica_a.digest_runs.run(CHANNEL, DAY)
-    assert run is not None
-    assert run.status == "done"
+    assert await run_status(replica_a) == "done"
 
 
 async def test_a_digest_held_by_an_exited_process_of_this_host_is_resumed_at_once(
@@ -349,9 +351,7 @@ async def test_a_replica_that_lost_its_claim_while_waiting_to_post_the_last_pape
     await running
 
     assert poster.papers(CHANNEL) == EXPECTED[:2]
-    run = await replica_a.digest_runs.run(CHANNEL, DAY)
-    assert run is not None
-    assert run.status == "claimed"
+    assert await run_status(replica_a) == "claimed"
 
 
 async def test_a_replica_told_to_stop_as_it_finds_the_digest_held_does_not_watch_it(
