@@ -47,9 +47,9 @@ class Score:
     equivalent: int
     unchecked: list[str]
     seconds: float
-    # Of the killed: those whose killing test was stopped far past its clean time
-    # (tests/mutmut_plugin.py), not failed by an assertion.
-    stopped: int = 0
+    # Of the killed: those that timed out (a test stopped far past its clean time by
+    # tests/mutmut_plugin.py, or mutmut's own limit), not failed by an assertion.
+    timed_out: int = 0
 
     @property
     def percent(self) -> float:
@@ -62,7 +62,7 @@ class Score:
             f"equivalent {self.equivalent:>3}  score {self.percent:5.1f}%  "
             + (f"not yet tested {len(self.unchecked)}  " if self.unchecked else "")
             + f"({self.seconds / 60:.1f} min)"
-            + (f"  {self.stopped} of the killed stopped by patience" if self.stopped else "")
+            + (f"  {self.timed_out} of the killed timed out" if self.timed_out else "")
         )
 
 
@@ -260,13 +260,9 @@ def score(workspace: Path, *, package: str, equivalents: set[str], seconds: floa
         for name, outcome in outcomes.items()
         if name not in equivalents and outcome not in _KILLED | _NOT_COUNTED
     )
-    stopped_file = workspace / "mutants" / "paperboy-stopped-by-patience.txt"
-    stopped = (
-        set(stopped_file.read_text(encoding="utf-8").split()) if stopped_file.is_file() else set()
-    )
     return Score(
         package=package,
-        stopped=sum(1 for name in stopped if outcomes.get(name) in _KILLED),
+        timed_out=counts["timeout"],
         killed=sum(counts[outcome] for outcome in _KILLED),
         survived=survived,
         equivalent=counts["equivalent"],

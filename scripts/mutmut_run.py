@@ -63,10 +63,34 @@ def skipping(
     return without_equivalents
 
 
+class CleanRunAfterStats:
+    """mutmut's stats and clean runs, with the clean run left out after a full stats run."""
+
+    def __init__(self, run_stats: Callable[..., None], get_runner: Callable[..., Any]) -> None:
+        self._run_stats = run_stats
+        self._get_runner = get_runner
+        self.ran_every_test = False
+
+    def run_stats(self, runner: Any, tests: Any = None) -> None:
+        self._run_stats(runner, tests)
+        self.ran_every_test |= tests is None
+
+    def get_runner(self, *args: Any, **kwargs: Any) -> Any:
+        runner = self._get_runner(*args, **kwargs)
+        run_clean_tests = runner.run_clean_tests
+
+        def clean_unless_done(*, tests: Any) -> int:
+            return 0 if self.ran_every_test else int(run_clean_tests(tests=tests))
+
+        runner.run_clean_tests = clean_unless_done
+        return runner
+
+
 def main() -> None:
     # Here, not at the top: the suite imports this module, and mutmut is not among the
     # test requirements.
     import mutmut.__main__ as mutmut_cli
+    from mutmut.workers import isolation
 
     equivalents = set(EQUIVALENTS_FILE.read_text(encoding="utf-8").split())
     survivors = frozenset(SURVIVORS_FILE.read_text(encoding="utf-8").split())
@@ -75,6 +99,10 @@ def main() -> None:
     mutmut_cli.collect_source_file_mutation_data = skipping(
         equivalents, mutmut_cli.collect_source_file_mutation_data, survivors=survivors
     )
+    clean = CleanRunAfterStats(mutmut_cli.run_stats_collection, isolation.get_mutant_runner)
+    mutmut_cli.run_stats_collection = clean.run_stats
+    # The name mutmut's `run` looks up, imported there from mutmut.workers.isolation.
+    mutmut_cli.get_mutant_runner = clean.get_runner  # type: ignore[attr-defined]
     mutmut_cli.cli(["run", *sys.argv[1:]])
 
 

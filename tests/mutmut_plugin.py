@@ -23,11 +23,17 @@ A mutant that makes a test wait for something that never comes (a replica that n
 takes a run over, a post that never arrives) was caught only by the test's own safety
 net: 10 s in the replica tests' `until`, 60 s of pytest-timeout elsewhere (killed mutants
 that took 5 s or more were about half of core's and digest's tested time). Under a mutant
-each test now gets `PATIENCE_SECONDS` more than `PATIENCE_TIMES` its clean time
-(pytest-timeout, whole test): a test that runs that long is failing, as mutmut's own
-timeout (15 times the estimate, for all of a mutant's tests) would say, only sooner. The
-margin covers two mutants' runs sharing the two cores and the session fixtures each
-forked run makes anew.
+each test now gets `PATIENCE_SECONDS` more than `PATIENCE_TIMES` its clean time, set-up
+and teardown included: a test that runs that long is failing, as mutmut's own timeout (15
+times the estimate, for all of a mutant's tests) would say, only sooner. The margin covers
+two mutants' runs sharing the two cores and the session fixtures each forked run makes
+anew.
+
+The limit ends the whole forked run, from a timer thread, with mutmut's exit code for a
+timeout. A pytest-timeout marker did this before, and three mutants of each of store and
+search still took 30 to 114 s: its signal raises an exception in whatever code runs,
+which asyncio swallows when that is a callback and a stuck fixture's teardown waits out
+after the test has failed.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ import functools
 import json
 import os
 import re
+import threading
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -44,10 +52,8 @@ import pytest
 SECONDS_FILE = Path("paperboy-test-seconds.json")
 # function<TAB>test, a line for each mutant killed: the test that failed first.
 KILLERS_FILE = Path("paperboy-killers.tsv")
-# The mutants whose tests the patience limit stopped, one name a line.
-STOPPED_FILE = Path("paperboy-stopped-by-patience.txt")
-# How pytest-timeout words the failure of a test it stopped.
-_STOPPED = re.compile(r"Timeout \(>[\d.]+s\)")
+# mutmut's exit code for a mutant whose tests timed out (counted as killed).
+TIMED_OUT = 36
 # A mutant's name: its module, then `.x_function` or `.xǁClassǁmethod`, then `__mutmut_N`.
 _MUTANT_MODULE = re.compile(r"^[\w.]*?\.(\w+)\.x[_ǁ]")
 _MUTANT_NUMBER = re.compile(r"__mutmut_\d+$")
@@ -61,20 +67,16 @@ class QuickVerdicts:
 
     def __init__(self) -> None:
         self._measured: dict[str, float] = {}
+        # Each test's patience limit, under a mutant.
+        self._limits: dict[str, float] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         under_test = os.environ.get("MUTANT_UNDER_TEST")
         if under_test == "stats":
             self._measured[report.nodeid] = self._measured.get(report.nodeid, 0.0) + report.duration
         elif report.failed and under_test and own_test_file(under_test):
-            # Each mutant's run stops at its first failure: this is its killer. Small
-            # appends: the two runs side by side do not interleave within a line.
-            with KILLERS_FILE.open("a", encoding="utf-8") as killers:
-                killers.write(f"{function_of(under_test)}\t{report.nodeid}\n")
-            if _STOPPED.search(str(report.longrepr)):
-                # Named for scripts/mutation.py, which counts the mutants killed this way.
-                with STOPPED_FILE.open("a", encoding="utf-8") as stopped:
-                    stopped.write(f"{under_test}\n")
+            # Each mutant's run stops at its first failure: this is its killer.
+            _write_killer(under_test, report.nodeid)
 
     def pytest_sessionfinish(self) -> None:
         # A later stats run times only the tests that are new: keep the others' times.
@@ -97,11 +99,25 @@ class QuickVerdicts:
         if own_file is None:
             return  # no mutant: the stats run (which measures) or the clean run
         busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
-        for item in items:
-            if item.nodeid in seconds:
-                # First, so that it wins over a test's own `timeout` marker.
-                limit = patience(seconds[item.nodeid], busy=busy)
-                item.add_marker(pytest.mark.timeout(limit), append=False)
+        self._limits = {
+            item.nodeid: patience(seconds[item.nodeid], busy=busy)
+            for item in items
+            if item.nodeid in seconds
+        }
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, object, object]:
+        limit = self._limits.get(item.nodeid)
+        if limit is None:
+            return (yield)
+        under_test = os.environ["MUTANT_UNDER_TEST"]
+        timer = threading.Timer(limit, _stop, args=(under_test, item.nodeid))
+        timer.daemon = True
+        timer.start()
+        try:
+            return (yield)
+        finally:
+            timer.cancel()
 
 
 def patience(clean_seconds: float, *, busy: float = 1.0) -> float:
@@ -110,6 +126,20 @@ def patience(clean_seconds: float, *, busy: float = 1.0) -> float:
     other work stretches every test, and a limit that did not stretch with it stopped
     passing tests (seen under a load of 3 a core)."""
     return (PATIENCE_SECONDS + PATIENCE_TIMES * clean_seconds) * busy
+
+
+def _stop(mutant: str, test: str) -> None:
+    """End this mutant's run: `test` ran far past its clean time."""
+    # No word on the terminal: pytest's capture holds this test's output, and os._exit
+    # drops it. mutmut reports the mutant as timed out; the killers file names the test.
+    _write_killer(mutant, test)
+    os._exit(TIMED_OUT)
+
+
+def _write_killer(mutant: str, test: str) -> None:
+    # Small appends: the two runs side by side do not interleave within a line.
+    with KILLERS_FILE.open("a", encoding="utf-8") as killers:
+        killers.write(f"{function_of(mutant)}\t{test}\n")
 
 
 def function_of(mutant: str) -> str:
