@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from paperboy.search import IndexOptions, TokenizerOptions
+from paperboy.search import IndexOptions, SearchIndex, TokenizerOptions, memory
 from paperboy.search.checksum import checksum
 from paperboy.search.memory import return_freed_memory
 
@@ -115,3 +116,13 @@ def test_memory_a_build_freed_goes_back_to_the_system() -> None:
     return_freed_memory()
     assert before - _resident_bytes() > 32 * 1024 * 1024
     del blocks
+
+
+def test_a_build_where_the_c_library_has_no_malloc_trim_gives_nothing_back_and_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # musl (Alpine Linux's C library) has no malloc_trim: ctypes raises AttributeError.
+    monkeypatch.setattr(memory.sys, "platform", "linux")
+    monkeypatch.setattr(memory, "ctypes", SimpleNamespace(CDLL=lambda name: object()))
+    index = SearchIndex.build([{"id": "1", "title": "Graphs", "abstract": "Graph networks."}])
+    assert [hit.paper_id for hit in index.search("graph")] == ["1"]

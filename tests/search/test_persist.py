@@ -48,6 +48,24 @@ def test_saving_replaces_the_file_without_leaving_temporaries(saved: Path) -> No
     assert again.sequence == 2
 
 
+def test_an_index_of_no_papers_is_saved_loaded_and_then_takes_papers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A first start before any paper came (every source down) saves an empty index; the
+    # next start uses it instead of refusing it and rebuilding.
+    path = tmp_path / "search.idx"
+    SearchIndex.build([]).save(path, sequence=0)
+    with caplog.at_level(logging.INFO, logger="paperboy.search"):
+        saved_index = SearchIndex.load(path)
+    assert caplog.messages == []
+    assert saved_index is not None
+    index = saved_index.index
+    assert len(index) == 0
+    assert index.search("graphs") == []
+    index.add([{"id": "2401.00001", "title": "Graphs", "abstract": "Graph networks."}])
+    assert [hit.paper_id for hit in index.search("graphs")] == ["2401.00001"]
+
+
 def _expect_none(
     path: Path, caplog: pytest.LogCaptureFixture, why: str, level: int = logging.WARNING, **kw: Any
 ) -> None:
