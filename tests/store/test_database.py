@@ -4,6 +4,7 @@ and closed leaves nothing running."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -17,6 +18,7 @@ from paperboy.core.models import Paper, UserRef
 from paperboy.core.ports import StoreBroken, StoreUnavailable
 from paperboy.store import Database, Store
 from paperboy.store.migrations import MIGRATIONS, NewerStore
+from paperboy.store.schema import papers as papers_table
 
 PAPER = Paper("2503.00001", "A paper", "An abstract.")
 ADA = UserRef("console", "local", "ada")
@@ -44,6 +46,19 @@ async def test_an_in_memory_store_keeps_what_is_written_and_makes_no_file(
         assert one[0] == PAPER.title
 
     assert os.listdir(tmp_path) == []
+
+
+async def test_a_read_from_a_store_file_does_not_wait_for_a_write_under_way(
+    tmp_path: Path, now: datetime
+) -> None:
+    # A reading list shown while a large import is being written: the read sees the
+    # committed papers at once instead of queueing behind the import.
+    async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
+        await store.papers.upsert([PAPER], at=now)
+        async with store.db.transaction() as conn:
+            await conn.execute(papers_table.delete())
+            rows = await asyncio.wait_for(store.db.fetchall("SELECT title FROM papers"), 5)
+            assert [row[0] for row in rows] == [PAPER.title]
 
 
 async def test_in_memory_stores_are_each_their_own(now: datetime) -> None:
