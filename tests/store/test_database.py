@@ -61,6 +61,31 @@ async def test_a_read_from_a_store_file_does_not_wait_for_a_write_under_way(
             assert [row[0] for row in rows] == [PAPER.title]
 
 
+async def test_an_in_memory_store_reads_after_a_write_under_way_and_keeps_it(
+    now: datetime,
+) -> None:
+    # An in-memory store has one connection: a read made while another task's
+    # transaction is open waits for its commit (and sees it), never meddling with it.
+    async with await Store.open(":memory:") as store:
+        await store.papers.upsert([PAPER], at=now)
+        deleted, release = asyncio.Event(), asyncio.Event()
+
+        async def write() -> None:
+            async with store.db.transaction() as conn:
+                await conn.execute(papers_table.delete())
+                deleted.set()
+                await release.wait()
+
+        writer = asyncio.create_task(write())
+        await deleted.wait()
+        read = asyncio.create_task(store.db.fetchall("SELECT title FROM papers"))
+        await asyncio.wait({read}, timeout=0.5)  # time enough to read, were it free to
+        release.set()
+        await writer
+        assert await read == []
+        assert await store.papers.get(PAPER.id) is None
+
+
 async def test_in_memory_stores_are_each_their_own(now: datetime) -> None:
     async with await Store.open(":memory:") as one, await Store.open(":memory:") as other:
         await one.papers.upsert([PAPER], at=now)
