@@ -9,6 +9,7 @@ import logging
 import os
 import socket
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from paperboy.core.models import Paper, UserRef
 from paperboy.core.ports import StoreBroken, StoreUnavailable
 from paperboy.store import Database, Store
+from paperboy.store import database as database_module
 from paperboy.store.migrations import MIGRATIONS, NewerStore
 from paperboy.store.schema import papers as papers_table
 
@@ -236,3 +238,105 @@ async def test_a_transaction_a_cancelled_task_left_open_does_not_block_the_next_
     async with await Store.open(path) as reopened:
         assert await reopened.papers.get(PAPER.id) == PAPER
         assert await reopened.reading_lists.is_saved(ADA, PAPER.id)
+
+
+async def test_a_read_after_the_writes_under_way_keeps_its_parameters(
+    tmp_path: Path, now: datetime
+) -> None:
+    other = Paper("2503.00002", "Another paper", "Another abstract.")
+    async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
+        await store.papers.upsert([PAPER, other], at=now)
+
+        rows = await store.db.fetchall(
+            "SELECT title FROM papers WHERE id = :id", {"id": other.id}, after_writes=True
+        )
+
+    assert [row[0] for row in rows] == [other.title]
+
+
+async def test_a_store_held_locked_is_given_up_at_its_busy_timeout_not_later(
+    tmp_path: Path,
+) -> None:
+    # The write check at opening waits as long as the store's busy timeout says (50 ms
+    # here), not SQLite's own default of 5 s.
+    path = tmp_path / "paperboy.sqlite3"
+    async with await Store.open(path):
+        pass
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+
+        with pytest.raises(StoreUnavailable, match=r"^database is locked$"):
+            await Database(path, busy_timeout_ms=50).open()
+
+        assert time.monotonic() - started < 2.5
+    finally:
+        other.close()
+
+
+class _Clock:
+    """The clock the switch to WAL mode waits by: each wait moves it on at once, in
+    whole milliseconds; `at_ms` says what happens (e.g. another process's read ends)
+    once it reads that many."""
+
+    def __init__(self, *, at_ms: int | None = None, then: object = None) -> None:
+        self.now_ms = 0
+        self._at_ms, self._then = at_ms, then
+
+    def monotonic(self) -> float:
+        return self.now_ms / 1000
+
+    def sleep(self, seconds: float) -> None:
+        self.now_ms += round(seconds * 1000)
+        assert self.now_ms <= 1000, "still waiting long after the busy timeout"
+        if self._at_ms is not None and self.now_ms >= self._at_ms and callable(self._then):
+            self._then()
+            self._at_ms = None
+
+
+def _reading(path: Path) -> sqlite3.Connection:
+    """Another process in the middle of reading a new store file (not yet in WAL mode),
+    which keeps the file from switching to it."""
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN")
+    reader.execute("SELECT * FROM sqlite_master").fetchall()
+    return reader
+
+
+async def test_a_new_store_file_another_process_is_reading_opens_once_the_read_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "paperboy.sqlite3"
+    reader = _reading(path)
+    clock = _Clock(at_ms=20, then=lambda: reader.execute("ROLLBACK"))
+    monkeypatch.setattr(database_module, "time", clock)
+    try:
+        db = Database(path, busy_timeout_ms=50)
+        await db.open()
+        await db.close()
+    finally:
+        reader.close()
+
+    assert clock.now_ms == 20  # opened as the read ended
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        check.close()
+
+
+async def test_a_new_store_file_read_past_the_busy_timeout_is_unavailable_then(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "paperboy.sqlite3"
+    reader = _reading(path)
+    clock = _Clock()
+    monkeypatch.setattr(database_module, "time", clock)
+    try:
+        with pytest.raises(StoreUnavailable, match=r"^database is locked$"):
+            await Database(path, busy_timeout_ms=50).open()
+    finally:
+        reader.close()
+
+    assert clock.now_ms == 50  # retried until the busy timeout, and not once past it

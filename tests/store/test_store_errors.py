@@ -387,6 +387,32 @@ async def test_a_store_path_inside_a_file_is_a_wrong_path(tmp_path: Path) -> Non
     assert str(wrong.value) == f"{tmp_path / 'notes.txt'} is not a directory; name a file in one"
 
 
+async def test_a_store_directory_that_cannot_be_made_is_a_wrong_path_saying_what_to_do(
+    tmp_path: Path,
+) -> None:
+    # A directory name longer than the file system allows (as root, the one refusal a
+    # test can count on): the path is wrong, and the line says so and what to do.
+    path = tmp_path / "new" / ("d" * 300) / "paperboy.sqlite3"
+
+    with pytest.raises(BadStorePath) as wrong:
+        await Database(path).open()
+
+    assert str(wrong.value) == (
+        f"cannot create the directory {path.parent} (File name too long); create it, "
+        "or name a file elsewhere"
+    )
+
+
+async def test_a_store_path_with_a_name_too_long_is_a_wrong_path(tmp_path: Path) -> None:
+    # Asking whether it is a directory already fails (it was a traceback).
+    path = tmp_path / ("d" * 300) / "paperboy.sqlite3"
+
+    with pytest.raises(BadStorePath) as wrong:
+        await Database(path).open()
+
+    assert str(wrong.value) == f"{path} cannot be a file name here (File name too long)"
+
+
 async def test_a_store_path_holding_a_nul_is_a_wrong_path(tmp_path: Path) -> None:
     path = tmp_path / "paper\x00boy.sqlite3"
 

@@ -393,7 +393,11 @@ def check_writable(path: Path, busy_timeout_ms: int) -> None:
     lock held past the busy timeout `StoreUnavailable`. Blocking: run it in a thread."""
     if "\x00" in str(path):
         raise BadStorePath(f"{str(path)!r} is not a file name (it holds a NUL character)")
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise BadStorePath(f"{path} cannot be a file name here ({error.strerror})") from None
+    if is_dir:
         raise BadStorePath(f"{path} is a directory; name a file, e.g. {path / 'paperboy.sqlite3'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
