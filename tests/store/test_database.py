@@ -340,3 +340,24 @@ async def test_a_new_store_file_read_past_the_busy_timeout_is_unavailable_then(
         reader.close()
 
     assert clock.now_ms == 50  # retried until the busy timeout, and not once past it
+
+
+async def test_a_transaction_a_cancelled_task_left_open_is_rolled_back_by_the_next_write(
+    tmp_path: Path, now: datetime, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
+        await store.papers.upsert([PAPER], at=now)
+        # What a task cancelled while its BEGIN waited for the driver's thread leaves:
+        # that BEGIN ran, and a delete in it, never committed.
+        assert store.db._write_conn is not None
+        raw = await store.db._write_conn.get_raw_connection()
+        driver = raw.driver_connection
+        await driver.execute("BEGIN IMMEDIATE")
+        await driver.execute("DELETE FROM papers")
+        with caplog.at_level(logging.DEBUG, logger="paperboy.store"):
+            await store.papers.upsert([Paper("2503.00002", "Another", "Text.")], at=now)
+        assert await store.papers.count() == 2
+        (record,) = [r for r in caplog.records if "left open" in r.getMessage()]
+        assert record.getMessage().startswith(
+            "rolling back a transaction a cancelled task left open: cannot start a transaction"
+        )
