@@ -145,6 +145,25 @@ def test_a_vocabulary_that_nearly_fills_its_grown_table_keeps_every_token() -> N
     assert _terms_of_one_doc(vocab, record) == Counter(tokenizer.tokens(record["abstract"]))
 
 
+def test_a_vocabulary_learning_a_few_words_at_a_time_past_its_first_table_keeps_them() -> None:
+    """70,000 distinct words in adds of 5,000 (a store's daily papers over time): the
+    token table counts every word it holds, so it grows before it is half full instead
+    of filling up (a full table has no free slot to give the next word)."""
+    tokenizer = Tokenizer()
+    vocab = Vocabulary(tokenizer)
+    for batch in range(14):
+        words = " ".join(f"w{n}x" for n in range(batch * 5_000, (batch + 1) * 5_000))
+        _terms_of_one_doc(vocab, {"id": str(batch), "title": "", "abstract": words})
+    every_seventh = {
+        "id": "x",
+        "title": "",
+        "abstract": " ".join(f"w{n}x" for n in range(0, 70_000, 7)),
+    }
+    assert _terms_of_one_doc(vocab, every_seventh) == Counter(
+        tokenizer.tokens(every_seventh["abstract"])
+    )
+
+
 @pytest.mark.parametrize(
     "word",
     [

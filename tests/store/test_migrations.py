@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,22 @@ async def test_a_store_from_before_the_change_sequence_opens_with_its_data_in_or
     with sqlite3.connect(path) as conn:
         versions = [row[0] for row in conn.execute("SELECT version FROM schema_migrations")]
     assert versions == [m.version for m in MIGRATIONS]
+
+
+async def test_each_migration_is_recorded_with_its_name_and_when_in_utc(tmp_path: Path) -> None:
+    # What an operator reads to see when a store moved forward (`schema_migrations`).
+    before = datetime.now(UTC)
+    async with await Store.open(tmp_path / "new.sqlite3") as store:
+        rows = await store.db.fetchall(
+            "SELECT version, name, applied_at FROM schema_migrations ORDER BY version"
+        )
+    assert [(version, name) for version, name, _ in rows] == [
+        (m.version, m.name) for m in MIGRATIONS
+    ]
+    for _, _, applied_at in rows:
+        when = datetime.fromisoformat(applied_at)
+        assert when.utcoffset() == timedelta(0)
+        assert before <= when <= datetime.now(UTC)
 
 
 async def test_a_postgresql_store_gets_every_migration_once(postgres_url: str) -> None:
