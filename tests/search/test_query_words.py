@@ -81,6 +81,13 @@ def test_a_closed_compound_finds_the_papers_that_hyphenate_it_and_those_that_spl
     assert found(index, "finetuning") == ["fine-tuning", "fine tuning"]
 
 
+def test_a_compound_hyphenated_after_other_words_finds_the_papers_that_split_it() -> None:
+    """The words a paper has before "fine-tuning" do not keep the index from learning it
+    as a compound."""
+    index = titled("Efficient fine-tuning", "fine tuning", "Graph theory")
+    assert found(index, "finetuning") == ["Efficient fine-tuning", "fine tuning"]
+
+
 def test_a_stray_hyphenation_does_not_split_a_common_word() -> None:
     """One paper hyphenated "pa-tients"; "patients" is in more papers than "pa" is, so
     a search for it does not find papers that only have "pa"."""

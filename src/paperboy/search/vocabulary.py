@@ -143,7 +143,7 @@ def _by_term(
     rows: list[I32], cols: list[I32], data: list[npt.NDArray[np.uint32]], n_docs: int
 ) -> sp.csc_matrix:
     """Term-major matrix with duplicate (doc, term) entries summed."""
-    col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    col = np.concatenate(cols)  # one array a part of the chunk: never none
     n_terms = int(col.max()) + 1 if len(col) else 0
     # Rows arrive in ascending order, so the conversion's counting sort by term
     # leaves each term's documents sorted and summing duplicates is one pass.
