@@ -78,7 +78,7 @@ def main() -> int:
         "--lanes",
         type=int,
         default=1,
-        help="packages run side by side (default 1; on 2 cores: --lanes 2 --max-children 1)",
+        help="packages run side by side (default 1; on 2 cores: --lanes 2 --max-children 2)",
     )
     parser.add_argument("--fresh", action="store_true", help="forget earlier results first")
     parser.add_argument(
