@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from paperboy.search import encoder
 from paperboy.search.records import read_record
 from paperboy.search.tokenizer import Tokenizer
 from paperboy.search.vocabulary import Vocabulary
@@ -104,23 +105,32 @@ def test_document_terms_equal_the_tokenizer_terms(texts: list[str], weight: int)
             assert got == expected
 
 
-def test_a_vocabulary_past_its_first_table_keeps_every_token_it_learned() -> None:
-    """40,000 distinct words outgrow the token table's first 65,536 slots (half full at
+@pytest.fixture
+def small_first_table(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A token table of 1,024 slots at first (65,536 in use): the same growth, reached
+    with hundreds of words instead of tens of thousands. Under mutmut, whose wrapper
+    runs around each of the encoder's calls, the full-size tests take 5 to 10 s, and a
+    mutant that makes the table loop forever was stopped only after a minute of them."""
+    monkeypatch.setattr(encoder, "FIRST_TABLE_BITS", 10)
+    return 1 << 10
+
+
+def test_a_vocabulary_past_its_first_table_keeps_every_token_it_learned(
+    small_first_table: int,
+) -> None:
+    """Distinct words past half the token table's first slots (it is half full at
     most): after it grows, every word learned before and after still has its terms."""
     tokenizer = Tokenizer()
     vocab = Vocabulary(tokenizer)
-    first = " ".join(f"w{n}x" for n in range(20_000))
-    second = " ".join(f"w{n}x" for n in range(10_000, 40_000))
+    slots = small_first_table
+    first = " ".join(f"w{n}x" for n in range(slots * 5 // 16))
+    second = " ".join(f"w{n}x" for n in range(slots * 5 // 32, slots * 5 // 8))
     records = [
         {"id": "1", "title": "", "abstract": first, "authors": []},
         {"id": "2", "title": "", "abstract": second, "authors": []},
     ]
     for record in records + records[::-1]:  # learned, then all known after the growth
-        matrix = vocab.encode_docs([read_record(record)], 0).blocks[0].tocsr()
-        got = Counter(
-            {vocab.term(t): int(n) for t, n in zip(matrix[0].indices, matrix[0].data, strict=True)}
-        )
-        assert got == Counter(tokenizer.tokens(record["abstract"]))
+        assert _terms_of_one_doc(vocab, record) == Counter(tokenizer.tokens(record["abstract"]))
 
 
 def _terms_of_one_doc(vocab: Vocabulary, record: dict[str, Any]) -> Counter[str]:
@@ -145,19 +155,24 @@ def test_a_vocabulary_that_nearly_fills_its_grown_table_keeps_every_token() -> N
     assert _terms_of_one_doc(vocab, record) == Counter(tokenizer.tokens(record["abstract"]))
 
 
-def test_a_vocabulary_learning_a_few_words_at_a_time_past_its_first_table_keeps_them() -> None:
-    """70,000 distinct words in adds of 5,000 (a store's daily papers over time): the
-    token table counts every word it holds, so it grows before it is half full instead
-    of filling up (a full table has no free slot to give the next word)."""
+def test_a_vocabulary_learning_a_few_words_at_a_time_past_its_first_table_keeps_them(
+    small_first_table: int,
+) -> None:
+    """More distinct words than the first table's slots, in adds of a thirteenth of them
+    (a store's daily papers over time): the token table counts every word it holds, so
+    it grows before it is half full instead of filling up (a full table has no free slot
+    to give the next word)."""
     tokenizer = Tokenizer()
     vocab = Vocabulary(tokenizer)
+    per_add = small_first_table // 13
     for batch in range(14):
-        words = " ".join(f"w{n}x" for n in range(batch * 5_000, (batch + 1) * 5_000))
+        words = " ".join(f"w{n}x" for n in range(batch * per_add, (batch + 1) * per_add))
         _terms_of_one_doc(vocab, {"id": str(batch), "title": "", "abstract": words})
     every_seventh = {
         "id": "x",
         "title": "",
-        "abstract": " ".join(f"w{n}x" for n in range(0, 70_000, 7)),
+        "abstract": " ".join(f"w{n}x" for n in range(0, 14 * per_add, 7)),
+        "authors": [],
     }
     assert _terms_of_one_doc(vocab, every_seventh) == Counter(
         tokenizer.tokens(every_seventh["abstract"])

@@ -44,6 +44,9 @@ _BYTE_TABLE = bytes(
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64).view(np.int64)
 _SPACE = 0x20
 _PAD = 16
+# The token table starts with 2**16 slots and doubles whenever it would be over half
+# full. (Tests start it smaller, to grow it with a few hundred words.)
+FIRST_TABLE_BITS = 16
 _MIX1 = np.uint64(0x9E3779B97F4A7C15)
 _MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
 
@@ -76,7 +79,7 @@ class TokenCodes:
     def __init__(self, analyse: Callable[[list[str]], list[tuple[int, ...]]]) -> None:
         self._analyse = analyse
         # Open addressing with linear probing; key1 0 marks an empty slot.
-        self._bits = 16
+        self._bits = FIRST_TABLE_BITS
         self._k1 = np.zeros(1 << self._bits, dtype=np.int64)
         self._k2 = np.zeros(1 << self._bits, dtype=np.int64)
         self._val = np.zeros(1 << self._bits, dtype=np.int64)
