@@ -221,26 +221,36 @@ async def test_a_store_another_process_holds_locked_while_opening_is_unavailable
 
 
 async def test_a_transaction_a_cancelled_task_left_open_does_not_block_the_next_write(
-    tmp_path: Path, now: datetime
+    tmp_path: Path, now: datetime, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A stop (SIGTERM) during the start-up ingest cancelled a task while its BEGIN was in
     # aiosqlite's thread: the connection stayed in that transaction, and the next write
     # (the ingest lease's release) failed with "cannot start a transaction within a
-    # transaction", a traceback in the log. Here the connection is left that way directly.
+    # transaction", a traceback in the log. Here the connection is left that way directly,
+    # with a delete in it that was never committed.
     path = tmp_path / "paperboy.sqlite3"
+    earlier = Paper("2503.00002", "Another", "Text.")
     async with await Store.open(path) as store:
+        await store.papers.upsert([earlier], at=now)
         write_conn = store.db._write_conn
         assert write_conn is not None
         driver = (await write_conn.get_raw_connection()).driver_connection
         assert driver is not None
         await driver.execute("BEGIN IMMEDIATE")
+        await driver.execute("DELETE FROM papers")
 
-        await store.papers.upsert([PAPER], at=now)
+        with caplog.at_level(logging.DEBUG, logger="paperboy.store"):
+            await store.papers.upsert([PAPER], at=now)
         await store.reading_lists.save(ADA, PAPER.id, at=now)
 
     async with await Store.open(path) as reopened:
         assert await reopened.papers.get(PAPER.id) == PAPER
+        assert await reopened.papers.get(earlier.id) == earlier  # the stray delete undone
         assert await reopened.reading_lists.is_saved(ADA, PAPER.id)
+    (record,) = [r for r in caplog.records if "left open" in r.getMessage()]
+    assert record.getMessage().startswith(
+        "rolling back a transaction a cancelled task left open: cannot start a transaction"
+    )
 
 
 async def test_a_read_after_the_writes_under_way_keeps_its_parameters(
@@ -322,24 +332,3 @@ async def test_a_new_store_file_read_past_the_busy_timeout_is_unavailable_then(
         reader.close()
 
     assert clock.now_ms == 50  # retried until the busy timeout, and not once past it
-
-
-async def test_a_transaction_a_cancelled_task_left_open_is_rolled_back_by_the_next_write(
-    tmp_path: Path, now: datetime, caplog: pytest.LogCaptureFixture
-) -> None:
-    async with await Store.open(tmp_path / "paperboy.sqlite3") as store:
-        await store.papers.upsert([PAPER], at=now)
-        # What a task cancelled while its BEGIN waited for the driver's thread leaves:
-        # that BEGIN ran, and a delete in it, never committed.
-        assert store.db._write_conn is not None
-        raw = await store.db._write_conn.get_raw_connection()
-        driver = raw.driver_connection
-        await driver.execute("BEGIN IMMEDIATE")
-        await driver.execute("DELETE FROM papers")
-        with caplog.at_level(logging.DEBUG, logger="paperboy.store"):
-            await store.papers.upsert([Paper("2503.00002", "Another", "Text.")], at=now)
-        assert await store.papers.count() == 2
-        (record,) = [r for r in caplog.records if "left open" in r.getMessage()]
-        assert record.getMessage().startswith(
-            "rolling back a transaction a cancelled task left open: cannot start a transaction"
-        )
